@@ -1,0 +1,50 @@
+# BookReader AI — every entry point a developer needs.
+# `make local-up` runs the product; `make test` passes the tests. Both install what they need.
+
+PYTHON ?= python3.11
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: local-up test lint fmt bench dlq cfn-lint clean
+
+$(STAMP): requirements.txt requirements-local.txt requirements-dev.txt
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet 'pip>=23,<26.3'  # chalice pins pip below 26.3
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	@# The shared layer's package and the runtime import from the checkout, as the layer would.
+	$(PY) -c "import site, sys; open(site.getsitepackages()[0] + '/bookreader.pth', 'w').write(sys.argv[1] + '\\n' + sys.argv[2] + '\\n')" "$(CURDIR)/shared" "$(CURDIR)"
+	@touch $(STAMP)
+
+## Run the whole product locally (embedded PostgreSQL/Redis unless DATABASE_URL/REDIS_URL are set).
+local-up: $(STAMP)
+	$(PY) -m local up
+
+## Lint, then the whole test suite (real PostgreSQL and Redis: embedded, or the servers in the env).
+test: $(STAMP)
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+	$(PY) -m pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+
+fmt: $(STAMP)
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+cfn-lint: $(STAMP)
+	$(VENV)/bin/cfn-lint template.yaml
+
+## Benchmarks; results are written to bench/RESULTS.md.
+bench: $(STAMP)
+	$(PY) -m bench
+
+## Dead letters: `make dlq` lists them, `make dlq REPLAY=<id>` replays one.
+dlq: $(STAMP)
+	@if [ -n "$(REPLAY)" ]; then $(PY) -m local dlq replay $(REPLAY); else $(PY) -m local dlq list; fi
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,54 @@
+"""Health: liveness, and readiness that really checks PostgreSQL, Redis and the object store."""
+
+from __future__ import annotations
+
+from bookreader import bus
+from bookreader.config import get_settings
+from bookreader.db import get_pool
+from bookreader.http import BookReaderApp, json_response
+from bookreader.storage import get_store
+
+app = BookReaderApp("health")
+
+
+@app.route("/health", methods=["GET"])
+def live() -> object:
+    return {"status": "ok"}
+
+
+@app.route("/health/ready", methods=["GET"])
+def ready() -> object:
+    checks = {"postgres": _check_postgres, "redis": _check_redis, "object_store": _check_store}
+    results = {}
+    for name, check in checks.items():
+        try:
+            check()
+            results[name] = "ok"
+        except Exception as error:
+            results[name] = f"down: {type(error).__name__}"
+    down = sorted(name for name, state in results.items() if state != "ok")
+    if down:
+        return json_response(
+            {
+                "error": {
+                    "code": "not_ready",
+                    "message": f"not ready: {', '.join(down)} unavailable",
+                    "details": {"checks": results, "down": down},
+                }
+            },
+            503,
+        )
+    return {"status": "ready", "checks": results}
+
+
+def _check_postgres() -> None:
+    with get_pool().connection() as conn:
+        conn.run("SELECT 1")
+
+
+def _check_redis() -> None:
+    bus.redis_client().ping()
+
+
+def _check_store() -> None:
+    get_store().check(get_settings().books_bucket)

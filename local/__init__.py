@@ -1,0 +1,1 @@
+"""The local serverless runtime: reads template.yaml and runs its functions on this machine."""

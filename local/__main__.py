@@ -1,0 +1,66 @@
+"""The runtime CLI: `up` runs the product; `dlq list` and `dlq replay ID` handle dead letters."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+
+from local.settings import RuntimeSettings
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m local", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("up", help="start the local runtime in the foreground")
+    dlq = commands.add_parser("dlq", help="list or replay dead-lettered events")
+    dlq_commands = dlq.add_subparsers(dest="action", required=True)
+    dlq_commands.add_parser("list")
+    replay = dlq_commands.add_parser("replay")
+    replay.add_argument("id")
+    args = parser.parse_args(argv)
+    settings = RuntimeSettings()
+
+    if args.command == "up":
+        from local.runtime import run_forever
+
+        return run_forever(settings)
+    return _dlq(settings, args)
+
+
+def _dlq(settings: RuntimeSettings, args: argparse.Namespace) -> int:
+    from local.eventbus import list_dead_letters, replay_dead_letter
+    from local.services import EmbeddedRedis
+
+    embedded = None
+    redis_url = settings.redis_url
+    if not redis_url:
+        embedded = EmbeddedRedis(settings.data_dir)
+        redis_url = embedded.start()
+    os.environ["REDIS_URL"] = redis_url
+    os.environ["REDIS_PREFIX"] = settings.redis_prefix
+    from bookreader import bus
+
+    client = bus.redis_client()
+    try:
+        if args.action == "list":
+            letters = list_dead_letters(client)
+            for letter in letters:
+                print(json.dumps(letter, ensure_ascii=False))
+            print(f"{len(letters)} dead letter(s)", file=sys.stderr)
+            return 0
+        try:
+            new_id = replay_dead_letter(client, args.id)
+        except KeyError:
+            print(f"no dead letter with id {args.id}", file=sys.stderr)
+            return 1
+        print(f"replayed {args.id} as {new_id}")
+        return 0
+    finally:
+        if embedded is not None:
+            embedded.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,308 @@
+"""The HTTP side of the runtime: every template route on one port, plus the runtime's own
+endpoints under /_local/ (the disk store's presigned URLs, store webhooks, status)."""
+
+from __future__ import annotations
+
+import hmac
+import json
+import threading
+import time
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from bookreader import bus
+from bookreader.errors import BookReaderError
+from bookreader.storage.disk import DiskStore
+from bookreader.storage.signing import OBJECTS_PATH, SignedObjectRequest, verify
+from local.apigw import (
+    HttpRequest,
+    HttpResponse,
+    MalformedResponse,
+    build_event,
+    json_error,
+    parse_response,
+)
+from local.routing import RouteTable
+from local.settings import RuntimeSettings
+from local.template import FunctionSpec, Topology
+from local.workers import FunctionPool, Invocation
+
+Reporter = Callable[[FunctionSpec, str, Invocation, int | None], None]
+_HOP_BY_HOP = {"content-length", "transfer-encoding", "connection", "keep-alive"}
+
+
+class Gateway:
+    def __init__(
+        self,
+        settings: RuntimeSettings,
+        topology: Topology,
+        pools: dict[str, FunctionPool],
+        disk_store: DiskStore | None,
+        report: Reporter,
+    ) -> None:
+        self.settings = settings
+        self.topology = topology
+        self.pools = pools
+        self.disk_store = disk_store
+        self.report = report
+        self.routes = RouteTable(topology.routes)
+        self._server: ThreadingHTTPServer | None = None
+
+    def start(self) -> None:
+        gateway = self
+
+        class Handler(_RequestHandler):
+            pass
+
+        Handler.gateway = gateway
+        self._server = ThreadingHTTPServer((self.settings.host, self.settings.port), Handler)
+        self._server.daemon_threads = True
+        self._server.request_queue_size = 128
+        threading.Thread(target=self._server.serve_forever, daemon=True, name="gateway").start()
+
+    @property
+    def port(self) -> int:
+        assert self._server is not None
+        return self._server.server_address[1]
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+
+    # --- routing -----------------------------------------------------------------------------
+    def handle(self, request: HttpRequest, raw_path: str) -> HttpResponse:
+        if raw_path.startswith("/_local/"):
+            return self._internal(request, raw_path)
+        match = self.routes.match(raw_path)
+        if match is None:
+            return json_error(404, "not_found", f"no route for {request.path}")
+        route = match.route_for(request.method)
+        cors = self.topology.cors
+        if route is None and request.method == "OPTIONS" and cors is not None:
+            return self._preflight(match.allowed_methods)
+        if route is None:
+            allowed = match.allowed_methods + (["OPTIONS"] if cors else [])
+            return json_error(
+                405,
+                "method_not_allowed",
+                f"{request.method} is not allowed here",
+                Allow=", ".join(allowed),
+            )
+        spec = self.topology.functions[route.function]
+        request_id = f"{time.time_ns():x}"
+        event = build_event(request, match, self.topology.binary_media_types, request_id)
+        outcome = self.pools[spec.name].invoke(event, caller_timeout=self.settings.api_timeout_s)
+        response = self._to_http(outcome)
+        self.report(spec, "http", outcome, response.status)
+        response.headers.append(("x-amzn-RequestId", outcome.request_id))
+        return response
+
+    def _to_http(self, outcome: Invocation) -> HttpResponse:
+        if outcome.ok:
+            try:
+                return parse_response(outcome.result)
+            except MalformedResponse as error:
+                return json_error(
+                    502, "malformed_response", f"The function's response is malformed: {error}"
+                )
+        if outcome.error_type == "IntegrationTimeout":
+            return json_error(504, "gateway_timeout", "The function did not answer in time.")
+        return json_error(
+            502,
+            "function_error",
+            f"The function failed (request {outcome.request_id}); see the runtime log.",
+        )
+
+    def _preflight(self, methods: list[str]) -> HttpResponse:
+        cors = self.topology.cors
+        assert cors is not None
+        headers = [
+            ("Access-Control-Allow-Origin", cors.allow_origin),
+            ("Access-Control-Allow-Methods", cors.allow_methods or ",".join([*methods, "OPTIONS"])),
+            ("Access-Control-Allow-Headers", cors.allow_headers),
+        ]
+        if cors.max_age:
+            headers.append(("Access-Control-Max-Age", cors.max_age))
+        if cors.allow_credentials:
+            headers.append(("Access-Control-Allow-Credentials", "true"))
+        return HttpResponse(200, headers, b"")
+
+    # --- the runtime's own endpoints -------------------------------------------------------------
+    def _internal(self, request: HttpRequest, raw_path: str) -> HttpResponse:
+        if raw_path.startswith(OBJECTS_PATH + "/"):
+            return self._object(request, raw_path)
+        if not self._authorised(request):
+            return json_error(401, "unauthorised", "a valid runtime token is required")
+        if raw_path == "/_local/events/s3" and request.method == "POST":
+            return self._webhook(request)
+        if raw_path == "/_local/status" and request.method == "GET":
+            status = {
+                name: {"pids": pool.pids(), "size": pool.size} for name, pool in self.pools.items()
+            }
+            return _json(200, {"functions": status})
+        return json_error(404, "not_found", f"no route for {request.path}")
+
+    def _authorised(self, request: HttpRequest) -> bool:
+        token = self.settings.internal_token or ""
+        supplied = next((v for k, v in request.headers if k.lower() == "authorization"), "")
+        return bool(token) and hmac.compare_digest(supplied.encode(), f"Bearer {token}".encode())
+
+    def _webhook(self, request: HttpRequest) -> HttpResponse:
+        """Store notifications (MinIO's webhook body, or plain AWS records) onto the bus."""
+        try:
+            body = json.loads(request.body)
+            records = body.get("Records") if isinstance(body, dict) else None
+            if not isinstance(records, list) or not all(
+                isinstance(r, dict) and "eventName" in r and "s3" in r for r in records
+            ):
+                raise ValueError("expected {'Records': [...]} with S3 event records")
+        except (ValueError, UnicodeDecodeError) as error:
+            return json_error(400, "invalid_notification", str(error))
+        for record in records:
+            bus.publish_object_event(record)
+        return _json(200, {"accepted": len(records)})
+
+    def _object(self, request: HttpRequest, raw_path: str) -> HttpResponse:
+        """Serve the disk store's presigned PUT and GET URLs: signature, expiry, size, type."""
+        cors = [("Access-Control-Allow-Origin", "*")]
+        if request.method == "OPTIONS":
+            return HttpResponse(
+                200,
+                [
+                    *cors,
+                    ("Access-Control-Allow-Methods", "GET,PUT"),
+                    ("Access-Control-Allow-Headers", "Content-Type"),
+                ],
+                b"",
+            )
+        if self.disk_store is None:
+            return json_error(404, "not_found", "the disk store is not in use")
+        bucket, _, key = unquote(raw_path[len(OBJECTS_PATH) + 1 :]).partition("/")
+        query = {name: values[0] for name, values in parse_qs(request.query).items()}
+        try:
+            signed = SignedObjectRequest(
+                method="PUT" if request.method == "PUT" else "GET",
+                bucket=bucket,
+                key=key,
+                expires=int(query.get("expires", "0")),
+                max_bytes=int(query.get("max", "0")),
+                content_type=query.get("type", ""),
+            )
+        except ValueError:
+            return json_error(400, "url_invalid", "the presigned URL is malformed")
+        try:
+            verify(signed, query.get("sig", ""), self.disk_store.secret)
+            if request.method == "PUT":
+                sent_type = next((v for k, v in request.headers if k.lower() == "content-type"), "")
+                if sent_type != signed.content_type:
+                    raise BookReaderError(
+                        "content_type_mismatch", "Content-Type differs from the signed one", 403
+                    )
+                if len(request.body) > signed.max_bytes:
+                    raise BookReaderError(
+                        "entity_too_large", f"the object exceeds {signed.max_bytes} bytes", 413
+                    )
+                info = self.disk_store.put(bucket, key, request.body, signed.content_type)
+                return HttpResponse(200, [*cors, ("ETag", f'"{info.etag}"')], b"")
+            if request.method in ("GET", "HEAD"):
+                info = self.disk_store.head(bucket, key)
+                data = b"" if request.method == "HEAD" else self.disk_store.get(bucket, key)
+                headers = [*cors, ("Content-Type", info.content_type), ("ETag", f'"{info.etag}"')]
+                return HttpResponse(200, headers, data)
+            return json_error(405, "method_not_allowed", "only GET and PUT", Allow="GET, PUT")
+        except BookReaderError as error:
+            return json_error(error.status, error.code, error.message)
+
+    def body_limit(self, raw_path: str) -> int:
+        if raw_path.startswith(OBJECTS_PATH + "/"):
+            return self.settings.object_max_body
+        return self.settings.api_max_body
+
+
+def _json(status: int, body: Any) -> HttpResponse:
+    return HttpResponse(status, [("Content-Type", "application/json")], json.dumps(body).encode())
+
+
+class _RequestHandler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    gateway: Gateway
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def _serve(self) -> None:
+        url = urlsplit(self.path)
+        limit = self.gateway.body_limit(url.path)
+        try:
+            body = self._read_body(limit)
+        except _TooLarge:
+            self.close_connection = True
+            self._write(
+                json_error(413, "payload_too_large", f"the request body exceeds {limit} bytes")
+            )
+            return
+        except ValueError:
+            self.close_connection = True
+            self._write(json_error(400, "bad_request", "the request body is malformed"))
+            return
+        request = HttpRequest(
+            method=self.command,
+            path=unquote(url.path),
+            query=url.query,
+            headers=list(self.headers.items()),
+            body=body,
+            source_ip=self.client_address[0],
+        )
+        try:
+            response = self.gateway.handle(request, url.path)
+        except Exception:  # a bug in the runtime itself: answer, never drop the connection
+            import traceback
+
+            traceback.print_exc()
+            response = json_error(500, "runtime_error", "the local runtime failed; see its log")
+        self._write(response, head=self.command == "HEAD")
+
+    def _read_body(self, limit: int) -> bytes:
+        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+            return self._read_chunked(limit)
+        length = int(self.headers.get("Content-Length") or 0)
+        if length < 0:
+            raise ValueError("negative Content-Length")
+        if length > limit:
+            raise _TooLarge
+        return self.rfile.read(length) if length else b""
+
+    def _read_chunked(self, limit: int) -> bytes:
+        chunks, total = [], 0
+        while True:
+            size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
+            if size == 0:
+                while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+                    pass
+                return b"".join(chunks)
+            total += size
+            if total > limit:
+                raise _TooLarge
+            chunks.append(self.rfile.read(size))
+            self.rfile.readline()
+
+    def _write(self, response: HttpResponse, head: bool = False) -> None:
+        self.send_response(response.status)
+        for name, value in response.headers:
+            if name.lower() not in _HOP_BY_HOP:
+                self.send_header(name, value)
+        self.send_header("Content-Length", str(len(response.body)))
+        if self.close_connection:
+            self.send_header("Connection", "close")
+        self.end_headers()
+        if not head:
+            self.wfile.write(response.body)
+
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_HEAD = _serve
+
+
+class _TooLarge(Exception):
+    pass

@@ -1,0 +1,262 @@
+"""The supervisor: services, migrations, worker pools, event bus and gateway, started in order
+and stopped in reverse."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import secrets
+import signal
+import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from bookreader import bus, db
+from bookreader.config import Settings
+from bookreader.db.migrate import apply_migrations
+from bookreader.errors import BookReaderError
+from bookreader.log import configure_logging, log_event
+from bookreader.storage import store_from_settings
+from bookreader.storage.disk import DiskStore
+from local.eventbus import EventBus
+from local.gateway import Gateway
+from local.services import EmbeddedPostgres, EmbeddedRedis
+from local.settings import PROJECT_ROOT, RuntimeSettings
+from local.template import FunctionSpec, Topology, load_topology
+from local.workers import FunctionPool, Invocation
+
+logger = logging.getLogger("local.runtime")
+# Variables of this process that reach the functions, as SAM local passes credentials through.
+PASSTHROUGH = (
+    "PATH",
+    "HOME",
+    "LANG",
+    "LC_ALL",
+    "TZ",
+    "TMPDIR",
+    "VIRTUAL_ENV",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+)
+
+
+def load_secrets(data_dir: Path) -> dict[str, str]:
+    """Per-installation secrets, generated on first start and kept in the data directory."""
+    path = data_dir / "secrets.json"
+    stored = json.loads(path.read_text()) if path.exists() else {}
+    for name in ("store_secret", "internal_token"):
+        stored.setdefault(name, secrets.token_hex(32))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(stored))
+    path.chmod(0o600)
+    return stored
+
+
+def read_env_overrides(path: Path | None, topology: Topology) -> dict[str, dict[str, str]]:
+    """SAM's --env-vars file; overriding a variable the template does not declare is an error."""
+    if path is None:
+        return {}
+    overrides = json.loads(path.read_text())
+    result: dict[str, dict[str, str]] = {name: {} for name in topology.functions}
+    problems = []
+    for scope, variables in overrides.items():
+        targets = list(topology.functions) if scope == "Parameters" else [scope]
+        if scope != "Parameters" and scope not in topology.functions:
+            problems.append(f"{scope}: no such function in the template")
+            continue
+        for target in targets:
+            for name, value in variables.items():
+                if name in topology.functions[target].environment:
+                    result[target][name] = str(value)
+                elif scope != "Parameters" or not any(
+                    name in f.environment for f in topology.functions.values()
+                ):
+                    problems.append(f"{target}: {name} is not declared in the template")
+    if problems:
+        raise BookReaderError("env_override_undeclared", "; ".join(sorted(set(problems))), 500)
+    return result
+
+
+class Runtime:
+    def __init__(self, settings: RuntimeSettings) -> None:
+        self.settings = settings
+        self.postgres: EmbeddedPostgres | None = None
+        self.redis: EmbeddedRedis | None = None
+        self.pools: dict[str, FunctionPool] = {}
+        self.bus: EventBus | None = None
+        self.gateway: Gateway | None = None
+
+    def start(self) -> None:
+        s = self.settings
+        s.data_dir.mkdir(parents=True, exist_ok=True)
+        stored = load_secrets(s.data_dir)
+        s.internal_token = s.internal_token or stored["internal_token"]
+        database_url = s.database_url or self._start_postgres()
+        redis_url = s.redis_url or self._start_redis()
+
+        parameters_file = json.loads(s.parameters_file.read_text())
+        domain = Settings(
+            DATABASE_URL=database_url,
+            REDIS_URL=redis_url,
+            REDIS_PREFIX=s.redis_prefix,
+            S3_ENDPOINT_URL=s.s3_endpoint_url,
+            DATA_DIR=str(s.data_dir.resolve()),
+            STORE_SECRET=stored["store_secret"],
+            PUBLIC_URL=s.base_url,
+            BOOKREADER_RUNTIME="local",
+        )
+        provided = {
+            "DatabaseUrl": database_url,
+            "RedisUrl": redis_url,
+            "RedisPrefix": s.redis_prefix,
+            "S3EndpointUrl": s.s3_endpoint_url or "",
+            "ObjectStore": domain.store_kind,
+            "DataDir": str(domain.data_dir),
+            "StoreSecret": stored["store_secret"],
+            "PublicUrl": s.base_url,
+            "LogLevel": s.log_level,
+        }
+        from local.template import load_yaml
+
+        declared = set(load_yaml(s.template).get("Parameters") or {})
+        parameters = {**parameters_file.get("Parameters", {}), **provided}
+        topology = load_topology(s.template, {k: v for k, v in parameters.items() if k in declared})
+        overrides = read_env_overrides(s.env_vars_file, topology)
+        self._wire_environment(topology, overrides)
+
+        with db.connect(database_url) as conn:
+            applied = apply_migrations(conn)
+        log_event(logger, "migrations applied", versions=applied)
+
+        store = store_from_settings(domain)
+        for bucket in topology.buckets.values():
+            store.ensure_bucket(bucket)
+        disk_store = store if isinstance(store, DiskStore) else None
+
+        sizes = parameters_file.get("PoolSize", {})
+        default_size = int(os.environ.get("LOCAL_POOL_SIZE") or sizes.get("Default", s.pool_size))
+        self.pools = {
+            name: FunctionPool(spec, int(sizes.get(name, default_size)))
+            for name, spec in topology.functions.items()
+        }
+        with ThreadPoolExecutor(max_workers=len(self.pools) or 1) as executor:
+            list(executor.map(FunctionPool.start, self.pools.values()))
+
+        os.environ["REDIS_URL"] = redis_url  # the bus helpers read the shared settings
+        os.environ["REDIS_PREFIX"] = s.redis_prefix
+        from bookreader.config import get_settings
+
+        get_settings.cache_clear()
+        self.bus = EventBus(
+            bus.redis_client(),
+            topology.functions,
+            self.pools,
+            self._report_event,
+            retry_base_ms=s.retry_base_ms,
+            visibility_timeout_ms=s.visibility_timeout_ms,
+        )
+        self.bus.start()
+        self.gateway = Gateway(s, topology, self.pools, disk_store, self._report_http)
+        self.gateway.start()
+        log_event(
+            logger,
+            "runtime ready",
+            url=f"http://{s.host}:{self.gateway.port}",
+            functions=sorted(topology.functions),
+            database="embedded" if self.postgres else "external",
+            redis="embedded" if self.redis else "external",
+            store=domain.store_kind,
+        )
+
+    def _start_postgres(self) -> str:
+        self.postgres = EmbeddedPostgres(self.settings.data_dir)
+        return self.postgres.start()
+
+    def _start_redis(self) -> str:
+        self.redis = EmbeddedRedis(self.settings.data_dir)
+        return self.redis.start()
+
+    def _wire_environment(self, topology: Topology, overrides: dict[str, dict[str, str]]) -> None:
+        base = {name: os.environ[name] for name in PASSTHROUGH if name in os.environ}
+        python_path = os.pathsep.join([str(PROJECT_ROOT), str(PROJECT_ROOT / "shared")])
+        for name, spec in topology.functions.items():
+            spec.environment = {
+                **base,
+                "PYTHONPATH": python_path,
+                "AWS_REGION": "us-east-1",
+                "AWS_DEFAULT_REGION": "us-east-1",
+                "AWS_LAMBDA_FUNCTION_NAME": name,
+                "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(spec.memory_size),
+                "AWS_LAMBDA_FUNCTION_TIMEOUT": str(spec.timeout),
+                **spec.environment,
+                **overrides.get(name, {}),
+            }
+            if not spec.environment.get("AWS_ACCESS_KEY_ID"):
+                # boto3 needs some credentials to sign; locally any will do.
+                spec.environment.update(AWS_ACCESS_KEY_ID="local", AWS_SECRET_ACCESS_KEY="local")
+
+    def _report_http(
+        self, spec: FunctionSpec, trigger: str, outcome: Invocation, status: int | None
+    ) -> None:
+        self._report(spec, trigger, outcome, status)
+
+    def _report_event(self, spec: FunctionSpec, trigger: str, outcome: Invocation) -> None:
+        self._report(spec, trigger, outcome, None)
+
+    def _report(
+        self, spec: FunctionSpec, trigger: str, outcome: Invocation, status: int | None
+    ) -> None:
+        line: dict[str, Any] = {
+            "type": "invocation",
+            "function": spec.name,
+            "trigger": trigger,
+            "request_id": outcome.request_id,
+            "cold": outcome.cold,
+            "duration_ms": round(outcome.duration_ms, 2),
+            "status": status if status is not None else ("ok" if outcome.ok else "error"),
+            "error_code": None if outcome.ok else outcome.error_type,
+        }
+        print(json.dumps(line), flush=True)
+
+    def stop(self) -> None:
+        if self.gateway:
+            self.gateway.stop()
+        if self.bus:
+            self.bus.stop()
+        for pool in self.pools.values():
+            pool.close()
+        if self.redis:
+            self.redis.stop()
+        if self.postgres:
+            self.postgres.stop()
+
+
+def run_forever(settings: RuntimeSettings) -> int:
+    """`make local-up`: start everything, serve until Ctrl-C or SIGTERM, then stop it all."""
+    configure_logging(settings.log_level)
+    runtime = Runtime(settings)
+    stopping = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+    signal.signal(signal.SIGINT, lambda *_: stopping.set())
+    try:
+        runtime.start()
+        assert runtime.gateway is not None
+        print(
+            f"BookReader AI is running at http://{settings.host}:{runtime.gateway.port}"
+            "  (Ctrl-C stops it)",
+            flush=True,
+        )
+        stopping.wait()
+        return 0
+    except BookReaderError as error:
+        log_event(
+            logger, "runtime failed to start", logging.ERROR, code=error.code, error=error.message
+        )
+        print(f"error: {error.message}", file=sys.stderr)
+        return 2
+    finally:
+        runtime.stop()

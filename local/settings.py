@@ -1,0 +1,42 @@
+"""Settings of the local runtime itself (the functions read bookreader.config instead)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class RuntimeSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="", extra="ignore", case_sensitive=False)
+
+    host: str = Field("127.0.0.1", validation_alias="HOST")
+    port: int = Field(8000, validation_alias="PORT")
+    template: Path = Field(PROJECT_ROOT / "template.yaml", validation_alias="TEMPLATE")
+    parameters_file: Path = Field(
+        PROJECT_ROOT / "local" / "parameters.json", validation_alias="LOCAL_PARAMETERS"
+    )
+    # SAM's --env-vars format: {"Parameters": {VAR: value}, "<FunctionLogicalId>": {VAR: value}}
+    env_vars_file: Path | None = Field(None, validation_alias="LOCAL_ENV_VARS")
+    data_dir: Path = Field(PROJECT_ROOT / ".local" / "data", validation_alias="DATA_DIR")
+    database_url: str | None = Field(None, validation_alias="DATABASE_URL")
+    redis_url: str | None = Field(None, validation_alias="REDIS_URL")
+    redis_prefix: str = Field("br", validation_alias="REDIS_PREFIX")
+    s3_endpoint_url: str | None = Field(None, validation_alias="AWS_ENDPOINT_URL_S3")
+    public_url: str | None = Field(None, validation_alias="PUBLIC_URL")
+    # Protects the runtime's own endpoints (status, store webhooks); generated when unset.
+    internal_token: str | None = Field(None, validation_alias="LOCAL_INTERNAL_TOKEN")
+    pool_size: int = Field(2, validation_alias="LOCAL_POOL_SIZE")
+    api_timeout_s: float = Field(29.0, validation_alias="LOCAL_API_TIMEOUT")  # API Gateway's limit
+    api_max_body: int = Field(10 * 1024 * 1024, validation_alias="LOCAL_API_MAX_BODY")  # 10 MB
+    object_max_body: int = Field(5 * 1024**3, validation_alias="LOCAL_OBJECT_MAX_BODY")
+    retry_base_ms: int = Field(1000, validation_alias="LOCAL_RETRY_BASE_MS")
+    visibility_timeout_ms: int | None = Field(None, validation_alias="LOCAL_VISIBILITY_TIMEOUT_MS")
+    log_level: str = Field("INFO", validation_alias="LOG_LEVEL")
+
+    @property
+    def base_url(self) -> str:
+        return self.public_url or f"http://{self.host}:{self.port}"

@@ -1,0 +1,1 @@
+"""BookReader AI domain package: everything the functions and the local runtime share."""

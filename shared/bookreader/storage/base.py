@@ -1,0 +1,59 @@
+"""The object-store contract every backend implements."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Protocol
+
+from pydantic import BaseModel
+
+from bookreader.errors import BookReaderError
+
+
+class ObjectInfo(BaseModel):
+    bucket: str
+    key: str
+    size: int
+    etag: str
+    content_type: str
+    last_modified: datetime
+
+
+class PresignedRequest(BaseModel):
+    """What a client needs to upload straight to the store."""
+
+    method: str
+    url: str
+    headers: dict[str, str]
+    expires_at: datetime
+
+
+class ObjectStore(Protocol):
+    def put(
+        self, bucket: str, key: str, data: bytes, content_type: str = "application/octet-stream"
+    ) -> ObjectInfo: ...
+
+    def get(self, bucket: str, key: str) -> bytes: ...
+
+    def head(self, bucket: str, key: str) -> ObjectInfo: ...
+
+    def delete(self, bucket: str, key: str) -> None: ...
+
+    def list(self, bucket: str, prefix: str = "") -> Iterator[ObjectInfo]: ...
+
+    def presign_put(
+        self, bucket: str, key: str, *, content_type: str, max_bytes: int, expires_in: int
+    ) -> PresignedRequest: ...
+
+    def presign_get(self, bucket: str, key: str, *, expires_in: int) -> str: ...
+
+    def ensure_bucket(self, bucket: str) -> None: ...
+
+    def check(self, bucket: str) -> None:
+        """Raise if the store cannot serve `bucket` (used by the readiness probe)."""
+        ...
+
+
+def object_not_found(bucket: str, key: str) -> BookReaderError:
+    return BookReaderError("object_not_found", f"no object {key!r} in bucket {bucket!r}", 404)

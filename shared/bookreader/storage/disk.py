@@ -1,0 +1,146 @@
+"""The embedded object store: a folder per bucket, metadata in sidecar JSON files.
+
+Every write publishes an AWS-format ObjectCreated record on the local event bus, as S3 would.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bookreader import bus
+from bookreader.config import Settings
+from bookreader.errors import BookReaderError
+from bookreader.events import object_created_record
+from bookreader.storage.base import ObjectInfo, PresignedRequest, object_not_found
+from bookreader.storage.signing import SignedObjectRequest
+
+
+class DiskStore:
+    def __init__(self, root: Path, secret: str, public_url: str, notify: bool = True) -> None:
+        self.root = root
+        self.secret = secret
+        self.public_url = public_url
+        self.notify = notify
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> DiskStore:
+        if not settings.store_secret:
+            raise BookReaderError(
+                "config_missing", "STORE_SECRET is required by the disk store", 500
+            )
+        root = settings.data_dir / "objects"
+        return cls(
+            root, settings.store_secret, settings.public_url, notify=bool(settings.redis_url)
+        )
+
+    def _paths(self, bucket: str, key: str) -> tuple[Path, Path]:
+        if (
+            not key
+            or key.startswith("/")
+            or any(part in ("", ".", "..") for part in key.split("/"))
+        ):
+            raise BookReaderError("key_invalid", f"object key {key!r} is not allowed", 400)
+        if not bucket or "/" in bucket or bucket.startswith("."):
+            raise BookReaderError("bucket_invalid", f"bucket name {bucket!r} is not allowed", 400)
+        return self.root / bucket / key, self.root / ".meta" / bucket / f"{key}.json"
+
+    def ensure_bucket(self, bucket: str) -> None:
+        (self.root / bucket).mkdir(parents=True, exist_ok=True)
+
+    def check(self, bucket: str) -> None:
+        if not (self.root / bucket).is_dir():
+            raise BookReaderError("bucket_missing", f"bucket {bucket!r} does not exist", 503)
+
+    def put(
+        self, bucket: str, key: str, data: bytes, content_type: str = "application/octet-stream"
+    ) -> ObjectInfo:
+        data_path, meta_path = self._paths(bucket, key)
+        if not (self.root / bucket).is_dir():
+            raise BookReaderError("bucket_missing", f"bucket {bucket!r} does not exist", 404)
+        info = ObjectInfo(
+            bucket=bucket,
+            key=key,
+            size=len(data),
+            etag=hashlib.md5(data, usedforsecurity=False).hexdigest(),
+            content_type=content_type,
+            last_modified=datetime.now(UTC),
+        )
+        _write_atomically(data_path, data)
+        _write_atomically(meta_path, info.model_dump_json().encode())
+        if self.notify:
+            bus.publish_object_event(
+                object_created_record(
+                    bucket, key, info.size, info.etag, sequencer=f"{time.time_ns():X}"
+                )
+            )
+        return info
+
+    def head(self, bucket: str, key: str) -> ObjectInfo:
+        _, meta_path = self._paths(bucket, key)
+        try:
+            return ObjectInfo.model_validate_json(meta_path.read_bytes())
+        except FileNotFoundError:
+            raise object_not_found(bucket, key) from None
+
+    def get(self, bucket: str, key: str) -> bytes:
+        data_path, _ = self._paths(bucket, key)
+        try:
+            return data_path.read_bytes()
+        except (FileNotFoundError, IsADirectoryError):
+            raise object_not_found(bucket, key) from None
+
+    def delete(self, bucket: str, key: str) -> None:
+        for path in self._paths(bucket, key):
+            path.unlink(missing_ok=True)
+
+    def list(self, bucket: str, prefix: str = "") -> Iterator[ObjectInfo]:
+        meta_root = self.root / ".meta" / bucket
+        for path in sorted(meta_root.rglob("*.json")):
+            key = path.relative_to(meta_root).as_posix()[: -len(".json")]
+            if key.startswith(prefix):
+                yield ObjectInfo.model_validate_json(path.read_bytes())
+
+    def presign_put(
+        self, bucket: str, key: str, *, content_type: str, max_bytes: int, expires_in: int
+    ) -> PresignedRequest:
+        self._paths(bucket, key)
+        expires = int(time.time()) + expires_in
+        signed = SignedObjectRequest(
+            method="PUT",
+            bucket=bucket,
+            key=key,
+            expires=expires,
+            max_bytes=max_bytes,
+            content_type=content_type,
+        )
+        return PresignedRequest(
+            method="PUT",
+            url=signed.url(self.public_url, self.secret),
+            headers={"Content-Type": content_type},
+            expires_at=datetime.fromtimestamp(expires, UTC),
+        )
+
+    def presign_get(self, bucket: str, key: str, *, expires_in: int) -> str:
+        self._paths(bucket, key)
+        signed = SignedObjectRequest(
+            method="GET", bucket=bucket, key=key, expires=int(time.time()) + expires_in
+        )
+        return signed.url(self.public_url, self.secret)
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as file:
+            file.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

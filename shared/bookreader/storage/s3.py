@@ -1,0 +1,109 @@
+"""The S3 backend: AWS S3 or any S3-compatible endpoint (MinIO, moto, LocalStack) via boto3."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+from bookreader.errors import BookReaderError
+from bookreader.storage.base import ObjectInfo, PresignedRequest, object_not_found
+
+_MISSING = {"404", "NoSuchKey", "NotFound", "NoSuchBucket"}
+
+
+class S3Store:
+    def __init__(self, endpoint_url: str | None, region: str) -> None:
+        self.client = boto3.client(
+            "s3",
+            endpoint_url=endpoint_url or None,
+            region_name=region,
+            config=Config(
+                signature_version="s3v4", retries={"mode": "standard", "max_attempts": 3}
+            ),
+        )
+
+    def ensure_bucket(self, bucket: str) -> None:
+        try:
+            self.client.head_bucket(Bucket=bucket)
+        except ClientError:
+            self.client.create_bucket(Bucket=bucket)
+
+    def check(self, bucket: str) -> None:
+        try:
+            self.client.head_bucket(Bucket=bucket)
+        except ClientError as error:
+            raise BookReaderError(
+                "bucket_missing", f"bucket {bucket!r} is not reachable", 503
+            ) from error
+
+    def put(
+        self, bucket: str, key: str, data: bytes, content_type: str = "application/octet-stream"
+    ) -> ObjectInfo:
+        self.client.put_object(Bucket=bucket, Key=key, Body=data, ContentType=content_type)
+        return self.head(bucket, key)
+
+    def head(self, bucket: str, key: str) -> ObjectInfo:
+        try:
+            meta = self.client.head_object(Bucket=bucket, Key=key)
+        except ClientError as error:
+            if error.response["Error"]["Code"] in _MISSING:
+                raise object_not_found(bucket, key) from None
+            raise
+        return ObjectInfo(
+            bucket=bucket,
+            key=key,
+            size=meta["ContentLength"],
+            etag=meta["ETag"].strip('"'),
+            content_type=meta.get("ContentType", "application/octet-stream"),
+            last_modified=meta["LastModified"],
+        )
+
+    def get(self, bucket: str, key: str) -> bytes:
+        try:
+            return self.client.get_object(Bucket=bucket, Key=key)["Body"].read()
+        except ClientError as error:
+            if error.response["Error"]["Code"] in _MISSING:
+                raise object_not_found(bucket, key) from None
+            raise
+
+    def delete(self, bucket: str, key: str) -> None:
+        self.client.delete_object(Bucket=bucket, Key=key)
+
+    def list(self, bucket: str, prefix: str = "") -> Iterator[ObjectInfo]:
+        paginator = self.client.get_paginator("list_objects_v2")
+        for page in paginator.paginate(Bucket=bucket, Prefix=prefix):
+            for item in page.get("Contents", []):
+                yield ObjectInfo(
+                    bucket=bucket,
+                    key=item["Key"],
+                    size=item["Size"],
+                    etag=item["ETag"].strip('"'),
+                    content_type="application/octet-stream",  # listing does not carry it
+                    last_modified=item["LastModified"],
+                )
+
+    def presign_put(
+        self, bucket: str, key: str, *, content_type: str, max_bytes: int, expires_in: int
+    ) -> PresignedRequest:
+        # A presigned PUT cannot carry a size range on S3; callers that must bound the size
+        # check the object's size when its ObjectCreated event arrives.
+        url = self.client.generate_presigned_url(
+            "put_object",
+            Params={"Bucket": bucket, "Key": key, "ContentType": content_type},
+            ExpiresIn=expires_in,
+        )
+        return PresignedRequest(
+            method="PUT",
+            url=url,
+            headers={"Content-Type": content_type},
+            expires_at=datetime.now(UTC) + timedelta(seconds=expires_in),
+        )
+
+    def presign_get(self, bucket: str, key: str, *, expires_in: int) -> str:
+        return self.client.generate_presigned_url(
+            "get_object", Params={"Bucket": bucket, "Key": key}, ExpiresIn=expires_in
+        )
