@@ -89,6 +89,7 @@ class Runtime:
         self.pools: dict[str, FunctionPool] = {}
         self.bus: EventBus | None = None
         self.gateway: Gateway | None = None
+        self._log_lock = threading.Lock()
 
     def start(self) -> None:
         s = self.settings
@@ -220,7 +221,10 @@ class Runtime:
             "status": status if status is not None else ("ok" if outcome.ok else "error"),
             "error_code": None if outcome.ok else outcome.error_type,
         }
-        print(json.dumps(line), flush=True)
+        text = json.dumps(line) + "\n"
+        with self._log_lock:  # one whole line per invocation, even from concurrent threads
+            sys.stdout.write(text)
+            sys.stdout.flush()
 
     def stop(self) -> None:
         if self.gateway:

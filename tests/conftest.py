@@ -35,6 +35,12 @@ class Services:
             conn.run(f'CREATE DATABASE "{name}"')
         return _with_database(self.database_url, name)
 
+    def delete_redis_keys(self, prefix: str) -> None:
+        client = redis.Redis.from_url(self.redis_url)
+        keys = list(client.scan_iter(match=f"{prefix}:*"))
+        if keys:
+            client.delete(*keys)
+
     def drop_database(self, url: str) -> None:
         name = urlsplit(url).path.lstrip("/")
         with db.connect(self.database_url) as conn:
@@ -78,10 +84,7 @@ def redis_prefix(services: Services) -> Iterator[str]:
     """A Redis key namespace of the test's own, deleted after the test."""
     prefix = f"test-{uuid.uuid4().hex[:10]}"
     yield prefix
-    client = redis.Redis.from_url(services.redis_url)
-    keys = list(client.scan_iter(match=f"{prefix}:*"))
-    if keys:
-        client.delete(*keys)
+    services.delete_redis_keys(prefix)
 
 
 @pytest.fixture
@@ -107,10 +110,13 @@ def launch_fixture_runtime(
     redis_prefix: str,
     record_dir: Path,
     tmp_path: Path,
+    overrides: dict[str, str] | None = None,
     **env: str,
 ) -> RunningRuntime:
+    record_dir.mkdir(exist_ok=True)
     env_file = tmp_path / "env.json"
-    env_file.write_text(json.dumps({"Parameters": {"RECORD_DIR": str(record_dir)}}))
+    variables = {"RECORD_DIR": str(record_dir), **(overrides or {})}
+    env_file.write_text(json.dumps({"Parameters": variables}))
     return start_runtime(
         tmp_path / "data",
         {

@@ -1,0 +1,1 @@
+"""Benchmarks of BookReader AI; `python -m bench` runs them and updates bench/RESULTS.md."""

@@ -1,0 +1,72 @@
+"""`python -m bench` (`make bench`): run the benchmarks and update bench/RESULTS.md.
+
+One command on any machine: PostgreSQL/Redis come from DATABASE_URL/REDIS_URL when set, and are
+embedded otherwise. Everything the run starts or creates is stopped and removed at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import shutil
+import sys
+import uuid
+from pathlib import Path
+
+from bench import events, foundation, gateway
+from bench.results import RESULTS, environment_lines, machine, write_section
+from bench.services import POOL_SIZE, bench_services, fixture_runtime
+
+WORK_ROOT = Path(__file__).with_name(".work")  # git-ignored
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--output", type=Path, default=RESULTS, help="the results file")
+    parser.add_argument("--quick", action="store_true", help="a few requests only (smoke test)")
+    args = parser.parse_args(argv)
+    scale = 10 if args.quick else 1
+
+    work = WORK_ROOT / f"run-{uuid.uuid4().hex[:8]}"
+    work.mkdir(parents=True)
+    try:
+        with bench_services(work) as services, fixture_runtime(services, work) as runtime:
+            print(f"services: {services.mode}; runtime at {runtime.url}", file=sys.stderr)
+            print("gateway overhead …", file=sys.stderr)
+            gateway_results = gateway.run(
+                runtime.url,
+                warmup=300 // scale,
+                sequential=1000 // scale,
+                per_client=60 // scale,
+                in_process_calls=5000 // scale,
+            )
+            print("event latency …", file=sys.stderr)
+            event_results = events.run(
+                runtime, work / "records" / "recorder.jsonl", uploads=100 // scale
+            )
+            gateway_results["worker_handler"] = gateway.worker_durations(runtime.log())
+            mode = services.mode
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+        with contextlib.suppress(OSError):
+            WORK_ROOT.rmdir()  # only if no other run is using it
+
+    body = foundation.render(
+        gateway_results,
+        event_results,
+        environment_lines(machine(), mode),
+        POOL_SIZE,
+    )
+    write_section("foundation", body, args.output)
+    raw = {"gateway": gateway_results, "events": event_results}
+    print(json.dumps(raw, indent=1, default=float))
+    for goal in foundation.goals(gateway_results, event_results):
+        state = "met" if goal["met"] else "NOT MET"
+        print(f"{goal['goal']}: {goal['value']:.2f} ms — {state}", file=sys.stderr)
+    print(f"wrote {args.output}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

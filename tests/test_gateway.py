@@ -1,0 +1,276 @@
+"""The HTTP gateway behaves like API Gateway in front of Lambda, over real HTTP."""
+
+import base64
+import json
+import socket
+import time
+import uuid
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+import requests
+
+from local.launcher import RunningRuntime
+from tests.conftest import launch_fixture_runtime
+
+ERROR_KEYS = {"code", "message", "details"}
+
+
+def assert_error_shape(response: requests.Response, status: int, code: str) -> dict:
+    assert response.status_code == status, response.text
+    assert response.headers["Content-Type"].startswith("application/json")
+    body = response.json()
+    assert set(body) == {"error"} and set(body["error"]) == ERROR_KEYS
+    assert body["error"]["code"] == code
+    assert "Traceback" not in response.text
+    return body["error"]
+
+
+@pytest.fixture(scope="module")
+def rt(services, tmp_path_factory) -> Iterator[RunningRuntime]:
+    """One runtime for the module: these tests only read, or wait for recovery."""
+    tmp_path = tmp_path_factory.mktemp("gateway")
+    database_url = services.create_database()
+    prefix = f"test-gw-{uuid.uuid4().hex[:8]}"
+    runtime = launch_fixture_runtime(services, database_url, prefix, tmp_path / "records", tmp_path)
+    yield runtime
+    runtime.stop()
+    services.drop_database(database_url)
+    services.delete_redis_keys(prefix)
+
+
+def echo(rt: RunningRuntime, path: str, **kwargs) -> dict:
+    response = requests.request(kwargs.pop("method", "GET"), rt.url + path, timeout=10, **kwargs)
+    assert response.status_code == 200, response.text
+    return response.json()["event"]
+
+
+def test_static_beats_param_beats_greedy(rt: RunningRuntime) -> None:
+    cases = {
+        "/items/static": ("/items/static", None),
+        "/items/42": ("/items/{item_id}", {"item_id": "42"}),
+        "/items/42/parts/7": (
+            "/items/{item_id}/parts/{part_id}",
+            {"item_id": "42", "part_id": "7"},
+        ),
+        "/items/42/other/deep": ("/items/{proxy+}", {"proxy": "42/other/deep"}),
+        "/items/static/x": ("/items/{proxy+}", {"proxy": "static/x"}),
+    }
+    for path, (resource, params) in cases.items():
+        event = echo(rt, path)
+        assert event["resource"] == resource, path
+        assert event["requestContext"]["resourcePath"] == resource
+        assert event["pathParameters"] == params
+        assert event["path"] == path
+
+
+def test_event_is_a_complete_rest_v1_proxy_event(rt: RunningRuntime) -> None:
+    event = echo(
+        rt,
+        "/items/%D0%BA%D0%BD%D0%B8%D0%B3%D0%B0?tag=a&tag=b&empty=",
+        headers={"X-Trace": "t1", "User-Agent": "pytest"},
+    )
+    assert event["httpMethod"] == "GET"
+    assert event["pathParameters"] == {"item_id": "книга"}
+    assert event["multiValueQueryStringParameters"] == {"tag": ["a", "b"], "empty": [""]}
+    assert event["queryStringParameters"] == {"tag": "b", "empty": ""}
+    assert event["headers"]["X-Trace"] == "t1"
+    assert event["multiValueHeaders"]["X-Trace"] == ["t1"]
+    context = event["requestContext"]
+    assert context["identity"]["sourceIp"] == "127.0.0.1"
+    assert context["identity"]["userAgent"] == "pytest"
+    assert context["stage"] == "local" and context["requestId"]
+    assert event["body"] is None and event["isBase64Encoded"] is False
+
+
+def test_json_body_is_passed_as_text(rt: RunningRuntime) -> None:
+    body = json.dumps({"title": "Анна Каренина"}, ensure_ascii=False).encode()
+    event = echo(
+        rt, "/items/1", method="POST", data=body, headers={"Content-Type": "application/json"}
+    )
+    assert event["isBase64Encoded"] is False
+    assert "Анна Каренина" in event["body"]
+
+
+def test_binary_bodies_round_trip_base64(rt: RunningRuntime) -> None:
+    payload = bytes(range(256)) * 40
+    response = requests.post(
+        rt.url + "/binary",
+        data=payload,
+        headers={"Content-Type": "application/octet-stream"},
+        timeout=10,
+    )
+    assert response.status_code == 200
+    assert response.content == payload
+
+
+def test_chalice_binary_response_reaches_client(rt: RunningRuntime) -> None:
+    response = requests.get(rt.url + "/things/1/picture", timeout=10)
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "image/png"
+    assert response.content.startswith(b"\x89PNG") and len(response.content) == 264
+
+
+def test_multi_value_response_headers(rt: RunningRuntime) -> None:
+    response = requests.get(rt.url + "/items/static", timeout=10)
+    assert response.raw.headers.getlist("X-Multi") == ["a", "b"]
+    assert response.headers["x-amzn-RequestId"]
+
+
+def test_cors_preflight_answered_from_template(rt: RunningRuntime) -> None:
+    response = requests.options(
+        rt.url + "/things",
+        headers={"Origin": "https://reader.example", "Access-Control-Request-Method": "POST"},
+        timeout=10,
+    )
+    assert response.status_code == 200
+    assert response.headers["Access-Control-Allow-Origin"] == "https://reader.example"
+    assert "POST" in response.headers["Access-Control-Allow-Methods"]
+    assert response.headers["Access-Control-Allow-Headers"] == "Content-Type,Authorization"
+    assert response.headers["Access-Control-Max-Age"] == "300"
+
+
+def test_unknown_route_is_404(rt: RunningRuntime) -> None:
+    assert_error_shape(requests.get(rt.url + "/no/such/route", timeout=10), 404, "not_found")
+
+
+def test_missing_path_parameter_is_404(rt: RunningRuntime) -> None:
+    assert_error_shape(requests.get(rt.url + "/things//picture", timeout=10), 404, "not_found")
+    assert_error_shape(requests.get(rt.url + "/items//parts/1", timeout=10), 404, "not_found")
+
+
+def test_wrong_method_is_405_with_allow(rt: RunningRuntime) -> None:
+    response = requests.delete(rt.url + "/things/1", timeout=10)
+    assert_error_shape(response, 405, "method_not_allowed")
+    assert response.headers["Allow"] == "GET, OPTIONS"
+
+
+def test_invalid_json_is_400(rt: RunningRuntime) -> None:
+    response = requests.post(rt.url + "/things", data="{not json", timeout=10)
+    assert_error_shape(response, 400, "invalid_json")
+
+
+def test_invalid_fields_are_422_with_details(rt: RunningRuntime) -> None:
+    response = requests.post(rt.url + "/things", json={"name": "", "count": -1}, timeout=10)
+    error = assert_error_shape(response, 422, "validation_failed")
+    assert {item["field"] for item in error["details"]["fields"]} == {"name", "count"}
+    created = requests.post(rt.url + "/things", json={"name": "книга", "count": 2}, timeout=10)
+    assert created.status_code == 201 and created.json() == {"name": "книга", "count": 2}
+
+
+def test_domain_error_keeps_its_status_and_code(rt: RunningRuntime) -> None:
+    assert_error_shape(requests.get(rt.url + "/things/missing", timeout=10), 404, "thing_not_found")
+
+
+def test_unhandled_error_in_chalice_view_is_500_without_details(rt: RunningRuntime) -> None:
+    response = requests.get(rt.url + "/things/boom", timeout=10)
+    assert_error_shape(response, 500, "internal_error")
+    assert "internal detail" not in response.text
+
+
+def test_handler_that_raises_is_502_and_detail_stays_in_log(rt: RunningRuntime) -> None:
+    response = requests.get(rt.url + "/raise", timeout=10)
+    assert_error_shape(response, 502, "function_error")
+    assert "secret detail" not in response.text
+    time.sleep(0.2)
+    assert "secret detail that must not reach the client" in rt.log()
+
+
+def test_malformed_proxy_response_is_502(rt: RunningRuntime) -> None:
+    assert_error_shape(requests.get(rt.url + "/malformed", timeout=10), 502, "malformed_response")
+
+
+def test_body_over_10_mb_is_413(rt: RunningRuntime) -> None:
+    response = requests.post(rt.url + "/items/1", data=b"x" * (10 * 1024 * 1024 + 1), timeout=30)
+    assert_error_shape(response, 413, "payload_too_large")
+    assert requests.get(rt.url + "/items/static", timeout=10).status_code == 200
+
+
+def test_chunked_body_over_limit_is_413(rt: RunningRuntime) -> None:
+    def chunks():
+        for _ in range(11):
+            yield b"x" * (1024 * 1024)
+
+    response = requests.post(rt.url + "/items/1", data=chunks(), timeout=30)
+    assert_error_shape(response, 413, "payload_too_large")
+
+
+def test_integration_timeout_is_504_and_gateway_recovers(rt: RunningRuntime) -> None:
+    # The fixture runtime sets LOCAL_API_TIMEOUT=3 (API Gateway's is 29 s).
+    response = requests.get(rt.url + "/sleep?seconds=6", timeout=20)
+    assert_error_shape(response, 504, "gateway_timeout")
+    assert requests.get(rt.url + "/items/static", timeout=10).status_code == 200
+
+
+def full_pool(rt: RunningRuntime, function: str = "EchoFunction") -> set[int]:
+    """The pool's pids once every worker is up (a replaced one takes a moment to start)."""
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        function_status = rt.status()["functions"][function]
+        if len(function_status["pids"]) == function_status["size"]:
+            return set(function_status["pids"])
+        time.sleep(0.1)
+    raise AssertionError(f"{function}'s pool did not fill up again")
+
+
+def test_worker_that_dies_is_replaced_and_gateway_keeps_serving(rt: RunningRuntime) -> None:
+    before = full_pool(rt)
+    assert_error_shape(requests.get(rt.url + "/crash", timeout=10), 502, "function_error")
+    for _ in range(5):
+        assert requests.get(rt.url + "/items/static", timeout=10).status_code == 200
+    deadline = time.time() + 30
+    while (after := full_pool(rt)) == before and time.time() < deadline:
+        time.sleep(0.1)
+    assert len(after & before) == 1, "the dead worker is replaced, the other one kept"
+
+
+def test_workers_are_warm_and_reused(rt: RunningRuntime) -> None:
+    workers = full_pool(rt)
+    with ThreadPoolExecutor(4) as pool:  # concurrent requests reach both workers
+        list(pool.map(lambda _: requests.get(rt.url + "/items/static", timeout=10), range(20)))
+    time.sleep(0.2)
+    seen = len(rt.log().splitlines())
+    with ThreadPoolExecutor(4) as pool:
+        responses = list(
+            pool.map(lambda _: requests.get(rt.url + "/items/static", timeout=10), range(40))
+        )
+    assert {response.json()["pid"] for response in responses} <= workers
+    time.sleep(0.2)
+    new_lines = [line for line in rt.log().splitlines()[seen:] if '"EchoFunction"' in line]
+    assert len(new_lines) == 40
+    assert not [line for line in new_lines if '"cold": true' in line], "warm workers are reused"
+
+
+def test_function_sees_only_declared_environment(rt: RunningRuntime) -> None:
+    env = requests.get(rt.url + "/items/static", timeout=10).json()["env"]
+    assert env["AWS_LAMBDA_FUNCTION_NAME"] == "EchoFunction"
+    assert env["BOOKS_BUCKET"] == "fixture-000000000000"
+    assert env["RECORD_DIR"]  # set through the env-vars override file
+    assert "LOCAL_INTERNAL_TOKEN" not in env and "PYTEST_CURRENT_TEST" not in env
+
+
+def test_runtime_endpoints_need_the_token(rt: RunningRuntime) -> None:
+    assert_error_shape(requests.get(rt.url + "/_local/status", timeout=10), 401, "unauthorised")
+    bad = {"Authorization": "Bearer wrong"}
+    assert_error_shape(
+        requests.post(rt.url + "/_local/events/s3", json={}, headers=bad, timeout=10),
+        401,
+        "unauthorised",
+    )
+
+
+def test_garbage_request_line_does_not_break_the_gateway(rt: RunningRuntime) -> None:
+    host, port = rt.url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=5) as sock:
+        sock.sendall(b"\x00\x01garbage\r\n\r\n")
+        sock.recv(1024)
+    assert requests.get(rt.url + "/items/static", timeout=10).status_code == 200
+
+
+def test_base64_body_flag_for_declared_binary_types(rt: RunningRuntime) -> None:
+    event = echo(
+        rt, "/items/1", method="POST", data=b"\xff\xfe", headers={"Content-Type": "image/png"}
+    )
+    assert event["isBase64Encoded"] is True
+    assert base64.b64decode(event["body"]) == b"\xff\xfe"
