@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -53,11 +55,13 @@ def _with_database(url: str, name: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
+def services() -> Iterator[Services]:
     database_url = os.environ.get("DATABASE_URL")
     redis_url = os.environ.get("REDIS_URL")
     started: list[EmbeddedPostgres | EmbeddedRedis] = []
-    base = tmp_path_factory.mktemp("services")
+    # Not under pytest's basetemp: a concurrent pytest session prunes old basetemps, and the
+    # embedded servers' data must outlive the whole session.
+    base = Path(tempfile.mkdtemp(prefix="bookreader-test-services-"))
     if not database_url:
         postgres = EmbeddedPostgres(base)
         database_url = postgres.start()
@@ -69,6 +73,7 @@ def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
     yield Services(database_url, redis_url, embedded=not os.environ.get("DATABASE_URL"))
     for service in reversed(started):
         service.stop()
+    shutil.rmtree(base, ignore_errors=True)
 
 
 @pytest.fixture
