@@ -26,6 +26,7 @@ class RuntimeSettings(BaseSettings):
     redis_url: str | None = Field(None, validation_alias="REDIS_URL")
     redis_prefix: str = Field("br", validation_alias="REDIS_PREFIX")
     s3_endpoint_url: str | None = Field(None, validation_alias="AWS_ENDPOINT_URL_S3")
+    s3_public_endpoint_url: str | None = Field(None, validation_alias="S3_PUBLIC_ENDPOINT_URL")
     public_url: str | None = Field(None, validation_alias="PUBLIC_URL")
     # Protects the runtime's own endpoints (status, store webhooks); generated when unset.
     internal_token: str | None = Field(None, validation_alias="LOCAL_INTERNAL_TOKEN")

@@ -68,6 +68,27 @@ def test_presigned_urls_work_against_s3_endpoint(moto_url: str, monkeypatch) -> 
     )
 
 
+def test_presigned_urls_are_signed_for_the_public_endpoint(moto_url: str, monkeypatch) -> None:
+    """Self-hosted: functions reach the store internally, browsers through the public host."""
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    public = moto_url.replace("127.0.0.1", "localhost")
+    store = S3Store(moto_url, "us-east-1", public_endpoint_url=public)
+    store.ensure_bucket("public-books")
+    upload = store.presign_put(
+        "public-books", KEY, content_type="application/epub+zip", max_bytes=9, expires_in=60
+    )
+    assert upload.url.startswith(f"{public}/public-books/uploads/u1/")
+    assert (
+        requests.put(upload.url, data=b"book", headers=upload.headers, timeout=10).status_code
+        == 200
+    )
+    assert store.get("public-books", KEY) == b"book"
+    assert store.presign_get("public-books", KEY, expires_in=60).startswith(
+        f"{public}/public-books/"
+    )
+
+
 @pytest.mark.parametrize("key", ["../escape.epub", "/abs.epub", "a/../../b", "a//b", ""])
 def test_disk_store_rejects_traversal_keys(tmp_path: Path, key: str) -> None:
     store = DiskStore(tmp_path / "objects", "secret", "http://x", notify=False)

@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -26,6 +26,9 @@ class Settings(BaseSettings):
 
     # Object store: "disk" (a folder, local only) or "s3" (AWS or any S3-compatible endpoint).
     object_store: Literal["auto", "disk", "s3"] = Field("auto", validation_alias="OBJECT_STORE")
+    # The endpoint browsers reach for presigned URLs when it differs from the one functions use
+    # (self-hosted: the public URL Nginx serves, not the internal MinIO address).
+    s3_public_endpoint_url: str | None = Field(None, validation_alias="S3_PUBLIC_ENDPOINT_URL")
     s3_endpoint_url: str | None = Field(
         None, validation_alias=AliasChoices("S3_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3")
     )
@@ -38,6 +41,36 @@ class Settings(BaseSettings):
     store_secret: str | None = Field(None, validation_alias="STORE_SECRET")
     public_url: str = Field("http://127.0.0.1:8000", validation_alias="PUBLIC_URL")
     presign_expiry_seconds: int = Field(900, validation_alias="PRESIGN_EXPIRY_SECONDS")
+
+    # Auth: access tokens (JWT). No default secret: a deployment without one must not start
+    # signing tokens, so bookreader.auth.tokens raises config_missing until it is set.
+    jwt_secret: SecretStr | None = Field(None, validation_alias="JWT_SECRET")
+    jwt_algorithm: Literal["HS256", "RS256", "ES256"] = Field(
+        "HS256", validation_alias="JWT_ALGORITHM"
+    )
+    jwt_private_key_file: Path | None = Field(None, validation_alias="JWT_PRIVATE_KEY_FILE")
+    jwt_public_key_file: Path | None = Field(None, validation_alias="JWT_PUBLIC_KEY_FILE")
+    jwt_issuer: str = Field("bookreader", validation_alias="JWT_ISSUER")
+    jwt_audience: str = Field("bookreader-api", validation_alias="JWT_AUDIENCE")
+    # Clock skew tolerated between the machines that sign and verify; never more than 30 s.
+    jwt_leeway_seconds: int = Field(10, ge=0, le=30, validation_alias="JWT_LEEWAY_SECONDS")
+    access_token_ttl: int = Field(900, ge=60, le=3600, validation_alias="ACCESS_TOKEN_TTL")
+    refresh_token_ttl: int = Field(30 * 86400, ge=3600, validation_alias="REFRESH_TOKEN_TTL")
+
+    # Password hashing (scrypt). Raising these re-hashes each user's password at next login.
+    scrypt_n: int = Field(2**15, ge=2**10, validation_alias="SCRYPT_N")
+    scrypt_r: int = Field(8, ge=1, validation_alias="SCRYPT_R")
+    scrypt_p: int = Field(1, ge=1, validation_alias="SCRYPT_P")
+    password_min_length: int = Field(10, ge=8, validation_alias="PASSWORD_MIN_LENGTH")
+
+    # Rate limits: requests allowed per RATE_LIMIT_WINDOW seconds (sliding window, Redis).
+    rate_limit_window: int = Field(60, ge=1, validation_alias="RATE_LIMIT_WINDOW")
+    rate_limit_login_ip_email: int = Field(5, ge=1, validation_alias="RATE_LIMIT_LOGIN_IP_EMAIL")
+    rate_limit_login_ip: int = Field(20, ge=1, validation_alias="RATE_LIMIT_LOGIN_IP")
+    rate_limit_register_ip: int = Field(3, ge=1, validation_alias="RATE_LIMIT_REGISTER_IP")
+    rate_limit_api_user: int = Field(100, ge=1, validation_alias="RATE_LIMIT_API_USER")
+    # Peers whose X-Forwarded-For we believe (comma-separated addresses or CIDRs).
+    trusted_proxies: str = Field("127.0.0.1/32,::1/128", validation_alias="TRUSTED_PROXIES")
 
     @property
     def store_kind(self) -> Literal["disk", "s3"]:

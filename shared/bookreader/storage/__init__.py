@@ -14,7 +14,9 @@ def store_from_settings(settings: Settings) -> ObjectStore:
     if settings.store_kind == "s3":
         from bookreader.storage.s3 import S3Store
 
-        return S3Store(settings.s3_endpoint_url, settings.aws_region)
+        return S3Store(
+            settings.s3_endpoint_url, settings.aws_region, settings.s3_public_endpoint_url
+        )
     from bookreader.storage.disk import DiskStore
 
     return DiskStore.from_settings(settings)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import boto3
 from botocore.config import Config
@@ -16,14 +17,16 @@ _MISSING = {"404", "NoSuchKey", "NotFound", "NoSuchBucket"}
 
 
 class S3Store:
-    def __init__(self, endpoint_url: str | None, region: str) -> None:
-        self.client = boto3.client(
-            "s3",
-            endpoint_url=endpoint_url or None,
-            region_name=region,
-            config=Config(
-                signature_version="s3v4", retries={"mode": "standard", "max_attempts": 3}
-            ),
+    def __init__(
+        self, endpoint_url: str | None, region: str, public_endpoint_url: str | None = None
+    ) -> None:
+        self.client = _client(endpoint_url, region)
+        # Presigned URLs are signed for the host the browser will send, so they are made by a
+        # client of the public endpoint (path-style: one host for every bucket behind a proxy).
+        self.presigner = (
+            _client(public_endpoint_url, region, path_style=True)
+            if public_endpoint_url
+            else self.client
         )
 
     def ensure_bucket(self, bucket: str) -> None:
@@ -91,7 +94,7 @@ class S3Store:
     ) -> PresignedRequest:
         # A presigned PUT cannot carry a size range on S3; callers that must bound the size
         # check the object's size when its ObjectCreated event arrives.
-        url = self.client.generate_presigned_url(
+        url = self.presigner.generate_presigned_url(
             "put_object",
             Params={"Bucket": bucket, "Key": key, "ContentType": content_type},
             ExpiresIn=expires_in,
@@ -104,6 +107,19 @@ class S3Store:
         )
 
     def presign_get(self, bucket: str, key: str, *, expires_in: int) -> str:
-        return self.client.generate_presigned_url(
+        return self.presigner.generate_presigned_url(
             "get_object", Params={"Bucket": bucket, "Key": key}, ExpiresIn=expires_in
         )
+
+
+def _client(endpoint_url: str | None, region: str, path_style: bool = False) -> Any:
+    return boto3.client(
+        "s3",
+        endpoint_url=endpoint_url or None,
+        region_name=region,
+        config=Config(
+            signature_version="s3v4",
+            retries={"mode": "standard", "max_attempts": 3},
+            s3={"addressing_style": "path"} if path_style else {},
+        ),
+    )
