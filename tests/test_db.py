@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from bookreader import db
-from bookreader.db.migrate import apply_migrations
+from bookreader.db.migrate import apply_migrations, load_migrations
 from bookreader.errors import BookReaderError
 from bookreader.jobs import claim_once
 
@@ -16,11 +16,13 @@ def _tables(conn: db.Connection) -> set[str]:
 
 
 def test_migrations_apply_in_order_once_and_are_recorded(database_url: str) -> None:
+    expected = [[m.version, m.name] for m in load_migrations()]
     with db.connect(database_url) as conn:
-        assert apply_migrations(conn) == [1]
+        assert apply_migrations(conn) == [version for version, _ in expected]
         assert apply_migrations(conn) == []
         recorded = conn.run("SELECT version, name FROM schema_migrations ORDER BY version")
-        assert recorded == [[1, "foundation"]]
+        assert recorded == expected
+        assert recorded[0] == [1, "foundation"]
         assert "idempotency_keys" in _tables(conn)
 
 
