@@ -6,7 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: local-up test lint fmt bench dlq cfn-lint clean
+.PHONY: local-up test lint fmt bench dlq admin cfn-lint clean
 
 $(STAMP): requirements.txt requirements-local.txt requirements-dev.txt
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -45,6 +45,11 @@ bench: $(STAMP)
 ## Dead letters: `make dlq` lists them, `make dlq REPLAY=<id>` replays one.
 dlq: $(STAMP)
 	@if [ -n "$(REPLAY)" ]; then $(PY) -m local dlq replay $(REPLAY); else $(PY) -m local dlq list; fi
+
+## The first administrator: `make admin EMAIL=reader@example.com` (the user registers first).
+admin: $(STAMP)
+	@test -n "$(EMAIL)" || { echo "usage: make admin EMAIL=you@example.com"; exit 2; }
+	$(PY) -m local admin "$(EMAIL)"
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -19,6 +19,8 @@ def main(argv: list[str] | None = None) -> int:
     dlq_commands.add_parser("list")
     replay = dlq_commands.add_parser("replay")
     replay.add_argument("id")
+    admin = commands.add_parser("admin", help="make a registered user an administrator")
+    admin.add_argument("email")
     args = parser.parse_args(argv)
     settings = RuntimeSettings()
 
@@ -26,7 +28,41 @@ def main(argv: list[str] | None = None) -> int:
         from local.runtime import run_forever
 
         return run_forever(settings)
+    if args.command == "admin":
+        return _promote_admin(settings, args.email)
     return _dlq(settings, args)
+
+
+def _promote_admin(settings: RuntimeSettings, email: str) -> int:
+    """`make admin EMAIL=…`: the first administrator, without default credentials anywhere."""
+    from bookreader import db
+    from bookreader.auth.users import promote_to_admin
+    from bookreader.db.migrate import apply_migrations
+    from bookreader.errors import BookReaderError
+    from local.services import EmbeddedPostgres
+
+    embedded = None
+    database_url = settings.database_url
+    if not database_url:
+        embedded = EmbeddedPostgres(settings.data_dir)
+        database_url = embedded.start()
+    pool = db.Pool(database_url, size=1)
+    try:
+        with pool.connection() as conn:
+            apply_migrations(conn)
+        user = promote_to_admin(email, pool=pool)
+    except BookReaderError as error:
+        if error.code == "user_not_found":
+            print(f"error: no account with the email {email}; register it first", file=sys.stderr)
+        else:
+            print(f"error: {error.message}", file=sys.stderr)
+        return 1
+    finally:
+        pool.close()
+        if embedded is not None:
+            embedded.stop()
+    print(f"{user.email} is now an administrator (they get the role with their next sign-in)")
+    return 0
 
 
 def _dlq(settings: RuntimeSettings, args: argparse.Namespace) -> int:

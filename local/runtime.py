@@ -48,7 +48,7 @@ def load_secrets(data_dir: Path) -> dict[str, str]:
     """Per-installation secrets, generated on first start and kept in the data directory."""
     path = data_dir / "secrets.json"
     stored = json.loads(path.read_text()) if path.exists() else {}
-    for name in ("store_secret", "internal_token"):
+    for name in ("store_secret", "internal_token", "jwt_secret"):
         stored.setdefault(name, secrets.token_hex(32))
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(stored))
@@ -122,6 +122,8 @@ class Runtime:
             "StoreSecret": stored["store_secret"],
             "PublicUrl": s.base_url,
             "LogLevel": s.log_level,
+            "JwtSecret": s.jwt_secret or stored["jwt_secret"],
+            "TrustedProxies": s.trusted_proxies,
         }
         from local.template import load_yaml
 

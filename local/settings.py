@@ -37,6 +37,9 @@ class RuntimeSettings(BaseSettings):
     retry_base_ms: int = Field(1000, validation_alias="LOCAL_RETRY_BASE_MS")
     visibility_timeout_ms: int | None = Field(None, validation_alias="LOCAL_VISIBILITY_TIMEOUT_MS")
     log_level: str = Field("INFO", validation_alias="LOG_LEVEL")
+    # Generated per data directory when unset (kept in secrets.json).
+    jwt_secret: str | None = Field(None, validation_alias="JWT_SECRET")
+    trusted_proxies: str = Field("127.0.0.1/32,::1/128", validation_alias="TRUSTED_PROXIES")
 
     @property
     def base_url(self) -> str:

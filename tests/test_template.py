@@ -15,6 +15,7 @@ from local.template import load_topology, load_yaml
 ROOT = Path(__file__).parent.parent
 TEMPLATES = [ROOT / "template.yaml", ROOT / "tests/fixtures/runtime/template.yaml"]
 FIXTURE_PARAMETERS = {"DatabaseUrl": "postgresql://x", "RedisUrl": "redis://x"}
+PRODUCTION_PARAMETERS = {**FIXTURE_PARAMETERS, "JwtSecret": "x" * 32}
 
 
 @pytest.mark.parametrize("template", TEMPLATES, ids=lambda p: p.parent.name or "root")
@@ -59,7 +60,7 @@ def test_topology_resolves_intrinsics_and_events() -> None:
 
 def test_parameter_not_declared_by_template_is_rejected() -> None:
     with pytest.raises(BookReaderError) as error:
-        load_topology(ROOT / "template.yaml", {"DatabaseUrl": "x", "RedisUrl": "y", "Bogus": "1"})
+        load_topology(ROOT / "template.yaml", {**PRODUCTION_PARAMETERS, "Bogus": "1"})
     assert error.value.code == "parameter_unknown"
 
 

@@ -11,12 +11,12 @@ from bookreader.storage import get_store
 app = BookReaderApp("health")
 
 
-@app.route("/health", methods=["GET"])
+@app.route("/health", methods=["GET"], public=True)
 def live() -> object:
     return {"status": "ok"}
 
 
-@app.route("/health/ready", methods=["GET"])
+@app.route("/health/ready", methods=["GET"], public=True)
 def ready() -> object:
     checks = {"postgres": _check_postgres, "redis": _check_redis, "object_store": _check_store}
     results = {}

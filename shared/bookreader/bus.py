@@ -10,6 +10,8 @@ import threading
 from typing import Any
 
 import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from bookreader.config import get_settings
 from bookreader.errors import BookReaderError
@@ -27,8 +29,15 @@ def redis_client() -> redis.Redis:
             url = get_settings().redis_url
             if not url:
                 raise BookReaderError("config_missing", "REDIS_URL is not configured", 500)
+            # One quick retry at most: callers fail closed (503) rather than hang when Redis is
+            # away, and a blocking stream read sets its own, longer wait.
             _client = redis.Redis.from_url(
-                url, decode_responses=True, socket_timeout=10, health_check_interval=30
+                url,
+                decode_responses=True,
+                socket_timeout=10,
+                socket_connect_timeout=2,
+                retry=Retry(NoBackoff(), 1),
+                health_check_interval=30,
             )
         return _client
 

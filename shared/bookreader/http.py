@@ -13,6 +13,8 @@ from chalice import Chalice, ChaliceViewError, Response
 from chalice.app import Request
 from pydantic import BaseModel, ValidationError
 
+from bookreader.auth.guard import authenticate, request_ip, require_role
+from bookreader.auth.tokens import AccessClaims, Role
 from bookreader.errors import BookReaderError, error_body
 
 Model = TypeVar("Model", bound=BaseModel)
@@ -28,7 +30,8 @@ BINARY_TYPES = [
 
 
 class BookReaderApp(Chalice):
-    """A Chalice app whose every route renders errors as `{"error": {...}}`.
+    """A Chalice app whose routes are authenticated unless declared public, and whose every
+    route renders errors as `{"error": {...}}`.
 
     Chalice turns exceptions into its own body before middleware sees them, so the rendering
     wraps each view function instead.
@@ -37,14 +40,33 @@ class BookReaderApp(Chalice):
     def __init__(self, app_name: str) -> None:
         super().__init__(app_name=app_name)
         self.api.binary_types = [*self.api.binary_types, *BINARY_TYPES]
+        self.public_routes: set[str] = set()  # "METHOD /path", compared with the template
+        self.role_routes: dict[str, Role] = {}
+        # Chalice serves one request per process at a time, like `current_request`.
+        self.claims: AccessClaims | None = None
 
-    def route(self, path: str, **kwargs: Any) -> Callable[..., Any]:
+    def route(
+        self, path: str, *, public: bool = False, role: Role = "user", **kwargs: Any
+    ) -> Callable[..., Any]:
+        """Declare a route; it requires a valid access token unless `public=True`."""
+        # Chalice would answer other content types with its own 415 body; parse_body answers
+        # in ours instead.
+        kwargs.setdefault("content_types", ["*/*"])
         register = super().route(path, **kwargs)
+        methods = kwargs.get("methods", ["GET"])
+        if public:
+            self.public_routes.update(f"{method} {path}" for method in methods)
+        if role != "user":
+            self.role_routes.update({f"{method} {path}": role for method in methods})
 
         def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
             @functools.wraps(view)
             def rendered(**params: Any) -> Any:
                 try:
+                    self.claims = None
+                    if not public:
+                        self.claims = authenticate(self.current_request.headers)
+                        require_role(self.claims, role)
                     return view(**params)
                 except BookReaderError as error:
                     return error_response(error)
@@ -52,7 +74,7 @@ class BookReaderApp(Chalice):
                     code = type(error).__name__.removesuffix("Error").lower() or "error"
                     return json_response(error_body(code, str(error)), error.STATUS_CODE)
                 except Exception:
-                    logger.exception("unhandled error in %s %s", path, kwargs.get("methods"))
+                    logger.exception("unhandled error in %s %s", path, methods)
                     return json_response(
                         error_body("internal_error", "An internal error occurred."), 500
                     )
@@ -61,6 +83,18 @@ class BookReaderApp(Chalice):
             return view
 
         return decorator
+
+    @property
+    def user(self) -> AccessClaims:
+        """The caller of the current (authenticated) route."""
+        if self.claims is None:
+            raise BookReaderError("unauthenticated", "Sign in first.", 401)
+        return self.claims
+
+    @property
+    def client_ip(self) -> str:
+        request = self.current_request
+        return request_ip(request.context, request.headers)
 
     def _validate_binary_response(self, request_headers: Any, response_headers: Any) -> bool:
         # API Gateway (binaryMediaTypes */*) and our runtime both carry base64 bodies whatever
@@ -88,11 +122,22 @@ def binary_response(
     )
 
 
-def parse_body(request: Request, model: type[Model]) -> Model:
-    """The request's JSON body validated against `model`; 400/422 with details otherwise."""
+def parse_body(request: Request, model: type[Model], max_bytes: int = 64 * 1024) -> Model:
+    """The request's JSON body validated against `model`; 400/413/422 with details otherwise."""
     raw = request.raw_body
     if not raw:
         raise BookReaderError("body_missing", "a JSON request body is required", 400)
+    if len(raw) > max_bytes:
+        raise BookReaderError("payload_too_large", f"the body exceeds {max_bytes} bytes", 413)
+    content_type = (request.headers.get("content-type") or "application/json").split(";")[0]
+    if content_type.strip().lower() not in ("application/json", "text/json") and not (
+        content_type.strip().lower().endswith("+json")
+    ):
+        raise BookReaderError(
+            "unsupported_media_type",
+            f"send JSON (Content-Type: application/json), not {content_type}",
+            415,
+        )
     try:
         data = json.loads(raw)
     except (UnicodeDecodeError, json.JSONDecodeError) as error:

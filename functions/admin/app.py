@@ -1,0 +1,39 @@
+"""Admin: find users, change their role, disable them (their tokens stop working at once)."""
+
+from __future__ import annotations
+
+from bookreader.auth import users
+from bookreader.errors import BookReaderError
+from bookreader.http import BookReaderApp, parse_body
+
+app = BookReaderApp("admin")
+
+
+def _int_param(name: str, default: int, low: int, high: int) -> int:
+    raw = (app.current_request.query_params or {}).get(name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise BookReaderError("query_invalid", f"{name} must be a whole number", 400) from None
+    if not low <= value <= high:
+        raise BookReaderError("query_invalid", f"{name} must be between {low} and {high}", 400)
+    return value
+
+
+@app.route("/admin/users", methods=["GET"], role="admin")
+def list_users() -> object:
+    query = (app.current_request.query_params or {}).get("q")
+    page = users.list_users(
+        query=query,
+        page=_int_param("page", 1, 1, 1_000_000),
+        page_size=_int_param("page_size", 20, 1, 100),
+    )
+    return page.model_dump(mode="json")
+
+
+@app.route("/admin/users/{user_id}", methods=["PATCH"], role="admin")
+def update_user(user_id: str) -> object:
+    changes = parse_body(app.current_request, users.AdminUserUpdate)
+    return users.admin_update_user(user_id, changes, actor_id=app.user.sub).model_dump(mode="json")

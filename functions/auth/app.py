@@ -1,0 +1,120 @@
+"""Auth: accounts, sign-in with JWT access tokens and rotating refresh cookies, profile."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from chalice import Response
+from pydantic import BaseModel, Field
+
+from bookreader.auth import sessions, users
+from bookreader.auth.cookies import cleared_refresh_cookie, refresh_cookie, refresh_token_from
+from bookreader.auth.denylist import deny_token
+from bookreader.auth.guard import bearer_token
+from bookreader.auth.ratelimit import limit_login, limit_register
+from bookreader.auth.tokens import issue_access_token, verify_access_token
+from bookreader.errors import BookReaderError
+from bookreader.http import BookReaderApp, json_response, parse_body
+
+app = BookReaderApp("auth")
+
+
+class RegisterBody(BaseModel):
+    email: str = Field(max_length=320)
+    password: str = Field(max_length=1024)
+    display_name: str | None = Field(None, max_length=200)
+    locale: Literal["ru", "en"] = "ru"
+
+
+class LoginBody(BaseModel):
+    email: str = Field(max_length=320)
+    password: str = Field(max_length=1024)
+
+
+class PasswordBody(BaseModel):
+    current_password: str = Field(max_length=1024)
+    new_password: str = Field(max_length=1024)
+
+
+def _signed_in(user: users.User, refresh: sessions.IssuedRefresh, status: int = 200) -> Response:
+    """The answer of register, login and refresh: an access token, the user, a fresh cookie."""
+    access = issue_access_token(user.id, user.role)
+    body = {
+        "access_token": access.token,
+        "token_type": "bearer",
+        "expires_in": access.expires_in,
+        "user": user.model_dump(mode="json"),
+    }
+    return json_response(
+        body, status, {"Set-Cookie": refresh_cookie(refresh.token, refresh.max_age)}
+    )
+
+
+@app.route("/auth/register", methods=["POST"], public=True)
+def register() -> Response:
+    limit_register(app.client_ip)
+    body = parse_body(app.current_request, RegisterBody)
+    user = users.register(
+        body.email, body.password, display_name=body.display_name, locale=body.locale
+    )
+    return _signed_in(user, sessions.issue_refresh(user.id), 201)
+
+
+@app.route("/auth/login", methods=["POST"], public=True)
+def login() -> Response:
+    body = parse_body(app.current_request, LoginBody)
+    limit_login(app.client_ip, body.email)
+    user = users.authenticate(body.email, body.password)
+    return _signed_in(user, sessions.issue_refresh(user.id))
+
+
+@app.route("/auth/refresh", methods=["POST"], public=True)
+def refresh() -> Response:
+    token = refresh_token_from(app.current_request.headers)
+    if token is None:
+        raise BookReaderError("refresh_missing", "No session: sign in again.", 401)
+    rotated = sessions.rotate_refresh(token)
+    return _signed_in(users.get_user(rotated.user_id), rotated)
+
+
+@app.route("/auth/logout", methods=["POST"], public=True)
+def logout() -> Response:
+    """Ends the session of the cookie and revokes the access token, whichever are present."""
+    headers = app.current_request.headers
+    token = refresh_token_from(headers)
+    if token is not None:
+        sessions.revoke_refresh(token)
+    access = bearer_token(headers)
+    if access is not None:
+        try:
+            claims = verify_access_token(access)
+        except BookReaderError:
+            claims = None  # an invalid or expired token needs no revoking
+        if claims is not None:
+            deny_token(claims.jti, claims.exp)
+    return Response(body="", status_code=204, headers={"Set-Cookie": cleared_refresh_cookie()})
+
+
+@app.route("/auth/me", methods=["GET"])
+def me() -> object:
+    return users.get_user(app.user.sub).model_dump(mode="json")
+
+
+@app.route("/auth/me", methods=["PATCH"])
+def update_me() -> object:
+    changes = parse_body(app.current_request, users.ProfileUpdate)
+    return users.update_profile(app.user.sub, changes).model_dump(mode="json")
+
+
+@app.route("/auth/password", methods=["POST"])
+def change_password() -> object:
+    """Changes the password, ends every other session, and returns a new access token."""
+    body = parse_body(app.current_request, PasswordBody)
+    token = refresh_token_from(app.current_request.headers)
+    family = sessions.family_of(token) if token else None
+    users.change_password(
+        app.user.sub, body.current_password, body.new_password, keep_family=family
+    )
+    user = users.get_user(app.user.sub)
+    access = issue_access_token(user.id, user.role)
+    return {"access_token": access.token, "token_type": "bearer", "expires_in": access.expires_in}
