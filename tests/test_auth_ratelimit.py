@@ -122,6 +122,21 @@ def test_api_limit_is_configurable_per_user(
     ratelimit.limit_api("user-2", client=client)
 
 
+def test_reading_has_its_own_larger_window(
+    client: redis.Redis, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert get_settings().rate_limit_api_read_user > get_settings().rate_limit_api_user
+    monkeypatch.setenv("RATE_LIMIT_API_USER", "2")
+    monkeypatch.setenv("RATE_LIMIT_API_READ_USER", "5")
+    get_settings.cache_clear()
+    for _ in range(2):
+        ratelimit.limit_api("reader", client=client)
+    _limited(lambda: ratelimit.limit_api("reader", client=client))
+    for _ in range(5):  # paging through a chapter is not held back by the write limit
+        ratelimit.limit_api("reader", read=True, client=client)
+    _limited(lambda: ratelimit.limit_api("reader", read=True, client=client))
+
+
 def test_redis_down_fails_closed_with_503() -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

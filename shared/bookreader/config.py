@@ -69,6 +69,8 @@ class Settings(BaseSettings):
     rate_limit_login_ip: int = Field(20, ge=1, validation_alias="RATE_LIMIT_LOGIN_IP")
     rate_limit_register_ip: int = Field(3, ge=1, validation_alias="RATE_LIMIT_REGISTER_IP")
     rate_limit_api_user: int = Field(100, ge=1, validation_alias="RATE_LIMIT_API_USER")
+    # Reading pages through a book is bursty; reads get a window of their own, writes keep 100.
+    rate_limit_api_read_user: int = Field(600, ge=1, validation_alias="RATE_LIMIT_API_READ_USER")
     # Peers whose X-Forwarded-For we believe (comma-separated addresses or CIDRs).
     trusted_proxies: str = Field("127.0.0.1/32,::1/128", validation_alias="TRUSTED_PROXIES")
 

@@ -65,7 +65,8 @@ class BookReaderApp(Chalice):
                 try:
                     self.claims = None
                     if not public:
-                        self.claims = authenticate(self.current_request.headers)
+                        request = self.current_request
+                        self.claims = authenticate(request.headers, request.method)
                         require_role(self.claims, role)
                     return view(**params)
                 except BookReaderError as error:

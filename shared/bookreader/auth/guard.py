@@ -28,7 +28,7 @@ def bearer_token(headers: Mapping[str, str]) -> str | None:
     return token.strip()
 
 
-def authenticate(headers: Mapping[str, str]) -> AccessClaims:
+def authenticate(headers: Mapping[str, str], method: str = "GET") -> AccessClaims:
     """The verified, unrevoked claims of the request's access token; 401 otherwise."""
     token = bearer_token(headers)
     if token is None:
@@ -44,7 +44,7 @@ def authenticate(headers: Mapping[str, str]) -> AccessClaims:
         error.headers = {**_CHALLENGE, **error.headers}
         raise
     ensure_not_revoked(claims)
-    limit_api(claims.sub)
+    limit_api(claims.sub, read=method.upper() in ("GET", "HEAD"))
     return claims
 
 

@@ -131,15 +131,14 @@ def limit_register(ip: str, *, client: redis.Redis | None = None) -> None:
     )
 
 
-def limit_api(user_id: str, *, client: redis.Redis | None = None) -> None:
-    """Any authenticated API call: API_USER per user per window."""
+def limit_api(user_id: str, *, read: bool = False, client: redis.Redis | None = None) -> None:
+    """An authenticated API call: API_USER per user per window, or API_READ_USER for reads."""
     settings = get_settings()
-    hit(
-        f"api-user:{user_id}",
-        settings.rate_limit_api_user,
-        settings.rate_limit_window,
-        client=client,
-    )
+    if read:
+        key, limit = f"api-read-user:{user_id}", settings.rate_limit_api_read_user
+    else:
+        key, limit = f"api-user:{user_id}", settings.rate_limit_api_user
+    hit(key, limit, settings.rate_limit_window, client=client)
 
 
 def _digest(*parts: str) -> str:
