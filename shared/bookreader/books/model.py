@@ -1,0 +1,88 @@
+"""One book model for EPUB and FB2: what parse produces and every later stage reads.
+
+Positions in a book are (chapter index, character offset into that chapter's `text`).
+Conventions both parsers follow:
+- `Chapter.text` is the plain text of the chapter's paragraphs joined by "\\n\\n"; each entry
+  of `Chapter.paragraphs` is the (start, end) of one paragraph in `text`, in reading order,
+  so `text[start:end]` is exactly that paragraph.
+- `Chapter.html` is sanitised HTML whose block elements that hold a paragraph carry
+  `data-p="<i>"` (the paragraph's index in `paragraphs`), so the reader can place a passage.
+- Images are referenced as `src` = `image_url(image_id)` (the URL builder given to the parser);
+  internal links as `href="#pos-<chapter>-<offset>"`; note references as
+  `href="#note-<note id>"` with `data-note="<note id>"`.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+
+class TocEntry(BaseModel):
+    title: str
+    chapter: int
+    offset: int = 0
+    children: list[TocEntry] = Field(default_factory=list)
+
+
+class Chapter(BaseModel):
+    index: int
+    title: str
+    level: int = 0  # depth in the book's hierarchy (FB2 nested sections, EPUB nav depth)
+    linear: bool = True  # False: outside the main reading flow (EPUB linear="no")
+    html: str
+    text: str
+    paragraphs: list[tuple[int, int]]
+    word_count: int
+
+
+class Footnote(BaseModel):
+    id: str
+    title: str = ""
+    html: str
+    text: str
+
+
+class BookImage(BaseModel):
+    id: str  # stable within the book, safe in a URL and an object key: [A-Za-z0-9_.-]
+    media_type: str  # image/jpeg, image/png, image/gif, image/webp, image/svg+xml
+    data: bytes = Field(repr=False)
+
+
+class BookMetadata(BaseModel):
+    title: str
+    authors: list[str] = Field(default_factory=list)
+    language: str | None = None  # BCP 47 as declared, lower-cased ("ru", "en", "en-us")
+    series: str | None = None
+    series_index: float | None = None
+    publisher: str | None = None
+    description: str | None = None  # plain text
+    identifiers: dict[str, str] = Field(default_factory=dict)  # scheme → value (isbn, uuid, …)
+    subjects: list[str] = Field(default_factory=list)  # EPUB subjects, FB2 genres
+    translators: list[str] = Field(default_factory=list)
+
+
+class ParsedBook(BaseModel):
+    format: Literal["epub", "fb2"]
+    metadata: BookMetadata
+    chapters: list[Chapter]
+    toc: list[TocEntry]
+    footnotes: list[Footnote] = Field(default_factory=list)
+    images: list[BookImage] = Field(default_factory=list, repr=False)
+    cover_image_id: str | None = None
+
+    @property
+    def word_count(self) -> int:
+        return sum(chapter.word_count for chapter in self.chapters)
+
+
+WORDS_PER_MINUTE = 230  # an adult's silent reading speed for fiction
+
+
+def reading_minutes(word_count: int) -> int:
+    return max(1, round(word_count / WORDS_PER_MINUTE)) if word_count else 0
+
+
+def count_words(text: str) -> int:
+    return len(text.split())
