@@ -14,9 +14,10 @@ import sys
 import uuid
 from pathlib import Path
 
-from bench import events, foundation, gateway
+from bench import events, foundation, gateway, parse
 from bench.results import RESULTS, environment_lines, machine, write_section
 from bench.services import POOL_SIZE, bench_services, fixture_runtime
+from local.launcher import start_runtime
 
 WORK_ROOT = Path(__file__).with_name(".work")  # git-ignored
 
@@ -25,8 +26,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--output", type=Path, default=RESULTS, help="the results file")
     parser.add_argument("--quick", action="store_true", help="a few requests only (smoke test)")
+    parser.add_argument(
+        "--suite", choices=["all", "foundation", "parse"], default="all", help="which benchmarks"
+    )
     args = parser.parse_args(argv)
     scale = 10 if args.quick else 1
+    if args.suite in ("all", "parse"):
+        run_parse_suite(args.output, repeats=1 if args.quick else 3)
+    if args.suite == "parse":
+        return 0
 
     work = WORK_ROOT / f"run-{uuid.uuid4().hex[:8]}"
     work.mkdir(parents=True)
@@ -66,6 +74,40 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{goal['goal']}: {goal['value']:.2f} ms — {state}", file=sys.stderr)
     print(f"wrote {args.output}", file=sys.stderr)
     return 0
+
+
+def run_parse_suite(output: Path, repeats: int) -> None:
+    """Issue 4: parse alone, and upload-to-parsed through the production template."""
+    if not parse.CORPUS.is_dir():
+        print(
+            "parse benchmark skipped: the shared corpus is not beside the repository",
+            file=sys.stderr,
+        )
+        return
+    work = WORK_ROOT / f"run-{uuid.uuid4().hex[:8]}"
+    work.mkdir(parents=True)
+    try:
+        with bench_services(work) as services:
+            runtime = start_runtime(
+                work / "data",
+                {
+                    "DATABASE_URL": services.database_url,
+                    "REDIS_URL": services.redis_url,
+                    "REDIS_PREFIX": services.redis_prefix,
+                },
+            )
+            try:
+                print("parse …", file=sys.stderr)
+                results = parse.run(runtime, repeats=repeats)
+            finally:
+                runtime.stop()
+            mode = services.mode
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+        with contextlib.suppress(OSError):
+            WORK_ROOT.rmdir()
+    write_section("parse", parse.render(results, environment_lines(machine(), mode)), output)
+    print(json.dumps(results, indent=1, default=float))
 
 
 if __name__ == "__main__":

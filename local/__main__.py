@@ -51,7 +51,10 @@ def _promote_admin(settings: RuntimeSettings, email: str) -> int:
         with pool.connection() as conn:
             apply_migrations(conn)
         user = promote_to_admin(email, pool=pool)
-    except BookReaderError as error:
+    except Exception as error:  # the database unreachable or missing: say so, no traceback
+        if not isinstance(error, BookReaderError):
+            print(f"error: cannot reach the database: {error}", file=sys.stderr)
+            return 1
         if error.code == "user_not_found":
             print(f"error: no account with the email {email}; register it first", file=sys.stderr)
         else:

@@ -212,7 +212,17 @@ class Gateway:
             if request.method in ("GET", "HEAD"):
                 info = self.disk_store.head(bucket, key)
                 data = b"" if request.method == "HEAD" else self.disk_store.get(bucket, key)
-                headers = [*cors, ("Content-Type", info.content_type), ("ETag", f'"{info.etag}"')]
+                headers = [
+                    *cors,
+                    ("Content-Type", info.content_type),
+                    ("ETag", f'"{info.etag}"'),
+                    # Stored objects include books' own images (SVG too): inert, never sniffed.
+                    (
+                        "Content-Security-Policy",
+                        "default-src 'none'; style-src 'unsafe-inline'; sandbox",
+                    ),
+                    ("X-Content-Type-Options", "nosniff"),
+                ]
                 return HttpResponse(200, headers, data)
             return json_error(405, "method_not_allowed", "only GET and PUT", Allow="GET, PUT")
         except BookReaderError as error:

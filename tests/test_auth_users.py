@@ -186,7 +186,9 @@ def test_invalid_profile_changes_are_422_and_change_nothing(pool: db.Pool, chang
     user = users.register("anna@example.org", PASSWORD, pool=pool)
     error = _error(lambda: users.update_profile(user.id, changes, pool=pool))
     assert (error.code, error.status) == ("validation_failed", 422)
-    assert error.details["errors"]
+    assert error.details["fields"] and all(
+        item["field"] and item["problem"] for item in error.details["fields"]
+    )
     assert users.get_user(user.id, pool=pool) == user
 
 

@@ -11,7 +11,7 @@ from bookreader.auth import sessions, users
 from bookreader.auth.cookies import cleared_refresh_cookie, refresh_cookie, refresh_token_from
 from bookreader.auth.denylist import deny_token
 from bookreader.auth.guard import bearer_token
-from bookreader.auth.ratelimit import limit_login, limit_register
+from bookreader.auth.ratelimit import limit_login, limit_password_check, limit_register
 from bookreader.auth.tokens import issue_access_token, verify_access_token
 from bookreader.errors import BookReaderError
 from bookreader.http import BookReaderApp, json_response, parse_body
@@ -110,6 +110,7 @@ def update_me() -> object:
 def change_password() -> object:
     """Changes the password, ends every other session, and returns a new access token."""
     body = parse_body(app.current_request, PasswordBody)
+    limit_password_check(app.user.sub)
     token = refresh_token_from(app.current_request.headers)
     family = sessions.family_of(token) if token else None
     users.change_password(

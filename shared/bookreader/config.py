@@ -42,6 +42,12 @@ class Settings(BaseSettings):
     public_url: str = Field("http://127.0.0.1:8000", validation_alias="PUBLIC_URL")
     presign_expiry_seconds: int = Field(900, validation_alias="PRESIGN_EXPIRY_SECONDS")
 
+    # Books
+    max_upload_bytes: int = Field(50 * 1024 * 1024, ge=1, validation_alias="MAX_UPLOAD_BYTES")
+    max_books_per_user: int = Field(1000, ge=1, validation_alias="MAX_BOOKS_PER_USER")
+    # Extract is invoked after a successful parse once it is deployed (empty: not yet).
+    extract_function_name: str = Field("", validation_alias="EXTRACT_FUNCTION_NAME")
+
     # Auth: access tokens (JWT). No default secret: a deployment without one must not start
     # signing tokens, so bookreader.auth.tokens raises config_missing until it is set.
     jwt_secret: SecretStr | None = Field(None, validation_alias="JWT_SECRET")

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 from bookreader.auth.guard import authenticate, request_ip, require_role
 from bookreader.auth.tokens import AccessClaims, Role
 from bookreader.errors import BookReaderError, error_body
+from bookreader.validation import from_pydantic
 
 Model = TypeVar("Model", bound=BaseModel)
 logger = logging.getLogger("bookreader.http")
@@ -148,10 +149,4 @@ def parse_body(request: Request, model: type[Model], max_bytes: int = 64 * 1024)
     try:
         return model.model_validate(data)
     except ValidationError as error:
-        problems = [
-            {"field": ".".join(str(part) for part in item["loc"]), "problem": item["msg"]}
-            for item in error.errors(include_url=False, include_input=False)
-        ]
-        raise BookReaderError(
-            "validation_failed", "the request body is not valid", 422, {"fields": problems}
-        ) from None
+        raise from_pydantic(error) from None

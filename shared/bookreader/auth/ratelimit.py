@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import math
 import secrets
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -110,7 +111,7 @@ def limit_login(ip: str, email: str, *, client: redis.Redis | None = None) -> No
     hit_all(
         [
             Limit(
-                f"login-ip-email:{_digest(ip, email.strip().casefold())}",
+                f"login-ip-email:{_digest(ip, canonical_email(email))}",
                 settings.rate_limit_login_ip_email,
                 window,
             ),
@@ -131,6 +132,17 @@ def limit_register(ip: str, *, client: redis.Redis | None = None) -> None:
     )
 
 
+def limit_password_check(user_id: str, *, client: redis.Redis | None = None) -> None:
+    """Guesses at the current password (password change): as strict as login."""
+    settings = get_settings()
+    hit(
+        f"password-user:{user_id}",
+        settings.rate_limit_login_ip_email,
+        settings.rate_limit_window,
+        client=client,
+    )
+
+
 def limit_api(user_id: str, *, read: bool = False, client: redis.Redis | None = None) -> None:
     """An authenticated API call: API_USER per user per window, or API_READ_USER for reads."""
     settings = get_settings()
@@ -139,6 +151,11 @@ def limit_api(user_id: str, *, read: bool = False, client: redis.Redis | None = 
     else:
         key, limit = f"api-user:{user_id}", settings.rate_limit_api_user
     hit(key, limit, settings.rate_limit_window, client=client)
+
+
+def canonical_email(email: str) -> str:
+    """The spelling accounts are looked up by (NFC, lower case), so one account is one budget."""
+    return unicodedata.normalize("NFC", email.strip()).lower()
 
 
 def _digest(*parts: str) -> str:

@@ -21,6 +21,7 @@ from bookreader import db
 from bookreader.auth import denylist, passwords, sessions
 from bookreader.auth.tokens import Role
 from bookreader.errors import BookReaderError
+from bookreader.validation import from_pydantic, invalid_fields
 
 Locale = Literal["ru", "en"]
 MAX_DISPLAY_NAME = 100
@@ -355,7 +356,10 @@ def normalize_email(email: str) -> str:
         or any(unicodedata.category(ch)[0] == "C" for ch in address)
     ):
         raise BookReaderError(
-            "email_invalid", "This is not a valid email address.", 422, {"field": "email"}
+            "email_invalid",
+            "This is not a valid email address.",
+            422,
+            {"fields": [{"field": "email", "problem": "not a valid email address"}]},
         )
     return address
 
@@ -391,23 +395,11 @@ def _parse(model: type[M], value: M | dict[str, Any], location: str = "") -> M:
     try:
         return model.model_validate(value)
     except ValidationError as error:
-        problems = [
-            {
-                "loc": ".".join(str(part) for part in (location, *item["loc"]) if part != ""),
-                "msg": item["msg"],
-                "type": item["type"],
-            }
-            for item in error.errors()
-        ]
-        raise BookReaderError(
-            "validation_failed", "Some fields are not valid.", 422, {"errors": problems}
-        ) from error
+        raise from_pydantic(error, location) from error
 
 
 def _validation(field: str, message: str) -> BookReaderError:
-    return BookReaderError(
-        "validation_failed", message, 422, {"errors": [{"loc": field, "msg": message}]}
-    )
+    return invalid_fields([(field, message)], message)
 
 
 def _bad_credentials() -> BookReaderError:

@@ -58,13 +58,12 @@ def parse_book(
     data: bytes, *, image_url: ImageUrl, limits: ParseLimits | None = None
 ) -> ParsedBook:
     """Parse an uploaded book of any supported kind into the one book model."""
-    from bookreader.books.epub import parse_epub
-    from bookreader.books.fb2 import parse_fb2
-
     limits = limits or ParseLimits()
     deadline = Deadline(limits.time_budget_s)
     kind = sniff(data)
     if kind == "epub":
+        from bookreader.books.epub import parse_epub
+
         book = parse_epub(data, image_url=image_url, limits=limits, deadline=deadline)
     else:
         if kind == "fb2.zip":
@@ -73,6 +72,8 @@ def parse_book(
             if len(inner) != 1:
                 raise book_error("unsupported_format", "the ZIP must hold exactly one .fb2 file")
             data = archive.read(inner[0])
+        from bookreader.books.fb2 import parse_fb2
+
         book = parse_fb2(data, image_url=image_url, limits=limits, deadline=deadline)
     if not any(chapter.text.strip() for chapter in book.chapters):
         raise book_error("no_content")

@@ -99,6 +99,8 @@ def parse_xml(data: bytes, limits: ParseLimits, *, allow_doctype: bool = False) 
             raise book_error("encoding_invalid", message[:200]) from None
         if "Excessive depth" in message or "depth" in message.lower():
             raise book_error("nesting_too_deep") from None
+        if "Text node too long" in message:  # libxml2 refuses text nodes over 10 MB
+            raise book_error("paragraph_too_long") from None
         raise book_error("xml_malformed", message[:200]) from None
     except (ValueError, LookupError) as error:  # unknown encoding names, bad byte sequences
         raise book_error("encoding_invalid", str(error)[:200]) from None

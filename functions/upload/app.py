@@ -1,0 +1,43 @@
+"""Upload: start a book upload (presigned URL straight to the store), or send a small file."""
+
+from __future__ import annotations
+
+from chalice import Response
+
+from bookreader.http import BookReaderApp, json_response, parse_body
+from bookreader.library import uploads, views
+
+app = BookReaderApp("upload")
+
+
+@app.route("/uploads", methods=["POST"])
+def request_upload() -> Response:
+    body = parse_body(app.current_request, uploads.UploadRequest)
+    book, upload = uploads.request_upload(app.user.sub, body)
+    if upload is None:  # the same file is already in the library
+        return json_response(
+            {"book_id": book["id"], "existing": True, "book": views.book_summary(book)}
+        )
+    return json_response(
+        {
+            "book_id": book["id"],
+            "existing": False,
+            "upload": {
+                "method": upload.method,
+                "url": upload.url,
+                "headers": upload.headers,
+                "expires_at": upload.expires_at.isoformat(),
+            },
+        },
+        201,
+    )
+
+
+@app.route("/books", methods=["POST"])
+def upload_book() -> Response:
+    request = app.current_request
+    filename, data, content_type = uploads.read_multipart_file(
+        request.raw_body or b"", request.headers.get("content-type", "")
+    )
+    book, created = uploads.store_direct_upload(app.user.sub, filename, data, content_type)
+    return json_response(views.book_summary(book), 201 if created else 200)

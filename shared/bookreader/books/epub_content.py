@@ -1,0 +1,352 @@
+"""EPUB content documents: safe loading, clean-up, and paragraph extraction.
+
+A content document becomes a list of `Block`s — the block-level elements that hold text, in
+reading order — and the same elements get `data-p` in the chapter's HTML, so the plain text
+and the HTML are built from one walk and always agree.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import lxml.html
+from lxml import etree
+
+from bookreader.books.limits import Deadline, ParseLimits
+from bookreader.books.safety import SafeZip, check_depth, parse_xml
+from bookreader.errors import BookReaderError
+
+XHTML_NS = "http://www.w3.org/1999/xhtml"
+OPS_NS = "http://www.idpf.org/2007/ops"
+SVG_NS = "http://www.w3.org/2000/svg"
+
+BLOCK_TAGS = {
+    *("address", "article", "aside", "blockquote", "body", "caption", "center", "dd", "details"),
+    *("dialog", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form"),
+    *("h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "legend", "li", "main"),
+    *("nav", "ol", "p", "pre", "section", "summary", "table", "tbody", "td", "tfoot", "th"),
+    *("thead", "tr", "ul"),
+}
+HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+# Removed with their content: code, fallbacks a browser would not show, ruby annotations.
+DROPPED_TAGS = {
+    *("script", "style", "noscript", "template", "canvas", "audio", "video", "object"),
+    *("embed", "iframe", "button", "input", "select", "textarea", "rt", "rp", "math"),
+    *("epub-case", "head", "title", "link", "meta", "base"),
+}
+UNWRAPPED_TAGS = {"epub-switch", "epub-default"}  # epub:switch shows its XHTML fallback
+NOTE_TYPES = {"footnote", "endnote", "rearnote", "note", "annotation"}
+BR = "\x00"  # a line break while gathering text; XML text can never contain NUL
+
+
+@dataclass
+class Document:
+    path: str
+    body: etree._Element
+    ids: dict[str, etree._Element] = field(default_factory=dict)
+
+
+@dataclass
+class Block:
+    element: etree._Element
+    text: str
+    heading: int  # 1-6 for h1-h6, 0 otherwise
+
+
+@dataclass
+class Extraction:
+    blocks: list[Block]
+    anchors: dict[str, int]  # element id → index of the block it starts (len(blocks) = end)
+
+
+def epub_types(element: etree._Element) -> set[str]:
+    return set((element.get("epub-type") or "").split())
+
+
+def load_document(archive: SafeZip, path: str, limits: ParseLimits) -> Document | None:
+    """Parse one XHTML document safely; None if it is missing or hopelessly broken.
+
+    Entity declarations and absurd nesting still fail the book: those are attacks, not defects.
+    """
+    try:
+        data = archive.read(path)
+    except KeyError:
+        return None
+    try:
+        root = parse_xml(data, limits, allow_doctype=True)
+    except BookReaderError as error:
+        if error.code not in ("xml_malformed", "encoding_invalid"):
+            raise
+        root = _parse_as_html(data, limits)  # tag soup and HTML named entities (&nbsp;)
+        if root is None:
+            return None
+    _normalise_names(root)
+    body = next((e for e in root.iter("body")), None)
+    if body is None:
+        return None
+    _clean(body)
+    ids = {}
+    for element in body.iter():
+        for key in ("id", "name"):
+            value = element.get(key)
+            if value and (key == "id" or element.tag == "a"):
+                ids.setdefault(value, element)
+    return Document(path, body, ids)
+
+
+def _parse_as_html(data: bytes, limits: ParseLimits) -> etree._Element | None:
+    parser = lxml.html.HTMLParser(
+        remove_comments=True, remove_pis=True, no_network=True, huge_tree=False
+    )
+    try:
+        root = lxml.html.document_fromstring(data, parser=parser)
+    except (etree.ParserError, ValueError):
+        return None
+    check_depth(root, limits.max_xml_depth)
+    return root
+
+
+def _normalise_names(root: etree._Element) -> None:
+    """Drop namespaces so the rest works on plain HTML names (epub:type → epub-type)."""
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        namespace, _, name = element.tag.rpartition("}")
+        namespace = namespace.lstrip("{")
+        if namespace in ("", XHTML_NS):
+            element.tag = name.lower() if ":" not in name else "x-" + name.replace(":", "-")
+        elif namespace == OPS_NS:
+            element.tag = "epub-" + name
+        elif namespace == SVG_NS:
+            element.tag = "svg" if name == "svg" else "svg-" + name
+        else:
+            element.tag = "x-" + name
+        for key in list(element.attrib):
+            value = element.attrib.pop(key)
+            space, _, attribute = key.rpartition("}")
+            if key in ("epub:type", f"{{{OPS_NS}}}type"):
+                element.set("epub-type", value)
+            elif attribute == "href" and space:  # xlink:href on SVG images
+                element.set("xlink-href", value)
+            elif attribute == "lang" and space:
+                element.set("lang", element.get("lang") or value)
+            elif not space and ":" not in key:
+                element.set(key, value)
+    etree.cleanup_namespaces(root)
+
+
+def _clean(body: etree._Element) -> None:
+    for svg in list(body.iter("svg")):
+        image = next((e for e in svg.iter() if e.tag in ("svg-image", "image")), None)
+        href = image.get("xlink-href") or image.get("href") if image is not None else None
+        if href:  # the usual EPUB 3 cover page: an SVG wrapper around one bitmap
+            replacement = etree.Element("img", src=href, alt="")
+            replacement.tail = svg.tail
+            svg.addprevious(replacement)
+            svg.getparent().remove(svg)
+    for element in list(body.iter()):
+        if not isinstance(element.tag, str) or (
+            element.tag in DROPPED_TAGS
+            or element.tag.startswith(("svg", "x-", "epub-c"))
+            or "pagebreak" in epub_types(element)
+        ):
+            remove(element)
+    for element in list(body.iter(*UNWRAPPED_TAGS)):
+        unwrap(element)
+
+
+def remove(element: etree._Element) -> None:
+    """Detach an element but keep the text that follows it (lxml's remove drops the tail)."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    if element.tail:
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + element.tail
+        else:
+            parent.text = (parent.text or "") + element.tail
+    parent.remove(element)
+
+
+def unwrap(element: etree._Element) -> None:
+    parent = element.getparent()
+    if parent is None:
+        return
+    index = parent.index(element)
+    children = list(element)
+    if element.text:
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + element.text
+        else:
+            parent.text = (parent.text or "") + element.text
+    for offset, child in enumerate(children):
+        parent.insert(index + offset, child)
+    if element.tail:
+        last = children[-1] if children else element.getprevious()
+        if last is not None:
+            last.tail = (last.tail or "") + element.tail
+        else:
+            parent.text = (parent.text or "") + element.tail
+    parent.remove(element)
+
+
+def element_text(element: etree._Element) -> str:
+    """The normalised plain text of an element (whitespace collapsed, soft hyphens gone)."""
+    pieces: list[str] = []
+    _gather(element, pieces, element.tag == "pre")
+    return normalise("".join(pieces))
+
+
+def normalise(raw: str) -> str:
+    lines = (" ".join(line.split()) for line in raw.replace("\u00ad", "").split(BR))
+    return "\n".join(line for line in lines if line)
+
+
+def _gather(element: etree._Element, pieces: list[str], pre: bool) -> None:
+    if element.text:
+        pieces.append(element.text.replace("\n", BR) if pre else element.text)
+    for child in element:
+        if child.tag == "br":
+            pieces.append(BR)
+        else:
+            _gather(child, pieces, pre or child.tag == "pre")
+        if child.tail:
+            pieces.append(child.tail.replace("\n", BR) if pre else child.tail)
+
+
+def extract_blocks(root: etree._Element, deadline: Deadline) -> Extraction:
+    """The text blocks under `root` in reading order; inline runs that sit beside blocks
+    (`<div>text<p>…</p></div>`) are wrapped in their own element so each is one paragraph."""
+    return _Walker(root, deadline).run()
+
+
+class _Walker:
+    def __init__(self, root: etree._Element, deadline: Deadline) -> None:
+        self.root = root
+        self.deadline = deadline
+        self.blocks: list[Block] = []
+        self.anchors: dict[str, int] = {}
+        self.pending: list[str] = []
+        self.has_block: dict[etree._Element, bool] = {}
+        self.steps = 0
+
+    def run(self) -> Extraction:
+        elements = list(self.root.iter())
+        for element in reversed(elements):  # children before parents
+            self.has_block[element] = any(
+                child.tag in BLOCK_TAGS or self.has_block.get(child, False) for child in element
+            )
+        self.has_block[self.root] = True  # the root is always a container, never a paragraph
+        self._walk(self.root)
+        for anchor in self.pending:
+            self.anchors.setdefault(anchor, len(self.blocks))
+        return Extraction(self.blocks, self.anchors)
+
+    def _walk(self, element: etree._Element) -> None:
+        self.steps += 1
+        if self.steps % 500 == 0:
+            self.deadline.check()
+        self.pending += _own_ids(element)
+        if not self.has_block.get(element, False):
+            self._leaf(element)
+            return
+        run_text, run_nodes, run_after = element.text, [], None
+        for child in list(element):
+            if child.tag in BLOCK_TAGS or self.has_block.get(child, False):
+                self._flush(element, run_text, run_nodes, run_after)
+                self._walk(child)
+                run_text, run_nodes, run_after = child.tail, [], child
+            else:
+                run_nodes.append(child)
+        self._flush(element, run_text, run_nodes, run_after)
+
+    def _flush(
+        self,
+        parent: etree._Element,
+        text: str | None,
+        nodes: list[etree._Element],
+        after: etree._Element | None,
+    ) -> None:
+        pieces = [text or ""]
+        for node in nodes:
+            pieces.append(_text_of(node))
+            pieces.append(node.tail or "")
+        if not normalise("".join(pieces)):
+            for node in nodes:
+                for inner in node.iter():
+                    self.pending += _own_ids(inner)
+            return
+        inline_parent = parent.tag in ("p", "li", "dt", "dd", "td", "th", "a", *HEADINGS)
+        wrapper = etree.Element("span" if inline_parent else "div")
+        wrapper.text = text
+        if after is None:
+            parent.text = None
+            index = 0
+        else:
+            after.tail = None
+            index = parent.index(after) + 1
+        parent.insert(index, wrapper)
+        for node in nodes:
+            wrapper.append(node)
+        self._leaf(wrapper)
+
+    def _leaf(self, element: etree._Element) -> None:
+        text = element_text(element)
+        ids = [i for inner in element.iter() for i in _own_ids(inner)]
+        if not text:
+            self.pending += ids
+            return
+        index = len(self.blocks)
+        for anchor in [*self.pending, *ids]:
+            self.anchors.setdefault(anchor, index)
+        self.pending = []
+        self.blocks.append(Block(element, text, HEADINGS.get(element.tag, 0)))
+
+
+def _text_of(node: etree._Element) -> str:
+    if node.tag == "br":
+        return BR
+    pieces: list[str] = []
+    _gather(node, pieces, node.tag == "pre")
+    return "".join(pieces)
+
+
+def _own_ids(element: etree._Element) -> list[str]:
+    ids = [element.get("id", "")]
+    if element.tag == "a":
+        ids.append(element.get("name", ""))
+    return [i for i in ids if i]
+
+
+NOTE_FRAGMENT = re.compile(
+    r"(?i)^(?:fn|ftn|footnote|foot|note|endnote|en|rn)[-_:.]?\d+(?:[-_.]\d+)*$"
+)
+NOTE_CLASS = re.compile(r"(?i)noteref|fnanchor|footnote|fnref")
+NOTE_CONTAINERS = {"p", "div", "aside", "article", "li", "dd", "section", "blockquote", "td"}
+
+
+def is_note_element(element: etree._Element) -> bool:
+    return bool(epub_types(element) & NOTE_TYPES)
+
+
+def looks_like_note_ref(link: etree._Element, fragment: str) -> bool:
+    """`<a href="#fn1">1</a>`-style references in books without epub:type."""
+    if "noteref" in epub_types(link):
+        return True
+    label = element_text(link)
+    if not label or len(label) > 8:
+        return False
+    return bool(NOTE_FRAGMENT.match(fragment) or NOTE_CLASS.search(link.get("class") or ""))
+
+
+def note_container(target: etree._Element, body: etree._Element) -> etree._Element | None:
+    """The block holding a note whose anchor is `target` (the target itself if it is one)."""
+    element: etree._Element | None = target
+    while element is not None and element is not body:
+        if is_note_element(element) or element.tag in NOTE_CONTAINERS:
+            return element
+        element = element.getparent()
+    return None

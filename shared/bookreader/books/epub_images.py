@@ -1,0 +1,72 @@
+"""Images of an EPUB: manifest bitmaps and SVGs that really are what they claim, within limits.
+
+The id is a short hash of the image's path in the archive: stable across re-parses of the
+same book, safe in a URL and an object key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from bookreader.books.epub_package import IMAGE_TYPES, Package
+from bookreader.books.limits import Deadline, ParseLimits
+from bookreader.books.model import BookImage
+from bookreader.books.safety import SafeZip, parse_xml
+from bookreader.errors import BookReaderError
+
+EXTENSIONS = {
+    "image/jpeg": "jpg",
+    "image/png": "png",
+    "image/gif": "gif",
+    "image/webp": "webp",
+    "image/svg+xml": "svg",
+}
+# SVG is a document: one that could run script when opened directly is not an image to us.
+SVG_ACTIVE = re.compile(rb"(?i)<script|<foreignObject|\son[a-z]+\s*=|javascript:|<!ENTITY")
+
+
+def extract_images(
+    archive: SafeZip, package: Package, limits: ParseLimits, deadline: Deadline
+) -> tuple[list[BookImage], dict[str, str]]:
+    """The book's usable images, and archive path → image id for rewriting `src`."""
+    images: list[BookImage] = []
+    ids: dict[str, str] = {}
+    for item in package.manifest.values():
+        deadline.check()
+        if item.media_type not in IMAGE_TYPES or not item.path or item.path in ids:
+            continue
+        info = archive.entries.get(item.path)
+        if info is None or info.file_size > limits.max_image_bytes:
+            continue
+        try:
+            data = archive.read(item.path)
+        except BookReaderError:
+            continue  # a damaged or over-compressed image costs only that image
+        media_type = sniff_image(data, limits)
+        if media_type is None:
+            continue
+        digest = hashlib.sha256(item.path.encode()).hexdigest()[:16]
+        image_id = f"{digest}.{EXTENSIONS[media_type]}"
+        images.append(BookImage(id=image_id, media_type=media_type, data=data))
+        ids[item.path] = image_id
+    return images, ids
+
+
+def sniff_image(data: bytes, limits: ParseLimits) -> str | None:
+    """The real media type from the bytes (the manifest's claim is not trusted)."""
+    if data.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if data.startswith((b"GIF87a", b"GIF89a")):
+        return "image/gif"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    if b"<svg" in data[:4096] and not SVG_ACTIVE.search(data):
+        try:
+            parse_xml(data, limits, allow_doctype=True)
+        except BookReaderError:
+            return None
+        return "image/svg+xml"
+    return None

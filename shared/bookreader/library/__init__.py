@@ -1,0 +1,1 @@
+"""A user's library: books, uploads, ingestion of uploaded files, and reading them back."""

@@ -1,0 +1,302 @@
+"""The books table and the parsed content tables: every read is scoped to its owner."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any, Literal
+
+from bookreader import db
+from bookreader.books.model import ParsedBook, reading_minutes
+from bookreader.errors import BookReaderError
+
+State = Literal["uploading", "parsing", "parsed", "extracting", "ready", "failed"]
+STATES: tuple[State, ...] = ("uploading", "parsing", "parsed", "extracting", "ready", "failed")
+SORTS = {"created": "created_at", "title": "lower(title)", "author": "lower(authors->>0)"}
+
+_COLUMNS = (
+    "id::text, user_id::text, state, progress, error_code, error_message, error_details, filename,"
+    " object_key, declared_size, size, sha256, format, title, authors, language, metadata, toc,"
+    " cover_image_id, has_cover_thumb, chapter_count, word_count, reading_minutes, created_at,"
+    " updated_at, parsed_at"
+)
+
+
+def book_not_found() -> BookReaderError:
+    # The same answer whether the book is someone else's or does not exist.
+    return BookReaderError("book_not_found", "No such book in your library.", 404)
+
+
+def is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except (ValueError, AttributeError, TypeError):
+        return False
+    return True
+
+
+def _rows(conn: db.Connection, rows: list[list[Any]]) -> list[dict[str, Any]]:
+    return db.rows_as_dicts(conn, rows)
+
+
+def create_book(
+    user_id: str,
+    book_id: str,
+    filename: str,
+    object_key: str,
+    declared_size: int,
+    sha256: str | None,
+) -> dict[str, Any]:
+    with db.get_pool().transaction() as conn:
+        rows = conn.run(
+            "INSERT INTO books (id, user_id, filename, object_key, declared_size, sha256)"
+            " VALUES (CAST(:id AS uuid), CAST(:user AS uuid), :filename, :key, :size, :sha)"
+            f" RETURNING {_COLUMNS}",
+            id=book_id,
+            user=user_id,
+            filename=filename,
+            key=object_key,
+            size=declared_size,
+            sha=sha256,
+        )
+        return _rows(conn, rows)[0]
+
+
+def count_books(user_id: str) -> int:
+    with db.get_pool().connection() as conn:
+        return conn.run("SELECT count(*) FROM books WHERE user_id = CAST(:u AS uuid)", u=user_id)[
+            0
+        ][0]
+
+
+def find_by_sha256(user_id: str, sha256: str, exclude: str | None = None) -> dict[str, Any] | None:
+    """The user's live (not failed) book with this file content, if any."""
+    with db.get_pool().connection() as conn:
+        rows = conn.run(
+            f"SELECT {_COLUMNS} FROM books WHERE user_id = CAST(:u AS uuid) AND sha256 = :sha"
+            " AND state <> 'failed' AND (CAST(:ex AS text) IS NULL OR id::text <> :ex)"
+            " ORDER BY created_at LIMIT 1",
+            u=user_id,
+            sha=sha256,
+            ex=exclude,
+        )
+        found = _rows(conn, rows)
+    return found[0] if found else None
+
+
+def get_book(user_id: str, book_id: str) -> dict[str, Any]:
+    """The user's book; 404 `book_not_found` for anyone else's."""
+    if not is_uuid(book_id):
+        raise book_not_found()
+    with db.get_pool().connection() as conn:
+        rows = conn.run(
+            f"SELECT {_COLUMNS} FROM books"
+            " WHERE id = CAST(:b AS uuid) AND user_id = CAST(:u AS uuid)",
+            b=book_id,
+            u=user_id,
+        )
+        found = _rows(conn, rows)
+    if not found:
+        raise book_not_found()
+    return found[0]
+
+
+def get_book_by_id(book_id: str) -> dict[str, Any] | None:
+    """For the pipeline only (no owner check): the book an object event refers to."""
+    if not is_uuid(book_id):
+        return None
+    with db.get_pool().connection() as conn:
+        rows = conn.run(f"SELECT {_COLUMNS} FROM books WHERE id = CAST(:b AS uuid)", b=book_id)
+        found = _rows(conn, rows)
+    return found[0] if found else None
+
+
+def set_state(
+    book_id: str,
+    state: State,
+    progress: float | None = None,
+    error: BookReaderError | None = None,
+) -> None:
+    with db.get_pool().transaction() as conn:
+        conn.run(
+            "UPDATE books SET state = :state, progress = COALESCE(:progress, progress),"
+            " error_code = :code, error_message = :message,"
+            " error_details = CAST(:details AS jsonb),"
+            " updated_at = now() WHERE id = CAST(:b AS uuid)",
+            state=state,
+            progress=progress,
+            code=error.code if error else None,
+            message=error.message if error else None,
+            details=json.dumps(error.details) if error else None,
+            b=book_id,
+        )
+
+
+def save_parsed(
+    conn: db.Connection,
+    book_id: str,
+    parsed: ParsedBook,
+    *,
+    size: int,
+    sha256: str,
+    images: list[tuple[str, str, int, str]],  # (id, media type, size, object key)
+    has_cover_thumb: bool,
+) -> None:
+    """Store the parsed content and mark the book parsed, inside the caller's transaction.
+
+    Existing rows are replaced, so a redelivered event can never leave two copies.
+    """
+    for table in ("chapters", "footnotes", "book_images"):
+        conn.run(f"DELETE FROM {table} WHERE book_id = CAST(:b AS uuid)", b=book_id)
+    for chapter in parsed.chapters:
+        conn.run(
+            "INSERT INTO chapters (book_id, index, title, level, linear, html, text, paragraphs,"
+            " word_count) VALUES (CAST(:b AS uuid), :i, :title, :level, :linear, :html, :text,"
+            " CAST(:paragraphs AS jsonb), :words)",
+            b=book_id,
+            i=chapter.index,
+            title=chapter.title,
+            level=chapter.level,
+            linear=chapter.linear,
+            html=chapter.html,
+            text=chapter.text,
+            paragraphs=json.dumps(chapter.paragraphs),
+            words=chapter.word_count,
+        )
+    for note in parsed.footnotes:
+        conn.run(
+            "INSERT INTO footnotes (book_id, id, title, html, text)"
+            " VALUES (CAST(:b AS uuid), :id, :title, :html, :text) ON CONFLICT DO NOTHING",
+            b=book_id,
+            id=note.id,
+            title=note.title,
+            html=note.html,
+            text=note.text,
+        )
+    for image_id, media_type, image_size, key in images:
+        conn.run(
+            "INSERT INTO book_images (book_id, id, media_type, size, object_key)"
+            " VALUES (CAST(:b AS uuid), :id, :type, :size, :key) ON CONFLICT DO NOTHING",
+            b=book_id,
+            id=image_id,
+            type=media_type,
+            size=image_size,
+            key=key,
+        )
+    meta = parsed.metadata
+    conn.run(
+        "UPDATE books SET state = 'parsed', progress = 1, error_code = NULL, error_message = NULL,"
+        " error_details = NULL, format = :format, title = :title,"
+        " authors = CAST(:authors AS jsonb),"
+        " language = :language, metadata = CAST(:metadata AS jsonb), toc = CAST(:toc AS jsonb),"
+        " cover_image_id = :cover, has_cover_thumb = :thumb, chapter_count = :chapters,"
+        " word_count = :words, reading_minutes = :minutes, size = :size, sha256 = :sha,"
+        " parsed_at = now(), updated_at = now() WHERE id = CAST(:b AS uuid)",
+        format=parsed.format,
+        title=meta.title,
+        authors=json.dumps(meta.authors, ensure_ascii=False),
+        language=meta.language,
+        metadata=meta.model_dump_json(),
+        toc=json.dumps([entry.model_dump() for entry in parsed.toc], ensure_ascii=False),
+        cover=parsed.cover_image_id,
+        thumb=has_cover_thumb,
+        chapters=len(parsed.chapters),
+        words=parsed.word_count,
+        minutes=reading_minutes(parsed.word_count),
+        size=size,
+        sha=sha256,
+        b=book_id,
+    )
+
+
+def list_books(
+    user_id: str,
+    *,
+    state: str | None = None,
+    language: str | None = None,
+    author: str | None = None,
+    sort: str = "created",
+    descending: bool = True,
+    page: int = 1,
+    page_size: int = 20,
+) -> tuple[list[dict[str, Any]], int]:
+    """One page of the user's books and the total matching the filters."""
+    where = ["user_id = CAST(:u AS uuid)"]
+    params: dict[str, Any] = {"u": user_id}
+    if state:
+        where.append("state = :state")
+        params["state"] = state
+    if language:
+        where.append("(language = :lang OR language LIKE :lang_prefix)")
+        params.update(lang=language.lower(), lang_prefix=f"{language.lower()}-%")
+    if author:
+        where.append("authors::text ILIKE :author ESCAPE '\\'")
+        escaped = author.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        params["author"] = f"%{escaped}%"
+    order = f"{SORTS[sort]} {'DESC' if descending else 'ASC'} NULLS LAST, created_at DESC"
+    clause = " AND ".join(where)
+    with db.get_pool().connection() as conn:
+        total = conn.run(f"SELECT count(*) FROM books WHERE {clause}", **params)[0][0]
+        rows = conn.run(
+            f"SELECT {_COLUMNS} FROM books WHERE {clause} ORDER BY {order}"
+            " LIMIT :limit OFFSET :offset",
+            limit=page_size,
+            offset=(page - 1) * page_size,
+            **params,
+        )
+        return _rows(conn, rows), total
+
+
+def chapter_list(book_id: str) -> list[dict[str, Any]]:
+    with db.get_pool().connection() as conn:
+        rows = conn.run(
+            "SELECT index, title, level, linear, word_count FROM chapters"
+            " WHERE book_id = CAST(:b AS uuid) ORDER BY index",
+            b=book_id,
+        )
+        return _rows(conn, rows)
+
+
+def get_chapter(book_id: str, index: int) -> dict[str, Any]:
+    with db.get_pool().connection() as conn:
+        rows = conn.run(
+            "SELECT index, title, level, linear, html, paragraphs, word_count FROM chapters"
+            " WHERE book_id = CAST(:b AS uuid) AND index = :i",
+            b=book_id,
+            i=index,
+        )
+        found = _rows(conn, rows)
+    if not found:
+        raise BookReaderError("chapter_not_found", f"The book has no chapter {index}.", 404)
+    return found[0]
+
+
+def footnotes(book_id: str) -> list[dict[str, Any]]:
+    with db.get_pool().connection() as conn:
+        rows = conn.run(
+            "SELECT id, title, html FROM footnotes WHERE book_id = CAST(:b AS uuid) ORDER BY id",
+            b=book_id,
+        )
+        return _rows(conn, rows)
+
+
+def get_image(book_id: str, image_id: str) -> dict[str, Any]:
+    with db.get_pool().connection() as conn:
+        rows = conn.run(
+            "SELECT id, media_type, size, object_key FROM book_images"
+            " WHERE book_id = CAST(:b AS uuid) AND id = :i",
+            b=book_id,
+            i=image_id,
+        )
+        found = _rows(conn, rows)
+    if not found:
+        raise BookReaderError("image_not_found", "The book has no such image.", 404)
+    return found[0]
+
+
+def delete_book(user_id: str, book_id: str) -> dict[str, Any]:
+    """Delete the user's book and its rows; returns the deleted book (for its objects)."""
+    book = get_book(user_id, book_id)
+    with db.get_pool().transaction() as conn:
+        conn.run("DELETE FROM books WHERE id = CAST(:b AS uuid)", b=book_id)
+    return book

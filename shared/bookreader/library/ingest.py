@@ -1,0 +1,112 @@
+"""Parse: an uploaded object → a parsed book in the library (or a failed one with a reason).
+
+Triggered by the ObjectCreated event of `uploads/{user}/{book}/{file}`. Deterministic
+failures (a bad file) end in state `failed` and are not retried; infrastructure failures raise
+so the event is retried. The idempotency key is claimed in the same transaction that stores
+the content, so a redelivered event never stores a second copy.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+
+from bookreader import jobs
+from bookreader.books import parse_book
+from bookreader.config import get_settings
+from bookreader.db import get_pool
+from bookreader.errors import BookReaderError
+from bookreader.events import ObjectCreated
+from bookreader.library import books, keys
+from bookreader.library.thumbnails import cover_thumbnail
+from bookreader.log import log_event
+from bookreader.storage import get_store
+
+logger = logging.getLogger("bookreader.ingest")
+
+
+def ingest_upload(created: ObjectCreated) -> None:
+    ids = keys.parse_upload_key(created.key)
+    if ids is None:
+        log_event(logger, "ignored object outside the upload layout", key=created.key)
+        return
+    user_id, book_id = ids
+    book = books.get_book_by_id(book_id)
+    if book is None or book["user_id"] != user_id or book["object_key"] != created.key:
+        log_event(logger, "no book for this upload; ignored", logging.WARNING, key=created.key)
+        return
+    if book["state"] not in ("uploading", "parsing"):
+        return  # already parsed (or failed) for this upload: a redelivery
+    books.set_state(book_id, "parsing", 0.05)
+    try:
+        _ingest(book, created)
+    except BookReaderError as error:
+        if error.status >= 500:
+            raise  # the store or the database: let the event be retried
+        books.set_state(book_id, "failed", 0, error)
+        log_event(logger, "book failed", logging.INFO, book_id=book_id, code=error.code)
+    except MemoryError:
+        books.set_state(
+            book_id,
+            "failed",
+            0,
+            BookReaderError("too_large", "The book is too large to process.", 422),
+        )
+
+
+def _ingest(book: dict, created: ObjectCreated) -> None:
+    settings = get_settings()
+    store = get_store()
+    book_id, user_id = book["id"], book["user_id"]
+    if created.size > settings.max_upload_bytes:
+        raise BookReaderError(
+            "file_too_large", f"The file exceeds {settings.max_upload_bytes} bytes.", 422
+        )
+    data = store.get(created.bucket, created.key)
+    if len(data) > settings.max_upload_bytes:
+        raise BookReaderError(
+            "file_too_large", f"The file exceeds {settings.max_upload_bytes} bytes.", 422
+        )
+    sha256 = hashlib.sha256(data).hexdigest()
+    duplicate = books.find_by_sha256(user_id, sha256, exclude=book_id)
+    if duplicate is not None:
+        raise BookReaderError(
+            "duplicate", "You already have this book.", 409, {"book_id": duplicate["id"]}
+        )
+    try:
+        parsed = parse_book(data, image_url=lambda image_id: f"/books/{book_id}/images/{image_id}")
+    except BookReaderError:
+        raise
+    except Exception as error:  # a parser bug must not crash the worker or retry forever
+        logger.exception("parser failed on book %s", book_id)
+        raise BookReaderError("parse_error", "The book could not be read.", 422) from error
+    books.set_state(book_id, "parsing", 0.6)
+
+    stored_images = []
+    for image in parsed.images:
+        key = keys.image_key(user_id, book_id, image.id)
+        store.put(settings.books_bucket, key, image.data, image.media_type)
+        stored_images.append((image.id, image.media_type, len(image.data), key))
+    has_thumb = False
+    cover = next((image for image in parsed.images if image.id == parsed.cover_image_id), None)
+    if cover is not None and (thumb := cover_thumbnail(cover.data)) is not None:
+        store.put(
+            settings.books_bucket, keys.cover_thumb_key(user_id, book_id), thumb, "image/webp"
+        )
+        has_thumb = True
+
+    with get_pool().transaction() as conn:
+        if not jobs.claim_once(conn, created.idempotency_key, "parse"):
+            return
+        books.save_parsed(
+            conn,
+            book_id,
+            parsed,
+            size=len(data),
+            sha256=sha256,
+            images=stored_images,
+            has_cover_thumb=has_thumb,
+        )
+    log_event(logger, "book parsed", book_id=book_id, chapters=len(parsed.chapters))
+    if settings.extract_function_name:
+        jobs.invoke_async(settings.extract_function_name, {"book_id": book_id})

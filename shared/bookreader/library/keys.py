@@ -1,0 +1,41 @@
+"""Where a book's objects live in the store. Uploads land under `uploads/` (which triggers
+parse); everything parse derives lives under `books/`."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+UPLOADS_PREFIX = "uploads/"
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
+
+
+def clean_filename(name: str) -> str:
+    """The user's file name, kept readable (Cyrillic too) but safe as the last key segment."""
+    base = unicodedata.normalize("NFC", name).replace("\\", "/").rsplit("/", 1)[-1]
+    base = _UNSAFE.sub("_", base).strip(" .")
+    return base[:180] or "book"
+
+
+def upload_key(user_id: str, book_id: str, filename: str) -> str:
+    return f"{UPLOADS_PREFIX}{user_id}/{book_id}/{clean_filename(filename)}"
+
+
+def parse_upload_key(key: str) -> tuple[str, str] | None:
+    """(user_id, book_id) of an upload key, or None for keys we did not hand out."""
+    parts = key.split("/")
+    if len(parts) != 4 or parts[0] != UPLOADS_PREFIX.rstrip("/"):
+        return None
+    return parts[1], parts[2]
+
+
+def book_prefix(user_id: str, book_id: str) -> str:
+    return f"books/{user_id}/{book_id}/"
+
+
+def image_key(user_id: str, book_id: str, image_id: str) -> str:
+    return f"{book_prefix(user_id, book_id)}images/{image_id}"
+
+
+def cover_thumb_key(user_id: str, book_id: str) -> str:
+    return f"{book_prefix(user_id, book_id)}cover-thumb.webp"

@@ -1,0 +1,89 @@
+"""How books and chapters look in the API. Stored images are served through short-lived
+presigned URLs, so `<img>` tags work without sending the access token."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from bookreader.config import get_settings
+from bookreader.library import keys
+from bookreader.storage import get_store
+
+_IMAGE_SRC = re.compile(r'src="/books/([0-9a-f-]{36})/images/([A-Za-z0-9_.-]+)"')
+_NOTE_REF = re.compile(r'data-note="([^"]+)"')
+
+
+def presigned(key: str) -> str:
+    settings = get_settings()
+    return get_store().presign_get(
+        settings.books_bucket, key, expires_in=settings.presign_expiry_seconds
+    )
+
+
+def book_summary(book: dict[str, Any]) -> dict[str, Any]:
+    error = None
+    if book["state"] == "failed":
+        error = {
+            "code": book["error_code"],
+            "message": book["error_message"],
+            "details": book["error_details"] or {},
+        }
+    thumb = (
+        presigned(keys.cover_thumb_key(book["user_id"], book["id"]))
+        if book["has_cover_thumb"]
+        else None
+    )
+    return {
+        "id": book["id"],
+        "title": book["title"] or book["filename"],
+        "authors": book["authors"],
+        "language": book["language"],
+        "format": book["format"],
+        "state": book["state"],
+        "progress": round(float(book["progress"]), 3),
+        "error": error,
+        "cover_thumbnail_url": thumb,
+        "word_count": book["word_count"],
+        "reading_minutes": book["reading_minutes"],
+        "created_at": book["created_at"].isoformat(),
+    }
+
+
+def book_detail(book: dict[str, Any], chapters: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        **book_summary(book),
+        "filename": book["filename"],
+        "size": book["size"] or book["declared_size"],
+        "metadata": book["metadata"],
+        "toc": book["toc"],
+        "chapter_count": book["chapter_count"],
+        "chapters": chapters,
+        "has_cover": book["cover_image_id"] is not None,
+        "parsed_at": book["parsed_at"].isoformat() if book["parsed_at"] else None,
+    }
+
+
+def chapter_view(
+    book: dict[str, Any], chapter: dict[str, Any], notes: list[dict[str, Any]]
+) -> dict[str, Any]:
+    user_id = book["user_id"]
+
+    def image_url(match: re.Match[str]) -> str:
+        return f'src="{presigned(keys.image_key(user_id, match[1], match[2]))}"'
+
+    html = _IMAGE_SRC.sub(image_url, chapter["html"])
+    referenced = set(_NOTE_REF.findall(html))
+    return {
+        "book_id": book["id"],
+        "index": chapter["index"],
+        "title": chapter["title"],
+        "level": chapter["level"],
+        "linear": chapter["linear"],
+        "word_count": chapter["word_count"],
+        "html": html,
+        "paragraphs": chapter["paragraphs"],
+        "footnotes": [note for note in notes if note["id"] in referenced],
+        "previous": chapter["index"] - 1 if chapter["index"] > 0 else None,
+        "next": chapter["index"] + 1 if chapter["index"] + 1 < book["chapter_count"] else None,
+    }

@@ -1,0 +1,201 @@
+"""The authorisation matrix: every API route in template.yaml, over HTTP through the runtime.
+
+Routes are read from the template at collection time, so the routes later issues add are
+checked without anyone touching this file:
+
+- a route its function's `PublicRoutes` metadata lists never asks for a bearer token;
+- every other route answers 401 without a token and with a garbage one, and accepts a user's
+  valid token (unless it is an admin route);
+- every route under /admin/ answers 403 to a user and lets an admin through.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+
+from local.launcher import RunningRuntime
+from local.template import ApiRoute, load_topology
+from tests.auth_client import (
+    AuthClient,
+    Session,
+    assert_error,
+    auth_runtime,
+    forge,
+    make_admin,
+    unsigned_token,
+    valid_claims,
+)
+
+TEMPLATE = Path(__file__).resolve().parent.parent / "template.yaml"
+TOPOLOGY = load_topology(TEMPLATE, {"DatabaseUrl": "x", "RedisUrl": "y", "JwtSecret": "x" * 32})
+# "METHOD /path" entries of every function's PublicRoutes metadata.
+PUBLIC = {entry for spec in TOPOLOGY.functions.values() for entry in spec.public_routes}
+ROUTES = sorted(TOPOLOGY.routes, key=lambda route: (route.path, route.method))
+
+
+def route_id(route: ApiRoute) -> str:
+    return f"{route.method} {route.path}"
+
+
+def is_public(route: ApiRoute) -> bool:
+    spec = TOPOLOGY.functions[route.function]
+    return route_id(route) in spec.public_routes or f"ANY {route.path}" in spec.public_routes
+
+
+def is_admin(route: ApiRoute) -> bool:
+    return route.path.startswith("/admin/")
+
+
+PRIVATE = [route for route in ROUTES if not is_public(route)]
+ADMIN = [route for route in ROUTES if is_admin(route)]
+USER_ROUTES = [route for route in PRIVATE if not is_admin(route)]
+
+
+def call(
+    client: AuthClient, route: ApiRoute, token: str | None = None, **kwargs
+) -> requests.Response:
+    """The route with each `{param}` (and `{proxy+}`) filled by a fresh UUID, no body."""
+    path = re.sub(r"\{[^}]+\}", lambda _: str(uuid.uuid4()), route.path)
+    method = "GET" if route.method == "ANY" else route.method
+    return client.request(method, path, token=token, **kwargs)
+
+
+def assert_not_the_guard(response: requests.Response) -> None:
+    """The bearer-token guard did not turn the request away (whatever the route said next)."""
+    assert "WWW-Authenticate" not in response.headers, response.text
+    if response.status_code in (401, 403):
+        code = response.json()["error"]["code"]
+        assert code not in {"unauthenticated", "token_invalid", "token_expired", "forbidden"}, (
+            response.text
+        )
+    assert response.status_code < 500, response.text
+
+
+@pytest.fixture(scope="module")
+def rt(services, tmp_path_factory) -> Iterator[RunningRuntime]:
+    with auth_runtime(services, tmp_path_factory.mktemp("authz-matrix")) as runtime:
+        yield runtime
+
+
+@pytest.fixture(scope="module")
+def client(rt: RunningRuntime) -> AuthClient:
+    return AuthClient(rt)
+
+
+@pytest.fixture(scope="module")
+def admin(client: AuthClient) -> Session:
+    return make_admin(client)
+
+
+@pytest.fixture
+def user(client: AuthClient) -> Session:
+    """A fresh user per test, so per-user API limits never add up across the matrix."""
+    return client.register()
+
+
+def test_the_matrix_sees_the_whole_template() -> None:
+    ids = {route_id(route) for route in ROUTES}
+    assert {"GET /health", "POST /auth/login", "GET /auth/me", "GET /admin/users"} <= ids
+    unknown = PUBLIC - ids - {f"ANY {route.path}" for route in ROUTES}
+    assert not unknown, f"PublicRoutes names routes the template does not have: {unknown}"
+    assert PRIVATE and ADMIN and USER_ROUTES
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=route_id)
+def test_without_a_token_only_public_routes_answer(client: AuthClient, route: ApiRoute) -> None:
+    response = call(client, route)
+    if is_public(route):
+        assert_not_the_guard(response)
+    else:
+        assert_error(response, 401, "unauthenticated")
+        assert response.headers["WWW-Authenticate"].startswith("Bearer")
+
+
+def _garbage_tokens(rt: RunningRuntime, user: Session) -> dict[str, str]:
+    return {
+        "garbage": "garbage",
+        "jwt-shaped-garbage": "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl",
+        "alg-none": unsigned_token(valid_claims(user.id, "admin")),
+        "wrong-secret": forge(rt, valid_claims(user.id, "admin"), key="z" * 64),
+        "expired": forge(rt, valid_claims(user.id, "admin", exp=1_000_000_000, iat=999_999_000)),
+    }
+
+
+@pytest.mark.parametrize("route", PRIVATE, ids=route_id)
+def test_private_routes_refuse_a_garbage_token_with_401(
+    client: AuthClient, rt: RunningRuntime, user: Session, route: ApiRoute
+) -> None:
+    for name, token in _garbage_tokens(rt, user).items():
+        response = call(client, route, token=token)
+        assert response.status_code == 401, f"{name}: {response.status_code} {response.text}"
+        assert_error(response, 401)
+
+
+@pytest.mark.parametrize("route", PRIVATE, ids=route_id)
+def test_private_routes_refuse_a_non_bearer_authorization_header(
+    client: AuthClient, user: Session, route: ApiRoute
+) -> None:
+    for header in (user.access_token, f"Basic {user.access_token}", "Bearer", "Bearer  "):
+        response = call(client, route, headers={"Authorization": header})
+        assert_error(response, 401, "unauthenticated")
+
+
+@pytest.mark.parametrize("route", USER_ROUTES, ids=route_id)
+def test_user_routes_let_a_signed_in_user_through(
+    client: AuthClient, user: Session, route: ApiRoute
+) -> None:
+    assert_not_the_guard(call(client, route, token=user.access_token))
+
+
+@pytest.mark.parametrize("route", ADMIN, ids=route_id)
+def test_admin_routes_answer_403_to_a_user(
+    client: AuthClient, user: Session, route: ApiRoute
+) -> None:
+    assert_error(call(client, route, token=user.access_token), 403, "forbidden")
+
+
+@pytest.mark.parametrize("route", ADMIN, ids=route_id)
+def test_admin_routes_let_an_admin_through(
+    client: AuthClient, admin: Session, route: ApiRoute
+) -> None:
+    assert_not_the_guard(call(client, route, token=admin.access_token))
+
+
+def test_a_user_only_ever_sees_their_own_account(client: AuthClient) -> None:
+    alice = client.register(display_name="Алиса")
+    bob = client.register(display_name="Боб")
+    for me, other in ((alice, bob), (bob, alice)):
+        seen = client.me(me.access_token).json()
+        assert (seen["id"], seen["email"]) == (me.id, me.email)
+        assert other.id not in str(seen) and other.email not in str(seen)
+
+    renamed = client.request(
+        "PATCH", "/auth/me", token=alice.access_token, json={"display_name": "Алиса Б."}
+    )
+    assert renamed.status_code == 200 and renamed.json()["id"] == alice.id
+    assert client.me(bob.access_token).json()["display_name"] == "Боб"
+
+
+def test_a_user_cannot_change_another_user_or_themselves_through_admin_routes(
+    client: AuthClient,
+) -> None:
+    alice = client.register()
+    bob = client.register()
+    for target in (bob.id, alice.id):
+        for change in ({"role": "admin"}, {"disabled": True}):
+            response = client.request(
+                "PATCH", f"/admin/users/{target}", token=alice.access_token, json=change
+            )
+            assert_error(response, 403, "forbidden")
+    assert_error(client.request("GET", "/admin/users", token=alice.access_token), 403)
+
+    for session in (alice, bob):
+        me = client.me(session.access_token)
+        assert me.status_code == 200, "the refused requests changed nobody"
+        assert me.json()["role"] == "user" and me.json()["disabled"] is False
