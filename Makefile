@@ -6,7 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: local-up test lint fmt bench dlq admin cfn-lint clean
+.PHONY: local-up test lint fmt bench dlq admin cfn-lint clean eval-extract
 
 $(STAMP): requirements.txt requirements-local.txt requirements-dev.txt requirements-models.txt
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -42,6 +42,11 @@ cfn-lint: $(STAMP)
 ## Benchmarks; results are written to bench/RESULTS.md.
 bench: $(STAMP)
 	$(PY) -m bench
+
+## Extraction quality on a gold set: `make eval-extract GOLD=<path>` (last line: JSON summary).
+GOLD ?= ../shared/goldset/dev.jsonl
+eval-extract: $(STAMP)
+	$(PY) -m bookreader.nlp.evaluate $(GOLD)
 
 ## Dead letters: `make dlq` lists them, `make dlq REPLAY=<id>` replays one.
 dlq: $(STAMP)

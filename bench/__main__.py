@@ -14,7 +14,7 @@ import sys
 import uuid
 from pathlib import Path
 
-from bench import events, foundation, gateway, parse
+from bench import evaluation, events, extract, foundation, gateway, parse
 from bench.results import RESULTS, environment_lines, machine, write_section
 from bench.services import POOL_SIZE, bench_services, fixture_runtime
 from local.launcher import start_runtime
@@ -27,13 +27,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", type=Path, default=RESULTS, help="the results file")
     parser.add_argument("--quick", action="store_true", help="a few requests only (smoke test)")
     parser.add_argument(
-        "--suite", choices=["all", "foundation", "parse"], default="all", help="which benchmarks"
+        "--suite",
+        choices=["all", "foundation", "parse", "extract", "eval"],
+        default="all",
+        help="which benchmarks",
     )
     args = parser.parse_args(argv)
     scale = 10 if args.quick else 1
     if args.suite in ("all", "parse"):
         run_parse_suite(args.output, repeats=1 if args.quick else 3)
-    if args.suite == "parse":
+    if args.suite in ("all", "extract"):
+        run_extract_suite(args.output, repeats=1 if args.quick else 2)
+    if args.suite in ("all", "eval") and evaluation.GOLD.exists():
+        report, result = evaluation.run()
+        body = evaluation.render(report, result, environment_lines(machine(), "none (offline)"))
+        write_section("eval", body, args.output)
+    if args.suite in ("parse", "extract", "eval"):
         return 0
 
     work = WORK_ROOT / f"run-{uuid.uuid4().hex[:8]}"
@@ -76,14 +85,24 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def run_parse_suite(output: Path, repeats: int) -> None:
-    """Issue 4: parse alone, and upload-to-parsed through the production template."""
+def run_extract_suite(output: Path, repeats: int) -> None:
+    """Issue 5: whole-book extraction alone, and first chapter after parse via the runtime."""
     if not parse.CORPUS.is_dir():
         print(
-            "parse benchmark skipped: the shared corpus is not beside the repository",
+            "extract benchmark skipped: the shared corpus is not beside the repository",
             file=sys.stderr,
         )
         return
+    with _production_runtime() as (runtime, mode):
+        print("extract …", file=sys.stderr)
+        results = extract.run(runtime, repeats=repeats)
+    write_section("extract", extract.render(results, environment_lines(machine(), mode)), output)
+    print(json.dumps(results, indent=1, default=float))
+
+
+@contextlib.contextmanager
+def _production_runtime():
+    """The product's own template on throwaway services; yields (runtime, services mode)."""
     work = WORK_ROOT / f"run-{uuid.uuid4().hex[:8]}"
     work.mkdir(parents=True)
     try:
@@ -97,15 +116,26 @@ def run_parse_suite(output: Path, repeats: int) -> None:
                 },
             )
             try:
-                print("parse …", file=sys.stderr)
-                results = parse.run(runtime, repeats=repeats)
+                yield runtime, services.mode
             finally:
                 runtime.stop()
-            mode = services.mode
     finally:
         shutil.rmtree(work, ignore_errors=True)
         with contextlib.suppress(OSError):
             WORK_ROOT.rmdir()
+
+
+def run_parse_suite(output: Path, repeats: int) -> None:
+    """Issue 4: parse alone, and upload-to-parsed through the production template."""
+    if not parse.CORPUS.is_dir():
+        print(
+            "parse benchmark skipped: the shared corpus is not beside the repository",
+            file=sys.stderr,
+        )
+        return
+    with _production_runtime() as (runtime, mode):
+        print("parse …", file=sys.stderr)
+        results = parse.run(runtime, repeats=repeats)
     write_section("parse", parse.render(results, environment_lines(machine(), mode)), output)
     print(json.dumps(results, indent=1, default=float))
 

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from chalice import Response
+
+from bookreader import jobs
 from bookreader.auth import users
+from bookreader.config import get_settings
 from bookreader.errors import BookReaderError
-from bookreader.http import BookReaderApp, parse_body
+from bookreader.http import BookReaderApp, json_response, parse_body
+from bookreader.library import books
 
 app = BookReaderApp("admin")
 
@@ -37,3 +42,18 @@ def list_users() -> object:
 def update_user(user_id: str) -> object:
     changes = parse_body(app.current_request, users.AdminUserUpdate)
     return users.admin_update_user(user_id, changes, actor_id=app.user.sub).model_dump(mode="json")
+
+
+@app.route("/admin/books/{book_id}/extract", methods=["POST"], role="admin")
+def rerun_extraction(book_id: str) -> Response:
+    """Run extraction again for any book (e.g. after an extractor upgrade)."""
+    book = books.get_book_by_id(book_id)
+    if book is None:
+        raise books.book_not_found()
+    if book["state"] not in ("parsed", "extracting", "ready", "extraction_unsupported_language"):
+        raise BookReaderError("book_not_parsed", f"The book is {book['state']}, not parsed.", 409)
+    name = get_settings().extract_function_name
+    if not name:
+        raise BookReaderError("extract_unavailable", "Extraction is not deployed.", 503)
+    jobs.invoke_async(name, {"book_id": book_id})
+    return json_response({"book_id": book_id, "state": "queued"}, 202)

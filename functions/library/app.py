@@ -7,7 +7,9 @@ from chalice import Response
 from bookreader.config import get_settings
 from bookreader.errors import BookReaderError
 from bookreader.http import BookReaderApp, binary_response, json_response
-from bookreader.library import books, keys, views
+from bookreader.ids import is_uuid
+from bookreader.library import books, descriptions, keys, views
+from bookreader.nlp.model import DESCRIPTION_TYPES
 from bookreader.storage import get_store
 
 app = BookReaderApp("library")
@@ -102,6 +104,59 @@ def get_cover(book_id: str) -> Response:
 @app.route("/books/{book_id}/images/{image_id}", methods=["GET"])
 def get_image(book_id: str, image_id: str) -> Response:
     return _image(books.get_book(app.user.sub, book_id), image_id)
+
+
+@app.route("/books/{book_id}/descriptions", methods=["GET"])
+def list_descriptions(book_id: str) -> Response:
+    books.get_book(app.user.sub, book_id)
+    kind = _query("type")
+    if kind and kind not in DESCRIPTION_TYPES:
+        raise BookReaderError(
+            "query_invalid", f"type must be one of {', '.join(DESCRIPTION_TYPES)}", 400
+        )
+    chapter = _query("chapter")
+    if chapter is not None and not chapter.isdigit():
+        raise BookReaderError("query_invalid", "chapter must be a whole number", 400)
+    try:
+        min_confidence = float(_query("min_confidence") or 0)
+    except ValueError:
+        raise BookReaderError(
+            "query_invalid", "min_confidence must be a number from 0 to 1", 400
+        ) from None
+    if not 0 <= min_confidence <= 1:
+        raise BookReaderError("query_invalid", "min_confidence must be a number from 0 to 1", 400)
+    limit = _int_query("limit", 50, 1, 500)
+    items = descriptions.list_descriptions(
+        book_id,
+        chapter=int(chapter) if chapter is not None else None,
+        kind=kind,
+        min_confidence=min_confidence,
+        after=_cursor(_query("cursor")),
+        limit=limit + 1,
+    )
+    more = len(items) > limit
+    items = items[:limit]
+    last = items[-1] if items else None
+    cursor = f"{last['chapter']}.{last['start_offset']}.{last['id']}" if more and last else None
+    return json_response(
+        {"items": [views.description_view(item) for item in items], "next": cursor}
+    )
+
+
+def _cursor(raw: str | None) -> tuple[int, int, str] | None:
+    if raw is None:
+        return None
+    chapter, _, rest = raw.partition(".")
+    start, _, description_id = rest.partition(".")
+    if not (chapter.isdigit() and start.isdigit() and is_uuid(description_id)):
+        raise BookReaderError("query_invalid", "cursor is not one this API returned", 400)
+    return int(chapter), int(start), description_id
+
+
+@app.route("/books/{book_id}/cast", methods=["GET"])
+def get_cast(book_id: str) -> Response:
+    books.get_book(app.user.sub, book_id)
+    return json_response({"items": descriptions.list_cast(book_id)})
 
 
 @app.route("/books/{book_id}", methods=["DELETE"])

@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from bookreader import db
 from bookreader.config import get_settings
 from bookreader.errors import BookReaderError
+from bookreader.ids import is_uuid
 from bookreader.log import log_event
 
 logger = logging.getLogger("bookreader.auth.sessions")
@@ -101,7 +102,7 @@ def rotate_refresh(token: str, *, pool: db.Pool | None = None) -> IssuedRefresh:
 
 def revoke_family(family_id: str, *, pool: db.Pool | None = None) -> int:
     """End one session; returns how many of its tokens were revoked."""
-    if not _is_uuid(family_id):
+    if not is_uuid(family_id):
         return 0
     with (pool or db.get_pool()).transaction() as conn:
         return _revoke_family(conn, family_id)
@@ -136,9 +137,9 @@ def revoke_user_sessions(
     user_id: str, *, except_family: str | None = None, pool: db.Pool | None = None
 ) -> int:
     """End every session of `user_id` but `except_family`; returns tokens revoked."""
-    if except_family is not None and not _is_uuid(except_family):
+    if except_family is not None and not is_uuid(except_family):
         raise ValueError(f"not a session family id: {except_family!r}")
-    if not _is_uuid(user_id):
+    if not is_uuid(user_id):
         return 0
     with (pool or db.get_pool()).transaction() as conn:
         conn.run(
@@ -197,11 +198,3 @@ def _invalid() -> BookReaderError:
     return BookReaderError(
         "refresh_invalid", "The session has ended or is not valid; please sign in again.", 401
     )
-
-
-def _is_uuid(value: str) -> bool:
-    try:
-        uuid.UUID(value)
-    except (ValueError, TypeError, AttributeError):
-        return False
-    return True

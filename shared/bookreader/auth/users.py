@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-import uuid
 from datetime import datetime
 from typing import Any, Literal, TypeVar
 
@@ -21,6 +20,7 @@ from bookreader import db
 from bookreader.auth import denylist, passwords, sessions
 from bookreader.auth.tokens import Role
 from bookreader.errors import BookReaderError
+from bookreader.ids import is_uuid
 from bookreader.validation import from_pydantic, invalid_fields
 
 Locale = Literal["ru", "en"]
@@ -163,7 +163,7 @@ def authenticate(email: str, password: str, *, pool: db.Pool | None = None) -> U
 
 def get_user(user_id: str, *, pool: db.Pool | None = None) -> User:
     """The user `user_id`; 404 `user_not_found`."""
-    if not _is_uuid(user_id):
+    if not is_uuid(user_id):
         raise _not_found()
     with (pool or db.get_pool()).connection() as conn:
         rows = conn.run(
@@ -226,7 +226,7 @@ def change_password(
                 "SELECT email, password_hash FROM users WHERE id = CAST(:id AS uuid)",
                 id=user_id,
             )
-            if _is_uuid(user_id)
+            if is_uuid(user_id)
             else []
         )
     if not rows:
@@ -408,11 +408,3 @@ def _bad_credentials() -> BookReaderError:
 
 def _not_found() -> BookReaderError:
     return BookReaderError("user_not_found", "No such user.", 404)
-
-
-def _is_uuid(value: str) -> bool:
-    try:
-        uuid.UUID(value)
-    except (ValueError, TypeError, AttributeError):
-        return False
-    return True

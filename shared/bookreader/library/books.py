@@ -3,36 +3,36 @@
 from __future__ import annotations
 
 import json
-import uuid
 from typing import Any, Literal
 
 from bookreader import db
 from bookreader.books.model import ParsedBook, reading_minutes
 from bookreader.errors import BookReaderError
+from bookreader.ids import is_uuid
 
-State = Literal["uploading", "parsing", "parsed", "extracting", "ready", "failed"]
-STATES: tuple[State, ...] = ("uploading", "parsing", "parsed", "extracting", "ready", "failed")
+State = Literal[
+    "uploading",
+    "parsing",
+    "parsed",
+    "extracting",
+    "ready",
+    "failed",
+    "extraction_unsupported_language",  # readable, but no descriptions for this language
+]
+STATES: tuple[State, ...] = State.__args__
 SORTS = {"created": "created_at", "title": "lower(title)", "author": "lower(authors->>0)"}
 
 _COLUMNS = (
     "id::text, user_id::text, state, progress, error_code, error_message, error_details, filename,"
     " object_key, declared_size, size, sha256, format, title, authors, language, metadata, toc,"
     " cover_image_id, has_cover_thumb, chapter_count, word_count, reading_minutes, created_at,"
-    " updated_at, parsed_at"
+    " updated_at, parsed_at, detected_language, chapters_extracted"
 )
 
 
 def book_not_found() -> BookReaderError:
     # The same answer whether the book is someone else's or does not exist.
     return BookReaderError("book_not_found", "No such book in your library.", 404)
-
-
-def is_uuid(value: str) -> bool:
-    try:
-        uuid.UUID(value)
-    except (ValueError, AttributeError, TypeError):
-        return False
-    return True
 
 
 def _rows(conn: db.Connection, rows: list[list[Any]]) -> list[dict[str, Any]]:

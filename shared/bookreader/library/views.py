@@ -60,6 +60,11 @@ def book_detail(book: dict[str, Any], chapters: list[dict[str, Any]]) -> dict[st
         "chapter_count": book["chapter_count"],
         "chapters": chapters,
         "has_cover": book["cover_image_id"] is not None,
+        "extraction": {
+            "language": book["detected_language"],
+            "chapters_done": book["chapters_extracted"],
+            "chapters_total": book["chapter_count"],
+        },
         "parsed_at": book["parsed_at"].isoformat() if book["parsed_at"] else None,
     }
 
@@ -86,4 +91,18 @@ def chapter_view(
         "footnotes": [note for note in notes if note["id"] in referenced],
         "previous": chapter["index"] - 1 if chapter["index"] > 0 else None,
         "next": chapter["index"] + 1 if chapter["index"] + 1 < book["chapter_count"] else None,
+    }
+
+
+def description_view(item: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": item["id"],
+        "chapter": item["chapter"],
+        "start": item["start_offset"],
+        "end": item["end_offset"],
+        "type": item["type"],
+        "confidence": round(float(item["confidence"]), 3),
+        "priority": round(float(item["priority"]), 3),
+        "text": item["text"],
+        "summary": item["summary"],
     }

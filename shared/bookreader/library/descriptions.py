@@ -1,0 +1,132 @@
+"""The descriptions and cast tables: written by extract, read by the library API."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from bookreader import db
+from bookreader.nlp.model import CastMember, Description
+
+
+def replace_chapter(book_id: str, chapter: int, text: str, items: list[Description]) -> None:
+    """Store one chapter's descriptions, replacing any from an earlier run (idempotent)."""
+    with db.get_pool().transaction() as conn:
+        conn.run(
+            "DELETE FROM descriptions WHERE book_id = CAST(:b AS uuid) AND chapter = :c",
+            b=book_id,
+            c=chapter,
+        )
+        for item in items:
+            conn.run(
+                "INSERT INTO descriptions (book_id, chapter, start_offset, end_offset, type,"
+                " confidence, priority, text, summary) VALUES (CAST(:b AS uuid), :c, :s, :e, :t,"
+                " :conf, :prio, :text, CAST(:summary AS jsonb))",
+                b=book_id,
+                c=chapter,
+                s=item.start,
+                e=item.end,
+                t=item.type,
+                conf=item.confidence,
+                prio=item.priority,
+                text=text[item.start : item.end],
+                summary=item.summary.model_dump_json(),
+            )
+        conn.run(
+            "UPDATE books SET chapters_extracted = chapters_extracted + 1,"
+            " progress = LEAST(0.99, (chapters_extracted + 1)::real / GREATEST(chapter_count, 1)),"
+            " updated_at = now() WHERE id = CAST(:b AS uuid)",
+            b=book_id,
+        )
+
+
+def replace_cast(book_id: str, cast: list[CastMember]) -> None:
+    with db.get_pool().transaction() as conn:
+        conn.run("DELETE FROM cast_members WHERE book_id = CAST(:b AS uuid)", b=book_id)
+        for position, member in enumerate(cast):
+            conn.run(
+                "INSERT INTO cast_members (book_id, position, kind, name, aliases, first_chapter,"
+                " first_offset, mentions, appearance) VALUES (CAST(:b AS uuid), :p, :kind, :name,"
+                " CAST(:aliases AS jsonb), :fc, :fo, :m, CAST(:appearance AS jsonb))",
+                b=book_id,
+                p=position,
+                kind=member.kind,
+                name=member.name,
+                aliases=json.dumps(member.aliases, ensure_ascii=False),
+                fc=member.first_chapter,
+                fo=member.first_offset,
+                m=member.mentions,
+                appearance=json.dumps(member.appearance, ensure_ascii=False),
+            )
+
+
+def start_run(book_id: str, language: str | None) -> None:
+    with db.get_pool().transaction() as conn:
+        conn.run(
+            "UPDATE books SET state = 'extracting', progress = 0, chapters_extracted = 0,"
+            " detected_language = :lang, error_code = NULL, error_message = NULL,"
+            " error_details = NULL, updated_at = now() WHERE id = CAST(:b AS uuid)",
+            b=book_id,
+            lang=language,
+        )
+
+
+def finish_run(book_id: str, state: str) -> None:
+    with db.get_pool().transaction() as conn:
+        conn.run(
+            "UPDATE books SET state = :state, progress = 1, updated_at = now()"
+            " WHERE id = CAST(:b AS uuid)",
+            b=book_id,
+            state=state,
+        )
+
+
+def chapter_texts(book_id: str) -> list[tuple[int, str, list[tuple[int, int]]]]:
+    with db.get_pool().connection() as conn:
+        rows = conn.run(
+            "SELECT index, text, paragraphs FROM chapters WHERE book_id = CAST(:b AS uuid)"
+            " ORDER BY linear DESC, index",
+            b=book_id,
+        )
+    return [(index, text, [tuple(pair) for pair in paragraphs]) for index, text, paragraphs in rows]
+
+
+def list_descriptions(
+    book_id: str,
+    *,
+    chapter: int | None,
+    kind: str | None,
+    min_confidence: float,
+    after: tuple[int, int, str] | None,
+    limit: int,
+) -> list[dict[str, Any]]:
+    """Descriptions in reading order, keyset-paged after (chapter, start, id)."""
+    with db.get_pool().connection() as conn:
+        rows = conn.run(
+            "SELECT id::text, chapter, start_offset, end_offset, type, confidence, priority, text,"
+            " summary FROM descriptions WHERE book_id = CAST(:b AS uuid)"
+            " AND (CAST(:chapter AS integer) IS NULL OR chapter = :chapter)"
+            " AND (CAST(:kind AS text) IS NULL OR type = :kind) AND confidence >= :minc"
+            " AND (CAST(:ac AS integer) IS NULL"
+            " OR (chapter, start_offset, id::text) > (:ac, :ast, :aid))"
+            " ORDER BY chapter, start_offset, id::text LIMIT :limit",
+            b=book_id,
+            chapter=chapter,
+            kind=kind,
+            minc=min_confidence,
+            ac=after[0] if after else None,
+            ast=after[1] if after else None,
+            aid=after[2] if after else None,
+            limit=limit,
+        )
+        return db.rows_as_dicts(conn, rows)
+
+
+def list_cast(book_id: str) -> list[dict[str, Any]]:
+    with db.get_pool().connection() as conn:
+        rows = conn.run(
+            "SELECT kind, name, aliases, first_chapter, first_offset, mentions, appearance"
+            " FROM cast_members WHERE book_id = CAST(:b AS uuid) ORDER BY position",
+            b=book_id,
+        )
+        return db.rows_as_dicts(conn, rows)

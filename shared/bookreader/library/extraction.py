@@ -1,0 +1,52 @@
+"""Extract: a parsed book → descriptions per chapter and the book's cast.
+
+Chapters are stored one by one, so the reader's first chapter has its descriptions within
+seconds while the rest of the book is still being read. A rerun replaces what an earlier run
+stored, chapter by chapter, so redelivery never duplicates anything.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from bookreader.library import books, descriptions
+from bookreader.log import log_event
+from bookreader.nlp.language import book_language, chapter_languages, is_supported, primary_subtag
+from bookreader.nlp.model import Description
+
+logger = logging.getLogger("bookreader.extract")
+
+
+def extract_book(book_id: str) -> None:
+    book = books.get_book_by_id(book_id)
+    runnable = ("parsed", "extracting", "ready", "extraction_unsupported_language")
+    if book is None or book["state"] not in runnable:
+        log_event(logger, "nothing to extract", book_id=book_id, state=book and book["state"])
+        return
+    chapters = descriptions.chapter_texts(book_id)
+    texts = [(index, text) for index, text, _ in chapters]
+    language = primary_subtag(book_language(texts, book["language"]))
+    descriptions.start_run(book_id, language)
+    if not is_supported(language):
+        descriptions.finish_run(book_id, "extraction_unsupported_language")
+        log_event(logger, "language not supported", book_id=book_id, language=language)
+        return
+
+    from bookreader.nlp.cast import build_cast
+    from bookreader.nlp.extractor import extract_chapter
+
+    per_chapter = chapter_languages(texts, book["language"])  # mixed books: each on its own
+    found: list[Description] = []
+    for index, text, paragraphs in chapters:
+        chapter_language = primary_subtag(per_chapter.get(index)) or language
+        items = (
+            extract_chapter(index, text, paragraphs, chapter_language)
+            if is_supported(chapter_language) and text.strip()
+            else []
+        )
+        descriptions.replace_chapter(book_id, index, text, items)
+        found.extend(items)
+    cast = build_cast(texts, language, found)
+    descriptions.replace_cast(book_id, cast)
+    descriptions.finish_run(book_id, "ready")
+    log_event(logger, "book extracted", book_id=book_id, descriptions=len(found), cast=len(cast))

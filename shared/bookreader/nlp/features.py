@@ -1,0 +1,213 @@
+"""The cheap lexical pass: per-sentence visual evidence by type, with the penalties for
+dialogue, thoughts, abstract exposition and negated pictures ("не было ни луны")."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from types import ModuleType
+
+from bookreader.nlp import lexicon_en, lexicon_ru
+from bookreader.nlp.morphology import en_lemma, ru_parse
+
+# Each vocabulary's contribution to each type's score.
+_TYPE_WEIGHTS: dict[str, dict[str, float]] = {
+    "location": {"PLACE": 1.0, "POSTURE_VERBS": 0.3, "MATERIAL": 0.3, "SIZE_SHAPE": 0.2},
+    "character": {"BODY": 1.0, "CLOTHING": 1.1, "BUILD": 0.8, "COLOUR": 0.2},
+    "atmosphere": {
+        "SKY_WEATHER": 1.0,
+        "LIGHT_VERBS": 0.9,
+        "LIGHT_ADJ": 0.4,
+        "WEATHER_ADJ": 0.6,
+        "TIME_SEASON": 0.3,
+    },
+    "object": {"MATERIAL": 0.6, "COLOUR": 0.3, "SIZE_SHAPE": 0.3},
+    "action": {"ACTION_VERBS": 1.0, "MOTION": 0.4},
+}
+_VISUAL_ADJ = ("COLOUR", "MATERIAL", "SIZE_SHAPE", "LIGHT_ADJ")
+_CATEGORIES = (
+    "PLACE",
+    "BODY",
+    "CLOTHING",
+    "BUILD",
+    "SKY_WEATHER",
+    "LIGHT_VERBS",
+    "LIGHT_ADJ",
+    "WEATHER_ADJ",
+    "TIME_SEASON",
+    "ACTION_VERBS",
+    "MOTION",
+    "POSTURE_VERBS",
+    "COLOUR",
+    "MATERIAL",
+    "SIZE_SHAPE",
+)
+_PENALTIES = ("THOUGHT", "ABSTRACT", "SPEECH", "PRONOUNS_DIALOGUE")
+_WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
+_NEGATION_WINDOW = 3
+_OPEN_QUOTES = "«“„"
+_CLOSE_QUOTES = "»”"
+_DIALOGUE_DASH = re.compile(r"(?:^|\s)[—–]\s")
+
+
+@dataclass(frozen=True)
+class Token:
+    start: int
+    end: int
+    lower: str
+    lemma: str
+    pos: str  # NOUN, ADJ, VERB, PROPN, OTHER (coarse; OTHER when unknown)
+
+
+@dataclass
+class SentenceFeatures:
+    start: int
+    end: int
+    tokens: list[Token]
+    hits: dict[str, int] = field(default_factory=dict)
+    penalties: dict[str, int] = field(default_factory=dict)
+    negated: int = 0
+    quoted: float = 0.0  # share of the sentence's letters inside dialogue
+    question: bool = False
+    scores: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def words(self) -> int:
+        return len(self.tokens)
+
+    @property
+    def visual(self) -> float:
+        return sum(self.scores.values())
+
+
+@cache
+def _lexicon(language: str) -> ModuleType:
+    return lexicon_ru if language == "ru" else lexicon_en
+
+
+def tokenize(text: str, start: int, end: int, language: str) -> list[Token]:
+    """Word tokens of text[start:end] with lemmas; offsets into `text`."""
+    tokens = []
+    for match in _WORD.finditer(text, start, end):
+        word = match.group()
+        lower = word.lower()
+        if language == "ru":
+            lemma, pos = ru_parse(lower.replace("ё", "е"))
+        else:
+            lemma = en_lemma(lower.replace("’", "'"))
+            pos = "PROPN" if word[0].isupper() and match.start() > start else "OTHER"
+        tokens.append(Token(match.start(), match.end(), lower, lemma, pos))
+    return tokens
+
+
+def dialogue_mask(text: str, start: int, end: int) -> bytearray:
+    """1 for each character of text[start:end] spoken by a character (quotes, or the speech
+    parts of a Russian dash-dialogue paragraph)."""
+    mask = bytearray(end - start)
+    depth = 0
+    straight_open = False
+    opened_at = -1  # where the outermost open quotation began
+    for offset in range(start, end):
+        char = text[offset]
+        if char in _OPEN_QUOTES:
+            if not depth and not straight_open:
+                opened_at = offset
+            depth += 1
+        elif char in _CLOSE_QUOTES:
+            depth = max(0, depth - 1)
+            mask[offset - start] = 1
+            continue
+        elif char == '"':
+            if not depth and not straight_open:
+                opened_at = offset
+            straight_open = not straight_open
+            mask[offset - start] = 1
+            continue
+        if depth or straight_open:
+            mask[offset - start] = 1
+    if (depth or straight_open) and opened_at >= 0:
+        # a quotation still open at the paragraph's end is a told story running over several
+        # paragraphs (each opens with a quote, only the last closes): narration, not dialogue
+        for offset in range(opened_at, end):
+            mask[offset - start] = 0
+    paragraph = text[start:end]
+    stripped = paragraph.lstrip()
+    if stripped[:1] in "—–":
+        lead = len(paragraph) - len(stripped)
+        cuts = [m.start() for m in _DIALOGUE_DASH.finditer(paragraph, lead + 1)]
+        bounds = [lead, *cuts, len(paragraph)]
+        for index in range(0, len(bounds) - 1, 2):  # speech, author, speech, …
+            for offset in range(bounds[index], bounds[index + 1]):
+                mask[offset] = 1
+    return mask
+
+
+def sentence_features(
+    text: str, start: int, end: int, language: str, mask: bytearray, mask_start: int
+) -> SentenceFeatures:
+    lexicon = _lexicon(language)
+    tokens = tokenize(text, start, end, language)
+    features = SentenceFeatures(start, end, tokens)
+    letters = sum(1 for t in tokens for _ in range(t.end - t.start)) or 1
+    quoted = sum(mask[offset - mask_start] for t in tokens for offset in range(t.start, t.end))
+    features.quoted = quoted / letters
+    features.question = "?" in text[start:end]
+    negators = lexicon.NEGATORS
+    hits: dict[str, int] = {}
+    for index, token in enumerate(tokens):
+        matched = [c for c in _CATEGORIES if token.lemma in getattr(lexicon, c)]
+        if not matched:
+            if token.lemma in lexicon.PRONOUNS_DIALOGUE and (
+                features.quoted > 0.5 or language == "en"
+            ):
+                features.penalties["PRONOUNS_DIALOGUE"] = (
+                    features.penalties.get("PRONOUNS_DIALOGUE", 0) + 1
+                )
+            for penalty in ("THOUGHT", "ABSTRACT", "SPEECH"):
+                if token.lemma in getattr(lexicon, penalty):
+                    features.penalties[penalty] = features.penalties.get(penalty, 0) + 1
+            continue
+        window = tokens[max(0, index - _NEGATION_WINDOW) : index]
+        if any(w.lemma in negators or w.lower in negators for w in window):
+            features.negated += 1
+            continue
+        for category in matched:
+            hits[category] = hits.get(category, 0) + 1
+    features.hits = hits
+    features.scores = _type_scores(features)
+    return features
+
+
+def _type_scores(features: SentenceFeatures) -> dict[str, float]:
+    scores = {}
+    for kind, weights in _TYPE_WEIGHTS.items():
+        raw = sum(weight * features.hits.get(c, 0) for c, weight in weights.items())
+        scores[kind] = raw
+    # in a sentence of movement, bodies and places are the props of the action
+    movement = features.hits.get("ACTION_VERBS", 0) + 0.4 * features.hits.get("MOTION", 0)
+    if movement >= 1:
+        scores["action"] += 0.4 * features.hits.get("BODY", 0) + 0.2 * features.hits.get("PLACE", 0)
+        scores["location"] *= 0.5
+        if features.hits.get("CLOTHING", 0) + features.hits.get("BUILD", 0) < 2:
+            scores["character"] *= 0.6
+        if features.hits.get("ACTION_VERBS", 0):
+            scores["atmosphere"] *= 0.7
+    # an object is a thing described by its own attributes, with no person, place or sky
+    if features.hits.get("PLACE") or features.hits.get("BODY") or features.hits.get("SKY_WEATHER"):
+        scores["object"] = 0.0
+    return scores
+
+
+def adjective_hits(features: SentenceFeatures) -> int:
+    return sum(features.hits.get(c, 0) for c in _VISUAL_ADJ)
+
+
+__all__ = [
+    "SentenceFeatures",
+    "Token",
+    "adjective_hits",
+    "dialogue_mask",
+    "sentence_features",
+    "tokenize",
+]

@@ -1,0 +1,169 @@
+"""English visual vocabularies (base forms; `morphology.en_forms` adds regular inflections).
+
+Curated from the annotation guidelines and general knowledge of English prose; nothing here
+comes from the gold set."""
+
+from __future__ import annotations
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+PLACE = _words("""
+house cottage hut cabin room chamber hall parlour parlor kitchen cellar attic garret
+corridor passage staircase stair stairs landing street lane alley road highway path track
+square town village city castle palace tower church chapel cathedral spire steeple wall
+window door doorway porch gate fence hedge garden orchard park lawn field meadow pasture
+forest wood woods grove thicket hill mountain peak valley glen ravine gorge cliff rock crag
+river stream brook creek lake pond pool sea ocean shore beach coast bay harbour harbor
+island bridge quay wharf dock pier deck cabin mast hold ship inn tavern shop street yard
+courtyard barn stable shed mill farm farmhouse cottage roof ceiling floor corner hearth
+fireplace chimney mantelpiece table chair sofa couch bed wardrobe cupboard shelf mirror
+carpet rug curtain tapestry portrait picture lamp candlestick chandelier desk bookcase
+window-sill balcony terrace veranda column pillar fountain well plain desert moor heath
+marsh swamp bog prairie steppe horizon landscape slope summit ridge cave cavern grotto
+ruin ruins cemetery churchyard graveyard market station platform railway avenue drive
+lodge mansion villa manor estate grounds wing gallery hallway lobby office study library
+drawing-room dining-room bedroom nursery tree trees oak elm beech pine fir birch willow
+poplar chestnut bush bushes shrub shrubbery grass reeds rushes sand pebble boulder
+""")
+
+BODY = _words("""
+face eye eyes nose mouth lip lips cheek cheeks forehead brow brows eyebrow eyelash chin
+beard moustache mustache whisker whiskers hair curl curls ringlet head neck shoulder
+shoulders chest breast back arm arms hand hands fist finger fingers leg legs knee knees
+figure frame stature skin complexion wrinkle wrinkles tooth teeth ear ears temple jaw
+features countenance paw paws tail snout muzzle fur mane beak feather feathers wing wings
+horn horns hoof hooves pupil eyelid scar freckle freckles
+""")
+
+CLOTHING = _words("""
+dress gown frock coat overcoat greatcoat waistcoat jacket cloak cape shawl scarf hat cap
+bonnet hood helmet boot boots shoe shoes slipper slippers stocking stockings glove gloves
+belt sash tie cravat collar sleeve sleeves vest robe uniform epaulette button buttons ring
+earring necklace beads spectacles glasses monocle cane stick umbrella apron petticoat skirt
+trousers breeches shirt blouse veil ribbon bow frock-coat top-hat tunic kilt jersey
+sweater pea-jacket tarpaulin handkerchief wig crown
+""")
+
+BUILD = _words("""
+tall short thin lean gaunt fat stout plump portly slender slim stooping stooped broad
+broad-shouldered hunchbacked grey-haired gray-haired bald ruddy pale swarthy red-haired
+fair-haired dark-haired curly wrinkled bearded clean-shaven hairy burly sturdy wiry
+muscular haggard freckled bony lanky squat corpulent
+""")
+
+SKY_WEATHER = _words("""
+sky heavens sun sunlight sunshine moon moonlight star stars cloud clouds rain drizzle
+shower snow snowflake snowflakes blizzard storm tempest gale wind breeze thunder lightning
+fog mist haze frost dew ice gloom dusk twilight darkness dark light ray rays beam beams
+glow gleam glimmer shimmer sparkle radiance dawn daybreak sunrise sunset sundown noon
+midday morning evening night midnight autumn winter spring summer weather heat shade
+shadow shadows rainbow smoke steam vapour vapor drift drifts snowdrift puddle hail sleet
+blue azure horizon glare flame flames fire firelight candlelight lamplight
+""")
+
+LIGHT_VERBS = _words("""
+shine shone glitter glisten gleam glow sparkle shimmer glimmer flicker flash blaze
+illuminate light lit brighten darken dim redden gild silver twinkle dazzle loom
+""")
+
+TIME_SEASON = _words("""
+morning evening night noon midday midnight dawn daybreak sunrise sunset dusk twilight
+autumn winter spring summer
+""")
+
+ACTION_VERBS = _words("""
+run ran running rush dash sprint gallop trot race leap leapt jump spring sprang sprung
+bound hop skip dart plunge dive dove fling flung throw threw thrown hurl toss seize
+grab snatch grip clutch grasp strike struck hit smite smote beat slap punch kick stab
+thrust slash cut hack chop swing swung wave brandish fall fell fallen tumble topple
+collapse stumble trip slip slide slid climb clamber scramble crawl creep crept
+drag haul pull push shove heave lift raise hoist drop lower carry bear bore fly flew flown
+soar swoop flutter flap float drift swim swam sail row paddle ride rode ridden drive
+drove driven chase pursue flee fled escape charge attack fight fought wrestle grapple
+struggle shoot shot fire fired aim spin whirl twirl turn wheel dance danced march stride
+strode stamp stomp tramp limp stagger totter reel sway rock shake shook shiver tremble
+nod bow bend bent stoop kneel knelt crouch squat sit sat rise rose risen stand stood
+jerk wrench tear tore torn rip burst smash shatter break broke broken crash splash
+spatter spill pour poured scatter hurry hurried hasten scamper scurry scuttle
+gesticulate embrace hug kiss clasp wrap fold seat perch hover dangle bounce wriggle
+writhe squirm flounder grope fumble rummage tug tugged hammer pound knock rap tap
+pat stroke rub wipe brush sweep swept swing
+""")
+
+POSTURE_VERBS = _words("""
+stand stood sit sat lie lay lain hang hung rise rose tower stretch spread extend loom
+""")
+
+COLOUR = _words("""
+white black red blue green yellow grey gray brown purple violet pink orange crimson
+scarlet golden gold silver silvery azure emerald ruby amber ivory ebony dark pale bright
+ruddy rosy tawny sable russet copper coppery bronze leaden snowy milky inky jet
+""")
+
+MATERIAL = _words("""
+wooden stone glass iron brass copper bronze steel velvet silk silken woollen woolen
+leather fur straw clay china porcelain crystal marble tin canvas cotton linen satin
+lace oaken pine paper brick mahogany tweed
+""")
+
+SIZE_SHAPE = _words("""
+large big huge great enormous vast immense gigantic little small tiny minute tall low
+long short broad wide narrow thick thin round square crooked straight sharp flat deep
+massive colossal slender high steep
+""")
+
+LIGHT_ADJ = _words("""
+bright dim dark gloomy shining glittering gleaming sunny moonlit starlit misty foggy
+cloudy clear radiant brilliant dusky murky shadowy luminous
+""")
+
+WEATHER_ADJ = _words("frosty snowy rainy windy stormy cold hot chilly sultry damp wet icy")
+
+THOUGHT = _words("""
+think thought know knew known believe suppose wonder wondered reason idea mind feel felt
+perhaps doubt consider considered imagine imagined hope hoped fear feared wish wished
+want wanted remember remembered forget forgot understand understood realise realize
+guess guessed decide decided conclude concluded seem seemed
+""")
+
+ABSTRACT = _words("""
+truth life love matter reason cause opinion question answer fate fortune virtue vice
+happiness honour honor duty law power state society science art history time case
+circumstance character nature morality money business affair interest respect fact
+theory principle argument evidence nothing something anything
+""")
+
+SPEECH = _words("""
+say said says tell told ask asked answer answered reply replied cry cried shout shouted
+whisper whispered exclaim exclaimed remark remarked continue continued observe observed
+murmur murmured mutter muttered
+""")
+
+NEGATORS = _words("no not never nor neither nothing none without n't nobody nowhere")
+
+PRONOUNS_DIALOGUE = _words("i you we me my your our us yours ours")
+
+# Generic movement: weak alone (went, entered), but it makes a sentence's nouns props of an action.
+MOTION = _words("""
+go went gone come came walk enter left leave move moved open opened shut close closed
+take took taken put set lay laid hold held hand handed reach reached pick picked step
+stepped approach approached follow followed lead led
+""")
+
+# One notable thing an illustrator could draw on its own: weapons, vessels, tools, documents, food.
+ARTEFACT = _words("""
+sword sabre saber dagger knife pistol gun musket rifle spear lance harpoon axe hatchet bow
+arrow shield club whip key lock box casket chest coffer trunk basket bag purse wallet bottle
+flask jug mug cup goblet glass bowl dish plate pot kettle cauldron pan spoon fork tray
+vase urn lantern candle torch clock watch compass telescope book letter note envelope map
+scroll parchment document paper coin coins medal ring brooch locket jewel pearl diamond
+crown sceptre statue figurine doll toy ball carriage cart wagon coach sledge sleigh boat
+canoe cannon anchor rope line barrel cask keg bell pipe hookah fan cake loaf bread pie
+instrument violin fiddle guitar harp drum trumpet horn flute
+""")
+
+# Verbs whose subject is the weather or the light itself ("it snowed", "it grew dark").
+IMPERSONAL_WEATHER = _words("rain snow hail thunder drizzle pour dawn glimmer")

@@ -1,0 +1,74 @@
+"""Lemmas and coarse parts of speech: pymorphy3 (cached) for Russian, an inflection table
+built from the vocabularies for English (fast enough for every sentence of a book)."""
+
+from __future__ import annotations
+
+from functools import cache, lru_cache
+
+from bookreader.nlp import lexicon_en
+
+_RU_POS = {
+    "NOUN": "NOUN",
+    "ADJF": "ADJ",
+    "ADJS": "ADJ",
+    "PRTF": "ADJ",
+    "PRTS": "VERB",
+    "VERB": "VERB",
+    "INFN": "VERB",
+    "GRND": "VERB",
+}
+_RU_NAME_TAGS = ("Name", "Surn", "Patr", "Geox")
+
+
+@cache
+def _morph():
+    import pymorphy3
+
+    return pymorphy3.MorphAnalyzer()
+
+
+@lru_cache(maxsize=200_000)
+def ru_parse(word: str) -> tuple[str, str]:
+    """(lemma, coarse POS) for a lower-cased Russian word; ё folded to е."""
+    parse = _morph().parse(word)[0]
+    tag = parse.tag
+    pos = _RU_POS.get(tag.POS, "OTHER")
+    if pos == "NOUN" and any(name in tag for name in _RU_NAME_TAGS):
+        pos = "PROPN"
+    # participles count as adjectives for summaries but keep their verb lemma for vocabulary
+    return parse.normal_form.replace("ё", "е"), pos
+
+
+def _en_inflections(base: str) -> set[str]:
+    forms = {base, base + "s", base + "es", base + "ed", base + "ing", base + "d"}
+    if base.endswith("y") and len(base) > 2 and base[-2] not in "aeiou":
+        forms |= {base[:-1] + "ies", base[:-1] + "ied"}
+    if base.endswith("e"):
+        forms.add(base[:-1] + "ing")
+    if (
+        len(base) > 2
+        and base[-1] not in "aeiouwxy"
+        and base[-2] in "aeiou"
+        and base[-3] not in "aeiou"
+    ):
+        forms |= {base + base[-1] + "ed", base + base[-1] + "ing"}
+    return forms
+
+
+@cache
+def _en_forms() -> dict[str, str]:
+    table: dict[str, str] = {}
+    for name in dir(lexicon_en):
+        vocabulary = getattr(lexicon_en, name)
+        if isinstance(vocabulary, frozenset):
+            for base in vocabulary:
+                for form in _en_inflections(base):
+                    table.setdefault(form, base)
+    for base in table.copy().values():
+        table[base] = base  # a listed word is always its own lemma
+    return table
+
+
+def en_lemma(word: str) -> str:
+    """Base form of a lower-cased English word when the vocabularies know it, else the word."""
+    return _en_forms().get(word, word)

@@ -1,0 +1,94 @@
+"""From scored sentences to description spans: one type per span, adjacent sentences of the
+same picture merged (up to three sentences), trailing whitespace left out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bookreader.nlp.features import SentenceFeatures
+
+MAX_SENTENCES = 3
+MAX_CHARS = 700
+
+
+@dataclass
+class ScoredSentence:
+    paragraph: int
+    features: SentenceFeatures
+    kind: str
+    strength: float  # evidence for a picture of `kind` (before calibration)
+
+
+@dataclass
+class Span:
+    start: int
+    end: int
+    kind: str
+    sentences: list[ScoredSentence]
+
+    @property
+    def strength(self) -> float:
+        best = max(s.strength for s in self.sentences)
+        return best + 0.15 * (len(self.sentences) - 1)
+
+    @property
+    def purity(self) -> float:
+        """Share of the span's visual evidence that supports its own type."""
+        own = sum(s.features.scores.get(self.kind, 0.0) for s in self.sentences)
+        total = sum(s.features.visual for s in self.sentences)
+        return own / total if total else 0.0
+
+
+def bridge_gaps(scored: list[ScoredSentence], is_candidate) -> list[ScoredSentence]:
+    """Candidates in text order, plus a single weaker sentence lying between two candidates of
+    the same type in one paragraph (it belongs to the same picture)."""
+    kept = []
+    for position, sentence in enumerate(scored):
+        if is_candidate(sentence):
+            kept.append(sentence)
+            continue
+        if 0 < position < len(scored) - 1:
+            before, after = scored[position - 1], scored[position + 1]
+            if (
+                is_candidate(before)
+                and is_candidate(after)
+                and before.kind == after.kind
+                and before.paragraph == sentence.paragraph == after.paragraph
+                and sentence.features.quoted < 0.5
+            ):
+                sentence.kind = before.kind
+                kept.append(sentence)
+    return kept
+
+
+def merge_sentences(scored: list[ScoredSentence], text: str) -> list[Span]:
+    """Group candidate sentences; `scored` is in text order and holds only candidates."""
+    spans: list[Span] = []
+    previous: ScoredSentence | None = None
+    for sentence in scored:
+        current = spans[-1] if spans else None
+        adjacent = (
+            previous is not None
+            and previous.paragraph == sentence.paragraph
+            and not text[previous.features.end : sentence.features.start].strip()
+        )
+        if (
+            current is not None
+            and adjacent
+            and current.kind == sentence.kind
+            and len(current.sentences) < MAX_SENTENCES
+            and sentence.features.end - current.start <= MAX_CHARS
+        ):
+            current.sentences.append(sentence)
+            current.end = sentence.features.end
+        else:
+            spans.append(
+                Span(sentence.features.start, sentence.features.end, sentence.kind, [sentence])
+            )
+        previous = sentence
+    for span in spans:
+        while span.end > span.start and text[span.end - 1].isspace():
+            span.end -= 1
+        while span.start < span.end and text[span.start].isspace():
+            span.start += 1
+    return spans

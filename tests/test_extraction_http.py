@@ -1,0 +1,168 @@
+"""Extraction end to end: upload → parse → extract (invoked asynchronously) → descriptions and
+cast over HTTP; offsets slice the stored chapter text exactly; unsupported languages stay
+readable; an admin rerun replaces, never duplicates."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+
+from bookreader import db
+from local.launcher import RunningRuntime, start_runtime
+from tests.test_library_http import PUSHKIN, Reader
+
+ARABIC = (
+    Path(__file__).parent
+    / "fixtures"
+    / "books"
+    / "epub"
+    / "ar-idpf-regime-anticancer.epub3-rtl.epub"
+)
+
+
+@pytest.fixture(scope="module")
+def database(services) -> Iterator[str]:
+    url = services.create_database()
+    yield url
+    services.drop_database(url)
+
+
+@pytest.fixture(scope="module")
+def rt(services, database, tmp_path_factory) -> Iterator[RunningRuntime]:
+    prefix = f"test-ext-{uuid.uuid4().hex[:8]}"
+    runtime = start_runtime(
+        tmp_path_factory.mktemp("extraction") / "data",
+        {"DATABASE_URL": database, "REDIS_URL": services.redis_url, "REDIS_PREFIX": prefix},
+    )
+    yield runtime
+    runtime.stop()
+    services.delete_redis_keys(prefix)
+
+
+def wait_for_state(
+    reader: Reader, book_id: str, states: tuple[str, ...], timeout: float = 180
+) -> dict:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        book = reader.request("GET", f"/books/{book_id}").json()
+        if book["state"] in states or book["state"] == "failed":
+            return book
+        time.sleep(0.25)
+    raise AssertionError(f"book stuck in {book['state']}")
+
+
+@pytest.fixture(scope="module")
+def extracted(rt: RunningRuntime) -> tuple[Reader, str]:
+    reader = Reader(rt)
+    book_id = reader.upload("Капитанская дочка.fb2", PUSHKIN.read_bytes())
+    book = wait_for_state(reader, book_id, ("ready",))
+    assert book["state"] == "ready", book
+    return reader, book_id
+
+
+def all_descriptions(reader: Reader, book_id: str, **query: str) -> list[dict]:
+    items, cursor = [], None
+    while True:
+        params = {**query, "limit": "37", **({"cursor": cursor} if cursor else {})}
+        page = reader.request("GET", f"/books/{book_id}/descriptions", params=params).json()
+        items += page["items"]
+        cursor = page["next"]
+        if cursor is None:
+            return items
+
+
+def test_descriptions_are_exact_spans_of_the_stored_text(extracted, database) -> None:
+    reader, book_id = extracted
+    book = reader.request("GET", f"/books/{book_id}").json()
+    assert book["extraction"]["chapters_done"] == book["extraction"]["chapters_total"] > 0
+    assert book["extraction"]["language"] == "ru"
+    items = all_descriptions(reader, book_id)
+    assert len(items) >= 10, "a novel has many passages worth illustrating"
+    assert len({item["id"] for item in items}) == len(items), "pages never repeat an item"
+    with db.connect(database) as conn:
+        texts = dict(
+            conn.run("SELECT index, text FROM chapters WHERE book_id = CAST(:b AS uuid)", b=book_id)
+        )
+    for item in items:
+        assert texts[item["chapter"]][item["start"] : item["end"]] == item["text"]
+        assert item["type"] in ("location", "character", "atmosphere", "object", "action")
+        assert 0 <= item["confidence"] <= 1 and 0 <= item["priority"] <= 1
+        assert isinstance(item["summary"]["subjects"], list)
+    order = [(item["chapter"], item["start"]) for item in items]
+    assert order == sorted(order), "reading order"
+
+
+def test_descriptions_filter_by_chapter_type_and_confidence(extracted) -> None:
+    reader, book_id = extracted
+    everything = all_descriptions(reader, book_id)
+    chapter = everything[0]["chapter"]
+    in_chapter = all_descriptions(reader, book_id, chapter=str(chapter))
+    assert in_chapter and all(item["chapter"] == chapter for item in in_chapter)
+    kind = everything[0]["type"]
+    assert all(item["type"] == kind for item in all_descriptions(reader, book_id, type=kind))
+    confident = all_descriptions(reader, book_id, min_confidence="0.8")
+    assert all(item["confidence"] >= 0.8 for item in confident)
+    assert len(confident) <= len(everything)
+    bad = reader.request("GET", f"/books/{book_id}/descriptions", params={"type": "smell"})
+    assert bad.status_code == 400 and bad.json()["error"]["code"] == "query_invalid"
+    bad = reader.request("GET", f"/books/{book_id}/descriptions", params={"cursor": "x"})
+    assert bad.status_code == 400
+
+
+def test_cast_lists_the_main_characters(extracted) -> None:
+    reader, book_id = extracted
+    cast = reader.request("GET", f"/books/{book_id}/cast").json()["items"]
+    characters = [member for member in cast if member["kind"] == "character"]
+    assert characters, cast
+    names = " ".join(
+        member["name"] + " " + " ".join(member["aliases"]) for member in characters[:10]
+    )
+    assert "Пугач" in names or "Савельич" in names or "Гринев" in names or "Гринёв" in names
+    assert characters[0]["mentions"] >= 5
+
+
+def test_another_user_reaches_neither_descriptions_nor_cast(rt: RunningRuntime, extracted) -> None:
+    _, book_id = extracted
+    stranger = Reader(rt)
+    for path in (f"/books/{book_id}/descriptions", f"/books/{book_id}/cast"):
+        response = stranger.request("GET", path)
+        assert response.status_code == 404 and response.json()["error"]["code"] == "book_not_found"
+
+
+def test_admin_rerun_replaces_descriptions(rt: RunningRuntime, extracted, database) -> None:
+    reader, book_id = extracted
+    before = len(all_descriptions(reader, book_id))
+    owner = "SELECT user_id FROM books WHERE id = CAST(:b AS uuid)"
+    with db.connect(database) as conn:  # what `make admin` does
+        conn.run(f"UPDATE users SET role = 'admin' WHERE id = ({owner})", b=book_id)
+        email = conn.run(f"SELECT email FROM users WHERE id = ({owner})", b=book_id)[0][0]
+    login = requests.post(  # the role reaches the token with the next sign-in
+        f"{rt.url}/auth/login",
+        json={"email": email, "password": "a long enough passphrase 42"},
+        headers={"X-Forwarded-For": reader.ip},
+        timeout=10,
+    )
+    headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
+    queued = requests.post(f"{rt.url}/admin/books/{book_id}/extract", headers=headers, timeout=10)
+    assert queued.status_code == 202, queued.text
+    time.sleep(0.5)
+    assert wait_for_state(reader, book_id, ("ready",))["state"] == "ready"
+    assert len(all_descriptions(reader, book_id)) == before
+    missing = requests.post(
+        f"{rt.url}/admin/books/{uuid.uuid4()}/extract", headers=headers, timeout=10
+    )
+    assert missing.status_code == 404
+
+
+def test_unsupported_language_stays_readable(rt: RunningRuntime) -> None:
+    reader = Reader(rt)
+    book_id = reader.upload(ARABIC.name, ARABIC.read_bytes())
+    book = wait_for_state(reader, book_id, ("extraction_unsupported_language", "ready"))
+    assert book["state"] == "extraction_unsupported_language"
+    assert reader.request("GET", f"/books/{book_id}/chapters/0").status_code == 200
+    assert reader.request("GET", f"/books/{book_id}/descriptions").json()["items"] == []

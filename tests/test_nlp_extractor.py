@@ -1,0 +1,249 @@
+"""The extractor on hand-written passages: each type, the negatives, negation, similes."""
+
+from __future__ import annotations
+
+import pytest
+
+from bookreader.nlp import extractor
+from bookreader.nlp.extractor import extract_chapter
+
+
+def _extract(text: str, language: str):
+    return extract_chapter(3, text, [(0, len(text))], language)
+
+
+def _types(text: str, language: str) -> set[str]:
+    return {d.type for d in _extract(text, language)}
+
+
+@pytest.fixture(params=[True, False], ids=["en-model", "en-fallback"])
+def english_model(request):
+    extractor.use_english_model(request.param)
+    yield request.param
+    extractor.use_english_model(True)
+
+
+RU_LOCATION = (
+    "Усадьба стояла на высоком холме над рекой. Белый каменный дом с колоннами и зеленой "
+    "крышей окружал старый липовый сад, а за садом тянулись поля и темный лес до самого горизонта."
+)
+RU_CHARACTER = (
+    "Это был высокий худой старик в сером потертом сюртуке и в широкой соломенной шляпе. "
+    "Седая борода падала ему на грудь, а маленькие черные глаза глядели из-под густых бровей."
+)
+RU_ATMOSPHERE = (
+    "Небо было покрыто тяжелыми серыми тучами, мелкий снег падал хлопьями, и холодный ветер "
+    "гнал по дороге белую мглу. К вечеру стемнело, и только бледная луна светила сквозь туман."
+)
+RU_ACTION = (
+    "Казаки вскочили на коней и поскакали через степь, размахивая саблями. Передний конь "
+    "споткнулся, всадник упал, вскочил и снова бросился вперед, схватив копье."
+)
+EN_LOCATION = (
+    "The cottage stood at the end of a narrow lane, a low stone house with a thatched roof "
+    "and a small garden of roses. Beyond the garden the green hills rose to the dark pine wood."
+)
+EN_CHARACTER = (
+    "He was a tall, gaunt man in a long grey overcoat and a black hat, with a red beard "
+    "and pale blue eyes under heavy brows."
+)
+EN_ATMOSPHERE = (
+    "The sky was heavy with grey clouds, and a cold wind drove the snow across the frozen "
+    "fields. Toward evening the clouds broke and the pale moon shone on the white roofs."
+)
+EN_ACTION = (
+    "The riders galloped across the plain, swords raised, and flung themselves at the gate. "
+    "One horse fell, its rider leapt clear, seized a spear and rushed on."
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (RU_LOCATION, "location"),
+        (RU_CHARACTER, "character"),
+        (RU_ATMOSPHERE, "atmosphere"),
+        (RU_ACTION, "action"),
+    ],
+)
+def test_russian_passages_get_their_type(text, expected):
+    assert expected in _types(text, "ru")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (EN_LOCATION, "location"),
+        (EN_CHARACTER, "character"),
+        (EN_ATMOSPHERE, "atmosphere"),
+        (EN_ACTION, "action"),
+    ],
+)
+def test_english_passages_get_their_type_with_and_without_the_model(text, expected, english_model):
+    assert expected in _types(text, "en")
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("— Я думаю, что вы правы, — сказал он. — Но что же нам теперь делать?", "ru"),
+        ("Она думала о том, что жизнь ее прошла напрасно и что счастье невозможно.", "ru"),
+        (
+            "Служба в государстве требует честности, и закон должен быть выше всякого мнения.",
+            "ru",
+        ),
+        ("“I think you are right,” said he. “But what are we to do now?”", "en"),
+        ("She wondered whether he knew the truth, and hoped that he had forgotten it.", "en"),
+        (
+            "The principle of the matter is that duty and honour come before any theory of "
+            "happiness.",
+            "en",
+        ),
+    ],
+)
+def test_dialogue_thoughts_and_exposition_are_not_descriptions(text, language):
+    assert _extract(text, language) == []
+
+
+def test_negated_pictures_are_not_descriptions():
+    assert _extract("Не было ни луны, ни звезд, ни огня.", "ru") == []
+    assert _extract("There was no moon, no star, no light.", "en") == []
+
+
+def test_a_simile_inside_the_action_stays_action():
+    text = (
+        "Как ястреб падает на добычу, так бросился Остап на врагов, рубя саблей направо и "
+        "налево, и кони поскакали за ним."
+    )
+    assert _types(text, "ru") == {"action"}
+
+
+def test_a_character_described_by_another_is_a_character():
+    text = (
+        "Her brother, she said, was a tall stout man with a red beard, a grey coat and heavy boots."
+    )
+    assert "character" in _types(text, "en")
+
+
+def test_offsets_slice_the_text_and_stay_inside_paragraphs(english_model):
+    text = "\n\n" + EN_LOCATION + "\n\n“Hello,” she said.\n\n" + EN_ACTION + "  \n"
+    first = text.index(EN_LOCATION)
+    second = text.index(EN_ACTION)
+    paragraphs = [
+        (first, first + len(EN_LOCATION)),
+        (text.index("“Hello"), text.index("said.") + 5),
+        (second, second + len(EN_ACTION)),
+    ]
+    descriptions = extract_chapter(7, text, paragraphs, "en")
+    assert descriptions
+    for d in descriptions:
+        assert d.chapter == 7
+        assert any(start <= d.start < d.end <= end for start, end in paragraphs)
+        assert text[d.start : d.end] == text[d.start : d.end].strip()
+        assert 0 <= d.confidence <= 1 and 0 <= d.priority <= 1
+
+
+def test_summary_is_in_lemma_form():
+    (description,) = [d for d in _extract(RU_CHARACTER, "ru") if d.type == "character"]
+    summary = description.summary
+    assert "серый" in summary.attributes["colour"]
+    assert "сюртук" in summary.attributes["clothing"]
+    assert any("сюртук" in subject for subject in summary.subjects)
+
+
+def test_english_summary_without_the_model(english_model):
+    (description,) = [d for d in _extract(EN_CHARACTER, "en") if d.type == "character"]
+    assert "grey" in description.summary.attributes["colour"]
+    assert "overcoat" in description.summary.attributes["clothing"]
+
+
+def test_unsupported_language_yields_nothing():
+    assert extract_chapter(0, "نص عربي", [(0, 7)], "ar") == []
+
+
+# --- typing by grammatical structure (syntax.py) -------------------------------------------
+
+
+def _ru_votes(sentence: str) -> dict[str, float]:
+    from bookreader.nlp.syntax import parse_russian, sentence_votes
+
+    return sentence_votes(parse_russian([sentence])[0], "ru")
+
+
+def _en_votes(sentence: str) -> dict[str, float]:
+    from bookreader.nlp.syntax import parse_english, sentence_votes
+
+    pipeline = extractor.english_pipeline()
+    if pipeline is None:
+        pytest.skip("the trained English pipeline is not installed")
+    return sentence_votes(parse_english(pipeline, [sentence])[0][0], "en")
+
+
+def _winner(votes: dict[str, float]) -> str:
+    return max(votes, key=votes.get)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # a creature moving its body: action, although the sentence names neck, head and wings
+        ("Вытянув шею и раскрыв крылья, по двору бежал рыжий петух.", "action"),
+        ("Мальчик схватил палку и бросился к воротам.", "action"),
+        ("Старая мельница стояла на берегу пруда.", "location"),
+        ("Ее волосы были светлые, а глаза голубые.", "character"),
+        ("Она была в синем шелковом платье.", "character"),
+        ("Небо затянуло тучами, и луна светила тускло.", "atmosphere"),
+        ("На столе лежал старинный медный ключ.", "object"),
+    ],
+)
+def test_russian_structure_votes(sentence, expected):
+    assert _winner(_ru_votes(sentence)) == expected
+
+
+def test_russian_subject_must_be_nominative():
+    # natasha may attach an accusative body noun as nsubj; it must not make a portrait
+    votes = _ru_votes("Пригнув голову, через поле шел серый волк.")
+    assert votes["action"] > votes["character"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("The boy seized the rope and swung himself over the wall.", "action"),
+        ("The old mill stood on the bank of the pond.", "location"),
+        ("Her hair was golden and her eyes were blue.", "character"),
+        ("She was dressed in a long black gown.", "character"),
+        ("The sky was covered with clouds and the moon shone dimly.", "atmosphere"),
+        ("A small brass key lay on the shelf.", "object"),
+        # what is seen decides, not the act of looking
+        ("He looked up and saw the sky crimson with the sunset.", "atmosphere"),
+    ],
+)
+def test_english_structure_votes(sentence, expected):
+    assert _winner(_en_votes(sentence)) == expected
+
+
+def test_passive_action_verbs_are_states_not_actions():
+    votes = _en_votes("It was a quiet little room, with papers scattered on a round table.")
+    assert votes["location"] > votes["action"]
+
+
+def test_movement_among_furniture_is_action_not_location():
+    text = (
+        "Он вскочил со стула, опрокинул стол, бросился к двери и выбежал в темный коридор, "
+        "размахивая руками."
+    )
+    assert _types(text, "ru") == {"action"}
+
+
+def test_a_story_told_in_quotes_over_several_paragraphs_counts_as_narration(english_model):
+    # each paragraph of a told story opens a quotation that only the last one closes
+    first = (
+        "“The riders galloped across the plain, swords raised, and flung themselves at the "
+        "gate. One horse fell, its rider leapt clear, seized a spear and rushed on."
+    )
+    second = "“That was all I saw.”"
+    text = first + "\n\n" + second
+    paragraphs = [(0, len(first)), (len(first) + 2, len(text))]
+    found = extract_chapter(0, text, paragraphs, "en")
+    assert any(d.type == "action" and d.end <= len(first) for d in found)
