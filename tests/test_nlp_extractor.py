@@ -247,3 +247,56 @@ def test_a_story_told_in_quotes_over_several_paragraphs_counts_as_narration(engl
     paragraphs = [(0, len(first)), (len(first) + 2, len(text))]
     found = extract_chapter(0, text, paragraphs, "en")
     assert any(d.type == "action" and d.end <= len(first) for d in found)
+
+
+# --- general rules: movement vocabulary, repeated words, objects, destinations, split evidence
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Собака лизнула ему руку, вильнула хвостом и поползла к двери.",
+        "Серый гусь пригнул шею, растопырил крылья и двинулся на нее.",
+    ],
+)
+def test_a_creature_moving_its_body_is_action(text):
+    assert _types(text, "ru") == {"action"}
+
+
+def test_a_body_part_moved_by_a_verb_is_action_evidence():
+    votes = _ru_votes("Кошка лизнула лапу и подняла голову.")
+    assert votes["action"] > votes["character"]
+
+
+def test_a_repeated_word_is_one_piece_of_evidence():
+    from bookreader.nlp.features import dialogue_mask, sentence_features
+
+    text = "Всюду были лица, лица, лица."
+    features = sentence_features(text, 0, len(text), "ru", dialogue_mask(text, 0, len(text)), 0)
+    assert features.hits["BODY"] == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("A small golden key lay on the glass table beside her hand.", "en"),
+        ("На столе лежал маленький золотой ключ с длинной медной бородкой.", "ru"),
+    ],
+)
+def test_an_artefact_carrying_the_attributes_is_an_object_beside_a_place(text, language):
+    assert _types(text, language) == {"object"}
+
+
+def test_a_generic_deed_leading_into_a_described_room_votes_location():
+    votes = _en_votes("She found her way into a tidy little room with a table in the window.")
+    assert votes["location"] > votes["action"]
+    assert _en_votes("She walked into the room.")["location"] == 0
+
+
+def test_split_type_evidence_lowers_confidence():
+    from bookreader.nlp.calibration import confidence
+
+    clear = confidence(3.0, "action", 0.7, split=0.1)
+    split = confidence(3.0, "action", 0.7, split=0.95)
+    assert split < clear
+    assert confidence(3.0, "action", 0.7) == clear  # no rival: unchanged

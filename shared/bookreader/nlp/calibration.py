@@ -15,7 +15,15 @@ PURITY_CENTRE = 0.6
 TYPE_SHIFT = {"location": 0.0, "character": -0.5, "atmosphere": 0.0, "object": -0.8, "action": 0.0}
 
 
-def confidence(strength: float, kind: str, purity: float = PURITY_CENTRE) -> float:
+# A rival type reaching this share of the span's own type evidence lowers the confidence.
+SPLIT_FROM = 0.5
+SPLIT_WEIGHT = 1.5
+
+
+def confidence(
+    strength: float, kind: str, purity: float = PURITY_CENTRE, split: float = 0.0
+) -> float:
     evidence = strength + PURITY_WEIGHT * (purity - PURITY_CENTRE) + TYPE_SHIFT.get(kind, 0.0)
+    evidence -= SPLIT_WEIGHT * max(split - SPLIT_FROM, 0.0)
     value = 1.0 / (1.0 + math.exp(-SLOPE * (evidence - MIDPOINT)))
     return round(min(max(value, 0.0), 1.0), 3)

@@ -201,7 +201,7 @@ def extract_chapter(
     for span in merge_sentences(candidates, text):
         if span.end <= span.start:
             continue
-        conf = confidence(span.strength, span.kind, span.purity)
+        conf = confidence(span.strength, span.kind, span.purity, span.split)
         tokens = [t for s in span.sentences for t in s.features.tokens]
         amod = None
         if language == "en":

@@ -71,6 +71,7 @@ class SentenceFeatures:
     quoted: float = 0.0  # share of the sentence's letters inside dialogue
     question: bool = False
     scores: dict[str, float] = field(default_factory=dict)
+    artefact_attributes: int = 0  # colour/material/size words attached to an artefact noun
 
     @property
     def words(self) -> int:
@@ -155,6 +156,7 @@ def sentence_features(
     features.question = "?" in text[start:end]
     negators = lexicon.NEGATORS
     hits: dict[str, int] = {}
+    seen: set[str] = set()  # a word repeated ("faces, faces, faces") is one piece of evidence
     for index, token in enumerate(tokens):
         matched = [c for c in _CATEGORIES if token.lemma in getattr(lexicon, c)]
         if not matched:
@@ -172,11 +174,34 @@ def sentence_features(
         if any(w.lemma in negators or w.lower in negators for w in window):
             features.negated += 1
             continue
+        if token.lemma in seen:
+            continue
+        seen.add(token.lemma)
         for category in matched:
             hits[category] = hits.get(category, 0) + 1
     features.hits = hits
+    features.artefact_attributes = _artefact_attributes(tokens, lexicon)
     features.scores = _type_scores(features)
     return features
+
+
+_ATTRIBUTE_WINDOW = 3  # attributes stand next to their noun ("a small golden key", «ключ золотой»)
+
+
+def _artefact_attributes(tokens: list[Token], lexicon: ModuleType) -> int:
+    """How many attribute words (colour, material, size/shape) stand right next to an artefact
+    noun: a thing described by its own attributes is an object picture."""
+    attached: set[int] = set()
+    for index, token in enumerate(tokens):
+        if token.lemma not in lexicon.ARTEFACT:
+            continue
+        before = range(max(0, index - _ATTRIBUTE_WINDOW), index)
+        after = range(index + 1, min(len(tokens), index + 2))
+        for position in (*before, *after):
+            lemma = tokens[position].lemma
+            if lemma in lexicon.COLOUR or lemma in lexicon.MATERIAL or lemma in lexicon.SIZE_SHAPE:
+                attached.add(position)
+    return len(attached)
 
 
 def _type_scores(features: SentenceFeatures) -> dict[str, float]:
@@ -193,8 +218,15 @@ def _type_scores(features: SentenceFeatures) -> dict[str, float]:
             scores["character"] *= 0.6
         if features.hits.get("ACTION_VERBS", 0):
             scores["atmosphere"] *= 0.7
-    # an object is a thing described by its own attributes, with no person, place or sky
-    if features.hits.get("PLACE") or features.hits.get("BODY") or features.hits.get("SKY_WEATHER"):
+    # an object is a thing described by its own attributes: it wins only when an artefact carries
+    # most of the sentence's attribute words, even beside a person, a place or the sky
+    attributes = sum(features.hits.get(c, 0) for c in ("COLOUR", "MATERIAL", "SIZE_SHAPE"))
+    own = features.artefact_attributes
+    if own >= 2 and 2 * own >= attributes:
+        scores["object"] += 0.8 * own
+    elif (
+        features.hits.get("PLACE") or features.hits.get("BODY") or features.hits.get("SKY_WEATHER")
+    ):
         scores["object"] = 0.0
     return scores
 

@@ -91,6 +91,12 @@ spatter spill pour poured scatter hurry hurried hasten scamper scurry scuttle
 gesticulate embrace hug kiss clasp wrap fold seat perch hover dangle bounce wriggle
 writhe squirm flounder grope fumble rummage tug tugged hammer pound knock rap tap
 pat stroke rub wipe brush sweep swept swing
+lick licked nibble gnaw grasped seized grabbed snatched clutched gripped climbed crawled
+crept shift shifted shuffle waved nodded bowed jumped leaped leapt threw thrown pulled
+pushed dragged knelt kneeled shoved hauled heaved tossed flung wag wagged wiggle squeeze
+squeezed wrung wring twist twisted skurry skurried scurried scampered darted dashed
+rushed galloped trotted trot hopped skipped stooped crouched sprang plunged dived
+flutter fluttered flapped tumbled stumbled staggered tottered clambered scrambled
 """)
 
 POSTURE_VERBS = _words("""

@@ -32,6 +32,18 @@ class Span:
         return best + 0.15 * (len(self.sentences) - 1)
 
     @property
+    def split(self) -> float:
+        """How close the strongest competing type comes to the span's own type (0 = no rival,
+        1 = a tie): split evidence makes the type less certain."""
+        totals: dict[str, float] = {}
+        for sentence in self.sentences:
+            for kind, value in sentence.features.scores.items():
+                totals[kind] = totals.get(kind, 0.0) + value
+        own = totals.get(self.kind, 0.0)
+        rival = max((v for k, v in totals.items() if k != self.kind), default=0.0)
+        return min(rival / own, 1.0) if own > 0 else 1.0
+
+    @property
     def purity(self) -> float:
         """Share of the span's visual evidence that supports its own type."""
         own = sum(s.features.scores.get(self.kind, 0.0) for s in self.sentences)

@@ -95,6 +95,14 @@ def _descendants(word: Word, children: dict[int, list[Word]], exclude: list[Word
     return found
 
 
+_MODIFIER_RELS = {"amod", "nmod", "prep", "acl", "compound"}
+
+
+def _modifiers(noun: Word, children: dict[int, list[Word]]) -> int:
+    """Attributes and attached phrases of a noun ("a tidy little room with a table" → 3)."""
+    return sum(1 for k in children.get(noun.index, []) if k.rel in _MODIFIER_RELS)
+
+
 @lru_cache(maxsize=100_000)
 def _may_be_nominative(form: str) -> bool:
     return any("nomn" in parse.tag for parse in _morph().parse(form))
@@ -109,6 +117,11 @@ def sentence_votes(words: Sequence[Word], language: str) -> dict[str, float]:
         children.setdefault(word.head, []).append(word)
     votes = dict.fromkeys(TYPES, 0.0)
     actions = 0
+    described_places = {
+        w.index
+        for w in words
+        if w.pos == "NOUN" and _noun_class(w, language) == "place" and _modifiers(w, children) >= 2
+    }
     for word in words:
         kids = children.get(word.index, [])
         subjects = [k for k in kids if k.rel in _SUBJECT_RELS and k.subject_case]
@@ -167,6 +180,21 @@ def sentence_votes(words: Sequence[Word], language: str) -> dict[str, float]:
         ):
             # any other deed of a person or creature: bodies it moves are props of the action
             votes["action"] += 0.5 * weight
+        if (
+            described_places
+            and word.pos == "VERB"
+            and lemma not in lexicon.ACTION_VERBS
+            and lemma not in _PERCEPTION
+        ):
+            # "went into a tidy little room with a table": a generic deed that leads to a place
+            # described in detail shows the place; the deed is only the way in
+            below = {w.index for w in _descendants(word, children, exclude=subjects)}
+            if any(place in below for place in described_places):
+                votes["location"] += 0.8 * weight
+        moves = (lemma in lexicon.ACTION_VERBS or lemma in lexicon.MOTION) and not static
+        if moves and cls not in ("place", "sky") and "body" in governed_classes:
+            # "licked his hand", «пригнув шею»: a body part moved by a verb is a prop of the deed
+            votes["action"] += 0.4 * weight
         if lemma in _DRESS:
             votes["character"] += 0.7 * weight
         if copula and "place" in governed_classes and cls in (None, "thing", "pronoun", "place"):
