@@ -145,3 +145,17 @@ def test_corpus_russian_novel_cast():
     names = {member.name for member in cast[:15]}
     assert "Пугачев" in names
     assert all(chapters[m.first_chapter][1][m.first_offset :][:1].isupper() for m in cast)
+
+
+def test_a_common_noun_used_as_a_name_is_one_character_in_every_case():
+    chapters = [
+        (
+            0,
+            "Собака побежала к дому, где жила Тетка. Потом она долго смотрела на Тетку и ждала."
+            " Вечером собака принесла Тетке свою кость. Утром все увидели, как Тетка вышла во двор."
+            " Соседи говорили о Тетке с уважением.",
+        )
+    ]
+    names = [member.name for member in build_cast(chapters, "ru")]
+    aunts = [name for name in names if name.startswith("Тетк")]
+    assert aunts == ["Тетка"], names

@@ -222,7 +222,12 @@ def _single_russian(token: str, frequency: Callable[[str], int]) -> NameVariant:
     slot = _slot_of(best)
     if slot is None:
         surname = _RU_SURNAME.match(token)
-        value = surname.group(1) if surname else token
+        if surname:
+            value = surname.group(1)
+        elif "NOUN" in best.tag:  # a common noun used as a name: «Тетку», «Тетке» → Тетка
+            value = _title_case(_nominative(best))
+        else:
+            value = token
         return NameVariant("unknown", (("last" if surname else "name", value),), None, value)
     value = _title_case(_nominative(best))
     kind = "place" if slot == "place" else "person"
