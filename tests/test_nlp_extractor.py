@@ -300,3 +300,38 @@ def test_split_type_evidence_lowers_confidence():
     split = confidence(3.0, "action", 0.7, split=0.95)
     assert split < clear
     assert confidence(3.0, "action", 0.7) == clear  # no rival: unchanged
+
+
+def test_a_mixed_sentence_takes_the_type_covering_most_of_its_clauses():
+    from bookreader.nlp.clauses import area_kind, clause_areas
+    from bookreader.nlp.features import dialogue_mask, sentence_features
+
+    text = (
+        "He ran to the gate, tall and thin, in a long grey coat and a black hat, "
+        "with a pale face and a short red beard."
+    )
+    features = sentence_features(text, 0, len(text), "en", dialogue_mask(text, 0, len(text)), 0)
+    areas = clause_areas(features, text)
+    assert areas.get("character", 0) > areas.get("action", 0)
+    features.scores = {"action": 3.0, "character": 2.5, "location": 0.0}
+    assert area_kind(features, text, margin=0.75) == "character"
+    features.scores = {"action": 3.0, "character": 1.0, "location": 0.0}
+    assert area_kind(features, text, margin=0.75) is None  # a clear winner is kept
+
+
+@pytest.mark.parametrize(
+    "text,language",
+    [
+        ("Из спальни вела еще одна дверь.", "ru"),
+        ("He took a villa in the country and lived there.", "en"),
+    ],
+)
+def test_a_bare_mention_of_a_place_is_not_a_location(text, language):
+    assert "location" not in _types(text, language)
+
+
+def test_low_confidence_spans_are_not_emitted(english_model):
+    for text, language in ((RU_LOCATION, "ru"), (EN_LOCATION, "en")):
+        descriptions = _extract(text, language)
+        assert descriptions
+        assert all(d.confidence >= extractor.MIN_CONFIDENCE for d in descriptions)

@@ -10,6 +10,7 @@ import math
 from functools import cache
 
 from bookreader.nlp.calibration import confidence
+from bookreader.nlp.clauses import area_kind
 from bookreader.nlp.features import (
     SentenceFeatures,
     adjective_hits,
@@ -34,6 +35,11 @@ PARSE_SHARE = 0.15
 PARSE_MIN_WORDS = 600
 SYNTAX_WEIGHT = 0.7
 SYNTAX_DAMPING = 0.3  # lexical evidence for a type the structure does not support is discounted
+# Mixed sentences (the runner-up type reaches this share of the winner) are typed a second
+# time by which type's clauses cover most of the sentence (clauses.py).
+AREA_MARGIN = 0.75
+# Spans calibrated below this confidence are mostly wrong (about one in three right): not emitted.
+MIN_CONFIDENCE = 0.4
 _settings = {"use_english_model": True}
 
 
@@ -134,6 +140,15 @@ def _apply_structure(scored: list[ScoredSentence], text: str, language: str) -> 
     return docs
 
 
+def _retype_mixed(scored: list[ScoredSentence], text: str) -> None:
+    for sentence in scored:
+        if sentence.strength < CANDIDATE_STRENGTH:
+            continue
+        kind = area_kind(sentence.features, text, AREA_MARGIN)
+        if kind is not None:
+            sentence.kind = kind
+
+
 def _absorb_weak_neighbours(scored: list[ScoredSentence]) -> None:
     """A candidate sentence whose best type is weak takes its neighbour's type when it also
     shows that type — one picture, one type."""
@@ -153,6 +168,18 @@ def _absorb_weak_neighbours(scored: list[ScoredSentence]) -> None:
             ):
                 sentence.kind = neighbour.kind
                 break
+
+
+# A one-sentence location span that names at most this many places and gives them no visual
+# attribute (colour, material, size, light) is a mention of a place, not a picture of one.
+BARE_PLACE_MAX = 2
+
+
+def _bare_mention(span: Span) -> bool:
+    if len(span.sentences) != 1 or span.kind != "location":
+        return False
+    features = span.sentences[0].features
+    return not adjective_hits(features) and features.hits.get("PLACE", 0) <= BARE_PLACE_MAX
 
 
 def _priority(span: Span, conf: float) -> float:
@@ -194,14 +221,17 @@ def extract_chapter(
         return []
     scored = score_sentences(text, paragraphs, language)
     docs = _apply_structure(scored, text, language)
+    _retype_mixed(scored, text)
     _absorb_weak_neighbours(scored)
     candidates = bridge_gaps(scored, lambda s: s.strength >= CANDIDATE_STRENGTH)
     budget = {"words": NEURAL_WORD_BUDGET}
     descriptions = []
     for span in merge_sentences(candidates, text):
-        if span.end <= span.start:
+        if span.end <= span.start or _bare_mention(span):
             continue
         conf = confidence(span.strength, span.kind, span.purity, span.split)
+        if conf < MIN_CONFIDENCE:
+            continue
         tokens = [t for s in span.sentences for t in s.features.tokens]
         amod = None
         if language == "en":

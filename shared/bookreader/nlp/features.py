@@ -12,7 +12,7 @@ from bookreader.nlp import lexicon_en, lexicon_ru
 from bookreader.nlp.morphology import en_lemma, ru_parse
 
 # Each vocabulary's contribution to each type's score.
-_TYPE_WEIGHTS: dict[str, dict[str, float]] = {
+TYPE_WEIGHTS: dict[str, dict[str, float]] = {
     "location": {"PLACE": 1.0, "POSTURE_VERBS": 0.3, "MATERIAL": 0.3, "SIZE_SHAPE": 0.2},
     "character": {"BODY": 1.0, "CLOTHING": 1.1, "BUILD": 0.8, "COLOUR": 0.2},
     "atmosphere": {
@@ -72,6 +72,8 @@ class SentenceFeatures:
     question: bool = False
     scores: dict[str, float] = field(default_factory=dict)
     artefact_attributes: int = 0  # colour/material/size words attached to an artefact noun
+    # (token index, vocabularies it belongs to) for every counted visual word
+    matches: list[tuple[int, tuple[str, ...]]] = field(default_factory=list)
 
     @property
     def words(self) -> int:
@@ -177,6 +179,7 @@ def sentence_features(
         if token.lemma in seen:
             continue
         seen.add(token.lemma)
+        features.matches.append((index, tuple(matched)))
         for category in matched:
             hits[category] = hits.get(category, 0) + 1
     features.hits = hits
@@ -206,7 +209,7 @@ def _artefact_attributes(tokens: list[Token], lexicon: ModuleType) -> int:
 
 def _type_scores(features: SentenceFeatures) -> dict[str, float]:
     scores = {}
-    for kind, weights in _TYPE_WEIGHTS.items():
+    for kind, weights in TYPE_WEIGHTS.items():
         raw = sum(weight * features.hits.get(c, 0) for c, weight in weights.items())
         scores[kind] = raw
     # in a sentence of movement, bodies and places are the props of the action
