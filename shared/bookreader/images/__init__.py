@@ -1,0 +1,1 @@
+"""Illustrations: prompts from extracted descriptions, provider calls, validation and storage."""

@@ -1,0 +1,382 @@
+"""Image prompts from extracted descriptions: English, deterministic, bounded and readable.
+
+Russian summaries go through the glossary (no translation service); the book's cast keeps a
+recurring character's traits and seed stable; the book's era and genre add a period hint and
+pick the default style."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from functools import cache
+
+from bookreader.images.glossary import has_cyrillic, translate_all, translate_phrase
+from bookreader.images.model import BookContext, ImagePrompt
+from bookreader.images.styles import StylePreset, resolve_style
+from bookreader.nlp import lexicon_en, lexicon_ru
+from bookreader.nlp.model import CastMember, Description
+
+MAX_PROMPT_CHARS = 600
+
+SIZES: dict[str, tuple[int, int]] = {
+    "location": (1024, 768),
+    "atmosphere": (1024, 768),
+    "action": (1024, 768),
+    "character": (768, 1024),
+    "object": (1024, 1024),
+}
+_SCENES = {
+    "location": "a view of the setting",
+    "atmosphere": "an atmospheric scene",
+    "action": "a dynamic moment of action",
+    "character": "a character portrait",
+    "object": "a detailed still life",
+}
+NEGATIVE_COMMON = (
+    "text",
+    "letters",
+    "caption",
+    "watermark",
+    "signature",
+    "logo",
+    "extra limbs",
+    "extra fingers",
+    "deformed hands",
+    "distorted face",
+    "blurry",
+    "low quality",
+    "jpeg artifacts",
+)
+NEGATIVE_BY_KIND: dict[str, tuple[str, ...]] = {
+    "character": ("duplicate person", "multiple heads", "cropped head"),
+    "location": ("close-up portrait",),
+    "atmosphere": ("close-up portrait",),
+    "object": ("clutter", "people"),
+    "action": ("static pose",),
+}
+NEGATIVE_HISTORICAL = (
+    "modern objects",
+    "modern clothing",
+    "cars",
+    "power lines",
+    "electric street lights",
+    "smartphones",
+    "plastic",
+)
+# Summary attribute kinds in the order a reader would describe a scene.
+_ATTRIBUTE_ORDER = ("time", "season", "weather", "light", "colour", "material", "size", "clothing")
+_SUBJECT_LIMIT = 6
+
+# Known classics (lower-case fragment of an author's name, either script) → their period.
+CLASSIC_AUTHORS: tuple[tuple[str, str], ...] = (
+    ("пушкин", "early 19th-century Russia"),
+    ("pushkin", "early 19th-century Russia"),
+    ("лермонтов", "19th-century Russia and the Caucasus"),
+    ("lermontov", "19th-century Russia and the Caucasus"),
+    ("гоголь", "19th-century Ukraine and Russia"),
+    ("gogol", "19th-century Ukraine and Russia"),
+    ("грибоедов", "early 19th-century Russia"),
+    ("карамзин", "late 18th-century Russia"),
+    ("тургенев", "19th-century Russia"),
+    ("turgenev", "19th-century Russia"),
+    ("толстой", "19th-century Russia"),
+    ("tolstoy", "19th-century Russia"),
+    ("достоевский", "19th-century Russia"),
+    ("dostoevsky", "19th-century Russia"),
+    ("гончаров", "19th-century Russia"),
+    ("лесков", "19th-century Russia"),
+    ("некрасов", "19th-century Russia"),
+    ("островский", "19th-century Russia"),
+    ("салтыков", "19th-century Russia"),
+    ("чехов", "late 19th-century Russia"),
+    ("chekhov", "late 19th-century Russia"),
+    ("куприн", "early 20th-century Russia"),
+    ("бунин", "early 20th-century Russia"),
+    ("dickens", "Victorian England"),
+    ("austen", "Regency England"),
+    ("brontë", "19th-century England"),
+    ("bronte", "19th-century England"),
+    ("thackeray", "19th-century England"),
+    ("trollope", "Victorian England"),
+    ("hardy", "Victorian England"),
+    ("eliot", "19th-century England"),
+    ("conan doyle", "Victorian London"),
+    ("stevenson", "18th-century Britain"),
+    ("wilde", "Victorian London"),
+    ("carroll", "Victorian England"),
+    ("melville", "19th-century New England"),
+    ("twain", "19th-century America"),
+    ("scott", "medieval Britain"),
+)
+_CLASSIC_GENRES = ("prose_classic", "prose_rus_classic", "literary classics", "classics")
+_HISTORICAL_CUTOFF_YEAR = 1945
+
+
+def build_prompt(
+    description: Description,
+    text: str,
+    *,
+    language: str,
+    cast: Sequence[CastMember] = (),
+    book: BookContext,
+    style: str | None = None,
+) -> ImagePrompt:
+    """The prompt for one description: same inputs, same prompt, seed and size."""
+    preset = resolve_style(style, book.genres)
+    summary = description.summary
+    attributes = {
+        kind: words
+        for kind in _ordered_kinds(summary.attributes)
+        if (words := translate_all(summary.attributes[kind], language))
+    }
+    subjects = list(
+        dict.fromkeys(
+            english
+            for phrase in summary.subjects
+            if (english := translate_phrase(phrase, language))
+        )
+    )
+    characters = characters_in(description, text, cast)
+    figures = _figures(characters, text, language)
+    actions = _actions(text, language) if description.type == "action" else []
+    quote = _key_phrase(text) if language == "en" else ""
+    period = period_hint(book)
+
+    sections = [
+        [_scene_sentence(preset, description.type, figures)],
+        [", ".join(actions)] if actions else [],
+        subjects[:_SUBJECT_LIMIT],
+        [f'"{quote}"'] if quote else [],
+        _details(attributes, subjects),
+        [period] if period else [],
+        [preset.suffix],
+    ]
+    prompt = _bounded(sections)
+    if has_cyrillic(prompt):  # never expected: the glossary only yields English
+        prompt = re.sub(r"\s+", " ", re.sub(r"[\u0400-\u04ff]+", "", prompt))
+    width, height = SIZES.get(description.type, preset.default_size)
+    return ImagePrompt(
+        prompt=prompt,
+        negative_prompt=negative_prompt(description.type, preset, historical=bool(period)),
+        width=width,
+        height=height,
+        seed=_seed_for(description, characters, book),
+        style=preset.name,
+        kind=description.type,
+        attributes=attributes,
+    )
+
+
+def _details(attributes: dict[str, list[str]], subjects: list[str]) -> list[str]:
+    """Time, weather and light as words, colours as a palette; nothing the subjects say."""
+    said = {word for subject in subjects for word in subject.split()}
+    details = [
+        word
+        for kind, words in attributes.items()
+        if kind not in ("colour", "clothing", "size", "material")
+        for word in words
+        if word not in said
+    ]
+    if colours := attributes.get("colour"):
+        details.append(" and ".join(colours[:3]) + " palette")
+    return details
+
+
+def negative_prompt(kind: str, preset: StylePreset, *, historical: bool) -> str:
+    parts = [*NEGATIVE_COMMON, *NEGATIVE_BY_KIND.get(kind, ()), *preset.negative]
+    if historical:
+        parts.extend(NEGATIVE_HISTORICAL)
+    return ", ".join(dict.fromkeys(parts))
+
+
+def period_hint(book: BookContext) -> str:
+    """The era to draw in: explicit era, a known classic author, the year, a classic genre."""
+    if book.era and not has_cyrillic(book.era):
+        return book.era.strip()
+    authors = " ".join(book.authors).lower()
+    for fragment, period in CLASSIC_AUTHORS:
+        if fragment in authors:
+            return period
+    if book.year is not None and book.year < _HISTORICAL_CUTOFF_YEAR:
+        century = book.year // 100 + 1
+        place = " Russia" if book.language == "ru" else ""
+        return f"{_ordinal(century)}-century{place}"
+    genres = [genre.lower() for genre in book.genres]
+    if book.language == "ru" and any(g in _CLASSIC_GENRES for g in genres):
+        return "19th-century Russia"
+    return ""
+
+
+def character_seed(book_sha256: str, name: str) -> int:
+    """The same person in the same book always gets the same seed."""
+    return _seed("character", book_sha256, name)
+
+
+def characters_in(
+    description: Description, text: str, cast: Sequence[CastMember]
+) -> list[CastMember]:
+    """The cast's characters this passage mentions, the most certain and most frequent first."""
+    in_summary = {name.lower() for name in description.summary.characters}
+    lowered = text.lower()
+    scored: list[tuple[int, CastMember]] = []
+    for member in cast:
+        if member.kind != "character":
+            continue
+        forms = {form.lower() for form in (member.name, *member.aliases) if form.strip()}
+        tokens = {token for form in forms for token in form.split() if len(token) > 2}
+        if forms & in_summary or any(_mentions(lowered, form) for form in forms):
+            scored.append((2, member))
+        elif tokens & in_summary:
+            scored.append((1, member))
+    scored.sort(key=lambda pair: (-pair[0], -pair[1].mentions, pair[1].first_chapter, pair[1].name))
+    return [member for _, member in scored]
+
+
+def _scene_sentence(preset: StylePreset, kind: str, figures: list[str]) -> str:
+    scene = _SCENES.get(kind, "a scene")
+    if figures:
+        people = " and ".join(figures[:2])
+        scene = f"{scene} of {people}" if kind == "character" else f"{scene} with {people}"
+    return f"{preset.lead}, {scene}"
+
+
+def _figures(characters: list[CastMember], text: str, language: str) -> list[str]:
+    """ "a man (grey-haired, wearing greatcoat and cap, in grey)" for up to two characters."""
+    return [
+        _figure(member, _gender_noun(member.name, text, language), language)
+        for member in characters[:2]
+    ]
+
+
+def _figure(member: CastMember, noun: str, language: str) -> str:
+    """A recurring character's stable traits: build and size, clothing, then colours."""
+    build = lexicon_ru.BUILD | lexicon_en.BUILD
+    looks = member.appearance
+    colours = looks.get("colour", [])
+    adjectives = [c for c in colours if c in build] + looks.get("size", [])
+    traits = translate_all(adjectives, language)[:3]
+    clothing = translate_all(looks.get("clothing", []), language)[:3]
+    tones = translate_all([c for c in colours if c not in build], language)[:2]
+    parts = list(traits)
+    if clothing:
+        parts.append("wearing " + " and ".join(clothing))
+    if tones:
+        parts.append("in " + " and ".join(tones))
+    return f"{noun} ({', '.join(parts)})" if parts else noun
+
+
+def _gender_noun(name: str, text: str, language: str) -> str:
+    if language == "ru":
+        gender = _ru_name_gender(name.split()[0].lower()) if name.split() else ""
+    else:
+        words = re.findall(r"[a-z]+", text.lower())
+        he = sum(w in {"he", "him", "his"} for w in words)
+        she = sum(w in {"she", "her", "hers"} for w in words)
+        gender = "masc" if he > she else "femn" if she > he else ""
+    return {"masc": "a man", "femn": "a woman"}.get(gender, "a person")
+
+
+@cache
+def _ru_name_gender(first_name: str) -> str:
+    for parse in _analyzer().parse(first_name):
+        if any(tag in parse.tag for tag in ("Name", "Surn", "Patr")):
+            return parse.tag.gender or ""
+    return ""
+
+
+@cache
+def _analyzer():
+    import pymorphy3
+
+    return pymorphy3.MorphAnalyzer()
+
+
+def _actions(text: str, language: str) -> list[str]:
+    """Up to three action words of the passage (Russian through the glossary's verbs)."""
+    words = re.findall(r"[^\W\d_]+", text.lower())
+    if language == "ru":
+        from bookreader.nlp.morphology import ru_parse
+
+        lemmas = [ru_parse(word.replace("ё", "е"))[0] for word in words]
+        found = translate_all([lemma for lemma in lemmas if lemma in lexicon_ru.ACTION_VERBS], "ru")
+    else:
+        found = list(dict.fromkeys(w for w in words if w in lexicon_en.ACTION_VERBS))
+    return found[:3]
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+")
+_VISUAL_EN = (
+    lexicon_en.PLACE
+    | lexicon_en.BODY
+    | lexicon_en.CLOTHING
+    | lexicon_en.SKY_WEATHER
+    | lexicon_en.COLOUR
+    | lexicon_en.MATERIAL
+    | lexicon_en.LIGHT_ADJ
+    | lexicon_en.ARTEFACT
+)
+_KEY_PHRASE_CHARS = 140
+
+
+def _key_phrase(text: str) -> str:
+    """The English passage's most visual sentence, clipped; quotes and odd characters removed."""
+    clean = re.sub(r"[^A-Za-z0-9 ,.;:!?'\-]+", " ", text)
+    clean = re.sub(r"\s+", " ", clean).strip()
+    best, best_score = "", 0
+    for sentence in _SENTENCE_END.split(clean):
+        score = sum(word in _VISUAL_EN for word in re.findall(r"[a-z\-]+", sentence.lower()))
+        if score > best_score:
+            best, best_score = sentence, score
+    best = best.strip(" ,.;:!?'-")
+    if len(best) > _KEY_PHRASE_CHARS:
+        best = best[:_KEY_PHRASE_CHARS].rsplit(" ", 1)[0].rstrip(" ,;:")
+    return best
+
+
+def _bounded(sections: list[list[str]]) -> str:
+    """Join sections; over the limit, drop items from the longest list section first."""
+
+    def render() -> str:
+        parts = [_capitalised(", ".join(items)) for items in sections if items]
+        return ". ".join(parts) + "."
+
+    prompt = render()
+    while len(prompt) > MAX_PROMPT_CHARS:
+        trimmable = [items for items in sections[1:-1] if items]
+        if not trimmable:
+            break
+        max(trimmable, key=lambda items: (len(items), len(", ".join(items)))).pop()
+        prompt = render()
+    if len(prompt) > MAX_PROMPT_CHARS:
+        prompt = prompt[: MAX_PROMPT_CHARS - 1].rsplit(" ", 1)[0] + "."
+    return prompt
+
+
+def _seed_for(description: Description, characters: list[CastMember], book: BookContext) -> int:
+    if characters:
+        return character_seed(book.sha256, characters[0].name)
+    return _seed("passage", book.sha256, str(description.chapter), str(description.start))
+
+
+def _seed(*parts: str) -> int:
+    digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).digest()
+    return int.from_bytes(digest[:4], "big") & 0x7FFFFFFF
+
+
+def _ordered_kinds(attributes: dict[str, list[str]]) -> list[str]:
+    known = [kind for kind in _ATTRIBUTE_ORDER if kind in attributes]
+    return known + sorted(kind for kind in attributes if kind not in _ATTRIBUTE_ORDER)
+
+
+def _mentions(lowered_text: str, form: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(form)}(?!\w)", lowered_text) is not None
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"

@@ -1,0 +1,303 @@
+"""Prompts: English from Russian through the glossary, stable characters, styles by genre."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bookreader.errors import BookReaderError
+from bookreader.images.glossary import glossary, translate_phrase
+from bookreader.images.model import BookContext, ImagePrompt
+from bookreader.images.prompts import MAX_PROMPT_CHARS, build_prompt, period_hint
+from bookreader.images.styles import STYLES
+from bookreader.nlp import lexicon_ru
+from bookreader.nlp.model import CastMember, Description, VisualSummary
+
+CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+RU_BOOK = BookContext(
+    title="Дворянское гнездо",
+    authors=["Иван Тургенев"],
+    genres=["prose_rus_classic"],
+    language="ru",
+    sha256="a" * 64,
+)
+NATALYA = CastMember(
+    kind="character",
+    name="Наталья Петровна",
+    aliases=["Натальи Петровны", "Наталья"],
+    first_chapter=0,
+    first_offset=12,
+    mentions=40,
+    appearance={"colour": ["седой", "черный"], "clothing": ["платье", "шаль"], "time": ["вечер"]},
+)
+KAZBICH = CastMember(
+    kind="character",
+    name="Казбич",
+    aliases=["Казбича"],
+    first_chapter=1,
+    first_offset=3,
+    mentions=15,
+    appearance={"colour": ["смуглый"], "clothing": ["бурка", "папаха"]},
+)
+
+
+def describe(
+    kind: str,
+    subjects: list[str],
+    attributes: dict[str, list[str]] | None = None,
+    characters: list[str] | None = None,
+    chapter: int = 1,
+    start: int = 100,
+) -> Description:
+    return Description(
+        chapter=chapter,
+        start=start,
+        end=start + 300,
+        type=kind,
+        confidence=0.9,
+        priority=0.8,
+        summary=VisualSummary(
+            subjects=subjects, attributes=attributes or {}, characters=characters or []
+        ),
+    )
+
+
+def ru_prompt(description: Description, text: str = "", **kwargs) -> ImagePrompt:
+    kwargs.setdefault("book", RU_BOOK)
+    return build_prompt(description, text, language="ru", **kwargs)
+
+
+def test_russian_location_becomes_an_english_landscape_prompt() -> None:
+    description = describe(
+        "location",
+        ["старый дом", "березовый роща", "ветхий крыльцо", "туман"],
+        {"colour": ["серый"], "time": ["вечер"], "season": ["осень"], "weather": ["туман"]},
+    )
+    image = ru_prompt(description, "Старый дом стоял в тумане, за ним березовая роща.")
+    prompt = image.prompt.lower()
+    for word in ("old house", "birch grove", "porch", "fog", "evening", "autumn", "grey"):
+        assert word in prompt
+    assert not CYRILLIC.search(image.prompt + image.negative_prompt)
+    assert (image.width, image.height) == (1024, 768)
+    assert image.kind == "location"
+    assert image.attributes == {
+        "time": ["evening"],
+        "season": ["autumn"],
+        "weather": ["fog"],
+        "colour": ["grey"],
+    }
+
+
+def test_russian_character_is_a_portrait_with_cast_traits() -> None:
+    description = describe("character", ["черный платье", "бледный лицо"], characters=["Наталья"])
+    image = ru_prompt(description, "Наталья Петровна вошла.", cast=[NATALYA])
+    prompt = image.prompt.lower()
+    for word in ("portrait", "woman", "grey-haired", "dress", "shawl", "pale face"):
+        assert word in prompt
+    assert "evening" not in prompt  # time of day is no trait of a person
+    assert not CYRILLIC.search(image.prompt)
+    assert (image.width, image.height) == (768, 1024)
+
+
+def test_russian_atmosphere_translates_sky_and_weather() -> None:
+    description = describe(
+        "atmosphere",
+        ["луна", "снег", "звезда"],
+        {"time": ["ночь"], "light": ["лунный"], "weather": ["метель"], "colour": ["синий"]},
+    )
+    image = ru_prompt(description, "Ночь была лунная, мела метель.")
+    prompt = image.prompt.lower()
+    for word in ("moon", "snow", "stars", "night", "moonlit", "snowstorm", "blue"):
+        assert word in prompt
+    assert not CYRILLIC.search(image.prompt)
+    assert (image.width, image.height) == (1024, 768)
+
+
+def test_russian_action_names_the_movement() -> None:
+    image = ru_prompt(describe("action", ["конь", "степь"]), "Казбич вскочил на коня и поскакал.")
+    assert "galloping" in image.prompt.lower()
+    assert "horse" in image.prompt.lower()
+
+
+def test_unknown_russian_lemmas_are_left_out_not_transliterated() -> None:
+    image = ru_prompt(describe("location", ["кривобокий фуфырь", "зеленый сад", "бумбараш"]), "")
+    assert "green garden" in image.prompt.lower()
+    assert "fufyr" not in image.prompt.lower() and "bumbarash" not in image.prompt.lower()
+    assert not CYRILLIC.search(image.prompt)
+    assert translate_phrase("зеленый фуфырь", "ru") is None  # the head must be known
+
+
+def test_same_character_keeps_seed_and_traits_across_chapters() -> None:
+    first = ru_prompt(
+        describe("character", ["платье"], characters=["Наталья"], chapter=1, start=50),
+        "Наталья Петровна сидела у окна.",
+        cast=[NATALYA, KAZBICH],
+    )
+    later = ru_prompt(
+        describe("character", ["шаль"], characters=[], chapter=9, start=4000),
+        "Вошла Наталья Петровна.",
+        cast=[NATALYA, KAZBICH],
+    )
+    assert first.seed == later.seed
+    traits = "a woman (grey-haired, wearing dress and shawl, in black)"
+    assert traits in first.prompt and traits in later.prompt
+
+
+def test_different_characters_get_different_seeds() -> None:
+    natalya = ru_prompt(describe("character", [], characters=["Наталья"]), "", cast=[NATALYA])
+    kazbich = ru_prompt(describe("character", [], characters=["Казбич"]), "", cast=[KAZBICH])
+    assert natalya.seed != kazbich.seed
+    assert "felt cloak" in kazbich.prompt and "tall fur hat" in kazbich.prompt
+
+
+def test_character_seed_depends_on_the_book() -> None:
+    other_book = RU_BOOK.model_copy(update={"sha256": "b" * 64})
+    description = describe("character", [], characters=["Наталья"])
+    assert (
+        ru_prompt(description, "", cast=[NATALYA]).seed
+        != ru_prompt(description, "", cast=[NATALYA], book=other_book).seed
+    )
+
+
+def test_seed_without_characters_follows_the_description_position() -> None:
+    here = describe("location", ["сад"], chapter=2, start=10)
+    there = describe("location", ["сад"], chapter=2, start=900)
+    assert ru_prompt(here).seed == ru_prompt(here).seed
+    assert ru_prompt(here).seed != ru_prompt(there).seed
+    assert 0 <= ru_prompt(here).seed < 2**31
+
+
+@pytest.mark.parametrize(
+    ("genres", "style"),
+    [
+        (["fairy_tale"], "watercolour"),
+        (["child_tale"], "watercolour"),
+        (["poetry"], "watercolour"),
+        (["det_classic"], "ink sketch"),
+        (["Detective and mystery stories"], "ink sketch"),
+        (["sf"], "photo-real"),
+        (["sf_fantasy"], "oil painting"),
+        (["adventure"], "engraving"),
+        (["prose_rus_classic"], "oil painting"),
+        (["manga"], "anime"),
+        ([], "watercolour"),
+    ],
+)
+def test_genre_picks_the_default_style(genres: list[str], style: str) -> None:
+    book = RU_BOOK.model_copy(update={"genres": genres})
+    image = ru_prompt(describe("location", ["сад"]), book=book)
+    assert image.style == style
+    assert STYLES[style].suffix.lower() in image.prompt.lower()
+
+
+def test_explicit_style_wins_over_genre() -> None:
+    book = RU_BOOK.model_copy(update={"genres": ["fairy_tale"]})
+    image = ru_prompt(describe("location", ["сад"]), book=book, style="Anime")
+    assert image.style == "anime"
+    assert "anime" in image.prompt.lower()
+
+
+def test_unknown_style_is_a_422_with_the_allowed_list() -> None:
+    with pytest.raises(BookReaderError) as caught:
+        ru_prompt(describe("location", ["сад"]), style="cubism")
+    assert caught.value.status == 422
+    assert caught.value.code == "style_unknown"
+    assert caught.value.details["allowed"] == list(STYLES)
+    assert len(STYLES) == 6
+
+
+def test_negative_prompt_and_sizes_per_type() -> None:
+    sizes = {}
+    for kind in ("location", "atmosphere", "character", "object", "action"):
+        image = ru_prompt(describe(kind, ["сабля"]))
+        sizes[kind] = (image.width, image.height)
+        for word in ("text", "watermark", "signature", "extra limbs", "deformed hands"):
+            assert word in image.negative_prompt
+        assert "low quality" in image.negative_prompt
+    assert sizes["location"] == sizes["atmosphere"] == (1024, 768)
+    assert sizes["character"] == (768, 1024)
+    assert sizes["object"] == (1024, 1024)
+    assert "duplicate person" in ru_prompt(describe("character", [])).negative_prompt
+
+
+def test_historical_books_exclude_modern_objects_and_modern_books_do_not() -> None:
+    classic = ru_prompt(describe("location", ["улица"]))
+    assert "19th-century Russia" in classic.prompt
+    assert "modern objects" in classic.negative_prompt
+    modern = BookContext(genres=["sf"], language="ru", year=2015, sha256="c" * 64)
+    image = ru_prompt(describe("location", ["улица"]), book=modern)
+    assert "modern objects" not in image.negative_prompt
+    assert "century" not in image.prompt
+
+
+def test_period_hint_from_authors_year_and_era() -> None:
+    assert period_hint(BookContext(authors=["Charles Dickens"], language="en")) == (
+        "Victorian England"
+    )
+    assert period_hint(BookContext(authors=["N. N."], year=1850, language="en")) == "19th-century"
+    assert period_hint(BookContext(year=1812, language="ru")) == "19th-century Russia"
+    assert period_hint(BookContext(era="Napoleonic wars", authors=["Толстой"])) == (
+        "Napoleonic wars"
+    )
+    assert period_hint(BookContext(genres=["prose_rus_classic"], language="ru")) == (
+        "19th-century Russia"
+    )
+
+
+def test_english_passage_lends_a_key_phrase() -> None:
+    book = BookContext(authors=["Charles Dickens"], genres=["Fiction"], language="en")
+    text = (
+        "It was a matter of law. Fog everywhere: fog up the river, where it flows among green "
+        "aits and meadows past old stone bridges. «Сказал он.»"
+    )
+    description = describe("atmosphere", ["fog", "river"], {"weather": ["fog"]})
+    image = build_prompt(description, text, language="en", book=book)
+    assert "fog up the river" in image.prompt
+    assert "Victorian England" in image.prompt
+    assert not CYRILLIC.search(image.prompt)
+
+
+def test_prompt_is_deterministic_readable_and_bounded() -> None:
+    description = describe(
+        "location",
+        [f"{adjective} {noun}" for adjective in lexicon_ru.COLOUR for noun in ("дом", "сад")],
+        {"colour": sorted(lexicon_ru.COLOUR), "weather": sorted(lexicon_ru.SKY_WEATHER)},
+    )
+    first = ru_prompt(description, "текст", cast=[NATALYA])
+    second = ru_prompt(description, "текст", cast=[NATALYA])
+    assert first == second
+    assert len(first.prompt) <= MAX_PROMPT_CHARS
+    assert first.prompt.startswith("Oil painting")
+    assert first.prompt.endswith(".")
+    assert not CYRILLIC.search(first.prompt)
+
+
+def test_glossary_covers_the_extractors_visual_vocabulary() -> None:
+    categories = (
+        "COLOUR",
+        "LIGHT_ADJ",
+        "WEATHER_ADJ",
+        "SKY_WEATHER",
+        "TIME_SEASON",
+        "CLOTHING",
+        "PLACE",
+        "BODY",
+        "BUILD",
+        "MATERIAL",
+        "SIZE_SHAPE",
+    )
+    lemmas = frozenset().union(*(getattr(lexicon_ru, name) for name in categories))
+    covered = lemmas & glossary().keys()
+    assert len(covered) / len(lemmas) >= 0.9, sorted(lemmas - covered)
+    assert all(not CYRILLIC.search(english) for english in glossary().values())
+    assert len(glossary()) >= 500
+
+
+def test_genre_keywords_match_words_not_fragments() -> None:
+    from bookreader.images.styles import default_style
+
+    assert default_style(["det_classic"]) == "ink sketch"
+    assert default_style(["Detective and mystery stories"]) == "ink sketch"
+    assert default_style(["Student life"]) != "ink sketch"
+    assert default_style(["Retail"]) == default_style([])
