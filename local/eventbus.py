@@ -173,11 +173,20 @@ class EventBus:
             self._dead_letter(name, message_id, fields, attempt, error)
         elif outcome.error_type != "WorkerLost":
             # Park it: reclaimable once idle ≥ visibility timeout, i.e. after the backoff.
-            idle = max(0, self.visibility_timeout_ms(spec) - self.backoff_ms(attempt))
+            backoff = self.backoff_ms(attempt)
+            idle = max(0, self.visibility_timeout_ms(spec) - backoff)
             self.client.xclaim(
                 stream, GROUP, RETRY_CONSUMER, 0, [message_id], idle=idle, justid=True
             )
             self.client.hset(bus.key("last-error", name), message_id, error)
+            log_event(
+                logger,
+                "retry scheduled",
+                function=name,
+                message_id=message_id,
+                attempt=attempt,
+                backoff_ms=backoff,
+            )
         # A lost worker leaves the message with its consumer; the reaper reclaims it later.
 
     def _dead_letter(

@@ -175,10 +175,18 @@ def test_failing_handler_retries_with_backoff_then_dead_letters_and_replays(
     letters = wait_for(lambda: _dead_letters(fixture_runtime), message="dead letter")
     times = [r["at"] for r in read_records(record_dir, "failing.jsonl")]
     assert len(times) == 3, "1 attempt + MaximumRetryAttempts (2)"
-    first_gap, second_gap = times[1] - times[0], times[2] - times[1]
-    assert first_gap >= 0.2 and second_gap > first_gap, (
-        f"exponential backoff, got {first_gap}, {second_gap}"
+    scheduled = [
+        json.loads(line)
+        for line in fixture_runtime.log().splitlines()
+        if '"retry scheduled"' in line and '"FailingFunction"' in line
+    ]
+    backoffs = [entry["backoff_ms"] for entry in scheduled]
+    assert [entry["attempt"] for entry in scheduled] == [1, 2]
+    assert backoffs[1] > backoffs[0] >= 0.8 * 300, (
+        f"exponential backoff from 300 ms, got {backoffs}"
     )
+    for gap, backoff in zip([times[1] - times[0], times[2] - times[1]], backoffs, strict=True):
+        assert gap >= 0.8 * backoff / 1000, "a retry never comes before its backoff"
 
     (letter,) = letters
     assert letter["function"] == "FailingFunction" and letter["attempts"] == "3"

@@ -335,3 +335,35 @@ def test_low_confidence_spans_are_not_emitted(english_model):
         descriptions = _extract(text, language)
         assert descriptions
         assert all(d.confidence >= extractor.MIN_CONFIDENCE for d in descriptions)
+
+
+def test_a_collective_noun_is_an_animate_subject():
+    from bookreader.nlp.syntax import Word, _noun_class, sentence_votes
+
+    army = Word(index=0, head=1, rel="nsubj", lemma="войско", pos="NOUN", animate=False)
+    assert _noun_class(army, "ru") == "person"
+    # «Войско облегло город»: a group's deed votes action even with an unlisted verb
+    verb = Word(index=1, head=-1, rel="root", lemma="облечь", pos="VERB", animate=False)
+    town = Word(index=2, head=1, rel="obj", lemma="город", pos="NOUN", animate=False)
+    assert sentence_votes([army, verb, town], "ru")["action"] > 0
+    wall = Word(index=0, head=1, rel="nsubj", lemma="стена", pos="NOUN", animate=False)
+    assert _noun_class(wall, "ru") != "person"
+
+
+def test_action_words_without_an_animate_doer_are_discounted_more(monkeypatch):
+    """Lexical action evidence the parse does not back (flames quivering, a river falling)
+    loses more than other unsupported types: an action needs someone doing something."""
+    from bookreader.nlp import features as features_module
+    from bookreader.nlp.spans import ScoredSentence
+
+    text = "Огонь дрожал над рекой."
+    sentence = features_module.sentence_features(text, 0, len(text), "ru", bytearray(len(text)), 0)
+    sentence.scores = {"location": 2.0, "character": 0.0, "atmosphere": 0.0, "object": 0.0,
+                       "action": 2.0}  # fmt: skip
+    scored = [ScoredSentence(0, sentence, "action", 3.0)]
+    monkeypatch.setattr(extractor, "sentence_votes", lambda words, language: {"location": 1.0})
+    monkeypatch.setattr(extractor, "parse_russian", lambda texts: [[] for _ in texts])
+    extractor._apply_structure(scored, text, "ru")
+    assert sentence.scores["action"] == pytest.approx(2.0 * (1 - extractor.ACTION_DAMPING))
+    assert extractor.ACTION_DAMPING > extractor.SYNTAX_DAMPING
+    assert scored[0].kind == "location"

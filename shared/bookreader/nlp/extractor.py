@@ -35,6 +35,9 @@ PARSE_SHARE = 0.15
 PARSE_MIN_WORDS = 600
 SYNTAX_WEIGHT = 0.7
 SYNTAX_DAMPING = 0.3  # lexical evidence for a type the structure does not support is discounted
+# An action needs a deed of someone: when the parse finds no animate subject doing anything,
+# the action words (flames quivering, a river falling) are props of a view, discounted more.
+ACTION_DAMPING = 0.5
 # Mixed sentences (the runner-up type reaches this share of the winner) are typed a second
 # time by which type's clauses cover most of the sentence (clauses.py).
 AREA_MARGIN = 0.75
@@ -134,7 +137,7 @@ def _apply_structure(scored: list[ScoredSentence], text: str, language: str) -> 
         scores = sentence.features.scores
         for kind in scores:
             if votes.get(kind, 0.0) <= 0:
-                scores[kind] *= 1.0 - SYNTAX_DAMPING
+                scores[kind] *= 1.0 - (ACTION_DAMPING if kind == "action" else SYNTAX_DAMPING)
             scores[kind] += SYNTAX_WEIGHT * votes.get(kind, 0.0)
         sentence.kind, sentence.strength = sentence_strength(sentence.features)
     return docs

@@ -31,6 +31,12 @@ _PERCEPTION = {
     "видеть", "увидеть", "смотреть", "посмотреть", "глядеть", "взглянуть", "заметить",
     "разглядеть", "рассмотреть", "наблюдать", "любоваться",
 }  # fmt: skip
+# Groups of people act as one animate subject ("the army retreated", «войско отступило»).
+_COLLECTIVE = {
+    "army", "troop", "regiment", "crowd", "squadron", "host", "band", "company", "mob",
+    "войско", "отряд", "полк", "толпа", "армия", "рать", "конница", "дружина", "табор",
+    "эскадрон", "сотня", "народ",
+}  # fmt: skip
 _DRESS = {"dress", "wear", "clothe", "attire", "одеть", "одетый", "наряжать", "нарядить", "носить"}
 
 
@@ -73,7 +79,7 @@ def _noun_class(word: Word, language: str) -> str:
     if lemma in lexicon.ARTEFACT:
         return "artefact"
     pronouns = _PERSON_PRONOUNS_RU if language == "ru" else _PERSON_PRONOUNS_EN
-    if word.animate or lemma in pronouns or word.pos == "PROPN":
+    if word.animate or lemma in pronouns or word.pos == "PROPN" or lemma in _COLLECTIVE:
         return "person"
     if word.pos == "PRON":
         return "pronoun"
