@@ -1,0 +1,280 @@
+"""Request and generate illustrations: idempotent records, quotas, a shared cache, storage.
+
+`request_image` creates (or finds) the record and counts the quota; `generate_image` is the
+asynchronous work: prompt → cache or provider → WebP + thumbnail in the object store → ready.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import time
+from typing import Any
+
+from bookreader import db
+from bookreader.config import get_settings
+from bookreader.errors import BookReaderError
+from bookreader.ids import is_uuid
+from bookreader.images import quota, records
+from bookreader.images.concurrency import limited
+from bookreader.images.encode import MEDIA_TYPE, encode_webp
+from bookreader.images.model import BookContext, ImagePrompt
+from bookreader.images.prompts import build_prompt
+from bookreader.images.providers.base import ImageProvider
+from bookreader.images.records import CachedImage, ImageRecord
+from bookreader.images.settings import ImageSettings, get_image_settings
+from bookreader.images.styles import resolve_style
+from bookreader.nlp.model import CastMember, Description, VisualSummary
+from bookreader.storage import get_store
+
+log = logging.getLogger(__name__)
+
+
+def description_not_found() -> BookReaderError:
+    # The same answer whether the description is someone else's or does not exist.
+    return BookReaderError("description_not_found", "No such description in your library.", 404)
+
+
+def request_image(
+    user_id: str,
+    description_id: str,
+    style: str | None = None,
+    *,
+    regenerate_of: str | None = None,
+    provider: str | None = None,
+) -> tuple[ImageRecord, bool]:
+    """The image for (description, style, provider): (record, True) when this call created it.
+
+    Concurrent duplicates get the same record and count against the quota once. With
+    `regenerate_of` (an image of the same description) a new generation is created.
+    """
+    if not is_uuid(description_id) or not is_uuid(user_id):
+        raise description_not_found()
+    counted = False
+    try:
+        with db.get_pool().transaction() as conn:
+            owned = conn.run(
+                "SELECT d.book_id::text, b.metadata FROM descriptions d JOIN books b"
+                " ON b.id = d.book_id WHERE d.id = CAST(:d AS uuid)"
+                " AND b.user_id = CAST(:u AS uuid)",
+                d=description_id,
+                u=user_id,
+            )
+            if not owned:
+                raise description_not_found()
+            book_id, metadata = owned[0]
+            generation = 0
+            if regenerate_of is not None:
+                original = _own_image(conn, user_id, regenerate_of)
+                if original.description_id != description_id:
+                    raise records.image_not_found()
+                style = original.style if style is None else style
+                provider = provider or original.provider
+            style_name = resolve_style(style, _genres(metadata)).name
+            provider_name = provider or get_image_settings().providers[0]
+            if regenerate_of is not None:
+                generation = (
+                    records.latest_generation(conn, description_id, style_name, provider_name) + 1
+                )
+            record = records.insert_image(
+                conn,
+                user_id=user_id,
+                book_id=book_id,
+                description_id=description_id,
+                style=style_name,
+                provider=provider_name,
+                generation=generation,
+            )
+            if record is not None:
+                quota.count_new_image(conn, user_id)  # 429 rolls the insert back
+                counted = True
+                return record, True
+            # Someone inserted it first (and committed): this statement sees their row.
+            existing = records.find_image(
+                conn, description_id, style_name, provider_name, generation
+            )
+            if existing is None:  # only when the winner rolled back in between: a lost race
+                raise BookReaderError(
+                    "image_conflict", "The image is being created; try again.", 409
+                )
+            return existing, False
+    except BookReaderError:
+        raise
+    except Exception:
+        if counted:  # counted, but the insert never committed
+            quota.refund(user_id)
+        raise
+
+
+def generate_image(
+    image_id: str, provider_chain: ImageProvider, *, settings: ImageSettings | None = None
+) -> ImageRecord:
+    """Draw, store and record the image; idempotent (a ready image returns as it is).
+
+    A provider failure leaves the image `failed` with the error's code and message. A busy
+    provider (no slot within the wait) puts it back to `queued` and raises 503
+    `provider_busy`, so the caller's retry runs it again.
+    """
+    settings = settings or get_image_settings()
+    current = records.get_image(image_id)
+    if current.state == "ready":
+        return current
+    stale_after = settings.slot_wait_seconds + settings.deadline_seconds + 30
+    record = records.claim_for_generation(image_id, stale_after)
+    if record is None:  # ready meanwhile, or another worker is on it
+        return records.get_image(image_id)
+    try:
+        return _generate(record, provider_chain, settings)
+    except BookReaderError as error:
+        if _is_busy(error):
+            records.mark_state(image_id, "queued", error.code, error.message)
+            raise
+        log.info("image %s failed: %s", image_id, error.code)
+        return records.mark_state(image_id, "failed", error.code, error.message)
+    except Exception:
+        log.exception("image %s failed unexpectedly", image_id)
+        records.mark_state(
+            image_id, "failed", "generation_failed", "The image could not be generated."
+        )
+        raise
+
+
+def cache_key(book_sha256: str, prompt: ImagePrompt, style: str, provider: str) -> str:
+    """Same book content, final prompt, style, provider and seed → the same picture."""
+    material = json.dumps(
+        [book_sha256, prompt.model_dump(mode="json"), style, provider, prompt.seed],
+        sort_keys=True,
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(material.encode("utf-8")).hexdigest()
+
+
+def image_keys(record: ImageRecord) -> tuple[str, str]:
+    base = f"books/{record.user_id}/{record.book_id}/illustrations/{record.id}"
+    return f"{base}.webp", f"{base}.thumb.webp"
+
+
+def cache_keys(key: str) -> tuple[str, str]:
+    base = f"image-cache/{key[:2]}/{key}"
+    return f"{base}.webp", f"{base}.thumb.webp"
+
+
+def _generate(
+    record: ImageRecord, provider_chain: ImageProvider, settings: ImageSettings
+) -> ImageRecord:
+    prompt, book_sha256 = _prompt_for(record)
+    key = cache_key(book_sha256, prompt, record.style, record.provider)
+    records.set_prompt(record.id, prompt, key)
+    cached = records.cached_image(key) if book_sha256 else None
+    if cached is not None:
+        return records.mark_ready(record.id, cached)
+
+    deadline = time.monotonic() + settings.deadline_seconds
+    image = limited(provider_chain, settings).generate(prompt, deadline=deadline)
+    encoded = encode_webp(image.data)
+    store, bucket = get_store(), get_settings().books_bucket
+    object_key, thumbnail_key = image_keys(record)
+    store.put(bucket, object_key, encoded.webp, MEDIA_TYPE)
+    store.put(bucket, thumbnail_key, encoded.thumbnail, MEDIA_TYPE)
+    # Shared copies only of what the asked provider drew: a fallback's picture is not its.
+    if book_sha256 and image.provider == record.provider:
+        shared_key, shared_thumb = cache_keys(key)
+        store.put(bucket, shared_key, encoded.webp, MEDIA_TYPE)
+        store.put(bucket, shared_thumb, encoded.thumbnail, MEDIA_TYPE)
+        records.remember_cached(
+            CachedImage(
+                cache_key=key,
+                object_key=shared_key,
+                thumbnail_key=shared_thumb,
+                width=encoded.width,
+                height=encoded.height,
+                bytes=encoded.byte_size,
+                made_by=image.provider,
+            )
+        )
+    stored = CachedImage(
+        cache_key=key,
+        object_key=object_key,
+        thumbnail_key=thumbnail_key,
+        width=encoded.width,
+        height=encoded.height,
+        bytes=encoded.byte_size,
+        made_by=image.provider,
+    )
+    return records.mark_ready(record.id, stored)
+
+
+def _prompt_for(record: ImageRecord) -> tuple[ImagePrompt, str]:
+    """The final prompt for the record's description, and the book file's sha256."""
+    with db.get_pool().connection() as conn:
+        rows = conn.run(
+            "SELECT d.chapter, d.start_offset, d.end_offset, d.type, d.confidence, d.priority,"
+            " d.text, d.summary, b.title, b.authors, b.language, b.detected_language,"
+            " b.metadata, b.sha256 FROM descriptions d JOIN books b ON b.id = d.book_id"
+            " WHERE d.id = CAST(:d AS uuid)",
+            d=record.description_id,
+        )
+        if not rows:
+            raise description_not_found()
+        row = db.rows_as_dicts(conn, rows)[0]
+        cast_rows = conn.run(
+            "SELECT kind, name, aliases, first_chapter, first_offset, mentions, appearance"
+            " FROM cast_members WHERE book_id = CAST(:b AS uuid) ORDER BY position",
+            b=record.book_id,
+        )
+        cast = [CastMember.model_validate(c) for c in db.rows_as_dicts(conn, cast_rows)]
+    description = Description(
+        chapter=row["chapter"],
+        start=row["start_offset"],
+        end=row["end_offset"],
+        type=row["type"],
+        confidence=row["confidence"],
+        priority=row["priority"],
+        summary=VisualSummary.model_validate(row["summary"] or {}),
+    )
+    metadata = row["metadata"] or {}
+    language = (row["detected_language"] or row["language"] or "").split("-")[0].lower()
+    book = BookContext(
+        title=row["title"] or "",
+        authors=list(row["authors"] or []),
+        year=_year(metadata),
+        genres=_genres(metadata),
+        language=language,
+        sha256=row["sha256"] or "",
+    )
+    prompt = build_prompt(
+        description, row["text"], language=language, cast=cast, book=book, style=record.style
+    )
+    return prompt, book.sha256
+
+
+def _own_image(conn: db.Connection, user_id: str, image_id: str) -> ImageRecord:
+    if not is_uuid(image_id):
+        raise records.image_not_found()
+    rows = conn.run(
+        "SELECT id::text FROM images WHERE id = CAST(:i AS uuid) AND user_id = CAST(:u AS uuid)",
+        i=image_id,
+        u=user_id,
+    )
+    if not rows:
+        raise records.image_not_found()
+    return records.get_image(image_id, user_id)
+
+
+def _genres(metadata: Any) -> list[str]:
+    metadata = metadata or {}
+    values = [*(metadata.get("subjects") or []), *(metadata.get("genres") or [])]
+    return [str(value) for value in values if value]
+
+
+def _year(metadata: dict[str, Any]) -> int | None:
+    value = metadata.get("year")
+    return value if isinstance(value, int) else None
+
+
+def _is_busy(error: BookReaderError) -> bool:
+    if error.code == "provider_busy":
+        return True
+    failures = error.details.get("failures") if error.code == "providers_failed" else None
+    return bool(failures) and all(f.get("code") == "provider_busy" for f in failures)
