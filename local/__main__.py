@@ -27,7 +27,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "up":
         from local.runtime import run_forever
 
-        return run_forever(settings)
+        code = run_forever(settings)
+        # Everything the runtime started is stopped by now; a thread still blocked somewhere
+        # (e.g. a retry waiting for a worker that is gone) must not keep the process alive.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
     if args.command == "admin":
         return _promote_admin(settings, args.email)
     return _dlq(settings, args)

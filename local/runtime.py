@@ -248,8 +248,14 @@ def run_forever(settings: RuntimeSettings) -> int:
     configure_logging(settings.log_level)
     runtime = Runtime(settings)
     stopping = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
-    signal.signal(signal.SIGINT, lambda *_: stopping.set())
+
+    def on_signal(signum: int, _frame: object) -> None:
+        if stopping.is_set():  # a second Ctrl-C (or SIGTERM) while stopping: out, now
+            os._exit(128 + signum)
+        stopping.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
     try:
         runtime.start()
         assert runtime.gateway is not None
