@@ -47,6 +47,9 @@ class Settings(BaseSettings):
     max_books_per_user: int = Field(1000, ge=1, validation_alias="MAX_BOOKS_PER_USER")
     # Extract is invoked after a successful parse once it is deployed (empty: not yet).
     extract_function_name: str = Field("", validation_alias="EXTRACT_FUNCTION_NAME")
+    generate_function_name: str = Field(
+        "GenerateFunction", validation_alias="GENERATE_FUNCTION_NAME"
+    )
 
     # Auth: access tokens (JWT). No default secret: a deployment without one must not start
     # signing tokens, so bookreader.auth.tokens raises config_missing until it is set.

@@ -242,3 +242,31 @@ def set_quota_override(user_id: str, daily_limit: int | None) -> None:
             u=user_id,
             l=daily_limit,
         )
+
+
+def list_images(
+    user_id: str, book_id: str, *, chapter: int | None = None, kind: str | None = None
+) -> list[ImageRecord]:
+    """The book's gallery for its owner: newest generation first within reading order."""
+    with db.get_pool().connection() as conn:
+        rows = conn.run(
+            f"SELECT {', '.join('i.' + c.strip() for c in _COLUMNS.split(','))}"
+            " FROM images i JOIN descriptions d ON d.id = i.description_id"
+            " WHERE i.user_id = CAST(:u AS uuid) AND i.book_id = CAST(:b AS uuid)"
+            " AND (CAST(:chapter AS integer) IS NULL OR d.chapter = :chapter)"
+            " AND (CAST(:kind AS text) IS NULL OR d.type = :kind)"
+            " ORDER BY d.chapter, d.start_offset, i.generation DESC",
+            u=user_id,
+            b=book_id,
+            chapter=chapter,
+            kind=kind,
+        )
+        return _records(conn, rows)
+
+
+def delete_image(image_id: str, user_id: str) -> ImageRecord:
+    """Delete the user's image record; returns it (its own objects are for the caller)."""
+    record = get_image(image_id, user_id)
+    with db.get_pool().transaction() as conn:
+        conn.run("DELETE FROM images WHERE id = CAST(:i AS uuid)", i=image_id)
+    return record

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from bookreader.images.providers.config import ProviderName
+from bookreader.images.providers.config import ProviderConfig, ProviderName
 
 
 class ImageSettings(BaseSettings):
@@ -34,6 +34,30 @@ class ImageSettings(BaseSettings):
     slot_ttl_seconds: float = Field(180.0, gt=0, validation_alias="IMAGE_SLOT_TTL_SECONDS")
     # Total time for the provider chain, retries included.
     deadline_seconds: float = Field(150.0, gt=0, validation_alias="IMAGE_DEADLINE_SECONDS")
+
+    # The providers themselves (see providers.config.ProviderConfig).
+    fall_through: bool = Field(False, validation_alias="IMAGE_PROVIDER_FALL_THROUGH")
+    pollinations_url: str = Field(
+        "https://image.pollinations.ai", validation_alias="POLLINATIONS_URL"
+    )
+    openai_base_url: str = Field(
+        "https://api.openai.com", validation_alias="OPENAI_IMAGES_BASE_URL"
+    )
+    openai_api_key: SecretStr | None = Field(None, validation_alias="OPENAI_IMAGES_API_KEY")
+    openai_model: str = Field("dall-e-3", validation_alias="OPENAI_IMAGES_MODEL")
+    automatic1111_url: str = Field("http://127.0.0.1:7860", validation_alias="A1111_URL")
+
+    def provider_config(self) -> ProviderConfig:
+        return ProviderConfig(
+            chain=self.providers,
+            fall_through=self.fall_through,
+            pollinations_url=self.pollinations_url,
+            openai_base_url=self.openai_base_url,
+            openai_api_key=self.openai_api_key,
+            openai_model=self.openai_model,
+            automatic1111_url=self.automatic1111_url,
+            request_timeout_seconds=min(60.0, self.deadline_seconds),
+        )
 
     def concurrency_for(self, provider: str) -> int:
         return self.concurrency_by_provider.get(provider, self.concurrency)

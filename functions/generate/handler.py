@@ -1,0 +1,22 @@
+"""Generate: draws one requested image, invoked asynchronously with {"image_id": …}."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from bookreader.images.pipeline import generate_image
+from bookreader.images.providers import ImageProvider, build_chain
+from bookreader.images.settings import get_image_settings
+
+
+@lru_cache(maxsize=1)
+def provider_chain() -> ImageProvider:
+    """Built once per warm worker: HTTP sessions are reused across images."""
+    return build_chain(get_image_settings().provider_config())
+
+
+def handle(event: dict[str, Any], context: Any) -> dict[str, str]:
+    # A busy provider raises (503 provider_busy): the event is retried with backoff.
+    record = generate_image(str(event["image_id"]), provider_chain())
+    return {"image_id": record.id, "state": record.state}

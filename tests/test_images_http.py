@@ -1,0 +1,139 @@
+"""Illustrations end to end over HTTP with the offline sketch provider: upload a corpus book →
+parse → extract → request an image for a description → generate (async) → the image is served
+and its record complete; idempotent requests, regenerate, gallery, delete, other users."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Iterator
+
+import pytest
+import requests
+
+from local.launcher import RunningRuntime, start_runtime
+from tests.test_extraction_http import wait_for_state
+from tests.test_library_http import PUSHKIN, Reader
+
+
+@pytest.fixture(scope="module")
+def rt(services, tmp_path_factory) -> Iterator[RunningRuntime]:
+    database = services.create_database()
+    prefix = f"test-img-{uuid.uuid4().hex[:8]}"
+    runtime = start_runtime(
+        tmp_path_factory.mktemp("images") / "data",
+        {"DATABASE_URL": database, "REDIS_URL": services.redis_url, "REDIS_PREFIX": prefix},
+    )
+    yield runtime
+    runtime.stop()
+    services.drop_database(database)
+    services.delete_redis_keys(prefix)
+
+
+@pytest.fixture(scope="module")
+def book(rt: RunningRuntime) -> tuple[Reader, str, list[dict]]:
+    reader = Reader(rt)
+    book_id = reader.upload("Капитанская дочка.fb2", PUSHKIN.read_bytes())
+    assert wait_for_state(reader, book_id, ("ready",))["state"] == "ready"
+    items = reader.request("GET", f"/books/{book_id}/descriptions", params={"limit": "50"}).json()[
+        "items"
+    ]
+    assert len(items) >= 3
+    return reader, book_id, items
+
+
+def wait_image(reader: Reader, image_id: str, timeout: float = 60) -> dict:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        image = reader.request("GET", f"/images/{image_id}").json()
+        if image["state"] in ("ready", "failed"):
+            return image
+        time.sleep(0.1)
+    raise AssertionError(f"image {image_id} stuck in {image['state']}")
+
+
+def test_requested_image_is_drawn_stored_and_served(book) -> None:
+    reader, _, items = book
+    queued = reader.request(
+        "POST", f"/descriptions/{items[0]['id']}/images", json={"style": "engraving"}
+    )
+    assert queued.status_code == 202, queued.text
+    assert queued.json()["state"] == "queued"
+    image = wait_image(reader, queued.json()["id"])
+    assert image["state"] == "ready", image["error"]
+    assert image["made_by"] == "sketch" and image["style"] == "engraving"
+    assert image["width"] > 0 and image["height"] > 0 and image["bytes"] > 0
+    assert image["prompt"] and all(not ("а" <= ch <= "я") for ch in image["prompt"].lower())
+    picture = requests.get(image["url"], timeout=10)
+    assert (
+        picture.status_code == 200
+        and picture.content[:4] == b"RIFF"
+        and picture.content[8:12] == b"WEBP"
+    )
+    assert len(picture.content) == image["bytes"]
+    thumb = requests.get(image["thumbnail_url"], timeout=10)
+    assert thumb.status_code == 200 and len(thumb.content) < len(picture.content)
+
+
+def test_the_same_request_twice_is_one_image_and_regenerate_makes_another(book) -> None:
+    reader, _, items = book
+    first = reader.request("POST", f"/descriptions/{items[1]['id']}/images")
+    again = reader.request("POST", f"/descriptions/{items[1]['id']}/images")
+    assert first.status_code == 202 and again.status_code == 200
+    assert again.json()["id"] == first.json()["id"]
+    wait_image(reader, first.json()["id"])
+    fresh = reader.request("POST", f"/images/{first.json()['id']}/regenerate")
+    assert fresh.status_code == 202 and fresh.json()["id"] != first.json()["id"]
+    assert fresh.json()["generation"] == 1
+    assert wait_image(reader, fresh.json()["id"])["state"] == "ready"
+
+
+def test_gallery_lists_and_filters_the_books_images(book) -> None:
+    reader, book_id, items = book
+    made = reader.request("POST", f"/descriptions/{items[2]['id']}/images").json()
+    wait_image(reader, made["id"])
+    gallery = reader.request("GET", f"/books/{book_id}/images").json()["items"]
+    assert made["id"] in [item["id"] for item in gallery]
+    chapter = reader.request(
+        "GET", f"/books/{book_id}/images", params={"chapter": str(items[2]["chapter"])}
+    ).json()["items"]
+    assert made["id"] in [item["id"] for item in chapter]
+    bad = reader.request("GET", f"/books/{book_id}/images", params={"type": "smell"})
+    assert bad.status_code == 400
+
+
+def test_unknown_style_is_refused(book) -> None:
+    reader, _, items = book
+    response = reader.request(
+        "POST", f"/descriptions/{items[0]['id']}/images", json={"style": "crayon"}
+    )
+    assert response.status_code == 422 and response.json()["error"]["code"] == "style_unknown"
+
+
+def test_delete_removes_the_image(book) -> None:
+    reader, _, items = book
+    made = reader.request(
+        "POST", f"/descriptions/{items[3]['id']}/images", json={"style": "anime"}
+    ).json()
+    image = wait_image(reader, made["id"])
+    assert reader.request("DELETE", f"/images/{made['id']}").status_code == 204
+    assert reader.request("GET", f"/images/{made['id']}").status_code == 404
+    assert requests.get(image["url"], timeout=10).status_code == 404
+
+
+def test_another_user_reaches_none_of_it(rt: RunningRuntime, book) -> None:
+    reader, book_id, items = book
+    made = reader.request(
+        "POST", f"/descriptions/{items[0]['id']}/images", json={"style": "engraving"}
+    ).json()
+    stranger = Reader(rt)
+    for method, path in [
+        ("POST", f"/descriptions/{items[0]['id']}/images"),
+        ("GET", f"/books/{book_id}/images"),
+        ("GET", f"/images/{made['id']}"),
+        ("POST", f"/images/{made['id']}/regenerate"),
+        ("DELETE", f"/images/{made['id']}"),
+    ]:
+        response = stranger.request(method, path)
+        assert response.status_code == 404, (method, path, response.text)
+    assert reader.request("GET", f"/images/{made['id']}").status_code == 200
