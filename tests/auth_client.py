@@ -15,8 +15,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from http.cookies import Morsel, SimpleCookie
 from pathlib import Path
@@ -26,7 +25,7 @@ import jwt
 import requests
 
 from bookreader.config import Settings
-from local.launcher import RunningRuntime, start_runtime
+from local.launcher import RunningRuntime
 from local.settings import PROJECT_ROOT
 
 ERROR_KEYS = {"code", "message", "details"}
@@ -250,25 +249,6 @@ def make_admin(client: AuthClient) -> Session:
     return admin
 
 
-@contextmanager
-def auth_runtime(services: Any, base: Path, **env: str) -> Iterator[RunningRuntime]:
+def auth_runtime(services: Any, base: Path, **env: str) -> AbstractContextManager[RunningRuntime]:
     """The production template on its own database and Redis namespace, removed afterwards."""
-    database_url = services.create_database()
-    prefix = f"test-auth-{uuid.uuid4().hex[:8]}"
-    runtime: RunningRuntime | None = None
-    try:
-        runtime = start_runtime(
-            base / "data",
-            {
-                "DATABASE_URL": database_url,
-                "REDIS_URL": services.redis_url,
-                "REDIS_PREFIX": prefix,
-                **env,
-            },
-        )
-        yield runtime
-    finally:
-        if runtime is not None:
-            runtime.stop()
-        services.drop_database(database_url)
-        services.delete_redis_keys(prefix)
+    return services.product_runtime(base, **env)

@@ -9,6 +9,7 @@ import shutil
 import tempfile
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -36,6 +37,30 @@ class Services:
         with db.connect(self.database_url) as conn:
             conn.run(f'CREATE DATABASE "{name}"')
         return _with_database(self.database_url, name)
+
+    @contextmanager
+    def product_runtime(self, base: Path, **env: str) -> Iterator[RunningRuntime]:
+        """The production template on a database and Redis namespace of its own, removed
+        afterwards; `runtime.env["DATABASE_URL"]` names the database."""
+        database_url = self.create_database()
+        prefix = f"test-{uuid.uuid4().hex[:10]}"
+        runtime: RunningRuntime | None = None
+        try:
+            runtime = start_runtime(
+                base / "data",
+                {
+                    "DATABASE_URL": database_url,
+                    "REDIS_URL": self.redis_url,
+                    "REDIS_PREFIX": prefix,
+                    **env,
+                },
+            )
+            yield runtime
+        finally:
+            if runtime is not None:
+                runtime.stop()
+            self.drop_database(database_url)
+            self.delete_redis_keys(prefix)
 
     def delete_redis_keys(self, prefix: str) -> None:
         client = redis.Redis.from_url(self.redis_url)

@@ -13,7 +13,7 @@ import pytest
 import requests
 
 from bookreader import db
-from local.launcher import RunningRuntime, start_runtime
+from local.launcher import RunningRuntime
 from tests.test_library_http import PUSHKIN, Reader
 
 ARABIC = (
@@ -26,22 +26,14 @@ ARABIC = (
 
 
 @pytest.fixture(scope="module")
-def database(services) -> Iterator[str]:
-    url = services.create_database()
-    yield url
-    services.drop_database(url)
+def rt(services, tmp_path_factory) -> Iterator[RunningRuntime]:
+    with services.product_runtime(tmp_path_factory.mktemp("extraction")) as runtime:
+        yield runtime
 
 
 @pytest.fixture(scope="module")
-def rt(services, database, tmp_path_factory) -> Iterator[RunningRuntime]:
-    prefix = f"test-ext-{uuid.uuid4().hex[:8]}"
-    runtime = start_runtime(
-        tmp_path_factory.mktemp("extraction") / "data",
-        {"DATABASE_URL": database, "REDIS_URL": services.redis_url, "REDIS_PREFIX": prefix},
-    )
-    yield runtime
-    runtime.stop()
-    services.delete_redis_keys(prefix)
+def database(rt: RunningRuntime) -> str:
+    return rt.env["DATABASE_URL"]
 
 
 def wait_for_state(

@@ -5,29 +5,20 @@ and its record complete; idempotent requests, regenerate, gallery, delete, other
 from __future__ import annotations
 
 import time
-import uuid
 from collections.abc import Iterator
 
 import pytest
 import requests
 
-from local.launcher import RunningRuntime, start_runtime
+from local.launcher import RunningRuntime
 from tests.test_extraction_http import wait_for_state
 from tests.test_library_http import PUSHKIN, Reader
 
 
 @pytest.fixture(scope="module")
 def rt(services, tmp_path_factory) -> Iterator[RunningRuntime]:
-    database = services.create_database()
-    prefix = f"test-img-{uuid.uuid4().hex[:8]}"
-    runtime = start_runtime(
-        tmp_path_factory.mktemp("images") / "data",
-        {"DATABASE_URL": database, "REDIS_URL": services.redis_url, "REDIS_PREFIX": prefix},
-    )
-    yield runtime
-    runtime.stop()
-    services.drop_database(database)
-    services.delete_redis_keys(prefix)
+    with services.product_runtime(tmp_path_factory.mktemp("images")) as runtime:
+        yield runtime
 
 
 @pytest.fixture(scope="module")

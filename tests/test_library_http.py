@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from local.launcher import RunningRuntime, start_runtime
+from local.launcher import RunningRuntime
 
 FIXTURES = Path(__file__).parent / "fixtures" / "books"
 PARSED = ("parsed", "extracting", "ready")  # parse done; extraction may already be running
@@ -24,17 +24,8 @@ PUSHKIN_ZIP = FIXTURES / "fb2" / "ru-gen-pushkin-kapitanskaya-dochka.cp1251.fb2.
 
 @pytest.fixture(scope="module")
 def rt(services, tmp_path_factory) -> Iterator[RunningRuntime]:
-    tmp_path = tmp_path_factory.mktemp("library")
-    database_url = services.create_database()
-    prefix = f"test-lib-{uuid.uuid4().hex[:8]}"
-    runtime = start_runtime(
-        tmp_path / "data",
-        {"DATABASE_URL": database_url, "REDIS_URL": services.redis_url, "REDIS_PREFIX": prefix},
-    )
-    yield runtime
-    runtime.stop()
-    services.drop_database(database_url)
-    services.delete_redis_keys(prefix)
+    with services.product_runtime(tmp_path_factory.mktemp("library")) as runtime:
+        yield runtime
 
 
 class Reader:

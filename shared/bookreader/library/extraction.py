@@ -11,7 +11,7 @@ import logging
 
 from bookreader.library import books, descriptions
 from bookreader.log import log_event
-from bookreader.nlp.language import book_language, chapter_languages, is_supported, primary_subtag
+from bookreader.nlp.language import is_supported, languages, primary_subtag
 from bookreader.nlp.model import Description
 
 logger = logging.getLogger("bookreader.extract")
@@ -25,7 +25,8 @@ def extract_book(book_id: str) -> None:
         return
     chapters = descriptions.chapter_texts(book_id)
     texts = [(index, text) for index, text, _ in chapters]
-    language = primary_subtag(book_language(texts, book["language"]))
+    main, per_chapter = languages(texts, book["language"])  # mixed books: chapters on their own
+    language = primary_subtag(main)
     descriptions.start_run(book_id, language)
     if not is_supported(language):
         descriptions.finish_run(book_id, "extraction_unsupported_language")
@@ -35,7 +36,6 @@ def extract_book(book_id: str) -> None:
     from bookreader.nlp.cast import build_cast
     from bookreader.nlp.extractor import extract_chapter
 
-    per_chapter = chapter_languages(texts, book["language"])  # mixed books: each on its own
     found: list[Description] = []
     for index, text, paragraphs in chapters:
         chapter_language = primary_subtag(per_chapter.get(index)) or language

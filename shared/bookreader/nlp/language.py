@@ -198,22 +198,28 @@ def _main_language(
 
 def book_language(chapters: Sequence[tuple[int, str]], declared: str | None = None) -> str | None:
     """The book's main language from its text; the declared language when the text can't tell."""
-    return _main_language(chapters, _detect_chapters(chapters), declared)
+    return languages(chapters, declared)[0]
 
 
 def chapter_languages(
     chapters: Sequence[tuple[int, str]], declared: str | None = None
 ) -> dict[int, str | None]:
     """Each chapter's language; chapters too short to tell take the book's language."""
+    return languages(chapters, declared)[1]
+
+
+def languages(
+    chapters: Sequence[tuple[int, str]], declared: str | None = None
+) -> tuple[str | None, dict[int, str | None]]:
+    """(the book's main language, each chapter's), from one detection pass over the chapters."""
     detected = _detect_chapters(chapters)
     main = _main_language(chapters, detected, declared)
-    result: dict[int, str | None] = {}
+    per_chapter: dict[int, str | None] = {}
     for index, text in chapters:
         own = detected[index]
-        result[index] = (
-            own if own is not None and (own == main or len(text) >= MIN_DIFFERING_CHARS) else main
-        )
-    return result
+        keep_own = own is not None and (own == main or len(text) >= MIN_DIFFERING_CHARS)
+        per_chapter[index] = own if keep_own else main
+    return main, per_chapter
 
 
 def is_supported(language: str | None) -> bool:
