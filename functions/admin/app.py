@@ -1,14 +1,17 @@
-"""Admin: find users, change their role, disable them (their tokens stop working at once)."""
+"""Admin: find users, change their role, disable them (their tokens stop working at once), set
+their daily image quota, re-run a book's extraction."""
 
 from __future__ import annotations
 
 from chalice import Response
+from pydantic import BaseModel, ConfigDict, Field
 
 from bookreader import jobs
 from bookreader.auth import users
 from bookreader.config import get_settings
 from bookreader.errors import BookReaderError
 from bookreader.http import BookReaderApp, json_response, parse_body
+from bookreader.images import quota
 from bookreader.library import books
 
 app = BookReaderApp("admin")
@@ -42,6 +45,26 @@ def list_users() -> object:
 def update_user(user_id: str) -> object:
     changes = parse_body(app.current_request, users.AdminUserUpdate)
     return users.admin_update_user(user_id, changes, actor_id=app.user.sub).model_dump(mode="json")
+
+
+class QuotaUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    # null removes the override: the user is back on the configured default.
+    daily_limit: int | None = Field(ge=0, le=100_000)
+
+
+@app.route("/admin/users/{user_id}/image-quota", methods=["GET"], role="admin")
+def get_image_quota(user_id: str) -> Response:
+    return json_response(quota.describe(users.get_user(user_id).id))
+
+
+@app.route("/admin/users/{user_id}/image-quota", methods=["PUT"], role="admin")
+def set_image_quota(user_id: str) -> Response:
+    update = parse_body(app.current_request, QuotaUpdate)
+    user = users.get_user(user_id)
+    quota.set_daily_limit(app.user.sub, user.id, update.daily_limit)
+    return json_response(quota.describe(user.id))
 
 
 @app.route("/admin/books/{book_id}/extract", methods=["POST"], role="admin")

@@ -1,16 +1,15 @@
 """Images: request illustrations for descriptions, the book's gallery, one image, regenerate,
-delete. The drawing itself happens in the generate function."""
+delete, and the reader's illustration settings. The drawing happens in the generate function."""
 
 from __future__ import annotations
 
 from chalice import Response
 from pydantic import BaseModel, Field
 
-from bookreader import jobs
 from bookreader.config import get_settings
 from bookreader.errors import BookReaderError
 from bookreader.http import BookReaderApp, json_response, parse_body
-from bookreader.images import pipeline, records
+from bookreader.images import pipeline, preferences, quota, records
 from bookreader.images.views import image_view
 from bookreader.library import books
 from bookreader.nlp.model import DESCRIPTION_TYPES
@@ -30,7 +29,7 @@ def _body() -> ImageRequest:
 
 def _queued(record: records.ImageRecord, created: bool) -> Response:
     if created:
-        jobs.invoke_async(get_settings().generate_function_name, {"image_id": record.id})
+        pipeline.start_generation(record)
     return json_response(image_view(record), 202 if created else 200)
 
 
@@ -79,3 +78,20 @@ def delete_image(image_id: str) -> Response:
     for key in own_keys:
         store.delete(bucket, key)
     return Response(body="", status_code=204)
+
+
+def _settings_view(user_id: str, prefs: preferences.IllustrationPreferences) -> dict:
+    return {**prefs.model_dump(mode="json"), "quota": quota.describe(user_id)}
+
+
+@app.route("/settings/illustrations", methods=["GET"])
+def get_illustration_settings() -> Response:
+    user_id = app.user.sub
+    return json_response(_settings_view(user_id, preferences.get_preferences(user_id)))
+
+
+@app.route("/settings/illustrations", methods=["PATCH"])
+def update_illustration_settings() -> Response:
+    user_id = app.user.sub
+    update = parse_body(app.current_request, preferences.PreferencesUpdate)
+    return json_response(_settings_view(user_id, preferences.update_preferences(user_id, update)))

@@ -12,7 +12,7 @@ import logging
 import time
 from typing import Any
 
-from bookreader import db
+from bookreader import db, jobs
 from bookreader.config import get_settings
 from bookreader.errors import BookReaderError
 from bookreader.ids import is_uuid
@@ -20,6 +20,7 @@ from bookreader.images import quota, records
 from bookreader.images.concurrency import limited
 from bookreader.images.encode import MEDIA_TYPE, encode_webp
 from bookreader.images.model import BookContext, ImagePrompt
+from bookreader.images.preferences import load_preferences
 from bookreader.images.prompts import build_prompt
 from bookreader.images.providers.base import ImageProvider
 from bookreader.images.records import CachedImage, ImageRecord
@@ -71,6 +72,8 @@ def request_image(
                     raise records.image_not_found()
                 style = original.style if style is None else style
                 provider = provider or original.provider
+            if style is None:  # the reader's default style, else the genre's
+                style = load_preferences(conn, user_id).style
             style_name = resolve_style(style, _genres(metadata)).name
             provider_name = provider or get_image_settings().providers[0]
             if regenerate_of is not None:
@@ -105,6 +108,11 @@ def request_image(
         if counted:  # counted, but the insert never committed
             quota.refund(user_id)
         raise
+
+
+def start_generation(record: ImageRecord) -> None:
+    """Hand a newly created record to the generate function (asynchronously)."""
+    jobs.invoke_async(get_settings().generate_function_name, {"image_id": record.id})
 
 
 def generate_image(

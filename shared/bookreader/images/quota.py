@@ -65,6 +65,18 @@ def used_today(user_id: str, *, now: datetime | None = None) -> int:
     return int(value or 0)
 
 
+def describe(user_id: str) -> dict[str, int | bool]:
+    """Today's limit, whether it is an admin's override, and how much of it is used."""
+    with db.get_pool().connection() as conn:
+        override = records.quota_override(conn, user_id)
+    limit = get_image_settings().daily_quota if override is None else override
+    return {
+        "daily_limit": limit,
+        "overridden": override is not None,
+        "used_today": used_today(user_id),
+    }
+
+
 def set_daily_limit(actor_id: str, user_id: str, limit: int | None) -> None:
     """An admin sets (or with None clears) a user's daily limit; 403 for anyone else."""
     if limit is not None and limit < 0:
