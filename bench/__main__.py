@@ -14,7 +14,7 @@ import sys
 import uuid
 from pathlib import Path
 
-from bench import evaluation, events, extract, foundation, gateway, parse
+from bench import evaluation, events, extract, foundation, gateway, generate, parse
 from bench.results import RESULTS, environment_lines, machine, write_section
 from bench.services import POOL_SIZE, bench_services, fixture_runtime
 from local.launcher import start_runtime
@@ -28,7 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="a few requests only (smoke test)")
     parser.add_argument(
         "--suite",
-        choices=["all", "foundation", "parse", "extract", "eval"],
+        choices=["all", "foundation", "parse", "extract", "eval", "generate"],
         default="all",
         help="which benchmarks",
     )
@@ -42,7 +42,9 @@ def main(argv: list[str] | None = None) -> int:
         report, result = evaluation.run()
         body = evaluation.render(report, result, environment_lines(machine(), "none (offline)"))
         write_section("eval", body, args.output)
-    if args.suite in ("parse", "extract", "eval"):
+    if args.suite in ("all", "generate"):
+        run_generate_suite(args.output, quick=args.quick)
+    if args.suite in ("parse", "extract", "eval", "generate"):
         return 0
 
     work = WORK_ROOT / f"run-{uuid.uuid4().hex[:8]}"
@@ -83,6 +85,23 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{goal['goal']}: {goal['value']:.2f} ms — {state}", file=sys.stderr)
     print(f"wrote {args.output}", file=sys.stderr)
     return 0
+
+
+def run_generate_suite(output: Path, quick: bool) -> None:
+    """Issue 6: pipeline overhead per image and throughput, through the product."""
+    work = WORK_ROOT / f"run-{uuid.uuid4().hex[:8]}"
+    work.mkdir(parents=True)
+    try:
+        print("generate …", file=sys.stderr)
+        sizes = {"sequential": 10, "burst_size": 16} if quick else {}
+        results = generate.run(work, **sizes)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+        with contextlib.suppress(OSError):
+            WORK_ROOT.rmdir()
+    body = generate.render(results, environment_lines(machine(), results["mode"]))
+    write_section("generate", body, output)
+    print(json.dumps(results, indent=1, default=float))
 
 
 def run_extract_suite(output: Path, repeats: int) -> None:

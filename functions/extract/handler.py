@@ -7,6 +7,9 @@ import threading
 from typing import Any
 
 from bookreader.library.extraction import extract_book
+from bookreader.log import configure_function_logging
+
+configure_function_logging()
 
 logger = logging.getLogger("bookreader.extract")
 # Two tiny passages that go through every model the extractor and the cast use.

@@ -8,6 +8,9 @@ from typing import Any
 from bookreader.images.pipeline import generate_image
 from bookreader.images.providers import ImageProvider, build_chain
 from bookreader.images.settings import get_image_settings
+from bookreader.log import configure_function_logging
+
+configure_function_logging()
 
 
 @lru_cache(maxsize=1)

@@ -6,6 +6,9 @@ from typing import Any
 
 from bookreader.events import parse_s3_event
 from bookreader.library.ingest import ingest_upload
+from bookreader.log import configure_function_logging
+
+configure_function_logging()
 
 
 def handle(event: dict[str, Any], context: Any) -> dict[str, int]:

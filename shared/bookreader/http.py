@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 from bookreader.auth.guard import authenticate, request_ip, require_role
 from bookreader.auth.tokens import AccessClaims, Role
 from bookreader.errors import BookReaderError, error_body
+from bookreader.log import configure_function_logging
 from bookreader.validation import from_pydantic
 
 Model = TypeVar("Model", bound=BaseModel)
@@ -40,6 +41,7 @@ class BookReaderApp(Chalice):
 
     def __init__(self, app_name: str) -> None:
         super().__init__(app_name=app_name)
+        configure_function_logging()
         self.api.binary_types = [*self.api.binary_types, *BINARY_TYPES]
         self.public_routes: set[str] = set()  # "METHOD /path", compared with the template
         self.role_routes: dict[str, Role] = {}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 import time
 from typing import Any
@@ -29,6 +30,14 @@ def configure_logging(level: str = "INFO") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
+
+
+def configure_function_logging() -> None:
+    """JSON lines at LOG_LEVEL (default INFO) inside a function: Lambda's and the local
+    workers' root logger would drop INFO lines. Function modules call this at import; outside
+    a function (tests, tools importing an app) it does nothing, so the host keeps its own."""
+    if os.environ.get("AWS_LAMBDA_FUNCTION_NAME"):
+        configure_logging(os.environ.get("LOG_LEVEL") or "INFO")
 
 
 def log_event(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import json
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from PIL import Image
 
@@ -37,6 +37,8 @@ class ImageInfo:
     media_type: str
     width: int
     height: int
+    # The decoded pixels, so the encoder does not decode the same bytes a second time.
+    picture: Image.Image | None = field(default=None, compare=False, repr=False)
 
 
 def sniff_media_type(data: bytes) -> str | None:
@@ -66,11 +68,14 @@ def validate_image(data: bytes, limits: ImageLimits | None = None, provider: str
                 if max(width, height) > limits.max_side or width * height > limits.max_pixels:
                     raise _too_large(provider, f"{width}x{height} pixels")
                 image.load()  # the header can be fine while the pixel data is truncated
+                # Kept past the file's closing (the first frame of a GIF: an illustration is
+                # a still), so the encoder does not decode the bytes again.
+                picture = image.copy()
     except Image.DecompressionBombError as exc:
         raise _too_large(provider, str(exc)) from exc
     except (OSError, ValueError, SyntaxError) as exc:
         raise _bad_response(provider, f"corrupt {media_type}: {exc}") from exc
-    return ImageInfo(media_type, width, height)
+    return ImageInfo(media_type, width, height, picture)
 
 
 def _describe_non_image(data: bytes) -> str:

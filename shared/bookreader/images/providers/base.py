@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import base64
 import binascii
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
+
+from PIL import Image
 
 from bookreader.errors import BookReaderError
 from bookreader.images.model import ImagePrompt
@@ -20,6 +22,8 @@ class GeneratedImage:
     seed: int
     width: int
     height: int
+    # The decoded pixels when the provider has them (validation decodes once; sketch draws).
+    picture: Image.Image | None = field(default=None, compare=False, repr=False)
 
 
 class ImageProvider(Protocol):
@@ -33,7 +37,9 @@ class ImageProvider(Protocol):
 def checked_image(data: bytes, provider: str, seed: int, limits: ImageLimits) -> GeneratedImage:
     """A GeneratedImage from bytes that pass validation (BookReaderError otherwise)."""
     info = validate_image(data, limits, provider)
-    return GeneratedImage(data, info.media_type, provider, seed, info.width, info.height)
+    return GeneratedImage(
+        data, info.media_type, provider, seed, info.width, info.height, info.picture
+    )
 
 
 def decode_base64(value: object, provider: str) -> bytes:
