@@ -7,6 +7,7 @@ import json
 import logging
 import os
 import secrets
+import shlex
 import signal
 import sys
 import threading
@@ -54,6 +55,21 @@ def load_secrets(data_dir: Path) -> dict[str, str]:
     path.write_text(json.dumps(stored))
     path.chmod(0o600)
     return stored
+
+
+def parse_parameter_overrides(text: str, declared: set[str]) -> dict[str, str]:
+    """`Name=value …` as `sam deploy --parameter-overrides` takes it; unknown names are an error."""
+    overrides: dict[str, str] = {}
+    for item in shlex.split(text):
+        name, sep, value = item.partition("=")
+        if not sep or name not in declared:
+            raise BookReaderError(
+                "parameter_override_invalid",
+                f"LOCAL_PARAMETER_OVERRIDES: {item!r} is not Name=value for a template parameter",
+                500,
+            )
+        overrides[name] = value
+    return overrides
 
 
 def read_env_overrides(path: Path | None, topology: Topology) -> dict[str, dict[str, str]]:
@@ -128,7 +144,8 @@ class Runtime:
         from local.template import load_yaml
 
         declared = set(load_yaml(s.template).get("Parameters") or {})
-        parameters = {**parameters_file.get("Parameters", {}), **provided}
+        chosen = parse_parameter_overrides(s.parameter_overrides, declared)
+        parameters = {**parameters_file.get("Parameters", {}), **chosen, **provided}
         topology = load_topology(s.template, {k: v for k, v in parameters.items() if k in declared})
         overrides = read_env_overrides(s.env_vars_file, topology)
         self._wire_environment(topology, overrides)

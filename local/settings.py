@@ -19,6 +19,9 @@ class RuntimeSettings(BaseSettings):
     parameters_file: Path = Field(
         PROJECT_ROOT / "local" / "parameters.json", validation_alias="LOCAL_PARAMETERS"
     )
+    # Like `sam deploy --parameter-overrides`: `Name=value Other='["json"]'` (shell quoting);
+    # wins over the parameters file. How the compose setup picks image providers.
+    parameter_overrides: str = Field("", validation_alias="LOCAL_PARAMETER_OVERRIDES")
     # SAM's --env-vars format: {"Parameters": {VAR: value}, "<FunctionLogicalId>": {VAR: value}}
     env_vars_file: Path | None = Field(None, validation_alias="LOCAL_ENV_VARS")
     data_dir: Path = Field(PROJECT_ROOT / ".local" / "data", validation_alias="DATA_DIR")

@@ -4,9 +4,7 @@ image's record."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
@@ -27,19 +25,11 @@ def pollinations() -> Iterator[PollinationsServer]:
 
 @pytest.fixture(scope="module")
 def rt(services, tmp_path_factory, pollinations: PollinationsServer) -> Iterator[RunningRuntime]:
-    base: Path = tmp_path_factory.mktemp("provider-runtime")
-    env_file = base / "env.json"
-    env_file.write_text(
-        json.dumps(
-            {
-                "Parameters": {
-                    "IMAGE_PROVIDERS": json.dumps(["pollinations"]),
-                    "POLLINATIONS_URL": pollinations.url,
-                }
-            }
-        )
-    )
-    with services.product_runtime(base, LOCAL_ENV_VARS=str(env_file)) as runtime:
+    # The way the compose setup chooses providers: template parameters, as `sam deploy` takes.
+    overrides = f"ImageProviders='[\"pollinations\"]' PollinationsUrl={pollinations.url}"
+    with services.product_runtime(
+        tmp_path_factory.mktemp("provider-runtime"), LOCAL_PARAMETER_OVERRIDES=overrides
+    ) as runtime:
         yield runtime
 
 

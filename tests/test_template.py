@@ -9,7 +9,7 @@ import pytest
 
 from bookreader.errors import BookReaderError
 from local.launcher import start_runtime
-from local.runtime import read_env_overrides
+from local.runtime import parse_parameter_overrides, read_env_overrides
 from local.template import load_topology, load_yaml
 
 ROOT = Path(__file__).parent.parent
@@ -91,3 +91,20 @@ def test_runtime_refuses_to_start_with_undeclared_override(
             },
         )
     assert "TYPO_VARIABLE is not declared in the template" in str(error.value)
+
+
+def test_parameter_overrides_read_like_sam_deploy() -> None:
+    declared = {"ImageProviders", "PollinationsUrl", "ImageDailyQuota"}
+    text = (
+        'ImageProviders=\'["openai", "sketch"]\' PollinationsUrl=http://gpu:7860 ImageDailyQuota=5'
+    )
+    assert parse_parameter_overrides(text, declared) == {
+        "ImageProviders": '["openai", "sketch"]',
+        "PollinationsUrl": "http://gpu:7860",
+        "ImageDailyQuota": "5",
+    }
+    assert parse_parameter_overrides("", declared) == {}
+    for bad in ("Nonsense=1", "ImageProviders"):
+        with pytest.raises(BookReaderError) as caught:
+            parse_parameter_overrides(bad, declared)
+        assert caught.value.code == "parameter_override_invalid"
