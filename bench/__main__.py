@@ -16,8 +16,7 @@ from pathlib import Path
 
 from bench import evaluation, events, extract, foundation, gateway, generate, parse
 from bench.results import RESULTS, environment_lines, machine, write_section
-from bench.services import POOL_SIZE, bench_services, fixture_runtime
-from local.launcher import start_runtime
+from bench.services import POOL_SIZE, bench_services, fixture_runtime, production_runtime
 
 WORK_ROOT = Path(__file__).with_name(".work")  # git-ignored
 
@@ -125,19 +124,8 @@ def _production_runtime():
     work = WORK_ROOT / f"run-{uuid.uuid4().hex[:8]}"
     work.mkdir(parents=True)
     try:
-        with bench_services(work) as services:
-            runtime = start_runtime(
-                work / "data",
-                {
-                    "DATABASE_URL": services.database_url,
-                    "REDIS_URL": services.redis_url,
-                    "REDIS_PREFIX": services.redis_prefix,
-                },
-            )
-            try:
-                yield runtime, services.mode
-            finally:
-                runtime.stop()
+        with production_runtime(work) as (runtime, services):
+            yield runtime, services.mode
     finally:
         shutil.rmtree(work, ignore_errors=True)
         with contextlib.suppress(OSError):

@@ -18,6 +18,7 @@ import random
 import statistics
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -26,10 +27,10 @@ import requests
 from PIL import Image, ImageFilter
 
 from bench.parse import Uploader
-from bench.services import bench_services
+from bench.services import production_runtime
 from bench.stats import summary
 from bookreader import db
-from local.launcher import RunningRuntime, start_runtime
+from local.launcher import RunningRuntime
 from local.settings import PROJECT_ROOT
 from tests.fake_image_servers import PollinationsServer, Reply
 
@@ -73,30 +74,13 @@ def product(work: Path, provider_url: str | None) -> Iterator[tuple[RunningRunti
     parameters["PoolSize"]["GenerateFunction"] = WORKERS
     parameters_file = work / "parameters.json"
     parameters_file.write_text(json.dumps(parameters))
-    variables = {
-        "IMAGE_DAILY_QUOTA": "100000",
-        "IMAGE_CONCURRENCY": str(CONCURRENCY),
-        "IMAGE_RATE_PER_MINUTE": "100000",
-    }
+    overrides = f"ImageDailyQuota=100000 ImageConcurrency={CONCURRENCY} ImageRatePerMinute=100000"
     if provider_url:
-        variables |= {"IMAGE_PROVIDERS": '["pollinations"]', "POLLINATIONS_URL": provider_url}
-    env_file = work / "env.json"
-    env_file.write_text(json.dumps({"Parameters": variables}))
-    with bench_services(work) as services:
-        runtime = start_runtime(
-            work / "data",
-            {
-                "DATABASE_URL": services.database_url,
-                "REDIS_URL": services.redis_url,
-                "REDIS_PREFIX": services.redis_prefix,
-                "LOCAL_PARAMETERS": str(parameters_file),
-                "LOCAL_ENV_VARS": str(env_file),
-            },
-        )
-        try:
-            yield runtime, services.database_url, services.mode
-        finally:
-            runtime.stop()
+        overrides += f" ImageProviders='[\"pollinations\"]' PollinationsUrl={provider_url}"
+    with production_runtime(
+        work, LOCAL_PARAMETERS=str(parameters_file), LOCAL_PARAMETER_OVERRIDES=overrides
+    ) as (runtime, services):
+        yield runtime, services.database_url, services.mode
 
 
 def extracted_book(runtime: RunningRuntime) -> tuple[Uploader, list[str]]:
@@ -160,7 +144,8 @@ def overhead(reader: Uploader, database_url: str, jobs: list[tuple[str, str]]) -
 
 def burst(reader: Uploader, database_url: str, jobs: list[tuple[str, str]]) -> dict[str, Any]:
     """All at once: images per second from the first creation to the last `ready`."""
-    ids = [request(reader, description_id, style) for description_id, style in jobs]
+    with ThreadPoolExecutor(CONCURRENCY) as pool:  # requests arrive together, as from many tabs
+        ids = list(pool.map(lambda job: request(reader, *job), jobs))
     records = wait_done(database_url, ids)
     first = min(r["created"] for r in records)
     last = max(r["done"] for r in records)

@@ -110,3 +110,22 @@ def fixture_runtime(services: BenchServices, work: Path) -> Iterator[RunningRunt
         yield runtime
     finally:
         runtime.stop()
+
+
+@contextmanager
+def production_runtime(work: Path, **env: str) -> Iterator[tuple[RunningRuntime, BenchServices]]:
+    """The product's own template on throwaway services (`env` adds runtime settings)."""
+    with bench_services(work) as services:
+        runtime = start_runtime(
+            work / "data",
+            {
+                "DATABASE_URL": services.database_url,
+                "REDIS_URL": services.redis_url,
+                "REDIS_PREFIX": services.redis_prefix,
+                **env,
+            },
+        )
+        try:
+            yield runtime, services
+        finally:
+            runtime.stop()

@@ -50,6 +50,16 @@ def book(rt: RunningRuntime) -> tuple[Reader, str, dict[int, list[dict]]]:
     return reader_with_book(rt)
 
 
+def turn_on_automatic(reader: Reader, *, chapters_ahead: int, per_chapter: int) -> None:
+    settings = {
+        "auto_illustrate": True,
+        "chapters_ahead": chapters_ahead,
+        "per_chapter": per_chapter,
+    }
+    response = reader.request("PATCH", "/settings/illustrations", json=settings)
+    assert response.status_code == 200, response.text
+
+
 def illustrated_chapters(reader: Reader, book_id: str, by_chapter: dict[int, list[dict]]) -> dict:
     """{chapter: number of images} for the reader's images in the book."""
     chapter_of = {item["id"]: ch for ch, items in by_chapter.items() for item in items}
@@ -119,11 +129,7 @@ def test_default_style_applies_to_requests_without_one(book) -> None:
 
 def test_automatic_mode_draws_the_window_and_never_beyond(rt: RunningRuntime) -> None:
     reader, book_id, by_chapter = reader_with_book(rt)
-    reader.request(
-        "PATCH",
-        "/settings/illustrations",
-        json={"auto_illustrate": True, "chapters_ahead": 1, "per_chapter": 1},
-    )
+    turn_on_automatic(reader, chapters_ahead=1, per_chapter=1)
     first = start_chapter(by_chapter, ahead=1)
     turned = reader.request("PUT", f"/books/{book_id}/position", json={"chapter": first}).json()
     assert len(turned["illustrating"]) == 2  # one for this chapter, one for the next
@@ -148,11 +154,7 @@ def test_automatic_mode_draws_the_window_and_never_beyond(rt: RunningRuntime) ->
 
 def test_the_best_description_of_a_chapter_is_chosen(rt: RunningRuntime) -> None:
     reader, book_id, by_chapter = reader_with_book(rt)
-    reader.request(
-        "PATCH",
-        "/settings/illustrations",
-        json={"auto_illustrate": True, "chapters_ahead": 0, "per_chapter": 1},
-    )
+    turn_on_automatic(reader, chapters_ahead=0, per_chapter=1)
     chapter = max(by_chapter, key=lambda c: len(by_chapter[c]))
     turned = reader.request("PUT", f"/books/{book_id}/position", json={"chapter": chapter}).json()
     image = reader.request("GET", f"/images/{turned['illustrating'][0]}").json()
@@ -162,11 +164,7 @@ def test_the_best_description_of_a_chapter_is_chosen(rt: RunningRuntime) -> None
 
 def test_a_deleted_automatic_picture_is_not_drawn_again(rt: RunningRuntime) -> None:
     reader, book_id, by_chapter = reader_with_book(rt)
-    reader.request(
-        "PATCH",
-        "/settings/illustrations",
-        json={"auto_illustrate": True, "chapters_ahead": 0, "per_chapter": 1},
-    )
+    turn_on_automatic(reader, chapters_ahead=0, per_chapter=1)
     chapter = min(by_chapter)
     made = reader.request("PUT", f"/books/{book_id}/position", json={"chapter": chapter}).json()
     assert len(made["illustrating"]) == 1
@@ -187,11 +185,7 @@ def test_automatic_mode_stops_quietly_at_the_quota(rt: RunningRuntime, admin: Se
     )
     assert set_quota.status_code == 200, set_quota.text
     assert set_quota.json() == {"daily_limit": 3, "overridden": True, "used_today": 0}
-    reader.request(
-        "PATCH",
-        "/settings/illustrations",
-        json={"auto_illustrate": True, "chapters_ahead": 4, "per_chapter": 2},
-    )
+    turn_on_automatic(reader, chapters_ahead=4, per_chapter=2)
     first = start_chapter(by_chapter, ahead=1)
     turned = reader.request("PUT", f"/books/{book_id}/position", json={"chapter": first})
     assert turned.status_code == 200  # never a 429 for a page turn
