@@ -23,6 +23,8 @@ from bookreader.images.pipeline import cache_keys, generate_image, image_keys, r
 from bookreader.images.providers import ProviderChain, SketchProvider
 from bookreader.images.providers.base import GeneratedImage
 from bookreader.images.settings import get_image_settings
+from bookreader.library import descriptions
+from bookreader.nlp.model import Description, VisualSummary
 from bookreader.storage import get_store
 
 BOOK_SHA = "ab" * 32
@@ -404,3 +406,36 @@ def test_unknown_style_is_422(env) -> None:
     with pytest.raises(BookReaderError) as unknown:
         request_image(user, add_book(user)[0], "crayon")
     assert (unknown.value.status, unknown.value.code) == (422, "style_unknown")
+
+
+def test_a_rerun_keeps_pictures_of_descriptions_found_again_and_frees_the_rest(env) -> None:
+    user = add_user()
+    kept_id, dropped_id, _ = add_book(user)
+    kept = generate_image(request_image(user, kept_id, provider="sketch")[0].id, SketchProvider())
+    dropped = generate_image(
+        request_image(user, dropped_id, provider="sketch")[0].id, SketchProvider()
+    )
+    with bookreader.db.get_pool().connection() as conn:
+        text, book_id = conn.run(
+            "SELECT c.text, c.book_id::text FROM chapters c JOIN descriptions d"
+            " ON d.book_id = c.book_id WHERE d.id = CAST(:d AS uuid)",
+            d=kept_id,
+        )[0]
+    # The re-run finds the first description again (same span, new score) and not the second.
+    again = Description(
+        chapter=0, start=0, end=30, type="location", confidence=0.95, priority=0.9,
+        summary=VisualSummary(subjects=["старый дом"]),
+    )  # fmt: skip
+
+    orphaned = descriptions.replace_chapter(book_id, 0, text, [again])
+
+    assert orphaned == list(image_keys(dropped))
+    assert records.get_image(kept.id).state == "ready"
+    with pytest.raises(BookReaderError):
+        records.get_image(dropped.id)
+    with bookreader.db.get_pool().connection() as conn:
+        rows = conn.run(
+            "SELECT id::text, confidence FROM descriptions WHERE book_id = CAST(:b AS uuid)",
+            b=book_id,
+        )
+    assert [(row[0], round(row[1], 2)) for row in rows] == [(kept_id, 0.95)]

@@ -26,6 +26,7 @@ from bookreader.images.providers.base import ImageProvider
 from bookreader.images.records import CachedImage, ImageRecord
 from bookreader.images.settings import ImageSettings, get_image_settings
 from bookreader.images.styles import resolve_style
+from bookreader.library.keys import illustration_keys
 from bookreader.log import log_event
 from bookreader.nlp.model import CastMember, Description, VisualSummary
 from bookreader.storage import get_store
@@ -160,8 +161,7 @@ def cache_key(book_sha256: str, prompt: ImagePrompt, style: str, provider: str) 
 
 
 def image_keys(record: ImageRecord) -> tuple[str, str]:
-    base = f"books/{record.user_id}/{record.book_id}/illustrations/{record.id}"
-    return f"{base}.webp", f"{base}.thumb.webp"
+    return illustration_keys(record.user_id, record.book_id, record.id)
 
 
 def cache_keys(key: str) -> tuple[str, str]:

@@ -6,18 +6,44 @@ import json
 from typing import Any
 
 from bookreader import db
+from bookreader.library.keys import illustration_keys
 from bookreader.nlp.model import CastMember, Description
 
 
-def replace_chapter(book_id: str, chapter: int, text: str, items: list[Description]) -> None:
-    """Store one chapter's descriptions, replacing any from an earlier run (idempotent)."""
+def replace_chapter(book_id: str, chapter: int, text: str, items: list[Description]) -> list[str]:
+    """Store one chapter's descriptions, replacing any from an earlier run (idempotent).
+
+    A description found again at the same span keeps its id, so readers keep its pictures
+    through a re-run. Returns the store keys of the readers' pictures whose description is
+    gone (their rows go with it), for the caller to delete once this has committed.
+    """
     with db.get_pool().transaction() as conn:
-        conn.run(
-            "DELETE FROM descriptions WHERE book_id = CAST(:b AS uuid) AND chapter = :c",
+        rows = conn.run(
+            "SELECT id::text, start_offset, end_offset FROM descriptions"
+            " WHERE book_id = CAST(:b AS uuid) AND chapter = :c",
             b=book_id,
             c=chapter,
         )
+        earlier = {(start, end): description_id for description_id, start, end in rows}
+        kept: set[str] = set()
         for item in items:
+            fields = {
+                "t": item.type,
+                "conf": item.confidence,
+                "prio": item.priority,
+                "text": text[item.start : item.end],
+                "summary": item.summary.model_dump_json(),
+            }
+            same_span = earlier.get((item.start, item.end))
+            if same_span is not None and same_span not in kept:
+                kept.add(same_span)
+                conn.run(
+                    "UPDATE descriptions SET type = :t, confidence = :conf, priority = :prio,"
+                    " text = :text, summary = CAST(:summary AS jsonb) WHERE id = CAST(:d AS uuid)",
+                    d=same_span,
+                    **fields,
+                )
+                continue
             conn.run(
                 "INSERT INTO descriptions (book_id, chapter, start_offset, end_offset, type,"
                 " confidence, priority, text, summary) VALUES (CAST(:b AS uuid), :c, :s, :e, :t,"
@@ -26,18 +52,31 @@ def replace_chapter(book_id: str, chapter: int, text: str, items: list[Descripti
                 c=chapter,
                 s=item.start,
                 e=item.end,
-                t=item.type,
-                conf=item.confidence,
-                prio=item.priority,
-                text=text[item.start : item.end],
-                summary=item.summary.model_dump_json(),
+                **fields,
             )
+        gone = [description_id for description_id in earlier.values() if description_id not in kept]
+        orphaned = _drop_descriptions(conn, gone)
         conn.run(
             "UPDATE books SET chapters_extracted = chapters_extracted + 1,"
             " progress = LEAST(0.99, (chapters_extracted + 1)::real / GREATEST(chapter_count, 1)),"
             " updated_at = now() WHERE id = CAST(:b AS uuid)",
             b=book_id,
         )
+    return orphaned
+
+
+def _drop_descriptions(conn: db.Connection, description_ids: list[str]) -> list[str]:
+    """Delete the descriptions (their images go by cascade); the images' own store keys.
+    Shared cache objects are not the reader's and stay."""
+    if not description_ids:
+        return []
+    images = conn.run(
+        "SELECT user_id::text, book_id::text, id::text FROM images"
+        " WHERE description_id = ANY(CAST(:ids AS uuid[]))",
+        ids=description_ids,
+    )
+    conn.run("DELETE FROM descriptions WHERE id = ANY(CAST(:ids AS uuid[]))", ids=description_ids)
+    return [key for row in images for key in illustration_keys(*row)]
 
 
 def replace_cast(book_id: str, cast: list[CastMember]) -> None:

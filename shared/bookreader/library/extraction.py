@@ -2,17 +2,20 @@
 
 Chapters are stored one by one, so the reader's first chapter has its descriptions within
 seconds while the rest of the book is still being read. A rerun replaces what an earlier run
-stored, chapter by chapter, so redelivery never duplicates anything.
+stored, chapter by chapter, so redelivery never duplicates anything; a description found again
+at the same span keeps its id and the pictures readers made of it.
 """
 
 from __future__ import annotations
 
 import logging
 
+from bookreader.config import get_settings
 from bookreader.library import books, descriptions
 from bookreader.log import log_event
 from bookreader.nlp.language import is_supported, languages, primary_subtag
 from bookreader.nlp.model import Description
+from bookreader.storage import get_store
 
 logger = logging.getLogger("bookreader.extract")
 
@@ -44,9 +47,18 @@ def extract_book(book_id: str) -> None:
             if is_supported(chapter_language) and text.strip()
             else []
         )
-        descriptions.replace_chapter(book_id, index, text, items)
+        orphaned = descriptions.replace_chapter(book_id, index, text, items)
+        _delete_objects(orphaned)
         found.extend(items)
     cast = build_cast(texts, language, found)
     descriptions.replace_cast(book_id, cast)
     descriptions.finish_run(book_id, "ready")
     log_event(logger, "book extracted", book_id=book_id, descriptions=len(found), cast=len(cast))
+
+
+def _delete_objects(keys: list[str]) -> None:
+    if not keys:
+        return
+    store, bucket = get_store(), get_settings().books_bucket
+    for key in keys:
+        store.delete(bucket, key)

@@ -37,5 +37,11 @@ def image_key(user_id: str, book_id: str, image_id: str) -> str:
     return f"{book_prefix(user_id, book_id)}images/{image_id}"
 
 
+def illustration_keys(user_id: str, book_id: str, image_id: str) -> tuple[str, str]:
+    """The reader's own copy of a generated illustration: the picture and its thumbnail."""
+    base = f"{book_prefix(user_id, book_id)}illustrations/{image_id}"
+    return f"{base}.webp", f"{base}.thumb.webp"
+
+
 def cover_thumb_key(user_id: str, book_id: str) -> str:
     return f"{book_prefix(user_id, book_id)}cover-thumb.webp"
