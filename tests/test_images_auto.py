@@ -4,6 +4,7 @@ within the reader's daily quota; and the admin's quota route."""
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from collections.abc import Iterator
 
@@ -236,3 +237,24 @@ def test_another_readers_position_is_out_of_reach(rt: RunningRuntime, book) -> N
     put = stranger.request("PUT", f"/books/{book_id}/position", json={"chapter": 0})
     assert put.status_code == 404
     assert reader.request("GET", f"/books/{book_id}/position").json()["chapter"] == 1
+
+
+def test_a_finished_extraction_illustrates_where_the_reader_already_is(
+    rt: RunningRuntime, admin: Session
+) -> None:
+    reader, book_id, by_chapter = reader_with_book(rt)
+    chapter = start_chapter(by_chapter, ahead=1)
+    # The reader is already in the book when automatic mode is switched on: nothing is drawn
+    # until something moves — here a re-extraction (as after parse, for an early reader).
+    reader.request("PUT", f"/books/{book_id}/position", json={"chapter": chapter})
+    turn_on_automatic(reader, chapters_ahead=1, per_chapter=1)
+    assert _gallery(reader, book_id) == []
+
+    rerun = AuthClient(rt).request(
+        "POST", f"/admin/books/{book_id}/extract", token=admin.access_token
+    )
+    assert rerun.status_code == 202, rerun.text
+    deadline = time.time() + 120
+    while time.time() < deadline and len(_gallery(reader, book_id)) < 2:
+        time.sleep(0.25)
+    assert illustrated_chapters(reader, book_id, by_chapter) == {chapter: 1, chapter + 1: 1}

@@ -1,5 +1,4 @@
-"""Library: the user's books, their chapters, cover and images, the reading position;
-deleting a book."""
+"""Library: the user's books, their chapters, cover and images; deleting a book."""
 
 from __future__ import annotations
 
@@ -7,10 +6,9 @@ from chalice import Response
 
 from bookreader.config import get_settings
 from bookreader.errors import BookReaderError
-from bookreader.http import BookReaderApp, binary_response, json_response, parse_body
+from bookreader.http import BookReaderApp, binary_response, json_response
 from bookreader.ids import is_uuid
-from bookreader.images import auto, preferences
-from bookreader.library import books, descriptions, keys, positions, views
+from bookreader.library import books, descriptions, keys, views
 from bookreader.nlp.model import DESCRIPTION_TYPES
 from bookreader.storage import get_store
 
@@ -159,26 +157,6 @@ def _cursor(raw: str | None) -> tuple[int, int, str] | None:
 def get_cast(book_id: str) -> Response:
     books.get_book(app.user.sub, book_id)
     return json_response({"items": descriptions.list_cast(book_id)})
-
-
-@app.route("/books/{book_id}/position", methods=["GET"])
-def get_position(book_id: str) -> Response:
-    position = positions.get_position(app.user.sub, book_id)
-    if position is None:
-        raise BookReaderError("position_not_found", "You have not started this book yet.", 404)
-    return json_response(position.model_dump(mode="json"))
-
-
-@app.route("/books/{book_id}/position", methods=["PUT"])
-def save_position(book_id: str) -> Response:
-    """Remember where the reader is; with automatic illustration on, draw what lies just ahead."""
-    update = parse_body(app.current_request, positions.PositionUpdate)
-    position = positions.save_position(app.user.sub, book_id, update)
-    prefs = preferences.get_preferences(app.user.sub)
-    queued = auto.illustrate_ahead(app.user.sub, book_id, position.chapter, prefs)
-    return json_response(
-        {**position.model_dump(mode="json"), "illustrating": [record.id for record in queued]}
-    )
 
 
 @app.route("/books/{book_id}", methods=["DELETE"])

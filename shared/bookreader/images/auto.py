@@ -8,9 +8,10 @@ import logging
 
 from bookreader import db
 from bookreader.errors import BookReaderError
-from bookreader.images import pipeline
+from bookreader.images import pipeline, preferences
 from bookreader.images.preferences import IllustrationPreferences
 from bookreader.images.records import ImageRecord
+from bookreader.library import positions
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +42,18 @@ def illustrate_ahead(
             pipeline.start_generation(record)
             created.append(record)
     return created
+
+
+def illustrate_at_saved_position(user_id: str, book_id: str) -> list[ImageRecord]:
+    """After extraction: a reader who opened the book before its descriptions existed gets
+    the pictures for where they are now."""
+    prefs = preferences.get_preferences(user_id)
+    if not prefs.auto_illustrate:
+        return []
+    position = positions.get_position(user_id, book_id)
+    if position is None:
+        return []
+    return illustrate_ahead(user_id, book_id, position.chapter, prefs)
 
 
 def _candidates(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 
 from bookreader.config import get_settings
+from bookreader.images import auto
 from bookreader.library import books, descriptions
 from bookreader.log import log_event
 from bookreader.nlp.language import is_supported, languages, primary_subtag
@@ -53,6 +54,7 @@ def extract_book(book_id: str) -> None:
     cast = build_cast(texts, language, found)
     descriptions.replace_cast(book_id, cast)
     descriptions.finish_run(book_id, "ready")
+    auto.illustrate_at_saved_position(book["user_id"], book_id)
     log_event(logger, "book extracted", book_id=book_id, descriptions=len(found), cast=len(cast))
 
 
