@@ -39,7 +39,9 @@ def main(argv: list[str] | None = None) -> int:
         run_extract_suite(args.output, repeats=1 if args.quick else 2)
     if args.suite in ("all", "eval") and evaluation.GOLD.exists():
         report, result = evaluation.run()
-        body = evaluation.render(report, result, environment_lines(machine(), "none (offline)"))
+        check = evaluation.run(evaluation.CHECKSET)[1] if evaluation.CHECKSET.exists() else None
+        environment = environment_lines(machine(), "none (offline)")
+        body = evaluation.render(report, result, environment, check)
         write_section("eval", body, args.output)
     if args.suite in ("all", "generate"):
         run_generate_suite(args.output, quick=args.quick)

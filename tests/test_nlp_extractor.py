@@ -367,3 +367,135 @@ def test_action_words_without_an_animate_doer_are_discounted_more(monkeypatch):
     assert sentence.scores["action"] == pytest.approx(2.0 * (1 - extractor.ACTION_DAMPING))
     assert extractor.ACTION_DAMPING > extractor.SYNTAX_DAMPING
     assert scored[0].kind == "location"
+
+
+def _words(*rows: tuple) -> list:
+    """Hand-built parses: (index, head, rel, lemma, pos[, animate[, participle]])."""
+    from bookreader.nlp.syntax import Word
+
+    return [
+        Word(index=i, head=h, rel=r, lemma=lemma, pos=pos, animate=bool(rest[:1] and rest[0]),
+             participle=bool(rest[1:] and rest[1]))
+        for i, h, r, lemma, pos, *rest in rows
+    ]  # fmt: skip
+
+
+def test_a_relative_pronoun_stands_for_its_antecedent():
+    from bookreader.nlp.syntax import sentence_votes
+
+    # "the hills, which overhung the valley": the hills do the overhanging, no person acts
+    hills = _words(
+        (0, -1, "root", "hill", "NOUN"),
+        (1, 2, "nsubj", "which", "PRON"),
+        (2, 0, "relcl", "overhang", "VERB"),
+        (3, 2, "dobj", "valley", "NOUN"),
+    )
+    votes = sentence_votes(hills, "en")
+    assert votes["action"] == 0
+    assert votes["location"] > 0
+    # «мальчик, который бежал к реке»: the antecedent is a person, so the clause is a deed
+    boy = _words(
+        (0, -1, "root", "мальчик", "NOUN", True),
+        (1, 2, "nsubj", "который", "PRON"),
+        (2, 0, "acl:relcl", "бежать", "VERB"),
+        (3, 2, "obl", "река", "NOUN"),
+    )
+    assert sentence_votes(boy, "ru")["action"] > 0
+
+
+def test_a_participle_tells_of_the_noun_it_modifies():
+    from bookreader.nlp.syntax import sentence_votes
+
+    # «дорога, тянувшаяся через лес»: the road stretches — a place, not a deed
+    road = _words(
+        (0, -1, "root", "дорога", "NOUN"),
+        (1, 0, "acl", "тянуться", "VERB", False, True),
+        (2, 1, "obl", "лес", "NOUN"),
+    )
+    votes = sentence_votes(road, "ru")
+    assert votes["location"] > 0
+    assert votes["action"] == 0
+    # a finite verb misattached as acl is not a participle: it says nothing about the noun
+    misparsed = _words(
+        (0, -1, "root", "дорога", "NOUN"),
+        (1, 0, "acl", "тянуться", "VERB"),
+    )
+    assert sentence_votes(misparsed, "ru")["location"] == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "is_movement"),
+    [
+        ("Она бросила на него быстрый косвенный взгляд.", "ru", False),
+        ("Она бросила камень в воду.", "ru", True),
+        ("He threw a quick glance at the door.", "en", False),
+        ("He threw a stone at the door.", "en", True),
+        # "look" is also a verb: without a determiner it is not a noun of looking
+        ("She stood looking at the old house.", "en", True),
+    ],
+)
+def test_a_verb_of_throwing_with_a_look_is_a_light_verb(text, language, is_movement):
+    from bookreader.nlp.features import dialogue_mask, sentence_features
+
+    features = sentence_features(text, 0, len(text), language, dialogue_mask(text, 0, len(text)), 0)
+    assert bool(features.hits.get("ACTION_VERBS")) is is_movement
+
+
+def test_archaic_second_person_is_an_address_not_a_picture():
+    from bookreader.nlp.features import dialogue_mask, sentence_features
+
+    text = "Thou who didst raise the mountains and hurl the rivers down to the sea!"
+    features = sentence_features(text, 0, len(text), "en", dialogue_mask(text, 0, len(text)), 0)
+    assert features.penalties.get("PRONOUNS_DIALOGUE", 0) >= 2
+
+
+def test_the_adverb_well_is_not_a_place():
+    from bookreader.nlp.features import dialogue_mask, sentence_features
+
+    text = "She liked the new hat well enough."
+    features = sentence_features(text, 0, len(text), "en", dialogue_mask(text, 0, len(text)), 0)
+    assert "PLACE" not in features.hits
+
+
+def test_a_portrait_in_four_short_sentences_is_one_span():
+    text = (
+        "Старик был высок, худ и сутул. Седая борода падала ему на грудь. "
+        "Маленькие черные глаза глядели из-под густых бровей. "
+        "На нем был серый потертый сюртук и широкая соломенная шляпа."
+    )
+    characters = [d for d in _extract(text, "ru") if d.type == "character"]
+    assert len(characters) == 1
+    assert characters[0].start == 0 and characters[0].end == len(text)
+
+
+@pytest.mark.parametrize(
+    "text,language",
+    [
+        ("Наутро он сел в коляску и поехал в город.", "ru"),
+        ("Вечером Анна встала и поехала к сестре.", "ru"),
+        ("At noon the boy rose and drove to the village.", "en"),
+        ("After dinner the old man stood up and hurried to the station.", "en"),
+    ],
+)
+def test_a_bare_plain_movement_is_a_report_not_a_picture(
+    text, language, english_model, monkeypatch
+):
+    assert "action" not in _types(text, language)
+    # it is the bare-deed rule that holds the sentence back, not a weak score
+    monkeypatch.setattr(extractor, "_bare_deed", lambda span, language: False)
+    assert "action" in _types(text, language)
+
+
+@pytest.mark.parametrize(
+    "text,language",
+    [
+        # verbs of manner paint the movement themselves
+        ("Вечером мальчишка вскочил и помчался к реке.", "ru"),
+        ("At noon the boy jumped up and ran off to the village.", "en"),
+        # a plain movement with visible detail
+        ("Старик встал, схватил тяжелую дубовую палку и замахнулся на собаку.", "ru"),
+        ("The old man in a long grey coat rose and drove to the village.", "en"),
+    ],
+)
+def test_a_vivid_or_detailed_movement_is_still_an_action(text, language, english_model):
+    assert "action" in _types(text, language)

@@ -15,6 +15,7 @@ from bookreader.nlp.features import (
     SentenceFeatures,
     adjective_hits,
     dialogue_mask,
+    plain_moves,
     sentence_features,
 )
 from bookreader.nlp.model import SUPPORTED_LANGUAGES, Description
@@ -185,6 +186,29 @@ def _bare_mention(span: Span) -> bool:
     return not adjective_hits(features) and features.hits.get("PLACE", 0) <= BARE_PLACE_MAX
 
 
+# The same for a deed: one sentence of movement that shows nothing of how anyone or anything
+# looks (no body part, no clothing, no colour, material, size or light) and whose movement verbs
+# only change a posture or a position (sit down, get up, turn, bow, drive off: the lexicons'
+# PLAIN_MOVES; the generic MOTION verbs — go, come, enter — are plain anyway) reports a movement
+# without painting it — "he hurried to his cottage", «встала и поехала к сестре». Verbs of manner
+# (stagger, gallop, fling, «вылетел») carry a picture of their own.
+def _bare_deed(span: Span, language: str) -> bool:
+    if len(span.sentences) != 1 or span.kind != "action":
+        return False
+    features = span.sentences[0].features
+    detail = adjective_hits(features) + features.hits.get("BODY", 0)
+    detail += features.hits.get("CLOTHING", 0)
+    if detail:
+        return False
+    plain = plain_moves(language)
+    verbs = [
+        features.tokens[index].lemma
+        for index, categories in features.matches
+        if "ACTION_VERBS" in categories
+    ]
+    return all(lemma in plain for lemma in verbs)
+
+
 def _priority(span: Span, conf: float) -> float:
     adjectives = sum(adjective_hits(s.features) for s in span.sentences)
     value = 0.6 * conf + 0.1 * min(len(span.sentences), 3) / 3 + 0.3 * min(adjectives, 5) / 5
@@ -230,7 +254,7 @@ def extract_chapter(
     budget = {"words": NEURAL_WORD_BUDGET}
     descriptions = []
     for span in merge_sentences(candidates, text):
-        if span.end <= span.start or _bare_mention(span):
+        if span.end <= span.start or _bare_mention(span) or _bare_deed(span, language):
             continue
         conf = confidence(span.strength, span.kind, span.purity, span.split)
         if conf < MIN_CONFIDENCE:

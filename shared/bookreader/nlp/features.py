@@ -46,6 +46,8 @@ _CATEGORIES = (
 _PENALTIES = ("THOUGHT", "ABSTRACT", "SPEECH", "PRONOUNS_DIALOGUE")
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 _NEGATION_WINDOW = 3
+_LIGHT_VERB_WINDOW = 5  # "cast a quick glance", «бросила на него быстрый взгляд»
+_MOVEMENT = ("ACTION_VERBS", "MOTION")
 _OPEN_QUOTES = "«“„"
 _CLOSE_QUOTES = "»”"
 _DIALOGUE_DASH = re.compile(r"(?:^|\s)[—–]\s")
@@ -178,6 +180,10 @@ def sentence_features(
             continue
         if token.lemma in seen:
             continue
+        if any(c in _MOVEMENT for c in matched) and _light_verb(tokens, index, lexicon):
+            matched = [c for c in matched if c not in _MOVEMENT]
+            if not matched:
+                continue
         seen.add(token.lemma)
         features.matches.append((index, tuple(matched)))
         for category in matched:
@@ -186,6 +192,17 @@ def sentence_features(
     features.artefact_attributes = _artefact_attributes(tokens, lexicon)
     features.scores = _type_scores(features)
     return features
+
+
+def _light_verb(tokens: list[Token], index: int, lexicon: ModuleType) -> bool:
+    """A movement verb whose object is a look ("threw a glance") names a look, not a movement."""
+    following = tokens[index + 1 : index + 1 + _LIGHT_VERB_WINDOW]
+    determiners = lexicon.GAZE_DETERMINERS
+    for position, token in enumerate(following):
+        if token.lemma in lexicon.GAZE:
+            # English "look" is a verb too ("stood looking"): a noun only after a determiner
+            return not determiners or any(t.lower in determiners for t in following[:position])
+    return False
 
 
 _ATTRIBUTE_WINDOW = 3  # attributes stand next to their noun ("a small golden key", «ключ золотой»)
@@ -234,6 +251,10 @@ def _type_scores(features: SentenceFeatures) -> dict[str, float]:
     return scores
 
 
+def plain_moves(language: str) -> frozenset[str]:
+    return _lexicon(language).PLAIN_MOVES
+
+
 def adjective_hits(features: SentenceFeatures) -> int:
     return sum(features.hits.get(c, 0) for c in _VISUAL_ADJ)
 
@@ -243,6 +264,7 @@ __all__ = [
     "Token",
     "adjective_hits",
     "dialogue_mask",
+    "plain_moves",
     "sentence_features",
     "tokenize",
 ]

@@ -21,7 +21,7 @@ island bridge quay wharf dock pier deck cabin mast hold ship inn tavern shop str
 courtyard barn stable shed mill farm farmhouse cottage roof ceiling floor corner hearth
 fireplace chimney mantelpiece table chair sofa couch bed wardrobe cupboard shelf mirror
 carpet rug curtain tapestry portrait picture lamp candlestick chandelier desk bookcase
-window-sill balcony terrace veranda column pillar fountain well plain desert moor heath
+window-sill balcony terrace veranda column pillar fountain plain desert moor heath
 marsh swamp bog prairie steppe horizon landscape slope summit ridge cave cavern grotto
 ruin ruins cemetery churchyard graveyard market station platform railway avenue drive
 lodge mansion villa manor estate grounds wing gallery hallway lobby office study library
@@ -97,6 +97,7 @@ pushed dragged knelt kneeled shoved hauled heaved tossed flung wag wagged wiggle
 squeezed wrung wring twist twisted skurry skurried scurried scampered darted dashed
 rushed galloped trotted trot hopped skipped stooped crouched sprang plunged dived
 flutter fluttered flapped tumbled stumbled staggered tottered clambered scrambled
+lunge pounce yank pluck jostle trudge plod wade vault lurch glide clap clapped shove
 """)
 
 POSTURE_VERBS = _words("""
@@ -150,7 +151,12 @@ murmur murmured mutter muttered
 
 NEGATORS = _words("no not never nor neither nothing none without n't nobody nowhere")
 
-PRONOUNS_DIALOGUE = _words("i you we me my your our us yours ours")
+# Archaic second person (thou, thee, ye, and the verb forms that agree with thou: didst, hast)
+# is the same address to a listener: an apostrophe, not a picture.
+PRONOUNS_DIALOGUE = _words("""
+i you we me my your our us yours ours thou thee thy thine thyself ye
+didst dost hast hadst wilt shalt canst wouldst couldst shouldst
+""")
 
 # Generic movement: weak alone (went, entered), but it makes a sentence's nouns props of an action.
 MOTION = _words("""
@@ -173,3 +179,16 @@ instrument violin fiddle guitar harp drum trumpet horn flute
 
 # Verbs whose subject is the weather or the light itself ("it snowed", "it grew dark").
 IMPERSONAL_WEATHER = _words("rain snow hail thunder drizzle pour dawn glimmer")
+
+# Nouns of looking: with them a verb of throwing or taking is a light verb ("cast a glance",
+# "took a look"): the deed is a look, not a movement.
+GAZE = _words("glance look glimpse gaze stare peep")
+GAZE_DETERMINERS = _words("a an the one another his her their my your its")
+
+# Movement verbs that only change a posture or a position (sit down, get up, turn, bow, drive
+# off), as opposed to verbs of manner (stagger, gallop, fling): without any visible detail in
+# the sentence they report a movement rather than paint it.
+PLAIN_MOVES = _words("""
+sit sat seat rise rose risen stand stood kneel knelt kneeled lie lay lain hurry hurried hasten
+turn bow bowed nod nodded ride rode ridden drive drove driven escape
+""")

@@ -37,6 +37,11 @@ _COLLECTIVE = {
     "войско", "отряд", "полк", "толпа", "армия", "рать", "конница", "дружина", "табор",
     "эскадрон", "сотня", "народ",
 }  # fmt: skip
+# Relative pronouns stand for the noun their clause modifies ("the mountains which overhung the
+# valley", «деревья, которые тянулись»): the clause's subject is that antecedent. "who" already
+# says a person, so it is left as it is.
+_RELATIVE = {"which", "that", "который", "что"}
+_RELATIVE_RELS = {"relcl", "acl:relcl", "acl"}
 _DRESS = {"dress", "wear", "clothe", "attire", "одеть", "одетый", "наряжать", "нарядить", "носить"}
 
 
@@ -58,6 +63,7 @@ class Word:
     pos: str  # UPOS
     animate: bool  # Russian morphology's Animacy=Anim, or an English person pronoun/name
     subject_case: bool = True  # False for a Russian noun in an oblique case (not a subject)
+    participle: bool = False  # a participle form ("running", «тронутые»), whose agent is its noun
 
 
 @cache
@@ -128,9 +134,19 @@ def sentence_votes(words: Sequence[Word], language: str) -> dict[str, float]:
         for w in words
         if w.pos == "NOUN" and _noun_class(w, language) == "place" and _modifiers(w, children) >= 2
     }
+    by_index = {w.index: w for w in words}
     for word in words:
         kids = children.get(word.index, [])
         subjects = [k for k in kids if k.rel in _SUBJECT_RELS and k.subject_case]
+        antecedent = by_index.get(word.head) if word.rel in _RELATIVE_RELS else None
+        if antecedent is not None and antecedent.pos not in ("NOUN", "PROPN"):
+            antecedent = None
+        if antecedent is not None:
+            if not subjects and word.rel == "acl" and word.participle:
+                # a participle ("rivers running", «ивы, опустившие ветви») tells of its noun
+                subjects = [antecedent]
+            else:
+                subjects = [antecedent if k.lemma in _RELATIVE else k for k in subjects]
         is_root = word.head < 0 or word.rel == "root"
         if not subjects and word.rel == "conj" and word.pos in ("VERB", "AUX"):
             # "he looked up and saw …": a conjoined predicate shares its head's subject
@@ -162,7 +178,11 @@ def sentence_votes(words: Sequence[Word], language: str) -> dict[str, float]:
         ) or (copula and word.pos == "ADJ" and word.lemma in lexicon.BUILD)
         passive = any(k.rel in ("nsubjpass", "nsubj:pass", "auxpass", "aux:pass") for k in kids)
         static = passive or lemma in lexicon.POSTURE_VERBS or word.pos in ("ADJ", "NOUN")
-        if lemma in _PERCEPTION:
+        if (lemma in lexicon.ACTION_VERBS or lemma in lexicon.MOTION) and any(
+            g.lemma in lexicon.GAZE and g.pos == "NOUN" for g in governed
+        ):
+            pass  # "cast a glance", «бросить взгляд»: a light verb, a look and not a deed
+        elif lemma in _PERCEPTION:
             # "he saw the rocks crimson with the sunset": what is seen decides the picture
             seen_words = _descendants(word, children, exclude=subjects)
             for seen in {_noun_class(w, language) for w in seen_words if w.pos == "NOUN"}:
@@ -282,9 +302,16 @@ def parse_russian(texts: Sequence[str]) -> list[list[Word]]:
                     pos=token.pos or "",
                     animate=(token.feats or {}).get("Animacy") == "Anim",
                     subject_case=_subject_case(token),
+                    participle=_is_participle(token.text.lower()),
                 )
             )
     return result
+
+
+@lru_cache(maxsize=100_000)
+def _is_participle(form: str) -> bool:
+    """pymorphy3 on the form: natasha's own VerbForm often confuses participles and gerunds."""
+    return "PRTF" in _morph().parse(form)[0].tag
 
 
 def _subject_case(token) -> bool:
@@ -307,6 +334,7 @@ def parse_english(pipeline, texts: Sequence[str]) -> list[tuple[list[Word], obje
                 lemma=token.lemma_.lower(),
                 pos=token.pos_,
                 animate=token.pos_ == "PROPN" or token.lower_ in _PERSON_PRONOUNS_EN,
+                participle=token.tag_ in ("VBG", "VBN"),
             )
             for token in doc
         ]
