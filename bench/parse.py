@@ -65,26 +65,36 @@ class Uploader:
         response.raise_for_status()
         self.headers = {"Authorization": f"Bearer {response.json()['access_token']}"}
 
-    def upload_to_parsed(self, name: str, data: bytes) -> float:
-        """Seconds from the start of the presigned PUT to the book reading `parsed`."""
-        started = requests.post(
+    def upload_to_parsed(self, name: str, data: bytes, poll_s: float = 0.02) -> float:
+        """Seconds from the start of the presigned PUT to the book reading `parsed`; each poll
+        is a read against the user's 600 a minute, so slow waits should poll slower."""
+        response = requests.post(
             f"{self.url}/uploads",
             json={"filename": name, "size": len(data)},
             headers=self.headers,
             timeout=10,
-        ).json()
+        )
+        if response.status_code != 201:
+            raise RuntimeError(f"upload refused: {response.status_code} {response.text}")
+        started = response.json()
         upload = started["upload"]
         t0 = time.perf_counter()
         requests.put(
             upload["url"], data=data, headers=upload["headers"], timeout=60
         ).raise_for_status()
+        deadline = time.monotonic() + 300
         while True:
-            book = requests.get(
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{name} was not parsed within 300 s")
+            answer = requests.get(
                 f"{self.url}/books/{started['book_id']}", headers=self.headers, timeout=10
-            ).json()
+            )
+            if answer.status_code != 200:
+                raise RuntimeError(f"book unreadable: {answer.status_code} {answer.text}")
+            book = answer.json()
             if book["state"] in ("parsed", "failed"):
                 break
-            time.sleep(0.02)
+            time.sleep(poll_s)
         elapsed = time.perf_counter() - t0
         if book["state"] != "parsed":
             raise RuntimeError(f"{name} failed: {book['error']}")

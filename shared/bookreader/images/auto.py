@@ -15,7 +15,8 @@ from bookreader.library import positions
 
 log = logging.getLogger(__name__)
 
-# Below this the extractor is right about two times in three: not worth a reader's quota.
+# Automatic mode spends the reader's quota unasked: only passages the extractor is fairly sure
+# of (calibration in bench/RESULTS.md, eval).
 MIN_CONFIDENCE = 0.6
 
 
