@@ -86,7 +86,12 @@ def product(work: Path, provider_url: str | None) -> Iterator[tuple[RunningRunti
 def extracted_book(runtime: RunningRuntime) -> tuple[Uploader, list[str]]:
     """A reader with the Pushkin novel extracted, and its description ids."""
     reader = Uploader(runtime)
-    reader.upload_to_parsed(BOOK.name, BOOK.read_bytes())
+    try:
+        reader.upload_to_parsed(BOOK.name, BOOK.read_bytes(), poll_s=0.25)
+    except RuntimeError as error:  # what the runtime saw is the clue
+        lines = [line for line in runtime.log().splitlines() if "LibraryFunction" not in line]
+        tail = "\n".join(lines[-60:])
+        raise RuntimeError(f"{error}\n--- runtime log (no polls) ---\n{tail}") from None
     book_id = _get(reader, "/books")["items"][0]["id"]
     deadline = time.monotonic() + 300
     while _get(reader, f"/books/{book_id}")["state"] != "ready":

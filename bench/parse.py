@@ -92,11 +92,11 @@ class Uploader:
             if answer.status_code != 200:
                 raise RuntimeError(f"book unreadable: {answer.status_code} {answer.text}")
             book = answer.json()
-            if book["state"] in ("parsed", "failed"):
+            if book["state"] not in ("uploading", "parsing"):  # extraction may follow at once
                 break
             time.sleep(poll_s)
         elapsed = time.perf_counter() - t0
-        if book["state"] != "parsed":
+        if book["state"] == "failed":
             raise RuntimeError(f"{name} failed: {book['error']}")
         return elapsed
 
