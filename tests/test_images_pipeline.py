@@ -22,7 +22,6 @@ from bookreader.images.model import ImagePrompt
 from bookreader.images.pipeline import cache_keys, generate_image, image_keys, request_image
 from bookreader.images.providers import ProviderChain, SketchProvider
 from bookreader.images.providers.base import GeneratedImage
-from bookreader.images.settings import get_image_settings
 from bookreader.library import descriptions
 from bookreader.nlp.model import Description, VisualSummary
 from bookreader.storage import get_store
@@ -81,7 +80,6 @@ def env(services, database_url, redis_prefix, tmp_path, monkeypatch):
 
 def _clear_caches(monkeypatch) -> None:
     get_settings.cache_clear()
-    get_image_settings.cache_clear()
     get_store.cache_clear()
     monkeypatch.setattr(bookreader.bus, "_client", None)
     monkeypatch.setattr(bookreader.db, "_pool", None)
@@ -90,7 +88,7 @@ def _clear_caches(monkeypatch) -> None:
 def set_image_env(monkeypatch, **values: str) -> None:
     for name, value in values.items():
         monkeypatch.setenv(name, value)
-    get_image_settings.cache_clear()
+    get_settings.cache_clear()
 
 
 def add_user(role: str = "user") -> str:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
+from bookreader.config import get_settings
 from bookreader.images.pipeline import generate_image
 from bookreader.images.providers import ImageProvider, build_chain
-from bookreader.images.settings import get_image_settings
+from bookreader.images.settings import provider_config
 from bookreader.log import configure_function_logging
 
 configure_function_logging()
@@ -16,7 +17,7 @@ configure_function_logging()
 @lru_cache(maxsize=1)
 def provider_chain() -> ImageProvider:
     """Built once per warm worker: HTTP sessions are reused across images."""
-    return build_chain(get_image_settings().provider_config())
+    return build_chain(provider_config(get_settings()))
 
 
 def handle(event: dict[str, Any], context: Any) -> dict[str, str]:

@@ -9,12 +9,17 @@ from typing import Literal
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+# The image providers a chain can name (bookreader.images.providers).
+ImageProviderName = Literal["pollinations", "openai", "automatic1111", "sketch"]
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="", extra="ignore", case_sensitive=False)
 
     # Where the code runs: "local" (our runtime, compose) or "aws" (Lambda).
     runtime: Literal["local", "aws"] = Field("local", validation_alias="BOOKREADER_RUNTIME")
+    # Set by Lambda and by the local workers: this process is a function.
+    function_name: str | None = Field(None, validation_alias="AWS_LAMBDA_FUNCTION_NAME")
     stage: str = Field("local", validation_alias="STAGE")
     log_level: str = Field("INFO", validation_alias="LOG_LEVEL")
 
@@ -82,6 +87,38 @@ class Settings(BaseSettings):
     rate_limit_api_read_user: int = Field(600, ge=1, validation_alias="RATE_LIMIT_API_READ_USER")
     # Peers whose X-Forwarded-For we believe (comma-separated addresses or CIDRs).
     trusted_proxies: str = Field("127.0.0.1/32,::1/128", validation_alias="TRUSTED_PROXIES")
+
+    # Illustrations. The chain's first provider is what a new image is recorded under.
+    image_providers: list[ImageProviderName] = Field(
+        default_factory=lambda: ["pollinations"], min_length=1, validation_alias="IMAGE_PROVIDERS"
+    )
+    image_daily_quota: int = Field(50, ge=0, validation_alias="IMAGE_DAILY_QUOTA")
+    # Concurrent calls per provider; JSON `{"pollinations": 2}` overrides the default per name.
+    image_concurrency: int = Field(4, ge=1, validation_alias="IMAGE_CONCURRENCY")
+    image_concurrency_by_provider: dict[str, int] = Field(
+        default_factory=dict, validation_alias="IMAGE_CONCURRENCY_BY_PROVIDER"
+    )
+    # Calls per provider per minute; JSON overrides per name as above.
+    image_rate_per_minute: int = Field(60, ge=1, validation_alias="IMAGE_RATE_PER_MINUTE")
+    image_rate_per_minute_by_provider: dict[str, int] = Field(
+        default_factory=dict, validation_alias="IMAGE_RATE_PER_MINUTE_BY_PROVIDER"
+    )
+    # How long a generate waits for a slot (or the rate limit) before 503 `provider_busy`.
+    image_slot_wait_seconds: float = Field(10.0, ge=0, validation_alias="IMAGE_SLOT_WAIT_SECONDS")
+    # A slot's lease: a crashed worker's slot frees itself after this. Keep above the deadline.
+    image_slot_ttl_seconds: float = Field(180.0, gt=0, validation_alias="IMAGE_SLOT_TTL_SECONDS")
+    # Total time for the provider chain, retries included.
+    image_deadline_seconds: float = Field(150.0, gt=0, validation_alias="IMAGE_DEADLINE_SECONDS")
+    image_fall_through: bool = Field(False, validation_alias="IMAGE_PROVIDER_FALL_THROUGH")
+    pollinations_url: str = Field(
+        "https://image.pollinations.ai", validation_alias="POLLINATIONS_URL"
+    )
+    openai_images_base_url: str = Field(
+        "https://api.openai.com", validation_alias="OPENAI_IMAGES_BASE_URL"
+    )
+    openai_images_api_key: SecretStr | None = Field(None, validation_alias="OPENAI_IMAGES_API_KEY")
+    openai_images_model: str = Field("dall-e-3", validation_alias="OPENAI_IMAGES_MODEL")
+    automatic1111_url: str = Field("http://127.0.0.1:7860", validation_alias="A1111_URL")
 
     @property
     def store_kind(self) -> Literal["disk", "s3"]:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import sys
 import time
 from typing import Any
+
+from bookreader.config import get_settings
 
 
 class JsonFormatter(logging.Formatter):
@@ -36,8 +37,9 @@ def configure_function_logging() -> None:
     """JSON lines at LOG_LEVEL (default INFO) inside a function: Lambda's and the local
     workers' root logger would drop INFO lines. Function modules call this at import; outside
     a function (tests, tools importing an app) it does nothing, so the host keeps its own."""
-    if os.environ.get("AWS_LAMBDA_FUNCTION_NAME"):
-        configure_logging(os.environ.get("LOG_LEVEL") or "INFO")
+    settings = get_settings()
+    if settings.function_name:
+        configure_logging(settings.log_level)
 
 
 def log_event(

@@ -16,11 +16,12 @@ import redis
 
 from bookreader import bus
 from bookreader.auth import ratelimit
+from bookreader.config import Settings
 from bookreader.errors import BookReaderError
 from bookreader.images.model import ImagePrompt
 from bookreader.images.providers.base import GeneratedImage, ImageProvider
 from bookreader.images.providers.chain import ProviderChain
-from bookreader.images.settings import ImageSettings
+from bookreader.images.settings import concurrency_for, rate_for
 
 # KEYS[1]: the slots. ARGV: holder, limit, lease (ms). 1 when the slot is taken, else 0.
 _ACQUIRE = """
@@ -109,25 +110,25 @@ def wait_for_rate(
 class LimitedProvider:
     """A provider whose calls hold one of its slots and count against its rate limit."""
 
-    def __init__(self, provider: ImageProvider, settings: ImageSettings) -> None:
+    def __init__(self, provider: ImageProvider, settings: Settings) -> None:
         self.provider = provider
         self.name = provider.name
         self.settings = settings
 
     def generate(self, prompt: ImagePrompt, *, deadline: float) -> GeneratedImage:
         settings = self.settings
-        wait_s = min(settings.slot_wait_seconds, max(0.0, deadline - time.monotonic()))
+        wait_s = min(settings.image_slot_wait_seconds, max(0.0, deadline - time.monotonic()))
         with provider_slot(
             self.name,
-            limit=settings.concurrency_for(self.name),
-            lease_s=settings.slot_ttl_seconds,
+            limit=concurrency_for(settings, self.name),
+            lease_s=settings.image_slot_ttl_seconds,
             wait_s=wait_s,
         ):
-            wait_for_rate(self.name, settings.rate_for(self.name), wait_s=wait_s)
+            wait_for_rate(self.name, rate_for(settings, self.name), wait_s=wait_s)
             return self.provider.generate(prompt, deadline=deadline)
 
 
-def limited(provider: ImageProvider, settings: ImageSettings) -> ImageProvider:
+def limited(provider: ImageProvider, settings: Settings) -> ImageProvider:
     """The provider, or each provider of a chain, behind its concurrency and rate limits."""
     if isinstance(provider, ProviderChain):
         return ProviderChain(

@@ -13,7 +13,7 @@ import time
 from typing import Any
 
 from bookreader import db, jobs
-from bookreader.config import get_settings
+from bookreader.config import Settings, get_settings
 from bookreader.errors import BookReaderError
 from bookreader.ids import is_uuid
 from bookreader.images import quota, records
@@ -24,7 +24,6 @@ from bookreader.images.preferences import load_preferences
 from bookreader.images.prompts import build_prompt
 from bookreader.images.providers.base import ImageProvider
 from bookreader.images.records import CachedImage, ImageRecord
-from bookreader.images.settings import ImageSettings, get_image_settings
 from bookreader.images.styles import resolve_style
 from bookreader.library.keys import illustration_keys
 from bookreader.log import log_event
@@ -77,7 +76,7 @@ def request_image(
             if style is None:  # the reader's default style, else the genre's
                 style = load_preferences(conn, user_id).style
             style_name = resolve_style(style, _genres(metadata)).name
-            provider_name = provider or get_image_settings().providers[0]
+            provider_name = provider or get_settings().image_providers[0]
             if regenerate_of is not None:
                 generation = (
                     records.latest_generation(conn, description_id, style_name, provider_name) + 1
@@ -118,7 +117,7 @@ def start_generation(record: ImageRecord) -> None:
 
 
 def generate_image(
-    image_id: str, provider_chain: ImageProvider, *, settings: ImageSettings | None = None
+    image_id: str, provider_chain: ImageProvider, *, settings: Settings | None = None
 ) -> ImageRecord:
     """Draw, store and record the image; idempotent (a ready image returns as it is).
 
@@ -126,11 +125,11 @@ def generate_image(
     provider (no slot within the wait) puts it back to `queued` and raises 503
     `provider_busy`, so the caller's retry runs it again.
     """
-    settings = settings or get_image_settings()
+    settings = settings or get_settings()
     current = records.get_image(image_id)
     if current.state == "ready":
         return current
-    stale_after = settings.slot_wait_seconds + settings.deadline_seconds + 30
+    stale_after = settings.image_slot_wait_seconds + settings.image_deadline_seconds + 30
     record = records.claim_for_generation(image_id, stale_after)
     if record is None:  # ready meanwhile, or another worker is on it
         return records.get_image(image_id)
@@ -170,7 +169,7 @@ def cache_keys(key: str) -> tuple[str, str]:
 
 
 def _generate(
-    record: ImageRecord, provider_chain: ImageProvider, settings: ImageSettings
+    record: ImageRecord, provider_chain: ImageProvider, settings: Settings
 ) -> ImageRecord:
     started = time.perf_counter()
     prompt, book_sha256 = _prompt_for(record)
@@ -181,7 +180,7 @@ def _generate(
         return records.mark_ready(record.id, cached)
 
     asked = time.perf_counter()
-    deadline = time.monotonic() + settings.deadline_seconds
+    deadline = time.monotonic() + settings.image_deadline_seconds
     image = limited(provider_chain, settings).generate(prompt, deadline=deadline)
     drawn = time.perf_counter()
     encoded = encode_webp(image.data, picture=image.picture)

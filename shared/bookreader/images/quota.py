@@ -12,9 +12,9 @@ from datetime import UTC, datetime, timedelta
 import redis
 
 from bookreader import bus, db
+from bookreader.config import get_settings
 from bookreader.errors import BookReaderError
 from bookreader.images import records
-from bookreader.images.settings import get_image_settings
 
 # The day's counter outlives midnight a little so a late decrement never resurrects it at 0.
 _KEY_GRACE_S = 3600
@@ -22,7 +22,7 @@ _KEY_GRACE_S = 3600
 
 def daily_limit(conn: db.Connection, user_id: str) -> int:
     override = records.quota_override(conn, user_id)
-    return get_image_settings().daily_quota if override is None else override
+    return get_settings().image_daily_quota if override is None else override
 
 
 def count_new_image(conn: db.Connection, user_id: str, *, now: datetime | None = None) -> None:
@@ -69,7 +69,7 @@ def describe(user_id: str) -> dict[str, int | bool]:
     """Today's limit, whether it is an admin's override, and how much of it is used."""
     with db.get_pool().connection() as conn:
         override = records.quota_override(conn, user_id)
-    limit = get_image_settings().daily_quota if override is None else override
+    limit = get_settings().image_daily_quota if override is None else override
     return {
         "daily_limit": limit,
         "overridden": override is not None,

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
 from pydantic import BaseModel, Field, SecretStr
 
-ProviderName = Literal["pollinations", "openai", "automatic1111", "sketch"]
+from bookreader.config import ImageProviderName as ProviderName
 
 
 class ProviderConfig(BaseModel):
