@@ -12,7 +12,9 @@ import json
 import shutil
 import sys
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 
 from bench import evaluation, events, extract, foundation, gateway, generate, parse
 from bench.results import RESULTS, environment_lines, machine, write_section
@@ -34,9 +36,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     scale = 10 if args.quick else 1
     if args.suite in ("all", "parse"):
-        run_parse_suite(args.output, repeats=1 if args.quick else 3)
+        run_corpus_suite("parse", parse, args.output, repeats=1 if args.quick else 3)
     if args.suite in ("all", "extract"):
-        run_extract_suite(args.output, repeats=1 if args.quick else 2)
+        run_corpus_suite("extract", extract, args.output, repeats=1 if args.quick else 2)
     if args.suite in ("all", "eval") and evaluation.GOLD.exists():
         report, result = evaluation.run()
         check = evaluation.run(evaluation.CHECKSET)[1] if evaluation.CHECKSET.exists() else None
@@ -48,29 +50,26 @@ def main(argv: list[str] | None = None) -> int:
     if args.suite in ("parse", "extract", "eval", "generate"):
         return 0
 
-    work = WORK_ROOT / f"run-{uuid.uuid4().hex[:8]}"
-    work.mkdir(parents=True)
-    try:
-        with bench_services(work) as services, fixture_runtime(services, work) as runtime:
-            print(f"services: {services.mode}; runtime at {runtime.url}", file=sys.stderr)
-            print("gateway overhead …", file=sys.stderr)
-            gateway_results = gateway.run(
-                runtime.url,
-                warmup=300 // scale,
-                sequential=1000 // scale,
-                per_client=60 // scale,
-                in_process_calls=5000 // scale,
-            )
-            print("event latency …", file=sys.stderr)
-            event_results = events.run(
-                runtime, work / "records" / "recorder.jsonl", uploads=100 // scale
-            )
-            gateway_results["worker_handler"] = gateway.worker_durations(runtime.log())
-            mode = services.mode
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-        with contextlib.suppress(OSError):
-            WORK_ROOT.rmdir()  # only if no other run is using it
+    with (
+        _work_dir() as work,
+        bench_services(work) as services,
+        fixture_runtime(services, work) as runtime,
+    ):
+        print(f"services: {services.mode}; runtime at {runtime.url}", file=sys.stderr)
+        print("gateway overhead …", file=sys.stderr)
+        gateway_results = gateway.run(
+            runtime.url,
+            warmup=300 // scale,
+            sequential=1000 // scale,
+            per_client=60 // scale,
+            in_process_calls=5000 // scale,
+        )
+        print("event latency …", file=sys.stderr)
+        event_results = events.run(
+            runtime, work / "records" / "recorder.jsonl", uploads=100 // scale
+        )
+        gateway_results["worker_handler"] = gateway.worker_durations(runtime.log())
+        mode = services.mode
 
     body = foundation.render(
         gateway_results,
@@ -90,63 +89,43 @@ def main(argv: list[str] | None = None) -> int:
 
 def run_generate_suite(output: Path, quick: bool) -> None:
     """Issue 6: pipeline overhead per image and throughput, through the product."""
-    work = WORK_ROOT / f"run-{uuid.uuid4().hex[:8]}"
-    work.mkdir(parents=True)
-    try:
-        print("generate …", file=sys.stderr)
-        sizes = {"sequential": 10, "burst_size": 16} if quick else {}
+    print("generate …", file=sys.stderr)
+    sizes = {"sequential": 10, "burst_size": 16} if quick else {}
+    with _work_dir() as work:
         results = generate.run(work, **sizes)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-        with contextlib.suppress(OSError):
-            WORK_ROOT.rmdir()
     body = generate.render(results, environment_lines(machine(), results["mode"]))
     write_section("generate", body, output)
     print(json.dumps(results, indent=1, default=float))
 
 
-def run_extract_suite(output: Path, repeats: int) -> None:
-    """Issue 5: whole-book extraction alone, and first chapter after parse via the runtime."""
+def run_corpus_suite(name: str, suite: ModuleType, output: Path, repeats: int) -> None:
+    """Issue 4's parse or issue 5's extract benchmark: on the shared corpus, through the
+    product's own template; skipped when the corpus is not beside the repository."""
     if not parse.CORPUS.is_dir():
         print(
-            "extract benchmark skipped: the shared corpus is not beside the repository",
+            f"{name} benchmark skipped: the shared corpus is not beside the repository",
             file=sys.stderr,
         )
         return
-    with _production_runtime() as (runtime, mode):
-        print("extract …", file=sys.stderr)
-        results = extract.run(runtime, repeats=repeats)
-    write_section("extract", extract.render(results, environment_lines(machine(), mode)), output)
+    with _work_dir() as work, production_runtime(work) as (runtime, services):
+        print(f"{name} …", file=sys.stderr)
+        results = suite.run(runtime, repeats=repeats)
+    body = suite.render(results, environment_lines(machine(), services.mode))
+    write_section(name, body, output)
     print(json.dumps(results, indent=1, default=float))
 
 
 @contextlib.contextmanager
-def _production_runtime():
-    """The product's own template on throwaway services; yields (runtime, services mode)."""
+def _work_dir() -> Iterator[Path]:
+    """A scratch folder under bench/.work for one run, removed afterwards."""
     work = WORK_ROOT / f"run-{uuid.uuid4().hex[:8]}"
     work.mkdir(parents=True)
     try:
-        with production_runtime(work) as (runtime, services):
-            yield runtime, services.mode
+        yield work
     finally:
         shutil.rmtree(work, ignore_errors=True)
         with contextlib.suppress(OSError):
-            WORK_ROOT.rmdir()
-
-
-def run_parse_suite(output: Path, repeats: int) -> None:
-    """Issue 4: parse alone, and upload-to-parsed through the production template."""
-    if not parse.CORPUS.is_dir():
-        print(
-            "parse benchmark skipped: the shared corpus is not beside the repository",
-            file=sys.stderr,
-        )
-        return
-    with _production_runtime() as (runtime, mode):
-        print("parse …", file=sys.stderr)
-        results = parse.run(runtime, repeats=repeats)
-    write_section("parse", parse.render(results, environment_lines(machine(), mode)), output)
-    print(json.dumps(results, indent=1, default=float))
+            WORK_ROOT.rmdir()  # only if no other run is using it
 
 
 if __name__ == "__main__":

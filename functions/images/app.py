@@ -6,14 +6,12 @@ from __future__ import annotations
 from chalice import Response
 from pydantic import BaseModel, Field
 
-from bookreader.config import get_settings
 from bookreader.errors import BookReaderError
 from bookreader.http import BookReaderApp, json_response, parse_body
 from bookreader.images import pipeline, preferences, quota, records
 from bookreader.images.views import image_view
 from bookreader.library import books
 from bookreader.nlp.model import DESCRIPTION_TYPES
-from bookreader.storage import get_store
 
 app = BookReaderApp("images")
 
@@ -72,11 +70,7 @@ def regenerate(image_id: str) -> Response:
 
 @app.route("/images/{image_id}", methods=["DELETE"])
 def delete_image(image_id: str) -> Response:
-    record = records.delete_image(image_id, app.user.sub)
-    own_keys = pipeline.image_keys(record)  # shared cache objects stay for other readers
-    store, bucket = get_store(), get_settings().books_bucket
-    for key in own_keys:
-        store.delete(bucket, key)
+    pipeline.delete_image(app.user.sub, image_id)
     return Response(body="", status_code=204)
 
 

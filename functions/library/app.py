@@ -10,7 +10,7 @@ from bookreader.http import BookReaderApp, binary_response, json_response
 from bookreader.ids import is_uuid
 from bookreader.library import books, descriptions, keys, views
 from bookreader.nlp.model import DESCRIPTION_TYPES
-from bookreader.storage import get_store
+from bookreader.storage import delete_book_objects, get_store
 
 app = BookReaderApp("library")
 
@@ -163,10 +163,6 @@ def get_cast(book_id: str) -> Response:
 def delete_book(book_id: str) -> Response:
     book = books.delete_book(app.user.sub, book_id)
     store, bucket = get_store(), get_settings().books_bucket
-    for prefix in (
-        book["object_key"].rsplit("/", 1)[0] + "/",
-        keys.book_prefix(book["user_id"], book_id),
-    ):
-        for item in list(store.list(bucket, prefix)):
-            store.delete(bucket, item.key)
+    prefixes = (book["object_key"].rsplit("/", 1)[0] + "/", keys.book_prefix(app.user.sub, book_id))
+    delete_book_objects([item.key for prefix in prefixes for item in store.list(bucket, prefix)])
     return Response(body="", status_code=204)

@@ -28,7 +28,7 @@ from bookreader.images.styles import resolve_style
 from bookreader.library.keys import illustration_keys
 from bookreader.log import log_event
 from bookreader.nlp.model import CastMember, Description, VisualSummary
-from bookreader.storage import get_store
+from bookreader.storage import delete_book_objects, get_store
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +68,7 @@ def request_image(
             book_id, metadata = owned[0]
             generation = 0
             if regenerate_of is not None:
-                original = _own_image(conn, user_id, regenerate_of)
+                original = records.get_image(regenerate_of, user_id)  # 404 unless theirs
                 if original.description_id != description_id:
                     raise records.image_not_found()
                 style = original.style if style is None else style
@@ -114,6 +114,12 @@ def request_image(
 def start_generation(record: ImageRecord) -> None:
     """Hand a newly created record to the generate function (asynchronously)."""
     jobs.invoke_async(get_settings().generate_function_name, {"image_id": record.id})
+
+
+def delete_image(user_id: str, image_id: str) -> None:
+    """Delete the reader's image and their own copy of the picture; shared cache objects stay
+    for other readers of the same book file."""
+    delete_book_objects(image_keys(records.delete_image(image_id, user_id)))
 
 
 def generate_image(
@@ -185,26 +191,7 @@ def _generate(
     drawn = time.perf_counter()
     encoded = encode_webp(image.data, picture=image.picture)
     encoded_at = time.perf_counter()
-    store, bucket = get_store(), get_settings().books_bucket
     object_key, thumbnail_key = image_keys(record)
-    store.put(bucket, object_key, encoded.webp, MEDIA_TYPE)
-    store.put(bucket, thumbnail_key, encoded.thumbnail, MEDIA_TYPE)
-    # Shared copies only of what the asked provider drew: a fallback's picture is not its.
-    if book_sha256 and image.provider == record.provider:
-        shared_key, shared_thumb = cache_keys(key)
-        store.put(bucket, shared_key, encoded.webp, MEDIA_TYPE)
-        store.put(bucket, shared_thumb, encoded.thumbnail, MEDIA_TYPE)
-        records.remember_cached(
-            CachedImage(
-                cache_key=key,
-                object_key=shared_key,
-                thumbnail_key=shared_thumb,
-                width=encoded.width,
-                height=encoded.height,
-                bytes=encoded.byte_size,
-                made_by=image.provider,
-            )
-        )
     stored = CachedImage(
         cache_key=key,
         object_key=object_key,
@@ -214,6 +201,18 @@ def _generate(
         bytes=encoded.byte_size,
         made_by=image.provider,
     )
+    shared: CachedImage | None = None
+    # Shared copies only of what the asked provider drew: a fallback's picture is not its.
+    if book_sha256 and image.provider == record.provider:
+        shared_key, shared_thumb = cache_keys(key)
+        shared = stored.model_copy(update={"object_key": shared_key, "thumbnail_key": shared_thumb})
+    store, bucket = get_store(), get_settings().books_bucket
+    for copy in (stored, shared):
+        if copy is not None:
+            store.put(bucket, copy.object_key, encoded.webp, MEDIA_TYPE)
+            store.put(bucket, copy.thumbnail_key, encoded.thumbnail, MEDIA_TYPE)
+    if shared is not None:
+        records.remember_cached(shared)
     ready = records.mark_ready(record.id, stored)
     # Where an image's time goes, for operators and the generate benchmark.
     log_event(
@@ -271,19 +270,6 @@ def _prompt_for(record: ImageRecord) -> tuple[ImagePrompt, str]:
         description, row["text"], language=language, cast=cast, book=book, style=record.style
     )
     return prompt, book.sha256
-
-
-def _own_image(conn: db.Connection, user_id: str, image_id: str) -> ImageRecord:
-    if not is_uuid(image_id):
-        raise records.image_not_found()
-    rows = conn.run(
-        "SELECT id::text FROM images WHERE id = CAST(:i AS uuid) AND user_id = CAST(:u AS uuid)",
-        i=image_id,
-        u=user_id,
-    )
-    if not rows:
-        raise records.image_not_found()
-    return records.get_image(image_id, user_id)
 
 
 def _genres(metadata: Any) -> list[str]:

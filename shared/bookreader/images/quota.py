@@ -21,7 +21,10 @@ _KEY_GRACE_S = 3600
 
 
 def daily_limit(conn: db.Connection, user_id: str) -> int:
-    override = records.quota_override(conn, user_id)
+    return _limit(records.quota_override(conn, user_id))
+
+
+def _limit(override: int | None) -> int:
     return get_settings().image_daily_quota if override is None else override
 
 
@@ -69,9 +72,8 @@ def describe(user_id: str) -> dict[str, int | bool]:
     """Today's limit, whether it is an admin's override, and how much of it is used."""
     with db.get_pool().connection() as conn:
         override = records.quota_override(conn, user_id)
-    limit = get_settings().image_daily_quota if override is None else override
     return {
-        "daily_limit": limit,
+        "daily_limit": _limit(override),
         "overridden": override is not None,
         "used_today": used_today(user_id),
     }

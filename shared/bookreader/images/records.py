@@ -64,6 +64,11 @@ def _records(conn: db.Connection, rows: list[list[Any]]) -> list[ImageRecord]:
     return [ImageRecord.model_validate(row) for row in db.rows_as_dicts(conn, rows)]
 
 
+def _first(conn: db.Connection, rows: list[list[Any]]) -> ImageRecord | None:
+    found = _records(conn, rows)
+    return found[0] if found else None
+
+
 def insert_image(
     conn: db.Connection,
     *,
@@ -86,8 +91,7 @@ def insert_image(
         p=provider,
         g=generation,
     )
-    found = _records(conn, rows)
-    return found[0] if found else None
+    return _first(conn, rows)
 
 
 def find_image(
@@ -101,8 +105,7 @@ def find_image(
         p=provider,
         g=generation,
     )
-    found = _records(conn, rows)
-    return found[0] if found else None
+    return _first(conn, rows)
 
 
 def latest_generation(conn: db.Connection, description_id: str, style: str, provider: str) -> int:
@@ -127,10 +130,10 @@ def get_image(image_id: str, user_id: str | None = None) -> ImageRecord:
             i=image_id,
             u=user_id,
         )
-        found = _records(conn, rows)
-    if not found:
+        found = _first(conn, rows)
+    if found is None:
         raise image_not_found()
-    return found[0]
+    return found
 
 
 def claim_for_generation(image_id: str, stale_after_s: float) -> ImageRecord | None:
@@ -147,8 +150,7 @@ def claim_for_generation(image_id: str, stale_after_s: float) -> ImageRecord | N
             i=image_id,
             stale=stale_after_s,
         )
-        found = _records(conn, rows)
-    return found[0] if found else None
+        return _first(conn, rows)
 
 
 def set_prompt(image_id: str, prompt: ImagePrompt, cache_key: str) -> None:

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import logging
 
-from bookreader.config import get_settings
 from bookreader.images import auto
 from bookreader.library import books, descriptions
 from bookreader.log import log_event
 from bookreader.nlp.language import is_supported, languages, primary_subtag
 from bookreader.nlp.model import Description
-from bookreader.storage import get_store
+from bookreader.storage import delete_book_objects
 
 logger = logging.getLogger("bookreader.extract")
 
@@ -49,18 +48,10 @@ def extract_book(book_id: str) -> None:
             else []
         )
         orphaned = descriptions.replace_chapter(book_id, index, text, items)
-        _delete_objects(orphaned)
+        delete_book_objects(orphaned)
         found.extend(items)
     cast = build_cast(texts, language, found)
     descriptions.replace_cast(book_id, cast)
     descriptions.finish_run(book_id, "ready")
     auto.illustrate_at_saved_position(book["user_id"], book_id)
     log_event(logger, "book extracted", book_id=book_id, descriptions=len(found), cast=len(cast))
-
-
-def _delete_objects(keys: list[str]) -> None:
-    if not keys:
-        return
-    store, bucket = get_store(), get_settings().books_bucket
-    for key in keys:
-        store.delete(bucket, key)

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
 
 from bookreader.config import Settings, get_settings
 from bookreader.storage.base import ObjectInfo, ObjectStore, PresignedRequest
 
-__all__ = ["ObjectInfo", "ObjectStore", "PresignedRequest", "get_store", "store_from_settings"]
+__all__ = [
+    "ObjectInfo",
+    "ObjectStore",
+    "PresignedRequest",
+    "delete_book_objects",
+    "get_store",
+    "store_from_settings",
+]
 
 
 def store_from_settings(settings: Settings) -> ObjectStore:
@@ -26,3 +34,10 @@ def store_from_settings(settings: Settings) -> ObjectStore:
 def get_store() -> ObjectStore:
     """The process-wide store chosen by configuration."""
     return store_from_settings(get_settings())
+
+
+def delete_book_objects(keys: Iterable[str]) -> None:
+    """Delete these keys from the books bucket; a key that is already gone is no error."""
+    store, bucket = get_store(), get_settings().books_bucket
+    for key in keys:
+        store.delete(bucket, key)
