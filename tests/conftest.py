@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -22,7 +23,23 @@ from local.launcher import RunningRuntime, start_runtime
 from local.services import EmbeddedPostgres, EmbeddedRedis
 
 FIXTURES = Path(__file__).parent / "fixtures"
+# A module that starts a runtime (processes, embedded services) is slow to run: `make test-fast`
+# skips those modules, recognised by what they call rather than by a list kept by hand.
+_RUNTIME_MARKERS = ("start_runtime", "product_runtime", "fixture_runtime", "launch_fixture_runtime")
 RUNTIME_TEMPLATE = FIXTURES / "runtime" / "template.yaml"
+
+
+@cache
+def _starts_a_runtime(module_file: str) -> bool:
+    text = Path(module_file).read_text(encoding="utf-8")
+    return any(marker in text for marker in _RUNTIME_MARKERS)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        module = getattr(item, "module", None)
+        if module is not None and _starts_a_runtime(module.__file__):
+            item.add_marker(pytest.mark.runtime)
 
 
 @dataclass

@@ -42,7 +42,8 @@ class ReaderPreferences(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     theme: Literal["light", "dark", "sepia"] = "light"
-    font_family: Literal["serif", "sans-serif", "monospace"] = "serif"
+    # "dyslexic": a typeface made for readers with dyslexia, bundled with the web app.
+    font_family: Literal["serif", "sans-serif", "monospace", "dyslexic"] = "serif"
     font_size: int = Field(18, ge=10, le=48)
     line_height: float = Field(1.5, ge=1.0, le=3.0)
     text_align: Literal["left", "justify"] = "justify"
