@@ -25,7 +25,7 @@ from local.services import EmbeddedPostgres, EmbeddedRedis
 FIXTURES = Path(__file__).parent / "fixtures"
 # A module that starts a runtime (processes, embedded services) is slow to run: `make test-fast`
 # skips those modules, recognised by what they call rather than by a list kept by hand.
-_RUNTIME_MARKERS = ("start_runtime", "product_runtime", "fixture_runtime", "launch_fixture_runtime")
+_RUNTIME_MARKERS = ("start_runtime", "product_runtime", "fixture_runtime", "auth_runtime")
 RUNTIME_TEMPLATE = FIXTURES / "runtime" / "template.yaml"
 
 

@@ -17,7 +17,10 @@ BOOKS = (
     else []
 )
 
-pytestmark = pytest.mark.skipif(not BOOKS, reason="the shared corpus is not beside the repository")
+pytestmark = [
+    pytest.mark.skipif(not BOOKS, reason="the shared corpus is not beside the repository"),
+    pytest.mark.slow,
+]
 
 
 @pytest.mark.parametrize("path", BOOKS, ids=lambda path: path.name)
