@@ -161,3 +161,11 @@ def test_good_query_values_parse() -> None:
         "Пушкин",
         False,
     )
+
+
+def test_a_handler_parsing_another_model_than_documented_fails_loudly() -> None:
+    request = SimpleNamespace(
+        method="GET", context={"resourcePath": "/books"}, query_params={"q": "x"}
+    )
+    with pytest.raises(RuntimeError, match="GET /books parses UserListQuery"):
+        parse_query(request, UserListQuery)  # type: ignore[arg-type]

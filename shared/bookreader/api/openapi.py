@@ -115,6 +115,10 @@ def _path_parameters(path: str) -> list[dict[str, Any]]:
     return parameters
 
 
+def _first_line(text: str | None) -> str:
+    return text.strip().splitlines()[0] if text and text.strip() else ""
+
+
 def _error_statuses(operation: Operation) -> list[int]:
     statuses = set(operation.errors)
     if not operation.public:
@@ -164,9 +168,7 @@ def _operation(
             }
         else:
             responses[str(status)] = {
-                "description": response.__doc__.strip().splitlines()[0]
-                if response.__doc__ and response.__module__ == schemas.__name__
-                else response.__name__,
+                "description": _first_line(response.__doc__) or response.__name__,
                 "content": {"application/json": {"schema": refs[(response, "serialization")]}},
             }
     for status in _error_statuses(operation):
