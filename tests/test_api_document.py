@@ -153,7 +153,7 @@ def test_bad_query_values_name_their_field(model, query: dict, field: str) -> No
 
 
 def test_good_query_values_parse() -> None:
-    params = {"page": "2", "page_size": "100", "sort": "title", "author": "Пушкин"}
+    params = {"page": "2", "page_size": "100", "sort": "title", "author": "Пушкин", "state": ""}
     query = parse_query(SimpleNamespace(query_params=params), BookListQuery)  # type: ignore[arg-type]
     assert (query.page, query.page_size, query.author, query.descending) == (
         2,

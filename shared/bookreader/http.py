@@ -166,7 +166,8 @@ def parse_query(request: Request, model: type[Model]) -> Model:
     _check_declared(request, model, "query")
     params = request.query_params or {}
     try:
-        return model.model_validate({name: params[name] for name in params})
+        # An empty value (`?state=`) means the parameter is not set, as forms send it.
+        return model.model_validate({name: params[name] for name in params if params[name]})
     except ValidationError as error:
         raise from_pydantic(error) from None
 

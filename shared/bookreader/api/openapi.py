@@ -21,7 +21,7 @@ SECURITY_SCHEME = "bearer"
 _REF = "#/components/schemas/{model}"
 _PARAMETER = re.compile(r"\{([^}]+)\}")
 
-ERROR_MEANINGS = {
+ERROR_MEANINGS = {  # what each error status means for a client
     400: "The request cannot be read",
     401: "Not signed in, or the token is invalid or expired",
     403: "Not allowed",
@@ -121,8 +121,8 @@ def _first_line(text: str | None) -> str:
 
 def _error_statuses(operation: Operation) -> list[int]:
     statuses = set(operation.errors)
-    if not operation.public:
-        statuses.add(401)
+    if not operation.public:  # the token guard: no token, per-user limits, Redis down
+        statuses.update((401, 429, 503))
     if operation.admin:
         statuses.add(403)
     if "{" in operation.path:
@@ -176,6 +176,10 @@ def _operation(
             "description": ERROR_MEANINGS.get(status, "Error"),
             "content": {"application/json": {"schema": refs[(schemas.ErrorBody, "serialization")]}},
         }
+    responses["default"] = {
+        "description": "Any other error, in the same shape (500 `internal_error`)",
+        "content": {"application/json": {"schema": refs[(schemas.ErrorBody, "serialization")]}},
+    }
     document["responses"] = responses
     document["security"] = [] if operation.public else [{SECURITY_SCHEME: []}]
     return document
