@@ -1,5 +1,6 @@
 """The HTTP edge of every function: a Chalice app that renders BookReaderError as the one
-JSON error shape, request-body parsing with pydantic, and JSON/binary responses."""
+JSON error shape, request body and query string parsing with pydantic, and JSON/binary
+responses (every JSON answer is serialised by `json_response`)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from chalice import Chalice, ChaliceViewError, Response
 from chalice.app import Request
 from pydantic import BaseModel, ValidationError
 
+from bookreader.api.queries import PG_INT_MAX
 from bookreader.auth.guard import authenticate, request_ip, require_role
 from bookreader.auth.tokens import AccessClaims, Role
 from bookreader.errors import BookReaderError, error_body
@@ -116,9 +118,13 @@ class BookReaderApp(Chalice):
         return True
 
 
-def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+def json_response(
+    body: BaseModel | dict[str, Any], status: int = 200, headers: dict[str, str] | None = None
+) -> Response:
+    """The one JSON serialiser: a response model (see `bookreader.api.schemas`) or an error."""
+    data = body.model_dump(mode="json") if isinstance(body, BaseModel) else body
     return Response(
-        body=json.dumps(body, ensure_ascii=False, default=str),
+        body=json.dumps(data, ensure_ascii=False, default=str),
         status_code=status,
         headers={"Content-Type": "application/json", **(headers or {})},
     )
@@ -158,7 +164,40 @@ def parse_body(request: Request, model: type[Model], max_bytes: int = 64 * 1024)
         raise BookReaderError(
             "invalid_json", f"the request body is not valid JSON: {error}", 400
         ) from None
+    _check_declared(request, model, "body")
     try:
         return model.model_validate(data)
     except ValidationError as error:
         raise from_pydantic(error) from None
+
+
+def parse_query(request: Request, model: type[Model]) -> Model:
+    """The request's query string validated against `model`; 422 naming each bad field."""
+    _check_declared(request, model, "query")
+    params = request.query_params or {}
+    try:
+        # An empty value (`?state=`) means the parameter is not set, as forms send it.
+        return model.model_validate({name: params[name] for name in params if params[name]})
+    except ValidationError as error:
+        raise from_pydantic(error) from None
+
+
+def path_number(value: str) -> int | None:
+    """A whole-number path segment (ASCII digits, within PostgreSQL's integer), else None."""
+    if not (value.isascii() and value.isdigit() and len(value) <= 10):
+        return None
+    number = int(value)
+    return number if number <= PG_INT_MAX else None
+
+
+def _check_declared(request: Request, model: type[BaseModel], part: str) -> None:
+    """A handler parses the model the operations table documents, or fails loudly (500)."""
+    from bookreader.api.operations import BY_KEY  # the whole contract; only when parsing
+
+    context = getattr(request, "context", None) or {}
+    operation = BY_KEY.get(f"{getattr(request, 'method', '')} {context.get('resourcePath')}")
+    declared = getattr(operation, part, None)
+    if operation is not None and declared is not model:
+        raise RuntimeError(
+            f"{operation.key} parses {model.__name__} as its {part}; the API table says {declared}"
+        )
