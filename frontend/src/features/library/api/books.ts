@@ -1,0 +1,27 @@
+/** The library's calls to the API: the book list, one book, deleting, the reading position. */
+import { ApiError, api, type BookDetail, type ReadingPosition, unwrap } from "@/lib/api";
+import type { ApiBookQuery } from "../libraryQuery";
+
+export function listBooks(query: ApiBookQuery) {
+  return unwrap(api.GET("/books", { params: { query } }));
+}
+
+export function getBook(bookId: string): Promise<BookDetail> {
+  return unwrap(api.GET("/books/{book_id}", { params: { path: { book_id: bookId } } }));
+}
+
+export async function deleteBook(bookId: string): Promise<void> {
+  await unwrap(api.DELETE("/books/{book_id}", { params: { path: { book_id: bookId } } }));
+}
+
+/** Where the reader stopped, or null before the book was opened. */
+export async function getPosition(bookId: string): Promise<ReadingPosition | null> {
+  try {
+    return await unwrap(
+      api.GET("/books/{book_id}/position", { params: { path: { book_id: bookId } } }),
+    );
+  } catch (error) {
+    if (error instanceof ApiError && error.code === "position_not_found") return null;
+    throw error;
+  }
+}

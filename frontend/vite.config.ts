@@ -1,0 +1,31 @@
+/// <reference types="vitest/config" />
+import { fileURLToPath, URL } from "node:url";
+import react from "@vitejs/plugin-react";
+import { defineConfig } from "vite";
+
+// The dev server forwards /api to a running local runtime (`PORT=8711 python -m local up`).
+// API_PREFIX_STRIP=1 is for a backend that still serves its routes without the /api prefix.
+const target = process.env.API_TARGET ?? "http://127.0.0.1:8000";
+const stripPrefix = process.env.API_PREFIX_STRIP === "1";
+
+export default defineConfig({
+  plugins: [react()],
+  resolve: { alias: { "@": fileURLToPath(new URL("./src", import.meta.url)) } },
+  server: {
+    host: "127.0.0.1",
+    proxy: {
+      "/api": {
+        target,
+        changeOrigin: true,
+        rewrite: stripPrefix ? (path) => path.replace(/^\/api/, "") : undefined,
+      },
+    },
+  },
+  build: { sourcemap: false, chunkSizeWarningLimit: 300 },
+  test: {
+    environment: "jsdom",
+    globals: true,
+    setupFiles: ["./src/test/setup.ts"],
+    css: false,
+  },
+});
