@@ -1,11 +1,11 @@
 // @vitest-environment node
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { reader as user } from "@/test/fixtures";
 import { sendError, sendJson, startServer, type TestServer } from "@/test/httpServer";
 import { createApiClient, unwrap } from "./client";
 import { ApiError } from "./errors";
 import { configureSession, getAccessToken, getSession, signedIn, signedOut } from "./session";
 
-const user = { id: "u1", email: "reader@example.com", display_name: null, locale: "en" as const, role: "user" };
 
 let server: TestServer;
 let validToken = "fresh-token";

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { createServer } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { reader } from "@/test/fixtures";
 import { type SeenRequest, sendError, sendJson, startServer, type TestServer } from "@/test/httpServer";
 import type { UploadAction } from "../uploadState";
 
@@ -24,10 +25,10 @@ beforeAll(async () => {
     if (request.method === "POST" && request.path === "/api/uploads") {
       const answer = nextAnswer(request);
       if (answer === "too_large") return sendError(response, 413, "file_too_large", { limit: 50 });
-      if (answer === "existing") return sendJson(response, 200, { book_id: "old-book", existing: true });
+      if (answer === "existing") return sendJson(response, 200, { book: { id: "old-book" }, existing: true, upload: null });
       const url = answer === "dead_store" ? deadStoreUrl : `${server.origin}/store/object-1?sig=x`;
       return sendJson(response, 201, {
-        book_id: "new-book",
+        book: { id: "new-book", state: "uploading" },
         existing: false,
         upload: { method: "PUT", url, headers: { "Content-Type": "application/epub+zip" }, expires_at: "2030-01-01T00:00:00Z" },
       });
@@ -35,7 +36,7 @@ beforeAll(async () => {
     if (request.method === "PUT" && request.path.startsWith("/store/")) return void response.writeHead(200).end();
     if (request.method === "DELETE" && request.path === "/api/books/new-book") return void response.writeHead(204).end();
     if (request.method === "POST" && request.path === "/api/books") {
-      return sendJson(response, 201, { id: "multipart-book", state: "uploading" });
+      return sendJson(response, 201, { book: { id: "multipart-book", state: "uploading" }, existing: false, upload: null });
     }
     return sendError(response, 404, "not_found");
   });
@@ -45,10 +46,7 @@ beforeAll(async () => {
   });
   session = await import("@/lib/api");
   uploads = await import("./uploads");
-  session.signedIn({
-    access_token: "token-1",
-    user: { id: "u", email: "u@example.com", display_name: null, locale: "en", role: "user" },
-  });
+  session.signedIn({ access_token: "token-1", user: reader });
 });
 
 afterAll(() => server.close());
