@@ -16,9 +16,24 @@ function useProfileLanguage(): void {
   }, [locale]);
 }
 
+/**
+ * The reader's theme colours the whole app when it is dark or sepia; "light" is the API's default,
+ * so it leaves the choice to the system's light/dark setting.
+ */
+function useReaderTheme(): void {
+  const session = useSession();
+  const theme = session.status === "signed-in" ? session.user.preferences?.theme : undefined;
+  useEffect(() => {
+    const root = document.documentElement;
+    if (theme === "dark" || theme === "sepia") root.dataset.theme = theme;
+    else delete root.dataset.theme;
+  }, [theme]);
+}
+
 export function App() {
   const [queryClient] = useState(createQueryClient);
   useProfileLanguage();
+  useReaderTheme();
   return (
     <I18nextProvider i18n={i18n}>
       <QueryClientProvider client={queryClient}>

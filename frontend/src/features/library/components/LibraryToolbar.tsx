@@ -14,6 +14,8 @@ export function LibraryToolbar({ query, languages, onChange }: Props) {
   const id = useId();
   const [search, setSearch] = useState(query.q);
   const [author, setAuthor] = useState(query.author);
+  // On a phone the filters fold away behind a button; on wider screens they are always shown.
+  const [filtersOpen, setFiltersOpen] = useState(false);
   useEffect(() => setSearch(query.q), [query.q]);
   useEffect(() => setAuthor(query.author), [query.author]);
 
@@ -51,7 +53,16 @@ export function LibraryToolbar({ query, languages, onChange }: Props) {
         />
         <button type="submit">{t("filters.searchButton")}</button>
       </form>
-      <div className="toolbar-filters">
+      <button
+        type="button"
+        className="filters-toggle"
+        aria-expanded={filtersOpen}
+        aria-controls={`${id}-filters`}
+        onClick={() => setFiltersOpen(!filtersOpen)}
+      >
+        {t("filters.toggle")}
+      </button>
+      <div id={`${id}-filters`} className={filtersOpen ? "toolbar-filters open" : "toolbar-filters"}>
         <label>
           <span>{t("filters.state")}</span>
           <select

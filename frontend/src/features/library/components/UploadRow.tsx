@@ -11,9 +11,9 @@ import { BookStatus } from "./BookStatus";
 import { UploadErrorText } from "./UploadErrorText";
 
 function formatSize(bytes: number, language: string): string {
-  const format = new Intl.NumberFormat(language, { maximumFractionDigits: 1 });
-  if (bytes < 1024 * 1024) return `${format.format(bytes / 1024)} KB`;
-  return `${format.format(bytes / 1024 / 1024)} MB`;
+  const [unit, value] =
+    bytes < 1024 ? ["byte", bytes] : bytes < 1024 * 1024 ? ["kilobyte", bytes / 1024] : ["megabyte", bytes / 1024 / 1024];
+  return new Intl.NumberFormat(language, { style: "unit", unit, maximumFractionDigits: 1 }).format(value);
 }
 
 export function UploadRow({ item }: { item: UploadItem }) {
