@@ -1,4 +1,4 @@
-import { QueryClientProvider } from "@tanstack/react-query";
+import { type QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { I18nextProvider } from "react-i18next";
 import { BrowserRouter } from "react-router";
@@ -30,8 +30,17 @@ function useReaderTheme(): void {
   }, [theme]);
 }
 
+/** Whatever ends the session (signing out, a refused refresh), the next account starts clean. */
+function useForgetOnSignOut(queryClient: QueryClient): void {
+  const signedOut = useSession().status === "signed-out";
+  useEffect(() => {
+    if (signedOut) queryClient.clear();
+  }, [signedOut, queryClient]);
+}
+
 export function App() {
   const [queryClient] = useState(createQueryClient);
+  useForgetOnSignOut(queryClient);
   useProfileLanguage();
   useReaderTheme();
   return (

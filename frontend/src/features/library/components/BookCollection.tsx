@@ -21,7 +21,7 @@ export function BookCollection({ books, view }: { books: BookSummary[]; view: Vi
           <Link to={`/books/${encodeURIComponent(book.id)}`} className="book-link">
             <BookCover book={book} size={view} />
             <span className="book-text">
-              <span className="book-title">{book.title}</span>
+              <span className="book-title">{book.title}</span>{" "}
               <Authors book={book} />
             </span>
           </Link>
