@@ -48,14 +48,20 @@ function listAnswer(request: SeenRequest) {
 beforeAll(async () => {
   server = await startServer((request, response) => {
     const path = new URL(request.path, server.origin).pathname;
-    if (request.method === "GET" && path === "/api/books") return sendJson(response, 200, listAnswer(request));
+    if (request.method === "GET" && path === "/api/books")
+      return sendJson(response, 200, listAnswer(request));
     if (request.method === "POST" && path === "/api/uploads") {
       const { filename } = JSON.parse(request.body.toString()) as { filename: string };
       const id = `new-${filename}`;
       return sendJson(response, 201, {
         book: summary(id, filename, { state: "uploading" }),
         existing: false,
-        upload: { method: "PUT", url: `${server.origin}/store/${id}`, headers: {}, expires_at: "2030-01-01T00:00:00Z" },
+        upload: {
+          method: "PUT",
+          url: `${server.origin}/store/${id}`,
+          headers: {},
+          expires_at: "2030-01-01T00:00:00Z",
+        },
       });
     }
     if (request.method === "PUT") return void response.writeHead(200).end();
@@ -80,7 +86,9 @@ beforeAll(async () => {
     }
     return sendJson(response, 404, { error: { code: "not_found", message: "no", details: {} } });
   });
-  (globalThis as unknown as { jsdom: { reconfigure: (o: { url: string }) => void } }).jsdom.reconfigure({
+  (
+    globalThis as unknown as { jsdom: { reconfigure: (o: { url: string }) => void } }
+  ).jsdom.reconfigure({
     url: `${server.origin}/`,
   });
   ({ default: LibraryPage } = await import("./LibraryPage"));
@@ -101,7 +109,15 @@ function renderLibrary(url = "/") {
       <QueryClientProvider client={createQueryClient()}>
         <MemoryRouter initialEntries={[url]}>
           <Routes>
-            <Route path="/" element={<><LibraryPage /><ShowSearch /></>} />
+            <Route
+              path="/"
+              element={
+                <>
+                  <LibraryPage />
+                  <ShowSearch />
+                </>
+              }
+            />
           </Routes>
         </MemoryRouter>
       </QueryClientProvider>
@@ -118,7 +134,9 @@ describe("the library page", () => {
   it("shows book text as text, and a failed book's reason in words", async () => {
     renderLibrary();
     const books = await screen.findByRole("list", { name: "Books" });
-    expect(within(books).getByRole("link", { name: `${HOSTILE_TITLE} Lewis Carroll` })).toBeInTheDocument();
+    expect(
+      within(books).getByRole("link", { name: `${HOSTILE_TITLE} Lewis Carroll` }),
+    ).toBeInTheDocument();
     expect(books.querySelector("img[src=x]")).toBeNull();
     expect(within(books).getByText(/expands suspiciously much/)).toBeInTheDocument();
     expect(screen.getByText("50 books")).toBeInTheDocument();
@@ -153,11 +171,29 @@ describe("the library page", () => {
     const uploads = await screen.findByRole("list", { name: "Uploads" });
     expect(within(uploads).getAllByRole("listitem")).toHaveLength(2);
     // Each file reaches processing, shows chapters done, and then a link to the ready book.
-    expect(await within(uploads).findByText("Finding passages: 2 of 4 chapters", {}, { timeout: 4000 })).toBeInTheDocument();
-    expect(await within(uploads).findByRole("link", { name: "Open Title of one.epub" }, { timeout: 6000 })).toBeInTheDocument();
-    expect(await within(uploads).findByRole("link", { name: "Open Title of two.fb2" }, { timeout: 6000 })).toBeInTheDocument();
-    await waitFor(() => expect(within(uploads).getAllByText("Ready.")).toHaveLength(2), { timeout: 6000 });
-    const puts = server.seen.filter((request) => request.method === "PUT").map((request) => request.body.toString());
+    expect(
+      await within(uploads).findByText("Finding passages: 2 of 4 chapters", {}, { timeout: 4000 }),
+    ).toBeInTheDocument();
+    expect(
+      await within(uploads).findByRole(
+        "link",
+        { name: "Open Title of one.epub" },
+        { timeout: 6000 },
+      ),
+    ).toBeInTheDocument();
+    expect(
+      await within(uploads).findByRole(
+        "link",
+        { name: "Open Title of two.fb2" },
+        { timeout: 6000 },
+      ),
+    ).toBeInTheDocument();
+    await waitFor(() => expect(within(uploads).getAllByText("Ready.")).toHaveLength(2), {
+      timeout: 6000,
+    });
+    const puts = server.seen
+      .filter((request) => request.method === "PUT")
+      .map((request) => request.body.toString());
     expect(puts.sort()).toEqual(["one", "two two"]);
   }, 15_000);
 });
