@@ -1,0 +1,5 @@
+import { AuthForm } from "./AuthForm";
+
+export default function SignInPage() {
+  return <AuthForm mode="sign-in" />;
+}
