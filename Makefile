@@ -6,7 +6,17 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: local-up test lint fmt bench dlq admin cfn-lint clean eval-extract openapi
+.PHONY: help local-up test test-python test-frontend test-fast lint fmt bench dlq admin cfn-lint \
+	clean eval-extract spa test-tools openapi
+
+# The web app: `npm ci` when the lock file changed, `vite build` when any source changed.
+NODE_STAMP := frontend/node_modules/.installed
+SPA_BUILT  := frontend/dist/index.html
+SPA_SOURCES := $(shell find frontend/src frontend/public -type f 2>/dev/null) \
+	$(wildcard frontend/index.html frontend/vite.config.ts frontend/tsconfig*.json)
+CHROMIUM ?= /usr/bin/chromium
+
+.DEFAULT_GOAL := help
 
 $(STAMP): requirements.txt requirements-local.txt requirements-dev.txt requirements-models.txt
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -18,30 +28,68 @@ $(STAMP): requirements.txt requirements-local.txt requirements-dev.txt requireme
 	$(PY) -c "import site, sys; open(site.getsitepackages()[0] + '/bookreader.pth', 'w').write(sys.argv[1] + '\\n' + sys.argv[2] + '\\n')" "$(CURDIR)/shared" "$(CURDIR)"
 	@touch $(STAMP)
 
+$(NODE_STAMP): frontend/package.json frontend/package-lock.json
+	@command -v npm >/dev/null || { echo "Node.js 20+ with npm is required (apt-get install nodejs npm)"; exit 1; }
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(SPA_BUILT): $(NODE_STAMP) $(SPA_SOURCES) frontend/package.json
+	cd frontend && npm run build
+	@touch $@
+
+## Build the web app (only when its sources changed).
+spa: $(SPA_BUILT)
+
+## Debian packages the tests drive: Chromium (browser tests) and nginx (the edge test); apt when missing.
+test-tools:
+	@if ! test -x $(CHROMIUM) || ! command -v nginx >/dev/null; then \
+	  echo "Installing Chromium and nginx for the tests (apt-get)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    chromium fonts-dejavu-core nginx-light >/dev/null; fi
+
 ## Run the whole product locally (embedded PostgreSQL/Redis unless DATABASE_URL/REDIS_URL are set).
-local-up: $(STAMP)
+local-up: $(STAMP) $(SPA_BUILT)
 	$(PY) -m local up
 
-## Lint, then the whole test suite (real PostgreSQL and Redis: embedded, or the servers in the env).
-test: $(STAMP)
+## Lint, the Python suite, then the web app's unit and browser tests: everything CI runs.
+test: test-python test-frontend
+
+## Lint and the Python suite (real PostgreSQL and Redis: embedded, or the servers in the env).
+test-python: $(STAMP) test-tools
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest
 
+## The web app: type check, unit tests (Vitest), end-to-end in Chromium through the real runtime.
+test-frontend: $(STAMP) $(SPA_BUILT) test-tools
+	cd frontend && npm run typecheck && npm test
+	cd frontend && env -u DATABASE_URL -u REDIS_URL npm run test:e2e
+
+## The edit loop: lint, the Python tests that start no runtime, and the web app's unit tests.
+test-fast: $(STAMP) $(NODE_STAMP)
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+	$(PY) -m pytest -q -m "not runtime and not slow"
+	cd frontend && npm test
+
+## Formatting and lint checks only.
 lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
 
+## Format the code and fix what lint can fix.
 fmt: $(STAMP)
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-## The API's OpenAPI document for the web app (a test fails when the committed copy is stale).
-openapi: $(STAMP)
-	$(PY) -m bookreader.api.openapi > frontend/openapi.json
-
+## Validate template.yaml.
 cfn-lint: $(STAMP)
 	$(VENV)/bin/cfn-lint template.yaml
+
+## The API's OpenAPI document and the web app's types generated from it (tests fail when stale).
+openapi: $(STAMP) $(NODE_STAMP)
+	$(PY) -m bookreader.api.openapi > frontend/openapi.json
+	cd frontend && npm run gen:api
 
 ## Benchmarks; results are written to bench/RESULTS.md.
 bench: $(STAMP)
@@ -61,5 +109,10 @@ admin: $(STAMP)
 	@test -n "$(EMAIL)" || { echo "usage: make admin EMAIL=you@example.com"; exit 2; }
 	$(PY) -m local admin "$(EMAIL)"
 
+## Remove the virtualenv, node_modules, the built app and caches.
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache frontend/node_modules frontend/dist
+
+## Every target with its one line.
+help:
+	@awk '/^## /{doc=substr($$0,4); next} /^[a-z][a-z-]*:/{if(doc){split($$1,t,":"); printf "  make %-14s %s\n", t[1], doc}} {doc=""}' $(MAKEFILE_LIST)
