@@ -238,6 +238,38 @@ def test_listing_filters_sorts_and_pages(reader: Reader) -> None:
     assert [field["field"] for field in bad.json()["error"]["details"]["fields"]] == ["sort"]
 
 
+def test_search_matches_title_author_or_file_name_literally(reader: Reader) -> None:
+    reader.wait(reader.upload("dochka_100%.fb2", PUSHKIN.read_bytes()))
+
+    def found(text: str) -> int:
+        answer = reader.request("GET", "/books", params={"q": text})
+        assert answer.status_code == 200, answer.text
+        return answer.json()["total"]
+
+    assert found("капитанская") == 1  # title, any case
+    assert found("Пушкин") == 1  # author
+    assert found("_100%") == 1  # the file name, wildcards taken literally
+    assert found("%") == 1 and found("x%") == 0
+    assert found("Толстой") == 0
+
+
+def test_reading_progress_follows_the_saved_position(reader: Reader) -> None:
+    book_id = reader.upload("dochka.fb2", PUSHKIN.read_bytes())
+    book = reader.wait(book_id)
+    assert book["reading_progress"] is None, "nothing read before the book is opened"
+    last = book["chapter_count"] - 1
+    start = reader.request("PUT", f"/books/{book_id}/position", json={"chapter": 0, "offset": 0})
+    assert start.status_code == 200, start.text
+    assert reader.request("GET", f"/books/{book_id}").json()["reading_progress"] == 0
+    saved = reader.request("PUT", f"/books/{book_id}/position", json={"chapter": last, "offset": 0})
+    assert saved.status_code == 200, saved.text
+    halfway = reader.request("GET", f"/books/{book_id}").json()["reading_progress"]
+    listed = reader.request("GET", "/books").json()["items"]
+    assert [item["reading_progress"] for item in listed if item["id"] == book_id] == [halfway]
+    words = [chapter["word_count"] for chapter in book["chapters"]]
+    assert halfway == pytest.approx(sum(words[:last]) / sum(words), abs=1e-3)
+
+
 def backdate(rt: RunningRuntime, book_id: str, state: str | None = None) -> None:
     """The book was created an hour ago (and is in `state`): long past its upload's expiry."""
     with db.connect(rt.env["DATABASE_URL"]) as conn:

@@ -29,6 +29,7 @@ def list_books() -> Response:
         state=query.state,
         language=query.language,
         author=query.author,
+        text=query.q,
         sort=query.sort,
         descending=query.descending,
         page=query.page,

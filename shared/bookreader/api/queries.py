@@ -51,6 +51,9 @@ class BookListQuery(Query):
     state: State | None = Field(None, description="Only books in this state")
     language: QueryText | None = Field(None, description="BCP 47 language, e.g. `ru` or `en`")
     author: QueryText | None = Field(None, description="Part of an author's name")
+    q: QueryText | None = Field(
+        None, description="Part of the title, an author's name or the file name"
+    )
     sort: Literal["created", "title", "author"] = "created"
     order: Literal["asc", "desc"] | None = Field(
         None, description="Default: `desc` by creation time, `asc` by title or author"

@@ -88,6 +88,9 @@ class BookSummary(Answer):
     cover_thumbnail_url: str | None = Field(description="Short-lived URL of a small cover")
     word_count: int | None
     reading_minutes: int | None
+    reading_progress: float | None = Field(
+        None, ge=0, le=1, description="How far the reader has read, by words; null before opening"
+    )
     created_at: datetime
 
 

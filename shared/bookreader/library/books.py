@@ -31,6 +31,25 @@ _COLUMNS = (
 )
 
 
+# How far the owner has read, 0–1: the words of the chapters before the saved position plus the
+# read share of its chapter, over the book's words. NULL before the book was first opened.
+_READING_PROGRESS = (
+    "(SELECT LEAST(1.0, (COALESCE((SELECT sum(c.word_count) FROM chapters c"
+    " WHERE c.book_id = books.id AND c.index < p.chapter), 0)"
+    " + COALESCE((SELECT c.word_count"
+    " * LEAST(1.0, p.char_offset::float8 / GREATEST(length(c.text), 1))"
+    " FROM chapters c WHERE c.book_id = books.id AND c.index = p.chapter), 0))"
+    " / GREATEST(books.word_count, 1))"
+    " FROM reading_positions p WHERE p.book_id = books.id AND p.user_id = books.user_id)"
+    " AS reading_progress"
+)
+
+
+def _like(text: str) -> str:
+    """`text` as a literal part of an ILIKE pattern (ESCAPE '\\')."""
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
 def book_not_found() -> BookReaderError:
     # The same answer whether the book is someone else's or does not exist.
     return BookReaderError("book_not_found", "No such book in your library.", 404)
@@ -112,7 +131,7 @@ def get_book(user_id: str, book_id: str) -> dict[str, Any]:
     with db.get_pool().connection() as conn:
         expire_abandoned_uploads(conn, user_id, book_id)
         rows = conn.run(
-            f"SELECT {_COLUMNS} FROM books"
+            f"SELECT {_COLUMNS}, {_READING_PROGRESS} FROM books"
             " WHERE id = CAST(:b AS uuid) AND user_id = CAST(:u AS uuid)",
             b=book_id,
             u=user_id,
@@ -237,6 +256,7 @@ def list_books(
     state: str | None = None,
     language: str | None = None,
     author: str | None = None,
+    text: str | None = None,
     sort: str = "created",
     descending: bool = True,
     page: int = 1,
@@ -253,15 +273,20 @@ def list_books(
         params.update(lang=language.lower(), lang_prefix=f"{language.lower()}-%")
     if author:
         where.append("authors::text ILIKE :author ESCAPE '\\'")
-        escaped = author.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        params["author"] = f"%{escaped}%"
+        params["author"] = _like(author)
+    if text:
+        where.append(
+            "(COALESCE(title, '') ILIKE :text ESCAPE '\\' OR authors::text ILIKE :text ESCAPE '\\'"
+            " OR filename ILIKE :text ESCAPE '\\')"
+        )
+        params["text"] = _like(text)
     order = f"{SORTS[sort]} {'DESC' if descending else 'ASC'} NULLS LAST, created_at DESC"
     clause = " AND ".join(where)
     with db.get_pool().connection() as conn:
         expire_abandoned_uploads(conn, user_id)
         total = conn.run(f"SELECT count(*) FROM books WHERE {clause}", **params)[0][0]
         rows = conn.run(
-            f"SELECT {_COLUMNS} FROM books WHERE {clause} ORDER BY {order}"
+            f"SELECT {_COLUMNS}, {_READING_PROGRESS} FROM books WHERE {clause} ORDER BY {order}"
             " LIMIT :limit OFFSET :offset",
             limit=page_size,
             offset=(page - 1) * page_size,

@@ -35,6 +35,10 @@ def book_summary(book: dict[str, Any]) -> BookSummary:
     return BookSummary(**_summary_fields(book))
 
 
+def _fraction(value: Any) -> float | None:
+    return None if value is None else round(float(value), 4)
+
+
 def _summary_fields(book: dict[str, Any]) -> dict[str, Any]:
     error = None
     if book["state"] == "failed":
@@ -60,6 +64,7 @@ def _summary_fields(book: dict[str, Any]) -> dict[str, Any]:
         "cover_thumbnail_url": thumb,
         "word_count": book["word_count"],
         "reading_minutes": book["reading_minutes"],
+        "reading_progress": _fraction(book.get("reading_progress")),
         "created_at": book["created_at"],
     }
 

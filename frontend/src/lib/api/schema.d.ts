@@ -587,6 +587,12 @@ export interface components {
             /** Reading Minutes */
             reading_minutes: number | null;
             /**
+             * Reading Progress
+             * @description How far the reader has read, by words; null before opening
+             * @default null
+             */
+            reading_progress: number | null;
+            /**
              * Created At
              * Format: date-time
              */
@@ -712,6 +718,12 @@ export interface components {
             word_count: number | null;
             /** Reading Minutes */
             reading_minutes: number | null;
+            /**
+             * Reading Progress
+             * @description How far the reader has read, by words; null before opening
+             * @default null
+             */
+            reading_progress: number | null;
             /**
              * Created At
              * Format: date-time
@@ -1123,7 +1135,7 @@ export interface components {
              * @default serif
              * @enum {string}
              */
-            font_family: "serif" | "sans-serif" | "monospace";
+            font_family: "serif" | "sans-serif" | "monospace" | "dyslexic";
             /**
              * Font Size
              * @default 18
@@ -2330,6 +2342,8 @@ export interface operations {
                 language?: string;
                 /** @description Part of an author's name */
                 author?: string;
+                /** @description Part of the title, an author's name or the file name */
+                q?: string;
                 sort?: "created" | "title" | "author";
                 /** @description Default: `desc` by creation time, `asc` by title or author */
                 order?: "asc" | "desc";
