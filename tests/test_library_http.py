@@ -251,6 +251,8 @@ def test_search_matches_title_author_or_file_name_literally(reader: Reader) -> N
     assert found("_100%") == 1  # the file name, wildcards taken literally
     assert found("%") == 1 and found("x%") == 0
     assert found("Толстой") == 0
+    assert found("пушкин дочка") == 1 and found("пушкин толстой") == 0  # every word
+    assert found("ПУШКИН") == 1 and found("Капитанская Дочка") == 1
 
 
 def test_reading_progress_follows_the_saved_position(reader: Reader) -> None:

@@ -52,7 +52,7 @@ class BookListQuery(Query):
     language: QueryText | None = Field(None, description="BCP 47 language, e.g. `ru` or `en`")
     author: QueryText | None = Field(None, description="Part of an author's name")
     q: QueryText | None = Field(
-        None, description="Part of the title, an author's name or the file name"
+        None, description="Words that must each appear in the title, an author or the file name"
     )
     sort: Literal["created", "title", "author"] = "created"
     order: Literal["asc", "desc"] | None = Field(

@@ -50,6 +50,10 @@ def _like(text: str) -> str:
     return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
+def _fold(text: str) -> str:
+    return text.lower().replace("ё", "е")
+
+
 def book_not_found() -> BookReaderError:
     # The same answer whether the book is someone else's or does not exist.
     return BookReaderError("book_not_found", "No such book in your library.", 404)
@@ -274,12 +278,13 @@ def list_books(
     if author:
         where.append("authors::text ILIKE :author ESCAPE '\\'")
         params["author"] = _like(author)
-    if text:
+    # Every word must appear in the title, an author or the file name; ё and е match each other.
+    for number, word in enumerate(_fold(text or "").split()[:8]):
         where.append(
-            "(COALESCE(title, '') ILIKE :text ESCAPE '\\' OR authors::text ILIKE :text ESCAPE '\\'"
-            " OR filename ILIKE :text ESCAPE '\\')"
+            f"translate(lower(COALESCE(title, '') || ' ' || authors::text || ' ' || filename),"
+            f" 'ё', 'е') LIKE :word{number} ESCAPE '\\'"
         )
-        params["text"] = _like(text)
+        params[f"word{number}"] = _like(word)
     order = f"{SORTS[sort]} {'DESC' if descending else 'ASC'} NULLS LAST, created_at DESC"
     clause = " AND ".join(where)
     with db.get_pool().connection() as conn:

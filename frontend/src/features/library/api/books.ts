@@ -7,21 +7,11 @@ import {
   type ReadingPosition,
   unwrap,
 } from "@/lib/api";
-import { MAX_SEARCHED, SEARCH_PAGE_SIZE, searchPage } from "../bookSearch";
 import type { ApiBookQuery } from "../libraryQuery";
 
-export async function listBooks({ q, ...query }: ApiBookQuery): Promise<BookPage> {
-  if (!q) return unwrap(api.GET("/books", { params: { query } }));
-  // Title search happens here (see bookSearch.ts): read the filtered list, then match.
-  const books = [];
-  for (let page = 1; books.length < MAX_SEARCHED; page++) {
-    const batch = await unwrap(
-      api.GET("/books", { params: { query: { ...query, page, page_size: SEARCH_PAGE_SIZE } } }),
-    );
-    books.push(...batch.items);
-    if (page * SEARCH_PAGE_SIZE >= batch.total) break;
-  }
-  return searchPage(books, q, query.page, query.page_size);
+/** A page of the user's books; `q` searches titles, authors and file names on the server. */
+export function listBooks(query: ApiBookQuery): Promise<BookPage> {
+  return unwrap(api.GET("/books", { params: { query } }));
 }
 
 export function getBook(bookId: string): Promise<BookDetail> {

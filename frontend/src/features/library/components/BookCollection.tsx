@@ -1,6 +1,7 @@
 /** The books of one page, as a grid of covers or a compact list. */
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
+import { ProgressBar } from "@/components/ProgressBar";
 import type { BookSummary } from "@/lib/api";
 import type { View } from "../libraryQuery";
 import { BookCover } from "./BookCover";
@@ -12,6 +13,17 @@ function Authors({ book }: { book: BookSummary }) {
   return (
     <span className="book-authors">
       {book.authors.length ? book.authors.join(", ") : t("unknownAuthor")}
+    </span>
+  );
+}
+
+function ReadingProgress({ book }: { book: BookSummary }) {
+  const { t } = useTranslation("library");
+  const read = book.reading_progress ?? 0;
+  return (
+    <span className="book-reading-progress">
+      <ProgressBar label={t("readProgressLabel", { title: book.title })} value={read} />
+      <span className="muted small">{t("readPercent", { percent: Math.round(read * 100) })}</span>
     </span>
   );
 }
@@ -30,6 +42,7 @@ export function BookCollection({ books, view }: { books: BookSummary[]; view: Vi
           </Link>
           <div className="book-extra">
             <BookStatus book={book} />
+            {book.reading_progress != null && <ReadingProgress book={book} />}
             {view === "list" && <DeleteBookButton book={book} />}
           </div>
         </li>

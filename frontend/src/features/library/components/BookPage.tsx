@@ -8,7 +8,7 @@ import { usePageTitle } from "@/components/usePageTitle";
 import type { BookDetail } from "@/lib/api";
 import { isReadable } from "../bookStates";
 import { useBook, usePosition } from "../hooks/useBooks";
-import { bookFraction, readerPath } from "../readingProgress";
+import { readerPath } from "../readingProgress";
 import { BookCover } from "./BookCover";
 import { BookStatus } from "./BookStatus";
 import { DeleteBookButton } from "./DeleteBookButton";
@@ -87,7 +87,7 @@ export default function BookPage() {
   }
   const data = book.data;
   const place = position.data ?? null;
-  const read = bookFraction(data.chapters, place);
+  const read = data.reading_progress ?? null;
   const description = text(data.metadata?.description);
 
   return (
