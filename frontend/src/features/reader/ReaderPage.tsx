@@ -170,6 +170,7 @@ export default function ReaderPage() {
         ) : null}
       </main>
       <ReaderFooter
+        rtl={isRtl()}
         progress={progress}
         page={preferences.layout === "paginated" ? pages : null}
         hasPrevious={(shown?.previous ?? null) !== null}
