@@ -33,6 +33,8 @@ import "./fonts";
 import "./reader.css";
 
 const chapterKey = (bookId: string, index: number) => ["reader", "chapter", bookId, index] as const;
+// Picture links in a chapter are presigned and expire; a chapter older than this is fetched anew.
+const CHAPTER_FRESH_MS = 10 * 60_000;
 
 export default function ReaderPage() {
   const { t } = useTranslation("reader");
@@ -66,20 +68,24 @@ export default function ReaderPage() {
     queryKey: chapterKey(bookId, target?.chapter ?? -1),
     queryFn: () => getChapter(bookId, target?.chapter ?? 0),
     enabled: target !== null,
-    staleTime: Infinity,
+    staleTime: CHAPTER_FRESH_MS,
     refetchOnWindowFocus: false,
+    refetchOnReconnect: false,
   });
   const shown = chapter.data?.index === target?.chapter ? chapter.data : undefined;
 
+  const prefetch = useCallback(
+    (index: number) =>
+      void queryClient.prefetchQuery({
+        queryKey: chapterKey(bookId, index),
+        queryFn: () => getChapter(bookId, index),
+        staleTime: CHAPTER_FRESH_MS,
+      }),
+    [bookId, queryClient],
+  );
   useEffect(() => {
-    const next = shown?.next;
-    if (next === null || next === undefined) return;
-    void queryClient.prefetchQuery({
-      queryKey: chapterKey(bookId, next),
-      queryFn: () => getChapter(bookId, next),
-      staleTime: Infinity,
-    });
-  }, [shown?.next, bookId, queryClient]);
+    if (shown?.next !== null && shown?.next !== undefined) prefetch(shown.next);
+  }, [shown?.next, prefetch]);
 
   usePositionSaver(bookId, place);
 
@@ -182,6 +188,7 @@ export default function ReaderPage() {
         entries={contents}
         place={current}
         onClose={() => setPanel(null)}
+        onPrefetch={prefetch}
         onChoose={(destination) => {
           setPanel(null);
           goTo(destination);

@@ -70,9 +70,11 @@ export function BookSurface(props: Props) {
     const { chapter, target } = props;
     if (!layout || !chapter || chapter.index !== target.chapter) return;
     const previous = loaded.current;
-    if (previous?.chapter === chapter && previous.seq === target.seq) return;
+    // The same chapter fetched again (fresh picture links) keeps the text where it is.
+    const same = previous?.chapter.index === chapter.index;
+    if (same && previous.seq === target.seq) return;
     loaded.current = { chapter, seq: target.seq };
-    if (previous?.chapter === chapter && target.offset !== "end") {
+    if (same && target.offset !== "end") {
       layout.goTo(target.offset);
     } else {
       const started = performance.now();
