@@ -18,7 +18,8 @@ export function ReaderFooter({ rtl, progress, page, hasPrevious, hasNext, onPrev
   const { t } = useTranslation("reader");
   const percent = progress ? Math.round(progress.bookFraction * 100) : 0;
   return (
-    <footer className="reader-footer" dir={rtl ? "rtl" : "ltr"}>
+    // The bar and the chapter buttons mirror; the words stay in the UI's own direction.
+    <footer className={rtl ? "reader-footer reader-footer-rtl" : "reader-footer"}>
       <button
         type="button"
         className="icon-button"
@@ -30,6 +31,7 @@ export function ReaderFooter({ rtl, progress, page, hasPrevious, hasNext, onPrev
       </button>
       <div className="reader-progress">
         <div
+          dir={rtl ? "rtl" : "ltr"}
           className="reader-progress-track"
           role="progressbar"
           aria-label={t("bookProgress")}
