@@ -35,6 +35,9 @@ def parse(data: bytes, limits: ParseLimits | None = None) -> ParsedBook:
 def assert_consistent(book: ParsedBook) -> None:
     """The model's conventions: offsets, data-p blocks, safe HTML, TOC and note targets."""
     note_ids = {note.id for note in book.footnotes}
+    for note in book.footnotes:  # notes follow the same rule: paragraphs joined by a blank line
+        shown = [text for _, text in paragraph_texts_in_html(note.html)]
+        assert "\n\n".join(shown) == note.text
     image_urls = {image_url(image.id) for image in book.images}
     for index, chapter in enumerate(book.chapters):
         assert chapter.index == index

@@ -73,6 +73,9 @@ def assert_consistent(book: ParsedBook) -> None:
         assert paragraph_texts_in_html(chapter.html) == list(enumerate(texts))
         assert "<script" not in chapter.html and "onerror" not in chapter.html
     note_ids = {note.id for note in book.footnotes}
+    for note in book.footnotes:  # notes follow the same rule: paragraphs joined by a blank line
+        shown = [text for _, text in paragraph_texts_in_html(note.html)]
+        assert "\n\n".join(shown) == note.text
     for chapter in book.chapters:
         assert set(re.findall(r'data-note="([^"]+)"', chapter.html)) <= note_ids
         for target, offset in re.findall(r'href="#pos-(\d+)-(\d+)"', chapter.html):

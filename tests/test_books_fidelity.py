@@ -341,6 +341,26 @@ def test_html_text_of_each_paragraph_is_exactly_its_plain_text() -> None:
     assert_consistent(book)
 
 
+TRICKY_MARKUP = [
+    "<p>text <div>inner block</div> tail</p>",
+    "<table><tr><td>cell <b>one</b></td><td>two<br/>lines</td></tr>stray<tr><th>h</th></tr>"
+    "</table>",
+    "<table>loose in the table<tbody>in the body<tr><td>cell</td></tr></tbody></table>",
+    "<ul><li>a<ul><li>b</li></ul>after</li></ul>",
+    "<p>x<p>nested p</p>y</p>",
+    "<dl><dt>term</dt><dd>def <p>para</p></dd></dl>",
+    "<h2>Head <br/> two</h2><a href='#x'><p>link block</p></a>",
+    "<div>loose <em>inline</em><table><tr><td>t</td></tr></table>after table</div>",
+]
+
+
+@pytest.mark.parametrize("markup", TRICKY_MARKUP)
+def test_invalid_nesting_keeps_each_paragraph_in_its_own_data_p_element(markup: str) -> None:
+    # the browser's parser moves or closes some of these; each paragraph must still be found
+    # in order with exactly its text
+    assert_consistent(parse(make_epub({"c.xhtml": xhtml(markup)})))
+
+
 def test_fb2_paragraph_html_has_no_stray_spaces() -> None:
     book = parse(
         fb2(

@@ -14,7 +14,13 @@ import lxml.html
 from lxml import etree
 
 from bookreader.books.limits import Deadline, ParseLimits
-from bookreader.books.paragraph_text import SOFT_HYPHEN, element_text, remove, settle_element
+from bookreader.books.paragraph_text import (
+    SOFT_HYPHEN,
+    element_text,
+    remove,
+    settle_element,
+    text_before,
+)
 from bookreader.books.safety import SafeZip, check_depth, parse_xml
 from bookreader.errors import BookReaderError
 
@@ -29,6 +35,7 @@ BLOCK_TAGS = {
     *("nav", "ol", "p", "pre", "section", "summary", "table", "tbody", "td", "tfoot", "th"),
     *("thead", "tr", "ul"),
 }
+TABLE_PARTS = {"table", "thead", "tbody", "tfoot", "tr"}
 HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 # Removed with their content: code, fallbacks a browser would not show. Ruby annotations stay
 # in the HTML (the reader shows them) but not in the text (see paragraph_text).
@@ -168,11 +175,7 @@ def unwrap(element: etree._Element) -> None:
     index = parent.index(element)
     children = list(element)
     if element.text:
-        previous = element.getprevious()
-        if previous is not None:
-            previous.tail = (previous.tail or "") + element.text
-        else:
-            parent.text = (parent.text or "") + element.text
+        text_before(element, element.text)
     for offset, child in enumerate(children):
         parent.insert(index + offset, child)
     if element.tail:
@@ -248,6 +251,12 @@ class _Walker:
             return
         inline_parent = parent.tag in ("p", "li", "dt", "dd", "td", "th", "a", *HEADINGS)
         wrapper = etree.Element("span" if inline_parent else "div")
+        outer = wrapper
+        if parent.tag in TABLE_PARTS:  # anything else there would be moved before the table
+            wrapper = etree.Element("td")
+            outer = wrapper if parent.tag == "tr" else etree.Element("tr")
+            if outer is not wrapper:
+                outer.append(wrapper)
         wrapper.text = text
         if after is None:
             parent.text = None
@@ -255,7 +264,7 @@ class _Walker:
         else:
             after.tail = None
             index = parent.index(after) + 1
-        parent.insert(index, wrapper)
+        parent.insert(index, outer)
         for node in nodes:
             wrapper.append(node)
         self._leaf(wrapper)

@@ -145,17 +145,24 @@ def settle_element(root: etree._Element) -> str:
     return text
 
 
+def text_before(element: etree._Element, text: str) -> None:
+    """Append `text` to what precedes `element` in its parent (a sibling's tail or the
+    parent's own text)."""
+    previous = element.getprevious()
+    if previous is not None:
+        previous.tail = (previous.tail or "") + text
+    else:
+        parent = element.getparent()
+        parent.text = (parent.text or "") + text
+
+
 def remove(element: etree._Element) -> None:
     """Detach an element but keep the text that follows it (lxml's remove drops the tail)."""
     parent = element.getparent()
     if parent is None:
         return
     if element.tail:
-        previous = element.getprevious()
-        if previous is not None:
-            previous.tail = (previous.tail or "") + element.tail
-        else:
-            parent.text = (parent.text or "") + element.tail
+        text_before(element, element.tail)
     parent.remove(element)
 
 
