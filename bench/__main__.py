@@ -102,8 +102,12 @@ def run_generate_suite(output: Path, quick: bool) -> None:
 
 def run_fidelity_suite(output: Path) -> None:
     """Issue 11: the parser's text against pandoc's, in-process, on the shared corpus."""
-    if not parse.CORPUS.is_dir():
-        print("fidelity benchmark skipped: the shared corpus is not beside the repository")
+    if not parse.CORPUS.is_dir() or shutil.which("pandoc") is None:
+        print(
+            "fidelity benchmark skipped: needs the shared corpus beside the repository and"
+            " pandoc (apt-get install pandoc)",
+            file=sys.stderr,
+        )
         return
     print("fidelity …", file=sys.stderr)
     results = fidelity.run()
