@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 
-from bench import evaluation, events, extract, foundation, gateway, generate, parse
+from bench import evaluation, events, extract, fidelity, foundation, gateway, generate, parse
 from bench.results import RESULTS, environment_lines, machine, write_section
 from bench.services import POOL_SIZE, bench_services, fixture_runtime, production_runtime
 
@@ -29,7 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="a few requests only (smoke test)")
     parser.add_argument(
         "--suite",
-        choices=["all", "foundation", "parse", "extract", "eval", "generate"],
+        choices=["all", "foundation", "parse", "extract", "eval", "generate", "fidelity"],
         default="all",
         help="which benchmarks",
     )
@@ -47,7 +47,9 @@ def main(argv: list[str] | None = None) -> int:
         write_section("eval", body, args.output)
     if args.suite in ("all", "generate"):
         run_generate_suite(args.output, quick=args.quick)
-    if args.suite in ("parse", "extract", "eval", "generate"):
+    if args.suite in ("all", "fidelity"):
+        run_fidelity_suite(args.output)
+    if args.suite in ("parse", "extract", "eval", "generate", "fidelity"):
         return 0
 
     with (
@@ -95,6 +97,22 @@ def run_generate_suite(output: Path, quick: bool) -> None:
         results = generate.run(work, **sizes)
     body = generate.render(results, environment_lines(machine(), results["mode"]))
     write_section("generate", body, output)
+    print(json.dumps(results, indent=1, default=float))
+
+
+def run_fidelity_suite(output: Path) -> None:
+    """Issue 11: the parser's text against pandoc's, in-process, on the shared corpus."""
+    if not parse.CORPUS.is_dir() or shutil.which("pandoc") is None:
+        print(
+            "fidelity benchmark skipped: needs the shared corpus beside the repository and"
+            " pandoc (apt-get install pandoc)",
+            file=sys.stderr,
+        )
+        return
+    print("fidelity …", file=sys.stderr)
+    results = fidelity.run()
+    body = fidelity.render(results, environment_lines(machine(), "none (in-process parser)"))
+    write_section("fidelity", body, output)
     print(json.dumps(results, indent=1, default=float))
 
 

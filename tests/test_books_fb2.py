@@ -12,11 +12,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from lxml import html as lxml_html
 
 from bookreader.books import parse_book
 from bookreader.books.limits import ParseLimits
 from bookreader.books.model import ParsedBook, TocEntry
+from bookreader.books.paragraph_text import paragraph_texts_in_html
 from bookreader.errors import BookReaderError
 
 CORPUS = Path(__file__).parents[2] / "shared" / "corpus"
@@ -69,13 +69,13 @@ def assert_consistent(book: ParsedBook) -> None:
         if not chapter.html:
             assert not texts
             continue
-        marked = lxml_html.fragment_fromstring(chapter.html, create_parent="div")
-        blocks = marked.xpath("//*[@data-p]")
-        assert [int(block.get("data-p")) for block in blocks] == list(range(len(texts)))
-        rendered = [" ".join(block.text_content().split(" ")).strip(" ") for block in blocks]
-        assert [re.sub(r"[ \t\r\n]+", " ", t) for t in rendered] == texts
+        # each data-p element's DOM text is exactly its paragraph (the reader maps offsets)
+        assert paragraph_texts_in_html(chapter.html) == list(enumerate(texts))
         assert "<script" not in chapter.html and "onerror" not in chapter.html
     note_ids = {note.id for note in book.footnotes}
+    for note in book.footnotes:  # notes follow the same rule: paragraphs joined by a blank line
+        shown = [text for _, text in paragraph_texts_in_html(note.html)]
+        assert "\n\n".join(shown) == note.text
     for chapter in book.chapters:
         assert set(re.findall(r'data-note="([^"]+)"', chapter.html)) <= note_ids
         for target, offset in re.findall(r'href="#pos-(\d+)-(\d+)"', chapter.html):
@@ -99,7 +99,7 @@ GOLDEN = {
         "language": "ru",
         "chapters": 23,
         "toc_depth": 8,
-        "first_words": "Эпиграф. Текст.[18] Ударения. Спортсмены!",
+        "first_words": "Эпиграф. Текст. Ударения. Спортсмены!",
         "cover": "cover.jpg",
         "footnotes": 22,
     },
@@ -213,7 +213,10 @@ def test_anna_karenina_parts_are_toc_entries_over_their_chapters() -> None:
     part_two = book.toc[1]
     assert (part_two.chapter, part_two.offset) == (part_two.children[0].chapter, 0)
     assert part_two.children[0].offset > 0  # its own title follows the part's title
-    assert {chapter.level for chapter in book.chapters} == {1}
+    # a part's first chapter opens the part: titled and levelled by the outermost section
+    first = book.chapters[part_two.chapter]
+    assert (first.title, first.level) == ("Часть вторая", 0)
+    assert {chapter.level for chapter in book.chapters} == {0, 1}
 
 
 # --- the fixtures (no corpus needed) ---------------------------------------------------------
@@ -268,8 +271,9 @@ def test_nested_sections_become_chapters_with_levels_and_toc() -> None:
             "<p>Конец.</p></section></body>"
         )
     )
+    # the first chapter opens "Часть 1" too: the outermost title names it (issue 11 #12)
     assert [(c.title, c.level) for c in book.chapters] == [
-        ("Глава 1", 1),
+        ("Часть 1", 0),
         ("Глава 2", 1),
         ("Эпилог", 0),
     ]

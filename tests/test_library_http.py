@@ -16,6 +16,7 @@ import requests
 
 from bookreader import db
 from local.launcher import RunningRuntime
+from tests.test_books_epub import METADATA, make_epub, xhtml
 
 FIXTURES = Path(__file__).parent / "fixtures" / "books"
 PARSED = ("parsed", "extracting", "ready")  # parse done; extraction may already be running
@@ -96,9 +97,25 @@ def test_upload_parse_and_read_a_book(reader: Reader) -> None:
     assert "<script" not in chapter["html"]
     start, end = chapter["paragraphs"][0]
     assert 0 <= start < end
+    # clients anchor marks and positions in the plain text, never rebuilt from the HTML
+    paragraphs = [chapter["text"][s:e] for s, e in chapter["paragraphs"]]
+    assert "\n\n".join(paragraphs) == chapter["text"] and paragraphs[0].strip()
+    assert book["direction"] == chapter["direction"] == "ltr"
 
     listed = reader.request("GET", "/books").json()
     assert [item["id"] for item in listed["items"]] == [book_id] and listed["total"] == 1
+
+
+def test_right_to_left_book_says_so_in_the_api(reader: Reader) -> None:
+    body = xhtml("<h1>פרק</h1><p>שלום עולם.</p>").replace("<body>", '<body dir="rtl">')
+    data = make_epub({"c.xhtml": body}, metadata=METADATA.replace(">en<", ">he<"))
+    book_id = reader.upload("hebrew.epub", data, "application/epub+zip")
+    book = reader.wait(book_id)
+    assert book["state"] in PARSED, book["error"]
+    assert book["direction"] == "rtl" and book["chapters"][0]["direction"] == "rtl"
+    chapter = reader.request("GET", f"/books/{book_id}/chapters/0").json()
+    assert chapter["direction"] == "rtl" and chapter["html"].startswith('<div dir="rtl">')
+    assert chapter["text"] == "פרק\n\nשלום עולם."
 
 
 def test_same_file_again_is_the_same_book(reader: Reader) -> None:

@@ -106,6 +106,7 @@ class ChapterSummary(Answer):
     title: str
     level: int
     linear: bool
+    direction: Direction = "ltr"
     word_count: int
 
 
@@ -140,6 +141,7 @@ class ChapterView(Answer):
     title: str
     level: int
     linear: bool
+    direction: Direction = Field("ltr", description="Text direction of the chapter")
     word_count: int
     html: str = Field(
         description="Sanitised HTML; paragraph blocks carry `data-p` (index in `paragraphs`)"

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from lxml import etree
 
 from bookreader.books.epub_content import (
+    BLOCK_TAGS,
     Block,
     Document,
+    Extraction,
     element_text,
     extract_blocks,
     is_note_element,
@@ -27,22 +29,46 @@ from bookreader.books.epub_content import (
 )
 from bookreader.books.epub_images import extract_images
 from bookreader.books.epub_package import Package, read_package, resolve
+from bookreader.books.epub_quotes import quote
 from bookreader.books.epub_toc import (
     RawEntry,
     build_toc,
     nav_entries,
     ncx_entries,
+    raw_paths,
     walk_toc,
 )
 from bookreader.books.limits import Deadline, ParseLimits, book_error
-from bookreader.books.model import Chapter, Footnote, ParsedBook, TocEntry, count_words
+from bookreader.books.model import (
+    Chapter,
+    Direction,
+    Footnote,
+    ParsedBook,
+    TocEntry,
+    count_words,
+    direction_of_language,
+)
 from bookreader.books.safety import SafeZip, parse_xml
-from bookreader.books.sanitize import sanitize_html
+from bookreader.books.sanitize import TAGS, sanitize_html
 from bookreader.errors import BookReaderError
 
 ImageUrl = Callable[[str], str]
+FOREIGN_BLOCKS = tuple(sorted(BLOCK_TAGS - TAGS))  # <address>, <center>, <details>, …
 GUTENBERG_START = re.compile(r"(?i)^\*{3} ?START OF (THE|THIS) PROJECT GUTENBERG")
+GUTENBERG_END = re.compile(r"(?i)^\*{3} ?END OF (THE|THIS) PROJECT GUTENBERG")
+GUTENBERG_LICENSE = "The Project Gutenberg License"
 PSEUDO_HEADING = re.compile(r"(?i)^(?:[IVXLC]+|(?:глава|chapter|часть|part)\s+\S+)\.?$")
+BACK_LINK_TEXT = re.compile(r"^[\s↩↑⤴⬆^\ufe0e\ufe0f]*[↩↑⤴⬆][\s↩↑⤴⬆^\ufe0e\ufe0f]*$")
+# Titles for chapters that have none: (the front matter, a numbered chapter) per language.
+UNTITLED = {
+    "en": ("Title page", "Chapter {}"),
+    "ru": ("Титульный лист", "Глава {}"),
+    "uk": ("Титульна сторінка", "Розділ {}"),
+    "be": ("Тытульны ліст", "Раздзел {}"),
+    "de": ("Titelseite", "Kapitel {}"),
+    "fr": ("Page de titre", "Chapitre {}"),
+    "es": ("Portada", "Capítulo {}"),
+}
 
 
 @dataclass
@@ -54,15 +80,33 @@ class _Note:
 
 
 @dataclass
-class _Draft:
-    """A chapter between paragraph extraction and HTML output."""
-
+class _Part:
     document: Document
+    first: int  # index of the document's first block in the chapter
+
+
+@dataclass
+class _Draft:
+    """A chapter (one or more spine documents) between paragraph extraction and HTML output."""
+
+    parts: list[_Part]
     linear: bool
     blocks: list[Block]
-    starts: list[int]
-    text: str
-    anchors: dict[str, int]  # element id → block index
+    anchors: dict[tuple[str, str], int]  # (path, element id) → block index
+    front: bool = False  # before the first document the TOC points at, without a heading
+    licence: bool = False  # Project Gutenberg's licence, in a file of its own
+    starts: list[int] = field(default_factory=list)
+    text: str = ""
+
+    def add(self, document: Document, extraction: Extraction) -> None:
+        first = len(self.blocks)
+        self.parts.append(_Part(document, first))
+        self.blocks += extraction.blocks
+        for anchor, block in extraction.anchors.items():
+            self.anchors.setdefault((document.path, anchor), first + block)
+
+    def offset(self, block: int) -> int:
+        return self.starts[block] if block < len(self.starts) else len(self.text)
 
 
 def parse_epub(
@@ -71,7 +115,7 @@ def parse_epub(
     archive = SafeZip(data, limits)  # size, ratio and entry limits before anything is read
     package = read_package(archive, limits)
     images, image_ids = extract_images(archive, package, limits, deadline)
-    cover = next((image_ids[i.path] for i in package.cover_candidates if i.path in image_ids), None)
+    language = package.metadata.language
 
     documents: list[tuple[Document, bool, bool]] = []  # (document, linear, is the nav document)
     seen: set[str] = set()
@@ -89,39 +133,98 @@ def parse_epub(
             raw_toc = nav_entries(document)  # read before its nav elements are removed
         documents.append((document, linear, is_nav))
     raw_toc = raw_toc or _raw_toc(archive, package, limits)
+    cover = _cover(archive, package, [d for d, _, _ in documents], image_ids, limits)
 
     notes = _find_notes([d for d, _, _ in documents])
-    drafts = _drafts(documents, notes, limits, deadline, cover, image_ids)
+    drafts = _drafts(
+        documents, notes, limits, deadline, (cover, image_ids), raw_paths(raw_toc), language
+    )
 
     anchors: dict[tuple[str, str], tuple[int, int]] = {}
     for index, draft in enumerate(drafts):
-        anchors[(draft.document.path, "")] = (index, 0)
-        for anchor, block in draft.anchors.items():
-            offset = draft.starts[block] if block < len(draft.starts) else len(draft.text)
-            anchors.setdefault((draft.document.path, anchor), (index, offset))
+        for part in draft.parts:
+            anchors[(part.document.path, "")] = (index, draft.offset(part.first))
+        for key, block in draft.anchors.items():
+            anchors.setdefault(key, (index, draft.offset(block)))
 
     def locate(path: str, fragment: str) -> tuple[int, int] | None:
         return anchors.get((path, fragment)) or anchors.get((path, ""))
 
     toc = build_toc(raw_toc, locate) if raw_toc else []
-    chapters = [
-        _chapter(index, draft, toc, anchors, notes, image_ids, image_url)
-        for index, draft in enumerate(drafts)
-    ]
+    book_direction = _book_direction(package, drafts, language)
+    untitled = UNTITLED.get((language or "en").split("-")[0], UNTITLED["en"])
+    links = _Links(anchors, notes, image_ids, image_url)
+    chapters = []
+    for index, draft in enumerate(drafts):
+        number = index + (0 if drafts[0].front else 1)
+        fallback = untitled[0] if draft.front else untitled[1].format(number)
+        fallback = GUTENBERG_LICENSE if draft.licence else fallback
+        declared = draft.parts[0].document.direction
+        direction: Direction = book_direction if declared is None else _direction(declared)
+        chapters.append(_chapter(index, draft, toc, links, fallback, direction))
     if not toc:
         toc = _toc_from_headings(chapters, drafts)
     unique = list({note.id: note for note in notes.values()}.values())
-    footnotes = [_footnote(note, anchors, notes, image_ids, image_url, deadline) for note in unique]
+    footnotes = [_footnote(note, links, deadline) for note in unique]
     used = {image.id for image in images}
     return ParsedBook(
         format="epub",
         metadata=package.metadata,
+        direction=book_direction,
         chapters=chapters,
         toc=toc,
         footnotes=[f for f in footnotes if f.text],
         images=images,
         cover_image_id=cover if cover in used else None,
     )
+
+
+@dataclass
+class _Links:
+    """What rewriting a document's links and images needs."""
+
+    anchors: dict[tuple[str, str], tuple[int, int]]
+    notes: dict[tuple[str, str], _Note]
+    image_ids: dict[str, str]
+    image_url: ImageUrl
+
+
+def _cover(
+    archive: SafeZip,
+    package: Package,
+    documents: list[Document],
+    image_ids: dict[str, str],
+    limits: ParseLimits,
+) -> str | None:
+    """The cover image: declared in the package, else the first image of the EPUB 2 guide's
+    cover page (a `<meta name="cover">` may name an id that does not exist)."""
+    declared = next((i.path for i in package.cover_candidates if i.path in image_ids), None)
+    if declared is not None:
+        return image_ids[declared]
+    if package.cover_page is None:
+        return None
+    page = next((d for d in documents if d.path == package.cover_page), None)
+    page = page or load_document(archive, package.cover_page, limits)
+    for img in page.body.iter("img") if page is not None else ():
+        path, _ = resolve(page.path, img.get("src") or "")
+        if path in image_ids:
+            return image_ids[path]
+    return None
+
+
+def _direction(value: str) -> Direction:
+    return "rtl" if value == "rtl" else "ltr"
+
+
+def _book_direction(package: Package, drafts: list[_Draft], language: str | None) -> Direction:
+    """The language decides; without one, the documents' `dir` and then the spine's
+    page-progression-direction (which alone is no proof: vertical Japanese is paged rtl)."""
+    if language:
+        return direction_of_language(language)
+    declared = [p.document.direction for d in drafts for p in d.parts if p.document.direction]
+    if declared:
+        return "rtl" if declared.count("rtl") * 2 > len(declared) else "ltr"
+    return "rtl" if package.direction == "rtl" else "ltr"
 
 
 def _raw_toc(archive: SafeZip, package: Package, limits: ParseLimits) -> list[RawEntry]:
@@ -200,38 +303,84 @@ def _drafts(
     notes: dict[tuple[str, str], _Note],
     limits: ParseLimits,
     deadline: Deadline,
-    cover: str | None,
-    image_ids: dict[str, str],
+    images: tuple[str | None, dict[str, str]],  # (cover id, archive path → image id)
+    toc_paths: set[str],
+    language: str | None,
 ) -> list[_Draft]:
+    """Chapters from spine documents. A document the TOC does not point at and that has no
+    heading continues the previous chapter (converters split long chapters into files)."""
     note_elements = {id(note.element): note.element for note in notes.values()}
     drafts: list[_Draft] = []
     for document, linear, is_nav in documents:
         deadline.check()
+        emptied = is_nav  # lost content of its own: the nav, or notes moved to footnotes
         for element in list(document.body.iter()):
             if id(element) in note_elements:
                 remove(element)  # notes are kept as Footnotes, not narrative
+                emptied = True
         if is_nav:
             for nav in list(document.body.iter("nav")):
                 remove(nav)
+        _mark_note_references(document, notes)
+        quote(document.body, document.language or language)
         extraction = extract_blocks(document.body, deadline)
-        blocks, anchors = extraction.blocks, extraction.anchors
         if not drafts:
-            blocks, anchors = _without_gutenberg_header(blocks, anchors)
-        if not blocks and not _has_own_images(document, drafts, cover, image_ids):
+            extraction = _without_gutenberg_header(extraction)
+        blocks = extraction.blocks
+        pictures = _has_own_images(document, drafts, *images)
+        if not blocks and not pictures:
             continue  # cover wrappers, an empty nav document, empty files
-        starts, position = [], 0
-        for block in blocks:
-            if len(block.text) > limits.max_paragraph_chars:
-                raise book_error("paragraph_too_long", f"{len(block.text)} characters")
-            starts.append(position)
-            position += len(block.text) + 2
-        text = "\n\n".join(block.text for block in blocks)
-        if len(text) > limits.max_chapter_chars:
-            raise book_error("chapter_too_long", f"{len(text)} characters")
-        for index, block in enumerate(blocks):
-            block.element.set("data-p", str(index))
-        drafts.append(_Draft(document, linear, blocks, starts, text, anchors))
+        targeted = document.path in toc_paths
+        has_heading = any(block.heading for block in blocks)
+        if emptied and not pictures and all(block.heading for block in blocks):
+            if not targeted:
+                continue  # only the heading of what was moved away is left ("Contents")
+            linear = False  # kept for the TOC entry that points at it, out of the flow
+        licence = bool(blocks) and bool(GUTENBERG_END.match(blocks[0].text))
+        if licence:
+            linear = False  # Project Gutenberg's licence after the book: not to be read on
+        elif drafts and not targeted and not has_heading and drafts[-1].linear == linear:
+            drafts[-1].add(document, extraction)
+            continue
+        front = bool(toc_paths) and not drafts and not targeted and not has_heading
+        draft = _Draft([], linear, [], {}, front=front)
+        draft.licence = licence
+        draft.add(document, extraction)
+        drafts.append(draft)
+    for draft in drafts:
+        _number_paragraphs(draft, limits)
     return drafts
+
+
+def _mark_note_references(document: Document, notes: dict[tuple[str, str], _Note]) -> None:
+    """Note references stay in the HTML as links but out of the text: `data-note` hides them
+    (with a `<sup>` that holds nothing else but brackets)."""
+    for link in document.body.iter("a"):
+        path, fragment = resolve(document.path, link.get("href") or "")
+        note = notes.get((path or "", fragment)) if fragment else None
+        if note is None:
+            continue
+        link.set("data-note", note.id)
+        parent = link.getparent()
+        if parent is not None and parent.tag in ("sup", "span") and len(parent) == 1:
+            around = (parent.text or "") + (link.tail or "")
+            if not around.strip(" []()"):
+                parent.set("data-note", note.id)
+
+
+def _number_paragraphs(draft: _Draft, limits: ParseLimits) -> None:
+    starts, position = [], 0
+    for block in draft.blocks:
+        if len(block.text) > limits.max_paragraph_chars:
+            raise book_error("paragraph_too_long", f"{len(block.text)} characters")
+        starts.append(position)
+        position += len(block.text) + 2
+    text = "\n\n".join(block.text for block in draft.blocks)
+    if len(text) > limits.max_chapter_chars:
+        raise book_error("chapter_too_long", f"{len(text)} characters")
+    for index, block in enumerate(draft.blocks):
+        block.element.set("data-p", str(index))
+    draft.starts, draft.text = starts, text
 
 
 def _has_own_images(
@@ -248,61 +397,55 @@ def _has_own_images(
     return False
 
 
-def _without_gutenberg_header(
-    blocks: list[Block], anchors: dict[str, int]
-) -> tuple[list[Block], dict[str, int]]:
+def _without_gutenberg_header(extraction: Extraction) -> Extraction:
     """Drop Project Gutenberg's preamble (up to '*** START OF …') from the first chapter."""
+    blocks, anchors = extraction.blocks, extraction.anchors
     end = next((i for i, b in enumerate(blocks[:60]) if GUTENBERG_START.match(b.text)), None)
     if end is None:
-        return blocks, anchors
+        return extraction
     for block in blocks[: end + 1]:
         remove(block.element)
     shift = end + 1
-    return blocks[shift:], {key: max(0, value - shift) for key, value in anchors.items()}
+    return Extraction(
+        blocks[shift:], {key: max(0, value - shift) for key, value in anchors.items()}
+    )
 
 
 def _chapter(
     index: int,
     draft: _Draft,
     toc: list[TocEntry],
-    anchors: dict[tuple[str, str], tuple[int, int]],
-    notes: dict[tuple[str, str], _Note],
-    image_ids: dict[str, str],
-    image_url: ImageUrl,
+    links: _Links,
+    fallback: str,
+    direction: Direction,
 ) -> Chapter:
     flat = walk_toc(toc)
     named = next(((e, d) for e, d in flat if e.chapter == index and e.offset == 0), None)
     heading = next((b.text for b in draft.blocks if b.heading), None)
     first_entry = next((e.title for e, _ in flat if e.chapter == index), None)
-    title = named[0].title if named else heading or first_entry or f"Chapter {index + 1}"
-    body = draft.document.body
-    _rewrite_links(body, draft.document.path, anchors, notes, image_ids, image_url)
+    title = named[0].title if named else heading or first_entry or fallback
+    for part in draft.parts:
+        _rewrite_links(part.document.body, part.document.path, links)
     return Chapter(
         index=index,
         title=title.replace("\n", " ")[:300],
         level=named[1] if named else 0,
         linear=draft.linear,
-        html=_html(body),
+        direction=direction,
+        html=_html([part.document.body for part in draft.parts], direction),
         text=draft.text,
         paragraphs=[(s, s + len(b.text)) for s, b in zip(draft.starts, draft.blocks, strict=True)],
         word_count=count_words(draft.text),
     )
 
 
-def _rewrite_links(
-    root: etree._Element,
-    path: str,
-    anchors: dict[tuple[str, str], tuple[int, int]],
-    notes: dict[tuple[str, str], _Note],
-    image_ids: dict[str, str],
-    image_url: ImageUrl,
-) -> None:
+def _rewrite_links(root: etree._Element, path: str, links: _Links) -> None:
     """Our own URLs for every link and image; everything else loses its URL before the
     sanitiser sees it (which would drop it anyway)."""
     for img in list(root.iter("img")):
         target, _ = resolve(path, img.get("src") or "")
-        if target in image_ids:
-            img.set("src", image_url(image_ids[target]))
+        if target in links.image_ids:
+            img.set("src", links.image_url(links.image_ids[target]))
         else:
             remove(img)  # a missing or escaping image would only show a broken icon
     for link in root.iter("a"):
@@ -312,39 +455,48 @@ def _rewrite_links(
         target, fragment = resolve(path, href)
         if target is None:
             continue
-        note = notes.get((target, fragment)) if fragment else None
-        position = anchors.get((target, fragment)) or anchors.get((target, ""))
+        note = links.notes.get((target, fragment)) if fragment else None
+        position = links.anchors.get((target, fragment)) or links.anchors.get((target, ""))
         if note is not None:
+            link.attrib.pop("data-note", None)  # set early to hide the label; href first
             link.set("href", f"#note-{note.id}")
             link.set("data-note", note.id)
         elif position is not None:
             link.set("href", f"#pos-{position[0]}-{position[1]}")
 
 
-def _html(root: etree._Element) -> str:
-    parts = [etree.tostring(child, method="html", encoding="unicode") for child in root]
-    return sanitize_html("".join(parts)).strip()
+def _html(roots: list[etree._Element], direction: Direction | None = None) -> str:
+    """Sanitised HTML of the roots' children; a chapter's is wrapped in one element with its
+    writing direction."""
+    parts = []
+    for root in roots:
+        for element in root.iter(*FOREIGN_BLOCKS):
+            element.set("class", element.get("class") or element.tag)
+            element.tag = "div"  # the sanitiser would unwrap it, losing its data-p
+        parts += [etree.tostring(child, method="html", encoding="unicode") for child in root]
+    inner = "".join(parts)
+    if direction is not None:
+        inner = f'<div dir="{direction}">{inner}</div>'
+    return sanitize_html(inner).strip()
 
 
-def _footnote(
-    note: _Note,
-    anchors: dict[tuple[str, str], tuple[int, int]],
-    notes: dict[tuple[str, str], _Note],
-    image_ids: dict[str, str],
-    image_url: ImageUrl,
-    deadline: Deadline,
-) -> Footnote:
+def _footnote(note: _Note, links: _Links, deadline: Deadline) -> Footnote:
     container = etree.Element("div")
     container.append(note.element)  # already detached from its chapter
     note.element.tail = None
+    for link in list(container.iter("a")):
+        types = set((link.get("epub-type") or "").split())
+        text = "".join(link.itertext())
+        if "backlink" in types or link.get("role") == "doc-backlink" or BACK_LINK_TEXT.match(text):
+            remove(link)  # "↩" back to the reference is navigation, not the note's text
     blocks = extract_blocks(container, deadline).blocks
     for index, block in enumerate(blocks):
         block.element.set("data-p", str(index))
-    _rewrite_links(container, note.document.path, anchors, notes, image_ids, image_url)
+    _rewrite_links(container, note.document.path, links)
     return Footnote(
         id=note.id,
         title=note.label,
-        html=_html(container),
+        html=_html([container]),
         text="\n\n".join(block.text for block in blocks),
     )
 

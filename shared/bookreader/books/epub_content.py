@@ -14,6 +14,13 @@ import lxml.html
 from lxml import etree
 
 from bookreader.books.limits import Deadline, ParseLimits
+from bookreader.books.paragraph_text import (
+    SOFT_HYPHEN,
+    element_text,
+    remove,
+    settle_element,
+    text_before,
+)
 from bookreader.books.safety import SafeZip, check_depth, parse_xml
 from bookreader.errors import BookReaderError
 
@@ -28,16 +35,17 @@ BLOCK_TAGS = {
     *("nav", "ol", "p", "pre", "section", "summary", "table", "tbody", "td", "tfoot", "th"),
     *("thead", "tr", "ul"),
 }
+TABLE_PARTS = {"table", "thead", "tbody", "tfoot", "tr"}
 HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
-# Removed with their content: code, fallbacks a browser would not show, ruby annotations.
+# Removed with their content: code, fallbacks a browser would not show. Ruby annotations stay
+# in the HTML (the reader shows them) but not in the text (see paragraph_text).
 DROPPED_TAGS = {
     *("script", "style", "noscript", "template", "canvas", "audio", "video", "object"),
-    *("embed", "iframe", "button", "input", "select", "textarea", "rt", "rp", "math"),
+    *("embed", "iframe", "button", "input", "select", "textarea", "math"),
     *("epub-case", "head", "title", "link", "meta", "base"),
 }
 UNWRAPPED_TAGS = {"epub-switch", "epub-default"}  # epub:switch shows its XHTML fallback
 NOTE_TYPES = {"footnote", "endnote", "rearnote", "note", "annotation"}
-BR = "\x00"  # a line break while gathering text; XML text can never contain NUL
 
 
 @dataclass
@@ -45,6 +53,8 @@ class Document:
     path: str
     body: etree._Element
     ids: dict[str, etree._Element] = field(default_factory=dict)
+    direction: str | None = None  # `dir` of <body> or <html>, if it says ltr or rtl
+    language: str | None = None  # `lang` of <body> or <html>
 
 
 @dataclass
@@ -85,6 +95,8 @@ def load_document(archive: SafeZip, path: str, limits: ParseLimits) -> Document 
     body = next((e for e in root.iter("body")), None)
     if body is None:
         return None
+    direction = (body.get("dir") or root.get("dir") or "").strip().lower()
+    language = body.get("lang") or root.get("lang")
     _clean(body)
     ids = {}
     for element in body.iter():
@@ -92,7 +104,7 @@ def load_document(archive: SafeZip, path: str, limits: ParseLimits) -> Document 
             value = element.get(key)
             if value and (key == "id" or element.tag == "a"):
                 ids.setdefault(value, element)
-    return Document(path, body, ids)
+    return Document(path, body, ids, direction if direction in ("ltr", "rtl") else None, language)
 
 
 def _parse_as_html(data: bytes, limits: ParseLimits) -> etree._Element | None:
@@ -156,20 +168,6 @@ def _clean(body: etree._Element) -> None:
         unwrap(element)
 
 
-def remove(element: etree._Element) -> None:
-    """Detach an element but keep the text that follows it (lxml's remove drops the tail)."""
-    parent = element.getparent()
-    if parent is None:
-        return
-    if element.tail:
-        previous = element.getprevious()
-        if previous is not None:
-            previous.tail = (previous.tail or "") + element.tail
-        else:
-            parent.text = (parent.text or "") + element.tail
-    parent.remove(element)
-
-
 def unwrap(element: etree._Element) -> None:
     parent = element.getparent()
     if parent is None:
@@ -177,11 +175,7 @@ def unwrap(element: etree._Element) -> None:
     index = parent.index(element)
     children = list(element)
     if element.text:
-        previous = element.getprevious()
-        if previous is not None:
-            previous.tail = (previous.tail or "") + element.text
-        else:
-            parent.text = (parent.text or "") + element.text
+        text_before(element, element.text)
     for offset, child in enumerate(children):
         parent.insert(index + offset, child)
     if element.tail:
@@ -193,28 +187,8 @@ def unwrap(element: etree._Element) -> None:
     parent.remove(element)
 
 
-def element_text(element: etree._Element) -> str:
-    """The normalised plain text of an element (whitespace collapsed, soft hyphens gone)."""
-    pieces: list[str] = []
-    _gather(element, pieces, element.tag == "pre")
-    return normalise("".join(pieces))
-
-
-def normalise(raw: str) -> str:
-    lines = (" ".join(line.split()) for line in raw.replace("\u00ad", "").split(BR))
-    return "\n".join(line for line in lines if line)
-
-
-def _gather(element: etree._Element, pieces: list[str], pre: bool) -> None:
-    if element.text:
-        pieces.append(element.text.replace("\n", BR) if pre else element.text)
-    for child in element:
-        if child.tag == "br":
-            pieces.append(BR)
-        else:
-            _gather(child, pieces, pre or child.tag == "pre")
-        if child.tail:
-            pieces.append(child.tail.replace("\n", BR) if pre else child.tail)
+def has_text(raw: str | None) -> bool:
+    return any(not char.isspace() and char != SOFT_HYPHEN for char in raw or "")
 
 
 def extract_blocks(root: etree._Element, deadline: Deadline) -> Extraction:
@@ -270,17 +244,19 @@ class _Walker:
         nodes: list[etree._Element],
         after: etree._Element | None,
     ) -> None:
-        pieces = [text or ""]
-        for node in nodes:
-            pieces.append(_text_of(node))
-            pieces.append(node.tail or "")
-        if not normalise("".join(pieces)):
+        if not (has_text(text) or any(element_text(n) or has_text(n.tail) for n in nodes)):
             for node in nodes:
                 for inner in node.iter():
                     self.pending += _own_ids(inner)
             return
         inline_parent = parent.tag in ("p", "li", "dt", "dd", "td", "th", "a", *HEADINGS)
         wrapper = etree.Element("span" if inline_parent else "div")
+        outer = wrapper
+        if parent.tag in TABLE_PARTS:  # anything else there would be moved before the table
+            wrapper = etree.Element("td")
+            outer = wrapper if parent.tag == "tr" else etree.Element("tr")
+            if outer is not wrapper:
+                outer.append(wrapper)
         wrapper.text = text
         if after is None:
             parent.text = None
@@ -288,13 +264,13 @@ class _Walker:
         else:
             after.tail = None
             index = parent.index(after) + 1
-        parent.insert(index, wrapper)
+        parent.insert(index, outer)
         for node in nodes:
             wrapper.append(node)
         self._leaf(wrapper)
 
     def _leaf(self, element: etree._Element) -> None:
-        text = element_text(element)
+        text = settle_element(element)  # from here on its HTML text is exactly `text`
         ids = [i for inner in element.iter() for i in _own_ids(inner)]
         if not text:
             self.pending += ids
@@ -304,14 +280,6 @@ class _Walker:
             self.anchors.setdefault(anchor, index)
         self.pending = []
         self.blocks.append(Block(element, text, HEADINGS.get(element.tag, 0)))
-
-
-def _text_of(node: etree._Element) -> str:
-    if node.tag == "br":
-        return BR
-    pieces: list[str] = []
-    _gather(node, pieces, node.tag == "pre")
-    return "".join(pieces)
 
 
 def _own_ids(element: etree._Element) -> list[str]:

@@ -1,4 +1,6 @@
-"""Images of an EPUB: manifest bitmaps and SVGs that really are what they claim, within limits.
+"""Images of an EPUB: manifest items whose bytes are a bitmap or a safe SVG, within limits.
+
+The declared media type is not trusted either way: converters write `image/jpg` or nothing.
 
 The id is a short hash of the image's path in the archive: stable across re-parses of the
 same book, safe in a URL and an object key.
@@ -9,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-from bookreader.books.epub_package import IMAGE_TYPES, Package
+from bookreader.books.epub_package import Package, may_be_image
 from bookreader.books.limits import Deadline, ParseLimits
 from bookreader.books.model import BookImage
 from bookreader.books.safety import SafeZip, parse_xml
@@ -34,7 +36,7 @@ def extract_images(
     ids: dict[str, str] = {}
     for item in package.manifest.values():
         deadline.check()
-        if item.media_type not in IMAGE_TYPES or not item.path or item.path in ids:
+        if not may_be_image(item) or not item.path or item.path in ids:
             continue
         info = archive.entries.get(item.path)
         if info is None or info.file_size > limits.max_image_bytes:

@@ -20,8 +20,9 @@ from bookreader.books.safety import SafeZip, parse_xml, safe_entry_name
 from bookreader.errors import BookReaderError
 
 XHTML_TYPES = {"application/xhtml+xml", "text/html", "application/xml", "text/xml"}
-IMAGE_TYPES = {"image/jpeg", "image/png", "image/gif", "image/webp", "image/svg+xml"}
 NCX_TYPE = "application/x-dtbncx+xml"
+# Declared types that are surely not images; anything else (image/jpg, "", …) is sniffed.
+NOT_IMAGES = (*XHTML_TYPES, NCX_TYPE, "text/", "font/", "audio/", "video/", "application/")
 
 
 @dataclass
@@ -41,6 +42,16 @@ class Package:
     nav: ManifestItem | None
     ncx: ManifestItem | None
     cover_candidates: list[ManifestItem]  # best first
+    cover_page: str | None = None  # EPUB 2 `<guide><reference type="cover">` document
+    direction: str | None = None  # the spine's page-progression-direction ("rtl", "ltr")
+
+
+def may_be_image(item: ManifestItem) -> bool:
+    """Worth sniffing: the bytes decide, the declared type only rules out the obvious."""
+    declared = item.media_type
+    return bool(item.path) and (
+        declared.startswith("image/") or not declared.startswith(NOT_IMAGES)
+    )
 
 
 def local(element: etree._Element) -> str:
@@ -93,7 +104,29 @@ def read_package(archive: SafeZip, limits: ParseLimits) -> Package:
         ncx = next((item for item in manifest.values() if item.media_type == NCX_TYPE), None)
     metadata = _read_metadata(metadata_element)
     covers = _cover_candidates(metadata_element, manifest)
-    return Package(opf_path, metadata, manifest, spine, nav, ncx, covers)
+    spine_element = _first(root, "spine")
+    direction = (
+        attr(spine_element, "page-progression-direction") if spine_element is not None else ""
+    )
+    return Package(
+        opf_path,
+        metadata,
+        manifest,
+        spine,
+        nav,
+        ncx,
+        covers,
+        cover_page=_guide_cover(root, opf_path),
+        direction=direction.strip().lower() or None,
+    )
+
+
+def _guide_cover(root: etree._Element, opf_path: str) -> str | None:
+    for element in root.iter():
+        if local(element) == "reference" and (element.get("type") or "").lower() == "cover":
+            path, _ = resolve(opf_path, element.get("href") or "")
+            return path
+    return None
 
 
 def _find_opf(archive: SafeZip, limits: ParseLimits) -> str:
@@ -154,11 +187,16 @@ def _read_metadata(metadata: etree._Element | None) -> BookMetadata:
         return BookMetadata(title="Untitled")
     elements = [element for element in metadata.iter() if local(element)]
     refines: dict[str, dict[str, str]] = {}  # "#id" → property → value (EPUB 3)
+    roles: dict[str, set[str]] = {}  # "#id" → every role refining it (a creator has several)
     metas: dict[str, str] = {}  # EPUB 2 name → content, EPUB 3 property → text
     for element in elements:
         if local(element) != "meta":
             continue
-        if element.get("refines"):
+        if element.get("refines") and element.get("property") == "role":
+            roles.setdefault(element.get("refines", "").lstrip("#"), set()).add(
+                clean(element.text).lower()
+            )
+        elif element.get("refines"):
             refines.setdefault(element.get("refines", "").lstrip("#"), {}).setdefault(
                 element.get("property", ""), clean(element.text)
             )
@@ -170,16 +208,18 @@ def _read_metadata(metadata: etree._Element | None) -> BookMetadata:
     def dc(name: str) -> list[etree._Element]:
         return [e for e in elements if local(e) == name and clean(e.text)]
 
-    def role(element: etree._Element) -> str:
-        value = attr(element, "role") or refines.get(element.get("id", ""), {}).get("role", "")
-        return value.strip().lower()
+    def role(element: etree._Element) -> set[str]:
+        found = set(roles.get(element.get("id", ""), set()))
+        if attr(element, "role"):
+            found.add(attr(element, "role").strip().lower())
+        return found
 
     titles = dc("title")
     main = [t for t in titles if refines.get(t.get("id", ""), {}).get("title-type") == "main"]
     title = clean((main or titles)[0].text) if titles else "Untitled"
     people = dc("creator") + dc("contributor")
-    authors = [clean(e.text) for e in dc("creator") if role(e) in ("", "aut")]
-    translators = [clean(e.text) for e in people if role(e) == "trl"]
+    authors = [clean(e.text) for e in dc("creator") if not role(e) or "aut" in role(e)]
+    translators = [clean(e.text) for e in people if "trl" in role(e)]
     languages = dc("language")
     series, index = _series(elements, metas, refines)
     return BookMetadata(
@@ -244,7 +284,7 @@ def _identifiers(
 def _cover_candidates(
     metadata: etree._Element | None, manifest: dict[str, ManifestItem]
 ) -> list[ManifestItem]:
-    images = [item for item in manifest.values() if item.media_type in IMAGE_TYPES and item.path]
+    images = [item for item in manifest.values() if may_be_image(item)]
     candidates = [item for item in images if "cover-image" in item.properties]
     if metadata is not None:
         for element in metadata.iter():

@@ -84,6 +84,14 @@ def build_toc(raw: list[RawEntry], locate: Locate) -> list[TocEntry]:
     return entries
 
 
+def raw_paths(entries: list[RawEntry]) -> set[str]:
+    """Every document the TOC points into."""
+    paths = {entry.path for entry in entries if entry.path}
+    for entry in entries:
+        paths |= raw_paths(entry.children)
+    return paths
+
+
 def toc_depth(entries: list[TocEntry]) -> int:
     return max((1 + toc_depth(entry.children) for entry in entries), default=0)
 

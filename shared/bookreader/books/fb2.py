@@ -19,7 +19,14 @@ from lxml import etree
 from bookreader.books.fb2_html import Context, HtmlWriter
 from bookreader.books.fb2_meta import read_images, read_metadata
 from bookreader.books.limits import Deadline, ParseLimits, book_error
-from bookreader.books.model import Chapter, Footnote, ParsedBook, TocEntry, count_words
+from bookreader.books.model import (
+    Chapter,
+    Footnote,
+    ParsedBook,
+    TocEntry,
+    count_words,
+    direction_of_language,
+)
 from bookreader.books.safety import parse_xml
 from bookreader.books.sanitize import sanitize_html
 from bookreader.errors import BookReaderError
@@ -57,13 +64,17 @@ def parse_fb2(
             book.body(body)
     footnotes = [_footnote(note_id, section, context) for note_id, section in notes.items()]
 
+    direction = direction_of_language(metadata.language)
     for chapter in book.chapters:
-        chapter.html = sanitize_html(_resolve_links(chapter.html, context, book.chapters))
+        html = _resolve_links(chapter.html, context, book.chapters)
+        chapter.html = sanitize_html(f'<div dir="{direction}">{html}</div>')
+        chapter.direction = direction
     for note in footnotes:
         note.html = sanitize_html(_resolve_links(note.html, context, book.chapters))
     return ParsedBook(
         format="fb2",
         metadata=metadata,
+        direction=direction,
         chapters=book.chapters,
         toc=book.toc,
         footnotes=footnotes,
@@ -156,6 +167,11 @@ class _ChapterBuilder:
         if not has_content and not (force and (self.pending or run)):
             return
         index = len(self.chapters)
+        # A chapter that begins several nested sections is named by the outermost title.
+        outer = next((s for s in self.pending if s.entry is not None), None)
+        title_level = level
+        if outer is not None:
+            name, title_level = outer.entry.title if outer.entry else name, outer.level
         writer = HtmlWriter(context, index)
         for start in self.pending:
             writer.mark(start.fb2_id)
@@ -177,7 +193,7 @@ class _ChapterBuilder:
             Chapter(
                 index=index,
                 title=name or str(index + 1),
-                level=level,
+                level=title_level,
                 html="".join(writer.html),
                 text=text,
                 paragraphs=offsets,

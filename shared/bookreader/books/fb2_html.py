@@ -17,6 +17,7 @@ from typing import Literal
 from lxml import etree
 
 from bookreader.books.limits import Deadline, ParseLimits, book_error
+from bookreader.books.paragraph_text import settle
 
 XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 
@@ -145,7 +146,9 @@ class HtmlWriter:
         self.paragraphs: list[str] = []
         self.length = 0  # length of the chapter text so far
         self.heading = "h1"
-        self._text: list[str] | None = None  # the open paragraph's text pieces
+        # the open paragraph's text pieces: (index in `html`, raw text), settled at its end
+        self._text: list[tuple[int, str]] | None = None
+        self._hidden = 0  # inside a note reference: shown, but not part of the text
 
     @property
     def next_offset(self) -> int:
@@ -194,11 +197,13 @@ class HtmlWriter:
         if not text:
             return
         if self._text is not None and table == "inline":
-            self._text.append(text)
+            if not self._hidden:
+                self._text.append((len(self.html), text))
             self.html.append(escape(collapse(text), quote=False))
         elif text.strip():  # stray text between blocks becomes a paragraph of its own
-            data_p = self._add_paragraph([text])
-            self.html.append(f"<p{data_p}>{escape(collapse(text).strip(' '), quote=False)}</p>")
+            _, settled = settle([text])
+            data_p = self._add_paragraph(settled)
+            self.html.append(f"<p{data_p}>{escape(settled, quote=False)}</p>")
 
     def _paragraph(self, element: etree._Element, rule: Rule) -> None:
         slot = len(self.html)
@@ -206,13 +211,15 @@ class HtmlWriter:
         self._text = []
         self.children(element, rule.content)
         pieces, self._text = self._text, None
+        outputs, text = settle([raw for _, raw in pieces])
+        for (index, _), output in zip(pieces, outputs, strict=True):
+            self.html[index] = escape(output, quote=False)  # the HTML's text is the text
         tag = self._tag(rule)
-        self.html[slot] = f"<{tag}{_class(rule)}{self._add_paragraph(pieces)}>"
+        self.html[slot] = f"<{tag}{_class(rule)}{self._add_paragraph(text)}>"
         self.html.append(f"</{tag}>")
 
-    def _add_paragraph(self, pieces: list[str]) -> str:
+    def _add_paragraph(self, text: str) -> str:
         """Append a paragraph to the text; its data-p attribute ("" when it holds no text)."""
-        text = collapse("".join(pieces)).strip(" ")
         limits = self.context.limits
         if len(text) > limits.max_paragraph_chars:
             raise book_error("paragraph_too_long", f"{len(text)} characters")
@@ -231,7 +238,12 @@ class HtmlWriter:
             attributes = ""
         elif target in self.context.notes:
             note = escape(target)
-            attributes = f' href="#note-{note}" data-note="{note}"'
+            self.html.append(f'<a href="#note-{note}" data-note="{note}">')
+            self._hidden += 1  # the marker stays out of the text (paragraph_text)
+            self.children(element, "inline")
+            self._hidden -= 1
+            self.html.append("</a>")
+            return
         else:  # resolved to #pos-<chapter>-<offset> once every chapter is known
             attributes = f' href="#@{escape(target)}"'
         self.html.append(f"<a{attributes}>")

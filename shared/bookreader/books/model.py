@@ -14,9 +14,12 @@ Conventions both parsers follow:
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from pydantic import BaseModel, Field
+
+Direction = Literal["ltr", "rtl"]
 
 
 class TocEntry(BaseModel):
@@ -31,6 +34,7 @@ class Chapter(BaseModel):
     title: str
     level: int = 0  # depth in the book's hierarchy (FB2 nested sections, EPUB nav depth)
     linear: bool = True  # False: outside the main reading flow (EPUB linear="no")
+    direction: Direction = "ltr"  # also the `dir` of the HTML's root element
     html: str
     text: str
     paragraphs: list[tuple[int, int]]
@@ -66,6 +70,7 @@ class BookMetadata(BaseModel):
 class ParsedBook(BaseModel):
     format: Literal["epub", "fb2"]
     metadata: BookMetadata
+    direction: Direction = "ltr"
     chapters: list[Chapter]
     toc: list[TocEntry]
     footnotes: list[Footnote] = Field(default_factory=list)
@@ -76,13 +81,39 @@ class ParsedBook(BaseModel):
     def word_count(self) -> int:
         return sum(chapter.word_count for chapter in self.chapters)
 
+    @property
+    def reading_minutes(self) -> int:
+        return reading_minutes("\n\n".join(chapter.text for chapter in self.chapters))
+
 
 WORDS_PER_MINUTE = 230  # an adult's silent reading speed for fiction
+CJK_CHARS_PER_MINUTE = 500  # Chinese and Japanese are read by characters, not words
+RTL_LANGUAGES = {"ar", "he", "iw", "fa", "ur", "yi", "ps", "sd", "ug", "dv", "ckb"}
+# Han, kana, Hangul syllables and CJK punctuation: each character counts as a word.
+_CJK = re.compile(
+    "[\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+    "\uff00-\uffef\U00020000-\U0002fa1f]"
+)
 
 
-def reading_minutes(word_count: int) -> int:
-    return max(1, round(word_count / WORDS_PER_MINUTE)) if word_count else 0
+def _counts(text: str) -> tuple[int, int]:
+    """(words outside CJK script, CJK characters)."""
+    cjk = len(_CJK.findall(text))
+    return len(_CJK.sub(" ", text).split()), cjk
 
 
 def count_words(text: str) -> int:
-    return len(text.split())
+    """Words; a CJK character counts as one (those scripts do not separate words)."""
+    words, cjk = _counts(text)
+    return words + cjk
+
+
+def reading_minutes(text: str) -> int:
+    words, cjk = _counts(text)
+    minutes = words / WORDS_PER_MINUTE + cjk / CJK_CHARS_PER_MINUTE
+    return max(1, round(minutes)) if words or cjk else 0
+
+
+def direction_of_language(language: str | None) -> Direction:
+    primary = (language or "").lower().split("-")[0]
+    return "rtl" if primary in RTL_LANGUAGES else "ltr"

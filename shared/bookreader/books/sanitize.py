@@ -59,6 +59,9 @@ TAGS = {
     "code",
     "abbr",
     "time",
+    "ruby",
+    "rt",
+    "rp",
 }
 REMOVED_WITH_CONTENT = {
     "script",

@@ -6,7 +6,7 @@ import json
 from typing import Any, Literal
 
 from bookreader import db
-from bookreader.books.model import ParsedBook, reading_minutes
+from bookreader.books.model import ParsedBook
 from bookreader.config import get_settings
 from bookreader.errors import BookReaderError
 from bookreader.ids import is_uuid
@@ -25,7 +25,8 @@ SORTS = {"created": "created_at", "title": "lower(title)", "author": "lower(auth
 
 _COLUMNS = (
     "id::text, user_id::text, state, progress, error_code, error_message, error_details, filename,"
-    " object_key, declared_size, size, sha256, format, title, authors, language, metadata, toc,"
+    " object_key, declared_size, size, sha256, format, title, authors, language, direction,"
+    " metadata, toc,"
     " cover_image_id, has_cover_thumb, chapter_count, word_count, reading_minutes, created_at,"
     " updated_at, parsed_at, detected_language, chapters_extracted"
 )
@@ -195,14 +196,15 @@ def save_parsed(
         conn.run(f"DELETE FROM {table} WHERE book_id = CAST(:b AS uuid)", b=book_id)
     for chapter in parsed.chapters:
         conn.run(
-            "INSERT INTO chapters (book_id, index, title, level, linear, html, text, paragraphs,"
-            " word_count) VALUES (CAST(:b AS uuid), :i, :title, :level, :linear, :html, :text,"
-            " CAST(:paragraphs AS jsonb), :words)",
+            "INSERT INTO chapters (book_id, index, title, level, linear, direction, html, text,"
+            " paragraphs, word_count) VALUES (CAST(:b AS uuid), :i, :title, :level, :linear,"
+            " :direction, :html, :text, CAST(:paragraphs AS jsonb), :words)",
             b=book_id,
             i=chapter.index,
             title=chapter.title,
             level=chapter.level,
             linear=chapter.linear,
+            direction=chapter.direction,
             html=chapter.html,
             text=chapter.text,
             paragraphs=json.dumps(chapter.paragraphs),
@@ -233,7 +235,8 @@ def save_parsed(
         "UPDATE books SET state = 'parsed', progress = 1, error_code = NULL, error_message = NULL,"
         " error_details = NULL, format = :format, title = :title,"
         " authors = CAST(:authors AS jsonb),"
-        " language = :language, metadata = CAST(:metadata AS jsonb), toc = CAST(:toc AS jsonb),"
+        " language = :language, direction = :direction, metadata = CAST(:metadata AS jsonb),"
+        " toc = CAST(:toc AS jsonb),"
         " cover_image_id = :cover, has_cover_thumb = :thumb, chapter_count = :chapters,"
         " word_count = :words, reading_minutes = :minutes, size = :size, sha256 = :sha,"
         " parsed_at = now(), updated_at = now() WHERE id = CAST(:b AS uuid)",
@@ -241,13 +244,14 @@ def save_parsed(
         title=meta.title,
         authors=json.dumps(meta.authors, ensure_ascii=False),
         language=meta.language,
+        direction=parsed.direction,
         metadata=meta.model_dump_json(),
         toc=json.dumps([entry.model_dump() for entry in parsed.toc], ensure_ascii=False),
         cover=parsed.cover_image_id,
         thumb=has_cover_thumb,
         chapters=len(parsed.chapters),
         words=parsed.word_count,
-        minutes=reading_minutes(parsed.word_count),
+        minutes=parsed.reading_minutes,
         size=size,
         sha=sha256,
         b=book_id,
@@ -303,7 +307,7 @@ def list_books(
 def chapter_list(book_id: str) -> list[dict[str, Any]]:
     with db.get_pool().connection() as conn:
         rows = conn.run(
-            "SELECT index, title, level, linear, word_count FROM chapters"
+            "SELECT index, title, level, linear, direction, word_count FROM chapters"
             " WHERE book_id = CAST(:b AS uuid) ORDER BY index",
             b=book_id,
         )
@@ -313,7 +317,8 @@ def chapter_list(book_id: str) -> list[dict[str, Any]]:
 def get_chapter(book_id: str, index: int) -> dict[str, Any]:
     with db.get_pool().connection() as conn:
         rows = conn.run(
-            "SELECT index, title, level, linear, html, text, paragraphs, word_count FROM chapters"
+            "SELECT index, title, level, linear, direction, html, text, paragraphs, word_count"
+            " FROM chapters"
             " WHERE book_id = CAST(:b AS uuid) AND index = :i",
             b=book_id,
             i=index,

@@ -75,8 +75,7 @@ def book_detail(book: dict[str, Any], chapters: list[dict[str, Any]]) -> BookDet
         **_summary_fields(book),
         filename=book["filename"],
         size=book["size"] or book["declared_size"],
-        # Stored by the parser when it knows (a column or the metadata); books are ltr otherwise.
-        direction=book.get("direction") or (metadata or {}).get("direction") or "ltr",
+        direction=book["direction"],
         metadata=metadata,
         toc=book["toc"] or [],
         chapter_count=book["chapter_count"],
@@ -107,6 +106,7 @@ def chapter_view(
         title=chapter["title"],
         level=chapter["level"],
         linear=chapter["linear"],
+        direction=chapter["direction"],
         word_count=chapter["word_count"],
         html=html,
         text=chapter["text"],
