@@ -110,7 +110,10 @@ export default function ReaderPage() {
   useReaderKeys({ enabled: !dialogOpen && shown !== undefined, rtl, controls });
 
   const untitled = useCallback((index: number) => t("chapterFallback", { number: index + 1 }), [t]);
-  const contents = useMemo(() => (book.data ? contentsOf(book.data, untitled) : []), [book.data, untitled]);
+  const contents = useMemo(
+    () => (book.data ? contentsOf(book.data, untitled) : []),
+    [book.data, untitled],
+  );
   const typography = `${preferences.font_family}|${preferences.font_size}|${preferences.line_height}|${preferences.text_align}|${preferences.margin}`;
   const language = book.data?.language ?? null;
   const style = useMemo(
@@ -125,7 +128,8 @@ export default function ReaderPage() {
   }
 
   // Before the first measurement, the place asked for stands in for the place shown.
-  const asked = target && target.offset !== "end" ? { chapter: target.chapter, offset: target.offset } : null;
+  const asked =
+    target && target.offset !== "end" ? { chapter: target.chapter, offset: target.offset } : null;
   const current = place ?? asked;
   const length = shown ? (shown.text?.length ?? chapterLength(shown.paragraphs)) : 0;
   const progress = current && shown ? readingProgress(book.data.chapters, current, length) : null;
@@ -202,7 +206,11 @@ export default function ReaderPage() {
         onChange={change}
         onClose={() => setPanel(null)}
       />
-      <NoteDialog note={note ? note.note : null} open={note !== null} onClose={() => setNote(null)} />
+      <NoteDialog
+        note={note ? note.note : null}
+        open={note !== null}
+        onClose={() => setNote(null)}
+      />
       <ImageDialog image={image} onClose={() => setImage(null)} />
     </div>
   );

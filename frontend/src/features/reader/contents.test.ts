@@ -1,12 +1,27 @@
 import { contentsOf, currentEntryKey, entryKey } from "./contents";
 
 const untitled = (index: number) => `Chapter ${index + 1}`;
+const chapter = (index: number, title: string, level: number) => ({
+  index,
+  title,
+  level,
+  linear: true,
+  direction: "ltr" as const,
+  word_count: 100,
+});
 
 describe("contentsOf", () => {
   it("uses the book's nested TOC when it has one", () => {
     const entries = contentsOf(
       {
-        toc: [{ title: "Часть первая", chapter: 0, children: [{ title: "I", chapter: 1, offset: 40 }] }],
+        toc: [
+          {
+            title: "Часть первая",
+            chapter: 0,
+            offset: 0,
+            children: [{ title: "I", chapter: 1, offset: 40, children: [] }],
+          },
+        ],
         chapters: [],
       },
       untitled,
@@ -17,12 +32,12 @@ describe("contentsOf", () => {
   it("nests chapters by level when there is no TOC, naming untitled ones", () => {
     const entries = contentsOf(
       {
-        toc: null,
+        toc: [],
         chapters: [
-          { index: 0, title: "Part One", level: 0 },
-          { index: 1, title: "", level: 1 },
-          { index: 2, title: "Two", level: 1 },
-          { index: 3, title: "Part Two", level: 0 },
+          chapter(0, "Part One", 0),
+          chapter(1, "", 1),
+          chapter(2, "Two", 1),
+          chapter(3, "Part Two", 0),
         ],
       },
       untitled,
@@ -36,8 +51,13 @@ describe("currentEntryKey", () => {
   const entries = contentsOf(
     {
       toc: [
-        { title: "A", chapter: 0, children: [{ title: "A.1", chapter: 0, offset: 500 }] },
-        { title: "B", chapter: 1 },
+        {
+          title: "A",
+          chapter: 0,
+          offset: 0,
+          children: [{ title: "A.1", chapter: 0, offset: 500, children: [] }],
+        },
+        { title: "B", chapter: 1, offset: 0, children: [] },
       ],
       chapters: [],
     },
@@ -46,7 +66,9 @@ describe("currentEntryKey", () => {
 
   it("marks the last entry at or before the place, nested entries included", () => {
     expect(currentEntryKey(entries, { chapter: 0, offset: 10 })).toBe(entryKey(entries[0]!));
-    expect(currentEntryKey(entries, { chapter: 0, offset: 800 })).toBe(entryKey(entries[0]!.children[0]!));
+    expect(currentEntryKey(entries, { chapter: 0, offset: 800 })).toBe(
+      entryKey(entries[0]!.children[0]!),
+    );
     expect(currentEntryKey(entries, { chapter: 1, offset: 0 })).toBe(entryKey(entries[1]!));
   });
 });

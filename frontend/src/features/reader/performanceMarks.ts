@@ -16,10 +16,18 @@ export function markChapterRequested(): void {
 export function markChapterPainted(chapter: number): void {
   performance.mark(CHAPTER_PAINTED, { detail: { chapter } });
   if (performance.getEntriesByName(CHAPTER_REQUESTED, "mark").length > 0) {
-    performance.measure(CHAPTER_OPEN, { start: CHAPTER_REQUESTED, end: CHAPTER_PAINTED, detail: { chapter } });
+    performance.measure(CHAPTER_OPEN, {
+      start: CHAPTER_REQUESTED,
+      end: CHAPTER_PAINTED,
+      detail: { chapter },
+    });
   }
 }
 
 export function markChapterLaidOut(started: number, chapter: number): void {
-  performance.measure(CHAPTER_LAYOUT, { start: started, end: performance.now(), detail: { chapter } });
+  performance.measure(CHAPTER_LAYOUT, {
+    start: started,
+    end: performance.now(),
+    detail: { chapter },
+  });
 }

@@ -4,7 +4,11 @@ export const WORDS_PER_MINUTE = 230;
 
 type ChapterWords = { index: number; word_count?: number | null };
 
-export type ReadingProgress = { bookFraction: number; chapterFraction: number; minutesLeft: number };
+export type ReadingProgress = {
+  bookFraction: number;
+  chapterFraction: number;
+  minutesLeft: number;
+};
 
 export function readingProgress(
   chapters: readonly ChapterWords[],
@@ -12,7 +16,8 @@ export function readingProgress(
   chapterLength: number,
 ): ReadingProgress {
   const words = (chapter: ChapterWords) => Math.max(0, chapter.word_count ?? 0);
-  const chapterFraction = chapterLength > 0 ? Math.min(1, Math.max(0, place.offset / chapterLength)) : 0;
+  const chapterFraction =
+    chapterLength > 0 ? Math.min(1, Math.max(0, place.offset / chapterLength)) : 0;
   const current = chapters.find((chapter) => chapter.index === place.chapter);
   const currentWords = current ? words(current) : 0;
   const total = chapters.reduce((sum, chapter) => sum + words(chapter), 0);

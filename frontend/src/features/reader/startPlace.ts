@@ -29,13 +29,12 @@ export function startPlace(
 
 const RTL_LANGUAGES = new Set(["ar", "he", "fa", "ur", "yi", "ps", "sd", "ug", "dv", "ckb"]);
 
-/** The chapter's declared direction, else the book's, else its language's. */
+/** Right to left when the chapter or the book says so, or when the book's language is written so. */
 export function bookDirection(
-  chapter: { dir?: string | null } | undefined,
-  book: Pick<BookDetail, "language" | "metadata"> | undefined,
+  chapter: { direction?: string | null } | undefined,
+  book: Pick<BookDetail, "language" | "direction"> | undefined,
 ): "ltr" | "rtl" {
-  const declared = chapter?.dir ?? book?.metadata?.direction ?? book?.metadata?.dir;
-  if (declared === "rtl" || declared === "ltr") return declared;
+  if (chapter?.direction === "rtl" || book?.direction === "rtl") return "rtl";
   const base = book?.language?.toLowerCase().split("-")[0] ?? "";
   return RTL_LANGUAGES.has(base) ? "rtl" : "ltr";
 }

@@ -767,6 +767,12 @@ export interface components {
             level: number;
             /** Linear */
             linear: boolean;
+            /**
+             * Direction
+             * @default ltr
+             * @enum {string}
+             */
+            direction: "ltr" | "rtl";
             /** Word Count */
             word_count: number;
         };
@@ -782,6 +788,13 @@ export interface components {
             level: number;
             /** Linear */
             linear: boolean;
+            /**
+             * Direction
+             * @description Text direction of the chapter
+             * @default ltr
+             * @enum {string}
+             */
+            direction: "ltr" | "rtl";
             /** Word Count */
             word_count: number;
             /**
@@ -2342,7 +2355,7 @@ export interface operations {
                 language?: string;
                 /** @description Part of an author's name */
                 author?: string;
-                /** @description Part of the title, an author's name or the file name */
+                /** @description Words that must each appear in the title, an author or the file name */
                 q?: string;
                 sort?: "created" | "title" | "author";
                 /** @description Default: `desc` by creation time, `asc` by title or author */

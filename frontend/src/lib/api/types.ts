@@ -10,5 +10,7 @@ export type BookPage = Schemas["BookPage"];
 export type BookState = BookSummary["state"];
 export type BookError = Schemas["ErrorDetail"];
 export type TocEntry = Schemas["TocEntry"];
+export type Chapter = Schemas["ChapterView"];
+export type Footnote = Schemas["FootnoteView"];
 export type ReadingPosition = Schemas["ReadingPosition"];
 export type UploadResult = Schemas["UploadResult"];

@@ -8,7 +8,12 @@ import { useEffect, useLayoutEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
 import type { Chapter, Place } from "../api/reader";
 import { BOOK_PREFIX, noteIdAt, positionLink, zoomableImageAt } from "../content/bookHtml";
-import { BookLayout, type ChapterTarget, type LayoutMode, type Relocation } from "../layout/BookLayout";
+import {
+  BookLayout,
+  type ChapterTarget,
+  type LayoutMode,
+  type Relocation,
+} from "../layout/BookLayout";
 import { type Turn, turnForSwipe, turnForTap } from "../layout/pagination";
 import { markChapterLaidOut } from "../performanceMarks";
 import { ChevronLeft, ChevronRight } from "./icons";
@@ -144,7 +149,8 @@ export function BookSurface(props: Props) {
         className="reader-clip"
         onClick={onClick}
         onPointerDown={(event) => {
-          if (event.pointerType !== "mouse") swipeStart.current = { x: event.clientX, y: event.clientY };
+          if (event.pointerType !== "mouse")
+            swipeStart.current = { x: event.clientX, y: event.clientY };
         }}
         onPointerUp={(event) => {
           const start = swipeStart.current;

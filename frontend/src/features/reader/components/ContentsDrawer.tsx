@@ -29,7 +29,12 @@ export function ContentsDrawer({ open, entries, place, onClose, onPrefetch, onCh
   return (
     <ReaderDialog open={open} title={t("contents")} variant="drawer-start" onClose={onClose}>
       <nav ref={listRef} aria-label={t("contents")} className="contents-nav">
-        <ContentsList entries={entries} current={current} onPrefetch={onPrefetch} onChoose={onChoose} />
+        <ContentsList
+          entries={entries}
+          current={current}
+          onPrefetch={onPrefetch}
+          onChoose={onChoose}
+        />
       </nav>
     </ReaderDialog>
   );

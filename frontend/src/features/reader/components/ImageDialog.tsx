@@ -4,7 +4,13 @@ import { ReaderDialog } from "./ReaderDialog";
 
 export type ZoomedImage = { src: string; alt: string };
 
-export function ImageDialog({ image, onClose }: { image: ZoomedImage | null; onClose: () => void }) {
+export function ImageDialog({
+  image,
+  onClose,
+}: {
+  image: ZoomedImage | null;
+  onClose: () => void;
+}) {
   const { t } = useTranslation("reader");
   return (
     <ReaderDialog
@@ -15,7 +21,9 @@ export function ImageDialog({ image, onClose }: { image: ZoomedImage | null; onC
       onClose={onClose}
     >
       {/* A click on the enlarged picture closes it; Escape and Close do too. */}
-      {image ? <img className="zoomed-image" src={image.src} alt={image.alt} onClick={onClose} /> : null}
+      {image ? (
+        <img className="zoomed-image" src={image.src} alt={image.alt} onClick={onClose} />
+      ) : null}
     </ReaderDialog>
   );
 }

@@ -10,7 +10,12 @@ function renderControls(language: Language, minutesLeft: number) {
   render(
     <I18nextProvider i18n={createI18n(language)}>
       <MemoryRouter>
-        <ReaderHeader bookTitle="Каштанка" chapterTitle="Глава первая" onContents={noop} onSettings={noop} />
+        <ReaderHeader
+          bookTitle="Каштанка"
+          chapterTitle="Глава первая"
+          onContents={noop}
+          onSettings={noop}
+        />
         <ReaderFooter
           rtl={false}
           progress={{ bookFraction: 0.424, chapterFraction: 0.5, minutesLeft }}

@@ -14,7 +14,15 @@ type Props = {
   onNext: () => void;
 };
 
-export function ReaderFooter({ rtl, progress, page, hasPrevious, hasNext, onPrevious, onNext }: Props) {
+export function ReaderFooter({
+  rtl,
+  progress,
+  page,
+  hasPrevious,
+  hasNext,
+  onPrevious,
+  onNext,
+}: Props) {
   const { t } = useTranslation("reader");
   const percent = progress ? Math.round(progress.bookFraction * 100) : 0;
   return (

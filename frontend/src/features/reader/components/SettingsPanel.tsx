@@ -22,7 +22,14 @@ type Props = {
   onClose: () => void;
 };
 
-export function SettingsPanel({ open, preferences, language, saveFailed, onChange, onClose }: Props) {
+export function SettingsPanel({
+  open,
+  preferences,
+  language,
+  saveFailed,
+  onChange,
+  onClose,
+}: Props) {
   const { t } = useTranslation("reader");
   return (
     <ReaderDialog open={open} title={t("settings")} variant="drawer-end" onClose={onClose}>
@@ -33,7 +40,9 @@ export function SettingsPanel({ open, preferences, language, saveFailed, onChang
           values={THEMES}
           value={preferences.theme}
           label={(theme) => t(`prefs.themes.${theme}`)}
-          swatch={(theme) => <span className={`theme-swatch theme-swatch-${theme}`} aria-hidden="true" />}
+          swatch={(theme) => (
+            <span className={`theme-swatch theme-swatch-${theme}`} aria-hidden="true" />
+          )}
           onChange={(theme) => onChange({ theme })}
         />
         <Choice
@@ -45,10 +54,7 @@ export function SettingsPanel({ open, preferences, language, saveFailed, onChang
           fontOf={(family) => fontStack(family, language)}
           onChange={(font_family) => onChange({ font_family })}
         />
-        <FontSize
-          value={preferences.font_size}
-          onChange={(font_size) => onChange({ font_size })}
-        />
+        <FontSize value={preferences.font_size} onChange={(font_size) => onChange({ font_size })} />
         <Slider
           label={t("prefs.lineHeight")}
           name="line_height"

@@ -1,4 +1,11 @@
-import { BOOK_PREFIX, findFootnote, noteIdAt, positionLink, scopedFragment, zoomableImageAt } from "./bookHtml";
+import {
+  BOOK_PREFIX,
+  findFootnote,
+  noteIdAt,
+  positionLink,
+  scopedFragment,
+  zoomableImageAt,
+} from "./bookHtml";
 
 function mount(html: string): HTMLElement {
   const container = document.createElement("div");
@@ -51,7 +58,9 @@ describe("footnotes", () => {
   ];
 
   it("finds the note of a clicked reference, also from an element inside the link", () => {
-    const container = mount('<p data-p="0">Слово<a href="#note-n2" data-note="n2"><sup>2</sup></a></p>');
+    const container = mount(
+      '<p data-p="0">Слово<a href="#note-n2" data-note="n2"><sup>2</sup></a></p>',
+    );
     const sup = container.querySelector("sup");
     const id = noteIdAt(sup, container);
     expect(id).toBe("n2");
@@ -71,7 +80,9 @@ describe("footnotes", () => {
 
 describe("zoomableImageAt", () => {
   it("zooms a picture of the chapter, not one that is a link", () => {
-    const container = mount('<figure><img src="/a.png" alt="Карта"></figure><a href="#x"><img src="/b.png"></a>');
+    const container = mount(
+      '<figure><img src="/a.png" alt="Карта"></figure><a href="#x"><img src="/b.png"></a>',
+    );
     const [plain, linked] = container.querySelectorAll("img");
     expect(zoomableImageAt(plain!, container)?.alt).toBe("Карта");
     expect(zoomableImageAt(linked!, container)).toBeNull();

@@ -10,7 +10,8 @@ type Sent = { method: string; url: string; body: unknown; keepalive: boolean };
 function positionServer() {
   const sent: Sent[] = [];
   const fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
-    const request = input instanceof Request ? input : new Request(new URL(String(input), location.href), init);
+    const request =
+      input instanceof Request ? input : new Request(new URL(String(input), location.href), init);
     const body = await request.text();
     sent.push({
       method: request.method,
@@ -18,8 +19,15 @@ function positionServer() {
       body: body ? JSON.parse(body) : null,
       keepalive: Boolean(init?.keepalive ?? request.keepalive),
     });
-    const saved = { book_id: "b1", ...(body ? JSON.parse(body) : {}), updated_at: "2026-12-05T00:00:00Z" };
-    return new Response(JSON.stringify(saved), { status: 200, headers: { "Content-Type": "application/json" } });
+    const saved = {
+      book_id: "b1",
+      ...(body ? JSON.parse(body) : {}),
+      updated_at: "2026-12-05T00:00:00Z",
+    };
+    return new Response(JSON.stringify(saved), {
+      status: 200,
+      headers: { "Content-Type": "application/json" },
+    });
   };
   return { sent, fetch };
 }
@@ -28,7 +36,9 @@ function renderSaver(place: Place | null) {
   const client = new QueryClient();
   return renderHook(({ value }) => usePositionSaver("b1", value), {
     initialProps: { value: place },
-    wrapper: ({ children }) => <QueryClientProvider client={client}>{children}</QueryClientProvider>,
+    wrapper: ({ children }) => (
+      <QueryClientProvider client={client}>{children}</QueryClientProvider>
+    ),
   });
 }
 
@@ -42,7 +52,26 @@ describe("usePositionSaver", () => {
     vi.stubGlobal("fetch", server.fetch);
     signedIn({
       access_token: "token",
-      user: { id: "u1", email: "a@example.com", display_name: null, locale: "en", role: "user" },
+      user: {
+        id: "u1",
+        email: "a@example.com",
+        display_name: "A",
+        locale: "en",
+        role: "user",
+        disabled: false,
+        preferences: {
+          theme: "light",
+          font_family: "serif",
+          font_size: 18,
+          line_height: 1.5,
+          text_align: "justify",
+          margin: 2,
+          layout: "paginated",
+          show_illustrations: true,
+        },
+        created_at: "2026-12-05T08:00:00Z",
+        updated_at: "2026-12-05T08:00:00Z",
+      },
     });
   });
   afterEach(() => {
@@ -59,7 +88,12 @@ describe("usePositionSaver", () => {
       await vi.advanceTimersByTimeAsync(0);
     });
     expect(server.sent).toEqual([
-      { method: "PUT", url: "/api/books/b1/position", body: { chapter: 3, offset: 42 }, keepalive: true },
+      {
+        method: "PUT",
+        url: "/api/books/b1/position",
+        body: { chapter: 3, offset: 42 },
+        keepalive: true,
+      },
     ]);
     // Nothing new to save: the debounced save does not send it again.
     await act(async () => {

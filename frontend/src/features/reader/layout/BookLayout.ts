@@ -81,7 +81,10 @@ export class BookLayout {
   load(html: string, paragraphs: readonly ParagraphSpan[], target: ChapterTarget): void {
     clearTimeout(this.restTimer);
     const nodes = [...scopedFragment(html).childNodes];
-    const firstPart = firstPartLength(nodes, target === "end" ? null : paragraphAtOffset(paragraphs, target));
+    const firstPart = firstPartLength(
+      nodes,
+      target === "end" ? null : paragraphAtOffset(paragraphs, target),
+    );
     this.content.replaceChildren(...nodes.slice(0, firstPart));
     this.rest = nodes.slice(firstPart);
     if (this.rest.length > 0) this.restTimer = setTimeout(this.appendRest, 0);
@@ -283,7 +286,10 @@ const FIRST_PART_BLOCKS = 40;
  * How many of a chapter's top-level nodes to lay out first: enough to reach a little past the
  * target paragraph (all of them for the chapter's end, or when the rest would be small).
  */
-export function firstPartLength(nodes: readonly ChildNode[], targetParagraph: number | null): number {
+export function firstPartLength(
+  nodes: readonly ChildNode[],
+  targetParagraph: number | null,
+): number {
   if (targetParagraph === null || nodes.length <= FIRST_PART_BLOCKS * 2) return nodes.length;
   const holder = nodes.findIndex(
     (node) =>

@@ -2,7 +2,9 @@ import { firstPartLength } from "./BookLayout";
 
 function blocks(count: number): ChildNode[] {
   const container = document.createElement("div");
-  container.innerHTML = Array.from({ length: count }, (_, i) => `<p data-p="${i}">${i}</p>`).join("");
+  container.innerHTML = Array.from({ length: count }, (_, i) => `<p data-p="${i}">${i}</p>`).join(
+    "",
+  );
   return [...container.childNodes];
 }
 

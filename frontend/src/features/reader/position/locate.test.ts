@@ -39,7 +39,9 @@ describe("firstVisibleOffset", () => {
   it("is the first character in view when the paragraph began on an earlier page", () => {
     const { elements, spans } = stripOf([100, 300, 100]);
     // The view starts at x = 250: paragraph 1 spans 100–400, its 15th character is at 250.
-    expect(firstVisibleOffset(elements, spans, (rect) => rect.right <= 250)).toBe(spans[1]![0] + 15);
+    expect(firstVisibleOffset(elements, spans, (rect) => rect.right <= 250)).toBe(
+      spans[1]![0] + 15,
+    );
   });
 
   it("is 0 for a chapter without paragraphs", () => {

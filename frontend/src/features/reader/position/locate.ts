@@ -4,12 +4,7 @@
  * `isBeforeView`, whether a rectangle lies wholly before the visible window (a page of columns
  * or a scrolled viewport).
  */
-import {
-  firstReached,
-  type ParagraphSpan,
-  paragraphAtOffset,
-  pointInText,
-} from "./offsets";
+import { firstReached, type ParagraphSpan, paragraphAtOffset, pointInText } from "./offsets";
 
 export type RectTest = (rect: DOMRect) => boolean;
 

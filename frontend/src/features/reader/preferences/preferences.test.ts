@@ -39,14 +39,23 @@ describe("readPreferences", () => {
 describe("changedPreferences", () => {
   it("sends only what changed", () => {
     const after = { ...DEFAULT_PREFERENCES, font_size: 22, theme: "dark" as const };
-    expect(changedPreferences(DEFAULT_PREFERENCES, after)).toEqual({ font_size: 22, theme: "dark" });
+    expect(changedPreferences(DEFAULT_PREFERENCES, after)).toEqual({
+      font_size: 22,
+      theme: "dark",
+    });
     expect(changedPreferences(after, after)).toEqual({});
   });
 });
 
 describe("applying preferences", () => {
   it("turns typography into the surface's CSS variables", () => {
-    const style = surfaceStyle({ ...DEFAULT_PREFERENCES, font_size: 21, line_height: 1.8, text_align: "left", margin: 5 });
+    const style = surfaceStyle({
+      ...DEFAULT_PREFERENCES,
+      font_size: 21,
+      line_height: 1.8,
+      text_align: "left",
+      margin: 5,
+    });
     expect(style).toMatchObject({
       "--book-font-size": "21px",
       "--book-line-height": "1.8",
