@@ -277,9 +277,9 @@ def run_forever(settings: RuntimeSettings) -> int:
     try:
         runtime.start()
         assert runtime.gateway is not None
+        url = f"http://{settings.host}:{runtime.gateway.port}/"
         print(
-            f"BookReader AI is running at http://{settings.host}:{runtime.gateway.port}"
-            "  (Ctrl-C stops it)",
+            f"BookReader AI is running: open {url}  (the API is under {url}api/; Ctrl-C stops it)",
             flush=True,
         )
         stopping.wait()
