@@ -52,7 +52,7 @@ def ten_megabyte_book(anna: bytes) -> bytes:
 
 class Uploader:
     def __init__(self, runtime: RunningRuntime) -> None:
-        self.url = runtime.url
+        self.url = runtime.api_url
         response = requests.post(
             f"{self.url}/auth/register",
             json={

@@ -135,13 +135,15 @@ def test_admin_rerun_replaces_descriptions(rt: RunningRuntime, extracted, databa
         conn.run(f"UPDATE users SET role = 'admin' WHERE id = ({owner})", b=book_id)
         email = conn.run(f"SELECT email FROM users WHERE id = ({owner})", b=book_id)[0][0]
     login = requests.post(  # the role reaches the token with the next sign-in
-        f"{rt.url}/auth/login",
+        f"{rt.api_url}/auth/login",
         json={"email": email, "password": "a long enough passphrase 42"},
         headers={"X-Forwarded-For": reader.ip},
         timeout=10,
     )
     headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
-    queued = requests.post(f"{rt.url}/admin/books/{book_id}/extract", headers=headers, timeout=10)
+    queued = requests.post(
+        f"{rt.api_url}/admin/books/{book_id}/extract", headers=headers, timeout=10
+    )
     assert queued.status_code == 202, queued.text
     time.sleep(0.5)
     assert wait_for_state(reader, book_id, ("ready",))["state"] == "ready"
@@ -149,7 +151,7 @@ def test_admin_rerun_replaces_descriptions(rt: RunningRuntime, extracted, databa
     assert [d["id"] for d in all_descriptions(reader, book_id)] == [d["id"] for d in before]
     assert reader.request("GET", f"/images/{picture['id']}").status_code == 200
     missing = requests.post(
-        f"{rt.url}/admin/books/{uuid.uuid4()}/extract", headers=headers, timeout=10
+        f"{rt.api_url}/admin/books/{uuid.uuid4()}/extract", headers=headers, timeout=10
     )
     assert missing.status_code == 404
 

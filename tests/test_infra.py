@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
+from local.spa import content_security_policy
 from local.template import Topology, load_topology, load_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -265,7 +266,7 @@ def test_the_app_starts_only_on_healthy_postgres_redis_and_minio(
 def test_the_app_healthcheck_asks_for_readiness(services: dict[str, dict[str, Any]]) -> None:
     test = " ".join(services["app"]["healthcheck"]["test"])
     port = environment(services["app"])["PORT"]
-    assert f"127.0.0.1:{port}/health/ready" in test
+    assert f"127.0.0.1:{port}/api/health/ready" in test
 
 
 def test_nginx_starts_after_the_app_and_is_the_only_published_port(
@@ -435,7 +436,9 @@ def test_nginx_proxies_the_api_to_the_app(
 ) -> None:
     api = nginx_location(nginx, "/api/")
     proxy_pass = api.one("proxy_pass").args[0]
-    assert proxy_pass.endswith("/"), "the /api prefix must be stripped"
+    # No URI part: /api/… reaches the runtime as /api/…, where it serves the API (so the
+    # refresh cookie it sets names /api/auth, the path the browser uses).
+    assert urlsplit(proxy_pass).path == "", "the /api prefix must be kept"
     port = environment(services["app"])["PORT"]
     assert upstream_servers(nginx, proxy_pass) == [f"app:{port}"]
     assert seconds(api.one("proxy_read_timeout").args[0]) >= 30
@@ -443,10 +446,13 @@ def test_nginx_proxies_the_api_to_the_app(
     headers = api.headers_set()
     assert headers["x-forwarded-for"] == "$proxy_add_x_forwarded_for"
     assert "x-forwarded-proto" in headers
+    # Nothing is stripped, and the runtime believes this header from nginx: a client's own
+    # must be dropped (an empty value removes it), or it could move the refresh cookie.
+    assert headers["x-forwarded-prefix"] == ""
 
 
 def test_nginx_keeps_the_runtime_endpoints_private(nginx: list[Directive]) -> None:
-    private = nginx_location(nginx, "^~", "/api/_local/")
+    private = nginx_location(nginx, "^~", "/_local/")
     assert private.one("return").args[0] == "404"
     assert not private.all("proxy_pass")
 
@@ -484,6 +490,36 @@ def test_nginx_sends_security_headers_on_every_response(nginx: list[Directive]) 
         assert not location.all("add_header"), f"add_header in location {location.args}"
 
 
+def test_nginx_sends_the_csp_the_runtime_sends(nginx: list[Directive]) -> None:
+    server = nginx_server(nginx)
+    headers = {d.args[0].lower(): d.args[1] for d in server.all("add_header")}
+    # Presigned URLs go to nginx's own origin (the bucket location), so no extra origin.
+    assert headers["content-security-policy"] == content_security_policy([])
+    assert headers["referrer-policy"] == "same-origin"
+
+
+def test_nginx_caches_hashed_assets_for_good_and_revalidates_the_rest(
+    nginx: list[Directive],
+) -> None:
+    server = nginx_server(nginx)
+    (cache,) = [d for d in server.all("add_header") if d.args[0].lower() == "cache-control"]
+    variable = cache.args[1].lstrip("$")
+    (mapping,) = [m for m in nginx_http(nginx).all("map") if m.args == ["$uri", f"${variable}"]]
+    rules = [(d.name, d.args[0]) for d in mapping.block or []]
+
+    def chosen(uri: str) -> str:
+        for pattern, value in rules:
+            if pattern.startswith("~") and re.search(pattern[1:], uri):
+                return value
+        return dict(rules)["default"]
+
+    assert chosen("/assets/index-1a2b3c.js") == "public, max-age=31536000, immutable"
+    assert chosen("/index.html") == chosen("/library/42") == "no-cache"
+    assert chosen("/api/books") == "", "the API's own caching headers pass through"
+    assert nginx_location(nginx, "/assets/").one("try_files").args == ["$uri", "=404"]
+    assert nginx_location(nginx, "/").one("try_files").args[-2:] == ["/index.html", "=404"]
+
+
 def test_nginx_compresses_text(nginx: list[Directive]) -> None:
     assert nginx_http(nginx).one("gzip").args == ["on"]
 
@@ -503,7 +539,7 @@ def test_the_image_runs_the_runtime_as_a_non_root_user() -> None:
     )
     users = [parts[1].strip() for parts in instructions if parts[0] == "USER"]
     assert users and users[-1] not in ("root", "0"), "the runtime must not run as root"
-    assert "HEALTHCHECK" in keywords and "/health/ready" in text
+    assert "HEALTHCHECK" in keywords and "/api/health/ready" in text
     assert '"python", "-m", "local", "up"' in text
     assert "requirements-local.txt" in text
     env = " ".join(parts[1] for parts in instructions if parts[0] == "ENV")

@@ -32,7 +32,7 @@ class Reader:
     """A signed-in user of the running product."""
 
     def __init__(self, runtime: RunningRuntime) -> None:
-        self.url = runtime.url
+        self.url = runtime.api_url
         email = f"reader-{uuid.uuid4().hex[:8]}@example.org"
         # Each reader comes from its own address, so registration limits stay per test.
         self.ip = f"198.51.100.{uuid.uuid4().int % 250 + 1}"

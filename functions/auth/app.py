@@ -46,7 +46,9 @@ def _signed_in(user: users.User, refresh: sessions.IssuedRefresh, status: int = 
         "user": user.model_dump(mode="json"),
     }
     return json_response(
-        body, status, {"Set-Cookie": refresh_cookie(refresh.token, refresh.max_age)}
+        body,
+        status,
+        {"Set-Cookie": refresh_cookie(refresh.token, refresh.max_age, app.mount_prefix)},
     )
 
 
@@ -92,7 +94,9 @@ def logout() -> Response:
             claims = None  # an invalid or expired token needs no revoking
         if claims is not None:
             deny_token(claims.jti, claims.exp)
-    return Response(body="", status_code=204, headers={"Set-Cookie": cleared_refresh_cookie()})
+    return Response(
+        body="", status_code=204, headers={"Set-Cookie": cleared_refresh_cookie(app.mount_prefix)}
+    )
 
 
 @app.route("/auth/me", methods=["GET"])

@@ -17,6 +17,7 @@ from bookreader.auth.guard import authenticate, request_ip, require_role
 from bookreader.auth.tokens import AccessClaims, Role
 from bookreader.errors import BookReaderError, error_body
 from bookreader.log import configure_function_logging
+from bookreader.mount import mount_prefix
 from bookreader.validation import from_pydantic
 
 Model = TypeVar("Model", bound=BaseModel)
@@ -71,7 +72,9 @@ class BookReaderApp(Chalice):
                         request = self.current_request
                         self.claims = authenticate(request.headers, request.method)
                         require_role(self.claims, role)
-                    return view(**params)
+                    result = view(**params)
+                    # Chalice would serialise anything else itself, with no Content-Type.
+                    return result if isinstance(result, Response) else json_response(result)
                 except BookReaderError as error:
                     return error_response(error)
                 except ChaliceViewError as error:
@@ -99,6 +102,13 @@ class BookReaderApp(Chalice):
     def client_ip(self) -> str:
         request = self.current_request
         return request_ip(request.context, request.headers)
+
+    @property
+    def mount_prefix(self) -> str:
+        """Where the API is mounted as the client sees it ("" or e.g. "/api")."""
+        request = self.current_request
+        path = request.to_original_event().get("path") or ""
+        return mount_prefix(request.context, path, request.headers)
 
     def _validate_binary_response(self, request_headers: Any, response_headers: Any) -> bool:
         # API Gateway (binaryMediaTypes */*) and our runtime both carry base64 bodies whatever
