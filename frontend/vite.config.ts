@@ -18,6 +18,8 @@ export default defineConfig({
         target,
         changeOrigin: true,
         rewrite: stripPrefix ? (path) => path.replace(/^\/api/, "") : undefined,
+        // Such a backend sets its refresh cookie on /auth, which the browser never sends to /api/auth.
+        cookiePathRewrite: stripPrefix ? { "/auth": "/api/auth" } : undefined,
       },
     },
   },

@@ -77,7 +77,8 @@ export function signedOut(): void {
 export function refreshSession(): Promise<boolean> {
   pendingRefresh ??= (async () => {
     try {
-      const response = await baseFetch(`${apiBase}/auth/refresh`, {
+      const url = new URL(`${apiBase}/auth/refresh`, globalThis.location?.href ?? "http://localhost/");
+      const response = await baseFetch(url, {
         method: "POST",
         credentials: "same-origin",
       });

@@ -20,10 +20,15 @@ export const MULTIPART_LIMIT = 6 * 1024 * 1024;
 
 type Dispatch = (action: UploadAction) => void;
 
+/** The file's SHA-256, or null where it cannot be computed (the server checks after upload). */
 export async function sha256Hex(file: Blob): Promise<string | null> {
-  if (!globalThis.crypto?.subtle) return null; // not a secure context: the server checks later
-  const digest = await crypto.subtle.digest("SHA-256", await file.arrayBuffer());
-  return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
+  if (!globalThis.crypto?.subtle) return null; // not a secure context
+  try {
+    const digest = await crypto.subtle.digest("SHA-256", await file.arrayBuffer());
+    return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
+  } catch {
+    return null;
+  }
 }
 
 function asUploadError(error: unknown): UploadError {
