@@ -13,6 +13,7 @@ export type Ui = {
   password: string;
   signOut: string;
   library: string;
+  books: string;
   uploadRegion: string;
   uploadInput: string;
   uploadProgress: (file: string) => string;
@@ -25,6 +26,11 @@ export type Ui = {
   previousPage: string;
   contents: string;
   settings: string;
+  scrollMode: string;
+  pagedMode: string;
+  darkTheme: string;
+  largerText: string;
+  backToLibrary: string;
   wrongPassword: string;
   rateLimited: RegExp;
   notABook: string;
@@ -38,6 +44,7 @@ export const UI: Record<Language, Ui> = {
     password: "Password",
     signOut: "Sign out",
     library: "Library",
+    books: "Books",
     uploadRegion: "Upload books",
     uploadInput: "Choose book files",
     uploadProgress: (file) => `Uploading ${file}`,
@@ -50,6 +57,11 @@ export const UI: Record<Language, Ui> = {
     previousPage: "Previous page",
     contents: "Contents",
     settings: "Settings",
+    scrollMode: "Scroll",
+    pagedMode: "Pages",
+    darkTheme: "Dark",
+    largerText: "Larger text",
+    backToLibrary: "Back to the library",
     wrongPassword: "The email or password is not correct.",
     rateLimited: /Too many attempts\. Try again in (\d+) seconds?\./,
     notABook: "This is not an EPUB or FB2 book.",
@@ -61,6 +73,7 @@ export const UI: Record<Language, Ui> = {
     password: "Пароль",
     signOut: "Выйти",
     library: "Библиотека",
+    books: "Книги",
     uploadRegion: "Загрузка книг",
     uploadInput: "Выбрать файлы книг",
     uploadProgress: (file) => `Загрузка ${file}`,
@@ -73,6 +86,11 @@ export const UI: Record<Language, Ui> = {
     previousPage: "Предыдущая страница",
     contents: "Содержание",
     settings: "Настройки",
+    scrollMode: "Прокрутка",
+    pagedMode: "Страницы",
+    darkTheme: "Тёмная",
+    largerText: "Крупнее",
+    backToLibrary: "Вернуться в библиотеку",
     wrongPassword: "Неверный email или пароль.",
     rateLimited: /Слишком много попыток\. Повторите через (\d+) секунд[уы]?\./,
     notABook: "Это не книга EPUB или FB2.",

@@ -1,0 +1,176 @@
+/**
+ * The main journey, as a new reader lives it: register, add two books (one chosen in the file
+ * dialog, one dropped), watch them upload and get processed, read one in both modes, change
+ * theme and font size, come back after a reload and on another device to the same paragraph,
+ * sign out. Runs on a desktop in English and on a phone in Russian (see playwright.config.ts).
+ */
+import type { Locator, Page } from "@playwright/test";
+import { expect, test } from "./support/fixtures";
+import { register, signIn } from "./support/account";
+import { CHEKHOV_EPUB, PUSHKIN_FB2, throttleUploads, uploadByDrop, uploadByInput } from "./support/books";
+import { expectMovedFrom, expectOnScreen, rememberPlace } from "./support/reader";
+import type { Ui } from "./support/ui";
+
+test("a new reader adds books, reads, and picks up where they left off", async ({ page, ui, newDevice }) => {
+  test.setTimeout(240_000);
+  const account = await test.step("register", () => register(page, ui));
+  const uploads = page.getByRole("region", { name: ui.uploadRegion });
+  const fb2Row = uploadRow(uploads, PUSHKIN_FB2.name);
+  const epubRow = uploadRow(uploads, CHEKHOV_EPUB.name);
+
+  await test.step("upload an FB2 through the file input and watch its progress bar", async () => {
+    // A slow connection (64 KB/s), so the bar is seen moving, not just empty then gone.
+    const unthrottle = await throttleUploads(page, 64 * 1024);
+    await uploadByInput(page, ui, PUSHKIN_FB2);
+    const bar = fb2Row.getByRole("progressbar", { name: ui.uploadProgress(PUSHKIN_FB2.name) });
+    await expect(bar).toBeVisible();
+    const seen = await watchProgress(bar);
+    expect(seen.some((value) => value > 0 && value < 100), `upload progress seen: ${seen.join(", ")}`).toBe(true);
+    expect(seen).toEqual([...seen].sort((a, b) => a - b)); // never backwards
+    await unthrottle();
+  });
+
+  await test.step("drop an EPUB on the page while the FB2 is processed", async () => {
+    // The server reads the book, then looks for passages: the row says so, with a bar.
+    await expect(fb2Row.getByRole("progressbar", { name: ui.processing(PUSHKIN_FB2.title) })).toBeVisible({
+      timeout: 30_000,
+    });
+    await uploadByDrop(page, ui, CHEKHOV_EPUB);
+    await expect(epubRow).toBeVisible();
+  });
+
+  await test.step("both books become readable, then ready, live", async () => {
+    for (const [row, book] of [
+      [fb2Row, PUSHKIN_FB2],
+      [epubRow, CHEKHOV_EPUB],
+    ] as const) {
+      await expect(row.getByRole("link", { name: ui.open(book.title) })).toBeVisible({ timeout: 60_000 });
+      await expect(row.getByText(ui.uploadReady)).toBeVisible({ timeout: 150_000 });
+      await expect(row.getByRole("progressbar")).toHaveCount(0);
+    }
+  });
+
+  await test.step("open the book", async () => {
+    await fb2Row.getByRole("link", { name: ui.open(PUSHKIN_FB2.title) }).click();
+    await expect(page.getByRole("heading", { level: 1, name: PUSHKIN_FB2.title })).toBeVisible();
+    await page.getByRole("link", { name: ui.startReading }).click();
+    await expect(page.getByRole("button", { name: ui.nextPage })).toBeVisible();
+  });
+
+  await test.step("turn pages forward and back in paginated mode", async () => {
+    await turnPages(page, ui);
+  });
+
+  await test.step("turn pages forward and back in scroll mode", async () => {
+    await chooseSetting(page, ui, ui.scrollMode);
+    await turnPages(page, ui);
+    await chooseSetting(page, ui, ui.pagedMode);
+  });
+
+  await test.step("change the theme and the font size", async () => {
+    const before = await looks(page);
+    await chooseSetting(page, ui, ui.darkTheme);
+    await openSettings(page, ui);
+    await page.getByRole("button", { name: ui.largerText }).click();
+    await page.keyboard.press("Escape");
+    await expect.poll(async () => (await looks(page)).background, { message: "the page turned dark" }).toBeLessThan(0.2);
+    await expect.poll(async () => (await looks(page)).fontSize).toBeGreaterThan(before.fontSize);
+  });
+
+  const place = await test.step("read on a few pages, reload: the same paragraph is on screen", async () => {
+    const next = page.getByRole("button", { name: ui.nextPage });
+    let place = await rememberPlace(page);
+    for (let turn = 0; turn < 3; turn += 1) {
+      await next.click();
+      place = await expectMovedFrom(page, place);
+    }
+    await page.reload();
+    await expectOnScreen(page, place);
+    expect((await looks(page)).background, "the dark theme is kept").toBeLessThan(0.2);
+    return place;
+  });
+
+  await test.step("another device opens the book at the same place", async () => {
+    const device = await newDevice();
+    const other = await device.newPage();
+    await signIn(other, ui, account);
+    await other.getByRole("list", { name: ui.books }).getByRole("link", { name: PUSHKIN_FB2.title }).click();
+    await other.getByRole("link", { name: ui.continueReading }).click();
+    await expectOnScreen(other, place);
+  });
+
+  await test.step("sign out", async () => {
+    await page.getByRole("link", { name: ui.backToLibrary }).click();
+    await page.getByRole("button", { name: ui.signOut }).click();
+    await expect(page.getByRole("heading", { name: ui.signInTitle })).toBeVisible();
+    // Signed out for good: a reload does not bring the session back.
+    await page.reload();
+    await expect(page.getByRole("heading", { name: ui.signInTitle })).toBeVisible();
+    await page.goto("/");
+    await expect(page).toHaveURL(/\/sign-in/);
+  });
+});
+
+/** Forward twice, back once: the screen moves on, then shows again what it showed before. */
+async function turnPages(page: Page, ui: Ui): Promise<void> {
+  const next = page.getByRole("button", { name: ui.nextPage });
+  const previous = page.getByRole("button", { name: ui.previousPage });
+  const first = await rememberPlace(page);
+  await next.click();
+  const second = await expectMovedFrom(page, first);
+  await next.click();
+  await expectMovedFrom(page, second);
+  await previous.click();
+  await expectOnScreen(page, second);
+}
+
+async function openSettings(page: Page, ui: Ui): Promise<void> {
+  await page.getByRole("button", { name: ui.settings }).click();
+}
+
+/** Opens the reader's settings, picks the option named `name`, closes them again. */
+async function chooseSetting(page: Page, ui: Ui, name: string): Promise<void> {
+  await openSettings(page, ui);
+  await page.getByRole("radio", { name, exact: true }).check();
+  await page.keyboard.press("Escape");
+}
+
+/** The page's background lightness (0 black … 1 white) and the text's font size in px. */
+async function looks(page: Page): Promise<{ background: number; fontSize: number }> {
+  return page.evaluate(() => {
+    const paragraph = document.querySelector<HTMLElement>("main [data-p]");
+    let element: HTMLElement | null = paragraph;
+    let colour = "rgba(0, 0, 0, 0)";
+    while (element) {
+      colour = getComputedStyle(element).backgroundColor;
+      if (!/rgba\(.*, 0\)$/.test(colour) && colour !== "transparent") break;
+      element = element.parentElement;
+    }
+    const [r = 255, g = 255, b = 255] = (colour.match(/[\d.]+/g) ?? []).map(Number);
+    const background = (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255;
+    const fontSize = paragraph ? parseFloat(getComputedStyle(paragraph).fontSize) : 0;
+    return { background, fontSize };
+  });
+}
+
+function uploadRow(uploads: Locator, fileName: string): Locator {
+  return uploads.getByRole("listitem").filter({ hasText: fileName });
+}
+
+/** The values the progress bar shows until it goes away (the bytes are all sent). */
+async function watchProgress(bar: Locator): Promise<number[]> {
+  const seen: number[] = [];
+  await expect
+    .poll(
+      async () => {
+        const value = await bar.getAttribute("aria-valuenow", { timeout: 500 }).catch(() => null);
+        if (value === null) return "gone";
+        if (Number(value) !== seen.at(-1)) seen.push(Number(value));
+        return "uploading";
+      },
+      { timeout: 60_000, intervals: [100] },
+    )
+    .toBe("gone");
+  return seen;
+}
+
