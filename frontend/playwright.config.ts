@@ -53,15 +53,14 @@ export default defineConfig({
   reporter: [["list"]],
   use: {
     baseURL,
+    actionTimeout: 15_000,
+    navigationTimeout: 30_000,
     launchOptions: chromium,
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
   },
+  // The phone's journey first: it is the longest, so it runs beside the desktop's tests.
   projects: [
-    {
-      name: "desktop-en",
-      use: { viewport: { width: 1280, height: 800 }, locale: "en-GB" },
-    },
     {
       // The main journey once more, on a phone, by a Russian-speaking reader.
       name: "phone-ru",
@@ -72,6 +71,10 @@ export default defineConfig({
         viewport: { width: 360, height: 740 },
         locale: "ru-RU",
       },
+    },
+    {
+      name: "desktop-en",
+      use: { viewport: { width: 1280, height: 800 }, locale: "en-GB" },
     },
   ],
   webServer: external

@@ -7,58 +7,58 @@ import { expect, type Page } from "@playwright/test";
 
 export type Paragraph = { index: number; text: string };
 
-type Seen = { visible: Paragraph[]; whole: Paragraph[] };
+/**
+ * Paragraphs on screen (any part of them), in book order; `view` tells one screenful from
+ * another even when a long paragraph fills both (it holds where the visible paragraphs sit).
+ */
+type Seen = { visible: Paragraph[]; view: string };
 
-/** Paragraphs on screen: `visible` (any part of them) and `whole` (entirely), in book order. */
 export async function onScreen(page: Page): Promise<Seen> {
   return page.evaluate(() => {
+    // The window, and every ancestor that hides its overflow (the page in paginated mode).
+    function clipsOf(element: HTMLElement): { top: number; left: number; bottom: number; right: number }[] {
+      const clips = [{ top: 0, left: 0, bottom: window.innerHeight, right: window.innerWidth }];
+      for (let parent = element.parentElement; parent; parent = parent.parentElement) {
+        const style = getComputedStyle(parent);
+        if (style.overflowX !== "visible" || style.overflowY !== "visible") clips.push(parent.getBoundingClientRect());
+      }
+      return clips;
+    }
     const blocks = [...document.querySelectorAll<HTMLElement>("main [data-p]")];
     const visible: { index: number; text: string }[] = [];
-    const whole: { index: number; text: string }[] = [];
+    const places: string[] = [];
     for (const block of blocks) {
       const text = (block.innerText || "").replace(/\s+/g, " ").trim();
       if (text.length < 2) continue;
-      let { top, bottom, left, right } = block.getBoundingClientRect();
-      const area = { top, bottom, left, right };
-      // Clip by the window, then by every ancestor that hides its overflow.
-      top = Math.max(top, 0);
-      left = Math.max(left, 0);
-      bottom = Math.min(bottom, window.innerHeight);
-      right = Math.min(right, window.innerWidth);
-      for (let parent = block.parentElement; parent; parent = parent.parentElement) {
-        const style = getComputedStyle(parent);
-        if (style.overflowX === "visible" && style.overflowY === "visible") continue;
-        const clip = parent.getBoundingClientRect();
-        top = Math.max(top, clip.top);
-        left = Math.max(left, clip.left);
-        bottom = Math.min(bottom, clip.bottom);
-        right = Math.min(right, clip.right);
-      }
-      const style = getComputedStyle(block);
-      if (style.visibility === "hidden" || bottom - top < 4 || right - left < 4) continue;
+      // Across columns a paragraph has one box per fragment: visible if any fragment is.
+      const clips = clipsOf(block);
+      const area = block.getBoundingClientRect();
+      const shown = [...block.getClientRects()].some((rect) => {
+        const top = Math.max(rect.top, ...clips.map((clip) => clip.top));
+        const left = Math.max(rect.left, ...clips.map((clip) => clip.left));
+        const bottom = Math.min(rect.bottom, ...clips.map((clip) => clip.bottom));
+        const right = Math.min(rect.right, ...clips.map((clip) => clip.right));
+        return bottom - top >= 4 && right - left >= 4;
+      });
+      if (!shown || getComputedStyle(block).visibility === "hidden") continue;
       const paragraph = { index: Number(block.dataset.p), text };
       visible.push(paragraph);
-      const tolerance = 1;
-      if (
-        top <= area.top + tolerance &&
-        bottom >= area.bottom - tolerance &&
-        left <= area.left + tolerance &&
-        right >= area.right - tolerance
-      ) {
-        whole.push(paragraph);
-      }
+      places.push(`${paragraph.index}@${Math.round(area.left)},${Math.round(area.top)}`);
     }
-    return { visible, whole };
+    return { visible, view: places.join(" ") };
   });
 }
 
-/** The first paragraph shown whole (what a person would remember as "where I was"). */
+/**
+ * Where the reader is: the paragraph the screen starts in (maybe only its end is visible, the
+ * rest on the page before). A saved position names a place in this paragraph, so coming back,
+ * here or on another device, must show it again.
+ */
 export async function rememberPlace(page: Page): Promise<Paragraph> {
   let place: Paragraph | undefined;
   await expect
     .poll(async () => {
-      const seen = await onScreen(page);
-      place = seen.whole[0] ?? seen.visible[0];
+      place = (await onScreen(page)).visible[0];
       return place?.text ?? "";
     }, { message: "a paragraph of the book is on screen" })
     .not.toBe("");
@@ -75,15 +75,34 @@ export async function expectOnScreen(page: Page, paragraph: Paragraph, timeout =
     .toContain(paragraph.text);
 }
 
-/** Waits until the screen shows a different first paragraph than `before`. */
-export async function expectMovedFrom(page: Page, before: Paragraph): Promise<Paragraph> {
-  let now: Paragraph | undefined;
+/**
+ * What the screen shows once it holds still (web fonts loaded, the page laid out, a turn's
+ * transition over): read until two readings in a row agree.
+ */
+export async function currentView(page: Page): Promise<string> {
+  return settle(page, () => true, "the page holds still");
+}
+
+/** Waits until the screen shows, and holds, something else than `before`; returns it. */
+export async function expectMovedFrom(page: Page, before: string): Promise<string> {
+  return settle(page, (view) => view !== before, "the page turned");
+}
+
+async function settle(page: Page, wanted: (view: string) => boolean, message: string): Promise<string> {
+  let last: string | null = null;
+  let settled = "";
   await expect
-    .poll(async () => {
-      const seen = await onScreen(page);
-      now = seen.whole[0] ?? seen.visible[0];
-      return now?.text;
-    }, { message: "the page turned" })
-    .not.toBe(before.text);
-  return now!;
+    .poll(
+      async () => {
+        await page.evaluate(() => document.fonts.ready.then(() => undefined));
+        const view = (await onScreen(page)).view;
+        const still = view === last && view !== "" && wanted(view);
+        last = view;
+        if (still) settled = view;
+        return still;
+      },
+      { message, intervals: [100, 150, 250] },
+    )
+    .toBe(true);
+  return settled;
 }

@@ -19,6 +19,8 @@ export type Ui = {
   uploadProgress: (file: string) => string;
   processing: (title: string) => string;
   uploadReady: string;
+  /** The live state while passages are looked for (the book can be read meanwhile). */
+  findingPassages: RegExp;
   open: (title: string) => string;
   startReading: string;
   continueReading: string;
@@ -31,6 +33,7 @@ export type Ui = {
   darkTheme: string;
   largerText: string;
   backToLibrary: string;
+  note: string;
   wrongPassword: string;
   rateLimited: RegExp;
   notABook: string;
@@ -50,6 +53,7 @@ export const UI: Record<Language, Ui> = {
     uploadProgress: (file) => `Uploading ${file}`,
     processing: (title) => `Processing ${title}`,
     uploadReady: "Ready.",
+    findingPassages: /^(Finding passages: \d+ of \d+ chapters?|Finding passages to illustrate…|Ready to read; looking for passages to illustrate…)$/,
     open: (title) => `Open ${title}`,
     startReading: "Start reading",
     continueReading: "Continue reading",
@@ -61,7 +65,8 @@ export const UI: Record<Language, Ui> = {
     pagedMode: "Pages",
     darkTheme: "Dark",
     largerText: "Larger text",
-    backToLibrary: "Back to the library",
+    backToLibrary: "Back to library",
+    note: "Note",
     wrongPassword: "The email or password is not correct.",
     rateLimited: /Too many attempts\. Try again in (\d+) seconds?\./,
     notABook: "This is not an EPUB or FB2 book.",
@@ -79,6 +84,7 @@ export const UI: Record<Language, Ui> = {
     uploadProgress: (file) => `Загрузка ${file}`,
     processing: (title) => `Обработка: ${title}`,
     uploadReady: "Готово.",
+    findingPassages: /^(Поиск описаний: \d+ из \d+ глав[ы]?|Ищем описания для иллюстраций…|Можно читать; ищем описания для иллюстраций…)$/,
     open: (title) => `Открыть «${title}»`,
     startReading: "Начать чтение",
     continueReading: "Продолжить чтение",
@@ -90,7 +96,8 @@ export const UI: Record<Language, Ui> = {
     pagedMode: "Страницы",
     darkTheme: "Тёмная",
     largerText: "Крупнее",
-    backToLibrary: "Вернуться в библиотеку",
+    backToLibrary: "В библиотеку",
+    note: "Примечание",
     wrongPassword: "Неверный email или пароль.",
     rateLimited: /Слишком много попыток\. Повторите через (\d+) секунд[уы]?\./,
     notABook: "Это не книга EPUB или FB2.",
