@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from bookreader import db
 from local.launcher import RunningRuntime
 
 FIXTURES = Path(__file__).parent / "fixtures" / "books"
@@ -211,7 +212,11 @@ def test_a_user_never_reaches_another_users_book(rt: RunningRuntime) -> None:
 
 def test_delete_removes_rows_and_stored_objects(rt: RunningRuntime, reader: Reader) -> None:
     book_id = reader.upload("dochka.fb2", PUSHKIN.read_bytes())
-    assert reader.wait(book_id)["state"] in PARSED
+    deadline = time.time() + 60
+    while (book := reader.request("GET", f"/books/{book_id}").json())["state"] not in PARSED:
+        assert time.time() < deadline, f"the late file was not read: {book}"
+        time.sleep(0.1)
+    assert book["error"] is None and book["title"] == "Капитанская дочка"
     objects = rt.data_dir / "objects"
     assert any(book_id in str(path) for path in objects.rglob("*") if path.is_file())
     assert reader.request("DELETE", f"/books/{book_id}").status_code == 204
@@ -231,3 +236,55 @@ def test_listing_filters_sorts_and_pages(reader: Reader) -> None:
     bad = reader.request("GET", "/books?sort=nonsense")
     assert bad.status_code == 422 and bad.json()["error"]["code"] == "validation_failed"
     assert [field["field"] for field in bad.json()["error"]["details"]["fields"]] == ["sort"]
+
+
+def backdate(rt: RunningRuntime, book_id: str, state: str | None = None) -> None:
+    """The book was created an hour ago (and is in `state`): long past its upload's expiry."""
+    with db.connect(rt.env["DATABASE_URL"]) as conn:
+        conn.run(
+            "UPDATE books SET created_at = now() - interval '1 hour',"
+            " state = COALESCE(CAST(:s AS text), state) WHERE id = CAST(:b AS uuid)",
+            b=book_id,
+            s=state,
+        )
+
+
+def start_upload(reader: Reader, data: bytes) -> tuple[str, dict]:
+    started = reader.request("POST", "/uploads", json={"filename": "dochka.fb2", "size": len(data)})
+    assert started.status_code == 201, started.text
+    return started.json()["book"]["id"], started.json()["upload"]
+
+
+def test_an_abandoned_upload_expires_and_says_so(rt: RunningRuntime, reader: Reader) -> None:
+    data = PUSHKIN.read_bytes()
+    book_id, upload = start_upload(reader, data)
+    assert reader.request("GET", f"/books/{book_id}").json()["state"] == "uploading"
+
+    backdate(rt, book_id)  # the file never came
+    waiting = reader.request("GET", "/books", params={"state": "uploading"}).json()
+    assert waiting["items"] == [] and waiting["total"] == 0, "listing expires it too"
+    book = reader.request("GET", f"/books/{book_id}").json()
+    assert book["state"] == "failed"
+    assert book["error"]["code"] == "upload_expired"
+    assert "again" in book["error"]["message"]
+    failed = reader.request("GET", "/books", params={"state": "failed"}).json()
+    assert [item["id"] for item in failed["items"]] == [book_id]
+
+    # The presigned URL was still valid after all (the clock was moved, not time): a file
+    # that does land is read, not ignored.
+    put = requests.put(upload["url"], data=data, headers=upload["headers"], timeout=30)
+    assert put.status_code == 200, put.text
+    deadline = time.time() + 60
+    while (book := reader.request("GET", f"/books/{book_id}").json())["state"] not in PARSED:
+        assert time.time() < deadline, f"the late file was not read: {book}"
+        time.sleep(0.1)
+    assert book["error"] is None and book["title"] == "Капитанская дочка"
+
+
+def test_only_uploads_still_waiting_expire(rt: RunningRuntime, reader: Reader) -> None:
+    """Compare-and-set from `uploading`: a book whose parse has begun is left alone."""
+    book_id, _ = start_upload(reader, PUSHKIN.read_bytes())
+    backdate(rt, book_id, state="parsing")
+    assert reader.request("GET", f"/books/{book_id}").json()["state"] == "parsing"
+    listed = reader.request("GET", "/books").json()["items"]
+    assert [item["state"] for item in listed if item["id"] == book_id] == ["parsing"]

@@ -50,6 +50,9 @@ class Settings(BaseSettings):
     # Books
     max_upload_bytes: int = Field(50 * 1024 * 1024, ge=1, validation_alias="MAX_UPLOAD_BYTES")
     max_books_per_user: int = Field(1000, ge=1, validation_alias="MAX_BOOKS_PER_USER")
+    # A book still `uploading` this long after its presigned URL expired was abandoned: a PUT
+    # begun just before the expiry may still be arriving until then.
+    upload_grace_seconds: int = Field(900, ge=0, validation_alias="UPLOAD_GRACE_SECONDS")
     # Extract is invoked after a successful parse once it is deployed (empty: not yet).
     extract_function_name: str = Field("", validation_alias="EXTRACT_FUNCTION_NAME")
     generate_function_name: str = Field(

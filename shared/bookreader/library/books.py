@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from bookreader import db
 from bookreader.books.model import ParsedBook, reading_minutes
+from bookreader.config import get_settings
 from bookreader.errors import BookReaderError
 from bookreader.ids import is_uuid
 
@@ -84,11 +85,32 @@ def find_by_sha256(user_id: str, sha256: str, exclude: str | None = None) -> dic
     return found[0] if found else None
 
 
+def expire_abandoned_uploads(conn: db.Connection, user_id: str, book_id: str | None = None) -> None:
+    """Fail the user's uploads (or this one) that never arrived: still `uploading` after the
+    presigned URL expired plus a grace period. Done lazily when books are read, and only from
+    `uploading` (compare-and-set), so an upload that has just landed is never touched."""
+    settings = get_settings()
+    abandoned_after = settings.presign_expiry_seconds + settings.upload_grace_seconds
+    conn.run(
+        "UPDATE books SET state = 'failed', progress = 0, error_code = 'upload_expired',"
+        " error_message = :message, error_details = CAST(:details AS jsonb), updated_at = now()"
+        " WHERE user_id = CAST(:u AS uuid) AND state = 'uploading'"
+        " AND (CAST(:b AS text) IS NULL OR id = CAST(:b AS uuid))"
+        " AND created_at < now() - make_interval(secs => CAST(:after AS double precision))",
+        message="The upload did not finish in time. Upload the file again.",
+        details=json.dumps({"abandoned_after_seconds": abandoned_after}),
+        u=user_id,
+        b=book_id,
+        after=abandoned_after,
+    )
+
+
 def get_book(user_id: str, book_id: str) -> dict[str, Any]:
     """The user's book; 404 `book_not_found` for anyone else's."""
     if not is_uuid(book_id):
         raise book_not_found()
     with db.get_pool().connection() as conn:
+        expire_abandoned_uploads(conn, user_id, book_id)
         rows = conn.run(
             f"SELECT {_COLUMNS} FROM books"
             " WHERE id = CAST(:b AS uuid) AND user_id = CAST(:u AS uuid)",
@@ -236,6 +258,7 @@ def list_books(
     order = f"{SORTS[sort]} {'DESC' if descending else 'ASC'} NULLS LAST, created_at DESC"
     clause = " AND ".join(where)
     with db.get_pool().connection() as conn:
+        expire_abandoned_uploads(conn, user_id)
         total = conn.run(f"SELECT count(*) FROM books WHERE {clause}", **params)[0][0]
         rows = conn.run(
             f"SELECT {_COLUMNS} FROM books WHERE {clause} ORDER BY {order}"

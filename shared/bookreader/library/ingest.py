@@ -35,7 +35,8 @@ def ingest_upload(created: ObjectCreated) -> None:
     if book is None or book["user_id"] != user_id or book["object_key"] != created.key:
         log_event(logger, "no book for this upload; ignored", logging.WARNING, key=created.key)
         return
-    if book["state"] not in ("uploading", "parsing"):
+    late = book["state"] == "failed" and book["error_code"] == "upload_expired"
+    if book["state"] not in ("uploading", "parsing") and not late:
         return  # already parsed (or failed) for this upload: a redelivery
     books.set_state(book_id, "parsing", 0.05)
     try:
