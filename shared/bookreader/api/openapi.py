@@ -21,7 +21,7 @@ SECURITY_SCHEME = "bearer"
 _REF = "#/components/schemas/{model}"
 _PARAMETER = re.compile(r"\{([^}]+)\}")
 
-ERROR_MEANINGS = {
+ERROR_MEANINGS = {  # what each error status means for a client
     400: "The request cannot be read",
     401: "Not signed in, or the token is invalid or expired",
     403: "Not allowed",
@@ -64,9 +64,8 @@ def _models() -> list[tuple[type[BaseModel], JsonSchemaMode]]:
         (schemas.ErrorBody, "serialization"): None
     }
     for operation in OPERATIONS:
-        for model in (operation.body, operation.query):
-            if model is not None:
-                found[(model, "validation")] = None
+        if operation.body is not None:
+            found[(operation.body, "validation")] = None
         for response in operation.responses.values():
             if isinstance(response, type):
                 found[(response, "serialization")] = None
@@ -85,7 +84,11 @@ def _without_null(schema: dict[str, Any]) -> dict[str, Any]:
     return {**outer, **rest[0]} if len(rest) == 1 else {**outer, "anyOf": rest}
 
 
-def _query_parameters(query_schema: dict[str, Any]) -> list[dict[str, Any]]:
+def _query_parameters(model: type[BaseModel]) -> list[dict[str, Any]]:
+    """Each field of a query model as a parameter (query models hold no nested models)."""
+    query_schema = model.model_json_schema(mode="validation", schema_generator=_SchemaGenerator)
+    if "$defs" in query_schema:
+        raise TypeError(f"{model.__name__}: a query parameter must be a plain value")
     required = set(query_schema.get("required", []))
     parameters = []
     for name, schema in query_schema.get("properties", {}).items():
@@ -115,10 +118,14 @@ def _path_parameters(path: str) -> list[dict[str, Any]]:
     return parameters
 
 
+def _first_line(text: str | None) -> str:
+    return text.strip().splitlines()[0] if text and text.strip() else ""
+
+
 def _error_statuses(operation: Operation) -> list[int]:
     statuses = set(operation.errors)
-    if not operation.public:
-        statuses.add(401)
+    if not operation.public:  # the token guard: no token, per-user limits, Redis down
+        statuses.update((401, 429, 503))
     if operation.admin:
         statuses.add(403)
     if "{" in operation.path:
@@ -142,8 +149,7 @@ def _operation(
         document["description"] = operation.description
     parameters = _path_parameters(operation.path)
     if operation.query is not None:
-        query_ref = refs[(operation.query, "validation")]["$ref"].rsplit("/", 1)[-1]
-        parameters += _query_parameters(_component_schemas()[query_ref])
+        parameters += _query_parameters(operation.query)
     if parameters:
         document["parameters"] = parameters
     if operation.body is not None:
@@ -164,9 +170,7 @@ def _operation(
             }
         else:
             responses[str(status)] = {
-                "description": response.__doc__.strip().splitlines()[0]
-                if response.__doc__ and response.__module__ == schemas.__name__
-                else response.__name__,
+                "description": _first_line(response.__doc__) or response.__name__,
                 "content": {"application/json": {"schema": refs[(response, "serialization")]}},
             }
     for status in _error_statuses(operation):
@@ -174,6 +178,10 @@ def _operation(
             "description": ERROR_MEANINGS.get(status, "Error"),
             "content": {"application/json": {"schema": refs[(schemas.ErrorBody, "serialization")]}},
         }
+    responses["default"] = {
+        "description": "Any other error, in the same shape (500 `internal_error`)",
+        "content": {"application/json": {"schema": refs[(schemas.ErrorBody, "serialization")]}},
+    }
     document["responses"] = responses
     document["security"] = [] if operation.public else [{SECURITY_SCHEME: []}]
     return document
@@ -185,10 +193,6 @@ def _schemas() -> tuple[dict[tuple[type[BaseModel], JsonSchemaMode], Any], dict[
         _models(), ref_template=_REF, schema_generator=_SchemaGenerator
     )
     return refs, definitions.get("$defs", {})
-
-
-def _component_schemas() -> dict[str, Any]:
-    return _schemas()[1]
 
 
 @functools.cache

@@ -7,6 +7,8 @@ from __future__ import annotations
 import base64
 import functools
 import hashlib
+import json
+import re
 from html import escape
 from typing import Any
 
@@ -32,6 +34,14 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
+_CODE_SPAN = re.compile(r"`([^`]+)`")
+
+
+def _prose(text: str) -> str:
+    """Escaped text whose `backticked` spans become <code>."""
+    return _CODE_SPAN.sub(r"<code>\1</code>", escape(text))
+
+
 def _ref_name(ref: str) -> str:
     return ref.rsplit("/", 1)[-1]
 
@@ -45,9 +55,12 @@ def type_of(schema: dict[str, Any]) -> str:
     if "$ref" in schema:
         return _schema_link(_ref_name(schema["$ref"]))
     if "const" in schema:
-        return f"<code>{escape(repr(schema['const']))}</code>"
+        return f"<code>{escape(json.dumps(schema['const'], ensure_ascii=False))}</code>"
     if "enum" in schema:
-        return " | ".join(f"<code>{escape(repr(value))}</code>" for value in schema["enum"])
+        return " | ".join(
+            f"<code>{escape(json.dumps(value, ensure_ascii=False))}</code>"
+            for value in schema["enum"]
+        )
     for combiner in ("anyOf", "oneOf", "allOf"):
         if combiner in schema:
             return " | ".join(type_of(branch) for branch in schema[combiner])
@@ -81,7 +94,7 @@ def _limits(schema: dict[str, Any]) -> str:
     for branch in schema.get("anyOf", []):
         parts += [f"{word} {branch[key]}" for key, word in words.items() if key in branch]
     if "default" in schema:
-        parts.append(f"default {schema['default']!r}")
+        parts.append(f"default {json.dumps(schema['default'], ensure_ascii=False)}")
     return escape(", ".join(parts))
 
 
@@ -93,7 +106,7 @@ def _properties_table(schema: dict[str, Any]) -> str:
     rows = "".join(
         f"<tr><td><code>{escape(name)}</code>{'' if name in required else '?'}</td>"
         f"<td>{type_of(field)}</td><td>{_limits(field)}</td>"
-        f"<td>{escape(field.get('description', ''))}</td></tr>"
+        f"<td>{_prose(field.get('description', ''))}</td></tr>"
         for name, field in properties.items()
     )
     return (
@@ -112,17 +125,17 @@ def _operation(path: str, method: str, operation: dict[str, Any]) -> str:
         f'<section class="op" id="op-{escape(operation["operationId"])}">',
         f'<h3><span class="method {method}">{method.upper()}</span> <code>{escape(path)}</code>'
         f"{auth}</h3>",
-        f"<p>{escape(operation.get('summary', ''))}</p>",
+        f"<p>{_prose(operation.get('summary', ''))}</p>",
     ]
     if operation.get("description"):
-        parts.append(f"<p>{escape(operation['description'])}</p>")
+        parts.append(f"<p>{_prose(operation['description'])}</p>")
     parameters = operation.get("parameters", [])
     if parameters:
         rows = "".join(
             f"<tr><td><code>{escape(item['name'])}</code>{'' if item['required'] else '?'}</td>"
             f"<td>{escape(item['in'])}</td><td>{type_of(item['schema'])}</td>"
             f"<td>{_limits(item['schema'])}</td>"
-            f"<td>{escape(item.get('description', ''))}</td></tr>"
+            f"<td>{_prose(item.get('description', ''))}</td></tr>"
             for item in parameters
         )
         parts.append(
@@ -145,7 +158,7 @@ def _operation(path: str, method: str, operation: dict[str, Any]) -> str:
         )
         rows += (
             f"<tr><td>{escape(status)}</td><td>{shapes or '—'}</td>"
-            f"<td>{escape(response.get('description', ''))}</td></tr>"
+            f"<td>{_prose(response.get('description', ''))}</td></tr>"
         )
     parts.append(
         f"<table><tr><th>Status</th><th>Body</th><th>Meaning</th></tr>{rows}</table></section>"
@@ -171,7 +184,7 @@ def render_reference_page() -> str:
     )
     schemas = "".join(
         f'<section id="schema-{escape(name)}"><h3><code>{escape(name)}</code></h3>'
-        f"<p>{escape(schema.get('description', ''))}</p>{_properties_table(schema)}</section>"
+        f"<p>{_prose(schema.get('description', ''))}</p>{_properties_table(schema)}</section>"
         for name, schema in document["components"]["schemas"].items()
     )
     navigation = "".join(
@@ -184,7 +197,7 @@ def render_reference_page() -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{escape(info['title'])} API</title><style>{_STYLE}</style></head><body>"
         f"<h1>{escape(info['title'])} API {escape(info['version'])}</h1>"
-        f"<p>{escape(info.get('description', ''))}</p>"
+        f"<p>{_prose(info.get('description', ''))}</p>"
         f"<p>Paths are under <code>{escape(server)}</code>. Routes marked "
         "<em>bearer token</em> need <code>Authorization: Bearer &lt;access_token&gt;</code>. "
         '<a href="openapi.json">The OpenAPI document</a>.</p>'
