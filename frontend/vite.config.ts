@@ -23,7 +23,7 @@ export default defineConfig({
       },
     },
   },
-  build: { sourcemap: false, chunkSizeWarningLimit: 300 },
+  build: { sourcemap: false, manifest: true, chunkSizeWarningLimit: 400 },
   test: {
     environment: "jsdom",
     globals: true,

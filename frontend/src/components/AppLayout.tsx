@@ -1,14 +1,25 @@
 /** The frame of every signed-in page except the reader: header, navigation, main landmark. */
+import { Suspense, useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
-import { Link, NavLink, Outlet } from "react-router";
+import { Link, NavLink, Outlet, useLocation } from "react-router";
 import { useSignOut } from "@/features/auth";
 import { useSession } from "@/lib/api";
+import { SessionPending } from "./SessionGates";
 
 export function AppLayout() {
   const { t } = useTranslation();
   const session = useSession();
   const signOut = useSignOut();
-  const name = session.status === "signed-in" ? (session.user.display_name ?? session.user.email) : "";
+  const main = useRef<HTMLElement>(null);
+  const { pathname } = useLocation();
+  const firstPage = useRef(true);
+  // After moving to another page, start keyboard and screen-reader users at its content.
+  useEffect(() => {
+    if (firstPage.current) firstPage.current = false;
+    else main.current?.focus({ preventScroll: false });
+  }, [pathname]);
+  const name =
+    session.status === "signed-in" ? (session.user.display_name ?? session.user.email) : "";
   return (
     <>
       <a className="skip-link" href="#main">
@@ -26,12 +37,19 @@ export function AppLayout() {
             {t("nav.account")}
           </NavLink>
         </nav>
-        <button type="button" className="button-quiet" onClick={signOut.run} disabled={signOut.pending}>
+        <button
+          type="button"
+          className="button-quiet"
+          onClick={signOut.run}
+          disabled={signOut.pending}
+        >
           {t("signOut")}
         </button>
       </header>
-      <main id="main" tabIndex={-1}>
-        <Outlet />
+      <main id="main" tabIndex={-1} ref={main}>
+        <Suspense fallback={<SessionPending />}>
+          <Outlet />
+        </Suspense>
       </main>
     </>
   );
