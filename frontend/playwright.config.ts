@@ -1,7 +1,8 @@
 /**
  * End-to-end tests: Debian's Chromium against the real local runtime (embedded PostgreSQL and
  * Redis, the built SPA from dist/). `npm run build` first; then `npm run test:e2e`.
- * E2E_BASE_URL=http://127.0.0.1:8000 runs them against a runtime that is already up instead.
+ * E2E_BASE_URL=http://127.0.0.1:8000 runs them against a runtime that is already up instead;
+ * E2E_SCREENSHOT=1 also renews the README's picture of the reader (docs/reader.png).
  */
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";

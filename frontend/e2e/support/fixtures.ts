@@ -4,7 +4,8 @@
  *   the runtime believes from loopback), so registration's and sign-in's per-IP rate limits
  *   count per simulated device, not for the whole suite;
  * - `ui`: the accessible names in the language of the project's browser locale;
- * - `newDevice()`: another browser context (another phone or computer of the same person).
+ * - `newDevice()`: another browser context (another phone or computer of the same person),
+ *   optionally with another browser language.
  */
 import { randomInt } from "node:crypto";
 import { type BrowserContext, test as base } from "@playwright/test";
@@ -18,7 +19,7 @@ export function deviceAddress(): string {
 type Fixtures = {
   language: Language;
   ui: Ui;
-  newDevice: () => Promise<BrowserContext>;
+  newDevice: (options?: { locale?: string }) => Promise<BrowserContext>;
 };
 
 export const test = base.extend<Fixtures>({
@@ -36,11 +37,11 @@ export const test = base.extend<Fixtures>({
     use,
   ) => {
     const opened: BrowserContext[] = [];
-    await use(async () => {
+    await use(async (options = {}) => {
       const context = await browser.newContext({
         ...contextOptions,
         viewport,
-        locale,
+        locale: options.locale ?? locale,
         baseURL,
         isMobile,
         hasTouch,
