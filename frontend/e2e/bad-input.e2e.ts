@@ -4,6 +4,7 @@
  */
 import { expect, test } from "./support/fixtures";
 import { fillSignIn, register } from "./support/account";
+import { uploadRow } from "./support/books";
 
 /** A real, one-page PDF document: what a person might rename to .epub by mistake. */
 function pdfBytes(): Buffer {
@@ -32,13 +33,10 @@ test("a PDF renamed to .epub is refused with its reason", async ({ page, ui }) =
   await page
     .getByLabel(ui.uploadInput, { exact: true })
     .setInputFiles({ name: "lecture-notes.epub", mimeType: "application/epub+zip", buffer: pdfBytes() });
-  const uploads = page.getByRole("region", { name: ui.uploadRegion });
-  await expect(uploads.getByRole("listitem").filter({ hasText: "lecture-notes.epub" }).getByRole("alert")).toHaveText(
-    ui.notABook,
-    { timeout: 30_000 },
-  );
+  const row = uploadRow(page, ui, "lecture-notes.epub");
+  await expect(row.getByRole("alert")).toHaveText(ui.notABook, { timeout: 30_000 });
   // Nothing to open: the file never became a book.
-  await expect(uploads.getByRole("link", { name: ui.open("lecture-notes.epub") })).toHaveCount(0);
+  await expect(row.getByRole("link")).toHaveCount(0);
 });
 
 test("a wrong password is told apart, then too many attempts show a countdown", async ({ page, ui, newDevice }) => {

@@ -8,16 +8,15 @@ import { fileURLToPath } from "node:url";
 import type { Locator, Page } from "@playwright/test";
 import { expect, test } from "./support/fixtures";
 import { expectLibrary, fillSignIn, register } from "./support/account";
-import { CHEKHOV_EPUB, PUSHKIN_FB2, throttleUploads, uploadByDrop, uploadByInput } from "./support/books";
+import { CHEKHOV_EPUB, PUSHKIN_FB2, throttleUploads, uploadByDrop, uploadByInput, uploadRow } from "./support/books";
 import { currentView, expectMovedFrom, expectOnScreen, rememberPlace } from "./support/reader";
 import { UI, type Ui } from "./support/ui";
 
-test("a new reader adds books, reads, and picks up where they left off", async ({ page, ui, language, newDevice }) => {
+test("a new reader adds books, reads, and picks up where they left off", async ({ page, ui, language, isMobile, newDevice }) => {
   test.setTimeout(240_000);
   const account = await test.step("register", () => register(page, ui));
-  const uploads = page.getByRole("region", { name: ui.uploadRegion });
-  const fb2Row = uploadRow(uploads, PUSHKIN_FB2.name);
-  const epubRow = uploadRow(uploads, CHEKHOV_EPUB.name);
+  const fb2Row = uploadRow(page, ui, PUSHKIN_FB2);
+  const epubRow = uploadRow(page, ui, CHEKHOV_EPUB);
 
   await test.step("drop an EPUB on the upload area; the server starts on it", async () => {
     await uploadByDrop(page, ui, CHEKHOV_EPUB);
@@ -67,11 +66,20 @@ test("a new reader adds books, reads, and picks up where they left off", async (
       next: () => page.getByRole("button", { name: ui.nextPage }).click(),
       previous: () => page.getByRole("button", { name: ui.previousPage }).click(),
     });
-    // The keyboard turns pages too.
-    await turnPages(page, {
-      next: () => page.keyboard.press("ArrowRight"),
-      previous: () => page.keyboard.press("ArrowLeft"),
-    });
+    if (isMobile) {
+      // A tap on the outer thirds of the text turns the page.
+      const { width, height } = page.viewportSize()!;
+      await turnPages(page, {
+        next: () => page.touchscreen.tap(width * 0.72, height / 2),
+        previous: () => page.touchscreen.tap(width * 0.28, height / 2),
+      });
+    } else {
+      // The keyboard turns pages too.
+      await turnPages(page, {
+        next: () => page.keyboard.press("ArrowRight"),
+        previous: () => page.keyboard.press("ArrowLeft"),
+      });
+    }
   });
 
   await test.step("turn pages forward and back in scroll mode", async () => {
@@ -178,10 +186,6 @@ async function looks(page: Page): Promise<{ background: number; fontSize: number
     const fontSize = paragraph ? parseFloat(getComputedStyle(paragraph).fontSize) : 0;
     return { background, fontSize };
   });
-}
-
-function uploadRow(uploads: Locator, fileName: string): Locator {
-  return uploads.getByRole("listitem").filter({ hasText: fileName });
 }
 
 /** The values the progress bar shows until it goes away (the bytes are all sent). */

@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Page } from "@playwright/test";
+import type { Locator, Page } from "@playwright/test";
 import type { Ui } from "./ui";
 
 const BOOKS = fileURLToPath(new URL("../../../tests/fixtures/books", import.meta.url));
@@ -32,6 +32,12 @@ export const WASTELAND_EPUB = book(
   "The Waste Land",
   "application/epub+zip",
 );
+
+/** The upload list's row of `file`: its progress, its state, its link to the book. */
+export function uploadRow(page: Page, ui: Ui, file: BookFile | string): Locator {
+  const name = typeof file === "string" ? file : file.name;
+  return page.getByRole("region", { name: ui.uploadRegion }).getByRole("listitem").filter({ hasText: name });
+}
 
 /** Chooses `file` in the upload's file input (what the "Upload books" button opens). */
 export async function uploadByInput(page: Page, ui: Ui, file: BookFile): Promise<void> {
