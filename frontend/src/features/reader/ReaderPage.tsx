@@ -33,6 +33,8 @@ import "./fonts";
 import "./reader.css";
 
 const chapterKey = (bookId: string, index: number) => ["reader", "chapter", bookId, index] as const;
+// Picture links in a chapter are presigned and expire; a chapter older than this is fetched anew.
+const CHAPTER_FRESH_MS = 10 * 60_000;
 
 export default function ReaderPage() {
   const { t } = useTranslation("reader");
@@ -66,20 +68,24 @@ export default function ReaderPage() {
     queryKey: chapterKey(bookId, target?.chapter ?? -1),
     queryFn: () => getChapter(bookId, target?.chapter ?? 0),
     enabled: target !== null,
-    staleTime: Infinity,
+    staleTime: CHAPTER_FRESH_MS,
     refetchOnWindowFocus: false,
+    refetchOnReconnect: false,
   });
   const shown = chapter.data?.index === target?.chapter ? chapter.data : undefined;
 
+  const prefetch = useCallback(
+    (index: number) =>
+      void queryClient.prefetchQuery({
+        queryKey: chapterKey(bookId, index),
+        queryFn: () => getChapter(bookId, index),
+        staleTime: CHAPTER_FRESH_MS,
+      }),
+    [bookId, queryClient],
+  );
   useEffect(() => {
-    const next = shown?.next;
-    if (next === null || next === undefined) return;
-    void queryClient.prefetchQuery({
-      queryKey: chapterKey(bookId, next),
-      queryFn: () => getChapter(bookId, next),
-      staleTime: Infinity,
-    });
-  }, [shown?.next, bookId, queryClient]);
+    if (shown?.next !== null && shown?.next !== undefined) prefetch(shown.next);
+  }, [shown?.next, prefetch]);
 
   usePositionSaver(bookId, place);
 
@@ -99,12 +105,9 @@ export default function ReaderPage() {
     [shown, goTo],
   );
 
+  const rtl = bookDirection(shown, book.data) === "rtl";
   const dialogOpen = panel !== null || note !== null || image !== null;
-  useReaderKeys({ enabled: !dialogOpen && shown !== undefined, rtl: isRtl(), controls });
-
-  function isRtl(): boolean {
-    return bookDirection(shown, book.data) === "rtl";
-  }
+  useReaderKeys({ enabled: !dialogOpen && shown !== undefined, rtl, controls });
 
   const untitled = useCallback((index: number) => t("chapterFallback", { number: index + 1 }), [t]);
   const contents = useMemo(() => (book.data ? contentsOf(book.data, untitled) : []), [book.data, untitled]);
@@ -121,7 +124,9 @@ export default function ReaderPage() {
     return <ReaderMessage text={book.data.state === "failed" ? t("failed") : t("notReady")} busy />;
   }
 
-  const current = place ?? (target && target.offset !== "end" ? { chapter: target.chapter, offset: target.offset } : null);
+  // Before the first measurement, the place asked for stands in for the place shown.
+  const asked = target && target.offset !== "end" ? { chapter: target.chapter, offset: target.offset } : null;
+  const current = place ?? asked;
   const length = shown ? (shown.text?.length ?? chapterLength(shown.paragraphs)) : 0;
   const progress = current && shown ? readingProgress(book.data.chapters, current, length) : null;
   const shownIndex = shown?.index ?? target?.chapter ?? 0;
@@ -140,7 +145,7 @@ export default function ReaderPage() {
             chapter={shown}
             target={target}
             mode={preferences.layout}
-            rtl={isRtl()}
+            rtl={rtl}
             language={language}
             typography={typography}
             style={style}
@@ -170,6 +175,7 @@ export default function ReaderPage() {
         ) : null}
       </main>
       <ReaderFooter
+        rtl={rtl}
         progress={progress}
         page={preferences.layout === "paginated" ? pages : null}
         hasPrevious={(shown?.previous ?? null) !== null}
@@ -182,6 +188,7 @@ export default function ReaderPage() {
         entries={contents}
         place={current}
         onClose={() => setPanel(null)}
+        onPrefetch={prefetch}
         onChoose={(destination) => {
           setPanel(null);
           goTo(destination);
