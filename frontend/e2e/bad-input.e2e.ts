@@ -32,14 +32,22 @@ test("a PDF renamed to .epub is refused with its reason", async ({ page, ui }) =
   await register(page, ui);
   await page
     .getByLabel(ui.uploadInput, { exact: true })
-    .setInputFiles({ name: "lecture-notes.epub", mimeType: "application/epub+zip", buffer: pdfBytes() });
+    .setInputFiles({
+      name: "lecture-notes.epub",
+      mimeType: "application/epub+zip",
+      buffer: pdfBytes(),
+    });
   const row = uploadRow(page, ui, "lecture-notes.epub");
   await expect(row.getByRole("alert")).toHaveText(ui.notABook, { timeout: 30_000 });
   // Nothing to open: the file never became a book.
   await expect(row.getByRole("link")).toHaveCount(0);
 });
 
-test("a wrong password is told apart, then too many attempts show a countdown", async ({ page, ui, newDevice }) => {
+test("a wrong password is told apart, then too many attempts show a countdown", async ({
+  page,
+  ui,
+  newDevice,
+}) => {
   const account = await register(page, ui);
   await page.getByRole("button", { name: ui.signOut }).click();
 
@@ -72,7 +80,9 @@ test("a wrong password is told apart, then too many attempts show a countdown", 
     expect(first).toBeGreaterThan(0);
     expect(first).toBeLessThanOrEqual(60);
     // The number goes down while the person waits.
-    await expect.poll(async () => secondsIn(await alert.textContent(), ui.rateLimited)).toBeLessThan(first);
+    await expect
+      .poll(async () => secondsIn(await alert.textContent(), ui.rateLimited))
+      .toBeLessThan(first);
   });
 
   await test.step("the right password still works on the first device", async () => {

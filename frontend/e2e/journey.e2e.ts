@@ -8,11 +8,24 @@ import { fileURLToPath } from "node:url";
 import type { Locator, Page } from "@playwright/test";
 import { expect, test } from "./support/fixtures";
 import { expectLibrary, fillSignIn, register } from "./support/account";
-import { CHEKHOV_EPUB, PUSHKIN_FB2, throttleUploads, uploadByDrop, uploadByInput, uploadRow } from "./support/books";
+import {
+  CHEKHOV_EPUB,
+  PUSHKIN_FB2,
+  throttleUploads,
+  uploadByDrop,
+  uploadByInput,
+  uploadRow,
+} from "./support/books";
 import { currentView, expectMovedFrom, expectOnScreen, rememberPlace } from "./support/reader";
 import { UI, type Ui } from "./support/ui";
 
-test("a new reader adds books, reads, and picks up where they left off", async ({ page, ui, language, isMobile, newDevice }) => {
+test("a new reader adds books, reads, and picks up where they left off", async ({
+  page,
+  ui,
+  language,
+  isMobile,
+  newDevice,
+}) => {
   test.setTimeout(240_000);
   const account = await test.step("register", () => register(page, ui));
   const fb2Row = uploadRow(page, ui, PUSHKIN_FB2);
@@ -22,7 +35,9 @@ test("a new reader adds books, reads, and picks up where they left off", async (
     await uploadByDrop(page, ui, CHEKHOV_EPUB);
     await expect(epubRow).toBeVisible();
     // The server reads the book, then looks for passages: the row says so, with a bar.
-    await expect(epubRow.getByRole("progressbar", { name: ui.processing(CHEKHOV_EPUB.title) })).toBeVisible({
+    await expect(
+      epubRow.getByRole("progressbar", { name: ui.processing(CHEKHOV_EPUB.title) }),
+    ).toBeVisible({
       timeout: 30_000,
     });
   });
@@ -34,17 +49,26 @@ test("a new reader adds books, reads, and picks up where they left off", async (
     const bar = fb2Row.getByRole("progressbar", { name: ui.uploadProgress(PUSHKIN_FB2.name) });
     await expect(bar).toBeVisible();
     const seen = await watchProgress(bar);
-    expect(seen.some((value) => value > 0 && value < 100), `upload progress seen: ${seen.join(", ")}`).toBe(true);
+    expect(
+      seen.some((value) => value > 0 && value < 100),
+      `upload progress seen: ${seen.join(", ")}`,
+    ).toBe(true);
     expect(seen).toEqual([...seen].sort((a, b) => a - b)); // never backwards
     await unthrottle();
   });
 
   await test.step("live: the EPUB becomes ready, the FB2 readable while its passages are found", async () => {
-    await expect(fb2Row.getByRole("link", { name: ui.open(PUSHKIN_FB2.title) })).toBeVisible({ timeout: 60_000 });
+    await expect(fb2Row.getByRole("link", { name: ui.open(PUSHKIN_FB2.title) })).toBeVisible({
+      timeout: 60_000,
+    });
     // Passages are still being looked for, chapter by chapter, while the book can be read.
     await expect(fb2Row.getByText(ui.findingPassages)).toBeVisible();
-    await expect(fb2Row.getByRole("progressbar", { name: ui.processing(PUSHKIN_FB2.title) })).toBeVisible();
-    await expect(epubRow.getByRole("link", { name: ui.open(CHEKHOV_EPUB.title) })).toBeVisible({ timeout: 60_000 });
+    await expect(
+      fb2Row.getByRole("progressbar", { name: ui.processing(PUSHKIN_FB2.title) }),
+    ).toBeVisible();
+    await expect(epubRow.getByRole("link", { name: ui.open(CHEKHOV_EPUB.title) })).toBeVisible({
+      timeout: 60_000,
+    });
     await expect(epubRow.getByText(ui.uploadReady)).toBeVisible({ timeout: 150_000 });
     await expect(epubRow.getByRole("progressbar")).toHaveCount(0);
   });
@@ -57,7 +81,9 @@ test("a new reader adds books, reads, and picks up where they left off", async (
     await currentView(page); // laid out, fonts loaded
     if (process.env.E2E_SCREENSHOT === "1" && test.info().project.name === "desktop-en") {
       // The README's picture of the reader: the novel's first page, as a new reader sees it.
-      await page.screenshot({ path: fileURLToPath(new URL("../../docs/reader.png", import.meta.url)) });
+      await page.screenshot({
+        path: fileURLToPath(new URL("../../docs/reader.png", import.meta.url)),
+      });
     }
   });
 
@@ -103,24 +129,27 @@ test("a new reader adds books, reads, and picks up where they left off", async (
     await openSettings(page, ui);
     await page.getByRole("button", { name: ui.largerText }).click();
     await page.keyboard.press("Escape");
-    await expect.poll(async () => (await looks(page)).background, { message: "the page turned dark" }).toBeLessThan(0.2);
+    await expect
+      .poll(async () => (await looks(page)).background, { message: "the page turned dark" })
+      .toBeLessThan(0.2);
     await expect.poll(async () => (await looks(page)).fontSize).toBeGreaterThan(before.fontSize);
   });
 
   const settings = await looks(page);
-  const place = await test.step("read on a few pages, reload: the same paragraph is on screen", async () => {
-    const next = page.getByRole("button", { name: ui.nextPage });
-    let view = await currentView(page);
-    for (let turn = 0; turn < 3; turn += 1) {
-      await next.click();
-      view = await expectMovedFrom(page, view);
-    }
-    const place = await rememberPlace(page);
-    await page.reload();
-    await expectOnScreen(page, place);
-    expect((await looks(page)).background, "the dark theme is kept").toBeLessThan(0.2);
-    return place;
-  });
+  const place =
+    await test.step("read on a few pages, reload: the same paragraph is on screen", async () => {
+      const next = page.getByRole("button", { name: ui.nextPage });
+      let view = await currentView(page);
+      for (let turn = 0; turn < 3; turn += 1) {
+        await next.click();
+        view = await expectMovedFrom(page, view);
+      }
+      const place = await rememberPlace(page);
+      await page.reload();
+      await expectOnScreen(page, place);
+      expect((await looks(page)).background, "the dark theme is kept").toBeLessThan(0.2);
+      return place;
+    });
 
   await test.step("another device, its browser in the other language, opens the book at the same place", async () => {
     const otherLanguage = language === "ru" ? "en" : "ru";
@@ -130,7 +159,10 @@ test("a new reader adds books, reads, and picks up where they left off", async (
     await other.goto("/sign-in");
     await fillSignIn(other, UI[otherLanguage], account);
     await expectLibrary(other, ui);
-    await other.getByRole("list", { name: ui.books }).getByRole("link", { name: PUSHKIN_FB2.title }).click();
+    await other
+      .getByRole("list", { name: ui.books })
+      .getByRole("link", { name: PUSHKIN_FB2.title })
+      .click();
     await other.getByRole("link", { name: ui.continueReading }).click();
     await expectOnScreen(other, place);
     // The reader's settings live in the profile: this device reads dark, in the larger text.
@@ -202,7 +234,10 @@ async function watchProgress(bar: Locator): Promise<number[]> {
       async () => {
         // count() does not wait: 0 means the upload is over (React swaps the row's parts in
         // one commit, so there is no gap between one phase's bar and the next).
-        const value = (await bar.count()) === 0 ? null : await bar.getAttribute("aria-valuenow").catch(() => null);
+        const value =
+          (await bar.count()) === 0
+            ? null
+            : await bar.getAttribute("aria-valuenow").catch(() => null);
         if (value === null) return "gone";
         if (Number(value) !== seen.at(-1)) seen.push(Number(value));
         return "uploading";
@@ -212,4 +247,3 @@ async function watchProgress(bar: Locator): Promise<number[]> {
     .toBe("gone");
   return seen;
 }
-

@@ -16,7 +16,9 @@ const LINE_20 = "Out of this stony rubbish? Son of man,";
 async function openWasteLand(page: Page, ui: Ui): Promise<void> {
   await register(page, ui);
   await uploadByInput(page, ui, WASTELAND_EPUB);
-  await uploadRow(page, ui, WASTELAND_EPUB).getByRole("link", { name: ui.open(WASTELAND_EPUB.title) }).click({ timeout: 60_000 });
+  await uploadRow(page, ui, WASTELAND_EPUB)
+    .getByRole("link", { name: ui.open(WASTELAND_EPUB.title) })
+    .click({ timeout: 60_000 });
   await page.getByRole("link", { name: ui.startReading }).click();
 }
 
@@ -53,7 +55,10 @@ test("a note reference opens its footnote as a popover", async ({ page, ui }) =>
   await expect(verse).toBeInViewport();
 });
 
-test("the contents drawer goes to a section and marks where the reader is", async ({ page, ui }) => {
+test("the contents drawer goes to a section and marks where the reader is", async ({
+  page,
+  ui,
+}) => {
   await openWasteLand(page, ui);
   await rememberPlace(page);
 
@@ -68,7 +73,10 @@ test("the contents drawer goes to a section and marks where the reader is", asyn
   await page.getByRole("button", { name: ui.nextPage }).click();
   await expectMovedFrom(page, view);
   await page.getByRole("button", { name: ui.contents }).click();
-  await expect(contents.getByRole("button", { name: "III. THE FIRE SERMON" })).toHaveAttribute("aria-current", "location");
+  await expect(contents.getByRole("button", { name: "III. THE FIRE SERMON" })).toHaveAttribute(
+    "aria-current",
+    "location",
+  );
   await expect(contents.locator("[aria-current]")).toHaveCount(1);
   await page.keyboard.press("Escape");
   await expect(contents).toBeHidden();

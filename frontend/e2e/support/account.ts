@@ -12,7 +12,11 @@ export function newCredentials(): Credentials {
 }
 
 /** Registers a new account from the sign-in page and waits for the library. */
-export async function register(page: Page, ui: Ui, credentials = newCredentials()): Promise<Credentials> {
+export async function register(
+  page: Page,
+  ui: Ui,
+  credentials = newCredentials(),
+): Promise<Credentials> {
   await page.goto("/register");
   const form = page.getByRole("main");
   await expect(form.getByRole("heading", { name: ui.registerTitle })).toBeVisible();

@@ -36,7 +36,10 @@ export const WASTELAND_EPUB = book(
 /** The upload list's row of `file`: its progress, its state, its link to the book. */
 export function uploadRow(page: Page, ui: Ui, file: BookFile | string): Locator {
   const name = typeof file === "string" ? file : file.name;
-  return page.getByRole("region", { name: ui.uploadRegion }).getByRole("listitem").filter({ hasText: name });
+  return page
+    .getByRole("region", { name: ui.uploadRegion })
+    .getByRole("listitem")
+    .filter({ hasText: name });
 }
 
 /** Chooses `file` in the upload's file input (what the "Upload books" button opens). */
@@ -72,7 +75,10 @@ export async function uploadByDrop(page: Page, ui: Ui, file: BookFile): Promise<
  * Slows this page's uploads to `bytesPerSecond` (Chromium's network emulation), so the upload
  * takes a few seconds and its progress bar can be watched moving, as on a slow connection.
  */
-export async function throttleUploads(page: Page, bytesPerSecond: number): Promise<() => Promise<void>> {
+export async function throttleUploads(
+  page: Page,
+  bytesPerSecond: number,
+): Promise<() => Promise<void>> {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send("Network.enable");
   await cdp.send("Network.emulateNetworkConditions", {

@@ -33,7 +33,17 @@ export const test = base.extend<Fixtures>({
     await use(UI[language]);
   },
   newDevice: async (
-    { browser, contextOptions, viewport, locale, baseURL, isMobile, hasTouch, deviceScaleFactor, userAgent },
+    {
+      browser,
+      contextOptions,
+      viewport,
+      locale,
+      baseURL,
+      isMobile,
+      hasTouch,
+      deviceScaleFactor,
+      userAgent,
+    },
     use,
   ) => {
     const opened: BrowserContext[] = [];

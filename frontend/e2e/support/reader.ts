@@ -16,11 +16,14 @@ type Seen = { visible: Paragraph[]; view: string };
 export async function onScreen(page: Page): Promise<Seen> {
   return page.evaluate(() => {
     // The window, and every ancestor that hides its overflow (the page in paginated mode).
-    function clipsOf(element: HTMLElement): { top: number; left: number; bottom: number; right: number }[] {
+    function clipsOf(
+      element: HTMLElement,
+    ): { top: number; left: number; bottom: number; right: number }[] {
       const clips = [{ top: 0, left: 0, bottom: window.innerHeight, right: window.innerWidth }];
       for (let parent = element.parentElement; parent; parent = parent.parentElement) {
         const style = getComputedStyle(parent);
-        if (style.overflowX !== "visible" || style.overflowY !== "visible") clips.push(parent.getBoundingClientRect());
+        if (style.overflowX !== "visible" || style.overflowY !== "visible")
+          clips.push(parent.getBoundingClientRect());
       }
       return clips;
     }
@@ -57,16 +60,23 @@ export async function onScreen(page: Page): Promise<Seen> {
 export async function rememberPlace(page: Page): Promise<Paragraph> {
   let place: Paragraph | undefined;
   await expect
-    .poll(async () => {
-      place = (await onScreen(page)).visible[0];
-      return place?.text ?? "";
-    }, { message: "a paragraph of the book is on screen" })
+    .poll(
+      async () => {
+        place = (await onScreen(page)).visible[0];
+        return place?.text ?? "";
+      },
+      { message: "a paragraph of the book is on screen" },
+    )
     .not.toBe("");
   return place!;
 }
 
 /** Waits until `paragraph` is on screen (at least partly). */
-export async function expectOnScreen(page: Page, paragraph: Paragraph, timeout = 15_000): Promise<void> {
+export async function expectOnScreen(
+  page: Page,
+  paragraph: Paragraph,
+  timeout = 15_000,
+): Promise<void> {
   await expect
     .poll(async () => (await onScreen(page)).visible.map((seen) => seen.text), {
       message: `“${paragraph.text.slice(0, 60)}…” is on screen`,
@@ -88,7 +98,11 @@ export async function expectMovedFrom(page: Page, before: string): Promise<strin
   return settle(page, (view) => view !== before, "the page turned");
 }
 
-async function settle(page: Page, wanted: (view: string) => boolean, message: string): Promise<string> {
+async function settle(
+  page: Page,
+  wanted: (view: string) => boolean,
+  message: string,
+): Promise<string> {
   let last: string | null = null;
   let settled = "";
   await expect

@@ -53,7 +53,8 @@ export const UI: Record<Language, Ui> = {
     uploadProgress: (file) => `Uploading ${file}`,
     processing: (title) => `Processing ${title}`,
     uploadReady: "Ready.",
-    findingPassages: /^(Finding passages: \d+ of \d+ chapters?|Finding passages to illustrate…|Ready to read; looking for passages to illustrate…)$/,
+    findingPassages:
+      /^(Finding passages: \d+ of \d+ chapters?|Finding passages to illustrate…|Ready to read; looking for passages to illustrate…)$/,
     open: (title) => `Open ${title}`,
     startReading: "Start reading",
     continueReading: "Continue reading",
@@ -84,7 +85,8 @@ export const UI: Record<Language, Ui> = {
     uploadProgress: (file) => `Загрузка ${file}`,
     processing: (title) => `Обработка: ${title}`,
     uploadReady: "Готово.",
-    findingPassages: /^(Поиск описаний: \d+ из \d+ глав[ы]?|Ищем описания для иллюстраций…|Можно читать; ищем описания для иллюстраций…)$/,
+    findingPassages:
+      /^(Поиск описаний: \d+ из \d+ глав[ы]?|Ищем описания для иллюстраций…|Можно читать; ищем описания для иллюстраций…)$/,
     open: (title) => `Открыть «${title}»`,
     startReading: "Начать чтение",
     continueReading: "Продолжить чтение",
