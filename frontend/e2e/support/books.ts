@@ -1,0 +1,99 @@
+/** Real book files from the repository, put into the library the two ways a person can. */
+import { readFileSync } from "node:fs";
+import { basename, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Locator, Page } from "@playwright/test";
+import type { Ui } from "./ui";
+
+const BOOKS = fileURLToPath(new URL("../../../tests/fixtures/books", import.meta.url));
+
+export type BookFile = { path: string; name: string; title: string; mimeType: string };
+
+function book(relative: string, title: string, mimeType: string): BookFile {
+  const path = join(BOOKS, relative);
+  return { path, name: basename(path), title, mimeType };
+}
+
+/** Windows-1251 FB2, 14 chapters: a novel-length Russian book. */
+export const PUSHKIN_FB2 = book(
+  "fb2/ru-gen-pushkin-kapitanskaya-dochka.cp1251.fb2",
+  "Капитанская дочка",
+  "application/x-fictionbook+xml",
+);
+/** EPUB 3 with a nav document only, 7 chapters. */
+export const CHEKHOV_EPUB = book(
+  "epub/ru-gen-chekhov-kashtanka.epub3-nav-only.epub",
+  "Каштанка",
+  "application/epub+zip",
+);
+/** EPUB 3, one content document of verse with 50 note references to rear notes. */
+export const WASTELAND_EPUB = book(
+  "epub/en-idpf-wasteland.epub3-rearnotes.epub",
+  "The Waste Land",
+  "application/epub+zip",
+);
+
+/** The upload list's row of `file`: its progress, its state, its link to the book. */
+export function uploadRow(page: Page, ui: Ui, file: BookFile | string): Locator {
+  const name = typeof file === "string" ? file : file.name;
+  return page
+    .getByRole("region", { name: ui.uploadRegion })
+    .getByRole("listitem")
+    .filter({ hasText: name });
+}
+
+/** Chooses `file` in the upload's file input (what the "Upload books" button opens). */
+export async function uploadByInput(page: Page, ui: Ui, file: BookFile): Promise<void> {
+  await page.getByLabel(ui.uploadInput, { exact: true }).setInputFiles(file.path);
+}
+
+/**
+ * Drags `file` onto the upload area: a real DataTransfer holding a File made in the page from
+ * the book's bytes, delivered as the dragenter → dragover → drop a browser sends.
+ */
+export async function uploadByDrop(page: Page, ui: Ui, file: BookFile): Promise<void> {
+  const bytes = readFileSync(file.path).toString("base64");
+  const dataTransfer = await page.evaluateHandle(
+    ({ bytes, name, type }) => {
+      const binary = atob(bytes);
+      const buffer = new Uint8Array(binary.length);
+      for (let i = 0; i < binary.length; i += 1) buffer[i] = binary.charCodeAt(i);
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([buffer], name, { type }));
+      return transfer;
+    },
+    { bytes, name: file.name, type: file.mimeType },
+  );
+  const zone = page.getByRole("region", { name: ui.uploadRegion });
+  for (const type of ["dragenter", "dragover", "drop"]) {
+    await zone.dispatchEvent(type, { dataTransfer });
+  }
+  await dataTransfer.dispose();
+}
+
+/**
+ * Slows this page's uploads to `bytesPerSecond` (Chromium's network emulation), so the upload
+ * takes a few seconds and its progress bar can be watched moving, as on a slow connection.
+ */
+export async function throttleUploads(
+  page: Page,
+  bytesPerSecond: number,
+): Promise<() => Promise<void>> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Network.enable");
+  await cdp.send("Network.emulateNetworkConditions", {
+    offline: false,
+    latency: 0,
+    downloadThroughput: -1,
+    uploadThroughput: bytesPerSecond,
+  });
+  return async () => {
+    await cdp.send("Network.emulateNetworkConditions", {
+      offline: false,
+      latency: 0,
+      downloadThroughput: -1,
+      uploadThroughput: -1,
+    });
+    await cdp.detach();
+  };
+}

@@ -1,0 +1,96 @@
+/**
+ * End-to-end tests: Debian's Chromium against the real local runtime (embedded PostgreSQL and
+ * Redis, the built SPA from dist/). `npm run build` first; then `npm run test:e2e`.
+ * E2E_BASE_URL=http://127.0.0.1:8000 runs them against a runtime that is already up instead;
+ * E2E_SCREENSHOT=1 also renews the README's picture of the reader (docs/reader.png).
+ */
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { defineConfig, devices } from "@playwright/test";
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === "object" && address
+          ? resolve(address.port)
+          : reject(new Error("no port")),
+      );
+    });
+  });
+}
+
+// The config is loaded again in every worker process; they inherit the runner's environment,
+// so the port is chosen once.
+const external = process.env.E2E_BASE_URL;
+if (!external) process.env.E2E_PORT ??= String(await freePort());
+const baseURL = external ?? `http://127.0.0.1:${process.env.E2E_PORT}`;
+
+// Without the networking flags Chromium keeps calling home, which this machine's closed
+// network answers with a flood of refused connections.
+const chromium = {
+  executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+  args: [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+  ],
+};
+
+export default defineConfig({
+  testDir: "e2e",
+  testMatch: "**/*.e2e.ts", // not *.spec.ts: Vitest would collect those
+  outputDir: join(tmpdir(), "bookreader-e2e-results"),
+  fullyParallel: false,
+  workers: 2,
+  retries: 0,
+  forbidOnly: !!process.env.CI,
+  timeout: 120_000,
+  expect: { timeout: 10_000 },
+  reporter: [["list"]],
+  use: {
+    baseURL,
+    actionTimeout: 15_000,
+    navigationTimeout: 30_000,
+    launchOptions: chromium,
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+  },
+  // The phone's journey first: it is the longest, so it runs beside the desktop's tests.
+  projects: [
+    {
+      // The main journey once more, on a phone, by a Russian-speaking reader.
+      name: "phone-ru",
+      testMatch: "journey.e2e.ts",
+      use: {
+        ...devices["Pixel 5"],
+        browserName: "chromium",
+        viewport: { width: 360, height: 740 },
+        locale: "ru-RU",
+      },
+    },
+    {
+      name: "desktop-en",
+      use: { viewport: { width: 1280, height: 800 }, locale: "en-GB" },
+    },
+  ],
+  webServer: external
+    ? undefined
+    : {
+        command: "exec node e2e/serve-runtime.mjs",
+        url: `${baseURL}/api/health`,
+        timeout: 180_000,
+        reuseExistingServer: false,
+        stdout: "ignore",
+        stderr: "pipe",
+        gracefulShutdown: { signal: "SIGTERM", timeout: 60_000 },
+      },
+});
