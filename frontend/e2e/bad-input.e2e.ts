@@ -30,13 +30,11 @@ function pdfBytes(): Buffer {
 
 test("a PDF renamed to .epub is refused with its reason", async ({ page, ui }) => {
   await register(page, ui);
-  await page
-    .getByLabel(ui.uploadInput, { exact: true })
-    .setInputFiles({
-      name: "lecture-notes.epub",
-      mimeType: "application/epub+zip",
-      buffer: pdfBytes(),
-    });
+  await page.getByLabel(ui.uploadInput, { exact: true }).setInputFiles({
+    name: "lecture-notes.epub",
+    mimeType: "application/epub+zip",
+    buffer: pdfBytes(),
+  });
   const row = uploadRow(page, ui, "lecture-notes.epub");
   await expect(row.getByRole("alert")).toHaveText(ui.notABook, { timeout: 30_000 });
   // Nothing to open: the file never became a book.
