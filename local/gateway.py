@@ -261,6 +261,13 @@ class _RequestHandler(BaseHTTPRequestHandler):
     disable_nagle_algorithm = True
     gateway: Gateway
 
+    def handle(self) -> None:
+        try:
+            super().handle()
+        except (BrokenPipeError, ConnectionResetError):
+            # The client left mid-answer (a closed tab, a cancelled fetch): nobody to tell.
+            self.close_connection = True
+
     def log_message(self, format: str, *args: Any) -> None:
         pass
 

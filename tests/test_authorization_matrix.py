@@ -16,10 +16,12 @@ import re
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import requests
 
+from bookreader.api.openapi import build_document
 from local.launcher import RunningRuntime
 from local.template import ApiRoute, load_topology
 from tests.auth_client import (
@@ -79,9 +81,27 @@ def assert_not_the_guard(response: requests.Response) -> None:
     assert_json(response)
 
 
+def _documented_html() -> set[str]:
+    """ "METHOD /path" of the routes the API document says answer an HTML page."""
+    return {
+        f"{method.upper()} {path}"
+        for path, operations in build_document()["paths"].items()
+        for method, operation in operations.items()
+        if "text/html" in operation["responses"].get("200", {}).get("content", {})
+    }
+
+
+HTML_PAGES = _documented_html()
+
+
 def assert_json(response: requests.Response) -> None:
-    """A body, if any, is JSON and says so (a client must not have to guess)."""
+    """A body, if any, is JSON and says so (a client must not have to guess), unless the route
+    is documented as a page."""
     if not response.content:
+        return
+    path = urlsplit(response.request.url).path.removeprefix("/api")
+    if f"{response.request.method} {path}" in HTML_PAGES:
+        assert response.headers["Content-Type"].startswith("text/html"), response.headers
         return
     assert response.headers.get("Content-Type") == "application/json", (
         f"{response.request.method} {response.request.url}: "

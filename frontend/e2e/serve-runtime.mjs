@@ -5,7 +5,7 @@
 // signal reaches this wrapper only, which passes one SIGTERM to the runtime, so the runtime
 // stops its workers, Redis and PostgreSQL in order (a second signal would make it exit at once).
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -19,6 +19,12 @@ if (!port) {
 }
 
 const dataDir = mkdtempSync(join(tmpdir(), "bookreader-e2e-"));
+// The runtime's log (one JSON line per invocation) goes to a file, not into the test report;
+// it is printed only when the runtime fails.
+const logDir = join(tmpdir(), "bookreader-e2e-results");
+mkdirSync(logDir, { recursive: true });
+const logPath = join(logDir, "runtime.log");
+const log = openSync(logPath, "w");
 const env = {
   ...process.env,
   PORT: port,
@@ -34,7 +40,7 @@ delete env.REDIS_URL;
 const runtime = spawn(python, ["-m", "local", "up"], {
   cwd: root,
   env,
-  stdio: ["ignore", "inherit", "inherit"],
+  stdio: ["ignore", log, log],
   detached: true,
 });
 
@@ -54,6 +60,9 @@ runtime.on("error", (error) => {
   process.exit(2);
 });
 runtime.on("exit", (code, signal) => {
+  closeSync(log);
+  if (code !== 0 && !stopping) console.error(readFileSync(logPath, "utf8").slice(-20_000));
+  console.error(`serve-runtime: the runtime's log is ${logPath}`);
   rmSync(dataDir, { recursive: true, force: true });
   process.exit(code ?? (signal ? 1 : 0));
 });
