@@ -1,6 +1,7 @@
 /** A modal question with a native <dialog>: focus is trapped and Escape cancels. */
-import { useEffect, useId, useRef } from "react";
+import { useId } from "react";
 import { useTranslation } from "react-i18next";
+import { useModalDialog } from "./useModalDialog";
 
 type Props = {
   open: boolean;
@@ -22,14 +23,8 @@ export function ConfirmDialog({
   onCancel,
 }: Props) {
   const { t } = useTranslation();
-  const ref = useRef<HTMLDialogElement>(null);
+  const ref = useModalDialog(open);
   const titleId = useId();
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog) return;
-    if (open && !dialog.open) dialog.showModal?.();
-    if (!open && dialog.open) dialog.close?.();
-  }, [open]);
   return (
     <dialog
       ref={ref}

@@ -2,8 +2,9 @@
  * The reader's modal surfaces (contents, settings, a note, a picture) on a native <dialog>:
  * focus moves in and is trapped, Escape closes, focus returns to what opened it.
  */
-import { useEffect, useId, useRef } from "react";
+import { useId } from "react";
 import { useTranslation } from "react-i18next";
+import { useModalDialog } from "@/components/useModalDialog";
 import { CloseIcon } from "./icons";
 
 type Props = {
@@ -18,14 +19,8 @@ type Props = {
 
 export function ReaderDialog({ open, title, hideTitle, variant, onClose, children }: Props) {
   const { t } = useTranslation("reader");
-  const ref = useRef<HTMLDialogElement>(null);
+  const ref = useModalDialog(open);
   const titleId = useId();
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog) return;
-    if (open && !dialog.open) dialog.showModal?.();
-    if (!open && dialog.open) dialog.close?.();
-  }, [open]);
   return (
     <dialog
       ref={ref}

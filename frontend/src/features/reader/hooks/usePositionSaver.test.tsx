@@ -1,6 +1,7 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { act, renderHook } from "@testing-library/react";
 import { signedIn, signedOut } from "@/lib/api";
+import { reader } from "@/test/fixtures";
 import type { Place } from "../api/reader";
 import { usePositionSaver } from "./usePositionSaver";
 
@@ -52,26 +53,7 @@ describe("usePositionSaver", () => {
     vi.stubGlobal("fetch", server.fetch);
     signedIn({
       access_token: "token",
-      user: {
-        id: "u1",
-        email: "a@example.com",
-        display_name: "A",
-        locale: "en",
-        role: "user",
-        disabled: false,
-        preferences: {
-          theme: "light",
-          font_family: "serif",
-          font_size: 18,
-          line_height: 1.5,
-          text_align: "justify",
-          margin: 2,
-          layout: "paginated",
-          show_illustrations: true,
-        },
-        created_at: "2026-12-05T08:00:00Z",
-        updated_at: "2026-12-05T08:00:00Z",
-      },
+      user: reader,
     });
   });
   afterEach(() => {
