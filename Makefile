@@ -62,7 +62,7 @@ test-python: $(STAMP) test-tools
 
 ## The web app: type check, unit tests (Vitest), end-to-end in Chromium through the real runtime.
 test-frontend: $(STAMP) $(SPA_BUILT) test-tools
-	cd frontend && npm run typecheck && npm test
+	cd frontend && npm run check:api && npm run typecheck && npm test
 	cd frontend && env -u DATABASE_URL -u REDIS_URL npm run test:e2e
 
 ## The edit loop: lint, the Python tests that start no runtime, and the web app's unit tests.
