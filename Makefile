@@ -6,7 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: local-up test lint fmt bench dlq admin cfn-lint clean eval-extract
+.PHONY: local-up test lint fmt bench dlq admin cfn-lint clean eval-extract openapi
 
 $(STAMP): requirements.txt requirements-local.txt requirements-dev.txt requirements-models.txt
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -35,6 +35,10 @@ lint: $(STAMP)
 fmt: $(STAMP)
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+
+## The API's OpenAPI document for the web app (a test fails when the committed copy is stale).
+openapi: $(STAMP)
+	$(PY) -m bookreader.api.openapi > frontend/openapi.json
 
 cfn-lint: $(STAMP)
 	$(VENV)/bin/cfn-lint template.yaml

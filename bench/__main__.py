@@ -58,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"services: {services.mode}; runtime at {runtime.url}", file=sys.stderr)
         print("gateway overhead …", file=sys.stderr)
         gateway_results = gateway.run(
-            runtime.url,
+            runtime.api_url,
             warmup=300 // scale,
             sequential=1000 // scale,
             per_client=60 // scale,

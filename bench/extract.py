@@ -45,7 +45,7 @@ def first_chapter_after_parse(runtime: RunningRuntime, repeats: int) -> list[flo
         requests.put(
             upload["url"], data=data, headers=upload["headers"], timeout=60
         ).raise_for_status()
-        book_url = f"{uploader.url}/books/{started['book_id']}"
+        book_url = f"{uploader.url}/books/{started['book']['id']}"
         while requests.get(book_url, headers=uploader.headers, timeout=10).json()["state"] in (
             "uploading",
             "parsing",

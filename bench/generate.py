@@ -104,7 +104,7 @@ def extracted_book(runtime: RunningRuntime) -> tuple[Uploader, list[str]]:
 
 def request(reader: Uploader, description_id: str, style: str) -> str:
     response = requests.post(
-        f"{reader.url}/descriptions/{description_id}/images",
+        f"{reader.url}/descriptions/{description_id}/illustrations",
         json={"style": style},
         headers=reader.headers,
         timeout=30,

@@ -52,7 +52,7 @@ def ten_megabyte_book(anna: bytes) -> bytes:
 
 class Uploader:
     def __init__(self, runtime: RunningRuntime) -> None:
-        self.url = runtime.url
+        self.url = runtime.api_url
         response = requests.post(
             f"{self.url}/auth/register",
             json={
@@ -87,7 +87,7 @@ class Uploader:
             if time.monotonic() > deadline:
                 raise RuntimeError(f"{name} was not parsed within 300 s")
             answer = requests.get(
-                f"{self.url}/books/{started['book_id']}", headers=self.headers, timeout=10
+                f"{self.url}/books/{started['book']['id']}", headers=self.headers, timeout=10
             )
             if answer.status_code != 200:
                 raise RuntimeError(f"book unreadable: {answer.status_code} {answer.text}")

@@ -14,13 +14,16 @@ from urllib.parse import parse_qsl, unquote
 
 from local.routing import Match
 
-STAGE = "local"
+# The stage name is the path prefix the API is served under, as on API Gateway: /api/books
+# reaches the /books resource, and the SPA owns every other path.
+STAGE = "api"
+API_PREFIX = f"/{STAGE}"
 
 
 @dataclass
 class HttpRequest:
     method: str
-    path: str  # percent-decoded path, without the query
+    path: str  # percent-decoded path, without the query (and, for API routes, the stage)
     query: str
     headers: list[tuple[str, str]]
     body: bytes
@@ -32,6 +35,16 @@ class HttpResponse:
     status: int
     headers: list[tuple[str, str]]
     body: bytes
+
+
+def strip_stage(raw_path: str) -> str | None:
+    """The API path of a request under the stage prefix (/api/books → /books); None when the
+    request is not for the API."""
+    if raw_path == API_PREFIX:
+        return "/"
+    if raw_path.startswith(API_PREFIX + "/"):
+        return raw_path[len(API_PREFIX) :]
+    return None
 
 
 def is_binary(content_type: str, binary_media_types: list[str], body: bytes) -> bool:

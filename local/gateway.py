@@ -1,5 +1,6 @@
-"""The HTTP side of the runtime: every template route on one port, plus the runtime's own
-endpoints under /_local/ (the disk store's presigned URLs, store webhooks, status)."""
+"""The HTTP side of the runtime on one port: every template route under /api/ (the stage, as
+API Gateway would serve it), the runtime's own endpoints under /_local/ (the disk store's
+presigned URLs, store webhooks, status), and the built SPA at every other path."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import json
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -23,9 +25,11 @@ from local.apigw import (
     build_event,
     json_error,
     parse_response,
+    strip_stage,
 )
 from local.routing import RouteTable
 from local.settings import RuntimeSettings
+from local.spa import SpaSite, origin_of
 from local.template import FunctionSpec, Topology
 from local.workers import FunctionPool, Invocation
 
@@ -48,6 +52,13 @@ class Gateway:
         self.disk_store = disk_store
         self.report = report
         self.routes = RouteTable(topology.routes)
+        # Presigned URLs point at the disk store's endpoints here, or at the S3 endpoint.
+        presign_base = (
+            settings.base_url
+            if disk_store is not None
+            else settings.s3_public_endpoint_url or settings.s3_endpoint_url
+        )
+        self.spa = SpaSite(settings.spa_dir, [o for o in [origin_of(presign_base)] if o])
         self._server: ThreadingHTTPServer | None = None
 
     def start(self) -> None:
@@ -76,9 +87,14 @@ class Gateway:
     def handle(self, request: HttpRequest, raw_path: str) -> HttpResponse:
         if raw_path.startswith("/_local/"):
             return self._internal(request, raw_path)
-        match = self.routes.match(raw_path)
+        api_path = strip_stage(raw_path)
+        if api_path is None:
+            return self.spa.serve(request, raw_path)
+        match = self.routes.match(api_path)
         if match is None:
             return json_error(404, "not_found", f"no route for {request.path}")
+        # The function sees the path below the stage, as API Gateway passes it.
+        request = replace(request, path=strip_stage(request.path) or "/")
         route = match.route_for(request.method)
         cors = self.topology.cors
         if route is None and request.method == "OPTIONS" and cors is not None:

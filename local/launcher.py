@@ -32,6 +32,11 @@ class RunningRuntime:
     env: dict[str, str] = field(default_factory=dict)
 
     @property
+    def api_url(self) -> str:
+        """Where the template's routes are served (the API Gateway stage)."""
+        return f"{self.url}/api"
+
+    @property
     def auth(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token}"}
 

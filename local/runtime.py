@@ -187,7 +187,8 @@ class Runtime:
         log_event(
             logger,
             "runtime ready",
-            url=f"http://{s.host}:{self.gateway.port}",
+            url=f"http://{s.host}:{self.gateway.port}/",
+            api=f"http://{s.host}:{self.gateway.port}/api/",
             functions=sorted(topology.functions),
             database="embedded" if self.postgres else "external",
             redis="embedded" if self.redis else "external",

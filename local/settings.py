@@ -31,6 +31,8 @@ class RuntimeSettings(BaseSettings):
     s3_endpoint_url: str | None = Field(None, validation_alias="AWS_ENDPOINT_URL_S3")
     s3_public_endpoint_url: str | None = Field(None, validation_alias="S3_PUBLIC_ENDPOINT_URL")
     public_url: str | None = Field(None, validation_alias="PUBLIC_URL")
+    # The built web app (`make spa`), served at every path outside /api/ and /_local/.
+    spa_dir: Path = Field(PROJECT_ROOT / "frontend" / "dist", validation_alias="LOCAL_SPA_DIR")
     # Protects the runtime's own endpoints (status, store webhooks); generated when unset.
     internal_token: str | None = Field(None, validation_alias="LOCAL_INTERNAL_TOKEN")
     pool_size: int = Field(2, validation_alias="LOCAL_POOL_SIZE")

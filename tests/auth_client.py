@@ -116,7 +116,7 @@ class AuthClient:
 
     def __init__(self, runtime: RunningRuntime) -> None:
         self.runtime = runtime
-        self.url = runtime.url
+        self.url = runtime.api_url
 
     def request(
         self,

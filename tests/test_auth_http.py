@@ -78,7 +78,8 @@ def assert_signed_in(response: requests.Response, status: int, email: str) -> di
     assert cookie["httponly"] is True
     assert cookie["secure"] is True
     assert cookie["samesite"] == "Strict"
-    assert cookie["path"] == "/auth"
+    # The path the browser uses for the auth routes: the runtime serves the API under /api.
+    assert cookie["path"] == "/api/auth"
     assert int(cookie["max-age"]) > 0
     return body
 
@@ -670,7 +671,7 @@ def test_logout_revokes_the_access_token_and_the_session(
     )
     assert response.status_code == 204
     cleared = refresh_cookie_of(response)
-    assert cleared.value == "" and cleared["max-age"] == "0" and cleared["path"] == "/auth"
+    assert cleared.value == "" and cleared["max-age"] == "0" and cleared["path"] == "/api/auth"
 
     assert_error(client.me(reader.access_token), 401, "token_revoked")
     assert_error(client.refresh(reader.refresh_token), 401)
@@ -829,6 +830,45 @@ def test_a_spoofed_forwarded_for_from_an_untrusted_peer_does_not_escape_the_limi
         for response in attempts[:5]:
             assert_error(response, 401, "invalid_credentials")
         assert_rate_limited(attempts[5])
+        # Nor does its X-Forwarded-Prefix move the refresh cookie.
+        spoofed = client.request(
+            "POST",
+            "/auth/register",
+            json={"email": new_email(), "password": strong_password()},
+            headers={"X-Forwarded-Prefix": "/elsewhere"},
+        )
+        assert spoofed.status_code == 201, spoofed.text
+        assert refresh_cookie_of(spoofed)["path"] == "/api/auth"
+
+
+def test_behind_a_trusted_proxy_the_cookie_path_carries_its_prefix(client: AuthClient) -> None:
+    """A proxy that serves the site under /reader/ and strips it says so in X-Forwarded-Prefix:
+    the browser sends /reader/api/auth/…, so the cookie must name that path."""
+    email, password = new_email(), strong_password()
+    prefixed = {"X-Forwarded-Prefix": "/reader/"}
+    registered = client.request(
+        "POST", "/auth/register", json={"email": email, "password": password}, headers=prefixed
+    )
+    assert registered.status_code == 201, registered.text
+    assert refresh_cookie_of(registered)["path"] == "/reader/api/auth"
+    token = refresh_cookie_of(registered).value
+    refreshed = client.request("POST", "/auth/refresh", cookie=token, headers=prefixed)
+    assert refresh_cookie_of(refreshed)["path"] == "/reader/api/auth"
+    out = client.request(
+        "POST", "/auth/logout", cookie=refresh_cookie_of(refreshed).value, headers=prefixed
+    )
+    assert refresh_cookie_of(out)["path"] == "/reader/api/auth"
+    # A prefix that is not plain path segments never reaches the Set-Cookie header.
+    for hostile in ("/x; Domain=evil.example", "/../..", "reader", "/a b"):
+        response = client.request(
+            "POST",
+            "/auth/login",
+            json={"email": email, "password": password},
+            headers={"X-Forwarded-Prefix": hostile},
+        )
+        assert response.status_code == 200, response.text
+        assert refresh_cookie_of(response)["path"] == "/api/auth", hostile
+        assert "evil" not in response.headers["Set-Cookie"]
 
 
 # --- Redis down ----------------------------------------------------------------------------
@@ -867,7 +907,7 @@ def test_with_redis_down_protected_routes_fail_closed_with_503(
             "POST", "/auth/login", json={"email": user.email, "password": user.password}
         )
         assert_error(login, 503)
-        assert requests.get(runtime.url + "/health", timeout=10).status_code == 200
+        assert requests.get(runtime.api_url + "/health", timeout=10).status_code == 200
     finally:
         runtime.stop()
 

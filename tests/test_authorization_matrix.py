@@ -6,7 +6,8 @@ checked without anyone touching this file:
 - a route its function's `PublicRoutes` metadata lists never asks for a bearer token;
 - every other route answers 401 without a token and with a garbage one, and accepts a user's
   valid token (unless it is an admin route);
-- every route under /admin/ answers 403 to a user and lets an admin through.
+- every route under /admin/ answers 403 to a user and lets an admin through;
+- whatever a route answers with a body is JSON labelled `application/json`.
 """
 
 from __future__ import annotations
@@ -75,6 +76,18 @@ def assert_not_the_guard(response: requests.Response) -> None:
             response.text
         )
     assert response.status_code < 500, response.text
+    assert_json(response)
+
+
+def assert_json(response: requests.Response) -> None:
+    """A body, if any, is JSON and says so (a client must not have to guess)."""
+    if not response.content:
+        return
+    assert response.headers.get("Content-Type") == "application/json", (
+        f"{response.request.method} {response.request.url}: "
+        f"{response.headers.get('Content-Type')!r} {response.text[:200]}"
+    )
+    response.json()
 
 
 @pytest.fixture(scope="module")

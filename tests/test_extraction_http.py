@@ -101,9 +101,11 @@ def test_descriptions_filter_by_chapter_type_and_confidence(extracted) -> None:
     assert all(item["confidence"] >= 0.8 for item in confident)
     assert len(confident) <= len(everything)
     bad = reader.request("GET", f"/books/{book_id}/descriptions", params={"type": "smell"})
-    assert bad.status_code == 400 and bad.json()["error"]["code"] == "query_invalid"
+    assert bad.status_code == 422 and bad.json()["error"]["code"] == "validation_failed"
     bad = reader.request("GET", f"/books/{book_id}/descriptions", params={"cursor": "x"})
-    assert bad.status_code == 400
+    assert (
+        bad.status_code == 422 and bad.json()["error"]["details"]["fields"][0]["field"] == "cursor"
+    )
 
 
 def test_cast_lists_the_main_characters(extracted) -> None:
@@ -129,27 +131,29 @@ def test_another_user_reaches_neither_descriptions_nor_cast(rt: RunningRuntime, 
 def test_admin_rerun_replaces_descriptions(rt: RunningRuntime, extracted, database) -> None:
     reader, book_id = extracted
     before = all_descriptions(reader, book_id)
-    picture = reader.request("POST", f"/descriptions/{before[0]['id']}/images").json()
+    picture = reader.request("POST", f"/descriptions/{before[0]['id']}/illustrations").json()
     owner = "SELECT user_id FROM books WHERE id = CAST(:b AS uuid)"
     with db.connect(database) as conn:  # what `make admin` does
         conn.run(f"UPDATE users SET role = 'admin' WHERE id = ({owner})", b=book_id)
         email = conn.run(f"SELECT email FROM users WHERE id = ({owner})", b=book_id)[0][0]
     login = requests.post(  # the role reaches the token with the next sign-in
-        f"{rt.url}/auth/login",
+        f"{rt.api_url}/auth/login",
         json={"email": email, "password": "a long enough passphrase 42"},
         headers={"X-Forwarded-For": reader.ip},
         timeout=10,
     )
     headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
-    queued = requests.post(f"{rt.url}/admin/books/{book_id}/extract", headers=headers, timeout=10)
+    queued = requests.post(
+        f"{rt.api_url}/admin/books/{book_id}/extract", headers=headers, timeout=10
+    )
     assert queued.status_code == 202, queued.text
     time.sleep(0.5)
     assert wait_for_state(reader, book_id, ("ready",))["state"] == "ready"
     # The same extractor finds the same spans: same ids, and the reader's picture stays.
     assert [d["id"] for d in all_descriptions(reader, book_id)] == [d["id"] for d in before]
-    assert reader.request("GET", f"/images/{picture['id']}").status_code == 200
+    assert reader.request("GET", f"/illustrations/{picture['id']}").status_code == 200
     missing = requests.post(
-        f"{rt.url}/admin/books/{uuid.uuid4()}/extract", headers=headers, timeout=10
+        f"{rt.api_url}/admin/books/{uuid.uuid4()}/extract", headers=headers, timeout=10
     )
     assert missing.status_code == 404
 

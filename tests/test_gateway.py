@@ -41,7 +41,9 @@ def rt(services, tmp_path_factory) -> Iterator[RunningRuntime]:
 
 
 def echo(rt: RunningRuntime, path: str, **kwargs) -> dict:
-    response = requests.request(kwargs.pop("method", "GET"), rt.url + path, timeout=10, **kwargs)
+    response = requests.request(
+        kwargs.pop("method", "GET"), rt.api_url + path, timeout=10, **kwargs
+    )
     assert response.status_code == 200, response.text
     return response.json()["event"]
 
@@ -80,7 +82,11 @@ def test_event_is_a_complete_rest_v1_proxy_event(rt: RunningRuntime) -> None:
     context = event["requestContext"]
     assert context["identity"]["sourceIp"] == "127.0.0.1"
     assert context["identity"]["userAgent"] == "pytest"
-    assert context["stage"] == "local" and context["requestId"]
+    # As API Gateway's stage `api`: the function sees the path below it, the context the
+    # path the browser asked for.
+    assert context["stage"] == "api" and context["requestId"]
+    assert event["path"] == "/items/книга"
+    assert context["path"] == "/api/items/книга"
     assert event["body"] is None and event["isBase64Encoded"] is False
 
 
@@ -96,7 +102,7 @@ def test_json_body_is_passed_as_text(rt: RunningRuntime) -> None:
 def test_binary_bodies_round_trip_base64(rt: RunningRuntime) -> None:
     payload = bytes(range(256)) * 40
     response = requests.post(
-        rt.url + "/binary",
+        rt.api_url + "/binary",
         data=payload,
         headers={"Content-Type": "application/octet-stream"},
         timeout=10,
@@ -106,21 +112,21 @@ def test_binary_bodies_round_trip_base64(rt: RunningRuntime) -> None:
 
 
 def test_chalice_binary_response_reaches_client(rt: RunningRuntime) -> None:
-    response = requests.get(rt.url + "/things/1/picture", timeout=10)
+    response = requests.get(rt.api_url + "/things/1/picture", timeout=10)
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "image/png"
     assert response.content.startswith(b"\x89PNG") and len(response.content) == 264
 
 
 def test_multi_value_response_headers(rt: RunningRuntime) -> None:
-    response = requests.get(rt.url + "/items/static", timeout=10)
+    response = requests.get(rt.api_url + "/items/static", timeout=10)
     assert response.raw.headers.getlist("X-Multi") == ["a", "b"]
     assert response.headers["x-amzn-RequestId"]
 
 
 def test_cors_preflight_answered_from_template(rt: RunningRuntime) -> None:
     response = requests.options(
-        rt.url + "/things",
+        rt.api_url + "/things",
         headers={"Origin": "https://reader.example", "Access-Control-Request-Method": "POST"},
         timeout=10,
     )
@@ -132,45 +138,47 @@ def test_cors_preflight_answered_from_template(rt: RunningRuntime) -> None:
 
 
 def test_unknown_route_is_404(rt: RunningRuntime) -> None:
-    assert_error_shape(requests.get(rt.url + "/no/such/route", timeout=10), 404, "not_found")
+    assert_error_shape(requests.get(rt.api_url + "/no/such/route", timeout=10), 404, "not_found")
 
 
 def test_missing_path_parameter_is_404(rt: RunningRuntime) -> None:
-    assert_error_shape(requests.get(rt.url + "/things//picture", timeout=10), 404, "not_found")
-    assert_error_shape(requests.get(rt.url + "/items//parts/1", timeout=10), 404, "not_found")
+    assert_error_shape(requests.get(rt.api_url + "/things//picture", timeout=10), 404, "not_found")
+    assert_error_shape(requests.get(rt.api_url + "/items//parts/1", timeout=10), 404, "not_found")
 
 
 def test_wrong_method_is_405_with_allow(rt: RunningRuntime) -> None:
-    response = requests.delete(rt.url + "/things/1", timeout=10)
+    response = requests.delete(rt.api_url + "/things/1", timeout=10)
     assert_error_shape(response, 405, "method_not_allowed")
     assert response.headers["Allow"] == "GET, OPTIONS"
 
 
 def test_invalid_json_is_400(rt: RunningRuntime) -> None:
-    response = requests.post(rt.url + "/things", data="{not json", timeout=10)
+    response = requests.post(rt.api_url + "/things", data="{not json", timeout=10)
     assert_error_shape(response, 400, "invalid_json")
 
 
 def test_invalid_fields_are_422_with_details(rt: RunningRuntime) -> None:
-    response = requests.post(rt.url + "/things", json={"name": "", "count": -1}, timeout=10)
+    response = requests.post(rt.api_url + "/things", json={"name": "", "count": -1}, timeout=10)
     error = assert_error_shape(response, 422, "validation_failed")
     assert {item["field"] for item in error["details"]["fields"]} == {"name", "count"}
-    created = requests.post(rt.url + "/things", json={"name": "книга", "count": 2}, timeout=10)
+    created = requests.post(rt.api_url + "/things", json={"name": "книга", "count": 2}, timeout=10)
     assert created.status_code == 201 and created.json() == {"name": "книга", "count": 2}
 
 
 def test_domain_error_keeps_its_status_and_code(rt: RunningRuntime) -> None:
-    assert_error_shape(requests.get(rt.url + "/things/missing", timeout=10), 404, "thing_not_found")
+    assert_error_shape(
+        requests.get(rt.api_url + "/things/missing", timeout=10), 404, "thing_not_found"
+    )
 
 
 def test_unhandled_error_in_chalice_view_is_500_without_details(rt: RunningRuntime) -> None:
-    response = requests.get(rt.url + "/things/boom", timeout=10)
+    response = requests.get(rt.api_url + "/things/boom", timeout=10)
     assert_error_shape(response, 500, "internal_error")
     assert "internal detail" not in response.text
 
 
 def test_handler_that_raises_is_502_and_detail_stays_in_log(rt: RunningRuntime) -> None:
-    response = requests.get(rt.url + "/raise", timeout=10)
+    response = requests.get(rt.api_url + "/raise", timeout=10)
     assert_error_shape(response, 502, "function_error")
     assert "secret detail" not in response.text
     time.sleep(0.2)
@@ -178,13 +186,17 @@ def test_handler_that_raises_is_502_and_detail_stays_in_log(rt: RunningRuntime) 
 
 
 def test_malformed_proxy_response_is_502(rt: RunningRuntime) -> None:
-    assert_error_shape(requests.get(rt.url + "/malformed", timeout=10), 502, "malformed_response")
+    assert_error_shape(
+        requests.get(rt.api_url + "/malformed", timeout=10), 502, "malformed_response"
+    )
 
 
 def test_body_over_10_mb_is_413(rt: RunningRuntime) -> None:
-    response = requests.post(rt.url + "/items/1", data=b"x" * (10 * 1024 * 1024 + 1), timeout=30)
+    response = requests.post(
+        rt.api_url + "/items/1", data=b"x" * (10 * 1024 * 1024 + 1), timeout=30
+    )
     assert_error_shape(response, 413, "payload_too_large")
-    assert requests.get(rt.url + "/items/static", timeout=10).status_code == 200
+    assert requests.get(rt.api_url + "/items/static", timeout=10).status_code == 200
 
 
 def test_chunked_body_over_limit_is_413(rt: RunningRuntime) -> None:
@@ -192,15 +204,15 @@ def test_chunked_body_over_limit_is_413(rt: RunningRuntime) -> None:
         for _ in range(11):
             yield b"x" * (1024 * 1024)
 
-    response = requests.post(rt.url + "/items/1", data=chunks(), timeout=30)
+    response = requests.post(rt.api_url + "/items/1", data=chunks(), timeout=30)
     assert_error_shape(response, 413, "payload_too_large")
 
 
 def test_integration_timeout_is_504_and_gateway_recovers(rt: RunningRuntime) -> None:
     # The fixture runtime sets LOCAL_API_TIMEOUT=3 (API Gateway's is 29 s).
-    response = requests.get(rt.url + "/sleep?seconds=6", timeout=20)
+    response = requests.get(rt.api_url + "/sleep?seconds=6", timeout=20)
     assert_error_shape(response, 504, "gateway_timeout")
-    assert requests.get(rt.url + "/items/static", timeout=10).status_code == 200
+    assert requests.get(rt.api_url + "/items/static", timeout=10).status_code == 200
 
 
 def full_pool(rt: RunningRuntime, function: str = "EchoFunction") -> set[int]:
@@ -216,9 +228,9 @@ def full_pool(rt: RunningRuntime, function: str = "EchoFunction") -> set[int]:
 
 def test_worker_that_dies_is_replaced_and_gateway_keeps_serving(rt: RunningRuntime) -> None:
     before = full_pool(rt)
-    assert_error_shape(requests.get(rt.url + "/crash", timeout=10), 502, "function_error")
+    assert_error_shape(requests.get(rt.api_url + "/crash", timeout=10), 502, "function_error")
     for _ in range(5):
-        assert requests.get(rt.url + "/items/static", timeout=10).status_code == 200
+        assert requests.get(rt.api_url + "/items/static", timeout=10).status_code == 200
     deadline = time.time() + 30
     while (after := full_pool(rt)) == before and time.time() < deadline:
         time.sleep(0.1)
@@ -228,12 +240,12 @@ def test_worker_that_dies_is_replaced_and_gateway_keeps_serving(rt: RunningRunti
 def test_workers_are_warm_and_reused(rt: RunningRuntime) -> None:
     workers = full_pool(rt)
     with ThreadPoolExecutor(4) as pool:  # concurrent requests reach both workers
-        list(pool.map(lambda _: requests.get(rt.url + "/items/static", timeout=10), range(20)))
+        list(pool.map(lambda _: requests.get(rt.api_url + "/items/static", timeout=10), range(20)))
     time.sleep(0.2)
     seen = len(rt.log().splitlines())
     with ThreadPoolExecutor(4) as pool:
         responses = list(
-            pool.map(lambda _: requests.get(rt.url + "/items/static", timeout=10), range(40))
+            pool.map(lambda _: requests.get(rt.api_url + "/items/static", timeout=10), range(40))
         )
     assert {response.json()["pid"] for response in responses} <= workers
     time.sleep(0.2)
@@ -243,11 +255,20 @@ def test_workers_are_warm_and_reused(rt: RunningRuntime) -> None:
 
 
 def test_function_sees_only_declared_environment(rt: RunningRuntime) -> None:
-    env = requests.get(rt.url + "/items/static", timeout=10).json()["env"]
+    env = requests.get(rt.api_url + "/items/static", timeout=10).json()["env"]
     assert env["AWS_LAMBDA_FUNCTION_NAME"] == "EchoFunction"
     assert env["BOOKS_BUCKET"] == "fixture-000000000000"
     assert env["RECORD_DIR"]  # set through the env-vars override file
     assert "LOCAL_INTERNAL_TOKEN" not in env and "PYTEST_CURRENT_TEST" not in env
+
+
+def test_the_api_lives_under_api_only(rt: RunningRuntime) -> None:
+    assert requests.get(rt.url + "/api/items/static", timeout=10).status_code == 200
+    for path in ("/api/no/such/route", "/api", "/api/", "/api/_local/status"):
+        assert_error_shape(requests.get(rt.url + path, timeout=10), 404, "not_found")
+    # Outside /api/ the template's routes are not reachable: that is the web app's space.
+    outside = requests.get(rt.url + "/items/static", timeout=10)
+    assert "event" not in outside.text
 
 
 def test_runtime_endpoints_need_the_token(rt: RunningRuntime) -> None:
@@ -265,7 +286,7 @@ def test_garbage_request_line_does_not_break_the_gateway(rt: RunningRuntime) -> 
     with socket.create_connection((host, int(port)), timeout=5) as sock:
         sock.sendall(b"\x00\x01garbage\r\n\r\n")
         sock.recv(1024)
-    assert requests.get(rt.url + "/items/static", timeout=10).status_code == 200
+    assert requests.get(rt.api_url + "/items/static", timeout=10).status_code == 200
 
 
 def test_base64_body_flag_for_declared_binary_types(rt: RunningRuntime) -> None:

@@ -20,9 +20,9 @@ def test_every_template_route_is_served(services, database_url, redis_prefix, tm
         },
     )
     try:
-        live = requests.get(runtime.url + "/health", timeout=10)
+        live = requests.get(runtime.api_url + "/health", timeout=10)
         assert live.status_code == 200 and live.json() == {"status": "ok"}
-        ready = requests.get(runtime.url + "/health/ready", timeout=10)
+        ready = requests.get(runtime.api_url + "/health/ready", timeout=10)
         assert ready.status_code == 200, ready.text
         assert ready.json()["checks"] == {"postgres": "ok", "redis": "ok", "object_store": "ok"}
     finally:
@@ -42,16 +42,16 @@ def test_readiness_names_the_service_that_is_down(database_url, doomed_redis, tm
         tmp_path / "data", {"DATABASE_URL": database_url, "REDIS_URL": doomed_redis.url}
     )
     try:
-        assert requests.get(runtime.url + "/health/ready", timeout=10).status_code == 200
+        assert requests.get(runtime.api_url + "/health/ready", timeout=10).status_code == 200
         doomed_redis.stop()
-        response = requests.get(runtime.url + "/health/ready", timeout=30)
+        response = requests.get(runtime.api_url + "/health/ready", timeout=30)
         assert response.status_code == 503
         error = response.json()["error"]
         assert error["code"] == "not_ready"
         assert error["details"]["down"] == ["redis"]
         assert "redis" in error["message"]
         # Liveness does not depend on Redis, and the runtime itself keeps serving.
-        assert requests.get(runtime.url + "/health", timeout=10).status_code == 200
+        assert requests.get(runtime.api_url + "/health", timeout=10).status_code == 200
         assert runtime.process.poll() is None
     finally:
         runtime.stop()
@@ -63,13 +63,13 @@ def test_local_up_with_embedded_services_persists_across_restart(tmp_path) -> No
     env = {"DATABASE_URL": "", "REDIS_URL": ""}
     first = start_runtime(data_dir, env)
     try:
-        assert requests.get(first.url + "/health/ready", timeout=20).status_code == 200
+        assert requests.get(first.api_url + "/health/ready", timeout=20).status_code == 200
         assert '"database": "embedded"' in first.log() and '"redis": "embedded"' in first.log()
     finally:
         assert first.stop() == 0
     second = start_runtime(data_dir, env)
     try:
-        assert requests.get(second.url + "/health/ready", timeout=20).status_code == 200
+        assert requests.get(second.api_url + "/health/ready", timeout=20).status_code == 200
         assert '"versions": []' in second.log(), "migrations were kept, not re-applied"
         assert (data_dir / "redis" / "appendonlydir").exists() or any(
             (data_dir / "redis").glob("*.aof")

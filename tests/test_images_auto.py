@@ -64,7 +64,7 @@ def turn_on_automatic(reader: Reader, *, chapters_ahead: int, per_chapter: int) 
 def illustrated_chapters(reader: Reader, book_id: str, by_chapter: dict[int, list[dict]]) -> dict:
     """{chapter: number of images} for the reader's images in the book."""
     chapter_of = {item["id"]: ch for ch, items in by_chapter.items() for item in items}
-    gallery = reader.request("GET", f"/books/{book_id}/images").json()["items"]
+    gallery = reader.request("GET", f"/books/{book_id}/illustrations").json()["items"]
     counts: dict[int, int] = defaultdict(int)
     for image in gallery:
         counts[chapter_of[image["description_id"]]] += 1
@@ -122,10 +122,10 @@ def test_default_style_applies_to_requests_without_one(book) -> None:
     reader, _, by_chapter = book
     reader.request("PATCH", "/settings/illustrations", json={"style": "anime"})
     description = by_chapter[max(by_chapter)][0]
-    made = reader.request("POST", f"/descriptions/{description['id']}/images").json()
+    made = reader.request("POST", f"/descriptions/{description['id']}/illustrations").json()
     assert made["style"] == "anime"
     reader.request("PATCH", "/settings/illustrations", json={"style": ""})
-    reader.request("DELETE", f"/images/{made['id']}")
+    reader.request("DELETE", f"/illustrations/{made['id']}")
 
 
 def test_automatic_mode_draws_the_window_and_never_beyond(rt: RunningRuntime) -> None:
@@ -158,7 +158,7 @@ def test_the_best_description_of_a_chapter_is_chosen(rt: RunningRuntime) -> None
     turn_on_automatic(reader, chapters_ahead=0, per_chapter=1)
     chapter = max(by_chapter, key=lambda c: len(by_chapter[c]))
     turned = reader.request("PUT", f"/books/{book_id}/position", json={"chapter": chapter}).json()
-    image = reader.request("GET", f"/images/{turned['illustrating'][0]}").json()
+    image = reader.request("GET", f"/illustrations/{turned['illustrating'][0]}").json()
     best = max(by_chapter[chapter], key=lambda item: (item["priority"], -item["start"]))
     assert image["description_id"] == best["id"]
 
@@ -169,7 +169,7 @@ def test_a_deleted_automatic_picture_is_not_drawn_again(rt: RunningRuntime) -> N
     chapter = min(by_chapter)
     made = reader.request("PUT", f"/books/{book_id}/position", json={"chapter": chapter}).json()
     assert len(made["illustrating"]) == 1
-    assert reader.request("DELETE", f"/images/{made['illustrating'][0]}").status_code == 204
+    assert reader.request("DELETE", f"/illustrations/{made['illustrating'][0]}").status_code == 204
     again = reader.request("PUT", f"/books/{book_id}/position", json={"chapter": chapter}).json()
     assert again["illustrating"] == []
 
@@ -200,12 +200,12 @@ def test_automatic_mode_stops_quietly_at_the_quota(rt: RunningRuntime, admin: Se
         for item in items
         if item["id"] not in {i["description_id"] for i in _gallery(reader, book_id)}
     )
-    refused = reader.request("POST", f"/descriptions/{spare['id']}/images")
+    refused = reader.request("POST", f"/descriptions/{spare['id']}/illustrations")
     assert refused.status_code == 429 and "Retry-After" in refused.headers
 
 
 def _gallery(reader: Reader, book_id: str) -> list[dict]:
-    return reader.request("GET", f"/books/{book_id}/images").json()["items"]
+    return reader.request("GET", f"/books/{book_id}/illustrations").json()["items"]
 
 
 def test_admin_reads_sets_and_clears_a_users_quota(rt: RunningRuntime, admin: Session) -> None:

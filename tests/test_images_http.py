@@ -36,7 +36,7 @@ def book(rt: RunningRuntime) -> tuple[Reader, str, list[dict]]:
 def wait_image(reader: Reader, image_id: str, timeout: float = 60) -> dict:
     deadline = time.time() + timeout
     while time.time() < deadline:
-        image = reader.request("GET", f"/images/{image_id}").json()
+        image = reader.request("GET", f"/illustrations/{image_id}").json()
         if image["state"] in ("ready", "failed"):
             return image
         time.sleep(0.1)
@@ -46,7 +46,7 @@ def wait_image(reader: Reader, image_id: str, timeout: float = 60) -> dict:
 def test_requested_image_is_drawn_stored_and_served(book) -> None:
     reader, _, items = book
     queued = reader.request(
-        "POST", f"/descriptions/{items[0]['id']}/images", json={"style": "engraving"}
+        "POST", f"/descriptions/{items[0]['id']}/illustrations", json={"style": "engraving"}
     )
     assert queued.status_code == 202, queued.text
     assert queued.json()["state"] == "queued"
@@ -68,12 +68,12 @@ def test_requested_image_is_drawn_stored_and_served(book) -> None:
 
 def test_the_same_request_twice_is_one_image_and_regenerate_makes_another(book) -> None:
     reader, _, items = book
-    first = reader.request("POST", f"/descriptions/{items[1]['id']}/images")
-    again = reader.request("POST", f"/descriptions/{items[1]['id']}/images")
+    first = reader.request("POST", f"/descriptions/{items[1]['id']}/illustrations")
+    again = reader.request("POST", f"/descriptions/{items[1]['id']}/illustrations")
     assert first.status_code == 202 and again.status_code == 200
     assert again.json()["id"] == first.json()["id"]
     wait_image(reader, first.json()["id"])
-    fresh = reader.request("POST", f"/images/{first.json()['id']}/regenerate")
+    fresh = reader.request("POST", f"/illustrations/{first.json()['id']}/regenerate")
     assert fresh.status_code == 202 and fresh.json()["id"] != first.json()["id"]
     assert fresh.json()["generation"] == 1
     assert wait_image(reader, fresh.json()["id"])["state"] == "ready"
@@ -81,22 +81,22 @@ def test_the_same_request_twice_is_one_image_and_regenerate_makes_another(book) 
 
 def test_gallery_lists_and_filters_the_books_images(book) -> None:
     reader, book_id, items = book
-    made = reader.request("POST", f"/descriptions/{items[2]['id']}/images").json()
+    made = reader.request("POST", f"/descriptions/{items[2]['id']}/illustrations").json()
     wait_image(reader, made["id"])
-    gallery = reader.request("GET", f"/books/{book_id}/images").json()["items"]
+    gallery = reader.request("GET", f"/books/{book_id}/illustrations").json()["items"]
     assert made["id"] in [item["id"] for item in gallery]
     chapter = reader.request(
-        "GET", f"/books/{book_id}/images", params={"chapter": str(items[2]["chapter"])}
+        "GET", f"/books/{book_id}/illustrations", params={"chapter": str(items[2]["chapter"])}
     ).json()["items"]
     assert made["id"] in [item["id"] for item in chapter]
-    bad = reader.request("GET", f"/books/{book_id}/images", params={"type": "smell"})
-    assert bad.status_code == 400
+    bad = reader.request("GET", f"/books/{book_id}/illustrations", params={"type": "smell"})
+    assert bad.status_code == 422 and bad.json()["error"]["code"] == "validation_failed"
 
 
 def test_unknown_style_is_refused(book) -> None:
     reader, _, items = book
     response = reader.request(
-        "POST", f"/descriptions/{items[0]['id']}/images", json={"style": "crayon"}
+        "POST", f"/descriptions/{items[0]['id']}/illustrations", json={"style": "crayon"}
     )
     assert response.status_code == 422 and response.json()["error"]["code"] == "style_unknown"
 
@@ -104,27 +104,27 @@ def test_unknown_style_is_refused(book) -> None:
 def test_delete_removes_the_image(book) -> None:
     reader, _, items = book
     made = reader.request(
-        "POST", f"/descriptions/{items[3]['id']}/images", json={"style": "anime"}
+        "POST", f"/descriptions/{items[3]['id']}/illustrations", json={"style": "anime"}
     ).json()
     image = wait_image(reader, made["id"])
-    assert reader.request("DELETE", f"/images/{made['id']}").status_code == 204
-    assert reader.request("GET", f"/images/{made['id']}").status_code == 404
+    assert reader.request("DELETE", f"/illustrations/{made['id']}").status_code == 204
+    assert reader.request("GET", f"/illustrations/{made['id']}").status_code == 404
     assert requests.get(image["url"], timeout=10).status_code == 404
 
 
 def test_another_user_reaches_none_of_it(rt: RunningRuntime, book) -> None:
     reader, book_id, items = book
     made = reader.request(
-        "POST", f"/descriptions/{items[0]['id']}/images", json={"style": "engraving"}
+        "POST", f"/descriptions/{items[0]['id']}/illustrations", json={"style": "engraving"}
     ).json()
     stranger = Reader(rt)
     for method, path in [
-        ("POST", f"/descriptions/{items[0]['id']}/images"),
-        ("GET", f"/books/{book_id}/images"),
-        ("GET", f"/images/{made['id']}"),
-        ("POST", f"/images/{made['id']}/regenerate"),
-        ("DELETE", f"/images/{made['id']}"),
+        ("POST", f"/descriptions/{items[0]['id']}/illustrations"),
+        ("GET", f"/books/{book_id}/illustrations"),
+        ("GET", f"/illustrations/{made['id']}"),
+        ("POST", f"/illustrations/{made['id']}/regenerate"),
+        ("DELETE", f"/illustrations/{made['id']}"),
     ]:
         response = stranger.request(method, path)
         assert response.status_code == 404, (method, path, response.text)
-    assert reader.request("GET", f"/images/{made['id']}").status_code == 200
+    assert reader.request("GET", f"/illustrations/{made['id']}").status_code == 200

@@ -47,7 +47,7 @@ def test_the_providers_picture_is_stored_as_webp_with_its_record(
 ) -> None:
     reader, items = book
     seen = len(pollinations.received)
-    queued = reader.request("POST", f"/descriptions/{items[0]['id']}/images").json()
+    queued = reader.request("POST", f"/descriptions/{items[0]['id']}/illustrations").json()
     image = wait_image(reader, queued["id"])
     assert image["state"] == "ready", image["error"]
     assert image["provider"] == image["made_by"] == "pollinations"
@@ -64,7 +64,7 @@ def test_a_provider_answering_html_fails_the_image_with_the_reason(
 ) -> None:
     reader, items = book
     pollinations.script(Reply(200, b"<html>rate limited</html>", {"Content-Type": "text/html"}))
-    queued = reader.request("POST", f"/descriptions/{items[1]['id']}/images").json()
+    queued = reader.request("POST", f"/descriptions/{items[1]['id']}/illustrations").json()
     image = wait_image(reader, queued["id"])
     assert image["state"] == "failed" and image["url"] is None
     assert image["error"]["code"] == "provider_bad_response"
@@ -79,7 +79,7 @@ def test_a_retry_after_429_is_waited_out_and_the_image_arrives(
     reader, items = book
     seen = len(pollinations.received)
     pollinations.script(Reply(429, b"slow down", {"Retry-After": "1"}))
-    queued = reader.request("POST", f"/descriptions/{items[2]['id']}/images").json()
+    queued = reader.request("POST", f"/descriptions/{items[2]['id']}/illustrations").json()
     image = wait_image(reader, queued["id"])
     assert image["state"] == "ready", image["error"]
     assert len(pollinations.received) - seen == 2  # one retry, in one layer only

@@ -32,7 +32,7 @@ class Reader:
     """A signed-in user of the running product."""
 
     def __init__(self, runtime: RunningRuntime) -> None:
-        self.url = runtime.url
+        self.url = runtime.api_url
         email = f"reader-{uuid.uuid4().hex[:8]}@example.org"
         # Each reader comes from its own address, so registration limits stay per test.
         self.ip = f"198.51.100.{uuid.uuid4().int % 250 + 1}"
@@ -60,7 +60,7 @@ class Reader:
         assert upload["method"] == "PUT"
         put = requests.put(upload["url"], data=data, headers=upload["headers"], timeout=30)
         assert put.status_code == 200, put.text
-        return started.json()["book_id"]
+        return started.json()["book"]["id"]
 
     def wait(self, book_id: str, timeout: float = 60) -> dict:
         deadline = time.time() + timeout
@@ -108,15 +108,14 @@ def test_same_file_again_is_the_same_book(reader: Reader) -> None:
     again = reader.request(
         "POST", "/uploads", json={"filename": "copy.fb2.zip", "size": len(data), "sha256": digest}
     )
-    assert again.status_code == 200 and again.json() == {
-        **again.json(),
-        "book_id": first,
-        "existing": True,
-    }
+    assert again.status_code == 200
+    assert again.json()["book"]["id"] == first and again.json()["existing"] is True
+    assert again.json()["upload"] is None
     direct = reader.request(
         "POST", "/books", files={"file": ("copy.fb2.zip", data, "application/zip")}
     )
-    assert direct.status_code == 200 and direct.json()["id"] == first
+    assert direct.status_code == 200
+    assert direct.json()["book"]["id"] == first and direct.json()["existing"] is True
     # Without a checksum up front, parse finds the duplicate and says which book it is.
     second = reader.upload("another-name.fb2.zip", data)
     failed = reader.wait(second)
@@ -131,7 +130,8 @@ def test_direct_multipart_upload(reader: Reader) -> None:
         files={"file": ("Дочка.fb2", PUSHKIN.read_bytes(), "application/x-fictionbook+xml")},
     )
     assert response.status_code == 201, response.text
-    assert reader.wait(response.json()["id"])["state"] in PARSED
+    assert response.json()["existing"] is False and response.json()["upload"] is None
+    assert reader.wait(response.json()["book"]["id"])["state"] in PARSED
 
 
 @pytest.mark.parametrize(
@@ -229,4 +229,5 @@ def test_listing_filters_sorts_and_pages(reader: Reader) -> None:
     page = reader.request("GET", "/books?sort=title&order=asc&page=1&page_size=1").json()
     assert page["page_size"] == 1 and len(page["items"]) == 1
     bad = reader.request("GET", "/books?sort=nonsense")
-    assert bad.status_code == 400 and bad.json()["error"]["code"] == "query_invalid"
+    assert bad.status_code == 422 and bad.json()["error"]["code"] == "validation_failed"
+    assert [field["field"] for field in bad.json()["error"]["details"]["fields"]] == ["sort"]

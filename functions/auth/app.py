@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
 from chalice import Response
-from pydantic import BaseModel, Field
 
+from bookreader.api.bodies import LoginBody, PasswordBody, RegisterBody
+from bookreader.api.schemas import AccessToken, SignedIn
 from bookreader.auth import sessions, users
 from bookreader.auth.cookies import cleared_refresh_cookie, refresh_cookie, refresh_token_from
 from bookreader.auth.denylist import deny_token
@@ -19,34 +18,14 @@ from bookreader.http import BookReaderApp, json_response, parse_body
 app = BookReaderApp("auth")
 
 
-class RegisterBody(BaseModel):
-    email: str = Field(max_length=320)
-    password: str = Field(max_length=1024)
-    display_name: str | None = Field(None, max_length=200)
-    locale: Literal["ru", "en"] = "ru"
-
-
-class LoginBody(BaseModel):
-    email: str = Field(max_length=320)
-    password: str = Field(max_length=1024)
-
-
-class PasswordBody(BaseModel):
-    current_password: str = Field(max_length=1024)
-    new_password: str = Field(max_length=1024)
-
-
 def _signed_in(user: users.User, refresh: sessions.IssuedRefresh, status: int = 200) -> Response:
     """The answer of register, login and refresh: an access token, the user, a fresh cookie."""
     access = issue_access_token(user.id, user.role)
-    body = {
-        "access_token": access.token,
-        "token_type": "bearer",
-        "expires_in": access.expires_in,
-        "user": user.model_dump(mode="json"),
-    }
+    body = SignedIn(access_token=access.token, expires_in=access.expires_in, user=user)
     return json_response(
-        body, status, {"Set-Cookie": refresh_cookie(refresh.token, refresh.max_age)}
+        body,
+        status,
+        {"Set-Cookie": refresh_cookie(refresh.token, refresh.max_age, app.mount_prefix)},
     )
 
 
@@ -92,22 +71,24 @@ def logout() -> Response:
             claims = None  # an invalid or expired token needs no revoking
         if claims is not None:
             deny_token(claims.jti, claims.exp)
-    return Response(body="", status_code=204, headers={"Set-Cookie": cleared_refresh_cookie()})
+    return Response(
+        body="", status_code=204, headers={"Set-Cookie": cleared_refresh_cookie(app.mount_prefix)}
+    )
 
 
 @app.route("/auth/me", methods=["GET"])
-def me() -> object:
-    return users.get_user(app.user.sub).model_dump(mode="json")
+def me() -> Response:
+    return json_response(users.get_user(app.user.sub))
 
 
 @app.route("/auth/me", methods=["PATCH"])
-def update_me() -> object:
+def update_me() -> Response:
     changes = parse_body(app.current_request, users.ProfileUpdate)
-    return users.update_profile(app.user.sub, changes).model_dump(mode="json")
+    return json_response(users.update_profile(app.user.sub, changes))
 
 
 @app.route("/auth/password", methods=["POST"])
-def change_password() -> object:
+def change_password() -> Response:
     """Changes the password, ends every other session, and returns a new access token."""
     body = parse_body(app.current_request, PasswordBody)
     limit_password_check(app.user.sub)
@@ -118,4 +99,4 @@ def change_password() -> object:
     )
     user = users.get_user(app.user.sub)
     access = issue_access_token(user.id, user.role)
-    return {"access_token": access.token, "token_type": "bearer", "expires_in": access.expires_in}
+    return json_response(AccessToken(access_token=access.token, expires_in=access.expires_in))

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from chalice import Response
+
 from bookreader import bus
+from bookreader.api.schemas import Live, Ready
 from bookreader.config import get_settings
 from bookreader.db import get_pool
 from bookreader.http import BookReaderApp, json_response
@@ -12,12 +15,12 @@ app = BookReaderApp("health")
 
 
 @app.route("/health", methods=["GET"], public=True)
-def live() -> object:
-    return {"status": "ok"}
+def live() -> Response:
+    return json_response(Live())
 
 
 @app.route("/health/ready", methods=["GET"], public=True)
-def ready() -> object:
+def ready() -> Response:
     checks = {"postgres": _check_postgres, "redis": _check_redis, "object_store": _check_store}
     results = {}
     for name, check in checks.items():
@@ -38,7 +41,7 @@ def ready() -> object:
             },
             503,
         )
-    return {"status": "ready", "checks": results}
+    return json_response(Ready(checks=results))
 
 
 def _check_postgres() -> None:

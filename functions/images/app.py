@@ -1,28 +1,25 @@
-"""Images: request illustrations for descriptions, the book's gallery, one image, regenerate,
-delete, and the reader's illustration settings. The drawing happens in the generate function."""
+"""Illustrations: request pictures of passages, the book's gallery, one illustration,
+regenerate, delete, and the reader's illustration settings. The drawing happens in the
+generate function. (A book's own pictures are the library's `/books/{id}/images/…`.)"""
 
 from __future__ import annotations
 
 from chalice import Response
-from pydantic import BaseModel, Field
 
-from bookreader.errors import BookReaderError
-from bookreader.http import BookReaderApp, json_response, parse_body
+from bookreader.api.bodies import IllustrationRequest
+from bookreader.api.queries import IllustrationListQuery
+from bookreader.api.schemas import IllustrationList, IllustrationSettings
+from bookreader.http import BookReaderApp, json_response, parse_body, parse_query
 from bookreader.images import pipeline, preferences, quota, records
 from bookreader.images.views import image_view
 from bookreader.library import books
-from bookreader.nlp.model import DESCRIPTION_TYPES
 
 app = BookReaderApp("images")
 
 
-class ImageRequest(BaseModel):
-    style: str | None = Field(None, max_length=40)
-
-
-def _body() -> ImageRequest:
+def _body() -> IllustrationRequest:
     raw = app.current_request.raw_body
-    return parse_body(app.current_request, ImageRequest) if raw else ImageRequest()
+    return parse_body(app.current_request, IllustrationRequest) if raw else IllustrationRequest()
 
 
 def _queued(record: records.ImageRecord, created: bool) -> Response:
@@ -31,61 +28,52 @@ def _queued(record: records.ImageRecord, created: bool) -> Response:
     return json_response(image_view(record), 202 if created else 200)
 
 
-@app.route("/descriptions/{description_id}/images", methods=["POST"])
-def request_image(description_id: str) -> Response:
+@app.route("/descriptions/{description_id}/illustrations", methods=["POST"])
+def request_illustration(description_id: str) -> Response:
     record, created = pipeline.request_image(app.user.sub, description_id, _body().style)
     return _queued(record, created)
 
 
-@app.route("/books/{book_id}/images", methods=["GET"])
+@app.route("/books/{book_id}/illustrations", methods=["GET"])
 def gallery(book_id: str) -> Response:
     books.get_book(app.user.sub, book_id)
-    query = app.current_request.query_params or {}
-    chapter, kind = query.get("chapter"), query.get("type")
-    if chapter is not None and not chapter.isdigit():
-        raise BookReaderError("query_invalid", "chapter must be a whole number", 400)
-    if kind is not None and kind not in DESCRIPTION_TYPES:
-        raise BookReaderError(
-            "query_invalid", f"type must be one of {', '.join(DESCRIPTION_TYPES)}", 400
-        )
-    items = records.list_images(
-        app.user.sub, book_id, chapter=int(chapter) if chapter else None, kind=kind
-    )
-    return json_response({"items": [image_view(item) for item in items]})
+    query = parse_query(app.current_request, IllustrationListQuery)
+    items = records.list_images(app.user.sub, book_id, chapter=query.chapter, kind=query.type)
+    return json_response(IllustrationList(items=[image_view(item) for item in items]))
 
 
-@app.route("/images/{image_id}", methods=["GET"])
-def get_image(image_id: str) -> Response:
-    return json_response(image_view(records.get_image(image_id, app.user.sub)))
+@app.route("/illustrations/{illustration_id}", methods=["GET"])
+def get_illustration(illustration_id: str) -> Response:
+    return json_response(image_view(records.get_image(illustration_id, app.user.sub)))
 
 
-@app.route("/images/{image_id}/regenerate", methods=["POST"])
-def regenerate(image_id: str) -> Response:
-    original = records.get_image(image_id, app.user.sub)
+@app.route("/illustrations/{illustration_id}/regenerate", methods=["POST"])
+def regenerate(illustration_id: str) -> Response:
+    original = records.get_image(illustration_id, app.user.sub)
     record, created = pipeline.request_image(
-        app.user.sub, original.description_id, _body().style, regenerate_of=image_id
+        app.user.sub, original.description_id, _body().style, regenerate_of=illustration_id
     )
     return _queued(record, created)
 
 
-@app.route("/images/{image_id}", methods=["DELETE"])
-def delete_image(image_id: str) -> Response:
-    pipeline.delete_image(app.user.sub, image_id)
+@app.route("/illustrations/{illustration_id}", methods=["DELETE"])
+def delete_illustration(illustration_id: str) -> Response:
+    pipeline.delete_image(app.user.sub, illustration_id)
     return Response(body="", status_code=204)
 
 
-def _settings_view(user_id: str, prefs: preferences.IllustrationPreferences) -> dict:
-    return {**prefs.model_dump(mode="json"), "quota": quota.describe(user_id)}
+def _settings(user_id: str, prefs: preferences.IllustrationPreferences) -> IllustrationSettings:
+    return IllustrationSettings(**prefs.model_dump(), quota=quota.describe(user_id))
 
 
 @app.route("/settings/illustrations", methods=["GET"])
 def get_illustration_settings() -> Response:
     user_id = app.user.sub
-    return json_response(_settings_view(user_id, preferences.get_preferences(user_id)))
+    return json_response(_settings(user_id, preferences.get_preferences(user_id)))
 
 
 @app.route("/settings/illustrations", methods=["PATCH"])
 def update_illustration_settings() -> Response:
     user_id = app.user.sub
     update = parse_body(app.current_request, preferences.PreferencesUpdate)
-    return json_response(_settings_view(user_id, preferences.update_preferences(user_id, update)))
+    return json_response(_settings(user_id, preferences.update_preferences(user_id, update)))

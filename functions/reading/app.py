@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from chalice import Response
 
+from bookreader.api.schemas import SavedPosition
 from bookreader.errors import BookReaderError
 from bookreader.http import BookReaderApp, json_response, parse_body
 from bookreader.images import auto, preferences
@@ -18,7 +19,7 @@ def get_position(book_id: str) -> Response:
     position = positions.get_position(app.user.sub, book_id)
     if position is None:
         raise BookReaderError("position_not_found", "You have not started this book yet.", 404)
-    return json_response(position.model_dump(mode="json"))
+    return json_response(position)
 
 
 @app.route("/books/{book_id}/position", methods=["PUT"])
@@ -29,5 +30,5 @@ def save_position(book_id: str) -> Response:
     prefs = preferences.get_preferences(app.user.sub)
     queued = auto.illustrate_ahead(app.user.sub, book_id, position.chapter, prefs)
     return json_response(
-        {**position.model_dump(mode="json"), "illustrating": [record.id for record in queued]}
+        SavedPosition(**position.model_dump(), illustrating=[record.id for record in queued])
     )

@@ -1,9 +1,12 @@
-"""Upload: start a book upload (presigned URL straight to the store), or send a small file."""
+"""Upload: start a book upload (presigned URL straight to the store), or send a small file.
+Both answer the same shape: the book, whether it was already there, and (presigned only) where
+to send the file."""
 
 from __future__ import annotations
 
 from chalice import Response
 
+from bookreader.api.schemas import PresignedUpload, UploadResult
 from bookreader.http import BookReaderApp, json_response, parse_body
 from bookreader.library import uploads, views
 
@@ -15,21 +18,10 @@ def request_upload() -> Response:
     body = parse_body(app.current_request, uploads.UploadRequest)
     book, upload = uploads.request_upload(app.user.sub, body)
     if upload is None:  # the same file is already in the library
-        return json_response(
-            {"book_id": book["id"], "existing": True, "book": views.book_summary(book)}
-        )
+        return json_response(UploadResult(book=views.book_summary(book), existing=True))
+    ticket = PresignedUpload.model_validate(upload.model_dump())
     return json_response(
-        {
-            "book_id": book["id"],
-            "existing": False,
-            "upload": {
-                "method": upload.method,
-                "url": upload.url,
-                "headers": upload.headers,
-                "expires_at": upload.expires_at.isoformat(),
-            },
-        },
-        201,
+        UploadResult(book=views.book_summary(book), existing=False, upload=ticket), 201
     )
 
 
@@ -40,4 +32,6 @@ def upload_book() -> Response:
         request.raw_body or b"", request.headers.get("content-type", "")
     )
     book, created = uploads.store_direct_upload(app.user.sub, filename, data, content_type)
-    return json_response(views.book_summary(book), 201 if created else 200)
+    return json_response(
+        UploadResult(book=views.book_summary(book), existing=not created), 201 if created else 200
+    )

@@ -1,5 +1,6 @@
 """The HTTP edge of every function: a Chalice app that renders BookReaderError as the one
-JSON error shape, request-body parsing with pydantic, and JSON/binary responses."""
+JSON error shape, request body and query string parsing with pydantic, and JSON/binary
+responses (every JSON answer is serialised by `json_response`)."""
 
 from __future__ import annotations
 
@@ -13,10 +14,12 @@ from chalice import Chalice, ChaliceViewError, Response
 from chalice.app import Request
 from pydantic import BaseModel, ValidationError
 
+from bookreader.api.queries import PG_INT_MAX
 from bookreader.auth.guard import authenticate, request_ip, require_role
 from bookreader.auth.tokens import AccessClaims, Role
 from bookreader.errors import BookReaderError, error_body
 from bookreader.log import configure_function_logging
+from bookreader.mount import mount_prefix
 from bookreader.validation import from_pydantic
 
 Model = TypeVar("Model", bound=BaseModel)
@@ -71,7 +74,9 @@ class BookReaderApp(Chalice):
                         request = self.current_request
                         self.claims = authenticate(request.headers, request.method)
                         require_role(self.claims, role)
-                    return view(**params)
+                    result = view(**params)
+                    # Chalice would serialise anything else itself, with no Content-Type.
+                    return result if isinstance(result, Response) else json_response(result)
                 except BookReaderError as error:
                     return error_response(error)
                 except ChaliceViewError as error:
@@ -100,15 +105,26 @@ class BookReaderApp(Chalice):
         request = self.current_request
         return request_ip(request.context, request.headers)
 
+    @property
+    def mount_prefix(self) -> str:
+        """Where the API is mounted as the client sees it ("" or e.g. "/api")."""
+        request = self.current_request
+        path = request.to_original_event().get("path") or ""
+        return mount_prefix(request.context, path, request.headers)
+
     def _validate_binary_response(self, request_headers: Any, response_headers: Any) -> bool:
         # API Gateway (binaryMediaTypes */*) and our runtime both carry base64 bodies whatever
         # the client's Accept header says; Chalice's stricter check would answer 400 to an <img>.
         return True
 
 
-def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+def json_response(
+    body: BaseModel | dict[str, Any], status: int = 200, headers: dict[str, str] | None = None
+) -> Response:
+    """The one JSON serialiser: a response model (see `bookreader.api.schemas`) or an error."""
+    data = body.model_dump(mode="json") if isinstance(body, BaseModel) else body
     return Response(
-        body=json.dumps(body, ensure_ascii=False, default=str),
+        body=json.dumps(data, ensure_ascii=False, default=str),
         status_code=status,
         headers={"Content-Type": "application/json", **(headers or {})},
     )
@@ -152,3 +168,20 @@ def parse_body(request: Request, model: type[Model], max_bytes: int = 64 * 1024)
         return model.model_validate(data)
     except ValidationError as error:
         raise from_pydantic(error) from None
+
+
+def parse_query(request: Request, model: type[Model]) -> Model:
+    """The request's query string validated against `model`; 422 naming each bad field."""
+    params = request.query_params or {}
+    try:
+        return model.model_validate({name: params[name] for name in params})
+    except ValidationError as error:
+        raise from_pydantic(error) from None
+
+
+def path_number(value: str) -> int | None:
+    """A whole-number path segment (ASCII digits, within PostgreSQL's integer), else None."""
+    if not (value.isascii() and value.isdigit() and len(value) <= 10):
+        return None
+    number = int(value)
+    return number if number <= PG_INT_MAX else None

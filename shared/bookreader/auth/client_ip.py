@@ -42,6 +42,12 @@ def client_ip(
     return str(client)
 
 
+def from_trusted_proxy(peer: str) -> bool:
+    """Whether the request's peer is one of TRUSTED_PROXIES (whose headers we believe)."""
+    address = parse_ip(peer)
+    return address is not None and _is_trusted(address, trusted_proxies())
+
+
 def trusted_proxies() -> tuple[IPNetwork, ...]:
     """TRUSTED_PROXIES as networks (default: loopback only)."""
     text = get_settings().trusted_proxies

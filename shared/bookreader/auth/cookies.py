@@ -1,4 +1,8 @@
-"""The refresh-token cookie: HttpOnly, Secure, SameSite=Strict, sent only to /auth."""
+"""The refresh-token cookie: HttpOnly, Secure, SameSite=Strict, sent only to the auth routes.
+
+Its `Path` is the auth routes' path as the browser sees it: `/api/auth` when the API is
+served under `/api` (see `bookreader.mount`), `/auth` at the root.
+"""
 
 from __future__ import annotations
 
@@ -6,18 +10,22 @@ from collections.abc import Mapping
 from http.cookies import CookieError, SimpleCookie
 
 REFRESH_COOKIE = "refresh_token"
-REFRESH_PATH = "/auth"
+AUTH_ROUTES = "/auth"
 
 
-def refresh_cookie(token: str, max_age: int) -> str:
+def refresh_cookie_path(mount_prefix: str) -> str:
+    return f"{mount_prefix}{AUTH_ROUTES}"
+
+
+def refresh_cookie(token: str, max_age: int, mount_prefix: str) -> str:
     return (
-        f"{REFRESH_COOKIE}={token}; Max-Age={max_age}; Path={REFRESH_PATH};"
+        f"{REFRESH_COOKIE}={token}; Max-Age={max_age}; Path={refresh_cookie_path(mount_prefix)};"
         " HttpOnly; Secure; SameSite=Strict"
     )
 
 
-def cleared_refresh_cookie() -> str:
-    return f"{REFRESH_COOKIE}=; Max-Age=0; Path={REFRESH_PATH}; HttpOnly; Secure; SameSite=Strict"
+def cleared_refresh_cookie(mount_prefix: str) -> str:
+    return refresh_cookie("", 0, mount_prefix)
 
 
 def refresh_token_from(headers: Mapping[str, str]) -> str | None:

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 import redis
 
 from bookreader import bus, db
+from bookreader.api.schemas import ImageQuota
 from bookreader.config import get_settings
 from bookreader.errors import BookReaderError
 from bookreader.images import records
@@ -68,15 +69,15 @@ def used_today(user_id: str, *, now: datetime | None = None) -> int:
     return int(value or 0)
 
 
-def describe(user_id: str) -> dict[str, int | bool]:
+def describe(user_id: str) -> ImageQuota:
     """Today's limit, whether it is an admin's override, and how much of it is used."""
     with db.get_pool().connection() as conn:
         override = records.quota_override(conn, user_id)
-    return {
-        "daily_limit": _limit(override),
-        "overridden": override is not None,
-        "used_today": used_today(user_id),
-    }
+    return ImageQuota(
+        daily_limit=_limit(override),
+        overridden=override is not None,
+        used_today=used_today(user_id),
+    )
 
 
 def set_daily_limit(actor_id: str, user_id: str, limit: int | None) -> None:

@@ -260,7 +260,7 @@ def chapter_list(book_id: str) -> list[dict[str, Any]]:
 def get_chapter(book_id: str, index: int) -> dict[str, Any]:
     with db.get_pool().connection() as conn:
         rows = conn.run(
-            "SELECT index, title, level, linear, html, paragraphs, word_count FROM chapters"
+            "SELECT index, title, level, linear, html, text, paragraphs, word_count FROM chapters"
             " WHERE book_id = CAST(:b AS uuid) AND index = :i",
             b=book_id,
             i=index,

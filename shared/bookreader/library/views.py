@@ -6,6 +6,16 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from bookreader.api.schemas import (
+    BookDetail,
+    BookSummary,
+    ChapterSummary,
+    ChapterView,
+    DescriptionView,
+    ErrorDetail,
+    ExtractionProgress,
+    FootnoteView,
+)
 from bookreader.config import get_settings
 from bookreader.library import keys
 from bookreader.storage import get_store
@@ -21,14 +31,18 @@ def presigned(key: str) -> str:
     )
 
 
-def book_summary(book: dict[str, Any]) -> dict[str, Any]:
+def book_summary(book: dict[str, Any]) -> BookSummary:
+    return BookSummary(**_summary_fields(book))
+
+
+def _summary_fields(book: dict[str, Any]) -> dict[str, Any]:
     error = None
     if book["state"] == "failed":
-        error = {
-            "code": book["error_code"],
-            "message": book["error_message"],
-            "details": book["error_details"] or {},
-        }
+        error = ErrorDetail(
+            code=book["error_code"] or "failed",
+            message=book["error_message"] or "",
+            details=book["error_details"] or {},
+        )
     thumb = (
         presigned(keys.cover_thumb_key(book["user_id"], book["id"]))
         if book["has_cover_thumb"]
@@ -46,27 +60,30 @@ def book_summary(book: dict[str, Any]) -> dict[str, Any]:
         "cover_thumbnail_url": thumb,
         "word_count": book["word_count"],
         "reading_minutes": book["reading_minutes"],
-        "created_at": book["created_at"].isoformat(),
+        "created_at": book["created_at"],
     }
 
 
-def book_detail(book: dict[str, Any], chapters: list[dict[str, Any]]) -> dict[str, Any]:
-    return {
-        **book_summary(book),
-        "filename": book["filename"],
-        "size": book["size"] or book["declared_size"],
-        "metadata": book["metadata"],
-        "toc": book["toc"],
-        "chapter_count": book["chapter_count"],
-        "chapters": chapters,
-        "has_cover": book["cover_image_id"] is not None,
-        "extraction": {
-            "language": book["detected_language"],
-            "chapters_done": book["chapters_extracted"],
-            "chapters_total": book["chapter_count"],
-        },
-        "parsed_at": book["parsed_at"].isoformat() if book["parsed_at"] else None,
-    }
+def book_detail(book: dict[str, Any], chapters: list[dict[str, Any]]) -> BookDetail:
+    metadata = book["metadata"] or None
+    return BookDetail(
+        **_summary_fields(book),
+        filename=book["filename"],
+        size=book["size"] or book["declared_size"],
+        # Stored by the parser when it knows (a column or the metadata); books are ltr otherwise.
+        direction=book.get("direction") or (metadata or {}).get("direction") or "ltr",
+        metadata=metadata,
+        toc=book["toc"] or [],
+        chapter_count=book["chapter_count"],
+        chapters=[ChapterSummary(**chapter) for chapter in chapters],
+        has_cover=book["cover_image_id"] is not None,
+        extraction=ExtractionProgress(
+            language=book["detected_language"],
+            chapters_done=book["chapters_extracted"] or 0,
+            chapters_total=book["chapter_count"],
+        ),
+        parsed_at=book["parsed_at"],
+    )
 
 
 def chapter_view(
@@ -79,30 +96,31 @@ def chapter_view(
 
     html = _IMAGE_SRC.sub(image_url, chapter["html"])
     referenced = set(_NOTE_REF.findall(html))
-    return {
-        "book_id": book["id"],
-        "index": chapter["index"],
-        "title": chapter["title"],
-        "level": chapter["level"],
-        "linear": chapter["linear"],
-        "word_count": chapter["word_count"],
-        "html": html,
-        "paragraphs": chapter["paragraphs"],
-        "footnotes": [note for note in notes if note["id"] in referenced],
-        "previous": chapter["index"] - 1 if chapter["index"] > 0 else None,
-        "next": chapter["index"] + 1 if chapter["index"] + 1 < book["chapter_count"] else None,
-    }
+    return ChapterView(
+        book_id=book["id"],
+        index=chapter["index"],
+        title=chapter["title"],
+        level=chapter["level"],
+        linear=chapter["linear"],
+        word_count=chapter["word_count"],
+        html=html,
+        text=chapter["text"],
+        paragraphs=chapter["paragraphs"],
+        footnotes=[FootnoteView(**note) for note in notes if note["id"] in referenced],
+        previous=chapter["index"] - 1 if chapter["index"] > 0 else None,
+        next=chapter["index"] + 1 if chapter["index"] + 1 < book["chapter_count"] else None,
+    )
 
 
-def description_view(item: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "id": item["id"],
-        "chapter": item["chapter"],
-        "start": item["start_offset"],
-        "end": item["end_offset"],
-        "type": item["type"],
-        "confidence": round(float(item["confidence"]), 3),
-        "priority": round(float(item["priority"]), 3),
-        "text": item["text"],
-        "summary": item["summary"],
-    }
+def description_view(item: dict[str, Any]) -> DescriptionView:
+    return DescriptionView(
+        id=item["id"],
+        chapter=item["chapter"],
+        start=item["start_offset"],
+        end=item["end_offset"],
+        type=item["type"],
+        confidence=round(float(item["confidence"]), 3),
+        priority=round(float(item["priority"]), 3),
+        text=item["text"],
+        summary=item["summary"],
+    )

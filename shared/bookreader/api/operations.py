@@ -1,0 +1,420 @@
+"""Every operation of the HTTP API, as data: method, path template, what it takes and what it
+answers. The OpenAPI document and the reference page are generated from this table; tests hold
+it equal to `template.yaml` and to the routes the function apps declare.
+
+Errors every operation may give are added when the document is built (401 for bearer routes,
+403 for admin routes, 404 where the path names something, 422 where a body or query is
+validated); `errors` lists the others.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from bookreader.api import bodies, queries, schemas
+from bookreader.auth.users import AdminUserUpdate, ProfileUpdate
+from bookreader.images.preferences import PreferencesUpdate
+from bookreader.library.positions import PositionUpdate
+from bookreader.library.uploads import UploadRequest
+
+
+@dataclass(frozen=True)
+class Content:
+    """A response that is not a JSON model: its media type and JSON Schema."""
+
+    media_type: str
+    schema: dict[str, Any] = field(default_factory=dict)
+
+
+NoContent = None
+BINARY_IMAGE = Content("image/*", {"type": "string", "contentMediaType": "image/*"})
+
+
+class BookFileForm(BaseModel):
+    """`multipart/form-data` with the book in a part named `file`."""
+
+    model_config = ConfigDict(json_schema_extra={"required": ["file"]})
+
+    file: bytes = Field(
+        description="The .epub, .fb2 or .fb2.zip file (at most 6 MB; larger files: POST /uploads)"
+    )
+
+
+Response = type[BaseModel] | Content | None
+
+
+@dataclass(frozen=True)
+class Operation:
+    id: str  # operationId, camelCase
+    method: str
+    path: str  # as in template.yaml
+    summary: str
+    tag: str
+    responses: dict[int, Response]
+    body: type[BaseModel] | None = None
+    body_media_type: str = "application/json"
+    body_required: bool = True
+    query: type[queries.Query] | None = None
+    public: bool = False
+    admin: bool = False
+    errors: tuple[int, ...] = ()
+    description: str = ""
+
+    @property
+    def key(self) -> str:
+        return f"{self.method} {self.path}"
+
+
+OPERATIONS: tuple[Operation, ...] = (
+    # --- health and the contract itself ---------------------------------------------------
+    Operation(
+        "getHealth", "GET", "/health", "Liveness", "Health", {200: schemas.Live}, public=True
+    ),
+    Operation(
+        "getReadiness",
+        "GET",
+        "/health/ready",
+        "Readiness: PostgreSQL, Redis and the object store answer",
+        "Health",
+        {200: schemas.Ready},
+        public=True,
+        errors=(503,),
+        description="503 `not_ready` names what is down in `details.down`.",
+    ),
+    Operation(
+        "getOpenApi",
+        "GET",
+        "/openapi.json",
+        "This API as an OpenAPI 3.1 document",
+        "Docs",
+        {200: Content("application/json", {"type": "object"})},
+        public=True,
+    ),
+    Operation(
+        "getApiReference",
+        "GET",
+        "/docs",
+        "This API as a readable page",
+        "Docs",
+        {200: Content("text/html", {"type": "string"})},
+        public=True,
+    ),
+    # --- auth -------------------------------------------------------------------------------
+    Operation(
+        "register",
+        "POST",
+        "/auth/register",
+        "Create an account and sign in",
+        "Auth",
+        {201: schemas.SignedIn},
+        body=bodies.RegisterBody,
+        public=True,
+        errors=(409, 429),
+        description="Sets the refresh cookie. 409 `email_taken`; 429 with `Retry-After`.",
+    ),
+    Operation(
+        "login",
+        "POST",
+        "/auth/login",
+        "Sign in",
+        "Auth",
+        {200: schemas.SignedIn},
+        body=bodies.LoginBody,
+        public=True,
+        errors=(401, 429),
+        description="Sets the refresh cookie. 401 `credentials_invalid`; 429 with `Retry-After`.",
+    ),
+    Operation(
+        "refresh",
+        "POST",
+        "/auth/refresh",
+        "A new access token from the refresh cookie",
+        "Auth",
+        {200: schemas.SignedIn},
+        public=True,
+        errors=(401,),
+        description="Rotates the refresh cookie; reusing an old one ends the whole session.",
+    ),
+    Operation(
+        "logout",
+        "POST",
+        "/auth/logout",
+        "Sign out",
+        "Auth",
+        {204: NoContent},
+        public=True,
+        description="Ends the cookie's session and revokes the bearer token, if sent.",
+    ),
+    Operation("getMe", "GET", "/auth/me", "The signed-in user", "Auth", {200: schemas.User}),
+    Operation(
+        "updateMe",
+        "PATCH",
+        "/auth/me",
+        "Change display name, language or reader preferences",
+        "Auth",
+        {200: schemas.User},
+        body=ProfileUpdate,
+    ),
+    Operation(
+        "changePassword",
+        "POST",
+        "/auth/password",
+        "Change the password (ends the other sessions)",
+        "Auth",
+        {200: schemas.AccessToken},
+        body=bodies.PasswordBody,
+        errors=(429,),
+    ),
+    # --- uploads and the library ----------------------------------------------------------
+    Operation(
+        "requestUpload",
+        "POST",
+        "/uploads",
+        "Start an upload: a presigned URL to PUT the file to",
+        "Books",
+        {201: schemas.UploadResult, 200: schemas.UploadResult},
+        body=UploadRequest,
+        errors=(403, 413, 415),
+        description=(
+            "201 with `upload` for a new book; 200 with `existing: true` and no `upload` when"
+            " the `sha256` is already in the library. Parsing starts when the file lands."
+        ),
+    ),
+    Operation(
+        "uploadBook",
+        "POST",
+        "/books",
+        "Upload a small book in the request (multipart)",
+        "Books",
+        {201: schemas.UploadResult, 200: schemas.UploadResult},
+        body=BookFileForm,
+        body_media_type="multipart/form-data",
+        errors=(400, 403, 413, 415),
+        description="201 for a new book; 200 with `existing: true` for a file already there.",
+    ),
+    Operation(
+        "listBooks",
+        "GET",
+        "/books",
+        "The reader's books: filter, sort, page",
+        "Books",
+        {200: schemas.BookPage},
+        query=queries.BookListQuery,
+    ),
+    Operation(
+        "getBook",
+        "GET",
+        "/books/{book_id}",
+        "One book, its TOC and chapters",
+        "Books",
+        {200: schemas.BookDetail},
+    ),
+    Operation(
+        "deleteBook",
+        "DELETE",
+        "/books/{book_id}",
+        "Delete a book, its pictures and files",
+        "Books",
+        {204: NoContent},
+    ),
+    Operation(
+        "getChapter",
+        "GET",
+        "/books/{book_id}/chapters/{index}",
+        "One chapter: HTML, plain text, paragraph offsets, its footnotes",
+        "Books",
+        {200: schemas.ChapterView},
+    ),
+    Operation(
+        "getCover",
+        "GET",
+        "/books/{book_id}/cover",
+        "The book's cover picture",
+        "Books",
+        {200: BINARY_IMAGE, 304: NoContent},
+    ),
+    Operation(
+        "getBookImage",
+        "GET",
+        "/books/{book_id}/images/{image_id}",
+        "A picture inside the book",
+        "Books",
+        {200: BINARY_IMAGE, 304: NoContent},
+        description="Chapter HTML links these through short-lived URLs already.",
+    ),
+    Operation(
+        "listDescriptions",
+        "GET",
+        "/books/{book_id}/descriptions",
+        "Passages that paint a picture, in reading order",
+        "Books",
+        {200: schemas.DescriptionPage},
+        query=queries.DescriptionListQuery,
+    ),
+    Operation(
+        "getCast",
+        "GET",
+        "/books/{book_id}/cast",
+        "The book's characters and places",
+        "Books",
+        {200: schemas.CastList},
+    ),
+    # --- reading --------------------------------------------------------------------------
+    Operation(
+        "getPosition",
+        "GET",
+        "/books/{book_id}/position",
+        "Where the reader is in the book",
+        "Reading",
+        {200: schemas.ReadingPosition},
+        description="404 `position_not_found` before the first save.",
+    ),
+    Operation(
+        "savePosition",
+        "PUT",
+        "/books/{book_id}/position",
+        "Save the reading position (chapter, offset in its plain text)",
+        "Reading",
+        {200: schemas.SavedPosition},
+        body=PositionUpdate,
+        errors=(409,),
+        description="With automatic illustration on, also queues pictures just ahead.",
+    ),
+    # --- illustrations --------------------------------------------------------------------
+    Operation(
+        "requestIllustration",
+        "POST",
+        "/descriptions/{description_id}/illustrations",
+        "Illustrate a passage",
+        "Illustrations",
+        {202: schemas.Illustration, 200: schemas.Illustration},
+        body=bodies.IllustrationRequest,
+        body_required=False,
+        errors=(429, 503),
+        description="202 queued; 200 when this passage already has that picture.",
+    ),
+    Operation(
+        "listIllustrations",
+        "GET",
+        "/books/{book_id}/illustrations",
+        "The book's illustrations (gallery)",
+        "Illustrations",
+        {200: schemas.IllustrationList},
+        query=queries.IllustrationListQuery,
+    ),
+    Operation(
+        "getIllustration",
+        "GET",
+        "/illustrations/{illustration_id}",
+        "One illustration: state, prompt, picture URLs",
+        "Illustrations",
+        {200: schemas.Illustration},
+    ),
+    Operation(
+        "regenerateIllustration",
+        "POST",
+        "/illustrations/{illustration_id}/regenerate",
+        "Draw the passage again (optionally in another style)",
+        "Illustrations",
+        {202: schemas.Illustration, 200: schemas.Illustration},
+        body=bodies.IllustrationRequest,
+        body_required=False,
+        errors=(429, 503),
+    ),
+    Operation(
+        "deleteIllustration",
+        "DELETE",
+        "/illustrations/{illustration_id}",
+        "Delete an illustration",
+        "Illustrations",
+        {204: NoContent},
+    ),
+    Operation(
+        "getIllustrationSettings",
+        "GET",
+        "/settings/illustrations",
+        "Illustration preferences and today's quota",
+        "Illustrations",
+        {200: schemas.IllustrationSettings},
+    ),
+    Operation(
+        "updateIllustrationSettings",
+        "PATCH",
+        "/settings/illustrations",
+        "Change illustration preferences",
+        "Illustrations",
+        {200: schemas.IllustrationSettings},
+        body=PreferencesUpdate,
+    ),
+    # --- administration -------------------------------------------------------------------
+    Operation(
+        "listUsers",
+        "GET",
+        "/admin/users",
+        "Find users",
+        "Admin",
+        {200: schemas.UserPage},
+        query=queries.UserListQuery,
+        admin=True,
+    ),
+    Operation(
+        "updateUser",
+        "PATCH",
+        "/admin/users/{user_id}",
+        "Change a user's role or disable them",
+        "Admin",
+        {200: schemas.User},
+        body=AdminUserUpdate,
+        admin=True,
+    ),
+    Operation(
+        "getImageQuota",
+        "GET",
+        "/admin/users/{user_id}/image-quota",
+        "A user's daily image quota",
+        "Admin",
+        {200: schemas.ImageQuota},
+        admin=True,
+    ),
+    Operation(
+        "setImageQuota",
+        "PUT",
+        "/admin/users/{user_id}/image-quota",
+        "Set (or with null clear) a user's daily image quota",
+        "Admin",
+        {200: schemas.ImageQuota},
+        body=bodies.QuotaUpdate,
+        admin=True,
+    ),
+    Operation(
+        "rerunExtraction",
+        "POST",
+        "/admin/books/{book_id}/extract",
+        "Run extraction again for any book",
+        "Admin",
+        {202: schemas.ExtractionQueued},
+        admin=True,
+        errors=(409, 503),
+    ),
+)
+
+BY_KEY: dict[str, Operation] = {operation.key: operation for operation in OPERATIONS}
+
+# Path parameters by name: their schema and meaning.
+PATH_PARAMETERS: dict[str, tuple[dict[str, Any], str]] = {
+    "book_id": ({"type": "string", "format": "uuid"}, "A book's id"),
+    "index": (
+        {"type": "integer", "minimum": 0, "maximum": queries.PG_INT_MAX},
+        "The chapter's index (from 0)",
+    ),
+    "image_id": (
+        {"type": "string", "pattern": "^[A-Za-z0-9_.-]+$"},
+        "A picture's id within the book",
+    ),
+    "description_id": ({"type": "string", "format": "uuid"}, "A passage's id"),
+    "illustration_id": ({"type": "string", "format": "uuid"}, "An illustration's id"),
+    "user_id": ({"type": "string", "format": "uuid"}, "A user's id"),
+}

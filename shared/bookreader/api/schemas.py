@@ -1,0 +1,247 @@
+"""The JSON answers of the API. Handlers build these models and `json_response` serialises
+them, so the OpenAPI document generated from them describes exactly what clients receive.
+
+Book-supplied strings (titles, authors, TOC labels, description text) are plain text: clients
+render them as text, never as HTML. Only `html` fields hold (sanitised) markup.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from bookreader.auth.users import User, UserPage
+from bookreader.books.model import BookMetadata, TocEntry
+from bookreader.images.preferences import IllustrationPreferences
+from bookreader.images.records import ImageState
+from bookreader.library.books import State
+from bookreader.library.positions import ReadingPosition
+from bookreader.nlp.model import CastMember, DescriptionType, VisualSummary
+
+__all__ = ["ReadingPosition", "User", "UserPage"]  # domain models answered as they are
+
+Direction = Literal["ltr", "rtl"]
+
+
+class Answer(BaseModel):
+    """A response body: undocumented fields are refused, so the document cannot fall behind."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class ErrorDetail(Answer):
+    code: str = Field(description="Stable machine-readable code, e.g. `book_not_found`")
+    message: str = Field(description="A human sentence (English)")
+    details: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Code-specific facts; `fields: [{field, problem}]` for validation_failed",
+    )
+
+
+class ErrorBody(Answer):
+    """Every error: `{"error": {"code", "message", "details"}}`."""
+
+    error: ErrorDetail
+
+
+# --- health ---------------------------------------------------------------------------------
+
+
+class Live(Answer):
+    status: Literal["ok"] = "ok"
+
+
+class Ready(Answer):
+    status: Literal["ready"] = "ready"
+    checks: dict[str, str]
+
+
+# --- auth -----------------------------------------------------------------------------------
+
+
+class AccessToken(Answer):
+    access_token: str
+    token_type: Literal["bearer"] = "bearer"
+    expires_in: int = Field(description="Seconds until the access token expires")
+
+
+class SignedIn(AccessToken):
+    """Register, login and refresh; the refresh token travels in an httpOnly cookie."""
+
+    user: User
+
+
+# --- books ----------------------------------------------------------------------------------
+
+
+class BookSummary(Answer):
+    id: str
+    title: str = Field(description="The book's title, or its file name before parsing")
+    authors: list[str] = Field(default_factory=list)
+    language: str | None
+    format: Literal["epub", "fb2"] | None
+    state: State
+    progress: float = Field(ge=0, le=1)
+    error: ErrorDetail | None = Field(description="Why the book failed (state `failed`)")
+    cover_thumbnail_url: str | None = Field(description="Short-lived URL of a small cover")
+    word_count: int | None
+    reading_minutes: int | None
+    created_at: datetime
+
+
+class BookPage(Answer):
+    items: list[BookSummary]
+    total: int
+    page: int
+    page_size: int
+
+
+class ChapterSummary(Answer):
+    index: int
+    title: str
+    level: int
+    linear: bool
+    word_count: int
+
+
+class ExtractionProgress(Answer):
+    language: str | None = Field(description="The language extraction detected")
+    chapters_done: int
+    chapters_total: int | None
+
+
+class BookDetail(BookSummary):
+    filename: str
+    size: int | None
+    direction: Direction = Field("ltr", description="Text direction of the book")
+    metadata: BookMetadata | None
+    toc: list[TocEntry]
+    chapter_count: int | None
+    chapters: list[ChapterSummary]
+    has_cover: bool
+    extraction: ExtractionProgress
+    parsed_at: datetime | None
+
+
+class FootnoteView(Answer):
+    id: str
+    title: str
+    html: str
+
+
+class ChapterView(Answer):
+    book_id: str
+    index: int
+    title: str
+    level: int
+    linear: bool
+    word_count: int
+    html: str = Field(
+        description="Sanitised HTML; paragraph blocks carry `data-p` (index in `paragraphs`)"
+    )
+    text: str = Field(description="Plain text; positions and offsets count characters of it")
+    paragraphs: list[tuple[int, int]] = Field(
+        description="(start, end) of each paragraph in `text`"
+    )
+    footnotes: list[FootnoteView] = Field(description="The notes this chapter references")
+    previous: int | None
+    next: int | None
+
+
+class PresignedUpload(Answer):
+    method: Literal["PUT"]
+    url: str
+    headers: dict[str, str] = Field(description="Send these headers with the upload")
+    expires_at: datetime
+
+
+class UploadResult(Answer):
+    """`POST /uploads` and `POST /books`: the book, and how to send its file (presigned only)."""
+
+    book: BookSummary
+    existing: bool = Field(description="The same file is already in the library: this book")
+    upload: PresignedUpload | None = Field(
+        None, description="Where to PUT the file (POST /uploads of a new file only)"
+    )
+
+
+class DescriptionView(Answer):
+    id: str
+    chapter: int
+    start: int = Field(description="Offset of the passage in the chapter's `text`")
+    end: int
+    type: DescriptionType
+    confidence: float = Field(ge=0, le=1)
+    priority: float = Field(ge=0, le=1)
+    text: str
+    summary: VisualSummary | None
+
+
+class DescriptionPage(Answer):
+    items: list[DescriptionView]
+    next: str | None = Field(description="Pass as `cursor` for the next page; null at the end")
+
+
+class CastList(Answer):
+    items: list[CastMember]
+
+
+class ExtractionQueued(Answer):
+    book_id: str
+    state: Literal["queued"] = "queued"
+
+
+# --- reading --------------------------------------------------------------------------------
+
+
+class SavedPosition(ReadingPosition):
+    illustrating: list[str] = Field(
+        description="Ids of the illustrations automatic mode queued for what lies ahead"
+    )
+
+
+# --- illustrations --------------------------------------------------------------------------
+
+
+class IllustrationError(Answer):
+    code: str | None
+    message: str | None
+
+
+class Illustration(Answer):
+    id: str
+    book_id: str
+    description_id: str
+    state: ImageState
+    style: str
+    provider: str
+    made_by: str | None
+    generation: int
+    prompt: str | None
+    negative_prompt: str | None
+    seed: int | None
+    width: int | None
+    height: int | None
+    bytes: int | None
+    url: str | None = Field(description="Short-lived URL of the WebP picture (when ready)")
+    thumbnail_url: str | None
+    error: IllustrationError | None
+    created_at: datetime
+
+
+class IllustrationList(Answer):
+    items: list[Illustration]
+
+
+class ImageQuota(Answer):
+    daily_limit: int
+    overridden: bool = Field(description="An administrator set this user's limit")
+    used_today: int
+
+
+class IllustrationSettings(IllustrationPreferences):
+    model_config = ConfigDict(extra="forbid")
+
+    quota: ImageQuota
