@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 
-from bench import evaluation, events, extract, foundation, gateway, generate, parse
+from bench import evaluation, events, extract, foundation, gateway, generate, parse, webapp
 from bench.results import RESULTS, environment_lines, machine, write_section
 from bench.services import POOL_SIZE, bench_services, fixture_runtime, production_runtime
 
@@ -29,7 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="a few requests only (smoke test)")
     parser.add_argument(
         "--suite",
-        choices=["all", "foundation", "parse", "extract", "eval", "generate"],
+        choices=["all", "foundation", "parse", "extract", "eval", "generate", "web"],
         default="all",
         help="which benchmarks",
     )
@@ -47,7 +47,9 @@ def main(argv: list[str] | None = None) -> int:
         write_section("eval", body, args.output)
     if args.suite in ("all", "generate"):
         run_generate_suite(args.output, quick=args.quick)
-    if args.suite in ("parse", "extract", "eval", "generate"):
+    if args.suite in ("all", "web"):
+        run_web_suite(args.output, quick=args.quick)
+    if args.suite in ("parse", "extract", "eval", "generate", "web"):
         return 0
 
     with (
@@ -95,6 +97,23 @@ def run_generate_suite(output: Path, quick: bool) -> None:
         results = generate.run(work, **sizes)
     body = generate.render(results, environment_lines(machine(), results["mode"]))
     write_section("generate", body, output)
+    print(json.dumps(results, indent=1, default=float))
+
+
+def run_web_suite(output: Path, quick: bool) -> None:
+    """Issue 10: the web app in Chromium (bundle, chapter paint, page turns, Lighthouse)."""
+    if not webapp.ANNA.exists():
+        print(
+            "web benchmark skipped: the shared corpus is not beside the repository", file=sys.stderr
+        )
+        return
+    webapp.build_spa()
+    webapp.install_node_side()
+    with _work_dir() as work, production_runtime(work) as (runtime, services):
+        print("web …", file=sys.stderr)
+        results = webapp.measure(runtime, work, quick=quick)
+    body = webapp.render(results, environment_lines(machine(), services.mode))
+    write_section("web", body, output)
     print(json.dumps(results, indent=1, default=float))
 
 

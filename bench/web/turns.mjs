@@ -1,0 +1,45 @@
+/** Page turns in paginated mode: main-thread work per turn from a Chromium trace, and the long
+ * tasks the page itself observed. */
+import { createHash } from "node:crypto";
+import { openReader } from "./chapter.mjs";
+import { startTrace, stopTrace, workPerInput } from "./trace.mjs";
+
+const SETTLE_MS = 300; // longer than any turn animation, so each turn's work ends in its window
+
+async function screenHash(page) {
+  return createHash("sha256").update(await page.screenshot()).digest("hex");
+}
+
+export async function pageTurns(context, baseUrl, book, { turns, warmup = 3, log }) {
+  const page = await context.newPage();
+  try {
+    await openReader(page, baseUrl, book, book.long);
+    for (let n = 0; n < warmup; n += 1) {
+      await page.keyboard.press("ArrowRight");
+      await page.waitForTimeout(SETTLE_MS);
+    }
+    await page.evaluate(() => {
+      window.__benchLongTasks = [];
+      new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) window.__benchLongTasks.push(entry.duration);
+      }).observe({ type: "longtask" });
+    });
+    const before = await screenHash(page);
+    const cdp = await context.newCDPSession(page);
+    await startTrace(cdp);
+    for (let n = 0; n < turns; n += 1) {
+      await page.keyboard.press("ArrowRight");
+      await page.waitForTimeout(SETTLE_MS);
+    }
+    const events = await stopTrace(cdp);
+    await cdp.detach();
+    const after = await screenHash(page);
+    if (before === after) throw new Error("ArrowRight did not change the page: no page turns to measure");
+    const perTurn = workPerInput(events, "keydown", SETTLE_MS);
+    const longTasks = await page.evaluate(() => window.__benchLongTasks);
+    log(`page turns: ${perTurn.length} traced`);
+    return { turns: perTurn, long_tasks_ms: longTasks };
+  } finally {
+    await page.close();
+  }
+}
