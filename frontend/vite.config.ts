@@ -18,10 +18,12 @@ export default defineConfig({
         target,
         changeOrigin: true,
         rewrite: stripPrefix ? (path) => path.replace(/^\/api/, "") : undefined,
+        // Such a backend sets its refresh cookie on /auth, which the browser never sends to /api/auth.
+        cookiePathRewrite: stripPrefix ? { "/auth": "/api/auth" } : undefined,
       },
     },
   },
-  build: { sourcemap: false, chunkSizeWarningLimit: 300 },
+  build: { sourcemap: false, manifest: true, chunkSizeWarningLimit: 400 },
   test: {
     environment: "jsdom",
     globals: true,

@@ -1,11 +1,11 @@
 import { QueryClientProvider } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { I18nextProvider } from "react-i18next";
-import { RouterProvider } from "react-router";
+import { BrowserRouter } from "react-router";
 import { useSession } from "@/lib/api";
 import { i18n, isLanguage, setLanguage } from "@/lib/i18n";
 import { createQueryClient } from "./queryClient";
-import { router } from "./router";
+import { AppRoutes } from "./router";
 
 /** The profile's language wins once the session is known. */
 function useProfileLanguage(): void {
@@ -22,7 +22,9 @@ export function App() {
   return (
     <I18nextProvider i18n={i18n}>
       <QueryClientProvider client={queryClient}>
-        <RouterProvider router={router} />
+        <BrowserRouter>
+          <AppRoutes />
+        </BrowserRouter>
       </QueryClientProvider>
     </I18nextProvider>
   );

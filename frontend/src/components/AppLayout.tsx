@@ -1,8 +1,10 @@
 /** The frame of every signed-in page except the reader: header, navigation, main landmark. */
+import { Suspense } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, NavLink, Outlet } from "react-router";
 import { useSignOut } from "@/features/auth";
 import { useSession } from "@/lib/api";
+import { SessionPending } from "./SessionGates";
 
 export function AppLayout() {
   const { t } = useTranslation();
@@ -31,7 +33,9 @@ export function AppLayout() {
         </button>
       </header>
       <main id="main" tabIndex={-1}>
-        <Outlet />
+        <Suspense fallback={<SessionPending />}>
+          <Outlet />
+        </Suspense>
       </main>
     </>
   );

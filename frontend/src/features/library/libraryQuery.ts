@@ -32,7 +32,7 @@ export type LibraryQuery = {
 
 export type ApiBookQuery = {
   q?: string;
-  state?: string;
+  state?: BookState;
   language?: string;
   author?: string;
   sort: Sort;

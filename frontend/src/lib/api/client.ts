@@ -6,6 +6,11 @@ import { getAccessToken, refreshSession } from "./session";
 
 export const API_BASE = "/api";
 
+/** The API's absolute base URL on this page's origin (a Request needs an absolute URL). */
+export function apiBaseUrl(): string {
+  return new URL(API_BASE, globalThis.location?.href ?? "http://localhost/").href;
+}
+
 // Routes that answer 401 for their own reasons (a wrong password), never retried after a refresh.
 const NO_REFRESH = /\/auth\/(login|register|refresh|logout)$/;
 
@@ -33,7 +38,7 @@ export function createAuthFetch(fetchImpl: typeof fetch = (...a) => globalThis.f
   };
 }
 
-export function createApiClient(baseUrl: string = API_BASE, fetchImpl?: typeof fetch) {
+export function createApiClient(baseUrl: string = apiBaseUrl(), fetchImpl?: typeof fetch) {
   return createClient<paths>({
     baseUrl,
     credentials: "same-origin",

@@ -1,4 +1,4 @@
-export { api, API_BASE, createApiClient, createAuthFetch, unwrap } from "./client";
+export { api, API_BASE, apiBaseUrl, createApiClient, createAuthFetch, unwrap } from "./client";
 export { ApiError, apiErrorFrom, NETWORK_ERROR } from "./errors";
 export * from "./session";
 export type * from "./types";

@@ -3,14 +3,9 @@
  * storage), and is renewed through the httpOnly refresh cookie on load and after a 401.
  */
 
-export type SessionUser = {
-  id: string;
-  email: string;
-  display_name: string | null;
-  locale: "ru" | "en";
-  role: string;
-  reader_preferences?: Record<string, unknown>;
-};
+import type { User } from "./types";
+
+export type SessionUser = User;
 
 export type SessionState =
   | { status: "unknown" } // before the first refresh attempt has answered
@@ -77,7 +72,8 @@ export function signedOut(): void {
 export function refreshSession(): Promise<boolean> {
   pendingRefresh ??= (async () => {
     try {
-      const response = await baseFetch(`${apiBase}/auth/refresh`, {
+      const url = new URL(`${apiBase}/auth/refresh`, globalThis.location?.href ?? "http://localhost/");
+      const response = await baseFetch(url, {
         method: "POST",
         credentials: "same-origin",
       });

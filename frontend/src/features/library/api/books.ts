@@ -1,9 +1,20 @@
 /** The library's calls to the API: the book list, one book, deleting, the reading position. */
-import { ApiError, api, type BookDetail, type ReadingPosition, unwrap } from "@/lib/api";
+import { ApiError, api, type BookDetail, type BookPage, type ReadingPosition, unwrap } from "@/lib/api";
+import { MAX_SEARCHED, SEARCH_PAGE_SIZE, searchPage } from "../bookSearch";
 import type { ApiBookQuery } from "../libraryQuery";
 
-export function listBooks(query: ApiBookQuery) {
-  return unwrap(api.GET("/books", { params: { query } }));
+export async function listBooks({ q, ...query }: ApiBookQuery): Promise<BookPage> {
+  if (!q) return unwrap(api.GET("/books", { params: { query } }));
+  // Title search happens here (see bookSearch.ts): read the filtered list, then match.
+  const books = [];
+  for (let page = 1; books.length < MAX_SEARCHED; page++) {
+    const batch = await unwrap(
+      api.GET("/books", { params: { query: { ...query, page, page_size: SEARCH_PAGE_SIZE } } }),
+    );
+    books.push(...batch.items);
+    if (page * SEARCH_PAGE_SIZE >= batch.total) break;
+  }
+  return searchPage(books, q, query.page, query.page_size);
 }
 
 export function getBook(bookId: string): Promise<BookDetail> {

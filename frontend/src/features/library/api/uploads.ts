@@ -10,6 +10,7 @@ import {
   getAccessToken,
   NETWORK_ERROR,
   refreshSession,
+  type UploadResult,
   unwrap,
 } from "@/lib/api";
 import type { UploadAction, UploadError } from "../uploadState";
@@ -20,10 +21,15 @@ export const MULTIPART_LIMIT = 6 * 1024 * 1024;
 
 type Dispatch = (action: UploadAction) => void;
 
+/** The file's SHA-256, or null where it cannot be computed (the server checks after upload). */
 export async function sha256Hex(file: Blob): Promise<string | null> {
-  if (!globalThis.crypto?.subtle) return null; // not a secure context: the server checks later
-  const digest = await crypto.subtle.digest("SHA-256", await file.arrayBuffer());
-  return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
+  if (!globalThis.crypto?.subtle) return null; // not a secure context
+  try {
+    const digest = await crypto.subtle.digest("SHA-256", await file.arrayBuffer());
+    return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
+  } catch {
+    return null;
+  }
 }
 
 function asUploadError(error: unknown): UploadError {
@@ -74,8 +80,9 @@ async function sendMultipart(file: File, id: string, dispatch: Dispatch): Promis
     dispatch({ type: "failed", id, error: errorOfAnswer(result) });
     return;
   }
-  const book = JSON.parse(result.body) as { id: string };
-  dispatch({ type: "sent", id, bookId: book.id });
+  const answer = JSON.parse(result.body) as UploadResult;
+  if (answer.existing) dispatch({ type: "duplicate", id, bookId: answer.book.id });
+  else dispatch({ type: "sent", id, bookId: answer.book.id });
 }
 
 export async function uploadBook(file: File, id: string, dispatch: Dispatch): Promise<void> {
@@ -92,11 +99,12 @@ export async function uploadBook(file: File, id: string, dispatch: Dispatch): Pr
         },
       }),
     );
+    const bookId = started.book.id;
     if (started.existing || !started.upload) {
-      dispatch({ type: "duplicate", id, bookId: started.book_id });
+      dispatch({ type: "duplicate", id, bookId });
       return;
     }
-    dispatch({ type: "started", id, bookId: started.book_id });
+    dispatch({ type: "started", id, bookId });
     let result: TransferResult;
     try {
       result = await transfer({
@@ -109,12 +117,12 @@ export async function uploadBook(file: File, id: string, dispatch: Dispatch): Pr
     } catch (error) {
       if (!(error instanceof TransferNetworkError) || file.size > MULTIPART_LIMIT) throw error;
       // The store is out of reach from this browser: drop the waiting book, send through the API.
-      await api.DELETE("/books/{book_id}", { params: { path: { book_id: started.book_id } } });
+      await api.DELETE("/books/{book_id}", { params: { path: { book_id: bookId } } });
       await sendMultipart(file, id, dispatch);
       return;
     }
     if (result.status >= 200 && result.status < 300) {
-      dispatch({ type: "sent", id, bookId: started.book_id });
+      dispatch({ type: "sent", id, bookId });
     } else {
       dispatch({ type: "failed", id, error: errorOfAnswer(result) });
     }

@@ -1,7 +1,6 @@
 /** The books of one page, as a grid of covers or a compact list. */
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
-import { ProgressBar } from "@/components/ProgressBar";
 import type { BookSummary } from "@/lib/api";
 import type { View } from "../libraryQuery";
 import { BookCover } from "./BookCover";
@@ -11,19 +10,6 @@ import { DeleteBookButton } from "./DeleteBookButton";
 function Authors({ book }: { book: BookSummary }) {
   const { t } = useTranslation("library");
   return <span className="book-authors">{book.authors.length ? book.authors.join(", ") : t("unknownAuthor")}</span>;
-}
-
-function ReadingProgress({ book }: { book: BookSummary }) {
-  const { t } = useTranslation("library");
-  const read = book.reading_progress;
-  if (read === undefined || read === null) return null;
-  const percent = Math.round(read * 100);
-  return (
-    <div className="reading-progress">
-      <ProgressBar label={t("readProgressLabel", { title: book.title })} value={read} />
-      <span className="muted small">{t("readPercent", { percent })}</span>
-    </div>
-  );
 }
 
 export function BookCollection({ books, view }: { books: BookSummary[]; view: View }) {
@@ -40,7 +26,6 @@ export function BookCollection({ books, view }: { books: BookSummary[]; view: Vi
             </span>
           </Link>
           <div className="book-extra">
-            <ReadingProgress book={book} />
             <BookStatus book={book} />
             {view === "list" && <DeleteBookButton book={book} />}
           </div>

@@ -20,15 +20,15 @@ function text(value: unknown): string | null {
 
 function Facts({ book }: { book: BookDetail }) {
   const { t, i18n } = useTranslation("library");
-  const meta = book.metadata ?? {};
+  const meta = book.metadata;
   const language = book.language
     ? (new Intl.DisplayNames([i18n.language], { type: "language" }).of(book.language) ?? book.language)
     : null;
-  const series = text(meta.series);
+  const series = text(meta?.series);
   const rows: [string, string | null][] = [
     [t("book.language"), language],
-    [t("book.series"), series ? `${series}${typeof meta.series_index === "number" ? ` #${meta.series_index}` : ""}` : null],
-    [t("book.publisher"), text(meta.publisher)],
+    [t("book.series"), series ? `${series}${typeof meta?.series_index === "number" ? ` #${meta.series_index}` : ""}` : null],
+    [t("book.publisher"), text(meta?.publisher)],
     [t("book.format"), book.format ? book.format.toUpperCase() : null],
     [t("book.words"), book.word_count ? t("common:words", { count: book.word_count }) : null],
     [t("book.readingTime"), book.reading_minutes ? readingTime(book.reading_minutes, t) : null],
