@@ -23,7 +23,7 @@ async function openChapterFromContents(page, chapter) {
   await page.getByRole("button", { name: "Contents" }).click();
   const entry = tocEntry(page, chapter);
   await entry.scrollIntoViewIfNeeded();
-  return paintAfter(page, chapter.snippet, () => entry.click());
+  return paintAfter(page, chapter, () => entry.click());
 }
 
 function timing(result) {
@@ -39,7 +39,7 @@ function timing(result) {
  * the new document exists, and finds the text if it is already there). */
 export async function openReader(page, baseUrl, book, chapter) {
   await page.goto(`${baseUrl}${readerPath(book, chapter)}`);
-  return paintAfter(page, chapter.snippet, async () => {});
+  return paintAfter(page, chapter, async () => {});
 }
 
 export async function chapterClicks(context, baseUrl, book, { samples, log }) {

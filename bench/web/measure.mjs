@@ -38,7 +38,7 @@ async function main() {
       await part(results, "library_load", () => libraryLoad(context, baseUrl));
       await part(results, "reader_load", () =>
         readerLoad(context, baseUrl, readerPath(book, book.start), (page) =>
-          paintAfter(page, book.start.snippet, async () => {}),
+          paintAfter(page, book.start, async () => {}),
         ),
       );
     }

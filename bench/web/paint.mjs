@@ -1,12 +1,12 @@
 /** When a chapter's text was painted, on the page's performance timeline (ms).
  *
  * The reader marks `chapter-painted` once a chapter's HTML is laid out; the bench takes the
- * first such mark after the watch was armed. It also watches the DOM for a snippet of the chapter's text
+ * first such mark for the chapter (its `detail.chapter`) after the watch was armed. It also watches the DOM for a snippet of the chapter's text
  * and takes the frame after the one that showed it (two animation frames: when the second
  * starts, the first has been painted), so a reader without the mark is still measured. */
-export async function armPaintWatch(page, { snippet, timeoutMs = 30_000 }) {
+export async function armPaintWatch(page, { chapter, snippet, timeoutMs = 30_000 }) {
   await page.evaluate(
-    ({ snippet, timeoutMs }) => {
+    ({ chapter, snippet, timeoutMs }) => {
       const after = performance.now();
       window.__benchClickAt = null;
       document.addEventListener("click", (event) => (window.__benchClickAt = event.timeStamp), {
@@ -17,7 +17,9 @@ export async function armPaintWatch(page, { snippet, timeoutMs = 30_000 }) {
         let textAt = null;
         let settled = false;
         const markAfter = () =>
-          performance.getEntriesByName("chapter-painted", "mark").find((m) => m.startTime > after);
+          performance
+            .getEntriesByName("chapter-painted", "mark")
+            .find((m) => m.startTime > after && (m.detail?.chapter ?? chapter) === chapter);
         const hasSnippet = (node) => node.textContent !== null && node.textContent.includes(snippet);
         const finish = () => {
           if (settled) return;
@@ -68,7 +70,7 @@ export async function armPaintWatch(page, { snippet, timeoutMs = 30_000 }) {
         marks.observe({ type: "mark" });
       });
     },
-    { snippet, timeoutMs },
+    { chapter, snippet, timeoutMs },
   );
 }
 
@@ -77,9 +79,9 @@ export function paintResult(page) {
   return page.evaluate(() => window.__benchPaint);
 }
 
-/** Arm, act, and wait: what `act` caused to be painted. */
-export async function paintAfter(page, snippet, act) {
-  await armPaintWatch(page, { snippet });
+/** Arm, act, and wait until `chapter` ({index, snippet}) is painted. */
+export async function paintAfter(page, chapter, act) {
+  await armPaintWatch(page, { chapter: chapter.index, snippet: chapter.snippet });
   await act();
   return paintResult(page);
 }
