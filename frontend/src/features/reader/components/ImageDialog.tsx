@@ -1,0 +1,20 @@
+/** A picture from the book at the size of the screen. */
+import { useTranslation } from "react-i18next";
+import { ReaderDialog } from "./ReaderDialog";
+
+export type ZoomedImage = { src: string; alt: string };
+
+export function ImageDialog({ image, onClose }: { image: ZoomedImage | null; onClose: () => void }) {
+  const { t } = useTranslation("reader");
+  return (
+    <ReaderDialog
+      open={image !== null}
+      title={image?.alt || t("imageZoom")}
+      hideTitle
+      variant="lightbox"
+      onClose={onClose}
+    >
+      {image ? <img className="zoomed-image" src={image.src} alt={image.alt} /> : null}
+    </ReaderDialog>
+  );
+}

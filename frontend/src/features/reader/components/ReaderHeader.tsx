@@ -1,0 +1,32 @@
+/** The reader's top bar: back to the library, where we are, the contents and the settings. */
+import { useTranslation } from "react-i18next";
+import { Link } from "react-router";
+import { ArrowBack, ListIcon, TypeIcon } from "./icons";
+
+type Props = {
+  bookTitle: string;
+  chapterTitle: string;
+  onContents: () => void;
+  onSettings: () => void;
+};
+
+export function ReaderHeader({ bookTitle, chapterTitle, onContents, onSettings }: Props) {
+  const { t } = useTranslation("reader");
+  return (
+    <header className="reader-bar">
+      <Link to="/" className="icon-button reader-back" aria-label={t("backToLibrary")}>
+        <ArrowBack />
+      </Link>
+      <div className="reader-titles">
+        <h1 className="reader-book-title">{bookTitle}</h1>
+        <p className="reader-chapter-title">{chapterTitle}</p>
+      </div>
+      <button type="button" className="icon-button" onClick={onContents} aria-label={t("contents")}>
+        <ListIcon />
+      </button>
+      <button type="button" className="icon-button" onClick={onSettings} aria-label={t("settings")}>
+        <TypeIcon />
+      </button>
+    </header>
+  );
+}

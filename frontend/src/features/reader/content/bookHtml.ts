@@ -1,0 +1,61 @@
+/**
+ * Book HTML (already sanitised by the server) made safe to place inside the app's page: its
+ * ids and classes get a prefix so they can neither clash with the app's nor be styled by the
+ * app's CSS, and its in-book links are recognised (note references, positions, anchors).
+ */
+
+export const BOOK_PREFIX = "bk-";
+
+/** An inert fragment of the chapter (images load once it is attached to the document). */
+export function scopedFragment(html: string, doc: Document = document): DocumentFragment {
+  const template = doc.createElement("template");
+  template.innerHTML = html;
+  const content = template.content;
+  for (const element of content.querySelectorAll("[id]")) {
+    element.id = BOOK_PREFIX + element.id;
+  }
+  for (const element of content.querySelectorAll("[class]")) {
+    const names = (element.getAttribute("class") ?? "").split(/\s+/).filter(Boolean);
+    element.setAttribute("class", names.map((name) => BOOK_PREFIX + name).join(" "));
+  }
+  for (const link of content.querySelectorAll<HTMLAnchorElement>('a[href^="#"]')) {
+    const target = link.getAttribute("href")?.slice(1) ?? "";
+    if (target && !link.hasAttribute("data-note") && !positionLink(`#${target}`)) {
+      link.setAttribute("href", `#${BOOK_PREFIX}${target}`);
+    }
+  }
+  for (const image of content.querySelectorAll("img")) {
+    image.setAttribute("decoding", "async");
+    if (!image.hasAttribute("alt")) image.setAttribute("alt", "");
+  }
+  return content;
+}
+
+/** A link to a place in the book: `#pos-<chapter>-<offset>`. */
+export function positionLink(href: string | null): { chapter: number; offset: number } | null {
+  const match = /^#pos-(\d+)-(\d+)$/.exec(href ?? "");
+  return match ? { chapter: Number(match[1]), offset: Number(match[2]) } : null;
+}
+
+export type Footnote = { id: string; title?: string; html: string; text?: string };
+
+/** The note id of a clicked note reference inside the chapter, or null. */
+export function noteIdAt(target: EventTarget | null, container: Element): string | null {
+  if (!(target instanceof Element)) return null;
+  const link = target.closest("a[data-note]");
+  return link && container.contains(link) ? link.getAttribute("data-note") : null;
+}
+
+export function findFootnote(notes: readonly Footnote[], id: string | null): Footnote | null {
+  if (id === null) return null;
+  return notes.find((note) => note.id === id) ?? null;
+}
+
+/** The image a click landed on inside the chapter (not a linked one: links win). */
+export function zoomableImageAt(
+  target: EventTarget | null,
+  container: Element,
+): HTMLImageElement | null {
+  if (!(target instanceof HTMLImageElement) || !container.contains(target)) return null;
+  return target.closest("a[href]") ? null : target;
+}

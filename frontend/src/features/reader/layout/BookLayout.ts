@@ -1,0 +1,251 @@
+/**
+ * The book surface's layout: one chapter inside one element, either as CSS columns in a
+ * clipping window (paginated: a page turn translates the column container and lays nothing out
+ * again) or as a plain scrolling column. Positions cross relayouts as chapter offsets, so a
+ * resize, a font change or a mode switch keeps the same text in view.
+ */
+import { scopedFragment } from "../content/bookHtml";
+import { rectAtOffset, firstVisibleOffset, type RectTest } from "../position/locate";
+import { type ParagraphSpan, paragraphElements } from "../position/offsets";
+import {
+  clampPage,
+  type PageGeometry,
+  pageAtDistance,
+  pageCount,
+  pageGeometry,
+  translationFor,
+} from "./pagination";
+
+export type LayoutMode = "paginated" | "scroll";
+export type Relocation = { offset: number; page: number; pages: number };
+export type ChapterTarget = number | "end";
+
+// Where the reader is gets measured once turning settles, not on every turn.
+const REPORT_DELAY_MS = 120;
+
+export class BookLayout {
+  private mode: LayoutMode = "paginated";
+  private rtl = false;
+  private paragraphs: readonly ParagraphSpan[] = [];
+  private elements = new Map<number, Element>();
+  private geometry: PageGeometry = pageGeometry(1, 48);
+  private pages = 1;
+  private page = 0;
+  /** The offset kept in view across relayouts; moves only when the reader moves. */
+  private anchor = 0;
+  private reportTimer: ReturnType<typeof setTimeout> | undefined;
+  private frame = 0;
+  private ignoreScrollTop: number | null = null;
+  private readonly resizeObserver: ResizeObserver | null;
+  private lastSize = "";
+
+  constructor(
+    private readonly clip: HTMLElement,
+    private readonly content: HTMLElement,
+    private readonly onRelocate: (relocation: Relocation) => void,
+  ) {
+    this.resizeObserver =
+      typeof ResizeObserver === "undefined"
+        ? null
+        : new ResizeObserver(() => {
+            const size = `${this.clip.clientWidth}x${this.clip.clientHeight}`;
+            if (size !== this.lastSize) this.scheduleRelayout();
+          });
+    this.resizeObserver?.observe(clip);
+    content.addEventListener("load", this.scheduleRelayout, true);
+    clip.addEventListener("scroll", this.onScroll, { passive: true });
+    content.addEventListener("focusin", this.onFocusIn);
+    document.fonts?.addEventListener?.("loadingdone", this.scheduleRelayout);
+  }
+
+  destroy(): void {
+    this.resizeObserver?.disconnect();
+    this.content.removeEventListener("load", this.scheduleRelayout, true);
+    this.clip.removeEventListener("scroll", this.onScroll);
+    this.content.removeEventListener("focusin", this.onFocusIn);
+    document.fonts?.removeEventListener?.("loadingdone", this.scheduleRelayout);
+    clearTimeout(this.reportTimer);
+    cancelAnimationFrame(this.frame);
+  }
+
+  /** Show a chapter at an offset (or its end); lays it out at once. */
+  load(html: string, paragraphs: readonly ParagraphSpan[], target: ChapterTarget): void {
+    this.content.replaceChildren(scopedFragment(html));
+    this.paragraphs = paragraphs;
+    this.elements = paragraphElements(this.content);
+    this.layout();
+    if (target === "end") this.showEnd();
+    else this.goToOffset(target);
+    this.anchor = this.currentOffset();
+    this.report();
+  }
+
+  configure(options: { mode: LayoutMode; rtl: boolean }): void {
+    this.mode = options.mode;
+    this.rtl = options.rtl;
+    this.relayout();
+  }
+
+  /** Lay out again (size, font or mode changed) with the anchor still in view. */
+  relayout = (): void => {
+    this.layout();
+    this.goToOffset(this.anchor);
+    this.report();
+  };
+
+  /** One page (or one screen) on; false at the chapter's end. */
+  next(): boolean {
+    if (this.mode === "scroll") return this.scrollByScreen(1);
+    if (this.page >= this.pages - 1) return false;
+    this.showPage(this.page + 1, true);
+    this.scheduleReport();
+    return true;
+  }
+
+  /** One page (or one screen) back; false at the chapter's start. */
+  previous(): boolean {
+    if (this.mode === "scroll") return this.scrollByScreen(-1);
+    if (this.page <= 0) return false;
+    this.showPage(this.page - 1, true);
+    this.scheduleReport();
+    return true;
+  }
+
+  /** Bring a chapter offset into view (a link, a contents entry in this chapter). */
+  goTo(offset: number): void {
+    this.goToOffset(offset);
+    this.anchor = offset;
+    this.report();
+  }
+
+  /** Bring an element of the chapter into view (an in-chapter anchor). */
+  reveal(element: Element): void {
+    this.goToRect(element.getBoundingClientRect());
+    this.anchor = this.currentOffset();
+    this.report();
+  }
+
+  private layout(): void {
+    const width = this.clip.clientWidth;
+    const height = this.clip.clientHeight;
+    this.lastSize = `${width}x${height}`;
+    const style = this.content.style;
+    if (this.mode === "scroll") {
+      for (const name of ["width", "height", "column-count", "column-gap", "transform"]) {
+        style.removeProperty(name);
+      }
+      this.pages = 1;
+      this.page = 0;
+      return;
+    }
+    this.geometry = pageGeometry(width, this.pageGap());
+    style.width = `${this.geometry.pageWidth}px`;
+    style.height = `${height}px`;
+    style.columnCount = String(this.geometry.columnsPerPage);
+    style.columnGap = `${this.geometry.gap}px`;
+    style.setProperty("--page-height", `${height}px`);
+    this.pages = pageCount(this.content.scrollWidth, this.geometry);
+  }
+
+  /** Two side margins apart: the gutter of a spread looks like the page's own margins. */
+  private pageGap(): number {
+    const frame = this.clip.parentElement;
+    const margin = frame ? parseFloat(getComputedStyle(frame).paddingLeft) || 0 : 0;
+    return Math.max(32, Math.round(2 * margin));
+  }
+
+  private showPage(page: number, animate: boolean): void {
+    this.page = clampPage(page, this.pages);
+    this.content.classList.toggle("is-turning", animate);
+    const x = translationFor(this.page, this.geometry, this.rtl);
+    this.content.style.transform = `translate3d(${x}px, 0, 0)`;
+  }
+
+  private showEnd(): void {
+    if (this.mode === "paginated") this.showPage(this.pages - 1, false);
+    else this.scrollTo(this.clip.scrollHeight);
+  }
+
+  private goToOffset(offset: number): void {
+    const rect = rectAtOffset(this.elements, this.paragraphs, offset);
+    if (rect) this.goToRect(rect);
+    else if (this.mode === "paginated") this.showPage(0, false);
+    else this.scrollTo(0);
+  }
+
+  private goToRect(rect: DOMRect): void {
+    if (this.mode === "scroll") {
+      const top = this.clip.getBoundingClientRect().top;
+      this.scrollTo(this.clip.scrollTop + rect.top - top);
+      return;
+    }
+    const box = this.content.getBoundingClientRect();
+    const distance = this.rtl ? box.right - rect.right : rect.left - box.left;
+    this.showPage(pageAtDistance(distance, this.geometry, this.pages), false);
+  }
+
+  private scrollTo(top: number): void {
+    this.clip.scrollTop = Math.max(0, top);
+    this.ignoreScrollTop = this.clip.scrollTop;
+  }
+
+  private scrollByScreen(direction: 1 | -1): boolean {
+    const { scrollTop, clientHeight, scrollHeight } = this.clip;
+    if (direction > 0 && scrollTop + clientHeight >= scrollHeight - 2) return false;
+    if (direction < 0 && scrollTop <= 0) return false;
+    // Keep two lines of the last screen in sight, so the eye finds its place.
+    const overlap = 2 * parseFloat(getComputedStyle(this.content).lineHeight || "24");
+    this.clip.scrollBy({ top: direction * Math.max(40, clientHeight - overlap) });
+    return true;
+  }
+
+  /** The chapter offset of the first character in view. */
+  currentOffset(): number {
+    return firstVisibleOffset(this.elements, this.paragraphs, this.beforeViewTest());
+  }
+
+  private beforeViewTest(): RectTest {
+    if (this.mode === "scroll") {
+      const top = this.clip.getBoundingClientRect().top;
+      return (rect) => rect.bottom <= top + 1;
+    }
+    // Measured against the column container, so a running turn animation changes nothing.
+    const box = this.content.getBoundingClientRect();
+    const start = this.page * this.geometry.stride;
+    return this.rtl
+      ? (rect) => box.right - rect.left <= start + 1
+      : (rect) => rect.right - box.left <= start + 1;
+  }
+
+  private report(): void {
+    clearTimeout(this.reportTimer);
+    this.onRelocate({ offset: this.currentOffset(), page: this.page, pages: this.pages });
+  }
+
+  private scheduleReport(): void {
+    clearTimeout(this.reportTimer);
+    this.reportTimer = setTimeout(() => {
+      this.anchor = this.currentOffset();
+      this.report();
+    }, REPORT_DELAY_MS);
+  }
+
+  private scheduleRelayout = (): void => {
+    cancelAnimationFrame(this.frame);
+    this.frame = requestAnimationFrame(this.relayout);
+  };
+
+  private onScroll = (): void => {
+    if (this.mode !== "scroll") return;
+    if (this.ignoreScrollTop !== null && Math.abs(this.clip.scrollTop - this.ignoreScrollTop) < 2) {
+      return;
+    }
+    this.ignoreScrollTop = null;
+    this.scheduleReport();
+  };
+
+  /** Tabbing to a link on another page turns to that page (the window itself never scrolls). */
+  private onFocusIn = (event: FocusEvent): void => {
+    if (this.mode === "paginated" && event.target instanceof Element) this.reveal(event.target);
+  };
+}

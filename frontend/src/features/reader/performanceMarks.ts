@@ -1,0 +1,19 @@
+/**
+ * User Timing marks a benchmark reads: `chapter-requested` when the reader asks for a place
+ * (a contents entry, a chapter button, a link), `chapter-painted` in the frame after the
+ * chapter's HTML is laid out, and the measure `chapter-open` between the two.
+ */
+export const CHAPTER_REQUESTED = "chapter-requested";
+export const CHAPTER_PAINTED = "chapter-painted";
+export const CHAPTER_OPEN = "chapter-open";
+
+export function markChapterRequested(): void {
+  performance.mark(CHAPTER_REQUESTED);
+}
+
+export function markChapterPainted(chapter: number): void {
+  performance.mark(CHAPTER_PAINTED, { detail: { chapter } });
+  if (performance.getEntriesByName(CHAPTER_REQUESTED, "mark").length > 0) {
+    performance.measure(CHAPTER_OPEN, { start: CHAPTER_REQUESTED, end: CHAPTER_PAINTED, detail: { chapter } });
+  }
+}
