@@ -221,6 +221,7 @@ def measure(runtime: RunningRuntime, work: Path, quick: bool) -> dict[str, Any]:
     """Everything, through `runtime`: the reader, the browser side's JSON, the built chunks."""
     serves_spa(runtime)
     reader, book = prepare_reader(runtime)
+    load_before = os.getloadavg()[0]
     config = {
         "base_url": runtime.url,
         "email": reader.email,
@@ -246,6 +247,7 @@ def measure(runtime: RunningRuntime, work: Path, quick: bool) -> dict[str, Any]:
     results = json.loads(Path(config["output"]).read_text())
     results["book"] = {k: v for k, v in book.items() if k not in ("long", "start")}
     results["book"]["long"] = {k: v for k, v in book["long"].items() if k != "snippet"}
+    results["load_average"] = [load_before, os.getloadavg()[0]]
     results["chunks"] = built_chunks()
     results["chromium"] = _chromium_version()
     results["node"] = subprocess.run(["node", "--version"], capture_output=True, text=True).stdout
@@ -352,7 +354,8 @@ def _chapter_lines(results: dict[str, Any]) -> tuple[list[str], dict[str, Any]]:
         f" {long['paragraphs']} paragraphs, {_kb(long['html_bytes'])} kB of HTML). Times on the",
         "page's clock from the click event: to the reader's `chapter-painted` mark (after the",
         "chapter's HTML is laid out), and to the start of the second animation frame after the",
-        "text entered the DOM (by then the first has been painted: an upper bound).",
+        "text entered the DOM (by then the first has been painted: an upper bound); also when",
+        "the chapter's response had arrived (Resource Timing) and when its text entered the DOM.",
         "*Cold*: the reader is opened afresh at a short chapter each time, so the long one is",
         "fetched after the click; *warm*: back to it in the same page.",
         "",
@@ -366,7 +369,12 @@ def _chapter_lines(results: dict[str, Any]) -> tuple[list[str], dict[str, Any]]:
     ]
     headline = None
     for kind in ("cold", "warm"):
-        for key, label in (("to_mark_ms", "→ `chapter-painted`"), ("to_frame_ms", "→ next frame")):
+        for key, label in (
+            ("to_response_ms", "→ chapter's response"),
+            ("to_text_ms", "→ text in the DOM"),
+            ("to_mark_ms", "→ `chapter-painted`"),
+            ("to_frame_ms", "→ next frame"),
+        ):
             stats = _samples([sample[key] for sample in clicks[kind]])
             if stats is None:
                 lines.append(f"| {kind} | 0 | {label} | – | – | – |")
@@ -375,8 +383,17 @@ def _chapter_lines(results: dict[str, Any]) -> tuple[list[str], dict[str, Any]]:
                 f"| {kind} | {stats['n']} | {label} | {stats['p50']:.0f} | {stats['p90']:.0f} |"
                 f" {stats['max']:.0f} |"
             )
-            if kind == "cold" and headline is None:
+            if kind == "cold" and key in ("to_mark_ms", "to_frame_ms") and headline is None:
                 headline = (label, stats)
+    if traced := clicks.get("traced"):
+        work = traced["main_thread"]
+        lines += [
+            "",
+            f"One more cold click, traced ({traced['to_frame_ms']:.0f} ms to the next frame):"
+            f" main thread scripting {work['scripting_ms']:.0f} ms, style + layout"
+            f" {work['style_layout_ms']:.0f} ms, paint/layerize/commit {work['painting_ms']:.0f}"
+            f" ms; longest task {work['longest_task_ms']:.0f} ms.",
+        ]
     if headline is None:
         return lines, {**goal, "value": None, "met": None}
     label, stats = headline
@@ -421,6 +438,7 @@ def _turn_lines(results: dict[str, Any]) -> tuple[list[str], dict[str, Any]]:
     painted = sum(1 for turn in per_turn if turn["painted"])
     lines += [
         "",
+        _pages_line(turns),
         f"Turns that painted: {painted} of {len(per_turn)}. Long tasks: {long_in_trace} in the"
         f" trace, {len(observed)} reported by the page"
         + (f" ({', '.join(f'{d:.0f} ms' for d in observed)})" if observed else "")
@@ -431,6 +449,16 @@ def _turn_lines(results: dict[str, Any]) -> tuple[list[str], dict[str, Any]]:
     value = f"median {both['p50']:.2f} ms, max {both['max']:.2f} ms, {long_tasks} long tasks"
     met = both["max"] < GOALS["turn_ms"] and long_in_trace == 0 and not observed
     return lines, {**goal, "value": value, "met": met}
+
+
+def _pages_line(turns: dict[str, Any]) -> str:
+    first, last = turns.get("first_page"), turns.get("last_page")
+    if not first or not last:
+        return "The reader showed no page number; the screen changed over the turns."
+    return (
+        f"The reader went from page {first['page']} to page {last['page']} of"
+        f" {last['pages']} (the chapter as laid out at 1280×800)."
+    )
 
 
 def _lighthouse_lines(results: dict[str, Any]) -> tuple[list[str], list[dict[str, Any]]]:
@@ -500,6 +528,9 @@ def render(results: dict[str, Any], environment: list[str]) -> str:
         f" Node {results['node'].strip()}; viewport 1280×800",
         f"- Book: «{book['title']}» (Anna Karenina FB2), uploaded through the API, state"
         f" `{book['state']}` before measuring; the runtime serves the built SPA and the API",
+        "- Load average (1 min) before / after measuring: "
+        + " / ".join(f"{value:.1f}" for value in results["load_average"])
+        + " (other work on the machine slows the browser too)",
         "",
     ]
     bundle, bundle_goal = _bundle_lines(results)

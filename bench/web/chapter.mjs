@@ -4,6 +4,7 @@
  * fetched, parsed and laid out after the click. Warm: in the same page, back and forth between
  * the two chapters, so the long one may come from the app's cache. */
 import { paintAfter } from "./paint.mjs";
+import { startTrace, stopTrace, workPerInput } from "./trace.mjs";
 
 export function readerPath(book, chapter) {
   return `/books/${encodeURIComponent(book.id)}/read?chapter=${chapter.index}`;
@@ -32,6 +33,7 @@ function timing(result) {
     to_mark_ms: result.mark === null ? null : result.mark - result.click,
     to_frame_ms: result.frame - result.click,
     to_text_ms: result.text === null ? null : result.text - result.click,
+    to_response_ms: result.request === null ? null : result.request.end - result.click,
   };
 }
 
@@ -57,5 +59,23 @@ export async function chapterClicks(context, baseUrl, book, { samples, log }) {
       await page.close();
     }
   }
-  return { cold, warm };
+  return { cold, warm, traced: await tracedClick(context, baseUrl, book) };
+}
+
+/** One more cold click, traced: where the main thread's time goes between click and paint. */
+async function tracedClick(context, baseUrl, book) {
+  const page = await context.newPage();
+  try {
+    await openReader(page, baseUrl, book, book.start);
+    const cdp = await context.newCDPSession(page);
+    await startTrace(cdp);
+    const result = await openChapterFromContents(page, book.long);
+    await page.waitForTimeout(100);
+    const events = await stopTrace(cdp);
+    await cdp.detach();
+    const clicks = workPerInput(events, "click", timing(result).to_frame_ms + 50, { top: 8 });
+    return { ...timing(result), main_thread: clicks.at(-1) };
+  } finally {
+    await page.close();
+  }
 }

@@ -30,7 +30,13 @@ export async function armPaintWatch(page, { chapter, snippet, timeoutMs = 30_000
           requestAnimationFrame(() =>
             requestAnimationFrame((frame) => {
               const mark = markAfter();
+              // The chapter's own request, if the page made one after the watch was armed.
+              const request = performance
+                .getEntriesByType("resource")
+                .filter((r) => r.startTime > after && r.name.includes(`/chapters/${chapter}`))
+                .at(-1);
               resolve({
+                request: request ? { start: request.startTime, end: request.responseEnd } : null,
                 click: window.__benchClickAt,
                 armed: after,
                 mark: mark ? mark.startTime : null,

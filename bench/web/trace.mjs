@@ -4,6 +4,7 @@ const CATEGORIES = [
   "devtools.timeline",
   "disabled-by-default-devtools.timeline",
   "disabled-by-default-devtools.timeline.frame",
+  "disabled-by-default-devtools.timeline.stack",
   "toplevel",
   "v8.execute",
   "blink.user_timing",
@@ -87,9 +88,35 @@ function unionLength(intervals, start, end) {
   return total;
 }
 
+/** The `count` longest scripting and style/layout events in [start, end), described. */
+function longest(onThread, start, end, count) {
+  return onThread
+    .filter((e) => (SCRIPTING.has(e.name) || STYLE_LAYOUT.has(e.name)) && e.ts >= start && e.ts < end)
+    .sort((a, b) => (b.dur ?? 0) - (a.dur ?? 0))
+    .slice(0, count)
+    .map((e) => ({ what: describe(e), ms: (e.dur ?? 0) / 1000 }));
+}
+
 /** Per input event of `type`: main-thread scripting, style+layout, both (overlaps counted once),
  * painting, and the longest task, in ms, until the next such event (or `tailMs` after it). */
-export function workPerInput(events, type, tailMs) {
+/** What a trace event was: its name and, where the trace says, the script or the element. */
+function describe(event) {
+  const data = event.args?.data ?? event.args?.beginData ?? {};
+  if (data.functionName || data.url) {
+    const file = String(data.url ?? "").split("/").pop();
+    return `${event.name} ${data.functionName || "(anonymous)"} ${file}:${data.lineNumber ?? "?"}`;
+  }
+  if (data.type) return `${event.name} ${data.type}`;
+  if (event.name === "Layout" && event.args?.beginData) {
+    const { dirtyObjects, totalObjects } = event.args.beginData;
+    const forced = event.args.beginData.stackTrace ? ", forced by script" : "";
+    return `Layout ${dirtyObjects ?? "?"} of ${totalObjects ?? "?"} objects${forced}`;
+  }
+  if (event.name === "UpdateLayoutTree") return `UpdateLayoutTree ${data.elementCount ?? "?"} elements`;
+  return event.name;
+}
+
+export function workPerInput(events, type, tailMs, { top = 0 } = {}) {
   const thread = mainThreadOf(events, type);
   const onThread = events.filter((e) => `${e.pid}:${e.tid}` === thread && e.ph === "X");
   const inputs = onThread
@@ -112,6 +139,7 @@ export function workPerInput(events, type, tailMs) {
       painting_ms: unionLength(painting, start, end) / 1000,
       longest_task_ms: Math.max(0, ...inWindow.map((t) => (t.dur ?? 0) / 1000)),
       painted: painting.some(([a]) => a >= start && a < end),
+      ...(top > 0 ? { top: longest(onThread, start, end, top) } : {}),
     };
   });
 }

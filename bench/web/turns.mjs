@@ -10,6 +10,14 @@ async function screenHash(page) {
   return createHash("sha256").update(await page.screenshot()).digest("hex");
 }
 
+/** The reader's "Page N of M", or null when it shows none. */
+async function pageOf(page) {
+  const label = page.getByText(/^Page \d+ of \d+$/).first();
+  if (!(await label.isVisible())) return null;
+  const [, current, total] = (await label.textContent()).match(/(\d+) of (\d+)/);
+  return { page: Number(current), pages: Number(total) };
+}
+
 export async function pageTurns(context, baseUrl, book, { turns, warmup = 3, log }) {
   const page = await context.newPage();
   try {
@@ -25,6 +33,7 @@ export async function pageTurns(context, baseUrl, book, { turns, warmup = 3, log
       }).observe({ type: "longtask" });
     });
     const before = await screenHash(page);
+    const first = await pageOf(page);
     const cdp = await context.newCDPSession(page);
     await startTrace(cdp);
     for (let n = 0; n < turns; n += 1) {
@@ -34,11 +43,12 @@ export async function pageTurns(context, baseUrl, book, { turns, warmup = 3, log
     const events = await stopTrace(cdp);
     await cdp.detach();
     const after = await screenHash(page);
+    const last = await pageOf(page);
     if (before === after) throw new Error("ArrowRight did not change the page: no page turns to measure");
     const perTurn = workPerInput(events, "keydown", SETTLE_MS);
     const longTasks = await page.evaluate(() => window.__benchLongTasks);
     log(`page turns: ${perTurn.length} traced`);
-    return { turns: perTurn, long_tasks_ms: longTasks };
+    return { turns: perTurn, long_tasks_ms: longTasks, first_page: first, last_page: last };
   } finally {
     await page.close();
   }
