@@ -25,4 +25,6 @@ for (const file of files) {
   total += size;
   console.log(`${(size / 1024).toFixed(1).padStart(7)} kB  ${file}`);
 }
-console.log(`${(total / 1024).toFixed(1).padStart(7)} kB  gzipped JS before ${page} is interactive`);
+console.log(
+  `${(total / 1024).toFixed(1).padStart(7)} kB  gzipped JS before ${page} is interactive`,
+);

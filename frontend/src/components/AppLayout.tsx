@@ -10,7 +10,8 @@ export function AppLayout() {
   const { t } = useTranslation();
   const session = useSession();
   const signOut = useSignOut();
-  const name = session.status === "signed-in" ? (session.user.display_name ?? session.user.email) : "";
+  const name =
+    session.status === "signed-in" ? (session.user.display_name ?? session.user.email) : "";
   return (
     <>
       <a className="skip-link" href="#main">
@@ -28,7 +29,12 @@ export function AppLayout() {
             {t("nav.account")}
           </NavLink>
         </nav>
-        <button type="button" className="button-quiet" onClick={signOut.run} disabled={signOut.pending}>
+        <button
+          type="button"
+          className="button-quiet"
+          onClick={signOut.run}
+          disabled={signOut.pending}
+        >
           {t("signOut")}
         </button>
       </header>

@@ -18,7 +18,9 @@ export function RequireSession() {
   if (session.status === "unknown") return <SessionPending />;
   if (session.status === "signed-out") {
     const next = location.pathname + location.search;
-    return <Navigate to={`/sign-in${next === "/" ? "" : `?next=${encodeURIComponent(next)}`}`} replace />;
+    return (
+      <Navigate to={`/sign-in${next === "/" ? "" : `?next=${encodeURIComponent(next)}`}`} replace />
+    );
   }
   return <Outlet />;
 }

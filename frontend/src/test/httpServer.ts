@@ -5,7 +5,12 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
-export type SeenRequest = { method: string; path: string; headers: IncomingMessage["headers"]; body: Buffer };
+export type SeenRequest = {
+  method: string;
+  path: string;
+  headers: IncomingMessage["headers"];
+  body: Buffer;
+};
 export type Handler = (request: SeenRequest, response: ServerResponse) => void | Promise<void>;
 
 export type TestServer = { origin: string; seen: SeenRequest[]; close: () => Promise<void> };
@@ -29,7 +34,12 @@ export async function startServer(handler: Handler): Promise<TestServer> {
         res.writeHead(204).end();
         return;
       }
-      const request = { method: req.method ?? "GET", path: req.url ?? "/", headers: req.headers, body: Buffer.concat(chunks) };
+      const request = {
+        method: req.method ?? "GET",
+        path: req.url ?? "/",
+        headers: req.headers,
+        body: Buffer.concat(chunks),
+      };
       seen.push(request);
       Promise.resolve(handler(request, res)).catch((error: unknown) => {
         res.writeHead(500).end(String(error));
@@ -45,10 +55,23 @@ export async function startServer(handler: Handler): Promise<TestServer> {
   };
 }
 
-export function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  response.writeHead(status, { "Content-Type": "application/json", ...headers }).end(JSON.stringify(body));
+export function sendJson(
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  response
+    .writeHead(status, { "Content-Type": "application/json", ...headers })
+    .end(JSON.stringify(body));
 }
 
-export function sendError(response: ServerResponse, status: number, code: string, details: object = {}, headers: Record<string, string> = {}): void {
+export function sendError(
+  response: ServerResponse,
+  status: number,
+  code: string,
+  details: object = {},
+  headers: Record<string, string> = {},
+): void {
   sendJson(response, status, { error: { code, message: `${code} happened`, details } }, headers);
 }

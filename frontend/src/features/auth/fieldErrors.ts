@@ -21,7 +21,10 @@ export function fieldErrors(
   if (known) {
     const field = known === "password" ? passwordField : known;
     const reason = typeof error.details.reason === "string" ? error.details.reason : "";
-    const key = error.code === "password_weak" && reason ? `fieldErrors.password_weak_${reason}` : `fieldErrors.${error.code}`;
+    const key =
+      error.code === "password_weak" && reason
+        ? `fieldErrors.password_weak_${reason}`
+        : `fieldErrors.${error.code}`;
     return { [field]: t(key, { defaultValue: error.message }) };
   }
   const result: Partial<Record<FieldName, string>> = {};

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import type { BookSummary } from "@/lib/api";
 import { matchesSearch, searchPage } from "./bookSearch";
 
-const book = (title: string, ...authors: string[]) => ({ id: title, title, authors }) as BookSummary;
+const book = (title: string, ...authors: string[]) =>
+  ({ id: title, title, authors }) as BookSummary;
 
 describe("searching the library by title or author", () => {
   it("finds a book by any part of its title or an author, whatever the case", () => {
@@ -23,6 +24,13 @@ describe("searching the library by title or author", () => {
     books.push(book("Bob"));
     const second = searchPage(books, "alice", 2, 24);
     expect(second.total).toBe(30);
-    expect(second.items.map((item) => item.title)).toEqual(["Alice 24", "Alice 25", "Alice 26", "Alice 27", "Alice 28", "Alice 29"]);
+    expect(second.items.map((item) => item.title)).toEqual([
+      "Alice 24",
+      "Alice 25",
+      "Alice 26",
+      "Alice 27",
+      "Alice 28",
+      "Alice 29",
+    ]);
   });
 });

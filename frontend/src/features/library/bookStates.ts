@@ -10,7 +10,12 @@ export function isProcessing(state: BookState): boolean {
 
 /** A book can be opened once parsed; extraction of passages goes on while it is read. */
 export function isReadable(state: BookState): boolean {
-  return state === "parsed" || state === "extracting" || state === "ready" || state === "extraction_unsupported_language";
+  return (
+    state === "parsed" ||
+    state === "extracting" ||
+    state === "ready" ||
+    state === "extraction_unsupported_language"
+  );
 }
 
 export function anyProcessing(books: readonly Pick<BookSummary, "state">[]): boolean {

@@ -35,9 +35,19 @@ describe("the library's filters in the URL", () => {
   });
 
   it("survives a round trip through the URL", () => {
-    const search = "q=%D0%B2%D0%BE%D0%B9%D0%BD%D0%B0&state=ready&language=ru&author=Tolstoy&sort=title&order=desc&page=3&view=list";
+    const search =
+      "q=%D0%B2%D0%BE%D0%B9%D0%BD%D0%B0&state=ready&language=ru&author=Tolstoy&sort=title&order=desc&page=3&view=list";
     const query = parse(search);
-    expect(query).toMatchObject({ q: "война", state: "ready", language: "ru", author: "Tolstoy", sort: "title", order: "desc", page: 3, view: "list" });
+    expect(query).toMatchObject({
+      q: "война",
+      state: "ready",
+      language: "ru",
+      author: "Tolstoy",
+      sort: "title",
+      order: "desc",
+      page: 3,
+      view: "list",
+    });
     expect(parse(toSearchParams(query).toString())).toEqual(query);
   });
 

@@ -95,7 +95,10 @@ export function toSearchParams(query: LibraryQuery): URLSearchParams {
  * Apply a change. A new filter, search or sort starts again at page 1 (the old page may not
  * exist any more); a new sort takes that sort's natural order unless one is given.
  */
-export function changeLibraryQuery(query: LibraryQuery, change: Partial<LibraryQuery>): LibraryQuery {
+export function changeLibraryQuery(
+  query: LibraryQuery,
+  change: Partial<LibraryQuery>,
+): LibraryQuery {
   const next = { ...query, ...change };
   if (change.sort !== undefined && change.order === undefined && change.sort !== query.sort) {
     next.order = defaultOrder(change.sort);

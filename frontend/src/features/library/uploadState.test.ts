@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { existingBookId, isSettled, type UploadAction, type UploadItem, uploadFraction, uploadReducer } from "./uploadState";
+import {
+  existingBookId,
+  isSettled,
+  type UploadAction,
+  type UploadItem,
+  uploadFraction,
+  uploadReducer,
+} from "./uploadState";
 
 function run(actions: UploadAction[], start: UploadItem[] = []): UploadItem[] {
   return actions.reduce(uploadReducer, start);
@@ -17,7 +24,11 @@ const noError = null;
 
 describe("an upload's progress", () => {
   it("goes from checking through bytes sent to processing and ready", () => {
-    let items = run([added, { type: "starting", id: "a" }, { type: "started", id: "a", bookId: "book-a" }]);
+    let items = run([
+      added,
+      { type: "starting", id: "a" },
+      { type: "started", id: "a", bookId: "book-a" },
+    ]);
     expect(items[0]).toMatchObject({ phase: "uploading", bookId: "book-a", loaded: 0 });
     expect(items[1]?.phase).toBe("checking");
 
@@ -27,10 +38,31 @@ describe("an upload's progress", () => {
     items = run([{ type: "sent", id: "a", bookId: "book-a" }], items);
     expect(items[0]).toMatchObject({ phase: "processing", loaded: 1000 });
 
-    items = run([{ type: "bookChanged", bookId: "book-a", book: { state: "extracting", progress: 0.5, error: noError } }], items);
-    expect(items[0]).toMatchObject({ phase: "processing", book: { state: "extracting", progress: 0.5 } });
+    items = run(
+      [
+        {
+          type: "bookChanged",
+          bookId: "book-a",
+          book: { state: "extracting", progress: 0.5, error: noError },
+        },
+      ],
+      items,
+    );
+    expect(items[0]).toMatchObject({
+      phase: "processing",
+      book: { state: "extracting", progress: 0.5 },
+    });
 
-    items = run([{ type: "bookChanged", bookId: "book-a", book: { state: "ready", progress: 1, error: noError } }], items);
+    items = run(
+      [
+        {
+          type: "bookChanged",
+          bookId: "book-a",
+          book: { state: "ready", progress: 1, error: noError },
+        },
+      ],
+      items,
+    );
     expect(items[0]?.phase).toBe("ready");
     expect(isSettled(items[0]!)).toBe(true);
     expect(items[1]?.phase).toBe("checking"); // the other file is untouched
@@ -59,7 +91,11 @@ describe("an upload's progress", () => {
   });
 
   it("turns a duplicate found while parsing into a link to the book already there", () => {
-    const error = { code: "duplicate", message: "You already have this book.", details: { book_id: "old-book" } };
+    const error = {
+      code: "duplicate",
+      message: "You already have this book.",
+      details: { book_id: "old-book" },
+    };
     const items = run([
       added,
       { type: "started", id: "a", bookId: "book-a" },
@@ -78,7 +114,16 @@ describe("an upload's progress", () => {
 
   it("ignores news about a book while its file is still uploading, and can be dismissed", () => {
     let items = run([added, { type: "started", id: "a", bookId: "book-a" }]);
-    items = run([{ type: "bookChanged", bookId: "book-a", book: { state: "uploading", progress: 0, error: noError } }], items);
+    items = run(
+      [
+        {
+          type: "bookChanged",
+          bookId: "book-a",
+          book: { state: "uploading", progress: 0, error: noError },
+        },
+      ],
+      items,
+    );
     expect(items[0]?.phase).toBe("uploading");
     items = run([{ type: "dismissed", id: "a" }], items);
     expect(items.map((item) => item.id)).toEqual(["b"]);

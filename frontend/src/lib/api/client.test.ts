@@ -6,7 +6,6 @@ import { createApiClient, unwrap } from "./client";
 import { ApiError } from "./errors";
 import { configureSession, getAccessToken, getSession, signedIn, signedOut } from "./session";
 
-
 let server: TestServer;
 let validToken = "fresh-token";
 let refreshAnswers: "ok" | "fail" = "ok";
@@ -18,7 +17,12 @@ beforeAll(async () => {
       refreshCount += 1;
       await new Promise((resolve) => setTimeout(resolve, 20)); // let concurrent callers pile up
       if (refreshAnswers === "fail") return sendError(response, 401, "refresh_invalid");
-      return sendJson(response, 200, { access_token: validToken, token_type: "bearer", expires_in: 900, user });
+      return sendJson(response, 200, {
+        access_token: validToken,
+        token_type: "bearer",
+        expires_in: 900,
+        user,
+      });
     }
     if (request.path === "/api/auth/login") return sendError(response, 401, "invalid_credentials");
     if (request.path === "/api/auth/register") {
@@ -88,7 +92,9 @@ describe("the API client", () => {
   it("shares one refresh among requests that fail together (the cookie rotates on use)", async () => {
     signedIn({ access_token: "expired-token", user });
     const api = client();
-    await Promise.all([1, 2, 3].map((page) => unwrap(api.GET("/books", { params: { query: { page } } }))));
+    await Promise.all(
+      [1, 2, 3].map((page) => unwrap(api.GET("/books", { params: { query: { page } } }))),
+    );
     expect(refreshCount).toBe(1);
   });
 
@@ -104,13 +110,17 @@ describe("the API client", () => {
   });
 
   it("does not refresh when the password itself is wrong", async () => {
-    const failure = await failureOf(unwrap(client().POST("/auth/login", { body: { email: "a@b.c", password: "nope" } })));
+    const failure = await failureOf(
+      unwrap(client().POST("/auth/login", { body: { email: "a@b.c", password: "nope" } })),
+    );
     expect(failure.code).toBe("invalid_credentials");
     expect(refreshCount).toBe(0);
   });
 
   it("turns the error shape into a code, a message and the fields by name", async () => {
-    const failure = await failureOf(unwrap(client().POST("/auth/register", { body: { email: "nope", password: "x" } })));
+    const failure = await failureOf(
+      unwrap(client().POST("/auth/register", { body: { email: "nope", password: "x" } })),
+    );
     expect(failure.status).toBe(422);
     expect(failure.code).toBe("validation_failed");
     expect(failure.message).toBe("validation_failed happened");
@@ -119,7 +129,9 @@ describe("the API client", () => {
 
   it("reads how long to wait from Retry-After", async () => {
     signedIn({ access_token: "fresh-token", user });
-    const failure = await failureOf(unwrap(client().POST("/uploads", { body: { filename: "a.epub", size: 1 } })));
+    const failure = await failureOf(
+      unwrap(client().POST("/uploads", { body: { filename: "a.epub", size: 1 } })),
+    );
     expect(failure.status).toBe(429);
     expect(failure.retryAfter).toBe(7);
   });

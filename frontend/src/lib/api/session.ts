@@ -72,7 +72,10 @@ export function signedOut(): void {
 export function refreshSession(): Promise<boolean> {
   pendingRefresh ??= (async () => {
     try {
-      const url = new URL(`${apiBase}/auth/refresh`, globalThis.location?.href ?? "http://localhost/");
+      const url = new URL(
+        `${apiBase}/auth/refresh`,
+        globalThis.location?.href ?? "http://localhost/",
+      );
       const response = await baseFetch(url, {
         method: "POST",
         credentials: "same-origin",

@@ -36,19 +36,34 @@ describe("translations", () => {
     const enStore = en.store.data.en ?? {};
     const ruStore = ru.store.data.ru ?? {};
     const missing: string[] = [];
-    const walk = (source: Record<string, unknown>, target: Record<string, unknown> | undefined, path: string) => {
+    const walk = (
+      source: Record<string, unknown>,
+      target: Record<string, unknown> | undefined,
+      path: string,
+    ) => {
       for (const [key, value] of Object.entries(source)) {
         if (value && typeof value === "object") {
-          walk(value as Record<string, unknown>, target?.[key] as Record<string, unknown> | undefined, `${path}${key}.`);
+          walk(
+            value as Record<string, unknown>,
+            target?.[key] as Record<string, unknown> | undefined,
+            `${path}${key}.`,
+          );
           continue;
         }
         const plural = /^(.*)_(one|other)$/.exec(key);
-        const wanted = plural ? ["one", "few", "many", "other"].map((form) => `${plural[1]}_${form}`) : [key];
-        for (const name of wanted) if (typeof target?.[name] !== "string") missing.push(`${path}${name}`);
+        const wanted = plural
+          ? ["one", "few", "many", "other"].map((form) => `${plural[1]}_${form}`)
+          : [key];
+        for (const name of wanted)
+          if (typeof target?.[name] !== "string") missing.push(`${path}${name}`);
       }
     };
     for (const [namespace, strings] of Object.entries(enStore)) {
-      walk(strings as Record<string, unknown>, ruStore[namespace] as Record<string, unknown>, `${namespace}:`);
+      walk(
+        strings as Record<string, unknown>,
+        ruStore[namespace] as Record<string, unknown>,
+        `${namespace}:`,
+      );
     }
     expect([...new Set(missing)]).toEqual([]);
   });

@@ -1,13 +1,19 @@
 import { api, replaceAccessToken, type User, unwrap, updateUser } from "@/lib/api";
 
-export async function updateProfile(changes: { display_name?: string | null; locale?: "ru" | "en" }): Promise<User> {
+export async function updateProfile(changes: {
+  display_name?: string | null;
+  locale?: "ru" | "en";
+}): Promise<User> {
   const user = await unwrap(api.PATCH("/auth/me", { body: changes }));
   updateUser(user);
   return user;
 }
 
 /** The server ends every other session and hands this one a new access token. */
-export async function changePassword(body: { current_password: string; new_password: string }): Promise<void> {
+export async function changePassword(body: {
+  current_password: string;
+  new_password: string;
+}): Promise<void> {
   const answer = await unwrap(api.POST("/auth/password", { body }));
   replaceAccessToken(answer.access_token);
 }

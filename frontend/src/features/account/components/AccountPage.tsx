@@ -49,8 +49,16 @@ function ProfileForm({ user }: { user: User }) {
           </p>
         )}
       </div>
-      {save.error && !nameProblem && <p className="error-text" role="alert">{errorText(save.error)}</p>}
-      {save.isSuccess && <p className="success-text" role="status">{t("saved")}</p>}
+      {save.error && !nameProblem && (
+        <p className="error-text" role="alert">
+          {errorText(save.error)}
+        </p>
+      )}
+      {save.isSuccess && (
+        <p className="success-text" role="status">
+          {t("saved")}
+        </p>
+      )}
       <button type="submit" className="button-primary" disabled={save.isPending}>
         {t("saveProfile")}
       </button>
@@ -84,7 +92,11 @@ function LanguageForm({ user }: { user: User }) {
           ))}
         </select>
       </div>
-      {save.error && <p className="error-text" role="alert">{errorText(save.error)}</p>}
+      {save.error && (
+        <p className="error-text" role="alert">
+          {errorText(save.error)}
+        </p>
+      )}
     </section>
   );
 }
@@ -108,7 +120,9 @@ function PasswordForm() {
     code === "password_incorrect" ? t("currentWrong") : fieldProblem(error, "current_password");
   const newProblem =
     code === "password_weak"
-      ? t(`weak.${String((error as ApiError).details.reason ?? "")}`, { defaultValue: (error as ApiError).message })
+      ? t(`weak.${String((error as ApiError).details.reason ?? "")}`, {
+          defaultValue: (error as ApiError).message,
+        })
       : fieldProblem(error, "new_password");
   const other = error && !currentProblem && !newProblem ? errorText(error) : null;
 
@@ -131,7 +145,11 @@ function PasswordForm() {
           aria-invalid={currentProblem ? true : undefined}
           aria-describedby={currentProblem ? `${id}-current-error` : undefined}
         />
-        {currentProblem && <p id={`${id}-current-error`} className="field-error">{currentProblem}</p>}
+        {currentProblem && (
+          <p id={`${id}-current-error`} className="field-error">
+            {currentProblem}
+          </p>
+        )}
       </div>
       <div className="field">
         <label htmlFor={`${id}-new`}>{t("newPassword")}</label>
@@ -144,11 +162,27 @@ function PasswordForm() {
           aria-invalid={newProblem ? true : undefined}
           aria-describedby={newProblem ? `${id}-new-error` : undefined}
         />
-        {newProblem && <p id={`${id}-new-error`} className="field-error">{newProblem}</p>}
+        {newProblem && (
+          <p id={`${id}-new-error`} className="field-error">
+            {newProblem}
+          </p>
+        )}
       </div>
-      {other && <p className="error-text" role="alert">{other}</p>}
-      {change.isSuccess && <p className="success-text" role="status">{t("passwordChanged")}</p>}
-      <button type="submit" className="button-primary" disabled={change.isPending || !current || !next}>
+      {other && (
+        <p className="error-text" role="alert">
+          {other}
+        </p>
+      )}
+      {change.isSuccess && (
+        <p className="success-text" role="status">
+          {t("passwordChanged")}
+        </p>
+      )}
+      <button
+        type="submit"
+        className="button-primary"
+        disabled={change.isPending || !current || !next}
+      >
         {t("changePassword")}
       </button>
     </form>

@@ -17,10 +17,13 @@ beforeAll(async () => {
         fields: [{ field: "email", problem: "not a valid email address" }],
       });
     }
-    if (answer === "limited") return sendError(response, 429, "rate_limited", { retry_after: 3 }, { "Retry-After": "3" });
+    if (answer === "limited")
+      return sendError(response, 429, "rate_limited", { retry_after: 3 }, { "Retry-After": "3" });
     return sendError(response, 401, "invalid_credentials");
   });
-  (globalThis as unknown as { jsdom: { reconfigure: (o: { url: string }) => void } }).jsdom.reconfigure({
+  (
+    globalThis as unknown as { jsdom: { reconfigure: (o: { url: string }) => void } }
+  ).jsdom.reconfigure({
     url: `${server.origin}/sign-in`,
   });
   ({ AuthForm } = await import("./AuthForm"));
@@ -51,7 +54,9 @@ describe("the sign-in form", () => {
     answer = "wrong";
     renderSignIn();
     await signIn();
-    expect(await screen.findByRole("alert")).toHaveTextContent("The email or password is not correct.");
+    expect(await screen.findByRole("alert")).toHaveTextContent(
+      "The email or password is not correct.",
+    );
     expect(server.seen.at(-1)?.path).toBe("/api/auth/login");
   });
 
@@ -71,7 +76,9 @@ describe("the sign-in form", () => {
     vi.useFakeTimers({ toFake: ["setInterval", "clearInterval", "Date"] });
     renderSignIn();
     await signIn(userEvent.setup({ advanceTimers: vi.advanceTimersByTime }));
-    expect(await screen.findByRole("alert")).toHaveTextContent("Too many attempts. Try again in 3 seconds.");
+    expect(await screen.findByRole("alert")).toHaveTextContent(
+      "Too many attempts. Try again in 3 seconds.",
+    );
     const button = screen.getByRole("button", { name: "Sign in" });
     expect(button).toBeDisabled();
     act(() => vi.advanceTimersByTime(1000));

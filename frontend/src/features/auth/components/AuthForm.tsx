@@ -38,12 +38,18 @@ export function AuthForm({ mode }: { mode: Mode }) {
       if (mode === "sign-in") await signIn({ email, password });
       else {
         const locale = isLanguage(i18n.language) ? i18n.language : "en";
-        await register({ email, password, locale, ...(displayName ? { display_name: displayName } : {}) });
+        await register({
+          email,
+          password,
+          locale,
+          ...(displayName ? { display_name: displayName } : {}),
+        });
       }
       // The session gate sends us on once the session is published.
     } catch (caught) {
       setError(caught);
-      if (caught instanceof ApiError && caught.status === 429) countdown.start(caught.retryAfter ?? 60);
+      if (caught instanceof ApiError && caught.status === 429)
+        countdown.start(caught.retryAfter ?? 60);
     } finally {
       setPending(false);
     }
@@ -123,7 +129,11 @@ export function AuthForm({ mode }: { mode: Mode }) {
               {formError}
             </p>
           )}
-          <button type="submit" className="button-primary wide" disabled={pending || countdown.secondsLeft > 0}>
+          <button
+            type="submit"
+            className="button-primary wide"
+            disabled={pending || countdown.secondsLeft > 0}
+          >
             {title}
           </button>
         </form>

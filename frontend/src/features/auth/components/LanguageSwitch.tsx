@@ -9,7 +9,10 @@ export function LanguageSwitch() {
   return (
     <label className="language-switch">
       <span className="visually-hidden">{t("language")}</span>
-      <select value={i18n.language} onChange={(event) => setLanguage(event.target.value as Language)}>
+      <select
+        value={i18n.language}
+        onChange={(event) => setLanguage(event.target.value as Language)}
+      >
         {LANGUAGES.map((language) => (
           <option key={language} value={language} lang={language}>
             {NAMES[language]}

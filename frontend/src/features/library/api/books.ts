@@ -1,5 +1,12 @@
 /** The library's calls to the API: the book list, one book, deleting, the reading position. */
-import { ApiError, api, type BookDetail, type BookPage, type ReadingPosition, unwrap } from "@/lib/api";
+import {
+  ApiError,
+  api,
+  type BookDetail,
+  type BookPage,
+  type ReadingPosition,
+  unwrap,
+} from "@/lib/api";
 import { MAX_SEARCHED, SEARCH_PAGE_SIZE, searchPage } from "../bookSearch";
 import type { ApiBookQuery } from "../libraryQuery";
 

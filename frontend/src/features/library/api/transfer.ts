@@ -1,6 +1,10 @@
 /** One HTTP request with upload progress (fetch cannot report it; XMLHttpRequest can). */
 
-export type TransferResult = { status: number; body: string; headers: (name: string) => string | null };
+export type TransferResult = {
+  status: number;
+  body: string;
+  headers: (name: string) => string | null;
+};
 
 export class TransferNetworkError extends Error {
   constructor() {
@@ -30,7 +34,11 @@ export function transfer(request: Transfer): Promise<TransferResult> {
     }
     xhr.upload.onprogress = (event) => request.onProgress?.(event.loaded);
     xhr.onload = () =>
-      resolve({ status: xhr.status, body: xhr.responseText, headers: (n) => xhr.getResponseHeader(n) });
+      resolve({
+        status: xhr.status,
+        body: xhr.responseText,
+        headers: (n) => xhr.getResponseHeader(n),
+      });
     xhr.onerror = () => reject(new TransferNetworkError());
     xhr.onabort = () => reject(new DOMException("The upload was cancelled.", "AbortError"));
     request.signal?.addEventListener("abort", () => xhr.abort());

@@ -2,14 +2,22 @@ import { createHash } from "node:crypto";
 import { createServer } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { reader } from "@/test/fixtures";
-import { type SeenRequest, sendError, sendJson, startServer, type TestServer } from "@/test/httpServer";
+import {
+  type SeenRequest,
+  sendError,
+  sendJson,
+  startServer,
+  type TestServer,
+} from "@/test/httpServer";
 import type { UploadAction } from "../uploadState";
 
 // The page, the API and the store share one origin here, as behind the app's own server.
 let server: TestServer;
 let uploads: typeof import("./uploads");
 let session: typeof import("@/lib/api");
-let nextAnswer: (request: SeenRequest) => "presign" | "existing" | "too_large" | "dead_store" = () => "presign";
+let nextAnswer: (
+  request: SeenRequest,
+) => "presign" | "existing" | "too_large" | "dead_store" = () => "presign";
 let deadStoreUrl = "";
 
 async function closedPortUrl(): Promise<string> {
@@ -25,23 +33,37 @@ beforeAll(async () => {
     if (request.method === "POST" && request.path === "/api/uploads") {
       const answer = nextAnswer(request);
       if (answer === "too_large") return sendError(response, 413, "file_too_large", { limit: 50 });
-      if (answer === "existing") return sendJson(response, 200, { book: { id: "old-book" }, existing: true, upload: null });
+      if (answer === "existing")
+        return sendJson(response, 200, { book: { id: "old-book" }, existing: true, upload: null });
       const url = answer === "dead_store" ? deadStoreUrl : `${server.origin}/store/object-1?sig=x`;
       return sendJson(response, 201, {
         book: { id: "new-book", state: "uploading" },
         existing: false,
-        upload: { method: "PUT", url, headers: { "Content-Type": "application/epub+zip" }, expires_at: "2030-01-01T00:00:00Z" },
+        upload: {
+          method: "PUT",
+          url,
+          headers: { "Content-Type": "application/epub+zip" },
+          expires_at: "2030-01-01T00:00:00Z",
+        },
       });
     }
-    if (request.method === "PUT" && request.path.startsWith("/store/")) return void response.writeHead(200).end();
-    if (request.method === "DELETE" && request.path === "/api/books/new-book") return void response.writeHead(204).end();
+    if (request.method === "PUT" && request.path.startsWith("/store/"))
+      return void response.writeHead(200).end();
+    if (request.method === "DELETE" && request.path === "/api/books/new-book")
+      return void response.writeHead(204).end();
     if (request.method === "POST" && request.path === "/api/books") {
-      return sendJson(response, 201, { book: { id: "multipart-book", state: "uploading" }, existing: false, upload: null });
+      return sendJson(response, 201, {
+        book: { id: "multipart-book", state: "uploading" },
+        existing: false,
+        upload: null,
+      });
     }
     return sendError(response, 404, "not_found");
   });
   deadStoreUrl = await closedPortUrl();
-  (globalThis as unknown as { jsdom: { reconfigure: (o: { url: string }) => void } }).jsdom.reconfigure({
+  (
+    globalThis as unknown as { jsdom: { reconfigure: (o: { url: string }) => void } }
+  ).jsdom.reconfigure({
     url: `${server.origin}/`,
   });
   session = await import("@/lib/api");
@@ -75,13 +97,19 @@ describe("uploading a book", () => {
     expect(types[0]).toBe("starting");
     expect(types[1]).toBe("started");
     expect(types.at(-1)).toBe("sent");
-    const progress = actions.filter((action) => action.type === "progress").map((action) => action.loaded);
+    const progress = actions
+      .filter((action) => action.type === "progress")
+      .map((action) => action.loaded);
     expect(progress.length).toBeGreaterThan(0);
     expect(progress.at(-1)).toBe(file.size);
 
     const start = server.seen.find((request) => request.path === "/api/uploads");
     const asked = JSON.parse(start!.body.toString());
-    expect(asked).toMatchObject({ filename: "book.epub", size: 300_000, content_type: "application/epub+zip" });
+    expect(asked).toMatchObject({
+      filename: "book.epub",
+      size: 300_000,
+      content_type: "application/epub+zip",
+    });
     const bytes = new Uint8Array(await file.arrayBuffer());
     if (asked.sha256 !== undefined) {
       expect(asked.sha256).toBe(createHash("sha256").update(bytes).digest("hex"));
@@ -103,7 +131,10 @@ describe("uploading a book", () => {
   it("reports the API's refusal by its code", async () => {
     nextAnswer = () => "too_large";
     const actions = await upload(book(1000));
-    expect(actions.at(-1)).toMatchObject({ type: "failed", error: { code: "file_too_large", details: { limit: 50 } } });
+    expect(actions.at(-1)).toMatchObject({
+      type: "failed",
+      error: { code: "file_too_large", details: { limit: 50 } },
+    });
   });
 
   it("falls back to the multipart route when the store cannot be reached and the file is small", async () => {

@@ -9,7 +9,11 @@ import { DeleteBookButton } from "./DeleteBookButton";
 
 function Authors({ book }: { book: BookSummary }) {
   const { t } = useTranslation("library");
-  return <span className="book-authors">{book.authors.length ? book.authors.join(", ") : t("unknownAuthor")}</span>;
+  return (
+    <span className="book-authors">
+      {book.authors.length ? book.authors.join(", ") : t("unknownAuthor")}
+    </span>
+  );
 }
 
 export function BookCollection({ books, view }: { books: BookSummary[]; view: View }) {
@@ -21,8 +25,7 @@ export function BookCollection({ books, view }: { books: BookSummary[]; view: Vi
           <Link to={`/books/${encodeURIComponent(book.id)}`} className="book-link">
             <BookCover book={book} size={view} />
             <span className="book-text">
-              <span className="book-title">{book.title}</span>
-              <Authors book={book} />
+              <span className="book-title">{book.title}</span> <Authors book={book} />
             </span>
           </Link>
           <div className="book-extra">

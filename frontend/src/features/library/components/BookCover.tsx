@@ -7,7 +7,13 @@ function hue(text: string): number {
   return hash;
 }
 
-export function BookCover({ book, size = "grid" }: { book: BookSummary; size?: "grid" | "list" | "page" }) {
+export function BookCover({
+  book,
+  size = "grid",
+}: {
+  book: BookSummary;
+  size?: "grid" | "list" | "page";
+}) {
   if (book.cover_thumbnail_url) {
     return (
       <img
@@ -20,7 +26,11 @@ export function BookCover({ book, size = "grid" }: { book: BookSummary; size?: "
     );
   }
   return (
-    <div className={`cover cover-${size} cover-blank`} style={{ "--cover-hue": hue(book.title) } as React.CSSProperties} aria-hidden="true">
+    <div
+      className={`cover cover-${size} cover-blank`}
+      style={{ "--cover-hue": hue(book.title) } as React.CSSProperties}
+      aria-hidden="true"
+    >
       <span>{book.title}</span>
     </div>
   );

@@ -22,12 +22,18 @@ function Facts({ book }: { book: BookDetail }) {
   const { t, i18n } = useTranslation("library");
   const meta = book.metadata;
   const language = book.language
-    ? (new Intl.DisplayNames([i18n.language], { type: "language" }).of(book.language) ?? book.language)
+    ? (new Intl.DisplayNames([i18n.language], { type: "language" }).of(book.language) ??
+      book.language)
     : null;
   const series = text(meta?.series);
   const rows: [string, string | null][] = [
     [t("book.language"), language],
-    [t("book.series"), series ? `${series}${typeof meta?.series_index === "number" ? ` #${meta.series_index}` : ""}` : null],
+    [
+      t("book.series"),
+      series
+        ? `${series}${typeof meta?.series_index === "number" ? ` #${meta.series_index}` : ""}`
+        : null,
+    ],
     [t("book.publisher"), text(meta?.publisher)],
     [t("book.format"), book.format ? book.format.toUpperCase() : null],
     [t("book.words"), book.word_count ? t("common:words", { count: book.word_count }) : null],
@@ -51,7 +57,10 @@ function Facts({ book }: { book: BookDetail }) {
 function readingTime(minutes: number, t: TFunction<"library">): string {
   if (minutes < 60) return t("common:minutes", { count: minutes });
   const hours = Math.floor(minutes / 60);
-  return t("book.hoursMinutes", { hours: t("book.hours", { count: hours }), minutes: t("common:minutes", { count: minutes % 60 }) });
+  return t("book.hoursMinutes", {
+    hours: t("book.hours", { count: hours }),
+    minutes: t("common:minutes", { count: minutes % 60 }),
+  });
 }
 
 export default function BookPage() {
@@ -62,7 +71,12 @@ export default function BookPage() {
   const position = usePosition(bookId);
   usePageTitle(book.data?.title);
 
-  if (book.isPending) return <p className="page-status" role="status">{t("common:loading")}</p>;
+  if (book.isPending)
+    return (
+      <p className="page-status" role="status">
+        {t("common:loading")}
+      </p>
+    );
   if (book.error || !book.data) {
     return (
       <div className="page narrow">
@@ -83,7 +97,9 @@ export default function BookPage() {
       </div>
       <div className="book-page-main">
         <h1>{data.title}</h1>
-        <p className="book-authors">{data.authors.length ? data.authors.join(", ") : t("unknownAuthor")}</p>
+        <p className="book-authors">
+          {data.authors.length ? data.authors.join(", ") : t("unknownAuthor")}
+        </p>
         <BookStatus
           book={data}
           chapters={{ done: data.extraction.chapters_done, total: data.extraction.chapters_total }}
@@ -96,7 +112,9 @@ export default function BookPage() {
             {read !== null && (
               <div className="reading-progress">
                 <ProgressBar label={t("readProgressLabel", { title: data.title })} value={read} />
-                <span className="muted small">{t("readPercent", { percent: Math.round(read * 100) })}</span>
+                <span className="muted small">
+                  {t("readPercent", { percent: Math.round(read * 100) })}
+                </span>
               </div>
             )}
           </div>

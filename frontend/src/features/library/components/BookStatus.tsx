@@ -13,7 +13,11 @@ type Props = {
 export function BookStatus({ book, chapters }: Props) {
   const { t } = useTranslation("library");
   if (book.state === "failed") {
-    return book.error ? <UploadErrorText error={book.error} /> : <p className="error-text">{t("state.failed")}</p>;
+    return book.error ? (
+      <UploadErrorText error={book.error} />
+    ) : (
+      <p className="error-text">{t("state.failed")}</p>
+    );
   }
   if (!isProcessing(book.state)) return null;
   const extracting = book.state === "extracting";

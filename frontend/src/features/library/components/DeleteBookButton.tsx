@@ -6,7 +6,13 @@ import type { BookSummary } from "@/lib/api";
 import { useDeleteBook } from "../hooks/useBooks";
 
 /** Delete, after asking; `onDeleted` lets the book page leave for the library. */
-export function DeleteBookButton({ book, onDeleted }: { book: Pick<BookSummary, "id" | "title">; onDeleted?: () => void }) {
+export function DeleteBookButton({
+  book,
+  onDeleted,
+}: {
+  book: Pick<BookSummary, "id" | "title">;
+  onDeleted?: () => void;
+}) {
   const { t } = useTranslation("library");
   const [asking, setAsking] = useState(false);
   const remove = useDeleteBook();

@@ -23,10 +23,13 @@ export default function LibraryPage() {
   const [params, setParams] = useSearchParams();
   const query = parseLibraryQuery(params);
   const list = useBookList(toApiQuery(query));
-  const change = (patch: Partial<LibraryQuery>) => setParams(toSearchParams(changeLibraryQuery(query, patch)));
+  const change = (patch: Partial<LibraryQuery>) =>
+    setParams(toSearchParams(changeLibraryQuery(query, patch)));
   const filtered = Boolean(query.q || query.state || query.language || query.author);
   const books = list.data?.items ?? [];
-  const languages = [...new Set(books.map((book) => book.language?.split("-")[0]).filter((l): l is string => !!l))];
+  const languages = [
+    ...new Set(books.map((book) => book.language?.split("-")[0]).filter((l): l is string => !!l)),
+  ];
 
   return (
     <div className="page">
@@ -40,7 +43,11 @@ export default function LibraryPage() {
       </div>
       <UploadPanel />
       <LibraryToolbar query={query} languages={languages} onChange={change} />
-      {list.isPending && <p className="page-status" role="status">{t("common:loading")}</p>}
+      {list.isPending && (
+        <p className="page-status" role="status">
+          {t("common:loading")}
+        </p>
+      )}
       <ErrorNotice error={list.error} />
       {list.data && books.length === 0 && (
         <p className="empty-state">{filtered ? t("emptyFiltered") : t("empty")}</p>

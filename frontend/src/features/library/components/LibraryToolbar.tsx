@@ -14,12 +14,16 @@ export function LibraryToolbar({ query, languages, onChange }: Props) {
   const id = useId();
   const [search, setSearch] = useState(query.q);
   const [author, setAuthor] = useState(query.author);
+  // On a phone the filters fold away behind a button; on wider screens they are always shown.
+  const [filtersOpen, setFiltersOpen] = useState(false);
   useEffect(() => setSearch(query.q), [query.q]);
   useEffect(() => setAuthor(query.author), [query.author]);
 
   const languageName = (code: string) =>
     new Intl.DisplayNames([i18n.language], { type: "language" }).of(code) ?? code;
-  const languageOptions = [...new Set(["ru", "en", ...languages, ...(query.language ? [query.language] : [])])];
+  const languageOptions = [
+    ...new Set(["ru", "en", ...languages, ...(query.language ? [query.language] : [])]),
+  ];
 
   function submitSearch(event: FormEvent) {
     event.preventDefault();
@@ -51,12 +55,26 @@ export function LibraryToolbar({ query, languages, onChange }: Props) {
         />
         <button type="submit">{t("filters.searchButton")}</button>
       </form>
-      <div className="toolbar-filters">
+      <button
+        type="button"
+        className="filters-toggle"
+        aria-expanded={filtersOpen}
+        aria-controls={`${id}-filters`}
+        onClick={() => setFiltersOpen(!filtersOpen)}
+      >
+        {t("filters.toggle")}
+      </button>
+      <div
+        id={`${id}-filters`}
+        className={filtersOpen ? "toolbar-filters open" : "toolbar-filters"}
+      >
         <label>
           <span>{t("filters.state")}</span>
           <select
             value={query.state ?? ""}
-            onChange={(event) => onChange({ state: (event.target.value || null) as LibraryQuery["state"] })}
+            onChange={(event) =>
+              onChange({ state: (event.target.value || null) as LibraryQuery["state"] })
+            }
           >
             <option value="">{t("filters.any")}</option>
             {BOOK_STATES.map((state) => (
@@ -68,7 +86,10 @@ export function LibraryToolbar({ query, languages, onChange }: Props) {
         </label>
         <label>
           <span>{t("filters.language")}</span>
-          <select value={query.language ?? ""} onChange={(event) => onChange({ language: event.target.value || null })}>
+          <select
+            value={query.language ?? ""}
+            onChange={(event) => onChange({ language: event.target.value || null })}
+          >
             <option value="">{t("filters.any")}</option>
             {languageOptions.map((code) => (
               <option key={code} value={code}>
@@ -79,7 +100,10 @@ export function LibraryToolbar({ query, languages, onChange }: Props) {
         </label>
         <label>
           <span>{t("filters.sort")}</span>
-          <select value={query.sort} onChange={(event) => onChange({ sort: event.target.value as Sort })}>
+          <select
+            value={query.sort}
+            onChange={(event) => onChange({ sort: event.target.value as Sort })}
+          >
             {SORTS.map((sort) => (
               <option key={sort} value={sort}>
                 {t(`sort.${sort}`)}
@@ -89,16 +113,31 @@ export function LibraryToolbar({ query, languages, onChange }: Props) {
         </label>
         <label>
           <span>{t("filters.order")}</span>
-          <select value={query.order} onChange={(event) => onChange({ order: event.target.value as Order })}>
-            <option value="asc">{t(query.sort === "created" ? "order.oldest" : "order.asc")}</option>
-            <option value="desc">{t(query.sort === "created" ? "order.newest" : "order.desc")}</option>
+          <select
+            value={query.order}
+            onChange={(event) => onChange({ order: event.target.value as Order })}
+          >
+            <option value="asc">
+              {t(query.sort === "created" ? "order.oldest" : "order.asc")}
+            </option>
+            <option value="desc">
+              {t(query.sort === "created" ? "order.newest" : "order.desc")}
+            </option>
           </select>
         </label>
         <div className="view-switch" role="group" aria-label={t("view.label")}>
-          <button type="button" aria-pressed={query.view === "grid"} onClick={() => onChange({ view: "grid" })}>
+          <button
+            type="button"
+            aria-pressed={query.view === "grid"}
+            onClick={() => onChange({ view: "grid" })}
+          >
             {t("view.grid")}
           </button>
-          <button type="button" aria-pressed={query.view === "list"} onClick={() => onChange({ view: "list" })}>
+          <button
+            type="button"
+            aria-pressed={query.view === "list"}
+            onClick={() => onChange({ view: "list" })}
+          >
             {t("view.list")}
           </button>
         </div>

@@ -1,6 +1,14 @@
 import { useTranslation } from "react-i18next";
 
-export function Pagination({ page, pages, onPage }: { page: number; pages: number; onPage: (page: number) => void }) {
+export function Pagination({
+  page,
+  pages,
+  onPage,
+}: {
+  page: number;
+  pages: number;
+  onPage: (page: number) => void;
+}) {
   const { t } = useTranslation("library");
   if (pages <= 1) return null;
   return (

@@ -9,8 +9,12 @@ function Entries({ bookId, entries }: { bookId: string; entries: TocEntry[] }) {
     <ol>
       {entries.map((entry, index) => (
         <li key={`${entry.chapter}-${entry.offset ?? 0}-${index}`}>
-          <Link to={readerPath(bookId, { chapter: entry.chapter, offset: entry.offset ?? 0 })}>{entry.title}</Link>
-          {entry.children && entry.children.length > 0 && <Entries bookId={bookId} entries={entry.children} />}
+          <Link to={readerPath(bookId, { chapter: entry.chapter, offset: entry.offset ?? 0 })}>
+            {entry.title}
+          </Link>
+          {entry.children && entry.children.length > 0 && (
+            <Entries bookId={bookId} entries={entry.children} />
+          )}
         </li>
       ))}
     </ol>

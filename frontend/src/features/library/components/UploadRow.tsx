@@ -11,9 +11,15 @@ import { BookStatus } from "./BookStatus";
 import { UploadErrorText } from "./UploadErrorText";
 
 function formatSize(bytes: number, language: string): string {
-  const format = new Intl.NumberFormat(language, { maximumFractionDigits: 1 });
-  if (bytes < 1024 * 1024) return `${format.format(bytes / 1024)} KB`;
-  return `${format.format(bytes / 1024 / 1024)} MB`;
+  const [unit, value] =
+    bytes < 1024
+      ? ["byte", bytes]
+      : bytes < 1024 * 1024
+        ? ["kilobyte", bytes / 1024]
+        : ["megabyte", bytes / 1024 / 1024];
+  return new Intl.NumberFormat(language, { style: "unit", unit, maximumFractionDigits: 1 }).format(
+    value,
+  );
 }
 
 export function UploadRow({ item }: { item: UploadItem }) {
@@ -56,14 +62,20 @@ export function UploadRow({ item }: { item: UploadItem }) {
           <p className="muted status-line">
             {t("upload.uploading", { percent: Math.round(uploadFraction(item) * 100) })}
           </p>
-          <ProgressBar label={t("upload.progressLabel", { name: item.name })} value={uploadFraction(item)} />
+          <ProgressBar
+            label={t("upload.progressLabel", { name: item.name })}
+            value={uploadFraction(item)}
+          />
         </>
       )}
       {processing &&
         (book.data ? (
           <BookStatus
             book={book.data}
-            chapters={{ done: book.data.extraction.chapters_done, total: book.data.extraction.chapters_total }}
+            chapters={{
+              done: book.data.extraction.chapters_done,
+              total: book.data.extraction.chapters_total,
+            }}
           />
         ) : (
           <p className="muted status-line">{t("state.parsing")}</p>
@@ -71,13 +83,17 @@ export function UploadRow({ item }: { item: UploadItem }) {
       {(processing || item.phase === "ready") && readable && item.bookId && (
         <p className="status-line">
           {item.phase === "ready" && <span className="success-text">{t("upload.ready")} </span>}
-          <Link to={`/books/${encodeURIComponent(item.bookId)}`}>{t("upload.open", { title: book.data?.title ?? item.name })}</Link>
+          <Link to={`/books/${encodeURIComponent(item.bookId)}`}>
+            {t("upload.open", { title: book.data?.title ?? item.name })}
+          </Link>
         </p>
       )}
       {item.phase === "duplicate" && (
         <p className="status-line" role="status">
           {t("uploadErrors.duplicate")}{" "}
-          {existing && <Link to={`/books/${encodeURIComponent(existing)}`}>{t("openExisting")}</Link>}
+          {existing && (
+            <Link to={`/books/${encodeURIComponent(existing)}`}>{t("openExisting")}</Link>
+          )}
         </p>
       )}
       {item.phase === "failed" && item.error && <UploadErrorText error={item.error} />}
