@@ -70,15 +70,11 @@ export function BookSurface(props: Props) {
     if (!layout || !chapter || chapter.index !== target.chapter) return;
     const previous = loaded.current;
     if (previous?.chapter === chapter && previous.seq === target.seq) return;
-    if (previous?.chapter === chapter && target.offset !== "end") {
-      layout.goTo(target.offset);
-    } else {
-      loaded.current = { chapter, seq: target.seq };
-      layout.load(chapter.html, chapter.paragraphs, target.offset);
-      // The frame after layout is the one that paints the chapter.
-      requestAnimationFrame(() => latest.current.onPainted(chapter.index));
-    }
     loaded.current = { chapter, seq: target.seq };
+    if (previous?.chapter === chapter && target.offset !== "end") layout.goTo(target.offset);
+    else layout.load(chapter.html, chapter.paragraphs, target.offset);
+    // The frame after layout is the one that paints the chapter.
+    requestAnimationFrame(() => latest.current.onPainted(chapter.index));
   }, [props.chapter, props.target]);
 
   useEffect(() => {

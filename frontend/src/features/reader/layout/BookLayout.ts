@@ -76,7 +76,8 @@ export class BookLayout {
     this.layout();
     if (target === "end") this.showEnd();
     else this.goToOffset(target);
-    this.anchor = this.currentOffset();
+    // The asked-for offset stays the anchor: when fonts or pictures arrive, it is found again.
+    this.anchor = target === "end" ? this.currentOffset() : target;
     this.report();
   }
 
