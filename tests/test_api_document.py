@@ -153,7 +153,7 @@ def test_bad_query_values_name_their_field(model, query: dict, field: str) -> No
 
 
 def test_good_query_values_parse() -> None:
-    params = {"page": "2", "page_size": "100", "sort": "title", "author": "Пушкин"}
+    params = {"page": "2", "page_size": "100", "sort": "title", "author": "Пушкин", "state": ""}
     query = parse_query(SimpleNamespace(query_params=params), BookListQuery)  # type: ignore[arg-type]
     assert (query.page, query.page_size, query.author, query.descending) == (
         2,
@@ -161,3 +161,11 @@ def test_good_query_values_parse() -> None:
         "Пушкин",
         False,
     )
+
+
+def test_a_handler_parsing_another_model_than_documented_fails_loudly() -> None:
+    request = SimpleNamespace(
+        method="GET", context={"resourcePath": "/books"}, query_params={"q": "x"}
+    )
+    with pytest.raises(RuntimeError, match="GET /books parses UserListQuery"):
+        parse_query(request, UserListQuery)  # type: ignore[arg-type]

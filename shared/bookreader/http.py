@@ -164,6 +164,7 @@ def parse_body(request: Request, model: type[Model], max_bytes: int = 64 * 1024)
         raise BookReaderError(
             "invalid_json", f"the request body is not valid JSON: {error}", 400
         ) from None
+    _check_declared(request, model, "body")
     try:
         return model.model_validate(data)
     except ValidationError as error:
@@ -172,9 +173,11 @@ def parse_body(request: Request, model: type[Model], max_bytes: int = 64 * 1024)
 
 def parse_query(request: Request, model: type[Model]) -> Model:
     """The request's query string validated against `model`; 422 naming each bad field."""
+    _check_declared(request, model, "query")
     params = request.query_params or {}
     try:
-        return model.model_validate({name: params[name] for name in params})
+        # An empty value (`?state=`) means the parameter is not set, as forms send it.
+        return model.model_validate({name: params[name] for name in params if params[name]})
     except ValidationError as error:
         raise from_pydantic(error) from None
 
@@ -185,3 +188,16 @@ def path_number(value: str) -> int | None:
         return None
     number = int(value)
     return number if number <= PG_INT_MAX else None
+
+
+def _check_declared(request: Request, model: type[BaseModel], part: str) -> None:
+    """A handler parses the model the operations table documents, or fails loudly (500)."""
+    from bookreader.api.operations import BY_KEY  # the whole contract; only when parsing
+
+    context = getattr(request, "context", None) or {}
+    operation = BY_KEY.get(f"{getattr(request, 'method', '')} {context.get('resourcePath')}")
+    declared = getattr(operation, part, None)
+    if operation is not None and declared is not model:
+        raise RuntimeError(
+            f"{operation.key} parses {model.__name__} as its {part}; the API table says {declared}"
+        )

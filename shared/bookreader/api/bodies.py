@@ -36,3 +36,12 @@ class IllustrationRequest(BaseModel):
     """The body is optional; without `style` the reader's default (or the genre's) is used."""
 
     style: str | None = Field(None, max_length=40)
+
+
+class BookFileForm(BaseModel):
+    """`multipart/form-data` with the book in a part named `file` (read by
+    `library.uploads.read_multipart_file`; this model only documents it)."""
+
+    file: bytes = Field(
+        description="The .epub, .fb2 or .fb2.zip file (at most 6 MB; larger files: POST /uploads)"
+    )

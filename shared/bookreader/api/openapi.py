@@ -21,7 +21,7 @@ SECURITY_SCHEME = "bearer"
 _REF = "#/components/schemas/{model}"
 _PARAMETER = re.compile(r"\{([^}]+)\}")
 
-ERROR_MEANINGS = {
+ERROR_MEANINGS = {  # what each error status means for a client
     400: "The request cannot be read",
     401: "Not signed in, or the token is invalid or expired",
     403: "Not allowed",
@@ -115,10 +115,14 @@ def _path_parameters(path: str) -> list[dict[str, Any]]:
     return parameters
 
 
+def _first_line(text: str | None) -> str:
+    return text.strip().splitlines()[0] if text and text.strip() else ""
+
+
 def _error_statuses(operation: Operation) -> list[int]:
     statuses = set(operation.errors)
-    if not operation.public:
-        statuses.add(401)
+    if not operation.public:  # the token guard: no token, per-user limits, Redis down
+        statuses.update((401, 429, 503))
     if operation.admin:
         statuses.add(403)
     if "{" in operation.path:
@@ -164,9 +168,7 @@ def _operation(
             }
         else:
             responses[str(status)] = {
-                "description": response.__doc__.strip().splitlines()[0]
-                if response.__doc__ and response.__module__ == schemas.__name__
-                else response.__name__,
+                "description": _first_line(response.__doc__) or response.__name__,
                 "content": {"application/json": {"schema": refs[(response, "serialization")]}},
             }
     for status in _error_statuses(operation):
@@ -174,6 +176,10 @@ def _operation(
             "description": ERROR_MEANINGS.get(status, "Error"),
             "content": {"application/json": {"schema": refs[(schemas.ErrorBody, "serialization")]}},
         }
+    responses["default"] = {
+        "description": "Any other error, in the same shape (500 `internal_error`)",
+        "content": {"application/json": {"schema": refs[(schemas.ErrorBody, "serialization")]}},
+    }
     document["responses"] = responses
     document["security"] = [] if operation.public else [{SECURITY_SCHEME: []}]
     return document

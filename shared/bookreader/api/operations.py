@@ -2,9 +2,9 @@
 answers. The OpenAPI document and the reference page are generated from this table; tests hold
 it equal to `template.yaml` and to the routes the function apps declare.
 
-Errors every operation may give are added when the document is built (401 for bearer routes,
-403 for admin routes, 404 where the path names something, 422 where a body or query is
-validated); `errors` lists the others.
+Errors every operation may give are added when the document is built (401, 429 and 503 for
+bearer routes, 403 for admin routes, 404 where the path names something, 422 where a body or
+query is validated, 400/413/415 for JSON bodies); `errors` lists the others.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel
 
 from bookreader.api import bodies, queries, schemas
 from bookreader.auth.users import AdminUserUpdate, ProfileUpdate
@@ -31,16 +31,6 @@ class Content:
 
 NoContent = None
 BINARY_IMAGE = Content("image/*", {"type": "string", "contentMediaType": "image/*"})
-
-
-class BookFileForm(BaseModel):
-    """`multipart/form-data` with the book in a part named `file`."""
-
-    model_config = ConfigDict(json_schema_extra={"required": ["file"]})
-
-    file: bytes = Field(
-        description="The .epub, .fb2 or .fb2.zip file (at most 6 MB; larger files: POST /uploads)"
-    )
 
 
 Response = type[BaseModel] | Content | None
@@ -190,7 +180,7 @@ OPERATIONS: tuple[Operation, ...] = (
         "Upload a small book in the request (multipart)",
         "Books",
         {201: schemas.UploadResult, 200: schemas.UploadResult},
-        body=BookFileForm,
+        body=bodies.BookFileForm,
         body_media_type="multipart/form-data",
         errors=(400, 403, 413, 415),
         description="201 for a new book; 200 with `existing: true` for a file already there.",

@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import functools
 import hashlib
+import re
 from html import escape
 from typing import Any
 
@@ -30,6 +31,14 @@ CONTENT_SECURITY_POLICY = (
     f"default-src 'none'; style-src '{STYLE_HASH}'; base-uri 'none'; form-action 'none';"
     " frame-ancestors 'none'"
 )
+
+
+_CODE_SPAN = re.compile(r"`([^`]+)`")
+
+
+def _prose(text: str) -> str:
+    """Escaped text whose `backticked` spans become <code>."""
+    return _CODE_SPAN.sub(r"<code>\1</code>", escape(text))
 
 
 def _ref_name(ref: str) -> str:
@@ -93,7 +102,7 @@ def _properties_table(schema: dict[str, Any]) -> str:
     rows = "".join(
         f"<tr><td><code>{escape(name)}</code>{'' if name in required else '?'}</td>"
         f"<td>{type_of(field)}</td><td>{_limits(field)}</td>"
-        f"<td>{escape(field.get('description', ''))}</td></tr>"
+        f"<td>{_prose(field.get('description', ''))}</td></tr>"
         for name, field in properties.items()
     )
     return (
@@ -112,17 +121,17 @@ def _operation(path: str, method: str, operation: dict[str, Any]) -> str:
         f'<section class="op" id="op-{escape(operation["operationId"])}">',
         f'<h3><span class="method {method}">{method.upper()}</span> <code>{escape(path)}</code>'
         f"{auth}</h3>",
-        f"<p>{escape(operation.get('summary', ''))}</p>",
+        f"<p>{_prose(operation.get('summary', ''))}</p>",
     ]
     if operation.get("description"):
-        parts.append(f"<p>{escape(operation['description'])}</p>")
+        parts.append(f"<p>{_prose(operation['description'])}</p>")
     parameters = operation.get("parameters", [])
     if parameters:
         rows = "".join(
             f"<tr><td><code>{escape(item['name'])}</code>{'' if item['required'] else '?'}</td>"
             f"<td>{escape(item['in'])}</td><td>{type_of(item['schema'])}</td>"
             f"<td>{_limits(item['schema'])}</td>"
-            f"<td>{escape(item.get('description', ''))}</td></tr>"
+            f"<td>{_prose(item.get('description', ''))}</td></tr>"
             for item in parameters
         )
         parts.append(
@@ -145,7 +154,7 @@ def _operation(path: str, method: str, operation: dict[str, Any]) -> str:
         )
         rows += (
             f"<tr><td>{escape(status)}</td><td>{shapes or '—'}</td>"
-            f"<td>{escape(response.get('description', ''))}</td></tr>"
+            f"<td>{_prose(response.get('description', ''))}</td></tr>"
         )
     parts.append(
         f"<table><tr><th>Status</th><th>Body</th><th>Meaning</th></tr>{rows}</table></section>"
@@ -171,7 +180,7 @@ def render_reference_page() -> str:
     )
     schemas = "".join(
         f'<section id="schema-{escape(name)}"><h3><code>{escape(name)}</code></h3>'
-        f"<p>{escape(schema.get('description', ''))}</p>{_properties_table(schema)}</section>"
+        f"<p>{_prose(schema.get('description', ''))}</p>{_properties_table(schema)}</section>"
         for name, schema in document["components"]["schemas"].items()
     )
     navigation = "".join(
@@ -184,7 +193,7 @@ def render_reference_page() -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{escape(info['title'])} API</title><style>{_STYLE}</style></head><body>"
         f"<h1>{escape(info['title'])} API {escape(info['version'])}</h1>"
-        f"<p>{escape(info.get('description', ''))}</p>"
+        f"<p>{_prose(info.get('description', ''))}</p>"
         f"<p>Paths are under <code>{escape(server)}</code>. Routes marked "
         "<em>bearer token</em> need <code>Authorization: Bearer &lt;access_token&gt;</code>. "
         '<a href="openapi.json">The OpenAPI document</a>.</p>'
