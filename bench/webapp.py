@@ -392,7 +392,9 @@ def _chapter_lines(results: dict[str, Any]) -> tuple[list[str], dict[str, Any]]:
             f"One more cold click, traced ({traced['to_frame_ms']:.0f} ms to the next frame):"
             f" main thread scripting {work['scripting_ms']:.0f} ms, style + layout"
             f" {work['style_layout_ms']:.0f} ms, paint/layerize/commit {work['painting_ms']:.0f}"
-            f" ms; longest task {work['longest_task_ms']:.0f} ms.",
+            f" ms; longest task {work['longest_task_ms']:.0f} ms. Its longest events: "
+            + "; ".join(f"{e['what']} {e['ms']:.0f} ms" for e in work.get("top", []))
+            + ".",
         ]
     if headline is None:
         return lines, {**goal, "value": None, "met": None}
@@ -408,7 +410,7 @@ def _turn_lines(results: dict[str, Any]) -> tuple[list[str], dict[str, Any]]:
     }
     lines = [
         "",
-        "### Page turns (paginated, ArrowRight, in the longest chapter)",
+        "### Page turns (paginated, arrow keys, in the longest chapter)",
         "",
         "From a CDP trace of the renderer's main thread, from each keydown until the next: the",
         "time inside DevTools' *Scripting* events and *style + layout* events (overlaps counted",
@@ -444,6 +446,13 @@ def _turn_lines(results: dict[str, Any]) -> tuple[list[str], dict[str, Any]]:
         + (f" ({', '.join(f'{d:.0f} ms' for d in observed)})" if observed else "")
         + ".",
     ]
+    worst = max(per_turn, key=lambda turn: turn["scripting_layout_ms"])
+    if worst.get("top"):
+        lines += [
+            "",
+            f"The slowest turn ({worst['scripting_layout_ms']:.0f} ms), its longest main-thread"
+            " events: " + "; ".join(f"{e['what']} {e['ms']:.0f} ms" for e in worst["top"]) + ".",
+        ]
     both = summary([turn["scripting_layout_ms"] for turn in per_turn])
     long_tasks = long_in_trace + len(observed)
     value = f"median {both['p50']:.2f} ms, max {both['max']:.2f} ms, {long_tasks} long tasks"
@@ -508,6 +517,11 @@ def _lighthouse_lines(results: dict[str, Any]) -> tuple[list[str], list[dict[str
                         "|", "\\|"
                     )
                 )
+    if renewed := results.get("sessions_renewed"):
+        failing_lines.append(
+            f"- The browser had been signed out {renewed} time(s) between runs (a rotated refresh"
+            " cookie sent again ends the session); it signed in again before auditing."
+        )
     if failing_lines:
         lines += [
             "",

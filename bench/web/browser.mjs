@@ -52,6 +52,23 @@ export async function signIn(context, baseUrl, { email, password }) {
   }
 }
 
+/** Sign in again if the session has ended (the page would show the sign-in form); true when
+ * it had. Every page load rotates the refresh cookie, and a rotated cookie that is sent again
+ * ends the whole session, so a load torn down mid-refresh can sign the browser out. */
+export async function renewIfSignedOut(context, baseUrl, credentials) {
+  const page = await context.newPage();
+  let signedOut = false;
+  try {
+    await page.goto(`${baseUrl}/`);
+    await page.locator("main h1, form").first().waitFor();
+    signedOut = new URL(page.url()).pathname === "/sign-in";
+  } finally {
+    await page.close();
+  }
+  if (signedOut) await signIn(context, baseUrl, credentials);
+  return signedOut;
+}
+
 /** Start from an empty HTTP cache, as a first visit would (the session cookie stays). */
 export async function clearCache(context) {
   const page = await context.newPage();

@@ -6,7 +6,7 @@
  * Chromium to use and what to measure; the results go to the config's `output` as JSON.
  * Each part runs on its own: one that fails records its error and the others still run. */
 import { readFile, writeFile } from "node:fs/promises";
-import { launch, signIn } from "./browser.mjs";
+import { launch, renewIfSignedOut, signIn } from "./browser.mjs";
 import { libraryLoad, readerLoad } from "./bundle.mjs";
 import { chapterClicks, readerPath } from "./chapter.mjs";
 import { audit } from "./lighthouse.mjs";
@@ -55,9 +55,13 @@ async function main() {
       results.lighthouse = {};
       for (const formFactor of config.form_factors) {
         for (const [name, path] of Object.entries(pages)) {
-          await part(results.lighthouse, `${name}_${formFactor}`, () =>
-            audit(context, browser.port, `${baseUrl}${path}`, formFactor),
-          );
+          await part(results.lighthouse, `${name}_${formFactor}`, async () => {
+            if (await renewIfSignedOut(context, baseUrl, config)) {
+              log("the session had ended; signed in again");
+              results.sessions_renewed = (results.sessions_renewed ?? 0) + 1;
+            }
+            return audit(context, browser.port, `${baseUrl}${path}`, formFactor);
+          });
         }
       }
     }
