@@ -480,8 +480,9 @@ def _lighthouse_lines(results: dict[str, Any]) -> tuple[list[str], list[dict[str
         "Lighthouse drives the benchmark's Chromium through its DevTools port, in the context",
         "where the reader signed in (storage reset off, so the refresh cookie stays). *mobile* is",
         "Lighthouse's default (simulated slow 4G, 4× CPU slowdown); *desktop* its desktop preset.",
-        "The reader page opens the longest chapter. Each page is audited three times; the table",
-        "shows the run with the median performance score (every run's score in brackets).",
+        "The reader page opens the longest chapter. Each page is audited three times (once with",
+        "`--quick`); the table shows the run with the median performance score (every run's",
+        "score in brackets).",
         "",
         "| page | form factor | performance (runs) | accessibility | best practices"
         " | FCP | LCP | TBT | CLS |",
