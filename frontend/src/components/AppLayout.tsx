@@ -1,7 +1,7 @@
 /** The frame of every signed-in page except the reader: header, navigation, main landmark. */
-import { Suspense } from "react";
+import { Suspense, useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
-import { Link, NavLink, Outlet } from "react-router";
+import { Link, NavLink, Outlet, useLocation } from "react-router";
 import { useSignOut } from "@/features/auth";
 import { useSession } from "@/lib/api";
 import { SessionPending } from "./SessionGates";
@@ -10,6 +10,14 @@ export function AppLayout() {
   const { t } = useTranslation();
   const session = useSession();
   const signOut = useSignOut();
+  const main = useRef<HTMLElement>(null);
+  const { pathname } = useLocation();
+  const firstPage = useRef(true);
+  // After moving to another page, start keyboard and screen-reader users at its content.
+  useEffect(() => {
+    if (firstPage.current) firstPage.current = false;
+    else main.current?.focus({ preventScroll: false });
+  }, [pathname]);
   const name =
     session.status === "signed-in" ? (session.user.display_name ?? session.user.email) : "";
   return (
@@ -38,7 +46,7 @@ export function AppLayout() {
           {t("signOut")}
         </button>
       </header>
-      <main id="main" tabIndex={-1}>
+      <main id="main" tabIndex={-1} ref={main}>
         <Suspense fallback={<SessionPending />}>
           <Outlet />
         </Suspense>

@@ -69,7 +69,7 @@ export function UploadRow({ item }: { item: UploadItem }) {
         </>
       )}
       {processing &&
-        (book.data ? (
+        (book.data && book.data.state !== "uploading" ? (
           <BookStatus
             book={book.data}
             chapters={{
@@ -78,7 +78,11 @@ export function UploadRow({ item }: { item: UploadItem }) {
             }}
           />
         ) : (
-          <p className="muted status-line">{t("state.parsing")}</p>
+          // The store has the file; the server has not started reading it yet.
+          <>
+            <p className="muted status-line">{t("upload.received")}</p>
+            <ProgressBar label={t("processingLabel", { title: item.name })} value={null} />
+          </>
         ))}
       {(processing || item.phase === "ready") && readable && item.bookId && (
         <p className="status-line">
