@@ -10,6 +10,7 @@ import type { Chapter, Place } from "../api/reader";
 import { BOOK_PREFIX, noteIdAt, positionLink, zoomableImageAt } from "../content/bookHtml";
 import { BookLayout, type ChapterTarget, type LayoutMode, type Relocation } from "../layout/BookLayout";
 import { type Turn, turnForSwipe, turnForTap } from "../layout/pagination";
+import { markChapterLaidOut } from "../performanceMarks";
 import { ChevronLeft, ChevronRight } from "./icons";
 
 export type SurfaceControls = { turn: (turn: Turn) => void; goTo: (offset: number) => void };
@@ -71,8 +72,13 @@ export function BookSurface(props: Props) {
     const previous = loaded.current;
     if (previous?.chapter === chapter && previous.seq === target.seq) return;
     loaded.current = { chapter, seq: target.seq };
-    if (previous?.chapter === chapter && target.offset !== "end") layout.goTo(target.offset);
-    else layout.load(chapter.html, chapter.paragraphs, target.offset);
+    if (previous?.chapter === chapter && target.offset !== "end") {
+      layout.goTo(target.offset);
+    } else {
+      const started = performance.now();
+      layout.load(chapter.html, chapter.paragraphs, target.offset);
+      markChapterLaidOut(started, chapter.index);
+    }
     // The frame after layout is the one that paints the chapter.
     requestAnimationFrame(() => latest.current.onPainted(chapter.index));
   }, [props.chapter, props.target]);

@@ -6,7 +6,7 @@
  */
 import { scopedFragment } from "../content/bookHtml";
 import { rectAtOffset, firstVisibleOffset, type RectTest } from "../position/locate";
-import { type ParagraphSpan, paragraphElements } from "../position/offsets";
+import { type ParagraphSpan, paragraphAtOffset, paragraphElements } from "../position/offsets";
 import {
   clampPage,
   type PageGeometry,
@@ -38,6 +38,9 @@ export class BookLayout {
   private ignoreScrollTop: number | null = null;
   private readonly resizeObserver: ResizeObserver | null;
   private lastSize = "";
+  /** The chapter's nodes not yet in the document (see load). */
+  private rest: ChildNode[] = [];
+  private restTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly clip: HTMLElement,
@@ -59,6 +62,7 @@ export class BookLayout {
   }
 
   destroy(): void {
+    clearTimeout(this.restTimer);
     this.resizeObserver?.disconnect();
     this.content.removeEventListener("load", this.scheduleRelayout, true);
     this.clip.removeEventListener("scroll", this.onScroll);
@@ -68,9 +72,17 @@ export class BookLayout {
     cancelAnimationFrame(this.frame);
   }
 
-  /** Show a chapter at an offset (or its end); lays it out at once. */
+  /**
+   * Show a chapter at an offset (or its end). A long chapter is laid out in two steps: the part
+   * up to a little past the target first, so it paints at once, the rest in the next task.
+   */
   load(html: string, paragraphs: readonly ParagraphSpan[], target: ChapterTarget): void {
-    this.content.replaceChildren(scopedFragment(html));
+    clearTimeout(this.restTimer);
+    const nodes = [...scopedFragment(html).childNodes];
+    const firstPart = firstPartLength(nodes, target === "end" ? null : paragraphAtOffset(paragraphs, target));
+    this.content.replaceChildren(...nodes.slice(0, firstPart));
+    this.rest = nodes.slice(firstPart);
+    if (this.rest.length > 0) this.restTimer = setTimeout(this.appendRest, 0);
     this.paragraphs = paragraphs;
     this.elements = paragraphElements(this.content);
     this.layout();
@@ -96,6 +108,7 @@ export class BookLayout {
 
   /** One page (or one screen) on; false at the chapter's end. */
   next(): boolean {
+    this.appendRest();
     if (this.mode === "scroll") return this.scrollByScreen(1);
     if (this.page >= this.pages - 1) return false;
     this.showPage(this.page + 1, true);
@@ -125,6 +138,15 @@ export class BookLayout {
     this.anchor = this.currentOffset();
     this.report();
   }
+
+  private appendRest = (): void => {
+    clearTimeout(this.restTimer);
+    if (this.rest.length === 0) return;
+    this.content.append(...this.rest);
+    this.rest = [];
+    this.elements = paragraphElements(this.content);
+    this.relayout();
+  };
 
   private layout(): void {
     const width = this.clip.clientWidth;
@@ -249,4 +271,24 @@ export class BookLayout {
   private onFocusIn = (event: FocusEvent): void => {
     if (this.mode === "paginated" && event.target instanceof Element) this.reveal(event.target);
   };
+}
+
+// Top-level blocks laid out before the first paint: about two screens of text on a phone.
+const FIRST_PART_BLOCKS = 40;
+
+/**
+ * How many of a chapter's top-level nodes to lay out first: enough to reach a little past the
+ * target paragraph (all of them for the chapter's end, or when the rest would be small).
+ */
+export function firstPartLength(nodes: readonly ChildNode[], targetParagraph: number | null): number {
+  if (targetParagraph === null || nodes.length <= FIRST_PART_BLOCKS * 2) return nodes.length;
+  const holder = nodes.findIndex(
+    (node) =>
+      node instanceof Element &&
+      (node.getAttribute("data-p") === String(targetParagraph) ||
+        node.querySelector(`[data-p="${targetParagraph}"]`) !== null),
+  );
+  if (holder < 0) return nodes.length;
+  const end = holder + 1 + FIRST_PART_BLOCKS;
+  return nodes.length - end < FIRST_PART_BLOCKS ? nodes.length : end;
 }
