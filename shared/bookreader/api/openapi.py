@@ -64,9 +64,8 @@ def _models() -> list[tuple[type[BaseModel], JsonSchemaMode]]:
         (schemas.ErrorBody, "serialization"): None
     }
     for operation in OPERATIONS:
-        for model in (operation.body, operation.query):
-            if model is not None:
-                found[(model, "validation")] = None
+        if operation.body is not None:
+            found[(operation.body, "validation")] = None
         for response in operation.responses.values():
             if isinstance(response, type):
                 found[(response, "serialization")] = None
@@ -85,7 +84,11 @@ def _without_null(schema: dict[str, Any]) -> dict[str, Any]:
     return {**outer, **rest[0]} if len(rest) == 1 else {**outer, "anyOf": rest}
 
 
-def _query_parameters(query_schema: dict[str, Any]) -> list[dict[str, Any]]:
+def _query_parameters(model: type[BaseModel]) -> list[dict[str, Any]]:
+    """Each field of a query model as a parameter (query models hold no nested models)."""
+    query_schema = model.model_json_schema(mode="validation", schema_generator=_SchemaGenerator)
+    if "$defs" in query_schema:
+        raise TypeError(f"{model.__name__}: a query parameter must be a plain value")
     required = set(query_schema.get("required", []))
     parameters = []
     for name, schema in query_schema.get("properties", {}).items():
@@ -146,8 +149,7 @@ def _operation(
         document["description"] = operation.description
     parameters = _path_parameters(operation.path)
     if operation.query is not None:
-        query_ref = refs[(operation.query, "validation")]["$ref"].rsplit("/", 1)[-1]
-        parameters += _query_parameters(_component_schemas()[query_ref])
+        parameters += _query_parameters(operation.query)
     if parameters:
         document["parameters"] = parameters
     if operation.body is not None:
@@ -191,10 +193,6 @@ def _schemas() -> tuple[dict[tuple[type[BaseModel], JsonSchemaMode], Any], dict[
         _models(), ref_template=_REF, schema_generator=_SchemaGenerator
     )
     return refs, definitions.get("$defs", {})
-
-
-def _component_schemas() -> dict[str, Any]:
-    return _schemas()[1]
 
 
 @functools.cache

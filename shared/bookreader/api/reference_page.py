@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import functools
 import hashlib
+import json
 import re
 from html import escape
 from typing import Any
@@ -54,9 +55,12 @@ def type_of(schema: dict[str, Any]) -> str:
     if "$ref" in schema:
         return _schema_link(_ref_name(schema["$ref"]))
     if "const" in schema:
-        return f"<code>{escape(repr(schema['const']))}</code>"
+        return f"<code>{escape(json.dumps(schema['const'], ensure_ascii=False))}</code>"
     if "enum" in schema:
-        return " | ".join(f"<code>{escape(repr(value))}</code>" for value in schema["enum"])
+        return " | ".join(
+            f"<code>{escape(json.dumps(value, ensure_ascii=False))}</code>"
+            for value in schema["enum"]
+        )
     for combiner in ("anyOf", "oneOf", "allOf"):
         if combiner in schema:
             return " | ".join(type_of(branch) for branch in schema[combiner])
@@ -90,7 +94,7 @@ def _limits(schema: dict[str, Any]) -> str:
     for branch in schema.get("anyOf", []):
         parts += [f"{word} {branch[key]}" for key, word in words.items() if key in branch]
     if "default" in schema:
-        parts.append(f"default {schema['default']!r}")
+        parts.append(f"default {json.dumps(schema['default'], ensure_ascii=False)}")
     return escape(", ".join(parts))
 
 
