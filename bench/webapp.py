@@ -128,19 +128,22 @@ def _flat_toc(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
+def contents_entry(toc: list[dict[str, Any]], chapter: int) -> tuple[str, int]:
+    """The label of the first contents entry for `chapter`, and how many entries before it
+    (in reading order, nested ones included) carry the same label."""
+    flat = _flat_toc(toc)
+    position = next((n for n, entry in enumerate(flat) if entry["chapter"] == chapter), None)
+    if position is None:
+        raise RuntimeError(f"chapter {chapter} has no entry in the book's contents")
+    label = flat[position]["title"]
+    return label, sum(1 for entry in flat[:position] if entry["title"] == label)
+
+
 def _chapter_plan(reader: Uploader, book: dict[str, Any], index: int) -> dict[str, Any]:
     """How the browser finds a chapter: its contents entry (label and which of the entries with
     that label it is) and a snippet of its text to recognise it on screen."""
     chapter = _get(reader, f"/books/{book['id']}/chapters/{index}")
-    toc = _flat_toc(book["toc"])
-    position = next(
-        (n for n, entry in enumerate(toc) if entry["chapter"] == index),
-        None,
-    )
-    if position is None:
-        raise RuntimeError(f"chapter {index} has no entry in the book's contents")
-    label = toc[position]["title"]
-    occurrence = sum(1 for entry in toc[:position] if entry["title"] == label)
+    label, occurrence = contents_entry(book["toc"], index)
     return {
         "index": index,
         "title": chapter["title"],
@@ -456,7 +459,7 @@ def _turn_lines(results: dict[str, Any]) -> tuple[list[str], dict[str, Any]]:
         ]
     both = summary([turn["scripting_layout_ms"] for turn in per_turn])
     long_tasks = long_in_trace + len(observed)
-    value = f"median {both['p50']:.2f} ms, max {both['max']:.2f} ms, {long_tasks} long tasks"
+    value = f"median {both['p50']:.2f} ms, max {both['max']:.2f} ms, long tasks: {long_tasks}"
     met = both["max"] < GOALS["turn_ms"] and long_in_trace == 0 and not observed
     return lines, {**goal, "value": value, "met": met}
 
@@ -513,7 +516,8 @@ def _lighthouse_lines(results: dict[str, Any]) -> tuple[list[str], list[dict[str
             }
         )
         for category, audits in run["failing"].items():
-            for audit in audits[:3]:
+            weighted = [audit for audit in audits if audit["weight"] > 0] or audits
+            for audit in weighted[:3]:
                 detail = f" ({audit['display']})" if audit["display"] else ""
                 where = f" — e.g. {audit['items'][0]}" if audit["items"] else ""
                 failing_lines.append(
@@ -521,6 +525,14 @@ def _lighthouse_lines(results: dict[str, Any]) -> tuple[list[str], list[dict[str
                         "|", "\\|"
                     )
                 )
+        if run.get("diagnostics"):
+            failing_lines.append(
+                f"- {page}, {form}, performance diagnostics: "
+                + "; ".join(
+                    d["title"] + (f" ({d['display']})" if d["display"] else "")
+                    for d in run["diagnostics"]
+                ).replace("|", "\\|")
+            )
     if renewed := results.get("sessions_renewed"):
         failing_lines.append(
             f"- The browser had been signed out {renewed} time(s) between runs (a rotated refresh"
@@ -529,7 +541,8 @@ def _lighthouse_lines(results: dict[str, Any]) -> tuple[list[str], list[dict[str
     if failing_lines:
         lines += [
             "",
-            "Top failing audits (by weight × points lost, three per category):",
+            "Top failing audits (by weight × points lost, three per category) and the failed",
+            "performance diagnostics (no weight in the score; they name causes):",
             "",
             *failing_lines,
         ]

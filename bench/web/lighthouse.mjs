@@ -34,6 +34,19 @@ function failing(lhr, category, top) {
     .slice(0, top);
 }
 
+/** Performance diagnostics and insights that failed (they carry no weight in the score but
+ * name the cause: forced reflow, unused JavaScript, main-thread work, …). */
+function diagnostics(lhr, top) {
+  return lhr.categories.performance.auditRefs
+    .filter((ref) => ref.weight === 0)
+    .map((ref) => lhr.audits[ref.id])
+    .filter((audit) => audit && audit.score !== null && audit.score < 0.9)
+    .filter((audit) => !["notApplicable", "manual", "informative"].includes(audit.scoreDisplayMode))
+    .sort((a, b) => a.score - b.score)
+    .slice(0, top)
+    .map((audit) => ({ id: audit.id, title: audit.title, score: audit.score, display: audit.displayValue ?? "" }));
+}
+
 function summarise(item) {
   const node = item.node ?? item.source?.node;
   if (node) return `${node.selector ?? ""} ${node.explanation ?? node.snippet ?? ""}`.trim().slice(0, 240);
@@ -66,5 +79,6 @@ export async function audit(context, port, url, formFactor) {
     scores: Object.fromEntries(CATEGORIES.map((c) => [c, Math.round((lhr.categories[c].score ?? 0) * 100)])),
     metrics: Object.fromEntries(METRICS.map((m) => [m, lhr.audits[m]?.displayValue ?? null])),
     failing: Object.fromEntries(CATEGORIES.map((c) => [c, failing(lhr, c, 5)])),
+    diagnostics: diagnostics(lhr, 5),
   };
 }

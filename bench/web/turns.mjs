@@ -27,14 +27,16 @@ export async function pageTurns(context, baseUrl, book, { turns, warmup = 3, log
       await page.keyboard.press("ArrowRight");
       await page.waitForTimeout(SETTLE_MS);
     }
-    await page.evaluate(() => {
-      window.__benchLongTasks = [];
-      new PerformanceObserver((list) => {
-        for (const entry of list.getEntries()) window.__benchLongTasks.push(entry.duration);
-      }).observe({ type: "longtask" });
-    });
     const before = await screenHash(page);
     const first = await pageOf(page);
+    // Observed from here to the last turn only (a screenshot may itself be a long task).
+    await page.evaluate(() => {
+      window.__benchLongTasks = [];
+      window.__benchLongTaskObserver = new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) window.__benchLongTasks.push(entry.duration);
+      });
+      window.__benchLongTaskObserver.observe({ type: "longtask" });
+    });
     const cdp = await context.newCDPSession(page);
     await startTrace(cdp);
     // Forward to the chapter's last page, then back: every press turns a page.
@@ -43,13 +45,16 @@ export async function pageTurns(context, baseUrl, book, { turns, warmup = 3, log
       await page.keyboard.press(n < forward ? "ArrowRight" : "ArrowLeft");
       await page.waitForTimeout(SETTLE_MS);
     }
+    const longTasks = await page.evaluate(() => {
+      window.__benchLongTaskObserver.disconnect();
+      return window.__benchLongTasks;
+    });
     const events = await stopTrace(cdp);
     await cdp.detach();
     const after = await screenHash(page);
     const last = await pageOf(page);
     if (before === after) throw new Error("ArrowRight did not change the page: no page turns to measure");
     const perTurn = workPerInput(events, "keydown", SETTLE_MS, { top: 6 });
-    const longTasks = await page.evaluate(() => window.__benchLongTasks);
     log(`page turns: ${perTurn.length} traced`);
     return { turns: perTurn, long_tasks_ms: longTasks, first_page: first, last_page: last };
   } finally {
