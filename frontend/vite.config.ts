@@ -29,5 +29,7 @@ export default defineConfig({
     globals: true,
     setupFiles: ["./src/test/setup.ts"],
     css: false,
+    // Generous bounds for a busy machine; tests wait for what the user would see, never time it.
+    testTimeout: 30_000,
   },
 });

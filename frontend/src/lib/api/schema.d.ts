@@ -628,49 +628,6 @@ export interface components {
              */
             file: string;
         };
-        /** BookListQuery */
-        BookListQuery: {
-            /**
-             * State
-             * @description Only books in this state
-             * @default null
-             */
-            state?: ("uploading" | "parsing" | "parsed" | "extracting" | "ready" | "failed" | "extraction_unsupported_language") | null;
-            /**
-             * Language
-             * @description BCP 47 language, e.g. `ru` or `en`
-             * @default null
-             */
-            language?: string | null;
-            /**
-             * Author
-             * @description Part of an author's name
-             * @default null
-             */
-            author?: string | null;
-            /**
-             * Sort
-             * @default created
-             * @enum {string}
-             */
-            sort?: "created" | "title" | "author";
-            /**
-             * Order
-             * @description Default: `desc` by creation time, `asc` by title or author
-             * @default null
-             */
-            order?: ("asc" | "desc") | null;
-            /**
-             * Page
-             * @default 1
-             */
-            page?: number;
-            /**
-             * Page Size
-             * @default 20
-             */
-            page_size?: number;
-        };
         /** BookMetadata */
         BookMetadata: {
             /** Title */
@@ -843,37 +800,6 @@ export interface components {
             /** Next */
             next: number | null;
         };
-        /** DescriptionListQuery */
-        DescriptionListQuery: {
-            /**
-             * Chapter
-             * @description Only this chapter
-             * @default null
-             */
-            chapter?: number | null;
-            /**
-             * Type
-             * @description Only this kind of passage
-             * @default null
-             */
-            type?: ("location" | "character" | "atmosphere" | "object" | "action") | null;
-            /**
-             * Min Confidence
-             * @default 0
-             */
-            min_confidence?: number;
-            /**
-             * Limit
-             * @default 50
-             */
-            limit?: number;
-            /**
-             * Cursor
-             * @description The `next` of the previous page
-             * @default null
-             */
-            cursor?: string | null;
-        };
         /** DescriptionPage */
         DescriptionPage: {
             /** Items */
@@ -1027,21 +953,6 @@ export interface components {
         IllustrationList: {
             /** Items */
             items: components["schemas"]["Illustration"][];
-        };
-        /** IllustrationListQuery */
-        IllustrationListQuery: {
-            /**
-             * Chapter
-             * @description Only this chapter
-             * @default null
-             */
-            chapter?: number | null;
-            /**
-             * Type
-             * @description Only this kind of passage
-             * @default null
-             */
-            type?: ("location" | "character" | "atmosphere" | "object" | "action") | null;
         };
         /**
          * IllustrationRequest
@@ -1412,25 +1323,6 @@ export interface components {
              * Format: date-time
              */
             updated_at: string;
-        };
-        /** UserListQuery */
-        UserListQuery: {
-            /**
-             * Q
-             * @description Part of an email or display name
-             * @default null
-             */
-            q?: string | null;
-            /**
-             * Page
-             * @default 1
-             */
-            page?: number;
-            /**
-             * Page Size
-             * @default 20
-             */
-            page_size?: number;
         };
         /** UserPage */
         UserPage: {

@@ -104,7 +104,8 @@ export default function BookPage() {
           book={data}
           chapters={{ done: data.extraction.chapters_done, total: data.extraction.chapters_total }}
         />
-        {isReadable(data.state) && (
+        {/* Wait for the position, so the button does not change from "Start" to "Continue". */}
+        {isReadable(data.state) && !position.isPending && (
           <div className="book-actions">
             <Link className="button button-primary" to={readerPath(data.id)}>
               {place ? t("book.continue") : t("book.start")}
