@@ -99,12 +99,9 @@ export default function ReaderPage() {
     [shown, goTo],
   );
 
+  const rtl = bookDirection(shown, book.data) === "rtl";
   const dialogOpen = panel !== null || note !== null || image !== null;
-  useReaderKeys({ enabled: !dialogOpen && shown !== undefined, rtl: isRtl(), controls });
-
-  function isRtl(): boolean {
-    return bookDirection(shown, book.data) === "rtl";
-  }
+  useReaderKeys({ enabled: !dialogOpen && shown !== undefined, rtl, controls });
 
   const untitled = useCallback((index: number) => t("chapterFallback", { number: index + 1 }), [t]);
   const contents = useMemo(() => (book.data ? contentsOf(book.data, untitled) : []), [book.data, untitled]);
@@ -121,7 +118,9 @@ export default function ReaderPage() {
     return <ReaderMessage text={book.data.state === "failed" ? t("failed") : t("notReady")} busy />;
   }
 
-  const current = place ?? (target && target.offset !== "end" ? { chapter: target.chapter, offset: target.offset } : null);
+  // Before the first measurement, the place asked for stands in for the place shown.
+  const asked = target && target.offset !== "end" ? { chapter: target.chapter, offset: target.offset } : null;
+  const current = place ?? asked;
   const length = shown ? (shown.text?.length ?? chapterLength(shown.paragraphs)) : 0;
   const progress = current && shown ? readingProgress(book.data.chapters, current, length) : null;
   const shownIndex = shown?.index ?? target?.chapter ?? 0;
@@ -140,7 +139,7 @@ export default function ReaderPage() {
             chapter={shown}
             target={target}
             mode={preferences.layout}
-            rtl={isRtl()}
+            rtl={rtl}
             language={language}
             typography={typography}
             style={style}
@@ -170,6 +169,7 @@ export default function ReaderPage() {
         ) : null}
       </main>
       <ReaderFooter
+        rtl={rtl}
         progress={progress}
         page={preferences.layout === "paginated" ? pages : null}
         hasPrevious={(shown?.previous ?? null) !== null}

@@ -14,7 +14,8 @@ export function ImageDialog({ image, onClose }: { image: ZoomedImage | null; onC
       variant="lightbox"
       onClose={onClose}
     >
-      {image ? <img className="zoomed-image" src={image.src} alt={image.alt} /> : null}
+      {/* A click on the enlarged picture closes it; Escape and Close do too. */}
+      {image ? <img className="zoomed-image" src={image.src} alt={image.alt} onClick={onClose} /> : null}
     </ReaderDialog>
   );
 }

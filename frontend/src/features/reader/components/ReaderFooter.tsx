@@ -4,6 +4,8 @@ import type { ReadingProgress } from "../progress";
 import { ChevronLeft, ChevronRight } from "./icons";
 
 type Props = {
+  /** A right-to-left book's bar runs right to left too: previous chapter on the right. */
+  rtl: boolean;
   progress: ReadingProgress | null;
   page: { page: number; pages: number } | null;
   hasPrevious: boolean;
@@ -12,11 +14,11 @@ type Props = {
   onNext: () => void;
 };
 
-export function ReaderFooter({ progress, page, hasPrevious, hasNext, onPrevious, onNext }: Props) {
+export function ReaderFooter({ rtl, progress, page, hasPrevious, hasNext, onPrevious, onNext }: Props) {
   const { t } = useTranslation("reader");
   const percent = progress ? Math.round(progress.bookFraction * 100) : 0;
   return (
-    <footer className="reader-footer">
+    <footer className="reader-footer" dir={rtl ? "rtl" : "ltr"}>
       <button
         type="button"
         className="icon-button"
@@ -24,7 +26,7 @@ export function ReaderFooter({ progress, page, hasPrevious, hasNext, onPrevious,
         disabled={!hasPrevious}
         aria-label={t("previousChapter")}
       >
-        <ChevronLeft />
+        {rtl ? <ChevronRight /> : <ChevronLeft />}
       </button>
       <div className="reader-progress">
         <div
@@ -61,7 +63,7 @@ export function ReaderFooter({ progress, page, hasPrevious, hasNext, onPrevious,
         disabled={!hasNext}
         aria-label={t("nextChapter")}
       >
-        <ChevronRight />
+        {rtl ? <ChevronLeft /> : <ChevronRight />}
       </button>
     </footer>
   );

@@ -22,6 +22,8 @@ export type ChapterTarget = number | "end";
 
 // Where the reader is gets measured once turning settles, not on every turn.
 const REPORT_DELAY_MS = 120;
+// In scroll mode the text brought into view sits a little below the bar, not glued to it.
+const SCROLL_HEADROOM = 12;
 
 export class BookLayout {
   private mode: LayoutMode = "paginated";
@@ -199,7 +201,7 @@ export class BookLayout {
   private goToRect(rect: DOMRect): void {
     if (this.mode === "scroll") {
       const top = this.clip.getBoundingClientRect().top;
-      this.scrollTo(this.clip.scrollTop + rect.top - top);
+      this.scrollTo(this.clip.scrollTop + rect.top - top - SCROLL_HEADROOM);
       return;
     }
     const box = this.content.getBoundingClientRect();
@@ -230,7 +232,8 @@ export class BookLayout {
   private beforeViewTest(): RectTest {
     if (this.mode === "scroll") {
       const top = this.clip.getBoundingClientRect().top;
-      return (rect) => rect.bottom <= top + 1;
+      // A line peeking into the headroom belongs to what was read.
+      return (rect) => rect.bottom <= top + SCROLL_HEADROOM + 1;
     }
     // Measured against the column container, so a running turn animation changes nothing.
     const box = this.content.getBoundingClientRect();
