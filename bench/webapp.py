@@ -458,7 +458,7 @@ def _turn_lines(results: dict[str, Any]) -> tuple[list[str], dict[str, Any]]:
             " events: " + "; ".join(f"{e['what']} {e['ms']:.0f} ms" for e in worst["top"]) + ".",
         ]
     both = summary([turn["scripting_layout_ms"] for turn in per_turn])
-    long_tasks = long_in_trace + len(observed)
+    long_tasks = max(long_in_trace, len(observed))  # mostly the same tasks, seen twice
     value = f"median {both['p50']:.2f} ms, max {both['max']:.2f} ms, long tasks: {long_tasks}"
     met = both["max"] < GOALS["turn_ms"] and long_in_trace == 0 and not observed
     return lines, {**goal, "value": value, "met": met}
