@@ -96,6 +96,10 @@ def build_spa() -> None:
 
 def install_node_side() -> None:
     """playwright-core and Lighthouse for the measuring script (its own lock file)."""
+    if not Path(CHROMIUM).exists():
+        raise RuntimeError(
+            f"the web benchmark needs Chromium at {CHROMIUM}: apt-get install chromium"
+        )
     if not _installed(NODE_SIDE):
         print("web: npm ci in bench/web/ …", file=sys.stderr)
         _npm(["ci", "--no-audit", "--no-fund"], NODE_SIDE, "the browser side cannot be installed")
