@@ -16,7 +16,17 @@ from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 
-from bench import evaluation, events, extract, fidelity, foundation, gateway, generate, parse
+from bench import (
+    evaluation,
+    events,
+    extract,
+    fidelity,
+    foundation,
+    gateway,
+    generate,
+    parse,
+    webapp,
+)
 from bench.results import RESULTS, environment_lines, machine, write_section
 from bench.services import POOL_SIZE, bench_services, fixture_runtime, production_runtime
 
@@ -29,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="a few requests only (smoke test)")
     parser.add_argument(
         "--suite",
-        choices=["all", "foundation", "parse", "extract", "eval", "generate", "fidelity"],
+        choices=["all", "foundation", "parse", "extract", "eval", "generate", "fidelity", "web"],
         default="all",
         help="which benchmarks",
     )
@@ -49,7 +59,9 @@ def main(argv: list[str] | None = None) -> int:
         run_generate_suite(args.output, quick=args.quick)
     if args.suite in ("all", "fidelity"):
         run_fidelity_suite(args.output)
-    if args.suite in ("parse", "extract", "eval", "generate", "fidelity"):
+    if args.suite in ("all", "web"):
+        run_web_suite(args.output, quick=args.quick)
+    if args.suite in ("parse", "extract", "eval", "generate", "fidelity", "web"):
         return 0
 
     with (
@@ -113,6 +125,22 @@ def run_fidelity_suite(output: Path) -> None:
     results = fidelity.run()
     body = fidelity.render(results, environment_lines(machine(), "none (in-process parser)"))
     write_section("fidelity", body, output)
+
+
+def run_web_suite(output: Path, quick: bool) -> None:
+    """Issue 10: the web app in Chromium (bundle, chapter paint, page turns, Lighthouse)."""
+    if not webapp.ANNA.exists():
+        print(
+            "web benchmark skipped: the shared corpus is not beside the repository", file=sys.stderr
+        )
+        return
+    webapp.build_spa()
+    webapp.install_node_side()
+    with _work_dir() as work, production_runtime(work) as (runtime, services):
+        print("web …", file=sys.stderr)
+        results = webapp.measure(runtime, work, quick=quick)
+    body = webapp.render(results, environment_lines(machine(), services.mode))
+    write_section("web", body, output)
     print(json.dumps(results, indent=1, default=float))
 
 

@@ -53,12 +53,11 @@ def ten_megabyte_book(anna: bytes) -> bytes:
 class Uploader:
     def __init__(self, runtime: RunningRuntime) -> None:
         self.url = runtime.api_url
+        self.email = f"bench-{uuid.uuid4().hex[:8]}@example.org"
+        self.password = "bench passphrase 1877"
         response = requests.post(
             f"{self.url}/auth/register",
-            json={
-                "email": f"bench-{uuid.uuid4().hex[:8]}@example.org",
-                "password": "bench passphrase 1877",
-            },
+            json={"email": self.email, "password": self.password},
             headers={"X-Forwarded-For": f"203.0.113.{uuid.uuid4().int % 250 + 1}"},
             timeout=10,
         )
