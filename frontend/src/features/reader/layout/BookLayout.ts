@@ -43,6 +43,7 @@ export class BookLayout {
   /** The chapter's nodes not yet in the document (see load). */
   private rest: ChildNode[] = [];
   private restTimer: ReturnType<typeof setTimeout> | undefined;
+  private restFrame = 0;
 
   constructor(
     private readonly clip: HTMLElement,
@@ -64,7 +65,7 @@ export class BookLayout {
   }
 
   destroy(): void {
-    clearTimeout(this.restTimer);
+    this.cancelRest();
     this.resizeObserver?.disconnect();
     this.content.removeEventListener("load", this.scheduleRelayout, true);
     this.clip.removeEventListener("scroll", this.onScroll);
@@ -79,7 +80,7 @@ export class BookLayout {
    * up to a little past the target first, so it paints at once, the rest in the next task.
    */
   load(html: string, paragraphs: readonly ParagraphSpan[], target: ChapterTarget): void {
-    clearTimeout(this.restTimer);
+    this.cancelRest();
     const nodes = [...scopedFragment(html).childNodes];
     const firstPart = firstPartLength(
       nodes,
@@ -87,7 +88,13 @@ export class BookLayout {
     );
     this.content.replaceChildren(...nodes.slice(0, firstPart));
     this.rest = nodes.slice(firstPart);
-    if (this.rest.length > 0) this.restTimer = setTimeout(this.appendRest, 0);
+    // The rest waits for the first paint: a task queued from the next animation frame runs after
+    // that frame is painted, so the opening is on screen before the long layout starts.
+    if (this.rest.length > 0) {
+      this.restFrame = requestAnimationFrame(() => {
+        this.restTimer = setTimeout(this.appendRest, 0);
+      });
+    }
     this.paragraphs = paragraphs;
     this.elements = paragraphElements(this.content);
     this.layout();
@@ -144,8 +151,13 @@ export class BookLayout {
     this.report();
   }
 
-  private appendRest = (): void => {
+  private cancelRest(): void {
+    cancelAnimationFrame(this.restFrame);
     clearTimeout(this.restTimer);
+  }
+
+  private appendRest = (): void => {
+    this.cancelRest();
     if (this.rest.length === 0) return;
     this.content.append(...this.rest);
     this.rest = [];
