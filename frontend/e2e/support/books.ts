@@ -97,3 +97,52 @@ export async function throttleUploads(
     await cdp.detach();
   };
 }
+
+/** What an upload row shows at one moment: its text, whether the book can be opened from it,
+ * and the names of its progress bars. */
+export type RowState = { text: string; readable: boolean; bars: string[] };
+
+/**
+ * Records, from now on and inside the page, every state the upload rows of `files` go through.
+ * A state can last less than the gap between two of the test's checks on a fast machine, so the
+ * journey asserts on this history instead of hoping to catch each state as it passes.
+ */
+export async function recordUploadRows(page: Page, ui: Ui, files: BookFile[]): Promise<void> {
+  await page.evaluate(
+    ({ region, names }) => {
+      const history: Record<string, RowState[]> = Object.fromEntries(names.map((n) => [n, []]));
+      (window as unknown as { uploadRowHistory: typeof history }).uploadRowHistory = history;
+      const snapshot = () => {
+        const items = document.querySelectorAll(`section[aria-label="${region}"] li`);
+        for (const item of items) {
+          const text = item.textContent ?? "";
+          const name = names.find((candidate) => text.includes(candidate));
+          if (name === undefined) continue;
+          const bars = [...item.querySelectorAll('[role="progressbar"]')];
+          const state = {
+            text,
+            readable: item.querySelector("a") !== null,
+            bars: bars.map((bar) => bar.getAttribute("aria-label") ?? ""),
+          };
+          const seen = history[name]!;
+          if (JSON.stringify(seen.at(-1)) !== JSON.stringify(state)) seen.push(state);
+        }
+      };
+      const options = { subtree: true, childList: true, characterData: true, attributes: true };
+      new MutationObserver(snapshot).observe(document.body, options);
+      snapshot();
+    },
+    { region: ui.uploadRegion, names: files.map((file) => file.name) },
+  );
+}
+
+/** The states the row of `file` went through since `recordUploadRows`. */
+export function uploadRowHistory(page: Page, file: BookFile): Promise<RowState[]> {
+  return page.evaluate(
+    (name) =>
+      (window as unknown as { uploadRowHistory: Record<string, RowState[]> }).uploadRowHistory[
+        name
+      ]!,
+    file.name,
+  );
+}
