@@ -189,7 +189,10 @@ function expectLiveStates(history: RowState[], ui: Ui, title: string): void {
   const firstReady = history.findIndex(ready);
   const summary = history.map((state) => state.text).join(" | ");
   expect(firstReady, `never ready: ${summary}`).toBeGreaterThan(0);
-  expect(history.slice(0, firstReady).some((state) => state.bars.length > 0), summary).toBe(true);
+  expect(
+    history.slice(0, firstReady).some((state) => state.bars.length > 0),
+    summary,
+  ).toBe(true);
   expect(history.slice(firstReady).every(ready), `went back after ready: ${summary}`).toBe(true);
   const finding = new RegExp(ui.findingPassages.source.replace(/^\^|\$$/g, ""));
   for (const state of history.filter((candidate) => finding.test(candidate.text))) {
