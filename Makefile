@@ -7,6 +7,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
 .PHONY: help local-up test test-python test-frontend test-fast lint fmt bench dlq admin cfn-lint \
+	sam-cli deploy \
 	clean eval-extract spa test-tools openapi
 
 # The web app: `npm ci` when the lock file changed, `vite build` when any source changed.
@@ -15,10 +16,14 @@ SPA_BUILT  := frontend/dist/index.html
 SPA_SOURCES := $(shell find frontend/src frontend/public -type f 2>/dev/null) \
 	$(wildcard frontend/index.html frontend/vite.config.ts frontend/tsconfig*.json)
 CHROMIUM ?= /usr/bin/chromium
+# The SAM CLI has its own virtualenv: it pins its own boto3 and friends.
+SAM_VERSION := 1.170.0
+SAM         := .local/tools/sam/bin/sam
 
 .DEFAULT_GOAL := help
 
-$(STAMP): requirements.txt requirements-local.txt requirements-dev.txt requirements-models.txt
+$(STAMP): requirements.txt requirements-local.txt requirements-dev.txt requirements-models.txt \
+		layers/deps/requirements.txt layers/morphology/requirements.txt functions/extract/requirements.txt
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet 'pip>=23,<26.3'  # chalice pins pip below 26.3
@@ -47,6 +52,17 @@ test-tools:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 	    chromium fonts-dejavu-core nginx-light >/dev/null; fi
 
+## The AWS SAM CLI, in its own virtualenv under .local/tools (for deploy and the packaging tests).
+sam-cli: $(SAM)
+
+$(SAM):
+	$(PYTHON) -m venv .local/tools/sam
+	.local/tools/sam/bin/pip install --quiet aws-sam-cli==$(SAM_VERSION)
+
+## Deploy template.yaml: `make deploy` (AWS) or `make deploy ENV=localstack`; asks for the secrets.
+deploy: $(STAMP) $(SAM)
+	$(PY) infra/deploy.py --env $(or $(ENV),default) --sam $(SAM)
+
 ## Run the whole product locally (embedded PostgreSQL/Redis unless DATABASE_URL/REDIS_URL are set).
 local-up: $(STAMP) $(SPA_BUILT)
 	$(PY) -m local up
@@ -55,7 +71,7 @@ local-up: $(STAMP) $(SPA_BUILT)
 test: test-python test-frontend
 
 ## Lint and the Python suite (real PostgreSQL and Redis: embedded, or the servers in the env).
-test-python: $(STAMP) test-tools
+test-python: $(STAMP) $(SAM) test-tools
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest
@@ -82,9 +98,10 @@ fmt: $(STAMP)
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-## Validate template.yaml.
-cfn-lint: $(STAMP)
+## Validate template.yaml (cfn-lint, then SAM's own validation with its linter).
+cfn-lint: $(STAMP) $(SAM)
 	$(VENV)/bin/cfn-lint template.yaml
+	SAM_CLI_TELEMETRY=0 AWS_DEFAULT_REGION=us-east-1 $(SAM) validate --lint
 
 ## The API's OpenAPI document and the web app's types generated from it (tests fail when stale).
 openapi: $(STAMP) $(NODE_STAMP)

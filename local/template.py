@@ -274,10 +274,11 @@ def _function_spec(
         "Destination"
     )
     metadata = (resource.get("Metadata") or {}).get("BookReader") or {}
+    handler, code_uri = _entry_point(resource, merged)
     spec = FunctionSpec(
         name=name,
-        handler=merged["Handler"],
-        code_uri=root / merged["CodeUri"],
+        handler=handler,
+        code_uri=root / code_uri,
         layer_paths=[layers[ref] for ref in layer_refs if ref in layers],
         environment={key: str(value) for key, value in environment.items()},
         timeout=int(merged.get("Timeout", 3)),
@@ -311,6 +312,15 @@ def _function_spec(
                 )
             )
     return spec
+
+
+def _entry_point(resource: dict[str, Any], properties: dict[str, Any]) -> tuple[str, str]:
+    """The handler and its code folder. A container-image function has neither property: its
+    handler is the image's command and its code is the folder that holds its Dockerfile."""
+    if properties.get("PackageType") == "Image":
+        dockerfile = (resource.get("Metadata") or {}).get("Dockerfile", "")
+        return properties["ImageConfig"]["Command"][0], str(Path(dockerfile).parent)
+    return properties["Handler"], properties["CodeUri"]
 
 
 def _unquote(value: str | None) -> str | None:

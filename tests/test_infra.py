@@ -560,21 +560,24 @@ def test_the_image_runs_the_runtime_as_a_non_root_user() -> None:
 
 
 # --- AWS ------------------------------------------------------------------------------------------
-def test_samconfig_deploys_the_template_with_every_required_parameter() -> None:
+def test_samconfig_deploys_the_template_and_holds_no_secret() -> None:
     config = tomllib.loads(SAMCONFIG.read_text())
-    deploy = config["default"]["deploy"]["parameters"]
-    assert set(deploy["capabilities"].split()) == {"CAPABILITY_IAM", "CAPABILITY_AUTO_EXPAND"}
-    assert deploy["resolve_s3"] is True
-    assert deploy["confirm_changeset"] is True
-    overrides = dict(item.split("=", 1) for item in shlex.split(deploy["parameter_overrides"]))
     declared = load_yaml(TEMPLATE).get("Parameters") or {}
-    required = {name for name, spec in declared.items() if "Default" not in spec}
-    assert {"DatabaseUrl", "RedisUrl"} <= required <= set(overrides)
-    assert set(overrides) <= set(declared), "overrides a parameter the template does not declare"
-    assert overrides.get("Runtime", "aws") == "aws"
-    for name in required:  # placeholders only: real values are given at deploy time
-        value = overrides[name]
-        assert "example.com" in value or "REPLACE" in value, f"{name} looks like a real value"
+    secret = {name for name, spec in declared.items() if spec.get("NoEcho")}
+    for env in ("default", "localstack"):
+        deploy = config[env]["deploy"]["parameters"]
+        assert set(deploy["capabilities"].split()) == {"CAPABILITY_IAM", "CAPABILITY_AUTO_EXPAND"}
+        assert deploy["resolve_s3"] is True
+        assert deploy["resolve_image_repos"] is True, "the extract image needs an ECR repository"
+        overrides = dict(item.split("=", 1) for item in shlex.split(deploy["parameter_overrides"]))
+        assert set(overrides) <= set(declared), (
+            "overrides a parameter the template does not declare"
+        )
+        assert not set(overrides) & secret, (
+            "secrets are asked at deploy time, never kept in the file"
+        )
+        assert overrides.get("Runtime", "aws") == "aws"
+    assert config["default"]["deploy"]["parameters"]["confirm_changeset"] is True
 
 
 # --- Docker Compose itself, where it is installed -------------------------------------------------
