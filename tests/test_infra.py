@@ -546,9 +546,10 @@ def test_the_image_runs_the_runtime_as_a_non_root_user() -> None:
     python_path = re.search(r"PYTHONPATH=(\S+)", env)
     assert python_path and {"/app", "/app/shared"} <= set(python_path[1].split(":"))
     copied = {
-        parts[1].split()[0].rstrip("/")
+        source.rstrip("/")
         for parts in instructions
         if parts[0] == "COPY" and "--from" not in parts[1]
+        for source in parts[1].split()[:-1]  # every source; the last word is the destination
     }
     assert {"template.yaml", "functions", "shared", "local", "layers"} <= copied
     allowed = {
@@ -556,7 +557,12 @@ def test_the_image_runs_the_runtime_as_a_non_root_user() -> None:
         for line in DOCKERIGNORE.read_text().splitlines()
         if line.startswith("!")
     }
-    assert copied <= allowed, "the build context leaves out something the image copies"
+    left_out = {
+        path
+        for path in copied
+        if not any(path == entry or path.startswith(f"{entry}/") for entry in allowed)
+    }
+    assert not left_out, f"the build context leaves out what the image copies: {left_out}"
 
 
 # --- AWS ------------------------------------------------------------------------------------------
