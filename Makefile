@@ -63,7 +63,7 @@ tls:
 
 ## The edge: nginx (TLS, headers, limits), metrics, and the main journey in Chromium through nginx.
 test-edge: $(STAMP) $(SPA_BUILT) test-tools
-	$(PY) -m pytest -q tests/test_infra.py tests/test_edge_nginx.py tests/test_metrics.py tests/test_edge_browser.py
+	$(PY) -m pytest -q tests/test_infra.py tests/test_edge_nginx.py tests/test_edge_local_up.py tests/test_metrics.py tests/test_edge_browser.py
 
 ## Lint, the Python suite, then the web app's unit and browser tests: everything CI runs.
 test: test-python test-frontend
