@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
 .PHONY: help local-up test test-python test-frontend test-fast lint fmt bench dlq admin cfn-lint \
-	sam-cli deploy \
+	sam-cli deploy local-up-edge tls test-edge \
 	clean eval-extract spa test-tools openapi
 
 # The web app: `npm ci` when the lock file changed, `vite build` when any source changed.
@@ -50,7 +50,7 @@ test-tools:
 	@if ! test -x $(CHROMIUM) || ! command -v nginx >/dev/null; then \
 	  echo "Installing Chromium and nginx for the tests (apt-get)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	    chromium fonts-dejavu-core nginx-light >/dev/null; fi
+	    chromium fonts-dejavu-core nginx >/dev/null; fi
 
 ## The AWS SAM CLI, in its own virtualenv under .local/tools (for deploy and the packaging tests).
 sam-cli: $(SAM)
@@ -66,6 +66,20 @@ deploy: $(STAMP) $(SAM)
 ## Run the whole product locally (embedded PostgreSQL/Redis unless DATABASE_URL/REDIS_URL are set).
 local-up: $(STAMP) $(SPA_BUILT)
 	$(PY) -m local up
+
+## The same behind this machine's nginx (TLS, rate limits, as self-hosted): https://localhost:8443/.
+local-up-edge: $(STAMP) $(SPA_BUILT)
+	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || { echo "nginx is required: apt-get install nginx"; exit 1; }
+	$(PY) -m local up-edge
+
+## First Let's Encrypt certificate for the compose stack: `make tls DOMAIN=… EMAIL=…` (STAGING=1 to try).
+tls:
+	@test -n "$(DOMAIN)" -a -n "$(EMAIL)" || { echo "usage: make tls DOMAIN=books.example.com EMAIL=you@example.com"; exit 2; }
+	DOMAIN="$(DOMAIN)" EMAIL="$(EMAIL)" STAGING="$(STAGING)" sh infra/tls.sh
+
+## The edge: nginx (TLS, headers, limits), metrics, and the main journey in Chromium through nginx.
+test-edge: $(STAMP) $(SPA_BUILT) test-tools
+	$(PY) -m pytest -q tests/test_infra.py tests/test_edge_nginx.py tests/test_edge_local_up.py tests/test_metrics.py tests/test_edge_browser.py
 
 ## Lint, the Python suite, then the web app's unit and browser tests: everything CI runs.
 test: test-python test-frontend

@@ -3,6 +3,8 @@
  * Redis, the built SPA from dist/). `npm run build` first; then `npm run test:e2e`.
  * E2E_BASE_URL=http://127.0.0.1:8000 runs them against a runtime that is already up instead;
  * E2E_SCREENSHOT=1 also renews the README's picture of the reader (docs/reader.png).
+ * E2E_EDGE_URL=https://127.0.0.1:8443 runs only edge.e2e.ts, through nginx in front of a runtime
+ * that is already up (tests/test_edge_browser.py does that).
  */
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -26,7 +28,8 @@ function freePort(): Promise<number> {
 
 // The config is loaded again in every worker process; they inherit the runner's environment,
 // so the port is chosen once.
-const external = process.env.E2E_BASE_URL;
+const edge = process.env.E2E_EDGE_URL;
+const external = edge ?? process.env.E2E_BASE_URL;
 if (!external) process.env.E2E_PORT ??= String(await freePort());
 const baseURL = external ?? `http://127.0.0.1:${process.env.E2E_PORT}`;
 
@@ -65,23 +68,33 @@ export default defineConfig({
     screenshot: "only-on-failure",
   },
   // The phone's journey first: it is the longest, so it runs beside the desktop's tests.
-  projects: [
-    {
-      // The main journey once more, on a phone, by a Russian-speaking reader.
-      name: "phone-ru",
-      testMatch: "journey.e2e.ts",
-      use: {
-        ...devices["Pixel 5"],
-        browserName: "chromium",
-        viewport: { width: 360, height: 740 },
-        locale: "ru-RU",
-      },
-    },
-    {
-      name: "desktop-en",
-      use: { viewport: { width: 1280, height: 800 }, locale: "en-GB" },
-    },
-  ],
+  projects: edge
+    ? [
+        {
+          // nginx's certificate is a self-signed one made for the test.
+          name: "edge",
+          testMatch: "edge.e2e.ts",
+          use: { viewport: { width: 1280, height: 800 }, locale: "en-GB", ignoreHTTPSErrors: true },
+        },
+      ]
+    : [
+        {
+          // The main journey once more, on a phone, by a Russian-speaking reader.
+          name: "phone-ru",
+          testMatch: "journey.e2e.ts",
+          use: {
+            ...devices["Pixel 5"],
+            browserName: "chromium",
+            viewport: { width: 360, height: 740 },
+            locale: "ru-RU",
+          },
+        },
+        {
+          name: "desktop-en",
+          testIgnore: "edge.e2e.ts",
+          use: { viewport: { width: 1280, height: 800 }, locale: "en-GB" },
+        },
+      ],
   webServer: external
     ? undefined
     : {

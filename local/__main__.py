@@ -14,6 +14,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m local", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("up", help="start the local runtime in the foreground")
+    commands.add_parser(
+        "up-edge", help="the same behind this machine's nginx (TLS, rate limits), as self-hosted"
+    )
     dlq = commands.add_parser("dlq", help="list or replay dead-lettered events")
     dlq_commands = dlq.add_subparsers(dest="action", required=True)
     dlq_commands.add_parser("list")
@@ -24,10 +27,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     settings = RuntimeSettings()
 
-    if args.command == "up":
+    if args.command in ("up", "up-edge"):
         from local.runtime import run_forever
 
-        code = run_forever(settings)
+        code = run_forever(settings, edge=args.command == "up-edge")
         # Everything the runtime started is stopped by now; a thread still blocked somewhere
         # (e.g. a retry waiting for a worker that is gone) must not keep the process alive.
         sys.stdout.flush()

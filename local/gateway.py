@@ -27,6 +27,7 @@ from local.apigw import (
     parse_response,
     strip_stage,
 )
+from local.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from local.routing import RouteTable
 from local.settings import RuntimeSettings
 from local.spa import SpaSite, origin_of
@@ -45,8 +46,10 @@ class Gateway:
         pools: dict[str, FunctionPool],
         disk_store: DiskStore | None,
         report: Reporter,
+        metrics_page: Callable[[], bytes] | None = None,
     ) -> None:
         self.settings = settings
+        self.metrics_page = metrics_page
         self.topology = topology
         self.pools = pools
         self.disk_store = disk_store
@@ -159,6 +162,9 @@ class Gateway:
                 name: {"pids": pool.pids(), "size": pool.size} for name, pool in self.pools.items()
             }
             return _json(200, {"functions": status})
+        if raw_path == "/_local/metrics" and request.method == "GET" and self.metrics_page:
+            # Prometheus's text format; behind the token, and nginx never forwards /_local/.
+            return HttpResponse(200, [("Content-Type", METRICS_CONTENT_TYPE)], self.metrics_page())
         return json_error(404, "not_found", f"no route for {request.path}")
 
     def _authorised(self, request: HttpRequest) -> bool:

@@ -24,6 +24,7 @@ from bookreader.storage import store_from_settings
 from bookreader.storage.disk import DiskStore
 from local.eventbus import EventBus
 from local.gateway import Gateway
+from local.metrics import RuntimeMetrics, multiprocess_dir
 from local.services import EmbeddedPostgres, EmbeddedRedis
 from local.settings import PROJECT_ROOT, RuntimeSettings
 from local.template import FunctionSpec, Topology, load_topology
@@ -105,6 +106,7 @@ class Runtime:
         self.pools: dict[str, FunctionPool] = {}
         self.bus: EventBus | None = None
         self.gateway: Gateway | None = None
+        self.metrics: RuntimeMetrics | None = None
         self._log_lock = threading.Lock()
 
     def start(self) -> None:
@@ -148,7 +150,8 @@ class Runtime:
         parameters = {**parameters_file.get("Parameters", {}), **chosen, **provided}
         topology = load_topology(s.template, {k: v for k, v in parameters.items() if k in declared})
         overrides = read_env_overrides(s.env_vars_file, topology)
-        self._wire_environment(topology, overrides)
+        metrics_dir = multiprocess_dir()
+        self._wire_environment(topology, overrides, metrics_dir)
 
         with db.connect(database_url) as conn:
             applied = apply_migrations(conn)
@@ -158,11 +161,22 @@ class Runtime:
         for bucket in topology.buckets.values():
             store.ensure_bucket(bucket)
         disk_store = store if isinstance(store, DiskStore) else None
+        buckets = list(topology.buckets.values())
+
+        def check_store() -> None:
+            for bucket in buckets:
+                store.check(bucket)
+
+        self.metrics = RuntimeMetrics(topology.functions, metrics_dir, database_url, check_store)
 
         sizes = parameters_file.get("PoolSize", {})
         default_size = int(os.environ.get("LOCAL_POOL_SIZE") or sizes.get("Default", s.pool_size))
         self.pools = {
-            name: FunctionPool(spec, int(sizes.get(name, default_size)))
+            name: FunctionPool(
+                spec,
+                int(sizes.get(name, default_size)),
+                on_worker_exit=self.metrics.worker_gone,
+            )
             for name, spec in topology.functions.items()
         }
         with ThreadPoolExecutor(max_workers=len(self.pools) or 1) as executor:
@@ -182,7 +196,9 @@ class Runtime:
             visibility_timeout_ms=s.visibility_timeout_ms,
         )
         self.bus.start()
-        self.gateway = Gateway(s, topology, self.pools, disk_store, self._report_http)
+        self.gateway = Gateway(
+            s, topology, self.pools, disk_store, self._report_http, self.metrics.exposition
+        )
         self.gateway.start()
         log_event(
             logger,
@@ -203,7 +219,9 @@ class Runtime:
         self.redis = EmbeddedRedis(self.settings.data_dir)
         return self.redis.start()
 
-    def _wire_environment(self, topology: Topology, overrides: dict[str, dict[str, str]]) -> None:
+    def _wire_environment(
+        self, topology: Topology, overrides: dict[str, dict[str, str]], metrics_dir: Path
+    ) -> None:
         base = {name: os.environ[name] for name in PASSTHROUGH if name in os.environ}
         python_path = os.pathsep.join([str(PROJECT_ROOT), str(PROJECT_ROOT / "shared")])
         for name, spec in topology.functions.items():
@@ -215,6 +233,8 @@ class Runtime:
                 "AWS_LAMBDA_FUNCTION_NAME": name,
                 "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(spec.memory_size),
                 "AWS_LAMBDA_FUNCTION_TIMEOUT": str(spec.timeout),
+                # prometheus_client's multiprocess mode: the runtime adds the files up.
+                "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir),
                 **spec.environment,
                 **overrides.get(name, {}),
             }
@@ -233,6 +253,8 @@ class Runtime:
     def _report(
         self, spec: FunctionSpec, trigger: str, outcome: Invocation, status: int | None
     ) -> None:
+        if self.metrics is not None:
+            self.metrics.record(spec.name, trigger, outcome.ok, outcome.duration_ms, status)
         line: dict[str, Any] = {
             "type": "invocation",
             "function": spec.name,
@@ -255,17 +277,28 @@ class Runtime:
             self.bus.stop()
         for pool in self.pools.values():
             pool.close()
+        if self.metrics:
+            self.metrics.close()
         if self.redis:
             self.redis.stop()
         if self.postgres:
             self.postgres.stop()
 
 
-def run_forever(settings: RuntimeSettings) -> int:
-    """`make local-up`: start everything, serve until Ctrl-C or SIGTERM, then stop it all."""
+def run_forever(settings: RuntimeSettings, edge: bool = False) -> int:
+    """`make local-up`: start everything, serve until Ctrl-C or SIGTERM, then stop it all.
+
+    With `edge` (`make local-up-edge`), this machine's nginx runs in front, as self-hosted.
+    """
     configure_logging(settings.log_level)
+    start_nginx = None
+    if edge:
+        from local.edge import prepare_edge
+
+        settings, start_nginx = prepare_edge(settings)
     runtime = Runtime(settings)
     stopping = threading.Event()
+    nginx = None
 
     def on_signal(signum: int, _frame: object) -> None:
         if stopping.is_set():  # a second Ctrl-C (or SIGTERM) while stopping: out, now
@@ -278,6 +311,9 @@ def run_forever(settings: RuntimeSettings) -> int:
         runtime.start()
         assert runtime.gateway is not None
         url = f"http://{settings.host}:{runtime.gateway.port}/"
+        if start_nginx is not None:
+            nginx = start_nginx(runtime.gateway.port)
+            url = settings.base_url + "/"
         print(
             f"BookReader AI is running: open {url}  (the API is under {url}api/; Ctrl-C stops it)",
             flush=True,
@@ -291,4 +327,6 @@ def run_forever(settings: RuntimeSettings) -> int:
         print(f"error: {error.message}", file=sys.stderr)
         return 2
     finally:
+        if nginx is not None:
+            nginx.stop()
         runtime.stop()

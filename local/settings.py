@@ -45,6 +45,11 @@ class RuntimeSettings(BaseSettings):
     # Generated per data directory when unset (kept in secrets.json).
     jwt_secret: str | None = Field(None, validation_alias="JWT_SECRET")
     trusted_proxies: str = Field("127.0.0.1/32,::1/128", validation_alias="TRUSTED_PROXIES")
+    # `make local-up-edge`: nginx's ports, and its certificate (self-signed when unset).
+    edge_http_port: int = Field(8080, validation_alias="EDGE_HTTP_PORT")
+    edge_https_port: int = Field(8443, validation_alias="EDGE_HTTPS_PORT")
+    edge_tls_cert: Path | None = Field(None, validation_alias="EDGE_TLS_CERT")
+    edge_tls_key: Path | None = Field(None, validation_alias="EDGE_TLS_KEY")
 
     @property
     def base_url(self) -> str:

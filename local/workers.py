@@ -14,6 +14,7 @@ import threading
 import time
 import traceback
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
@@ -142,10 +143,17 @@ def _spec_payload(spec: FunctionSpec) -> dict[str, Any]:
 class FunctionPool:
     """`size` warm workers for one function; `invoke` borrows one for a single invocation."""
 
-    def __init__(self, spec: FunctionSpec, size: int, start_timeout: float = 60.0) -> None:
+    def __init__(
+        self,
+        spec: FunctionSpec,
+        size: int,
+        start_timeout: float = 60.0,
+        on_worker_exit: Callable[[int], None] | None = None,
+    ) -> None:
         self.spec = spec
         self.size = size
         self.start_timeout = start_timeout
+        self.on_worker_exit = on_worker_exit  # e.g. metrics: drop a dead worker's gauges
         self._idle: queue.Queue[Worker] = queue.Queue()
         self._all: set[Worker] = set()
         self._lock = threading.Lock()
@@ -169,7 +177,7 @@ class FunctionPool:
         """Kill `worker` and start its successor in the background."""
         with self._lock:
             self._all.discard(worker)
-        worker.kill()
+        self._kill(worker)
 
         def start_successor() -> None:
             while not self._closed:
@@ -223,6 +231,7 @@ class FunctionPool:
                     False,
                     error_type="Timeout",
                     error_message=f"Task timed out after {self.spec.timeout} seconds",
+                    duration_ms=self.spec.timeout * 1000,
                     request_id=request_id,
                 )
             status, result, error_type, error_message, cold, duration = worker.conn.recv()
@@ -251,4 +260,9 @@ class FunctionPool:
             workers = list(self._all)
             self._all.clear()
         for worker in workers:
-            worker.kill()
+            self._kill(worker)
+
+    def _kill(self, worker: Worker) -> None:
+        worker.kill()
+        if worker.pid and self.on_worker_exit is not None:
+            self.on_worker_exit(worker.pid)

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
+from local.edge import placeholders, render
 from local.spa import content_security_policy
 from local.template import Topology, load_topology, load_yaml
 
@@ -26,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 INFRA = ROOT / "infra"
 COMPOSE_FILE = INFRA / "compose.yaml"
 ENV_EXAMPLE = INFRA / ".env.example"
-NGINX_CONF = INFRA / "nginx" / "nginx.conf"
+NGINX_TEMPLATE = INFRA / "nginx" / "nginx.conf.template"
 DOCKERFILE = INFRA / "Dockerfile"
 DOCKERIGNORE = INFRA / "Dockerfile.dockerignore"
 SAMCONFIG = INFRA / "samconfig.toml"
@@ -65,8 +66,19 @@ def topology() -> Topology:
 
 
 @pytest.fixture(scope="module")
-def nginx() -> list[Directive]:
-    return parse_nginx(NGINX_CONF.read_text(encoding="utf-8"))
+def nginx(services: dict[str, dict[str, Any]]) -> list[Directive]:
+    """The config nginx runs in compose: the template with the nginx service's BR_ values."""
+    return parse_nginx(render(NGINX_TEMPLATE.read_text(encoding="utf-8"), edge_values(services)))
+
+
+def edge_values(services: dict[str, dict[str, Any]]) -> dict[str, str]:
+    """The nginx service's BR_ variables, compose's `${VAR:-default}` taken at their default."""
+    env = environment(services["nginx"])
+    return {
+        name: REFERENCE.sub(lambda match: match[3] or "", value)
+        for name, value in env.items()
+        if name.startswith("BR_")
+    }
 
 
 def read_env_file(path: Path) -> dict[str, str]:
@@ -197,7 +209,15 @@ def nginx_http(nginx: list[Directive]) -> Directive:
 
 
 def nginx_server(nginx: list[Directive]) -> Directive:
-    (server,) = nginx_http(nginx).all("server")
+    """The HTTPS server (the plain HTTP one only redirects)."""
+    (server,) = [s for s in nginx_http(nginx).all("server") if "ssl" in s.one("listen").args[1:]]
+    return server
+
+
+def nginx_plain_server(nginx: list[Directive]) -> Directive:
+    (server,) = [
+        s for s in nginx_http(nginx).all("server") if "ssl" not in s.one("listen").args[1:]
+    ]
     return server
 
 
@@ -231,7 +251,10 @@ def size_bytes(value: str) -> int:
 
 # --- services: health, restarts, order ------------------------------------------------------------
 def test_the_stack_has_the_expected_services(services: dict[str, dict[str, Any]]) -> None:
-    assert set(services) == {"postgres", "redis", "minio", ONE_SHOT, "app", "nginx"}
+    assert set(services) == {
+        *("postgres", "redis", "minio", ONE_SHOT, "app", "nginx"),
+        *("certbot", "prometheus", "grafana"),
+    }
     assert services["postgres"]["image"].startswith("postgres:16")
     assert services["redis"]["image"].startswith("redis:7")
 
@@ -274,7 +297,11 @@ def test_nginx_starts_after_the_app_and_is_the_only_published_port(
 ) -> None:
     assert depends_on(services["nginx"]).get("app") == "service_healthy"
     published = sorted(name for name, service in services.items() if service.get("ports"))
-    assert published == ["nginx"]
+    assert published == ["grafana", "nginx"]
+    # Grafana only on the host's loopback (reach it with an SSH tunnel), never to the world.
+    assert all(str(port).startswith("127.0.0.1:") for port in services["grafana"]["ports"])
+    targets = sorted(str(port).rsplit(":", 1)[1] for port in services["nginx"]["ports"])
+    assert targets == ["443", "80"]
 
 
 def test_state_lives_on_named_volumes(
@@ -426,7 +453,15 @@ def test_nginx_runs_this_config_and_the_spa_build(
     for volume in services["nginx"]["volumes"]:
         source, target = str(volume).split(":")[:2]
         mounts[target] = (COMPOSE_FILE.parent / source).resolve()
-    assert mounts["/etc/nginx/nginx.conf"] == NGINX_CONF
+    # The image's entrypoint renders /etc/nginx/templates/X.template into /etc/nginx/X with
+    # envsubst, limited to the BR_ variables (nginx's own $variables must stay as they are).
+    assert mounts["/etc/nginx/templates/nginx.conf.template"] == NGINX_TEMPLATE
+    env = environment(services["nginx"])
+    assert env["NGINX_ENVSUBST_OUTPUT_DIR"] == "/etc/nginx"
+    assert env["NGINX_ENVSUBST_FILTER"] == "^BR_"
+    text = NGINX_TEMPLATE.read_text(encoding="utf-8")
+    assert placeholders(text) == set(edge_values(services))
+    assert not re.search(r"\$BR_", text), "an unbraced $BR_ name: write ${BR_…}"
     root = nginx_server(nginx).one("root").args[0]
     assert mounts[root] == ROOT / "frontend" / "dist"
 
@@ -444,7 +479,8 @@ def test_nginx_proxies_the_api_to_the_app(
     assert seconds(api.one("proxy_read_timeout").args[0]) >= 30
     assert seconds(api.one("proxy_send_timeout").args[0]) >= 30
     headers = api.headers_set()
-    assert headers["x-forwarded-for"] == "$proxy_add_x_forwarded_for"
+    # nginx is the edge: the client is its peer, and a forged header is replaced, not extended.
+    assert headers["x-forwarded-for"] == "$remote_addr"
     assert "x-forwarded-proto" in headers
     # Nothing is stripped, and the runtime believes this header from nginx: a client's own
     # must be dropped (an empty value removes it), or it could move the refresh cookie.
@@ -452,9 +488,13 @@ def test_nginx_proxies_the_api_to_the_app(
 
 
 def test_nginx_keeps_the_runtime_endpoints_private(nginx: list[Directive]) -> None:
-    private = nginx_location(nginx, "^~", "/_local/")
-    assert private.one("return").args[0] == "404"
-    assert not private.all("proxy_pass")
+    for prefix in ("/_local/", "/api/_local/"):
+        private = nginx_location(nginx, "^~", prefix)
+        assert private.one("return").args[0] == "404"
+        assert not private.all("proxy_pass")
+    # Only the disk store's presigned URLs pass (the runtime checks their signatures).
+    objects = nginx_location(nginx, "^~", "/_local/objects/")
+    assert objects.one("proxy_pass").args == ["http://bookreader_app"]
 
 
 def test_nginx_serves_presigned_urls_for_the_public_host(
@@ -471,13 +511,14 @@ def test_nginx_serves_presigned_urls_for_the_public_host(
     assert store.headers_set()["host"] == "$http_host"
     assert size_bytes(store.one("client_max_body_size").args[0]) >= 50 * 1024**2
     assert store.one("proxy_request_buffering").args == ["off"]
-    assert store.headers_set()["x-forwarded-for"] == "$proxy_add_x_forwarded_for"
+    assert store.headers_set()["x-forwarded-for"] == "$remote_addr"
 
 
 def test_nginx_sends_security_headers_on_every_response(nginx: list[Directive]) -> None:
-    server = nginx_server(nginx)
-    headers = {d.args[0].lower(): d.args[1:] for d in server.all("add_header")}
+    http = nginx_http(nginx)
+    headers = {d.args[0].lower(): d.args[1:] for d in http.all("add_header")}
     for name in (
+        "strict-transport-security",
         "x-content-type-options",
         "x-frame-options",
         "referrer-policy",
@@ -485,14 +526,29 @@ def test_nginx_sends_security_headers_on_every_response(nginx: list[Directive]) 
     ):
         assert name in headers, f"no {name}"
         assert headers[name][-1] == "always", f"{name} is not sent on errors"
-    # add_header in a location would silently drop every header inherited from the server.
-    for location in server.all("location"):
-        assert not location.all("add_header"), f"add_header in location {location.args}"
+    # add_header (or error_page) in a server or location would silently drop every one
+    # inherited from above: all of them are set at one level.
+    for server in http.all("server"):
+        assert not server.all("add_header"), "add_header in a server"
+        for location in server.all("location"):
+            assert not location.all("add_header"), f"add_header in location {location.args}"
+            assert not location.all("error_page"), f"error_page in location {location.args}"
+
+
+def test_nginx_speaks_tls_1_2_and_1_3_and_redirects_plain_http(nginx: list[Directive]) -> None:
+    server = nginx_server(nginx)
+    assert server.one("ssl_protocols").args == ["TLSv1.2", "TLSv1.3"]
+    assert server.one("ssl_certificate").args[0].startswith("/etc/letsencrypt/live/")
+    assert server.one("ssl_stapling").args == ["on"]
+    plain = nginx_plain_server(nginx)
+    (redirect,) = [loc for loc in plain.all("location") if loc.args == ["/"]]
+    assert redirect.one("return").args == ["301", "https://$host$request_uri"]
+    acme = [loc for loc in plain.all("location") if "/.well-known/acme-challenge/" in loc.args]
+    assert acme and acme[0].one("root").args == ["/var/www/certbot"]
 
 
 def test_nginx_sends_the_csp_the_runtime_sends(nginx: list[Directive]) -> None:
-    server = nginx_server(nginx)
-    headers = {d.args[0].lower(): d.args[1] for d in server.all("add_header")}
+    headers = {d.args[0].lower(): d.args[1] for d in nginx_http(nginx).all("add_header")}
     # Presigned URLs go to nginx's own origin (the bucket location), so no extra origin.
     assert headers["content-security-policy"] == content_security_policy([])
     assert headers["referrer-policy"] == "same-origin"
@@ -501,8 +557,8 @@ def test_nginx_sends_the_csp_the_runtime_sends(nginx: list[Directive]) -> None:
 def test_nginx_caches_hashed_assets_for_good_and_revalidates_the_rest(
     nginx: list[Directive],
 ) -> None:
-    server = nginx_server(nginx)
-    (cache,) = [d for d in server.all("add_header") if d.args[0].lower() == "cache-control"]
+    http = nginx_http(nginx)
+    (cache,) = [d for d in http.all("add_header") if d.args[0].lower() == "cache-control"]
     variable = cache.args[1].lstrip("$")
     (mapping,) = [m for m in nginx_http(nginx).all("map") if m.args == ["$uri", f"${variable}"]]
     rules = [(d.name, d.args[0]) for d in mapping.block or []]
@@ -651,3 +707,120 @@ def test_docker_compose_refuses_to_start_without_a_secret(tmp_path: Path) -> Non
     result = run_compose(incomplete, "config", "--quiet")
     assert result.returncode != 0
     assert "POSTGRES_PASSWORD" in result.stderr
+
+
+# --- TLS: certbot and `make tls` -----------------------------------------------------------------
+def test_certbot_renews_into_the_volume_nginx_reads(
+    compose: dict[str, Any], services: dict[str, dict[str, Any]], nginx: list[Directive]
+) -> None:
+    certbot, edge = services["certbot"], services["nginx"]
+    certbot_mounts = named_volume_mounts(certbot, compose)
+    nginx_mounts = named_volume_mounts(edge, compose)
+    assert certbot_mounts["/etc/letsencrypt"] == nginx_mounts["/etc/letsencrypt"]
+    # The webroot certbot writes challenges to is the one nginx serves on plain HTTP.
+    acme = next(
+        loc
+        for loc in nginx_plain_server(nginx).all("location")
+        if "/.well-known/acme-challenge/" in loc.args
+    )
+    webroot = acme.one("root").args[0]
+    assert certbot_mounts[webroot] == nginx_mounts[webroot]
+    loop = script(certbot)
+    assert f"certbot renew --webroot -w {webroot}" in loop and "while :" in loop
+    # nginx reloads now and then to pick up what certbot renewed.
+    assert "nginx -s reload" in script(edge)
+    server = nginx_server(nginx)
+    live = "/etc/letsencrypt/live/bookreader/"
+    assert server.one("ssl_certificate").args == [live + "fullchain.pem"]
+    assert server.one("ssl_certificate_key").args == [live + "privkey.pem"]
+
+
+def test_make_tls_gets_a_webroot_certificate_for_the_domain(tmp_path: Path) -> None:
+    """infra/tls.sh with a `docker` that records its commands (no Docker here)."""
+    log = tmp_path / "docker.log"
+    fake = tmp_path / "bin" / "docker"
+    fake.parent.mkdir()
+    # `test -s …fullchain.pem` fails: no certificate yet. Everything else succeeds.
+    fake.write_text(
+        '#!/bin/sh\nprintf "%s" "$*" | tr "\\n" " " >> "$DOCKER_LOG"; echo >> "$DOCKER_LOG"\n'
+        'case "$*" in *"--entrypoint test"*) exit 1;; esac\nexit 0\n'
+    )
+    fake.chmod(0o755)
+    env = {
+        **os.environ,
+        "PATH": f"{fake.parent}:{os.environ['PATH']}",
+        "DOCKER_LOG": str(log),
+        "DOMAIN": "books.example.com",
+        "EMAIL": "ops@example.com",
+    }
+    result = subprocess.run(
+        ["sh", str(INFRA / "tls.sh")], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    calls = log.read_text().splitlines()
+    assert all(
+        call.startswith("compose -f infra/compose.yaml --env-file infra/.env") for call in calls
+    )
+    steps = [next(i for i, c in enumerate(calls) if marker in c) for marker in (
+        "--entrypoint python3 certbot",  # the stand-in certificate
+        "up -d nginx",
+        "--entrypoint rm certbot -rf /etc/letsencrypt/live/bookreader",
+        "certonly --webroot -w /var/www/certbot",
+        "exec nginx nginx -s reload",
+    )]  # fmt: skip
+    assert steps == sorted(steps), calls
+    (request,) = [c for c in calls if "certonly" in c]
+    for part in ("--cert-name bookreader", "-d books.example.com", "--email ops@example.com"):
+        assert part in request
+    assert "--staging" not in request
+    # Without a domain it says how to call it.
+    env.pop("DOMAIN")
+    refused = subprocess.run(
+        ["sh", str(INFRA / "tls.sh")], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert refused.returncode != 0 and "make tls DOMAIN=" in refused.stderr
+
+
+# --- metrics: Prometheus and Grafana ------------------------------------------------------------
+def test_prometheus_scrapes_the_runtime_inside_with_the_token(
+    compose: dict[str, Any], services: dict[str, dict[str, Any]]
+) -> None:
+    config = yaml.safe_load((INFRA / "prometheus" / "prometheus.yml").read_text())
+    (job,) = config["scrape_configs"]
+    assert job["metrics_path"] == "/_local/metrics"
+    port = environment(services["app"])["PORT"]
+    assert job["static_configs"][0]["targets"] == [f"app:{port}"]
+    secret_file = job["authorization"]["credentials_file"]
+    (secret,) = services["prometheus"]["secrets"]
+    assert secret_file == f"/run/secrets/{secret}"
+    assert compose["secrets"][secret] == {"environment": "LOCAL_INTERNAL_TOKEN"}
+    # On the app's internal network, and not behind nginx (which hides /_local/).
+    assert "backend" in services["prometheus"]["networks"]
+    assert "backend" in services["app"]["networks"]
+    mounts = {
+        str(v).split(":")[1]: (COMPOSE_FILE.parent / str(v).split(":")[0]).resolve()
+        for v in services["prometheus"]["volumes"]
+        if str(v).startswith(".")
+    }
+    rule_files = config["rule_files"]
+    assert [mounts[path] for path in rule_files] == [INFRA / "prometheus" / "alerts.yml"]
+
+
+def test_grafana_loads_the_dashboard_from_the_provisioned_prometheus(
+    services: dict[str, dict[str, Any]],
+) -> None:
+    mounts = {
+        str(v).split(":")[1]: (COMPOSE_FILE.parent / str(v).split(":")[0]).resolve()
+        for v in services["grafana"]["volumes"]
+        if str(v).startswith(".")
+    }
+    provisioning = mounts["/etc/grafana/provisioning"]
+    sources = yaml.safe_load((provisioning / "datasources" / "prometheus.yml").read_text())
+    (source,) = sources["datasources"]
+    assert source["url"] == "http://prometheus:9090"
+    providers = yaml.safe_load((provisioning / "dashboards" / "bookreader.yml").read_text())
+    folder = mounts[providers["providers"][0]["options"]["path"]]
+    dashboard = json.loads((folder / "bookreader.json").read_text())
+    for panel in dashboard["panels"]:
+        assert panel["datasource"]["uid"] == source["uid"], panel["title"]
+    assert set(services["grafana"]["networks"]) & set(services["prometheus"]["networks"])

@@ -10,8 +10,11 @@ from bookreader.images.pipeline import generate_image
 from bookreader.images.providers import ImageProvider, build_chain
 from bookreader.images.settings import provider_config
 from bookreader.log import configure_function_logging
+from bookreader.metrics import declare_image_providers
 
 configure_function_logging()
+# Each configured provider's latency series exists before its first picture (dashboards, alerts).
+declare_image_providers(get_settings().image_providers)
 
 
 @lru_cache(maxsize=1)

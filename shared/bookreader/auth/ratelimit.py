@@ -21,6 +21,7 @@ import redis
 from bookreader.auth.redis_guard import auth_key, client_or_default, fail_closed
 from bookreader.config import get_settings
 from bookreader.errors import BookReaderError
+from bookreader.metrics import RATE_LIMIT_HITS, limit_label
 
 # KEYS: the limited sets. ARGV: now in ms ("" = the server's clock), the hit's member, then
 # limit and window (ms) for each key. Returns 0 when the hit is recorded, else the wait in ms.
@@ -94,6 +95,7 @@ def hit_all(
         redis_client = client_or_default(client)
         wait_ms = int(redis_client.register_script(_SLIDING_WINDOW)(keys, arguments))
     if wait_ms > 0:
+        RATE_LIMIT_HITS.labels(limit_label(item.key for item in limits)).inc()
         retry_after = max(1, math.ceil(wait_ms / 1000))
         raise BookReaderError(
             "rate_limited",

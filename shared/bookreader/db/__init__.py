@@ -15,6 +15,12 @@ import pg8000.native
 
 from bookreader.config import get_settings
 from bookreader.errors import BookReaderError
+from bookreader.metrics import (
+    DB_CONNECTIONS_OPENED,
+    DB_POOL_CAPACITY,
+    DB_POOL_IDLE,
+    DB_POOL_IN_USE,
+)
 
 Connection = pg8000.native.Connection
 
@@ -67,21 +73,27 @@ class Pool:
     def __init__(self, database_url: str, size: int = 4) -> None:
         self.database_url = database_url
         self._idle: queue.LifoQueue[Connection] = queue.LifoQueue(maxsize=size)
+        DB_POOL_CAPACITY.inc(size)
 
     @contextmanager
     def connection(self) -> Iterator[Connection]:
         try:
             conn = self._idle.get_nowait()
+            DB_POOL_IDLE.dec()
         except queue.Empty:
             conn = connect(self.database_url)
+            DB_CONNECTIONS_OPENED.inc()
+        DB_POOL_IN_USE.inc()
         healthy = False
         try:
             yield conn
             healthy = True
         finally:
+            DB_POOL_IN_USE.dec()
             if healthy:
                 try:
                     self._idle.put_nowait(conn)
+                    DB_POOL_IDLE.inc()
                 except queue.Full:
                     conn.close()
             else:
@@ -103,6 +115,7 @@ class Pool:
         while True:
             try:
                 _close_quietly(self._idle.get_nowait())
+                DB_POOL_IDLE.dec()
             except queue.Empty:
                 return
 

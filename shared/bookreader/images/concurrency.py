@@ -22,6 +22,7 @@ from bookreader.images.model import ImagePrompt
 from bookreader.images.providers.base import GeneratedImage, ImageProvider
 from bookreader.images.providers.chain import ProviderChain
 from bookreader.images.settings import concurrency_for, rate_for
+from bookreader.metrics import IMAGE_PROVIDER_SECONDS
 
 # KEYS[1]: the slots. ARGV: holder, limit, lease (ms). 1 when the slot is taken, else 0.
 _ACQUIRE = """
@@ -125,7 +126,17 @@ class LimitedProvider:
             wait_s=wait_s,
         ):
             wait_for_rate(self.name, rate_for(settings, self.name), wait_s=wait_s)
-            return self.provider.generate(prompt, deadline=deadline)
+            # The provider's own time, without the waits for a slot and for the rate limit.
+            started = time.perf_counter()
+            outcome = "ok"
+            try:
+                return self.provider.generate(prompt, deadline=deadline)
+            except BookReaderError as error:
+                outcome = error.code
+                raise
+            finally:
+                elapsed = time.perf_counter() - started
+                IMAGE_PROVIDER_SECONDS.labels(self.name, outcome).observe(elapsed)
 
 
 def limited(provider: ImageProvider, settings: Settings) -> ImageProvider:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from bookreader.errors import BookReaderError
 from bookreader.images.model import ImagePrompt
 from bookreader.images.providers.base import GeneratedImage, ImageProvider
+from bookreader.metrics import declare_image_providers
 
 
 class ProviderChain:
@@ -17,6 +18,7 @@ class ProviderChain:
             raise ValueError("a provider chain needs at least one provider")
         self.providers = list(providers)
         self.fall_through = fall_through
+        declare_image_providers(provider.name for provider in self.providers)
 
     def generate(self, prompt: ImagePrompt, *, deadline: float) -> GeneratedImage:
         failures: list[dict[str, str]] = []
