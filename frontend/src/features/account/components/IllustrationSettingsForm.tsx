@@ -5,6 +5,7 @@ import { useTranslation } from "react-i18next";
 import { ErrorNotice } from "@/components/ErrorNotice";
 import {
   getIllustrationSettings,
+  type IllustrationSettings,
   illustrationSettingsKey,
   type IllustrationSettingsUpdate,
   updateIllustrationSettings,
@@ -13,6 +14,17 @@ import { quotaLeft, STYLES, styleSample } from "../illustrationStyles";
 import "../account.css";
 
 const MAX_CHAPTERS_AHEAD = 10;
+
+function applied(
+  settings: IllustrationSettings,
+  changes: IllustrationSettingsUpdate,
+): IllustrationSettings {
+  const next = { ...settings };
+  if (changes.auto_illustrate != null) next.auto_illustrate = changes.auto_illustrate;
+  if (changes.chapters_ahead != null) next.chapters_ahead = changes.chapters_ahead;
+  if (changes.style !== undefined) next.style = changes.style || null;
+  return next;
+}
 
 export function IllustrationSettingsForm() {
   const { t, i18n } = useTranslation("account");
@@ -24,6 +36,15 @@ export function IllustrationSettingsForm() {
   });
   const save = useMutation({
     mutationFn: (changes: IllustrationSettingsUpdate) => updateIllustrationSettings(changes),
+    // The choice shows at once; a refusal puts the saved settings back.
+    onMutate: (changes) => {
+      const before = client.getQueryData<IllustrationSettings>(illustrationSettingsKey);
+      if (before) client.setQueryData(illustrationSettingsKey, applied(before, changes));
+      return { before };
+    },
+    onError: (_error, _changes, context) => {
+      if (context?.before) client.setQueryData(illustrationSettingsKey, context.before);
+    },
     onSuccess: (saved) => client.setQueryData(illustrationSettingsKey, saved),
   });
   const data = settings.data;
@@ -43,7 +64,7 @@ export function IllustrationSettingsForm() {
               {t("illustrations.quotaResets", { time: time.format(quota.resetsAt) })}
             </span>
           </p>
-          <fieldset className="style-choice" disabled={save.isPending}>
+          <fieldset className="style-choice">
             <legend>{t("illustrations.style")}</legend>
             <label className="style-option">
               <input
@@ -81,7 +102,6 @@ export function IllustrationSettingsForm() {
               id={`${id}-auto`}
               type="checkbox"
               checked={data.auto_illustrate}
-              disabled={save.isPending}
               onChange={(event) => save.mutate({ auto_illustrate: event.target.checked })}
             />
             <label htmlFor={`${id}-auto`}>{t("illustrations.auto")}</label>
@@ -92,7 +112,6 @@ export function IllustrationSettingsForm() {
             <select
               id={`${id}-ahead`}
               value={data.chapters_ahead}
-              disabled={save.isPending}
               onChange={(event) => save.mutate({ chapters_ahead: Number(event.target.value) })}
             >
               {Array.from({ length: MAX_CHAPTERS_AHEAD + 1 }, (_, n) => (

@@ -71,10 +71,14 @@ export default function CastPage() {
       )}
       <ErrorNotice error={cast.error} />
       {cast.data && (
-        <p className="muted" role="status">
-          {reached === null ? t("notStarted") : t("upTo", { chapter: chapterTitle(reached) })}{" "}
-          {cast.data.hidden > 0 && t("hidden", { count: cast.data.hidden })}
-        </p>
+        <div role="status" className="cast-status">
+          <p className="muted">
+            {reached === null ? t("notStarted") : t("upTo", { chapter: chapterTitle(reached) })}
+          </p>
+          {cast.data.hidden > 0 && (
+            <p className="muted">{t("hidden", { count: cast.data.hidden })}</p>
+          )}
+        </div>
       )}
       {cast.data && members.length === 0 && reached === null && (
         <Link className="button button-primary" to={readerPath(bookId)}>
