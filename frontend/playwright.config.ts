@@ -4,6 +4,7 @@
  * E2E_BASE_URL=http://127.0.0.1:8000 runs them against a runtime that is already up instead;
  * E2E_SCREENSHOT=1 also renews the README's picture of the reader (docs/reader.png).
  */
+import { mkdtempSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -27,7 +28,11 @@ function freePort(): Promise<number> {
 // The config is loaded again in every worker process; they inherit the runner's environment,
 // so the port is chosen once.
 const external = process.env.E2E_BASE_URL;
-if (!external) process.env.E2E_PORT ??= String(await freePort());
+if (!external) {
+  process.env.E2E_PORT ??= String(await freePort());
+  // The runtime's data directory, known to the tests too: `make admin` runs against it.
+  process.env.E2E_DATA_DIR ??= mkdtempSync(join(tmpdir(), "bookreader-e2e-"));
+}
 const baseURL = external ?? `http://127.0.0.1:${process.env.E2E_PORT}`;
 
 // Without the networking flags Chromium keeps calling home, which this machine's closed

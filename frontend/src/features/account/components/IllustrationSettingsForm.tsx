@@ -97,7 +97,7 @@ export function IllustrationSettingsForm() {
               </label>
             ))}
           </fieldset>
-          <div className="field field-inline">
+          <div className="checkbox-row">
             <input
               id={`${id}-auto`}
               type="checkbox"
