@@ -8,7 +8,8 @@ import { type User, useSession } from "@/lib/api";
 import { adminKeys, listUsers, PAGE_SIZE, updateUser } from "../api/admin";
 import { QuotaEditor } from "./QuotaEditor";
 
-type Pending = { user: User; disabled: boolean } | null;
+/** A change waiting for the administrator's confirmation. */
+type Pending = { user: User; disabled: boolean } | { user: User; role: User["role"] } | null;
 
 export function UsersPanel() {
   const { t, i18n } = useTranslation("admin");
@@ -101,7 +102,7 @@ export function UsersPanel() {
                       value={user.role}
                       disabled={user.id === me || change.isPending}
                       onChange={(event) =>
-                        change.mutate({ user, role: event.target.value as User["role"] })
+                        setPending({ user, role: event.target.value as User["role"] })
                       }
                     >
                       <option value="user">{t("role.user")}</option>
@@ -159,17 +160,11 @@ export function UsersPanel() {
       )}
       <ConfirmDialog
         open={pending !== null}
-        title={
-          pending?.disabled
-            ? t("users.confirmDisableTitle", { email: pending.user.email })
-            : t("users.confirmEnableTitle", { email: pending?.user.email ?? "" })
-        }
-        body={pending?.disabled ? t("users.confirmDisableBody") : t("users.confirmEnableBody")}
-        confirmLabel={pending?.disabled ? t("users.disable") : t("users.enable")}
+        title={pending ? confirmTitle(pending, t) : ""}
+        body={pending ? confirmBody(pending, t) : ""}
+        confirmLabel={pending ? confirmLabel(pending, t) : ""}
         busy={change.isPending}
-        onConfirm={() =>
-          pending && change.mutate({ user: pending.user, disabled: pending.disabled })
-        }
+        onConfirm={() => pending && change.mutate(pending)}
         onCancel={() => {
           setPending(null);
           change.reset();
@@ -177,4 +172,24 @@ export function UsersPanel() {
       />
     </section>
   );
+}
+
+type Translate = (key: string, options?: Record<string, string>) => string;
+
+function confirmTitle(pending: NonNullable<Pending>, t: Translate): string {
+  const email = pending.user.email;
+  if ("role" in pending)
+    return t("users.confirmRoleTitle", { email, role: t(`role.${pending.role}`) });
+  return t(pending.disabled ? "users.confirmDisableTitle" : "users.confirmEnableTitle", { email });
+}
+
+function confirmBody(pending: NonNullable<Pending>, t: Translate): string {
+  if ("role" in pending)
+    return t(pending.role === "admin" ? "users.confirmPromoteBody" : "users.confirmDemoteBody");
+  return t(pending.disabled ? "users.confirmDisableBody" : "users.confirmEnableBody");
+}
+
+function confirmLabel(pending: NonNullable<Pending>, t: Translate): string {
+  if ("role" in pending) return t("users.changeRole");
+  return t(pending.disabled ? "users.disable" : "users.enable");
 }
