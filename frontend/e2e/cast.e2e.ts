@@ -3,9 +3,10 @@
  * and hides those first seen further on, until the reader gets there.
  */
 import { register } from "./support/account";
-import { apiAs, readyBook } from "./support/api";
+import { apiAs, paragraphAt, readyBook } from "./support/api";
 import { CHEKHOV_EPUB, uploadByInput } from "./support/books";
 import { expect, test } from "./support/fixtures";
+import { expectParagraphOnScreen } from "./support/reader-place";
 import { ELSEWHERE } from "./support/ui-elsewhere";
 
 type Member = { kind: string; name: string; first_chapter: number; first_offset: number };
@@ -55,12 +56,14 @@ test("the cast shows who the reader has met and hides who comes later", async ({
   await page.reload();
   await expect(main.getByRole("heading", { level: 3, name: next.name, exact: true })).toBeVisible();
 
-  // A first appearance links into the reader at that place (last: the reader saves positions).
+  // A first appearance opens the reader at that place (last: the reader saves positions).
   const first = met[0]!;
+  const place = await paragraphAt(api, book.id, first.first_chapter, first.first_offset);
   await main.getByRole("link", { name: names.firstSeenLabel(first.name) }).click();
-  await expect(page).toHaveURL(
-    new RegExp(
-      `/books/${book.id}/read\\?chapter=${first.first_chapter}(&offset=${first.first_offset})?$`,
-    ),
+  await expect(page).toHaveURL(new RegExp(`/books/${book.id}/read`));
+  await expectParagraphOnScreen(
+    page,
+    place,
+    `the paragraph where ${first.name} first appears is on screen`,
   );
 });
