@@ -6,6 +6,7 @@
  * E2E_EDGE_URL=https://127.0.0.1:8443 runs only edge.e2e.ts, through nginx in front of a runtime
  * that is already up (tests/test_edge_browser.py does that).
  */
+import { mkdtempSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -30,7 +31,11 @@ function freePort(): Promise<number> {
 // so the port is chosen once.
 const edge = process.env.E2E_EDGE_URL;
 const external = edge ?? process.env.E2E_BASE_URL;
-if (!external) process.env.E2E_PORT ??= String(await freePort());
+if (!external) {
+  process.env.E2E_PORT ??= String(await freePort());
+  // The runtime's data directory, known to the tests too: `make admin` runs against it.
+  process.env.E2E_DATA_DIR ??= mkdtempSync(join(tmpdir(), "bookreader-e2e-"));
+}
 const baseURL = external ?? `http://127.0.0.1:${process.env.E2E_PORT}`;
 
 // Without the networking flags Chromium keeps calling home, which this machine's closed

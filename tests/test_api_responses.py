@@ -257,6 +257,14 @@ def test_a_readers_walk_matches_the_document(contract: Contract) -> None:
         params={"limit": "2", "cursor": first["next"]},
     )
     contract.call("GET", "/books/{book_id}/cast", 200, path=f"/books/{book_id}/cast", token=token)
+    contract.call(
+        "GET",
+        "/books/{book_id}/cast",
+        200,
+        path=f"/books/{book_id}/cast",
+        token=token,
+        params={"unread": "true"},
+    )
     contract.call("GET", "/settings/illustrations", 200, token=token)
     contract.call("PATCH", "/settings/illustrations", 200, token=token, json={"per_chapter": 3})
     description_id = first["items"][0]["id"]
@@ -285,6 +293,8 @@ def test_a_readers_walk_matches_the_document(contract: Contract) -> None:
         params={"chapter": str(first["items"][0]["chapter"])},
     ).json()
     assert queued["id"] in [item["id"] for item in gallery["items"]]
+    recent = contract.call("GET", "/illustrations", 200, token=token, params={"limit": "5"}).json()
+    assert recent["items"][0]["id"] == queued["id"]
     fresh = contract.call(
         "POST",
         "/illustrations/{illustration_id}/regenerate",
@@ -304,6 +314,7 @@ def test_a_readers_walk_matches_the_document(contract: Contract) -> None:
 
     # --- administration ---------------------------------------------------------------------
     admin: Session = make_admin(contract.client)
+    contract.call("GET", "/admin/overview", 200, token=admin.access_token)
     users = contract.call(
         "GET", "/admin/users", 200, token=admin.access_token, params={"q": email}
     ).json()

@@ -18,7 +18,7 @@ if (!port) {
   process.exit(2);
 }
 
-const dataDir = mkdtempSync(join(tmpdir(), "bookreader-e2e-"));
+const dataDir = process.env.E2E_DATA_DIR ?? mkdtempSync(join(tmpdir(), "bookreader-e2e-"));
 // The runtime's log (one JSON line per invocation) goes to a file, not into the test report;
 // it is printed only when the runtime fails.
 const logDir = join(tmpdir(), "bookreader-e2e-results");

@@ -15,8 +15,14 @@ from bookreader.errors import BookReaderError
 from bookreader.http import BookReaderApp, json_response, parse_body, parse_query
 from bookreader.images import quota
 from bookreader.library import books
+from bookreader.overview import admin_overview
 
 app = BookReaderApp("admin")
+
+
+@app.route("/admin/overview", methods=["GET"], role="admin")
+def overview() -> Response:
+    return json_response(admin_overview())
 
 
 @app.route("/admin/users", methods=["GET"], role="admin")

@@ -7,11 +7,11 @@ from __future__ import annotations
 from chalice import Response
 
 from bookreader.api.bodies import IllustrationRequest
-from bookreader.api.queries import IllustrationListQuery
-from bookreader.api.schemas import IllustrationList, IllustrationSettings
+from bookreader.api.queries import IllustrationListQuery, RecentIllustrationQuery
+from bookreader.api.schemas import IllustrationList, IllustrationSettings, RecentIllustrationList
 from bookreader.http import BookReaderApp, json_response, parse_body, parse_query
 from bookreader.images import pipeline, preferences, quota, records
-from bookreader.images.views import image_view
+from bookreader.images.views import image_view, recent_view
 from bookreader.library import books
 
 app = BookReaderApp("images")
@@ -40,6 +40,13 @@ def gallery(book_id: str) -> Response:
     query = parse_query(app.current_request, IllustrationListQuery)
     items = records.list_images(app.user.sub, book_id, chapter=query.chapter, kind=query.type)
     return json_response(IllustrationList(items=[image_view(item) for item in items]))
+
+
+@app.route("/illustrations", methods=["GET"])
+def recent_illustrations() -> Response:
+    query = parse_query(app.current_request, RecentIllustrationQuery)
+    items = records.list_recent_images(app.user.sub, query.limit)
+    return json_response(RecentIllustrationList(items=[recent_view(item) for item in items]))
 
 
 @app.route("/illustrations/{illustration_id}", methods=["GET"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from chalice import Response
 
-from bookreader.api.queries import BookListQuery, DescriptionListQuery
+from bookreader.api.queries import BookListQuery, CastQuery, DescriptionListQuery
 from bookreader.api.schemas import BookPage, CastList, DescriptionPage
 from bookreader.config import get_settings
 from bookreader.errors import BookReaderError
@@ -15,7 +15,7 @@ from bookreader.http import (
     parse_query,
     path_number,
 )
-from bookreader.library import books, descriptions, keys, views
+from bookreader.library import books, descriptions, keys, positions, views
 from bookreader.storage import delete_book_objects, get_store
 
 app = BookReaderApp("library")
@@ -113,7 +113,19 @@ def list_descriptions(book_id: str) -> Response:
 @app.route("/books/{book_id}/cast", methods=["GET"])
 def get_cast(book_id: str) -> Response:
     books.get_book(app.user.sub, book_id)
-    return json_response(CastList.model_validate({"items": descriptions.list_cast(book_id)}))
+    query = parse_query(app.current_request, CastQuery)
+    if query.unread:
+        members, hidden, reached = descriptions.list_cast(book_id)[0], 0, None
+    else:
+        # No spoilers: the saved position says how far the reader is; before it, nowhere yet.
+        position = positions.get_position(app.user.sub, book_id)
+        reached = position.chapter if position else None
+        members, hidden = descriptions.list_cast(
+            book_id, up_to_chapter=reached if reached is not None else -1
+        )
+    return json_response(
+        CastList.model_validate({"items": members, "hidden": hidden, "reached_chapter": reached})
+    )
 
 
 @app.route("/books/{book_id}", methods=["DELETE"])

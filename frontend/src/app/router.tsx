@@ -15,6 +15,9 @@ const LibraryPage = lazy(() => import("@/features/library/components/LibraryPage
 const BookPage = lazy(() => import("@/features/library/components/BookPage"));
 const AccountPage = lazy(() => import("@/features/account/components/AccountPage"));
 const ReaderPage = lazy(() => import("@/features/reader/ReaderPage"));
+const GalleryPage = lazy(() => import("@/features/gallery/components/GalleryPage"));
+const CastPage = lazy(() => import("@/features/cast/components/CastPage"));
+const AdminPage = lazy(() => import("@/features/admin/components/AdminPage"));
 const NotFoundPage = lazy(() => import("@/components/NotFoundPage"));
 
 export function AppRoutes() {
@@ -31,7 +34,10 @@ export function AppRoutes() {
             <Route element={<AppLayout />}>
               <Route index element={<LibraryPage />} />
               <Route path="/books/:bookId" element={<BookPage />} />
+              <Route path="/books/:bookId/gallery" element={<GalleryPage />} />
+              <Route path="/books/:bookId/cast" element={<CastPage />} />
               <Route path="/account" element={<AccountPage />} />
+              <Route path="/admin" element={<AdminPage />} />
               <Route path="/library" element={<Navigate to="/" replace />} />
               <Route path="*" element={<NotFoundPage />} />
             </Route>

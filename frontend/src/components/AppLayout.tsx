@@ -36,6 +36,9 @@ export function AppLayout() {
           <NavLink to="/account" title={name}>
             {t("nav.account")}
           </NavLink>
+          {session.status === "signed-in" && session.user.role === "admin" && (
+            <NavLink to="/admin">{t("nav.admin")}</NavLink>
+          )}
         </nav>
         <button
           type="button"

@@ -248,9 +248,13 @@ OPERATIONS: tuple[Operation, ...] = (
         "getCast",
         "GET",
         "/books/{book_id}/cast",
-        "The book's characters and places",
+        "The book's characters and places the reader has met",
         "Books",
         {200: schemas.CastList},
+        query=queries.CastQuery,
+        description="No spoilers: only members first met in a chapter up to the saved reading"
+        " position's (none before the first save); the rest are counted in `hidden`."
+        " `unread=true` lists them all.",
     ),
     # --- reading --------------------------------------------------------------------------
     Operation(
@@ -294,6 +298,15 @@ OPERATIONS: tuple[Operation, ...] = (
         "Illustrations",
         {200: schemas.IllustrationList},
         query=queries.IllustrationListQuery,
+    ),
+    Operation(
+        "listRecentIllustrations",
+        "GET",
+        "/illustrations",
+        "The newest ready illustrations across the user's books",
+        "Illustrations",
+        {200: schemas.RecentIllustrationList},
+        query=queries.RecentIllustrationQuery,
     ),
     Operation(
         "getIllustration",
@@ -340,6 +353,15 @@ OPERATIONS: tuple[Operation, ...] = (
         body=PreferencesUpdate,
     ),
     # --- administration -------------------------------------------------------------------
+    Operation(
+        "getAdminOverview",
+        "GET",
+        "/admin/overview",
+        "Counts of users, books by state, today's images, dead letters",
+        "Admin",
+        {200: schemas.AdminOverview},
+        admin=True,
+    ),
     Operation(
         "listUsers",
         "GET",

@@ -100,6 +100,17 @@ class IllustrationListQuery(Query):
     type: DescriptionType | None = Field(None, description="Only this kind of passage")
 
 
+class RecentIllustrationQuery(Query):
+    limit: WholeNumber = Field(12, ge=1, le=50, description="How many, newest first")
+
+
+class CastQuery(Query):
+    unread: bool = Field(
+        False,
+        description="Also members first met beyond the saved reading position (spoilers)",
+    )
+
+
 class UserListQuery(Query):
     q: QueryText | None = Field(None, description="Part of an email or display name")
     page: WholeNumber = Field(1, ge=1, le=1_000_000)

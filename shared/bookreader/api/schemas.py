@@ -191,6 +191,12 @@ class DescriptionPage(Answer):
 
 class CastList(Answer):
     items: list[CastMember]
+    hidden: int = Field(
+        0, description="Members first met beyond the reading position, left out (no spoilers)"
+    )
+    reached_chapter: int | None = Field(
+        None, description="The saved position's chapter the list is cut at; null before reading"
+    )
 
 
 class ExtractionQueued(Answer):
@@ -215,6 +221,15 @@ class IllustrationError(Answer):
     message: str | None
 
 
+class IllustrationPassage(Answer):
+    """Where an illustration's passage is: open the reader at (chapter, start)."""
+
+    chapter: int
+    start: int = Field(description="Offset of the passage in the chapter's `text`")
+    end: int
+    text: str
+
+
 class Illustration(Answer):
     id: str
     book_id: str
@@ -234,10 +249,21 @@ class Illustration(Answer):
     thumbnail_url: str | None
     error: IllustrationError | None
     created_at: datetime
+    passage: IllustrationPassage | None = Field(
+        None, description="Where its passage is (in the gallery and recent lists)"
+    )
 
 
 class IllustrationList(Answer):
     items: list[Illustration]
+
+
+class RecentIllustration(Illustration):
+    book_title: str
+
+
+class RecentIllustrationList(Answer):
+    items: list[RecentIllustration]
 
 
 class ImageQuota(Answer):
@@ -250,3 +276,38 @@ class IllustrationSettings(IllustrationPreferences):
     model_config = ConfigDict(extra="forbid")
 
     quota: ImageQuota
+
+
+# --- administration -------------------------------------------------------------------------
+
+
+class UserCounts(Answer):
+    total: int
+    admins: int
+    disabled: int
+
+
+class ImageCount(Answer):
+    state: ImageState
+    provider: str
+    count: int
+
+
+class DeadLetterCount(Answer):
+    function: str
+    count: int
+
+
+class AdminOverview(Answer):
+    """What an administrator watches: users, books by state, today's images, dead letters."""
+
+    users: UserCounts
+    books_by_state: dict[str, int] = Field(description="Every book state with its count")
+    images_today: list[ImageCount] = Field(
+        description="Images created since midnight UTC, by state and provider"
+    )
+    dead_letters: list[DeadLetterCount] | None = Field(
+        description="Events that exhausted their retries, by function (`make dlq` lists them);"
+        " null when the event bus cannot be read"
+    )
+    generated_at: datetime

@@ -246,13 +246,33 @@ def set_quota_override(user_id: str, daily_limit: int | None) -> None:
         )
 
 
+class PlacedImage(ImageRecord):
+    """An image with where its passage is, for lists that link into the reader."""
+
+    chapter: int
+    start_offset: int
+    end_offset: int
+    passage: str
+    book_title: str | None = None
+
+
+_PLACED_COLUMNS = (
+    ", ".join("i." + c.strip() for c in _COLUMNS.split(","))
+    + ", d.chapter, d.start_offset, d.end_offset, d.text AS passage"
+)
+
+
+def _placed(conn: db.Connection, rows: list[list[Any]]) -> list[PlacedImage]:
+    return [PlacedImage.model_validate(row) for row in db.rows_as_dicts(conn, rows)]
+
+
 def list_images(
     user_id: str, book_id: str, *, chapter: int | None = None, kind: str | None = None
-) -> list[ImageRecord]:
+) -> list[PlacedImage]:
     """The book's gallery for its owner: newest generation first within reading order."""
     with db.get_pool().connection() as conn:
         rows = conn.run(
-            f"SELECT {', '.join('i.' + c.strip() for c in _COLUMNS.split(','))}"
+            f"SELECT {_PLACED_COLUMNS}"
             " FROM images i JOIN descriptions d ON d.id = i.description_id"
             " WHERE i.user_id = CAST(:u AS uuid) AND i.book_id = CAST(:b AS uuid)"
             " AND (CAST(:chapter AS integer) IS NULL OR d.chapter = :chapter)"
@@ -263,7 +283,22 @@ def list_images(
             chapter=chapter,
             kind=kind,
         )
-        return _records(conn, rows)
+        return _placed(conn, rows)
+
+
+def list_recent_images(user_id: str, limit: int) -> list[PlacedImage]:
+    """The user's newest ready pictures across all their books (the library's strip)."""
+    with db.get_pool().connection() as conn:
+        rows = conn.run(
+            f"SELECT {_PLACED_COLUMNS}, COALESCE(b.title, b.filename) AS book_title"
+            " FROM images i JOIN descriptions d ON d.id = i.description_id"
+            " JOIN books b ON b.id = i.book_id AND b.user_id = i.user_id"
+            " WHERE i.user_id = CAST(:u AS uuid) AND i.state = 'ready'"
+            " ORDER BY i.created_at DESC, i.id DESC LIMIT :limit",
+            u=user_id,
+            limit=limit,
+        )
+        return _placed(conn, rows)
 
 
 def delete_image(image_id: str, user_id: str) -> ImageRecord:

@@ -161,11 +161,19 @@ def list_descriptions(
         return db.rows_as_dicts(conn, rows)
 
 
-def list_cast(book_id: str) -> list[dict[str, Any]]:
+def list_cast(
+    book_id: str, *, up_to_chapter: int | None = None
+) -> tuple[list[dict[str, Any]], int]:
+    """The book's cast, and how many were left out: with `up_to_chapter`, only the members
+    first met in that chapter or before it (the reader has not met the others yet)."""
     with db.get_pool().connection() as conn:
         rows = conn.run(
             "SELECT kind, name, aliases, first_chapter, first_offset, mentions, appearance"
             " FROM cast_members WHERE book_id = CAST(:b AS uuid) ORDER BY position",
             b=book_id,
         )
-        return db.rows_as_dicts(conn, rows)
+        members = db.rows_as_dicts(conn, rows)
+    if up_to_chapter is None:
+        return members, 0
+    met = [member for member in members if member["first_chapter"] <= up_to_chapter]
+    return met, len(members) - len(met)

@@ -21,6 +21,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Counts of users, books by state, today's images, dead letters */
+        get: operations["getAdminOverview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/users": {
         parameters: {
             query?: never;
@@ -234,7 +251,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The book's characters and places */
+        /**
+         * The book's characters and places the reader has met
+         * @description No spoilers: only members first met in a chapter up to the saved reading position's (none before the first save); the rest are counted in `hidden`. `unread=true` lists them all.
+         */
         get: operations["getCast"];
         put?: never;
         post?: never;
@@ -430,6 +450,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/illustrations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The newest ready illustrations across the user's books */
+        get: operations["listRecentIllustrations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/illustrations/{illustration_id}": {
         parameters: {
             query?: never;
@@ -539,6 +576,35 @@ export interface components {
              * @description Seconds until the access token expires
              */
             expires_in: number;
+        };
+        /**
+         * AdminOverview
+         * @description What an administrator watches: users, books by state, today's images, dead letters.
+         */
+        AdminOverview: {
+            users: components["schemas"]["UserCounts"];
+            /**
+             * Books By State
+             * @description Every book state with its count
+             */
+            books_by_state: {
+                [key: string]: number;
+            };
+            /**
+             * Images Today
+             * @description Images created since midnight UTC, by state and provider
+             */
+            images_today: components["schemas"]["ImageCount"][];
+            /**
+             * Dead Letters
+             * @description Events that exhausted their retries, by function (`make dlq` lists them); null when the event bus cannot be read
+             */
+            dead_letters: components["schemas"]["DeadLetterCount"][] | null;
+            /**
+             * Generated At
+             * Format: date-time
+             */
+            generated_at: string;
         };
         /** AdminUserUpdate */
         AdminUserUpdate: {
@@ -734,6 +800,18 @@ export interface components {
         CastList: {
             /** Items */
             items: components["schemas"]["CastMember"][];
+            /**
+             * Hidden
+             * @description Members first met beyond the reading position, left out (no spoilers)
+             * @default 0
+             */
+            hidden: number;
+            /**
+             * Reached Chapter
+             * @description The saved position's chapter the list is cut at; null before reading
+             * @default null
+             */
+            reached_chapter: number | null;
         };
         /** CastMember */
         CastMember: {
@@ -824,6 +902,13 @@ export interface components {
             previous: number | null;
             /** Next */
             next: number | null;
+        };
+        /** DeadLetterCount */
+        DeadLetterCount: {
+            /** Function */
+            function: string;
+            /** Count */
+            count: number;
         };
         /** DescriptionPage */
         DescriptionPage: {
@@ -966,6 +1051,11 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
+            /**
+             * @description Where its passage is (in the gallery and recent lists)
+             * @default null
+             */
+            passage: components["schemas"]["IllustrationPassage"] | null;
         };
         /** IllustrationError */
         IllustrationError: {
@@ -978,6 +1068,23 @@ export interface components {
         IllustrationList: {
             /** Items */
             items: components["schemas"]["Illustration"][];
+        };
+        /**
+         * IllustrationPassage
+         * @description Where an illustration's passage is: open the reader at (chapter, start).
+         */
+        IllustrationPassage: {
+            /** Chapter */
+            chapter: number;
+            /**
+             * Start
+             * @description Offset of the passage in the chapter's `text`
+             */
+            start: number;
+            /** End */
+            end: number;
+            /** Text */
+            text: string;
         };
         /**
          * IllustrationRequest
@@ -1013,6 +1120,18 @@ export interface components {
              */
             style: string | null;
             quota: components["schemas"]["ImageQuota"];
+        };
+        /** ImageCount */
+        ImageCount: {
+            /**
+             * State
+             * @enum {string}
+             */
+            state: "queued" | "running" | "ready" | "failed";
+            /** Provider */
+            provider: string;
+            /** Count */
+            count: number;
         };
         /** ImageQuota */
         ImageQuota: {
@@ -1209,6 +1328,65 @@ export interface components {
                 [key: string]: string;
             };
         };
+        /** RecentIllustration */
+        RecentIllustration: {
+            /** Id */
+            id: string;
+            /** Book Id */
+            book_id: string;
+            /** Description Id */
+            description_id: string;
+            /**
+             * State
+             * @enum {string}
+             */
+            state: "queued" | "running" | "ready" | "failed";
+            /** Style */
+            style: string;
+            /** Provider */
+            provider: string;
+            /** Made By */
+            made_by: string | null;
+            /** Generation */
+            generation: number;
+            /** Prompt */
+            prompt: string | null;
+            /** Negative Prompt */
+            negative_prompt: string | null;
+            /** Seed */
+            seed: number | null;
+            /** Width */
+            width: number | null;
+            /** Height */
+            height: number | null;
+            /** Bytes */
+            bytes: number | null;
+            /**
+             * Url
+             * @description Short-lived URL of the WebP picture (when ready)
+             */
+            url: string | null;
+            /** Thumbnail Url */
+            thumbnail_url: string | null;
+            error: components["schemas"]["IllustrationError"] | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * @description Where its passage is (in the gallery and recent lists)
+             * @default null
+             */
+            passage: components["schemas"]["IllustrationPassage"] | null;
+            /** Book Title */
+            book_title: string;
+        };
+        /** RecentIllustrationList */
+        RecentIllustrationList: {
+            /** Items */
+            items: components["schemas"]["RecentIllustration"][];
+        };
         /** RegisterBody */
         RegisterBody: {
             /** Email */
@@ -1349,6 +1527,15 @@ export interface components {
              */
             updated_at: string;
         };
+        /** UserCounts */
+        UserCounts: {
+            /** Total */
+            total: number;
+            /** Admins */
+            admins: number;
+            /** Disabled */
+            disabled: number;
+        };
         /** UserPage */
         UserPage: {
             /** Items */
@@ -1433,6 +1620,71 @@ export interface operations {
             };
             /** @description Conflicts with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests: wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service it needs is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Any other error, in the same shape (500 `internal_error`) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getAdminOverview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What an administrator watches: users, books by state, today's images, dead letters. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminOverview"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2675,7 +2927,10 @@ export interface operations {
     };
     getCast: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Also members first met beyond the saved reading position (spoilers) */
+                unread?: boolean;
+            };
             header?: never;
             path: {
                 /** @description A book's id */
@@ -2705,6 +2960,15 @@ export interface operations {
             };
             /** @description Not found (or not yours) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation failed: `details.fields` names each bad field */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3507,6 +3771,74 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Ready"];
+                };
+            };
+            /** @description A service it needs is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Any other error, in the same shape (500 `internal_error`) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    listRecentIllustrations: {
+        parameters: {
+            query?: {
+                /** @description How many, newest first */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description RecentIllustrationList */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecentIllustrationList"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation failed: `details.fields` names each bad field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests: wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description A service it needs is unavailable */

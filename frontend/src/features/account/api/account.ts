@@ -1,4 +1,5 @@
 import { api, replaceAccessToken, type User, unwrap, updateUser } from "@/lib/api";
+import type { components } from "@/lib/api/schema";
 
 export async function updateProfile(changes: {
   display_name?: string | null;
@@ -16,4 +17,19 @@ export async function changePassword(body: {
 }): Promise<void> {
   const answer = await unwrap(api.POST("/auth/password", { body }));
   replaceAccessToken(answer.access_token);
+}
+
+export type IllustrationSettings = components["schemas"]["IllustrationSettings"];
+export type IllustrationSettingsUpdate = components["schemas"]["PreferencesUpdate"];
+
+export const illustrationSettingsKey = ["settings", "illustrations"] as const;
+
+export function getIllustrationSettings(): Promise<IllustrationSettings> {
+  return unwrap(api.GET("/settings/illustrations"));
+}
+
+export function updateIllustrationSettings(
+  changes: IllustrationSettingsUpdate,
+): Promise<IllustrationSettings> {
+  return unwrap(api.PATCH("/settings/illustrations", { body: changes }));
 }

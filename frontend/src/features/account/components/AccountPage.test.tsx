@@ -31,6 +31,15 @@ beforeAll(async () => {
         expires_in: 900,
       });
     }
+    if (request.method === "GET" && request.path === "/api/settings/illustrations") {
+      return sendJson(response, 200, {
+        auto_illustrate: false,
+        chapters_ahead: 2,
+        per_chapter: 2,
+        style: null,
+        quota: { daily_limit: 50, overridden: false, used_today: 0 },
+      });
+    }
     return sendError(response, 404, "not_found");
   });
   (

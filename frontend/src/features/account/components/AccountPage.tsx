@@ -7,6 +7,7 @@ import { usePageTitle } from "@/components/usePageTitle";
 import { ApiError, useSession, type User } from "@/lib/api";
 import { type Language, LANGUAGES, setLanguage } from "@/lib/i18n";
 import { changePassword, updateProfile } from "../api/account";
+import { IllustrationSettingsForm } from "./IllustrationSettingsForm";
 
 const LANGUAGE_NAMES: Record<Language, string> = { en: "English", ru: "Русский" };
 
@@ -199,6 +200,7 @@ export default function AccountPage() {
       <h1>{t("title")}</h1>
       <ProfileForm user={session.user} />
       <LanguageForm user={session.user} />
+      <IllustrationSettingsForm />
       <PasswordForm />
     </div>
   );

@@ -120,6 +120,12 @@ export default function BookPage() {
             )}
           </div>
         )}
+        {isReadable(data.state) && (
+          <nav className="book-extra-links" aria-label={t("book.more")}>
+            <Link to={`/books/${encodeURIComponent(data.id)}/gallery`}>{t("book.gallery")}</Link>
+            <Link to={`/books/${encodeURIComponent(data.id)}/cast`}>{t("book.cast")}</Link>
+          </nav>
+        )}
         <Facts book={data} />
         {description && <p className="book-description">{description}</p>}
         <TableOfContents bookId={data.id} toc={data.toc ?? []} />

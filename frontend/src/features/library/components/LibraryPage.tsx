@@ -3,6 +3,7 @@ import { useTranslation } from "react-i18next";
 import { useSearchParams } from "react-router";
 import { ErrorNotice } from "@/components/ErrorNotice";
 import { usePageTitle } from "@/components/usePageTitle";
+import { RecentIllustrations } from "@/features/gallery";
 import { useBookList } from "../hooks/useBooks";
 import {
   changeLibraryQuery,
@@ -41,6 +42,7 @@ export default function LibraryPage() {
           </p>
         )}
       </div>
+      <RecentIllustrations />
       <UploadPanel />
       <LibraryToolbar query={query} languages={languages} onChange={change} />
       {list.isPending && (

@@ -1,0 +1,88 @@
+import { QueryClientProvider } from "@tanstack/react-query";
+import { render, screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { I18nextProvider } from "react-i18next";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { reader } from "@/test/fixtures";
+import { sendError, sendJson, startServer, type TestServer } from "@/test/httpServer";
+
+let server: TestServer;
+let Form: typeof import("./IllustrationSettingsForm").IllustrationSettingsForm;
+let createQueryClient: typeof import("@/app/queryClient").createQueryClient;
+let i18n: typeof import("@/lib/i18n").i18n;
+let session: typeof import("@/lib/api");
+const patches: unknown[] = [];
+let settings = {
+  auto_illustrate: false,
+  chapters_ahead: 2,
+  per_chapter: 2,
+  style: null as string | null,
+  quota: { daily_limit: 50, overridden: false, used_today: 12 },
+};
+
+beforeAll(async () => {
+  server = await startServer((request, response) => {
+    if (request.path !== "/api/settings/illustrations") return sendError(response, 404, "nope");
+    if (request.method === "PATCH") {
+      const changes = JSON.parse(request.body.toString()) as Record<string, unknown>;
+      patches.push(changes);
+      if (changes.style === "") changes.style = null;
+      settings = { ...settings, ...changes };
+    }
+    return sendJson(response, 200, settings);
+  });
+  (
+    globalThis as unknown as { jsdom: { reconfigure: (o: { url: string }) => void } }
+  ).jsdom.reconfigure({ url: `${server.origin}/account` });
+  ({ IllustrationSettingsForm: Form } = await import("./IllustrationSettingsForm"));
+  ({ createQueryClient } = await import("@/app/queryClient"));
+  ({ i18n } = await import("@/lib/i18n"));
+  session = await import("@/lib/api");
+});
+afterAll(() => server.close());
+
+function renderForm() {
+  session.signedIn({ access_token: "token", user: reader });
+  render(
+    <I18nextProvider i18n={i18n}>
+      <QueryClientProvider client={createQueryClient()}>
+        <Form />
+      </QueryClientProvider>
+    </I18nextProvider>,
+  );
+}
+
+describe("illustration settings", () => {
+  it("shows the quota left today and saves the style and automatic mode", async () => {
+    await i18n.changeLanguage("en");
+    const user = userEvent.setup();
+    renderForm();
+    expect(await screen.findByText("38 of 50 pictures left today.")).toBeInTheDocument();
+    const styles = screen.getByRole("group", { name: "Default style" });
+    expect(within(styles).getByRole("radio", { name: "Chosen by the book's genre" })).toBeChecked();
+    expect(within(styles).getAllByRole("radio")).toHaveLength(7);
+
+    await user.click(within(styles).getByRole("radio", { name: "Engraving" }));
+    expect(within(styles).getByRole("radio", { name: "Engraving" })).toBeChecked();
+    await user.click(screen.getByRole("checkbox", { name: "Illustrate automatically as I read" }));
+    expect(screen.getByRole("checkbox", { name: /automatically/ })).toBeChecked();
+    await user.selectOptions(screen.getByLabelText("Chapters ahead"), "4");
+    expect(screen.getByDisplayValue("4 chapters ahead")).toBeInTheDocument();
+    await waitFor(() => expect(patches).toHaveLength(3));
+    expect(patches).toEqual([
+      { style: "engraving" },
+      { auto_illustrate: true },
+      { chapters_ahead: 4 },
+    ]);
+  });
+
+  it("speaks Russian with Russian plurals", async () => {
+    await i18n.changeLanguage("ru");
+    settings = { ...settings, quota: { daily_limit: 30, overridden: true, used_today: 8 } };
+    renderForm();
+    expect(await screen.findByText("Сегодня осталось 22 иллюстрации из 30.")).toBeInTheDocument();
+    expect(screen.getByRole("option", { name: "5 глав вперёд" })).toBeInTheDocument();
+    expect(screen.getByRole("option", { name: "1 глава вперёд" })).toBeInTheDocument();
+    await i18n.changeLanguage("en");
+  });
+});
