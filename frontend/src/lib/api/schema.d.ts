@@ -1013,6 +1013,11 @@ export interface components {
              */
             style: string | null;
             quota: components["schemas"]["ImageQuota"];
+            /**
+             * Styles
+             * @description The style presets a picture can be drawn in
+             */
+            styles: string[];
         };
         /** ImageQuota */
         ImageQuota: {
@@ -1181,6 +1186,11 @@ export interface components {
              * @default true
              */
             show_illustrations: boolean;
+            /**
+             * Show Marks
+             * @default true
+             */
+            show_marks: boolean;
         };
         /** ReadingPosition */
         ReadingPosition: {
