@@ -21,6 +21,7 @@ import {
 } from "./components/BookSurface";
 import { IllustrationFigure } from "./components/IllustrationFigure";
 import { type CardProblem, PassageCard } from "./components/PassageCard";
+import { PassageList } from "./components/PassageList";
 import { type MarkHitTest, PassageLayer } from "./components/PassageLayer";
 import { ContentsDrawer } from "./components/ContentsDrawer";
 import { ImageDialog, type ZoomedImage } from "./components/ImageDialog";
@@ -63,7 +64,7 @@ export default function ReaderPage() {
   const [target, setTarget] = useState<SurfaceTarget | null>(null);
   const [place, setPlace] = useState<Place | null>(null);
   const [pages, setPages] = useState({ page: 0, pages: 1 });
-  const [panel, setPanel] = useState<"contents" | "settings" | null>(null);
+  const [panel, setPanel] = useState<"contents" | "settings" | "passages" | null>(null);
   const [note, setNote] = useState<{ id: string; note: Footnote | null } | null>(null);
   const [image, setImage] = useState<ZoomedImage | null>(null);
   const controls = useRef<SurfaceControls | null>(null);
@@ -213,6 +214,9 @@ export default function ReaderPage() {
       }
     });
   };
+  const illustratedPassages = new Set(
+    illustrations.filter((item) => item.state === "ready").map((item) => item.description_id),
+  );
   const cardDescription = descriptions.find((item) => item.id === card) ?? null;
   const cardPictures: Illustration[] = card
     ? (illustrationsByPassage(illustrations).get(card) ?? [])
@@ -257,6 +261,7 @@ export default function ReaderPage() {
         chapterTitle={chapterTitle(book.data, shownIndex, untitled)}
         onContents={() => setPanel("contents")}
         onSettings={() => setPanel("settings")}
+        onPassages={descriptions.length > 0 ? () => setPanel("passages") : undefined}
       />
       <main id="main" className="reader-main" aria-busy={!shown}>
         {target ? (
@@ -359,6 +364,17 @@ export default function ReaderPage() {
         illustrations={illustrationSettings.settings.data}
         illustrationsSaveFailed={illustrationSettings.saveFailed}
         onIllustrationsChange={changeIllustrationSettings}
+      />
+      <PassageList
+        open={panel === "passages"}
+        descriptions={descriptions}
+        illustrated={illustratedPassages}
+        onChoose={(id) => {
+          setPanel(null);
+          setCardProblem(null);
+          setCard(id);
+        }}
+        onClose={() => setPanel(null)}
       />
       <PassageCard
         description={cardDescription}
