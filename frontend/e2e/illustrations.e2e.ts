@@ -202,7 +202,7 @@ test("a marked passage is illustrated in place, in pages and in scroll, redrawn 
   await test.step("scroll mode: the same place", async () => {
     await page.getByRole("button", { name: ui.settings }).click();
     const settings = page.getByRole("dialog", { name: ui.settings });
-    await settings.getByText(ui.scrollMode, { exact: true }).click();
+    await settings.getByRole("radio", { name: ui.scrollMode, exact: true }).check();
     await page.keyboard.press("Escape");
     await expect(settings).toBeHidden();
     await figure.scrollIntoViewIfNeeded();
