@@ -127,6 +127,7 @@ export function BookSurface(props: Props) {
   }, [props.controls]);
 
   const swipeStart = useRef<{ x: number; y: number } | null>(null);
+  const pointerType = useRef("mouse");
 
   function onClick(event: React.MouseEvent<HTMLDivElement>) {
     const content = contentRef.current;
@@ -149,10 +150,15 @@ export function BookSurface(props: Props) {
       return;
     }
     if (!window.getSelection()?.isCollapsed) return;
-    if (latest.current.onTextClick(event)) return;
-    if (props.mode !== "paginated") return;
     const box = event.currentTarget.getBoundingClientRect();
-    const turn = turnForTap(event.clientX - box.left, box.width, props.rtl);
+    const turn =
+      props.mode === "paginated"
+        ? turnForTap(event.clientX - box.left, box.width, props.rtl)
+        : null;
+    // A finger turning pages must not open a passage's card: on touch the outer thirds turn
+    // (marks open from the middle, or from the passage list); a mouse opens what it points at.
+    const touch = pointerType.current !== "mouse";
+    if (!(turn && touch) && latest.current.onTextClick(event)) return;
     if (turn) props.controls.current?.turn(turn);
   }
 
@@ -175,6 +181,7 @@ export function BookSurface(props: Props) {
         className="reader-clip"
         onClick={onClick}
         onPointerDown={(event) => {
+          pointerType.current = event.pointerType;
           if (event.pointerType !== "mouse")
             swipeStart.current = { x: event.clientX, y: event.clientY };
         }}
