@@ -12,6 +12,8 @@ import { MarkLayer, type MarkedSpan } from "../passages/marks";
 import { markPassagesApplied, markPassagesStarted } from "../performanceMarks";
 import type { SurfaceContent } from "./BookSurface";
 
+type Placed = { id: string; host: HTMLElement };
+
 export type MarkHitTest = (x: number, y: number, target: EventTarget | null) => MarkedSpan | null;
 
 type Props = {
@@ -35,7 +37,9 @@ export function PassageLayer({
 }: Props) {
   const layer = useRef<MarkLayer | null>(null);
   const hosts = useRef(new Map<string, HTMLElement>());
-  const [placed, setPlaced] = useState<{ id: string; host: HTMLElement }[]>([]);
+  const [placed, setPlaced] = useState<Placed[]>([]);
+  // What the figures effect placed last; the state catches up on the next render.
+  const placedRef = useRef<Placed[]>([]);
   const started = useRef<number | null>(null);
 
   const spans = useMemo(
@@ -51,7 +55,7 @@ export function PassageLayer({
       layer.current?.clear();
       layer.current = new MarkLayer(surface.content);
     }
-    started.current = markPassagesStarted();
+    started.current ??= markPassagesStarted();
     const marks = layer.current;
     marks.apply(current ? spans : [], surface.elements, surface.paragraphs);
     hitTest.current = (x, y, target) => marks.spanAtPoint(x, y, target);
@@ -60,6 +64,7 @@ export function PassageLayer({
   useLayoutEffect(() => {
     if (!surface) return;
     const { content, elements, paragraphs } = surface;
+    started.current ??= markPassagesStarted();
     const wanted = current ? figures : [];
     const keep = new Set(wanted.map((figure) => figure.description.id));
     for (const [id, host] of hosts.current) {
@@ -68,7 +73,7 @@ export function PassageLayer({
         hosts.current.delete(id);
       }
     }
-    const next: { id: string; host: HTMLElement }[] = [];
+    const next: Placed[] = [];
     let previous: { anchor: Element; host: HTMLElement } | null = null;
     for (const figure of wanted) {
       const id = figure.description.id;
@@ -90,12 +95,12 @@ export function PassageLayer({
       previous = { anchor, host };
       next.push({ id, host });
     }
-    setPlaced((before) =>
+    const before = placedRef.current;
+    const same =
       before.length === next.length &&
-      before.every((item, i) => item.id === next[i]!.id && item.host === next[i]!.host)
-        ? before
-        : next,
-    );
+      before.every((item, i) => item.id === next[i]!.id && item.host === next[i]!.host);
+    if (!same) placedRef.current = next;
+    setPlaced(placedRef.current);
   }, [surface, figures, current]);
 
   // After the figures' content is in the page: lay the chapter out again around them (a new
@@ -109,7 +114,8 @@ export function PassageLayer({
     signature: "",
   });
   useLayoutEffect(() => {
-    if (!surface) return;
+    // Figures placed but their content not rendered yet: the next render lays out.
+    if (!surface || placed !== placedRef.current) return;
     const last = laidOut.current;
     const figuresChanged = last.placed !== placed || last.signature !== signature;
     const moved = last.surface !== surface && placed.length > 0;
@@ -119,7 +125,7 @@ export function PassageLayer({
       markPassagesApplied(started.current, surface.chapter, spans.length, placed.length);
       started.current = null;
     }
-  }, [placed, signature, surface, relayout, spans.length]);
+  }, [placed, signature, surface, relayout, spans]);
 
   useEffect(
     () => () => {
