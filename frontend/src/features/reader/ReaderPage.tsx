@@ -104,7 +104,8 @@ export default function ReaderPage() {
   const [surface, setSurface] = useState<SurfaceContent | null>(null);
   const hitTest = useRef<MarkHitTest | null>(null);
   const passages = useChapterPassages(bookId, shown?.index ?? null, {
-    descriptionsVersion: book.data?.state ?? "",
+    // Passages arrive chapter by chapter while extraction runs: fetch again as it advances.
+    descriptionsVersion: `${book.data?.state ?? ""}:${book.data?.extraction?.chapters_done ?? ""}`,
   });
   const illustrationSettings = useIllustrationSettings();
   const descriptions = useMemo(

@@ -62,6 +62,9 @@ export function useChapterPassages(
     queryKey: [...passageKeys.descriptions(bookId, index), options.descriptionsVersion],
     queryFn: () => listDescriptions(bookId, index),
     enabled: chapter !== null,
+    // While extraction advances, the marks already shown stay until the new list arrives.
+    placeholderData: (previous, previousQuery) =>
+      previousQuery?.queryKey[3] === index ? previous : undefined,
     staleTime: 10 * 60_000,
     refetchOnWindowFocus: false,
   });
