@@ -79,12 +79,13 @@ function markPoint(page, text) {
 
 export async function illustrateToPicture(context, baseUrl, book, { passages, log }) {
   const samples = [];
+  const skipped = [];
   for (const [n, passage] of passages.entries()) {
     const page = await context.newPage();
     try {
-      const path = `/books/${encodeURIComponent(book.id)}/read?chapter=${book.long.index}&offset=${passage.start}`;
+      const path = `/books/${encodeURIComponent(book.id)}/read?chapter=${passage.chapter}&offset=${passage.start}`;
       await page.goto(`${baseUrl}${path}`);
-      await appliedMeasures(page, book.long, 0);
+      await appliedMeasures(page, { index: passage.chapter }, 0);
       let point = null;
       for (let tries = 0; tries < 3 && point === null; tries += 1) {
         point = await markPoint(page, passage.text);
@@ -123,9 +124,13 @@ export async function illustrateToPicture(context, baseUrl, book, { passages, lo
       const ms = await page.evaluate(() => window.__pictureShown);
       samples.push(ms);
       log(`illustrate ${n + 1}/${passages.length}: ${ms.toFixed(0)} ms`);
+    } catch (error) {
+      // One passage that cannot be clicked (off screen, a note marker in its text) is skipped.
+      skipped.push({ id: passage.id, error: String(error.message ?? error).split("\n")[0] });
+      log(`illustrate ${n + 1}/${passages.length}: skipped (${skipped.at(-1).error})`);
     } finally {
       await page.close();
     }
   }
-  return { samples_ms: samples };
+  return { samples_ms: samples, skipped };
 }
