@@ -40,6 +40,7 @@ function picture(
   createdAt: string,
   generation = 0,
 ): Illustration {
+  // A cast, not an annotation: newer API fields this test does not need may be added.
   return {
     id,
     book_id: "b",
@@ -59,7 +60,7 @@ function picture(
     thumbnail_url: state === "ready" ? `/thumb/${id}` : null,
     error: state === "failed" ? { code: "provider_failed", message: "The provider failed." } : null,
     created_at: createdAt,
-  };
+  } as Illustration;
 }
 
 describe("figureAnchor: a figure goes after the paragraph where its passage ends", () => {
