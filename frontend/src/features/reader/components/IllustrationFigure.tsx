@@ -79,6 +79,11 @@ export function IllustrationFigure({ figure, busy, error, onZoom, onRegenerate, 
           <button type="button" disabled={busy} onClick={() => onRegenerate(newer)}>
             {t("figure.retry")}
           </button>
+          {shown === null ? (
+            <button type="button" disabled={busy} onClick={onDelete}>
+              {t("figure.dismiss")}
+            </button>
+          ) : null}
         </div>
       ) : null}
       {error ? (
