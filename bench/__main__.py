@@ -25,6 +25,7 @@ from bench import (
     gateway,
     generate,
     parse,
+    pictures,
     webapp,
 )
 from bench.results import RESULTS, environment_lines, machine, write_section
@@ -39,7 +40,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="a few requests only (smoke test)")
     parser.add_argument(
         "--suite",
-        choices=["all", "foundation", "parse", "extract", "eval", "generate", "fidelity", "web"],
+        choices=[
+            "all",
+            "foundation",
+            "parse",
+            "extract",
+            "eval",
+            "generate",
+            "fidelity",
+            "web",
+            "pictures",
+        ],
         default="all",
         help="which benchmarks",
     )
@@ -61,7 +72,9 @@ def main(argv: list[str] | None = None) -> int:
         run_fidelity_suite(args.output)
     if args.suite in ("all", "web"):
         run_web_suite(args.output, quick=args.quick)
-    if args.suite in ("parse", "extract", "eval", "generate", "fidelity", "web"):
+    if args.suite in ("all", "pictures"):
+        run_pictures_suite(args.output, quick=args.quick)
+    if args.suite in ("parse", "extract", "eval", "generate", "fidelity", "web", "pictures"):
         return 0
 
     with (
@@ -141,6 +154,22 @@ def run_web_suite(output: Path, quick: bool) -> None:
         results = webapp.measure(runtime, work, quick=quick)
     body = webapp.render(results, environment_lines(machine(), services.mode))
     write_section("web", body, output)
+    print(json.dumps(results, indent=1, default=float))
+
+
+def run_pictures_suite(output: Path, quick: bool) -> None:
+    """Issue 12: marks and figures applied, and Illustrate → picture, in Chromium."""
+    if not webapp.ANNA.exists():
+        print(
+            "pictures benchmark skipped: the shared corpus is not beside the repository",
+            file=sys.stderr,
+        )
+        return
+    with _work_dir() as work:
+        print("pictures …", file=sys.stderr)
+        results = pictures.run(work, quick=quick)
+    body = pictures.render(results, environment_lines(machine(), results["mode"]))
+    write_section("pictures", body, output)
     print(json.dumps(results, indent=1, default=float))
 
 

@@ -4,6 +4,7 @@ a finished presigned upload to the book being parsed, through the real runtime."
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -17,7 +18,10 @@ import requests
 from bench.stats import summary
 from local.launcher import RunningRuntime
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+# The shared corpus sits beside the repository; BENCH_CORPUS points elsewhere (a git worktree).
+CORPUS = Path(
+    os.environ.get("BENCH_CORPUS") or Path(__file__).resolve().parents[2] / "shared" / "corpus"
+)
 BOOKS = [
     CORPUS / "bench" / "tolstoy-anna-karenina.fb2",
     CORPUS / "bench" / "tolstoy-voina-i-mir-1.epub",

@@ -105,6 +105,8 @@ def test_settings_default_off_validate_and_show_the_quota(rt: RunningRuntime) ->
     settings = reader.request("GET", "/settings/illustrations").json()
     assert settings["auto_illustrate"] is False and settings["style"] is None
     assert settings["quota"]["used_today"] == 0 and settings["quota"]["daily_limit"] > 0
+    # The reader offers these in its "Illustrate" card; each is accepted as a style.
+    assert "watercolour" in settings["styles"] and "ink sketch" in settings["styles"]
     changed = reader.request(
         "PATCH", "/settings/illustrations", json={"chapters_ahead": 3, "style": "Engraving"}
     ).json()

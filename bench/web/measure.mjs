@@ -11,6 +11,7 @@ import { libraryLoad, readerLoad } from "./bundle.mjs";
 import { chapterClicks, readerPath } from "./chapter.mjs";
 import { audit } from "./lighthouse.mjs";
 import { paintAfter } from "./paint.mjs";
+import { illustrateToPicture, passagesApplied } from "./pictures.mjs";
 import { pageTurns } from "./turns.mjs";
 
 const log = (message) => process.stderr.write(`web: ${message}\n`);
@@ -56,6 +57,16 @@ async function main() {
     }
     if (wanted.has("turns")) {
       await part(results, "page_turns", () => pageTurns(context, baseUrl, book, { turns: config.turns, log }));
+    }
+    if (wanted.has("passages")) {
+      await part(results, "passages_applied", () =>
+        passagesApplied(context, baseUrl, book, { samples: config.samples, figures: config.figures, log }),
+      );
+    }
+    if (wanted.has("illustrate")) {
+      await part(results, "illustrate", () =>
+        illustrateToPicture(context, baseUrl, book, { passages: config.passages, log }),
+      );
     }
     if (wanted.has("lighthouse")) {
       const pages = { library: "/", reader: readerPath(book, book.long) };

@@ -11,6 +11,7 @@ from bookreader.api.queries import IllustrationListQuery, RecentIllustrationQuer
 from bookreader.api.schemas import IllustrationList, IllustrationSettings, RecentIllustrationList
 from bookreader.http import BookReaderApp, json_response, parse_body, parse_query
 from bookreader.images import pipeline, preferences, quota, records
+from bookreader.images.styles import STYLES
 from bookreader.images.views import image_view, recent_view
 from bookreader.library import books
 
@@ -70,7 +71,9 @@ def delete_illustration(illustration_id: str) -> Response:
 
 
 def _settings(user_id: str, prefs: preferences.IllustrationPreferences) -> IllustrationSettings:
-    return IllustrationSettings(**prefs.model_dump(), quota=quota.describe(user_id))
+    return IllustrationSettings(
+        **prefs.model_dump(), quota=quota.describe(user_id), styles=list(STYLES)
+    )
 
 
 @app.route("/settings/illustrations", methods=["GET"])

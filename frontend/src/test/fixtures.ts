@@ -16,6 +16,7 @@ export const reader: User = {
     margin: 2,
     layout: "paginated",
     show_illustrations: true,
+    show_marks: true,
   },
   created_at: "2026-12-05T08:00:00Z",
   updated_at: "2026-12-05T08:00:00Z",

@@ -276,6 +276,7 @@ class IllustrationSettings(IllustrationPreferences):
     model_config = ConfigDict(extra="forbid")
 
     quota: ImageQuota
+    styles: list[str] = Field(description="The style presets a picture can be drawn in")
 
 
 # --- administration -------------------------------------------------------------------------

@@ -50,6 +50,8 @@ class ReaderPreferences(BaseModel):
     margin: int = Field(2, ge=0, le=10)
     layout: Literal["paginated", "scroll"] = "paginated"
     show_illustrations: bool = True
+    # Descriptions underlined in the text (the reader can turn them off).
+    show_marks: bool = True
 
 
 class User(BaseModel):

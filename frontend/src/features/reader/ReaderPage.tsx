@@ -10,8 +10,19 @@ import { Link, useParams, useSearchParams } from "react-router";
 import { ErrorNotice } from "@/components/ErrorNotice";
 import { usePageTitle } from "@/components/usePageTitle";
 import { useBook, usePosition } from "@/features/library";
-import { getChapter, type Place } from "./api/reader";
-import { BookSurface, type SurfaceControls, type SurfaceTarget } from "./components/BookSurface";
+import { ApiError } from "@/lib/api";
+import type { Illustration } from "./api/passages";
+import { getChapter, type Place, savePosition } from "./api/reader";
+import {
+  BookSurface,
+  type SurfaceContent,
+  type SurfaceControls,
+  type SurfaceTarget,
+} from "./components/BookSurface";
+import { IllustrationFigure } from "./components/IllustrationFigure";
+import { type CardProblem, PassageCard } from "./components/PassageCard";
+import { PassageList } from "./components/PassageList";
+import { type MarkHitTest, PassageLayer } from "./components/PassageLayer";
 import { ContentsDrawer } from "./components/ContentsDrawer";
 import { ImageDialog, type ZoomedImage } from "./components/ImageDialog";
 import { NoteDialog } from "./components/NoteDialog";
@@ -25,6 +36,9 @@ import { useDocumentTheme } from "./hooks/useDocumentTheme";
 import { usePositionSaver } from "./hooks/usePositionSaver";
 import { useReaderKeys } from "./hooks/useReaderKeys";
 import { useReaderPreferences } from "./hooks/useReaderPreferences";
+import { useChapterPassages, useIllustrationSettings } from "./hooks/usePassages";
+import { chapterFigures, illustrationsByPassage } from "./passages/figures";
+import { QUOTA_EXCEEDED, resetFromRetryAfter } from "./passages/quota";
 import { markChapterPainted, markChapterRequested } from "./performanceMarks";
 import { surfaceStyle } from "./preferences/preferences";
 import { chapterLength } from "./position/offsets";
@@ -50,7 +64,7 @@ export default function ReaderPage() {
   const [target, setTarget] = useState<SurfaceTarget | null>(null);
   const [place, setPlace] = useState<Place | null>(null);
   const [pages, setPages] = useState({ page: 0, pages: 1 });
-  const [panel, setPanel] = useState<"contents" | "settings" | null>(null);
+  const [panel, setPanel] = useState<"contents" | "settings" | "passages" | null>(null);
   const [note, setNote] = useState<{ id: string; note: Footnote | null } | null>(null);
   const [image, setImage] = useState<ZoomedImage | null>(null);
   const controls = useRef<SurfaceControls | null>(null);
@@ -87,7 +101,38 @@ export default function ReaderPage() {
     if (shown?.next !== null && shown?.next !== undefined) prefetch(shown.next);
   }, [shown?.next, prefetch]);
 
-  usePositionSaver(bookId, place);
+  const [surface, setSurface] = useState<SurfaceContent | null>(null);
+  const hitTest = useRef<MarkHitTest | null>(null);
+  const passages = useChapterPassages(bookId, shown?.index ?? null, {
+    // Passages arrive chapter by chapter while extraction runs: fetch again as it advances.
+    descriptionsVersion: `${book.data?.state ?? ""}:${book.data?.extraction?.chapters_done ?? ""}`,
+  });
+  const illustrationSettings = useIllustrationSettings();
+  const descriptions = useMemo(
+    () => passages.descriptions.data ?? [],
+    [passages.descriptions.data],
+  );
+  const illustrations = useMemo(
+    () => passages.illustrations.data ?? [],
+    [passages.illustrations.data],
+  );
+  const figures = useMemo(
+    () =>
+      preferences.show_illustrations
+        ? chapterFigures(descriptions, illustrations, passages.askedHere)
+        : [],
+    [preferences.show_illustrations, descriptions, illustrations, passages.askedHere],
+  );
+  const [card, setCard] = useState<string | null>(null);
+  const [cardProblem, setCardProblem] = useState<CardProblem | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [figureErrors, setFigureErrors] = useState<Record<string, string>>({});
+  const refreshPictures = passages.refresh;
+
+  // Automatic mode: saving the position queues the pictures ahead; fetch this chapter's again.
+  usePositionSaver(bookId, place, (saved) => {
+    if (saved.illustrating.length > 0) refreshPictures();
+  });
 
   const goTo = useCallback((destination: { chapter: number; offset: number | "end" }) => {
     markChapterRequested();
@@ -105,8 +150,83 @@ export default function ReaderPage() {
     [shown, goTo],
   );
 
+  const relayout = useCallback(() => controls.current?.relayout(), []);
+  const problemOf = useCallback(
+    (error: unknown): CardProblem => {
+      if (error instanceof ApiError && error.code === QUOTA_EXCEEDED) {
+        const seconds = Number(error.details.retry_after ?? error.retryAfter ?? 0);
+        return {
+          kind: "quota",
+          resetsAt: resetFromRetryAfter(seconds, new Date()),
+          limit: Number(error.details.limit ?? 0),
+        };
+      }
+      return {
+        kind: "error",
+        message: error instanceof Error ? error.message : t("figure.unknownReason"),
+      };
+    },
+    [t],
+  );
+  const problemText = useCallback(
+    (problem: CardProblem) =>
+      problem.kind === "quota"
+        ? t("quota.exceeded", {
+            count: problem.limit,
+            time: new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" }).format(
+              problem.resetsAt,
+            ),
+          })
+        : problem.message,
+    [t],
+  );
+  const act = useCallback(
+    async (work: () => Promise<unknown>, onProblem: (problem: CardProblem | null) => void) => {
+      setBusy(true);
+      onProblem(null);
+      try {
+        await work();
+      } catch (error) {
+        onProblem(problemOf(error));
+      } finally {
+        setBusy(false);
+        void illustrationSettings.settings.refetch();
+      }
+    },
+    [problemOf, illustrationSettings.settings],
+  );
+  const figureProblem = (id: string) => (problem: CardProblem | null) =>
+    setFigureErrors((current) => {
+      const next = { ...current };
+      if (problem) next[id] = problemText(problem);
+      else delete next[id];
+      return next;
+    });
+  const changeIllustrationSettings = (
+    change: Parameters<typeof illustrationSettings.change>[0],
+  ) => {
+    void illustrationSettings.change(change).then((saved) => {
+      // Turned on: the saved position queues the pictures ahead at once, not at the next move.
+      if (saved?.auto_illustrate && change.auto_illustrate && place) {
+        void savePosition(bookId, place).then(
+          () => refreshPictures(),
+          () => undefined,
+        );
+      }
+    });
+  };
+  const illustratedPassages = new Set(
+    illustrations.filter((item) => item.state === "ready").map((item) => item.description_id),
+  );
+  const cardDescription = descriptions.find((item) => item.id === card) ?? null;
+  const cardPictures: Illustration[] = card
+    ? (illustrationsByPassage(illustrations).get(card) ?? [])
+    : [];
+  const cardLatest = cardPictures[0] ?? null;
+  const cardShown = cardPictures.find((item) => item.state === "ready") ?? null;
+
   const rtl = bookDirection(shown, book.data) === "rtl";
-  const dialogOpen = panel !== null || note !== null || image !== null;
+  const dialogOpen = panel !== null || note !== null || image !== null || card !== null;
   useReaderKeys({ enabled: !dialogOpen && shown !== undefined, rtl, controls });
 
   const untitled = useCallback((index: number) => t("chapterFallback", { number: index + 1 }), [t]);
@@ -142,6 +262,7 @@ export default function ReaderPage() {
         chapterTitle={chapterTitle(book.data, shownIndex, untitled)}
         onContents={() => setPanel("contents")}
         onSettings={() => setPanel("settings")}
+        onPassages={descriptions.length > 0 ? () => setPanel("passages") : undefined}
       />
       <main id="main" className="reader-main" aria-busy={!shown}>
         {target ? (
@@ -163,8 +284,44 @@ export default function ReaderPage() {
             onImage={setImage}
             onNavigate={(destination) => goTo(destination)}
             onPainted={markChapterPainted}
+            onContent={setSurface}
+            onTextClick={(event) => {
+              const span = hitTest.current?.(event.clientX, event.clientY, event.target);
+              if (!span) return false;
+              setCardProblem(null);
+              setCard(span.id);
+              return true;
+            }}
           />
         ) : null}
+        <PassageLayer
+          surface={surface && surface.chapter === shown?.index ? surface : null}
+          descriptions={descriptions}
+          figures={figures}
+          showMarks={preferences.show_marks}
+          hitTest={hitTest}
+          relayout={relayout}
+          renderFigure={(figure) => (
+            <IllustrationFigure
+              figure={figure}
+              busy={busy}
+              error={figureErrors[figure.description.id] ?? null}
+              onZoom={setImage}
+              onRegenerate={(illustration) =>
+                void act(
+                  () => passages.regenerate(illustration.id, null),
+                  figureProblem(figure.description.id),
+                )
+              }
+              onDelete={() =>
+                void act(
+                  () => passages.remove(figure.description.id),
+                  figureProblem(figure.description.id),
+                )
+              }
+            />
+          )}
+        />
         {chapter.isError ? (
           <div className="reader-overlay">
             <ErrorNotice error={chapter.error} />
@@ -205,6 +362,44 @@ export default function ReaderPage() {
         saveFailed={saveFailed}
         onChange={change}
         onClose={() => setPanel(null)}
+        illustrations={illustrationSettings.settings.data}
+        illustrationsSaveFailed={illustrationSettings.saveFailed}
+        onIllustrationsChange={changeIllustrationSettings}
+      />
+      <PassageList
+        open={panel === "passages"}
+        descriptions={descriptions}
+        illustrated={illustratedPassages}
+        onChoose={(id) => {
+          setPanel(null);
+          setCardProblem(null);
+          setCard(id);
+        }}
+        onClose={() => setPanel(null)}
+      />
+      <PassageCard
+        description={cardDescription}
+        latest={cardLatest}
+        hasPicture={cardShown !== null}
+        styles={illustrationSettings.settings.data?.styles ?? []}
+        defaultStyle={illustrationSettings.settings.data?.style ?? null}
+        busy={busy}
+        problem={cardProblem}
+        onIllustrate={(style) => {
+          if (card) void act(() => passages.illustrate(card, style), setCardProblem);
+        }}
+        onRedraw={(style) => {
+          const from = cardLatest?.state === "failed" ? cardLatest : (cardShown ?? cardLatest);
+          if (from) void act(() => passages.regenerate(from.id, style), setCardProblem);
+        }}
+        onShowPicture={() => {
+          const host = surface?.content.querySelector(
+            `figure[data-description="${CSS.escape(card ?? "")}"]`,
+          );
+          setCard(null);
+          if (host) controls.current?.reveal(host);
+        }}
+        onClose={() => setCard(null)}
       />
       <NoteDialog
         note={note ? note.note : null}

@@ -2,7 +2,8 @@
  * User Timing marks a benchmark reads: `chapter-requested` when the reader asks for a place
  * (a contents entry, a chapter button, a link), `chapter-painted` in the frame after the
  * chapter's HTML is laid out, and the measure `chapter-open` between the two; `chapter-layout`
- * measures inserting and paging the HTML alone (no network).
+ * measures inserting and paging the HTML alone (no network). `passages-applied` measures putting
+ * a chapter's marks and figures on it (once its HTML and passages are in the page).
  */
 export const CHAPTER_REQUESTED = "chapter-requested";
 export const CHAPTER_PAINTED = "chapter-painted";
@@ -29,5 +30,24 @@ export function markChapterLaidOut(started: number, chapter: number): void {
     start: started,
     end: performance.now(),
     detail: { chapter },
+  });
+}
+
+export const PASSAGES_APPLIED = "passages-applied";
+
+export function markPassagesStarted(): number {
+  return performance.now();
+}
+
+export function markPassagesApplied(
+  started: number,
+  chapter: number,
+  marks: number,
+  figures: number,
+): void {
+  performance.measure(PASSAGES_APPLIED, {
+    start: started,
+    end: performance.now(),
+    detail: { chapter, marks, figures },
   });
 }

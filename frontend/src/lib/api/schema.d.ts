@@ -1120,6 +1120,11 @@ export interface components {
              */
             style: string | null;
             quota: components["schemas"]["ImageQuota"];
+            /**
+             * Styles
+             * @description The style presets a picture can be drawn in
+             */
+            styles: string[];
         };
         /** ImageCount */
         ImageCount: {
@@ -1300,6 +1305,11 @@ export interface components {
              * @default true
              */
             show_illustrations: boolean;
+            /**
+             * Show Marks
+             * @default true
+             */
+            show_marks: boolean;
         };
         /** ReadingPosition */
         ReadingPosition: {

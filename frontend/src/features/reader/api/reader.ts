@@ -11,9 +11,11 @@ import {
   unwrap,
   updateUser,
 } from "@/lib/api";
+import type { components } from "@/lib/api/schema";
 import type { ReaderPreferences } from "../preferences/preferences";
 
 export type { Chapter };
+export type SavedPosition = components["schemas"]["SavedPosition"];
 
 export async function getChapter(bookId: string, index: number): Promise<Chapter> {
   const call = api.GET("/books/{book_id}/chapters/{index}", {

@@ -11,6 +11,7 @@ import { BOOK_PREFIX, noteIdAt, positionLink, zoomableImageAt } from "../content
 import {
   BookLayout,
   type ChapterTarget,
+  type ContentChange,
   type LayoutMode,
   type Relocation,
 } from "../layout/BookLayout";
@@ -18,7 +19,17 @@ import { type Turn, turnForSwipe, turnForTap } from "../layout/pagination";
 import { markChapterLaidOut } from "../performanceMarks";
 import { ChevronLeft, ChevronRight } from "./icons";
 
-export type SurfaceControls = { turn: (turn: Turn) => void; goTo: (offset: number) => void };
+export type SurfaceControls = {
+  turn: (turn: Turn) => void;
+  goTo: (offset: number) => void;
+  /** Lay the chapter out again with the same text in view (figures came or went). */
+  relayout: () => void;
+  /** Bring an element of the chapter (a figure) into view. */
+  reveal: (element: Element) => void;
+};
+
+/** The chapter's DOM as it is now: what marks and figures are placed into. */
+export type SurfaceContent = ContentChange & { content: HTMLElement; chapter: number };
 
 export type SurfaceTarget = { chapter: number; offset: ChapterTarget; seq: number };
 
@@ -38,6 +49,9 @@ type Props = {
   onImage: (image: { src: string; alt: string }) => void;
   onNavigate: (place: Place) => void;
   onPainted: (chapter: number) => void;
+  onContent: (content: SurfaceContent) => void;
+  /** A click on the text (not a link or a note): true when it opened something. */
+  onTextClick: (event: React.MouseEvent) => boolean;
 };
 
 export function BookSurface(props: Props) {
@@ -53,10 +67,18 @@ export function BookSurface(props: Props) {
     const clip = clipRef.current;
     const content = contentRef.current;
     if (!clip || !content) return;
-    const layout = new BookLayout(clip, content, (relocation) => {
-      const chapter = loaded.current?.chapter.index;
-      if (chapter !== undefined) latest.current.onRelocate({ ...relocation, chapter });
-    });
+    const layout = new BookLayout(
+      clip,
+      content,
+      (relocation) => {
+        const chapter = loaded.current?.chapter.index;
+        if (chapter !== undefined) latest.current.onRelocate({ ...relocation, chapter });
+      },
+      (change) => {
+        const chapter = loaded.current?.chapter.index;
+        if (chapter !== undefined) latest.current.onContent({ ...change, content, chapter });
+      },
+    );
     layoutRef.current = layout;
     return () => {
       layout.destroy();
@@ -99,10 +121,13 @@ export function BookSurface(props: Props) {
         if (!moved) latest.current.onBoundary(turn);
       },
       goTo: (offset) => layoutRef.current?.goTo(offset),
+      relayout: () => layoutRef.current?.relayout(),
+      reveal: (element) => layoutRef.current?.reveal(element),
     };
   }, [props.controls]);
 
   const swipeStart = useRef<{ x: number; y: number } | null>(null);
+  const pointerType = useRef("mouse");
 
   function onClick(event: React.MouseEvent<HTMLDivElement>) {
     const content = contentRef.current;
@@ -124,9 +149,16 @@ export function BookSurface(props: Props) {
       latest.current.onImage({ src: image.currentSrc || image.src, alt: image.alt });
       return;
     }
-    if (props.mode !== "paginated" || !window.getSelection()?.isCollapsed) return;
+    if (!window.getSelection()?.isCollapsed) return;
     const box = event.currentTarget.getBoundingClientRect();
-    const turn = turnForTap(event.clientX - box.left, box.width, props.rtl);
+    const turn =
+      props.mode === "paginated"
+        ? turnForTap(event.clientX - box.left, box.width, props.rtl)
+        : null;
+    // A finger turning pages must not open a passage's card: on touch the outer thirds turn
+    // (marks open from the middle, or from the passage list); a mouse opens what it points at.
+    const touch = pointerType.current !== "mouse";
+    if (!(turn && touch) && latest.current.onTextClick(event)) return;
     if (turn) props.controls.current?.turn(turn);
   }
 
@@ -149,6 +181,7 @@ export function BookSurface(props: Props) {
         className="reader-clip"
         onClick={onClick}
         onPointerDown={(event) => {
+          pointerType.current = event.pointerType;
           if (event.pointerType !== "mouse")
             swipeStart.current = { x: event.clientX, y: event.clientY };
         }}

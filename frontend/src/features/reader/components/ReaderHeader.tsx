@@ -1,16 +1,24 @@
 /** The reader's top bar: back to the library, where we are, the contents and the settings. */
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
-import { ArrowBack, ListIcon, TypeIcon } from "./icons";
+import { ArrowBack, ListIcon, PictureIcon, TypeIcon } from "./icons";
 
 type Props = {
   bookTitle: string;
   chapterTitle: string;
   onContents: () => void;
   onSettings: () => void;
+  /** The chapter's passages (shown when it has any). */
+  onPassages?: () => void;
 };
 
-export function ReaderHeader({ bookTitle, chapterTitle, onContents, onSettings }: Props) {
+export function ReaderHeader({
+  bookTitle,
+  chapterTitle,
+  onContents,
+  onSettings,
+  onPassages,
+}: Props) {
   const { t } = useTranslation("reader");
   return (
     <header className="reader-bar">
@@ -24,6 +32,16 @@ export function ReaderHeader({ bookTitle, chapterTitle, onContents, onSettings }
       <button type="button" className="icon-button" onClick={onContents} aria-label={t("contents")}>
         <ListIcon />
       </button>
+      {onPassages ? (
+        <button
+          type="button"
+          className="icon-button"
+          onClick={onPassages}
+          aria-label={t("passage.list")}
+        >
+          <PictureIcon />
+        </button>
+      ) : null}
       <button type="button" className="icon-button" onClick={onSettings} aria-label={t("settings")}>
         <TypeIcon />
       </button>

@@ -11,6 +11,8 @@ import {
   TEXT_ALIGNS,
   THEMES,
 } from "../preferences/preferences";
+import type { IllustrationSettings, IllustrationSettingsChange } from "../api/passages";
+import { IllustrationSettingsSection } from "./IllustrationSettingsSection";
 import { ReaderDialog } from "./ReaderDialog";
 
 type Props = {
@@ -20,6 +22,9 @@ type Props = {
   saveFailed: boolean;
   onChange: (changes: Partial<ReaderPreferences>) => void;
   onClose: () => void;
+  illustrations: IllustrationSettings | undefined;
+  illustrationsSaveFailed: boolean;
+  onIllustrationsChange: (change: IllustrationSettingsChange) => void;
 };
 
 export function SettingsPanel({
@@ -29,6 +34,9 @@ export function SettingsPanel({
   saveFailed,
   onChange,
   onClose,
+  illustrations,
+  illustrationsSaveFailed,
+  onIllustrationsChange,
 }: Props) {
   const { t } = useTranslation("reader");
   return (
@@ -84,6 +92,14 @@ export function SettingsPanel({
           value={preferences.layout}
           label={(layout) => t(`prefs.layouts.${layout}`)}
           onChange={(layout) => onChange({ layout })}
+        />
+        <IllustrationSettingsSection
+          showMarks={preferences.show_marks}
+          showPictures={preferences.show_illustrations}
+          onReaderChange={onChange}
+          settings={illustrations}
+          saveFailed={illustrationsSaveFailed}
+          onSettingsChange={onIllustrationsChange}
         />
         {saveFailed ? (
           <p className="error-text" role="status">

@@ -52,3 +52,9 @@ export const CloseIcon = (p: IconProps) => (
     <path d="M6 6l12 12M18 6L6 18" />
   </Icon>
 );
+export const PictureIcon = (p: IconProps) => (
+  <Icon {...p}>
+    <path d="M4 5h16v14H4zM4 16l5-5 4 4 3-3 4 4" />
+    <path d="M15.5 9h.01" />
+  </Icon>
+);

@@ -5,12 +5,18 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef } from "react";
 import { bookKeys } from "@/features/library";
-import { type Place, savePosition, savePositionOnExit } from "../api/reader";
+import { type Place, type SavedPosition, savePosition, savePositionOnExit } from "../api/reader";
 
 const SAVE_DELAY_MS = 1500;
 
-export function usePositionSaver(bookId: string, place: Place | null): void {
+export function usePositionSaver(
+  bookId: string,
+  place: Place | null,
+  onSaved?: (position: SavedPosition) => void,
+): void {
   const queryClient = useQueryClient();
+  const saved$ = useRef(onSaved);
+  saved$.current = onSaved;
   const latest = useRef(place);
   const saved = useRef<string | null>(null);
   latest.current = place;
@@ -31,7 +37,10 @@ export function usePositionSaver(bookId: string, place: Place | null): void {
       if (!value) return;
       markSaved(value);
       savePosition(bookId, value).then(
-        (position) => queryClient.setQueryData(bookKeys.position(bookId), position),
+        (position) => {
+          queryClient.setQueryData(bookKeys.position(bookId), position);
+          saved$.current?.(position);
+        },
         () => {
           saved.current = null; // try again with the next save
         },

@@ -19,6 +19,11 @@ import {
 export type LayoutMode = "paginated" | "scroll";
 export type Relocation = { offset: number; page: number; pages: number };
 export type ChapterTarget = number | "end";
+/** The chapter's paragraphs in the document now (after a load, and again when the rest arrives). */
+export type ContentChange = {
+  elements: ReadonlyMap<number, Element>;
+  paragraphs: readonly ParagraphSpan[];
+};
 
 // Where the reader is gets measured once turning settles, not on every turn.
 const REPORT_DELAY_MS = 120;
@@ -49,6 +54,7 @@ export class BookLayout {
     private readonly clip: HTMLElement,
     private readonly content: HTMLElement,
     private readonly onRelocate: (relocation: Relocation) => void,
+    private readonly onContent: (change: ContentChange) => void = () => undefined,
   ) {
     this.resizeObserver =
       typeof ResizeObserver === "undefined"
@@ -97,6 +103,7 @@ export class BookLayout {
     }
     this.paragraphs = paragraphs;
     this.elements = paragraphElements(this.content);
+    this.onContent({ elements: this.elements, paragraphs });
     this.layout();
     if (target === "end") this.showEnd();
     else this.goToOffset(target);
@@ -162,6 +169,7 @@ export class BookLayout {
     this.content.append(...this.rest);
     this.rest = [];
     this.elements = paragraphElements(this.content);
+    this.onContent({ elements: this.elements, paragraphs: this.paragraphs });
     this.relayout();
   };
 

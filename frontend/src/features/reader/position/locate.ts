@@ -4,7 +4,8 @@
  * `isBeforeView`, whether a rectangle lies wholly before the visible window (a page of columns
  * or a scrolled viewport).
  */
-import { firstReached, type ParagraphSpan, paragraphAtOffset, pointInText } from "./offsets";
+import { firstReached, type ParagraphSpan, paragraphAtOffset } from "./offsets";
+import { paragraphLength, pointInText } from "./paragraphText";
 
 export type RectTest = (rect: DOMRect) => boolean;
 
@@ -46,7 +47,7 @@ export function firstVisibleOffset(
   if (first >= ordered.length) return start;
   const opening = characterRect(element, 0) ?? firstRect(element);
   if (!isBeforeView(opening)) return start;
-  const length = element.textContent?.length ?? 0;
+  const length = paragraphLength(element);
   const inside = firstReached(length, (i) => {
     const rect = characterRect(element, i);
     return rect !== null && !isBeforeView(rect);

@@ -1,9 +1,11 @@
 /**
  * Reading positions are character offsets into a chapter's plain text; the chapter's
  * `paragraphs` list each paragraph's (start, end) in that text, and the paragraph's element in
- * the HTML carries `data-p` = its index, with textContent equal to the paragraph's text. These
- * functions map between an offset, a paragraph, and a point inside the paragraph's DOM text.
+ * the HTML carries `data-p` = its index, whose text (read by paragraphText.ts, the server's way)
+ * is the paragraph's text. These functions map between an offset, a paragraph, and a point inside
+ * the paragraph's DOM text.
  */
+import { offsetAt, type TextPoint } from "./paragraphText";
 
 export type ParagraphSpan = readonly [number, number];
 
@@ -42,43 +44,9 @@ export function firstReached(count: number, reached: (index: number) => boolean)
   return low;
 }
 
-export type TextPoint = { node: Text; offset: number };
+export { paragraphElements, pointInText, type TextPoint } from "./paragraphText";
 
-function textNodes(element: Element): Text[] {
-  const walker = element.ownerDocument.createTreeWalker(element, NodeFilter.SHOW_TEXT);
-  const nodes: Text[] = [];
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) nodes.push(node as Text);
-  return nodes;
-}
-
-/** The DOM point `offset` characters into the element's text (clamped to its ends). */
-export function pointInText(element: Element, offset: number): TextPoint | null {
-  const nodes = textNodes(element);
-  let remaining = Math.max(0, offset);
-  for (const node of nodes) {
-    if (remaining < node.data.length) return { node, offset: remaining };
-    remaining -= node.data.length;
-  }
-  const last = nodes.at(-1);
-  return last ? { node: last, offset: last.data.length } : null;
-}
-
-/** Characters of the element's text before a DOM point inside it. */
+/** Characters of the element's text (as the server counts them) before a point inside it. */
 export function offsetInText(element: Element, point: TextPoint): number {
-  let count = 0;
-  for (const node of textNodes(element)) {
-    if (node === point.node) return count + point.offset;
-    count += node.data.length;
-  }
-  return count;
-}
-
-/** Every paragraph element of a chapter by its index (elements without a number are skipped). */
-export function paragraphElements(container: Element): Map<number, Element> {
-  const byIndex = new Map<number, Element>();
-  for (const element of container.querySelectorAll("[data-p]")) {
-    const value = element.getAttribute("data-p") ?? "";
-    if (/^\d+$/.test(value)) byIndex.set(Number(value), element);
-  }
-  return byIndex;
+  return offsetAt(element, point.node, point.offset) ?? 0;
 }

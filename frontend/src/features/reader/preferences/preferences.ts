@@ -24,6 +24,8 @@ export type ReaderPreferences = {
   margin: number;
   layout: Layout;
   show_illustrations: boolean;
+  /** Described passages underlined in the text. */
+  show_marks: boolean;
 };
 
 export const DEFAULT_PREFERENCES: ReaderPreferences = {
@@ -35,6 +37,7 @@ export const DEFAULT_PREFERENCES: ReaderPreferences = {
   margin: 2,
   layout: "paginated",
   show_illustrations: true,
+  show_marks: true,
 };
 
 /** The server's bounds (ReaderPreferences in the API) and the step of each slider. */
@@ -81,6 +84,7 @@ export function readPreferences(raw: unknown): ReaderPreferences {
       typeof source.show_illustrations === "boolean"
         ? source.show_illustrations
         : d.show_illustrations,
+    show_marks: typeof source.show_marks === "boolean" ? source.show_marks : d.show_marks,
   };
 }
 
