@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, BinaryIO, cast
 
 import boto3
 from botocore.config import Config
@@ -72,6 +72,20 @@ class S3Store:
             if error.response["Error"]["Code"] in _MISSING:
                 raise object_not_found(bucket, key) from None
             raise
+
+    def open(self, bucket: str, key: str) -> tuple[BinaryIO, int]:
+        try:
+            answer = self.client.get_object(Bucket=bucket, Key=key)
+        except ClientError as error:
+            if error.response["Error"]["Code"] in _MISSING:
+                raise object_not_found(bucket, key) from None
+            raise
+        return cast(BinaryIO, answer["Body"]), int(answer["ContentLength"])
+
+    def put_stream(self, bucket: str, key: str, stream: BinaryIO, content_type: str) -> ObjectInfo:
+        # upload_fileobj sends large objects in parts, reading the stream part by part.
+        self.client.upload_fileobj(stream, bucket, key, ExtraArgs={"ContentType": content_type})
+        return self.head(bucket, key)
 
     def delete(self, bucket: str, key: str) -> None:
         self.client.delete_object(Bucket=bucket, Key=key)
