@@ -34,7 +34,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
-from pydantic import BaseModel
+from pydantic import BaseModel, computed_field
 
 from bookreader import db
 from bookreader.errors import BookReaderError
@@ -96,6 +96,12 @@ class Manifest(BaseModel):
     objects: list[ObjectEntry]
     vanished: list[str]  # referenced by the dump, deleted before they could be copied
 
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def object_count(self) -> int:
+        return len(self.objects)
+
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def object_bytes(self) -> int:
         return sum(item.size for item in self.objects)
