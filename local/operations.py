@@ -12,13 +12,15 @@ from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 
+import redis
+
 from bookreader.config import Settings
 from bookreader.errors import BookReaderError
 from bookreader.ops.backup import Deployment, create_backup, prune_backups
 from bookreader.ops.restore import restore_backup
 from bookreader.storage import store_from_settings
 from bookreader.storage.disk import DiskStore
-from local.services import EmbeddedPostgres
+from local.services import EmbeddedPostgres, EmbeddedRedis
 from local.settings import PROJECT_ROOT, RuntimeSettings
 from local.template import Resolver, load_yaml
 
@@ -47,11 +49,16 @@ def open_deployment(settings: RuntimeSettings) -> Iterator[Deployment]:
     from local.runtime import load_secrets
 
     embedded = None
+    embedded_redis = None
     database_url = settings.database_url
     stored = load_secrets(settings.data_dir)
     if not database_url:
         embedded = EmbeddedPostgres(settings.data_dir)
         database_url = embedded.start()
+    redis_url = settings.redis_url
+    if not redis_url:  # joins the runtime's embedded Redis when it runs, else starts it
+        embedded_redis = EmbeddedRedis(settings.data_dir)
+        redis_url = embedded_redis.start()
     try:
         domain = Settings(
             DATABASE_URL=database_url,
@@ -70,8 +77,12 @@ def open_deployment(settings: RuntimeSettings) -> Iterator[Deployment]:
             buckets=template_buckets(settings.template),
             # The data directory's secrets travel with it when the runtime generated them.
             secrets_file=settings.data_dir / "secrets.json",
+            redis=redis.Redis.from_url(redis_url, decode_responses=True),
+            redis_prefix=settings.redis_prefix,
         )
     finally:
+        if embedded_redis is not None:
+            embedded_redis.stop()
         if embedded is not None:
             embedded.stop()
 

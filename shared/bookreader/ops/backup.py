@@ -5,6 +5,9 @@ The archive holds, in this order:
 - `objects/<bucket logical id>/<key>` — every object of the store, streamed (never whole in
   memory);
 - `secrets.json` — the local data directory's generated secrets, when there is one;
+- `redis.json` — the few Redis keys that are state, not traffic: today's image-quota counters
+  and the access-token denylist, with their remaining lifetimes (in-flight events and rate
+  limits are not kept);
 - `manifest.json` — app version, migration level, row counts per table (of the same snapshot),
   each member's size and sha256, then `manifest.json.sha256`.
 
@@ -32,7 +35,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from pydantic import BaseModel, computed_field
 
@@ -49,6 +52,9 @@ PREFIX = "bookreader-"
 SUFFIX = ".tar"
 DATABASE_MEMBER = "database.dump"
 SECRETS_MEMBER = "secrets.json"
+REDIS_MEMBER = "redis.json"
+# Redis keys (below the deployment's prefix) that a restore must bring back.
+REDIS_STATE = ("image-quota:*", "auth:deny:*", "auth:cutoff:*")
 MANIFEST_MEMBER = "manifest.json"
 MANIFEST_SUM_MEMBER = "manifest.json.sha256"
 OBJECTS_DIR = "objects"
@@ -63,6 +69,8 @@ class Deployment:
     store: ObjectStore
     buckets: dict[str, str]  # the template's logical id → the bucket's name here
     secrets_file: Path | None = None  # a local data directory's secrets.json
+    redis: Any = None  # a redis.Redis (decode_responses=True), when the state there is kept
+    redis_prefix: str = "br"
 
 
 class FileEntry(BaseModel):
@@ -92,6 +100,7 @@ class Manifest(BaseModel):
     pg_dump_version: int  # the dump's format follows its pg_dump: pg_restore must be as new
     database: FileEntry
     secrets: FileEntry | None = None
+    redis: FileEntry | None = None
     tables: dict[str, int]
     objects: list[ObjectEntry]
     vanished: list[str]  # referenced by the dump, deleted before they could be copied
@@ -158,6 +167,10 @@ def create_backup(
                 secrets = None
                 if deployment.secrets_file and deployment.secrets_file.exists():
                     secrets = _add_file(tar, deployment.secrets_file, SECRETS_MEMBER)
+                redis_state = None
+                if deployment.redis is not None:
+                    state = json.dumps(redis_keys(deployment)).encode()
+                    redis_state = _add_bytes(tar, REDIS_MEMBER, state)
                 manifest = Manifest(
                     app_version=app_version,
                     created_at=now,
@@ -166,6 +179,7 @@ def create_backup(
                     pg_dump_version=pgtools.tool_major(dumper) or 0,
                     database=database,
                     secrets=secrets,
+                    redis=redis_state,
                     tables=tables,
                     objects=objects,
                     vanished=sorted(vanished),
@@ -262,8 +276,25 @@ def _add_file(tar: tarfile.TarFile, path: Path, name: str) -> FileEntry:
     return FileEntry(name=name, size=reader.size, sha256=reader.digest.hexdigest())
 
 
-def _add_bytes(tar: tarfile.TarFile, name: str, data: bytes) -> None:
+def _add_bytes(tar: tarfile.TarFile, name: str, data: bytes) -> FileEntry:
     tar.addfile(_member(name, len(data)), io.BytesIO(data))
+    return FileEntry(name=name, size=len(data), sha256=hashlib.sha256(data).hexdigest())
+
+
+def redis_keys(deployment: Deployment) -> list[dict[str, Any]]:
+    """The kept Redis keys: name below the prefix, value, milliseconds left (None: forever)."""
+    client, prefix = deployment.redis, deployment.redis_prefix
+    kept = []
+    for pattern in REDIS_STATE:
+        for key in sorted(client.scan_iter(match=f"{prefix}:{pattern}", count=500)):
+            value = client.get(key)
+            if value is None:  # expired meanwhile
+                continue
+            ttl = client.pttl(key)
+            kept.append(
+                {"key": key[len(prefix) + 1 :], "value": value, "ttl_ms": ttl if ttl > 0 else None}
+            )
+    return kept
 
 
 def _store_objects(deployment: Deployment) -> Iterator[tuple[str, str, str]]:

@@ -9,6 +9,7 @@ replaced). Objects are written without store notifications, so nothing is parsed
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import shutil
 import subprocess
@@ -16,6 +17,7 @@ import tarfile
 import tempfile
 import time
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bookreader import db
@@ -29,6 +31,7 @@ from bookreader.ops.backup import (
     MANIFEST_MEMBER,
     MANIFEST_SUM_MEMBER,
     OBJECTS_DIR,
+    REDIS_MEMBER,
     SECRETS_MEMBER,
     Deployment,
     Manifest,
@@ -48,6 +51,7 @@ class RestoreReport:
     objects: int
     object_bytes: int
     secrets: bool
+    redis_keys: int
     vanished: list[str] = field(default_factory=list)
 
 
@@ -87,6 +91,8 @@ def verify_archive(archive: Path, manifest: Manifest | None = None) -> Manifest:
     }
     if manifest.secrets is not None:
         expected[SECRETS_MEMBER] = (manifest.secrets.size, manifest.secrets.sha256)
+    if manifest.redis is not None:
+        expected[REDIS_MEMBER] = (manifest.redis.size, manifest.redis.sha256)
     for item in manifest.objects:
         expected[item.member] = (item.size, item.sha256)
     seen: set[str] = set()
@@ -204,6 +210,11 @@ def restore_backup(deployment: Deployment, archive: Path, *, force: bool = False
         deployment.secrets_file.write_bytes(data)
         deployment.secrets_file.chmod(0o600)
         secrets = True
+    redis_keys = 0
+    if manifest.redis is not None and deployment.redis is not None:
+        with tarfile.open(archive, "r:") as tar:
+            state = json.loads(_read_member(tar, REDIS_MEMBER))
+        redis_keys = _restore_redis(deployment, state, manifest)
     report = RestoreReport(
         archive=archive.name,
         migration_level=manifest.migration_level,
@@ -212,6 +223,7 @@ def restore_backup(deployment: Deployment, archive: Path, *, force: bool = False
         objects=len(manifest.objects),
         object_bytes=manifest.object_bytes,
         secrets=secrets,
+        redis_keys=redis_keys,
         vanished=manifest.vanished,
     )
     log_event(
@@ -225,6 +237,22 @@ def restore_backup(deployment: Deployment, archive: Path, *, force: bool = False
         duration_ms=round((time.monotonic() - started) * 1000),
     )
     return report
+
+
+def _restore_redis(deployment: Deployment, state: list[dict], manifest: Manifest) -> int:
+    """Today's quota counters and the denylist, each with what is left of its lifetime."""
+    elapsed_ms = (datetime.now(UTC) - manifest.created_at).total_seconds() * 1000
+    restored = 0
+    for item in state:
+        key = f"{deployment.redis_prefix}:{item['key']}"
+        if item["ttl_ms"] is None:
+            deployment.redis.set(key, item["value"])
+        elif (left := int(item["ttl_ms"] - elapsed_ms)) > 0:
+            deployment.redis.set(key, item["value"], px=left)
+        else:
+            continue  # it would have expired by now
+        restored += 1
+    return restored
 
 
 def _reset_database(database_url: str) -> None:
