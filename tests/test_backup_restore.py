@@ -339,6 +339,8 @@ def test_the_archive_describes_the_deployment(source: Source) -> None:
     for item in manifest["objects"]:
         assert len(item["sha256"]) == 64 and item["size"] >= 0
     assert (source.archive.stat().st_mode & 0o777) == 0o600
+    # Nothing was deleted during the backup; an upload whose file never came is not "vanished".
+    assert manifest["vanished"] == []
 
 
 def test_round_trip_into_a_fresh_data_directory(source: Source, tmp_path: Path) -> None:

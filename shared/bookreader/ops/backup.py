@@ -43,7 +43,7 @@ from bookreader import db
 from bookreader.errors import BookReaderError
 from bookreader.log import log_event
 from bookreader.ops import pgtools
-from bookreader.ops.references import referenced_keys
+from bookreader.ops.references import expected_keys
 from bookreader.storage import ObjectStore
 
 logger = logging.getLogger("bookreader.backup")
@@ -157,7 +157,7 @@ def create_backup(
             version_num = int(conn.run("SHOW server_version_num")[0][0])
             level = _migration_level(conn)
             tables = _row_counts(conn)
-            referenced = referenced_keys(conn)
+            referenced = expected_keys(conn)
             dumper = _pg_dump(deployment.database_url, snapshot, version_num, dump_path)
             conn.run("COMMIT")
         try:

@@ -23,6 +23,17 @@ UNION SELECT thumbnail_key FROM image_cache
 """
 
 
+# Uploads whose file never arrived (or was removed when they expired) name a key with no object.
+_NEVER_ARRIVED_SQL = (
+    "SELECT object_key FROM books WHERE state = 'uploading' OR error_code = 'upload_expired'"
+)
+
+
 def referenced_keys(conn: db.Connection) -> set[str]:
     """Every object key a row refers to, as the connection's transaction sees them."""
     return {row[0] for row in conn.run(REFERENCED_KEYS_SQL)}
+
+
+def expected_keys(conn: db.Connection) -> set[str]:
+    """The referenced keys whose objects should exist (not those of uploads never finished)."""
+    return referenced_keys(conn) - {row[0] for row in conn.run(_NEVER_ARRIVED_SQL)}
