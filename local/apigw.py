@@ -37,6 +37,17 @@ class HttpResponse:
     body: bytes
 
 
+def error_code_of(response: HttpResponse) -> str | None:
+    """The `error.code` of an error answer in the JSON error shape, for the access log."""
+    if response.status < 400:
+        return None
+    try:
+        error = json.loads(response.body)["error"]
+        return str(error["code"]) if isinstance(error, dict) and error.get("code") else None
+    except (ValueError, TypeError, KeyError):
+        return None
+
+
 def strip_stage(raw_path: str) -> str | None:
     """The API path of a request under the stage prefix (/api/books → /books); None when the
     request is not for the API."""

@@ -4,6 +4,7 @@ presigned URLs, store webhooks, status), and the built SPA at every other path."
 
 from __future__ import annotations
 
+import errno
 import hmac
 import json
 import threading
@@ -23,6 +24,7 @@ from local.apigw import (
     HttpResponse,
     MalformedResponse,
     build_event,
+    error_code_of,
     json_error,
     parse_response,
     strip_stage,
@@ -34,8 +36,18 @@ from local.spa import SpaSite, origin_of
 from local.template import FunctionSpec, Topology
 from local.workers import FunctionPool, Invocation
 
-Reporter = Callable[[FunctionSpec, str, Invocation, int | None], None]
+# (function, trigger, outcome, HTTP status, the error code of a 4xx/5xx answer)
+Reporter = Callable[[FunctionSpec, str, Invocation, int | None, str | None], None]
 _HOP_BY_HOP = {"content-length", "transfer-encoding", "connection", "keep-alive"}
+
+
+def port_busy(host: str, port: int) -> BookReaderError:
+    return BookReaderError(
+        "port_busy",
+        f"port {port} on {host} is already in use (another BookReader AI, or another program)."
+        f" Choose another port: make local-up PORT={port + 1}",
+        500,
+    )
 
 
 class Gateway:
@@ -71,7 +83,12 @@ class Gateway:
             pass
 
         Handler.gateway = gateway
-        self._server = ThreadingHTTPServer((self.settings.host, self.settings.port), Handler)
+        try:
+            self._server = ThreadingHTTPServer((self.settings.host, self.settings.port), Handler)
+        except OSError as error:  # taken since the runtime checked it at start
+            if error.errno != errno.EADDRINUSE:
+                raise
+            raise port_busy(self.settings.host, self.settings.port) from error
         self._server.daemon_threads = True
         self._server.request_queue_size = 128
         threading.Thread(target=self._server.serve_forever, daemon=True, name="gateway").start()
@@ -115,7 +132,7 @@ class Gateway:
         event = build_event(request, match, self.topology.binary_media_types, request_id)
         outcome = self.pools[spec.name].invoke(event, caller_timeout=self.settings.api_timeout_s)
         response = self._to_http(outcome)
-        self.report(spec, "http", outcome, response.status)
+        self.report(spec, "http", outcome, response.status, error_code_of(response))
         response.headers.append(("x-amzn-RequestId", outcome.request_id))
         return response
 

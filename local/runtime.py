@@ -3,12 +3,14 @@ and stopped in reverse."""
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import os
 import secrets
 import shlex
 import signal
+import socket
 import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -23,8 +25,9 @@ from bookreader.log import configure_logging, log_event
 from bookreader.storage import store_from_settings
 from bookreader.storage.disk import DiskStore
 from local.eventbus import EventBus
-from local.gateway import Gateway
+from local.gateway import Gateway, port_busy
 from local.metrics import RuntimeMetrics, multiprocess_dir
+from local.scheduler import Scheduler
 from local.services import EmbeddedPostgres, EmbeddedRedis
 from local.settings import PROJECT_ROOT, RuntimeSettings
 from local.template import FunctionSpec, Topology, load_topology
@@ -98,6 +101,21 @@ def read_env_overrides(path: Path | None, topology: Topology) -> dict[str, dict[
     return result
 
 
+def check_port_free(host: str, port: int) -> None:
+    """Fail before anything starts when the gateway's port is taken (0: any free port)."""
+    if port == 0:
+        return
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                raise port_busy(host, port) from error
+            raise BookReaderError(
+                "host_invalid", f"cannot listen on {host}:{port}: {error.strerror}", 500
+            ) from error
+
+
 class Runtime:
     def __init__(self, settings: RuntimeSettings) -> None:
         self.settings = settings
@@ -107,10 +125,12 @@ class Runtime:
         self.bus: EventBus | None = None
         self.gateway: Gateway | None = None
         self.metrics: RuntimeMetrics | None = None
+        self.scheduler: Scheduler | None = None
         self._log_lock = threading.Lock()
 
     def start(self) -> None:
         s = self.settings
+        check_port_free(s.host, s.port)
         s.data_dir.mkdir(parents=True, exist_ok=True)
         stored = load_secrets(s.data_dir)
         s.internal_token = s.internal_token or stored["internal_token"]
@@ -196,6 +216,8 @@ class Runtime:
             visibility_timeout_ms=s.visibility_timeout_ms,
         )
         self.bus.start()
+        self.scheduler = Scheduler(bus.redis_client(), topology.functions, s.schedule_interval_s)
+        self.scheduler.start()
         self.gateway = Gateway(
             s, topology, self.pools, disk_store, self._report_http, self.metrics.exposition
         )
@@ -243,15 +265,25 @@ class Runtime:
                 spec.environment.update(AWS_ACCESS_KEY_ID="local", AWS_SECRET_ACCESS_KEY="local")
 
     def _report_http(
-        self, spec: FunctionSpec, trigger: str, outcome: Invocation, status: int | None
+        self,
+        spec: FunctionSpec,
+        trigger: str,
+        outcome: Invocation,
+        status: int | None,
+        error_code: str | None,
     ) -> None:
-        self._report(spec, trigger, outcome, status)
+        self._report(spec, trigger, outcome, status, error_code)
 
     def _report_event(self, spec: FunctionSpec, trigger: str, outcome: Invocation) -> None:
-        self._report(spec, trigger, outcome, None)
+        self._report(spec, trigger, outcome, None, None)
 
     def _report(
-        self, spec: FunctionSpec, trigger: str, outcome: Invocation, status: int | None
+        self,
+        spec: FunctionSpec,
+        trigger: str,
+        outcome: Invocation,
+        status: int | None,
+        error_code: str | None,
     ) -> None:
         if self.metrics is not None:
             self.metrics.record(spec.name, trigger, outcome.ok, outcome.duration_ms, status)
@@ -263,7 +295,8 @@ class Runtime:
             "cold": outcome.cold,
             "duration_ms": round(outcome.duration_ms, 2),
             "status": status if status is not None else ("ok" if outcome.ok else "error"),
-            "error_code": None if outcome.ok else outcome.error_type,
+            # The answer's own code (4xx and 5xx alike), else how the invocation failed.
+            "error_code": error_code or (None if outcome.ok else outcome.error_type),
         }
         text = json.dumps(line) + "\n"
         with self._log_lock:  # one whole line per invocation, even from concurrent threads
@@ -273,6 +306,8 @@ class Runtime:
     def stop(self) -> None:
         if self.gateway:
             self.gateway.stop()
+        if self.scheduler:
+            self.scheduler.stop()
         if self.bus:
             self.bus.stop()
         for pool in self.pools.values():

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import logging
+import os
 import subprocess
 import tempfile
 import time
@@ -13,6 +15,24 @@ from typing import Any
 
 import redis
 
+from bookreader.log import log_event
+
+logger = logging.getLogger("local.services")
+
+
+def ensure_runtime_dir() -> None:
+    """pgserver keeps its lock file in the XDG runtime directory; without XDG_RUNTIME_DIR
+    platformdirs warns (RuntimeDirWarning) and falls back to `runtime-<uid>` in the temp
+    directory. Name that same private directory ourselves, so it is chosen, not fallen back to."""
+    if os.environ.get("XDG_RUNTIME_DIR"):
+        return
+    path = Path(tempfile.gettempdir()) / f"runtime-{os.getuid()}"
+    path.mkdir(mode=0o700, exist_ok=True)
+    if path.is_symlink() or path.stat().st_uid != os.getuid():
+        return  # not ours: leave the choice (and its warning) to platformdirs
+    path.chmod(0o700)
+    os.environ["XDG_RUNTIME_DIR"] = str(path)
+
 
 class EmbeddedPostgres:
     def __init__(self, data_dir: Path) -> None:
@@ -20,13 +40,21 @@ class EmbeddedPostgres:
         self._server: Any = None
 
     def start(self) -> str:
+        ensure_runtime_dir()
+        # pgserver logs every command it runs with the program's whole output (initdb's pages)
+        # at INFO; our log is one JSON line per event, so only its warnings and errors pass.
+        logging.getLogger("pgserver").setLevel(logging.WARNING)
         import pgserver
 
+        initialised = (self.pgdata / "PG_VERSION").exists()
         self.pgdata.mkdir(parents=True, exist_ok=True)
         self._server = pgserver.get_server(self.pgdata, cleanup_mode="stop")
         exists = self._server.psql("SELECT 1 FROM pg_database WHERE datname = 'bookreader';")
         if "(1 row)" not in exists:
             self._server.psql("CREATE DATABASE bookreader;")
+        log_event(
+            logger, "embedded postgres ready", pgdata=str(self.pgdata), initdb=not initialised
+        )
         return self._server.get_uri("bookreader")
 
     def stop(self) -> None:

@@ -41,6 +41,10 @@ class RuntimeSettings(BaseSettings):
     object_max_body: int = Field(5 * 1024**3, validation_alias="LOCAL_OBJECT_MAX_BODY")
     retry_base_ms: int = Field(1000, validation_alias="LOCAL_RETRY_BASE_MS")
     visibility_timeout_ms: int | None = Field(None, validation_alias="LOCAL_VISIBILITY_TIMEOUT_MS")
+    # Every Schedule event fires this often instead of its rate (tests, demos); unset: its rate.
+    schedule_interval_s: float | None = Field(
+        None, gt=0, validation_alias="LOCAL_SCHEDULE_INTERVAL_SECONDS"
+    )
     log_level: str = Field("INFO", validation_alias="LOG_LEVEL")
     # Generated per data directory when unset (kept in secrets.json).
     jwt_secret: str | None = Field(None, validation_alias="JWT_SECRET")

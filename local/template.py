@@ -67,6 +67,33 @@ class S3Trigger:
     suffix: str
 
 
+@dataclass(frozen=True)
+class ScheduleTrigger:
+    """A `Schedule` event: EventBridge invokes the function every `interval_s`."""
+
+    name: str  # the event's name in the template
+    expression: str
+    interval_s: int
+    enabled: bool = True
+    input: str | None = None  # the event sent instead of EventBridge's, as JSON text
+
+
+_RATE = re.compile(r"^rate\((\d+)\s+(minute|minutes|hour|hours|day|days)\)$")
+_UNIT_SECONDS = {"minute": 60, "hour": 3600, "day": 86400}
+
+
+def rate_seconds(expression: str) -> int:
+    """`rate(5 minutes)` → 300. cron() expressions are not run locally (yet): say so."""
+    match = _RATE.match(expression.strip())
+    if not match or int(match[1]) < 1:
+        raise BookReaderError(
+            "template_unsupported",
+            f"schedule {expression!r}: the local runtime runs rate(N minutes|hours|days) only",
+            500,
+        )
+    return int(match[1]) * _UNIT_SECONDS[match[2].rstrip("s")]
+
+
 @dataclass
 class FunctionSpec:
     name: str  # logical id
@@ -78,6 +105,7 @@ class FunctionSpec:
     memory_size: int
     routes: list[ApiRoute] = field(default_factory=list)
     s3_triggers: list[S3Trigger] = field(default_factory=list)
+    schedules: list[ScheduleTrigger] = field(default_factory=list)
     max_retry_attempts: int = 2  # the AWS default for asynchronous invocation
     on_failure: str | None = None
     public_routes: set[str] = field(default_factory=set)
@@ -292,6 +320,17 @@ def _function_spec(
         props = event.get("Properties") or {}
         if event["Type"] == "Api":
             spec.routes.append(ApiRoute(props["Path"], props["Method"].upper(), name))
+        elif event["Type"] == "Schedule":
+            expression = str(resolver.resolve(props["Schedule"]))
+            spec.schedules.append(
+                ScheduleTrigger(
+                    name=event_name,
+                    expression=expression,
+                    interval_s=rate_seconds(expression),
+                    enabled=str(resolver.resolve(props.get("Enabled", True))).lower() != "false",
+                    input=resolver.resolve(props["Input"]) if "Input" in props else None,
+                )
+            )
         elif event["Type"] == "S3":
             bucket_ref = props["Bucket"]
             if not (isinstance(bucket_ref, dict) and bucket_ref.get("Ref") in buckets):

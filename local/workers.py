@@ -65,7 +65,19 @@ def worker_main(conn: Connection, spec: dict[str, Any]) -> None:
     try:
         handler = getattr(importlib.import_module(module_name), attribute)
     except Exception:
-        traceback.print_exc()
+        # One JSON line like every other, the traceback inside it.
+        print(
+            json.dumps(
+                {
+                    "level": "error",
+                    "function": spec["name"],
+                    "message": "handler import failed",
+                    "exception": traceback.format_exc(),
+                }
+            ),
+            file=sys.stderr,
+            flush=True,
+        )
         conn.send(("import_failed", traceback.format_exc(limit=3)))
         return
     conn.send(("ready", os.getpid()))

@@ -53,6 +53,13 @@ class Settings(BaseSettings):
     # A book still `uploading` this long after its presigned URL expired was abandoned: a PUT
     # begun just before the expiry may still be arriving until then.
     upload_grace_seconds: int = Field(900, ge=0, validation_alias="UPLOAD_GRACE_SECONDS")
+    # The sweeper (bookreader.ops.sweeper): a book in `parsing` / `extracting` untouched this
+    # long is stuck (longer than the function's timeout times its attempts, with backoff); an
+    # object no row names, this old, is an orphan (younger ones may be work in flight).
+    stuck_parsing_seconds: int = Field(1800, ge=60, validation_alias="STUCK_PARSING_SECONDS")
+    stuck_extracting_seconds: int = Field(10800, ge=60, validation_alias="STUCK_EXTRACTING_SECONDS")
+    orphan_grace_seconds: int = Field(3600, ge=0, validation_alias="ORPHAN_GRACE_SECONDS")
+    parse_function_name: str = Field("", validation_alias="PARSE_FUNCTION_NAME")
     # Extract is invoked after a successful parse once it is deployed (empty: not yet).
     extract_function_name: str = Field("", validation_alias="EXTRACT_FUNCTION_NAME")
     generate_function_name: str = Field(

@@ -31,6 +31,8 @@ def configure_logging(level: str = "INFO") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
+    # A library's warning is a JSON line too, not two raw lines of text on stderr.
+    logging.captureWarnings(True)
 
 
 def configure_function_logging() -> None:

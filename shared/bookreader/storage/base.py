@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
-from typing import Protocol
+from typing import BinaryIO, Protocol
 
 from pydantic import BaseModel
 
@@ -35,6 +35,15 @@ class ObjectStore(Protocol):
     ) -> ObjectInfo: ...
 
     def get(self, bucket: str, key: str) -> bytes: ...
+
+    def open(self, bucket: str, key: str) -> tuple[BinaryIO, int]:
+        """The object as a stream to read in chunks (backups: never the whole object in memory),
+        with the size of the very version being read."""
+        ...
+
+    def put_stream(self, bucket: str, key: str, stream: BinaryIO, content_type: str) -> ObjectInfo:
+        """Write the object from a stream, without notifying anyone (restores)."""
+        ...
 
     def head(self, bucket: str, key: str) -> ObjectInfo: ...
 

@@ -12,6 +12,7 @@ import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import BinaryIO
 
 from bookreader import bus
 from bookreader.config import Settings
@@ -94,6 +95,43 @@ class DiskStore:
             return data_path.read_bytes()
         except (FileNotFoundError, IsADirectoryError):
             raise object_not_found(bucket, key) from None
+
+    def open(self, bucket: str, key: str) -> tuple[BinaryIO, int]:
+        data_path, _ = self._paths(bucket, key)
+        try:
+            file = data_path.open("rb")
+        except (FileNotFoundError, IsADirectoryError):
+            raise object_not_found(bucket, key) from None
+        # Writes replace the file atomically, so this handle keeps reading one version.
+        return file, os.fstat(file.fileno()).st_size
+
+    def put_stream(self, bucket: str, key: str, stream: BinaryIO, content_type: str) -> ObjectInfo:
+        data_path, meta_path = self._paths(bucket, key)
+        self.ensure_bucket(bucket)
+        data_path.parent.mkdir(parents=True, exist_ok=True)
+        digest = hashlib.md5(usedforsecurity=False)
+        fd, tmp = tempfile.mkstemp(dir=data_path.parent, prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "wb") as file:
+                size = 0
+                while chunk := stream.read(1024 * 1024):
+                    digest.update(chunk)
+                    file.write(chunk)
+                    size += len(chunk)
+            os.replace(tmp, data_path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        info = ObjectInfo(
+            bucket=bucket,
+            key=key,
+            size=size,
+            etag=digest.hexdigest(),
+            content_type=content_type,
+            last_modified=datetime.now(UTC),
+        )
+        _write_atomically(meta_path, info.model_dump_json().encode())
+        return info
 
     def delete(self, bucket: str, key: str) -> None:
         for path in self._paths(bucket, key):

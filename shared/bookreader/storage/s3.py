@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, BinaryIO, cast
 
 import boto3
 from botocore.config import Config
@@ -73,6 +74,23 @@ class S3Store:
                 raise object_not_found(bucket, key) from None
             raise
 
+    def open(self, bucket: str, key: str) -> tuple[BinaryIO, int]:
+        try:
+            answer = self.client.get_object(Bucket=bucket, Key=key)
+        except ClientError as error:
+            if error.response["Error"]["Code"] in _MISSING:
+                raise object_not_found(bucket, key) from None
+            raise
+        return cast(BinaryIO, answer["Body"]), int(answer["ContentLength"])
+
+    def put_stream(self, bucket: str, key: str, stream: BinaryIO, content_type: str) -> ObjectInfo:
+        # upload_fileobj sends large objects in parts, reading the stream part by part (8 MB at
+        # a time). It asks whether the stream can seek; a member of a streamed tar cannot answer.
+        self.client.upload_fileobj(
+            _ForwardOnly(stream), bucket, key, ExtraArgs={"ContentType": content_type}
+        )
+        return self.head(bucket, key)
+
     def delete(self, bucket: str, key: str) -> None:
         self.client.delete_object(Bucket=bucket, Key=key)
 
@@ -110,6 +128,22 @@ class S3Store:
         return self.presigner.generate_presigned_url(
             "get_object", Params={"Bucket": bucket, "Key": key}, ExpiresIn=expires_in
         )
+
+
+class _ForwardOnly(io.RawIOBase):
+    """A stream read from start to end, whatever the wrapped object claims to support."""
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self.stream = stream
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return False
+
+    def read(self, size: int = -1) -> bytes:
+        return self.stream.read(size)
 
 
 def _client(endpoint_url: str | None, region: str, path_style: bool = False) -> Any:

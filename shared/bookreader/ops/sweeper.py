@@ -1,0 +1,244 @@
+"""The stuck-work sweeper, run on a schedule (template: SweeperFunction, a Schedule event).
+
+Each sweep, every step a compare-and-set so two sweeps (or a sweep and the pipeline) never
+undo each other:
+1. uploads never completed → `failed` / `upload_expired`, their object removed;
+2. books stuck in `parsing` / `extracting` past a deadline → re-driven once (the parse event
+   or the extract invocation sent again); stuck again after that → `failed` with
+   `parse_stuck` / `extraction_stuck`;
+3. illustration-cache entries no image refers to → removed (the shared cache leaked before);
+4. objects no row refers to, older than a grace period → removed.
+It reports what it did in one JSON log line, and adds the counts to `sweeper_totals`
+(monotonic counters a metrics endpoint reads with `sweeper_totals()`).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from bookreader import db, jobs
+from bookreader.config import Settings, get_settings
+from bookreader.events import object_created_record
+from bookreader.log import log_event
+from bookreader.ops.references import referenced_keys
+from bookreader.storage import ObjectStore, get_store
+
+logger = logging.getLogger("bookreader.sweeper")
+# Only what the product writes is ever considered an orphan; anything else in the bucket stays.
+OWNED_PREFIXES = ("uploads/", "books/", "image-cache/")
+STUCK_CODES = {"parsing": "parse_stuck", "extracting": "extraction_stuck"}
+
+
+@dataclass
+class SweepReport:
+    uploads_expired: int = 0
+    upload_objects_removed: int = 0
+    books_redriven: int = 0
+    books_failed_stuck: int = 0
+    cache_entries_removed: int = 0
+    orphaned_objects_removed: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        return {k: v for k, v in asdict(self).items() if isinstance(v, int)}
+
+
+def sweep(settings: Settings | None = None, store: ObjectStore | None = None) -> SweepReport:
+    """One sweep over the whole deployment; what it did."""
+    settings = settings or get_settings()
+    store = store or get_store()
+    pool = db.get_pool()
+    report = SweepReport()
+    started = time.monotonic()
+    steps = (
+        ("expire_uploads", _expire_uploads),
+        ("stuck_books", _stuck_books),
+        ("orphaned_cache", _orphaned_cache),
+        ("orphaned_objects", _orphaned_objects),
+    )
+    for name, step in steps:
+        try:
+            step(pool, settings, store, report)
+        except Exception as error:  # one failing step must not keep the others from running
+            logger.exception("sweeper step %s failed", name)
+            report.errors.append(f"{name}: {type(error).__name__}: {error}")
+    _add_totals(pool, report)
+    log_event(
+        logger,
+        "sweep finished",
+        logging.WARNING if report.errors else logging.INFO,
+        **report.counts(),
+        errors=report.errors,
+        duration_ms=round((time.monotonic() - started) * 1000),
+    )
+    return report
+
+
+def sweeper_totals(conn: db.Connection) -> dict[str, int]:
+    """Everything the sweeper has done in this deployment, by kind, plus `sweeps`."""
+    return {name: int(total) for name, total in conn.run("SELECT name, total FROM sweeper_totals")}
+
+
+def _add_totals(pool: db.Pool, report: SweepReport) -> None:
+    counts = {**report.counts(), "sweeps": 1, "sweep_errors": len(report.errors)}
+    with pool.transaction() as conn:
+        for name, value in counts.items():
+            conn.run(
+                "INSERT INTO sweeper_totals (name, total) VALUES (:n, :v) ON CONFLICT (name)"
+                " DO UPDATE SET total = sweeper_totals.total + :v, updated_at = now()",
+                n=name,
+                v=value,
+            )
+
+
+def _expire_uploads(
+    pool: db.Pool, settings: Settings, store: ObjectStore, report: SweepReport
+) -> None:
+    abandoned_after = settings.presign_expiry_seconds + settings.upload_grace_seconds
+    with pool.transaction() as conn:
+        expired = conn.run(
+            "UPDATE books SET state = 'failed', progress = 0, error_code = 'upload_expired',"
+            " error_message = :message, error_details = CAST(:details AS jsonb),"
+            " updated_at = now() WHERE state = 'uploading'"
+            " AND created_at < now() - make_interval(secs => CAST(:after AS double precision))"
+            " RETURNING id",
+            message="The upload did not finish in time. Upload the file again.",
+            details=json.dumps({"abandoned_after_seconds": abandoned_after}),
+            after=abandoned_after,
+        )
+    report.uploads_expired = len(expired)
+    # Expired here or lazily when the owner listed their books: remove the object once.
+    with pool.connection() as conn:
+        pending = conn.run(
+            "SELECT id::text, object_key FROM books WHERE state = 'failed'"
+            " AND error_code = 'upload_expired'"
+            " AND NOT COALESCE((error_details->>'objects_removed')::boolean, false)"
+        )
+    for book_id, key in pending:
+        store.delete(settings.books_bucket, key)  # usually never arrived: no error
+        with pool.transaction() as conn:
+            conn.run(
+                "UPDATE books SET error_details = COALESCE(error_details, '{}'::jsonb)"
+                " || '{\"objects_removed\": true}'::jsonb"
+                " WHERE id = CAST(:b AS uuid) AND state = 'failed'",
+                b=book_id,
+            )
+        report.upload_objects_removed += 1
+
+
+def _stuck_books(
+    pool: db.Pool, settings: Settings, store: ObjectStore, report: SweepReport
+) -> None:
+    with pool.connection() as conn:
+        rows = conn.run(
+            "SELECT id::text, state, object_key, redriven_at IS NOT NULL, updated_at FROM books"
+            " WHERE (state = 'parsing' AND updated_at < now()"
+            "   - make_interval(secs => CAST(:parse AS double precision)))"
+            " OR (state = 'extracting' AND updated_at < now()"
+            "   - make_interval(secs => CAST(:extract AS double precision)))",
+            parse=settings.stuck_parsing_seconds,
+            extract=settings.stuck_extracting_seconds,
+        )
+    for book_id, state, object_key, redriven, updated_at in rows:
+        redrive = None if redriven else _redrive_event(settings, store, book_id, state, object_key)
+        if redrive is None:
+            if _fail_stuck(pool, book_id, state, updated_at, settings):
+                report.books_failed_stuck += 1
+            continue
+        with pool.transaction() as conn:
+            # Compare-and-set: only if the pipeline has not moved the book meanwhile.
+            claimed = conn.run(
+                "UPDATE books SET redriven_at = now(), updated_at = now()"
+                " WHERE id = CAST(:b AS uuid) AND state = :s AND updated_at = :u"
+                " AND redriven_at IS NULL RETURNING id",
+                b=book_id,
+                s=state,
+                u=updated_at,
+            )
+        if claimed:
+            function_name, payload = redrive
+            jobs.invoke_async(function_name, payload)
+            report.books_redriven += 1
+            log_event(logger, "stuck book re-driven", book_id=book_id, state=state)
+
+
+def _redrive_event(
+    settings: Settings, store: ObjectStore, book_id: str, state: str, object_key: str
+) -> tuple[str, dict[str, Any]] | None:
+    """The function and event that start the stuck stage again; None when it cannot be."""
+    if state == "extracting":
+        if not settings.extract_function_name:
+            return None
+        return settings.extract_function_name, {"book_id": book_id}
+    if not settings.parse_function_name:
+        return None
+    try:
+        info = store.head(settings.books_bucket, object_key)
+    except Exception:  # the file is gone: nothing to parse again
+        return None
+    record = object_created_record(
+        settings.books_bucket, object_key, info.size, info.etag, sequencer=f"{time.time_ns():X}"
+    )
+    return settings.parse_function_name, {"Records": [record]}
+
+
+def _fail_stuck(
+    pool: db.Pool, book_id: str, state: str, updated_at: Any, settings: Settings
+) -> bool:
+    deadline = (
+        settings.stuck_parsing_seconds if state == "parsing" else settings.stuck_extracting_seconds
+    )
+    with pool.transaction() as conn:
+        failed = conn.run(
+            "UPDATE books SET state = 'failed', progress = 0, error_code = :code,"
+            " error_message = :message, error_details = CAST(:details AS jsonb),"
+            " updated_at = now()"
+            " WHERE id = CAST(:b AS uuid) AND state = :s AND updated_at = :u RETURNING id",
+            code=STUCK_CODES[state],
+            message="Processing the book stopped and did not finish. Upload the file again.",
+            details=json.dumps({"stuck_in": state, "deadline_seconds": deadline}),
+            b=book_id,
+            s=state,
+            u=updated_at,
+        )
+    if failed:
+        log_event(logger, "stuck book failed", book_id=book_id, state=state)
+    return bool(failed)
+
+
+def _orphaned_cache(
+    pool: db.Pool, settings: Settings, store: ObjectStore, report: SweepReport
+) -> None:
+    with pool.transaction() as conn:
+        removed = conn.run(
+            "DELETE FROM image_cache c WHERE created_at < now()"
+            " - make_interval(secs => CAST(:grace AS double precision))"
+            " AND NOT EXISTS (SELECT 1 FROM images i WHERE i.cache_key = c.cache_key)"
+            " RETURNING cache_key",
+            grace=settings.orphan_grace_seconds,
+        )
+    # Their objects are orphans now; the next step removes them.
+    report.cache_entries_removed = len(removed)
+
+
+def _orphaned_objects(
+    pool: db.Pool, settings: Settings, store: ObjectStore, report: SweepReport
+) -> None:
+    bucket = settings.books_bucket
+    cutoff = time.time() - settings.orphan_grace_seconds
+    with pool.connection() as conn:
+        conn.run("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        try:
+            referenced = referenced_keys(conn)
+        finally:
+            conn.run("COMMIT")
+    for prefix in OWNED_PREFIXES:
+        for info in list(store.list(bucket, prefix)):
+            if info.key in referenced or info.last_modified.timestamp() > cutoff:
+                continue
+            store.delete(bucket, info.key)
+            report.orphaned_objects_removed += 1
