@@ -305,7 +305,11 @@ def test_missing_fields_answer_422_naming_each_field(
 def test_invalid_json_answers_400(
     client: AuthClient, reader: Session, admin: Session, method: str, path: str, who: str | None
 ) -> None:
-    for raw in (b'{"email": ', b"not json", b"\xff\xfe\x00garbage"):
+    hostile = (
+        b"[" * 30_000 + b"]" * 30_000,  # deep enough to exhaust the parser's stack
+        b'{"email": ' + b"7" * 5_000 + b"}",  # past Python's limit on digits
+    )
+    for raw in (b'{"email": ', b"not json", b"\xff\xfe\x00garbage", *hostile):
         response = _call(
             client,
             method,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import time
 import uuid
 import zipfile
@@ -339,3 +340,53 @@ def test_only_uploads_still_waiting_expire(rt: RunningRuntime, reader: Reader) -
     assert reader.request("GET", f"/books/{book_id}").json()["state"] == "parsing"
     listed = reader.request("GET", "/books").json()["items"]
     assert [item["state"] for item in listed if item["id"] == book_id] == ["parsing"]
+
+
+def test_an_id_in_another_spelling_is_simply_not_found(rt: RunningRuntime, reader: Reader) -> None:
+    book_id = reader.upload("dochka.fb2", PUSHKIN.read_bytes())
+    assert reader.wait(book_id)["state"] in PARSED
+    hex_id = uuid.UUID(book_id).hex
+    for spelling in (f"urn:uuid:{book_id}", f"{{{book_id}}}", hex_id, book_id.upper()[:-1] + "g"):
+        response = reader.request("GET", f"/books/{requests.utils.quote(spelling, safe='')}")
+        assert response.status_code == 404, (spelling, response.text)
+        assert response.json()["error"]["code"] == "book_not_found"
+    assert reader.request("GET", f"/books/{book_id.upper()}").status_code == 200
+
+
+def _webp() -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), (200, 30, 30)).save(buffer, "WEBP")
+    return buffer.getvalue()
+
+
+SVG = (
+    b'<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8">'
+    b'<rect width="8" height="8"/></svg>'
+)
+
+
+def test_webp_and_svg_pictures_inside_a_book_are_served_as_they_are(reader: Reader) -> None:
+    webp = _webp()
+    body = '<p>A red square:</p><img src="red.webp" alt="red"/><img src="box.svg" alt="box"/>'
+    book = make_epub(
+        {"c.xhtml": xhtml(body)},
+        extra={"OEBPS/red.webp": webp, "OEBPS/box.svg": SVG},
+        manifest_extra=(
+            '<item id="w" href="red.webp" media-type="image/webp"/>'
+            '<item id="s" href="box.svg" media-type="image/svg+xml"/>'
+        ),
+    )
+    book_id = reader.upload("pictures.epub", book)
+    assert reader.wait(book_id)["state"] in PARSED
+    html = reader.request("GET", f"/books/{book_id}/chapters/0").json()["html"]
+    sources = re.findall(r"/images/([0-9a-f]+\.(?:webp|svg))", html)
+    assert len(sources) == 2, html
+    served = {}
+    for image_id in sources:
+        response = reader.request("GET", f"/books/{book_id}/images/{image_id}")
+        assert response.status_code == 200, response.text
+        served[response.headers["Content-Type"]] = response.content
+    assert served["image/webp"] == webp
+    assert b"<rect" in served["image/svg+xml"]

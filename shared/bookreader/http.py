@@ -30,7 +30,15 @@ BINARY_TYPES = [
     "application/epub+zip",
     "application/zip",
     "application/x-fictionbook+xml",
-    "image/*",
+    # Chalice compares types exactly ("image/*" matches nothing): every picture type we serve.
+    "image/png",
+    "image/jpeg",
+    "image/gif",
+    "image/webp",
+    "image/svg+xml",
+    "image/avif",
+    "image/bmp",
+    "image/tiff",
 ]
 
 
@@ -158,17 +166,54 @@ def parse_body(request: Request, model: type[Model], max_bytes: int = 64 * 1024)
             f"send JSON (Content-Type: application/json), not {content_type}",
             415,
         )
-    try:
-        data = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise BookReaderError(
-            "invalid_json", f"the request body is not valid JSON: {error}", 400
-        ) from None
+    data = _json_document(raw)
     _check_declared(request, model, "body")
     try:
         return model.model_validate(data)
     except ValidationError as error:
         raise from_pydantic(error) from None
+
+
+MAX_JSON_DEPTH = 32
+
+
+def _json_document(raw: bytes) -> Any:
+    """Decode a request body, refusing with a 400 what would break the parser: nesting deep
+    enough to exhaust the stack, and numbers past Python's digit limit (a ValueError).
+    (NUL and other control characters are refused field by field, by the body models.)"""
+    if _nesting_depth(raw) > MAX_JSON_DEPTH:
+        raise BookReaderError(
+            "invalid_json", f"the JSON nests deeper than {MAX_JSON_DEPTH} levels", 400
+        )
+    try:
+        data = json.loads(raw)
+    except (UnicodeDecodeError, ValueError) as error:  # JSONDecodeError is a ValueError
+        raise BookReaderError(
+            "invalid_json", f"the request body is not valid JSON: {error}", 400
+        ) from None
+    return data
+
+
+def _nesting_depth(raw: bytes) -> int:
+    """The deepest bracket nesting outside strings, read without recursion."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for byte in raw:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:  # quote
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):  # [ {
+            depth += 1
+            deepest = max(deepest, depth)
+        elif byte in (0x5D, 0x7D):
+            depth -= 1
+    return deepest
 
 
 def parse_query(request: Request, model: type[Model]) -> Model:
