@@ -7,6 +7,7 @@ not checked here; that is `bookreader.auth.denylist`.
 
 from __future__ import annotations
 
+import logging
 import math
 import secrets
 import time
@@ -20,6 +21,9 @@ import jwt
 
 from bookreader.config import Settings, get_settings
 from bookreader.errors import BookReaderError
+from bookreader.log import log_event
+
+logger = logging.getLogger("bookreader.auth.tokens")
 
 Role = Literal["user", "admin"]
 ROLES: tuple[Role, ...] = ("user", "admin")
@@ -144,10 +148,10 @@ def _claims(payload: dict[str, Any]) -> AccessClaims:
 
 
 def _invalid(reason: str) -> BookReaderError:
-    # The reason goes to logs via details; clients only learn that the token is not valid.
-    return BookReaderError(
-        "token_invalid", "The access token is not valid.", 401, {"reason": reason}
-    )
+    # The reason goes to the log only: clients learn that the token is not valid, never which
+    # check failed.
+    log_event(logger, "access token refused", reason=reason)
+    return BookReaderError("token_invalid", "The access token is not valid.", 401)
 
 
 def _hmac_secret(settings: Settings) -> bytes:
