@@ -3,6 +3,7 @@ import { Suspense, useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, NavLink, Outlet, useLocation } from "react-router";
 import { useSignOut } from "@/features/auth";
+import { OfflineNotice } from "@/features/offline";
 import { useSession } from "@/lib/api";
 import { SessionPending } from "./SessionGates";
 
@@ -46,6 +47,7 @@ export function AppLayout() {
           {t("signOut")}
         </button>
       </header>
+      <OfflineNotice />
       <main id="main" tabIndex={-1} ref={main}>
         <Suspense fallback={<SessionPending />}>
           <Outlet />

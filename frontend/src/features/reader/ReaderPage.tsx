@@ -10,6 +10,7 @@ import { Link, useParams, useSearchParams } from "react-router";
 import { ErrorNotice } from "@/components/ErrorNotice";
 import { usePageTitle } from "@/components/usePageTitle";
 import { useBook, usePosition } from "@/features/library";
+import { useKeepBookOffline } from "@/features/offline";
 import { getChapter, type Place } from "./api/reader";
 import { BookSurface, type SurfaceControls, type SurfaceTarget } from "./components/BookSurface";
 import { ContentsDrawer } from "./components/ContentsDrawer";
@@ -88,6 +89,7 @@ export default function ReaderPage() {
   }, [shown?.next, prefetch]);
 
   usePositionSaver(bookId, place);
+  useKeepBookOffline(bookId, shown?.index ?? null);
 
   const goTo = useCallback((destination: { chapter: number; offset: number | "end" }) => {
     markChapterRequested();

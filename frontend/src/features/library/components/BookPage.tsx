@@ -5,6 +5,7 @@ import { Link, useNavigate, useParams } from "react-router";
 import { ErrorNotice } from "@/components/ErrorNotice";
 import { ProgressBar } from "@/components/ProgressBar";
 import { usePageTitle } from "@/components/usePageTitle";
+import { OfflineBookNote, useOfflineBooks } from "@/features/offline";
 import type { BookDetail } from "@/lib/api";
 import { isReadable } from "../bookStates";
 import { useBook, usePosition } from "../hooks/useBooks";
@@ -69,6 +70,7 @@ export default function BookPage() {
   const navigate = useNavigate();
   const book = useBook(bookId);
   const position = usePosition(bookId);
+  const offline = useOfflineBooks().get(bookId);
   usePageTitle(book.data?.title);
 
   if (book.isPending)
@@ -120,6 +122,7 @@ export default function BookPage() {
             )}
           </div>
         )}
+        <OfflineBookNote book={offline} chapterCount={data.chapters.length} />
         <Facts book={data} />
         {description && <p className="book-description">{description}</p>}
         <TableOfContents bookId={data.id} toc={data.toc ?? []} />

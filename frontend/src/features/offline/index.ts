@@ -1,0 +1,5 @@
+/** What other features may use from offline reading. */
+export { OfflineBadge, OfflineBookNote } from "./components/OfflineBadge";
+export { OfflineNotice } from "./components/OfflineNotice";
+export { useKeepBookOffline } from "./hooks/useKeepBookOffline";
+export { useOfflineBooks } from "./hooks/useOfflineBooks";
