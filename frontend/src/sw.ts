@@ -14,7 +14,6 @@
  *   recently read books leave the cache.
  */
 import { clientsClaim, type WorkboxPlugin } from "workbox-core";
-import { ExpirationPlugin } from "workbox-expiration";
 import {
   cleanupOutdatedCaches,
   createHandlerBoundToURL,
@@ -60,6 +59,10 @@ cleanupOutdatedCaches();
 precacheAndRoute(self.__WB_MANIFEST);
 
 const origin = self.location.origin;
+const LISTS_KEPT = 12;
+// On a connection that hangs, the kept copy is shown after this long (the network still answers
+// a request nothing was kept for).
+const NETWORK_TIMEOUT_S = 8;
 registerRoute(
   new NavigationRoute(createHandlerBoundToURL("/index.html"), {
     denylist: [/^\/api(\/|$)/, /^\/_local\//],
@@ -111,13 +114,18 @@ const bookIndex: WorkboxPlugin = {
   },
 };
 
-/** The picture's stable key, and a CORS request for another origin's (a readable, sized body). */
+/**
+ * The picture's stable key, and a CORS request for another origin's (a readable, sized body; the
+ * template's bucket allows GET from any origin). A store without CORS still shows the picture:
+ * the page's own request goes out as it was, and nothing is kept.
+ */
 const pictureByPath: WorkboxPlugin = {
   cacheKeyWillBeUsed: async ({ request }) => pictureKey(new URL(request.url)),
   requestWillFetch: async ({ request }) =>
     new URL(request.url).origin === origin
       ? request
       : new Request(request.url, { mode: "cors", credentials: "omit" }),
+  handlerDidError: async ({ request }) => fetch(request).catch(() => Response.error()),
 };
 
 /** Offline, a position queued on this device is newer than the one the cache holds. */
@@ -130,7 +138,9 @@ const queuedWins: WorkboxPlugin = {
   // Online, a position not sent yet is still newer than the server's when it was made later.
   fetchDidSucceed: async ({ request, response }) => {
     const api = bookRequestOf(new URL(request.url), origin);
-    const queued = api && response.ok ? await queuedPosition(api.bookId).catch(() => null) : null;
+    // 404: the server has no position yet; the queued one is all there is.
+    const answered = response.ok || response.status === 404;
+    const queued = api && answered ? await queuedPosition(api.bookId).catch(() => null) : null;
     if (!queued) return response;
     const server = await response
       .clone()
@@ -145,21 +155,40 @@ registerRoute(
     request.method === "GET" &&
     !isAuthPath(url, origin) &&
     bookRequestOf(url, origin)?.part === "position",
+  // No timeout: a slow answer is better than opening the book at an old place.
   new NetworkFirst({ cacheName: BOOKS_CACHE, plugins: [onlyComplete, queuedWins, bookIndex] }),
 );
 
 registerRoute(
   ({ url, request }) =>
     request.method === "GET" && !isAuthPath(url, origin) && bookRequestOf(url, origin) !== null,
-  new NetworkFirst({ cacheName: BOOKS_CACHE, plugins: [onlyComplete, bookIndex] }),
+  new NetworkFirst({
+    cacheName: BOOKS_CACHE,
+    networkTimeoutSeconds: NETWORK_TIMEOUT_S,
+    plugins: [onlyComplete, bookIndex],
+  }),
 );
 
-// The library's list, so the app opens on the library offline; only the latest few filters.
+/**
+ * Only the lists fetched last stay (a cache keeps its keys in the order they were put). Not
+ * workbox-expiration: its own database would keep the lists' addresses (search words) after a
+ * sign-out has deleted the caches.
+ */
+const latestLists: WorkboxPlugin = {
+  cacheDidUpdate: async ({ cacheName }) => {
+    const cache = await caches.open(cacheName);
+    const keys = await cache.keys();
+    for (const old of keys.slice(0, Math.max(0, keys.length - LISTS_KEPT))) await cache.delete(old);
+  },
+};
+
+// The library's list, so the app opens on the library offline.
 registerRoute(
   ({ url, request }) => request.method === "GET" && isBookList(url, origin),
   new NetworkFirst({
     cacheName: LISTS_CACHE,
-    plugins: [onlyComplete, new ExpirationPlugin({ maxEntries: 12 })],
+    networkTimeoutSeconds: NETWORK_TIMEOUT_S,
+    plugins: [onlyComplete, latestLists],
   }),
 );
 
