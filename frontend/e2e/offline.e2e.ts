@@ -6,7 +6,7 @@
 import type { Page } from "@playwright/test";
 import { expect, test } from "./support/fixtures";
 import { register } from "./support/account";
-import { uploadByInput, uploadRow, WASTELAND_EPUB } from "./support/books";
+import { CHEKHOV_EPUB, uploadByInput, uploadRow, WASTELAND_EPUB } from "./support/books";
 import {
   apiAs,
   cachedUrls,
@@ -22,6 +22,14 @@ const OFFLINE_NOTICE = {
   ru: "Нет подключения к сети. Книги, сохранённые на этом устройстве, можно читать; место, где вы остановились, отправится, когда сеть появится.",
 };
 const AVAILABLE_OFFLINE = { en: "Available offline", ru: "Доступна офлайн" };
+const SAVE_BOOK = {
+  en: "Save the whole book for offline reading",
+  ru: "Сохранить всю книгу для чтения офлайн",
+};
+const ALL_SEVEN_KEPT = {
+  en: "Available offline: 7 of 7 chapters on this device",
+  ru: "Доступна офлайн: на устройстве 7 из 7 глав",
+};
 
 /** A new reader adds The Waste Land and opens it in the reader; returns the book's id. */
 async function openWasteLand(page: Page, ui: Ui): Promise<string> {
@@ -130,6 +138,36 @@ test("a book opened once reads offline after a reload; the place moved to offlin
     0,
   );
   await api.dispose();
+});
+
+test("a whole book saved from its page reads offline, any chapter of it", async ({
+  page,
+  context,
+  ui,
+  language,
+}) => {
+  await register(page, ui);
+  await expectServiceWorker(page);
+  await uploadByInput(page, ui, CHEKHOV_EPUB);
+  await uploadRow(page, ui, CHEKHOV_EPUB)
+    .getByRole("link", { name: ui.open(CHEKHOV_EPUB.title) })
+    .click({ timeout: 60_000 });
+  await page.getByRole("button", { name: SAVE_BOOK[language] }).click();
+  await expect(page.getByText(ALL_SEVEN_KEPT[language])).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByRole("button", { name: SAVE_BOOK[language] })).toHaveCount(0);
+
+  // Offline, a chapter never opened before reads: the last one, from the contents.
+  await context.setOffline(true);
+  await page.reload();
+  await expect(page.getByText(ALL_SEVEN_KEPT[language])).toBeVisible();
+  await page.getByRole("link", { name: ui.startReading }).click();
+  await rememberPlace(page);
+  await page.getByRole("button", { name: ui.contents }).click();
+  const contents = page.getByRole("dialog", { name: ui.contents });
+  await contents.getByRole("button", { name: "Глава седьмая. Неудачный дебют" }).click();
+  await expect(
+    page.getByRole("main").getByText("В один прекрасный вечер хозяин вошел", { exact: false }),
+  ).toBeInViewport();
 });
 
 test("signing out removes the books kept for offline reading from the device", async ({

@@ -5,7 +5,7 @@ import { Link, useNavigate, useParams } from "react-router";
 import { ErrorNotice } from "@/components/ErrorNotice";
 import { ProgressBar } from "@/components/ProgressBar";
 import { usePageTitle } from "@/components/usePageTitle";
-import { OfflineBookNote, useOfflineBooks } from "@/features/offline";
+import { OfflineBookNote, SaveBookOffline, useOfflineBooks } from "@/features/offline";
 import type { BookDetail } from "@/lib/api";
 import { isReadable } from "../bookStates";
 import { useBook, usePosition } from "../hooks/useBooks";
@@ -123,6 +123,9 @@ export default function BookPage() {
           </div>
         )}
         <OfflineBookNote book={offline} chapterCount={data.chapters.length} />
+        {isReadable(data.state) && (
+          <SaveBookOffline bookId={data.id} chapters={data.chapters.map((c) => c.index)} />
+        )}
         <Facts book={data} />
         {description && <p className="book-description">{description}</p>}
         <TableOfContents bookId={data.id} toc={data.toc ?? []} />

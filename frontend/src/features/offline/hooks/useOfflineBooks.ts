@@ -5,7 +5,7 @@ import { type CachedBook } from "../core/eviction";
 import { CHANGED_CHANNEL } from "../core/names";
 import { cachedBooks } from "../core/offlineDb";
 
-const offlineBooksKey = ["offline", "books"] as const;
+export const offlineBooksKey = ["offline", "books"] as const;
 
 async function readCachedBooks(): Promise<Map<string, CachedBook>> {
   if (!("indexedDB" in globalThis)) return new Map();
