@@ -22,11 +22,6 @@ export function picturesIn(html: string, base: string): URL[] {
   return urls;
 }
 
-/** Whether a service worker is there to keep what is fetched. */
-export function canSaveOffline(): boolean {
-  return "serviceWorker" in navigator && navigator.serviceWorker.controller !== null;
-}
-
 export async function saveBookOffline(
   bookId: string,
   chapters: readonly number[],

@@ -1,7 +1,6 @@
 /** "Available offline": a book whose chapters this device keeps, so it reads without a network. */
 import { useTranslation } from "react-i18next";
 import type { CachedBook } from "../core/eviction";
-import "../offline.css";
 
 function SavedIcon() {
   return (

@@ -1,7 +1,6 @@
 /** Says so while the app runs without the API, and what still works. */
 import { useTranslation } from "react-i18next";
 import { useSession } from "@/lib/api";
-import "../offline.css";
 
 export function OfflineNotice() {
   const { t } = useTranslation("offline");

@@ -4,8 +4,10 @@ import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useSession } from "@/lib/api";
 import { offlineBooksKey, useOfflineBooks } from "../hooks/useOfflineBooks";
-import { canSaveOffline, saveBookOffline } from "../saveBook";
-import "../offline.css";
+
+function canSaveOffline(): boolean {
+  return "serviceWorker" in navigator && navigator.serviceWorker.controller !== null;
+}
 
 /** Whether a service worker controls the page (on a first visit, it takes over a moment later). */
 function useServiceWorkerControl(): boolean {
@@ -36,7 +38,12 @@ export function SaveBookOffline({ bookId, chapters }: { bookId: string; chapters
   const save = () => {
     setFailed(false);
     setProgress({ done: 0, total: missing.length });
-    saveBookOffline(bookId, missing, (done) => setProgress({ done, total: missing.length }))
+    import("../saveBook")
+      .then((work) =>
+        work.saveBookOffline(bookId, missing, (done) =>
+          setProgress({ done, total: missing.length }),
+        ),
+      )
       .catch(() => setFailed(true))
       .finally(() => {
         setProgress(null);
