@@ -55,11 +55,13 @@ runtime serves <code>frontend/dist</code>, or the directory named by <code>LOCAL
 
 def content_security_policy(presign_origins: list[str]) -> str:
     """The app's CSP: its own scripts only, no eval, no inline script; stored pictures and
-    uploads may also go to the object store's origin (presigned URLs)."""
+    uploads may also go to the object store's origin (presigned URLs). The service worker and
+    the web manifest are named explicitly ('self' only), so no later default can widen them."""
     extra = "".join(f" {origin}" for origin in presign_origins)
     return (
         "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
         f"img-src 'self' data: blob:{extra}; font-src 'self' data:; connect-src 'self'{extra}; "
+        "worker-src 'self'; manifest-src 'self'; "
         "object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'"
     )
 

@@ -29,7 +29,8 @@ def csp(presign_origin: str) -> str:
     return (
         "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
         f"img-src 'self' data: blob: {presign_origin}; font-src 'self' data:; "
-        f"connect-src 'self' {presign_origin}; object-src 'none'; base-uri 'self'; "
+        f"connect-src 'self' {presign_origin}; worker-src 'self'; manifest-src 'self'; "
+        "object-src 'none'; base-uri 'self'; "
         "frame-ancestors 'none'; form-action 'self'"
     )
 

@@ -10,8 +10,15 @@ function shouldRetry(failureCount: number, error: unknown): boolean {
 export function createQueryClient(): QueryClient {
   return new QueryClient({
     defaultOptions: {
-      queries: { retry: shouldRetry, staleTime: 15_000, refetchOnWindowFocus: false },
-      mutations: { retry: false },
+      // offlineFirst: without a network, queries still ask once, and the service worker answers
+      // from the books kept for offline reading (the default would pause them until online).
+      queries: {
+        retry: shouldRetry,
+        staleTime: 15_000,
+        refetchOnWindowFocus: false,
+        networkMode: "offlineFirst",
+      },
+      mutations: { retry: false, networkMode: "offlineFirst" },
     },
   });
 }

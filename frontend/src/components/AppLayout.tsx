@@ -3,6 +3,9 @@ import { Suspense, useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, NavLink, Outlet, useLocation } from "react-router";
 import { useSignOut } from "@/features/auth";
+// Not through the feature's index: the entry importing the index would pull every module it
+// re-exports into the first load (they are shared by the lazy pages' chunks).
+import { OfflineNotice } from "@/features/offline/components/OfflineNotice";
 import { useSession } from "@/lib/api";
 import { SessionPending } from "./SessionGates";
 
@@ -49,6 +52,7 @@ export function AppLayout() {
           {t("signOut")}
         </button>
       </header>
+      <OfflineNotice />
       <main id="main" tabIndex={-1} ref={main}>
         <Suspense fallback={<SessionPending />}>
           <Outlet />

@@ -10,6 +10,7 @@ import { Link, useParams, useSearchParams } from "react-router";
 import { ErrorNotice } from "@/components/ErrorNotice";
 import { usePageTitle } from "@/components/usePageTitle";
 import { useBook, usePosition } from "@/features/library";
+import { useKeepBookOffline } from "@/features/offline";
 import { ApiError } from "@/lib/api";
 import type { Illustration } from "./api/passages";
 import { getChapter, type Place, savePosition } from "./api/reader";
@@ -133,6 +134,7 @@ export default function ReaderPage() {
   usePositionSaver(bookId, place, (saved) => {
     if (saved.illustrating.length > 0) refreshPictures();
   });
+  useKeepBookOffline(bookId, shown?.index ?? null);
 
   const goTo = useCallback((destination: { chapter: number; offset: number | "end" }) => {
     markChapterRequested();

@@ -10,7 +10,9 @@ export type SessionUser = User;
 export type SessionState =
   | { status: "unknown" } // before the first refresh attempt has answered
   | { status: "signed-out" }
-  | { status: "signed-in"; user: SessionUser };
+  // `offline`: the API cannot be reached and the profile comes from this device (no token);
+  // books kept for offline reading can be read until the network is back.
+  | { status: "signed-in"; user: SessionUser; offline?: boolean };
 
 type SignedInBody = { access_token: string; user: SessionUser };
 
@@ -20,16 +22,25 @@ let pendingRefresh: Promise<boolean> | null = null;
 const listeners = new Set<() => void>();
 let apiBase = "/api";
 let baseFetch: typeof fetch = (...args) => globalThis.fetch(...args);
+let offlineUser: () => Promise<SessionUser | null> = async () => null;
 
 function publish(next: SessionState): void {
   state = next;
   for (const listener of listeners) listener();
 }
 
-/** Tests and the client point the session at a base URL and a fetch implementation. */
-export function configureSession(options: { baseUrl?: string; fetch?: typeof fetch }): void {
+/**
+ * Tests and the client point the session at a base URL and a fetch implementation;
+ * `offlineUser` is the profile to go on with when the API cannot be reached (offline reading).
+ */
+export function configureSession(options: {
+  baseUrl?: string;
+  fetch?: typeof fetch;
+  offlineUser?: () => Promise<SessionUser | null>;
+}): void {
   if (options.baseUrl !== undefined) apiBase = options.baseUrl;
   if (options.fetch !== undefined) baseFetch = options.fetch;
+  if (options.offlineUser !== undefined) offlineUser = options.offlineUser;
 }
 
 export function getAccessToken(): string | null {
@@ -87,7 +98,12 @@ export function refreshSession(): Promise<boolean> {
       signedIn((await response.json()) as SignedInBody);
       return true;
     } catch {
-      signedOut();
+      // No answer at all (offline, or the server is down): not a verdict on the session.
+      const user = await offlineUser().catch(() => null);
+      if (user) {
+        accessToken = null;
+        publish({ status: "signed-in", user, offline: true });
+      } else signedOut();
       return false;
     } finally {
       pendingRefresh = null;

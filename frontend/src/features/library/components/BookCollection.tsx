@@ -2,6 +2,7 @@
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { ProgressBar } from "@/components/ProgressBar";
+import { OfflineBadge, useOfflineBooks } from "@/features/offline";
 import type { BookSummary } from "@/lib/api";
 import type { View } from "../libraryQuery";
 import { BookCover } from "./BookCover";
@@ -30,6 +31,7 @@ function ReadingProgress({ book }: { book: BookSummary }) {
 
 export function BookCollection({ books, view }: { books: BookSummary[]; view: View }) {
   const { t } = useTranslation("library");
+  const offline = useOfflineBooks();
   return (
     <ul className={view === "grid" ? "book-grid" : "book-list"} aria-label={t("booksLabel")}>
       {books.map((book) => (
@@ -42,6 +44,7 @@ export function BookCollection({ books, view }: { books: BookSummary[]; view: Vi
           </Link>
           <div className="book-extra">
             <BookStatus book={book} />
+            <OfflineBadge book={offline.get(book.id)} />
             {book.reading_progress != null && <ReadingProgress book={book} />}
             {view === "list" && <DeleteBookButton book={book} />}
           </div>

@@ -5,6 +5,7 @@ import { Link, useNavigate, useParams } from "react-router";
 import { ErrorNotice } from "@/components/ErrorNotice";
 import { ProgressBar } from "@/components/ProgressBar";
 import { usePageTitle } from "@/components/usePageTitle";
+import { OfflineBookNote, SaveBookOffline, useOfflineBooks } from "@/features/offline";
 import type { BookDetail } from "@/lib/api";
 import { isReadable } from "../bookStates";
 import { useBook, usePosition } from "../hooks/useBooks";
@@ -69,6 +70,7 @@ export default function BookPage() {
   const navigate = useNavigate();
   const book = useBook(bookId);
   const position = usePosition(bookId);
+  const offline = useOfflineBooks().get(bookId);
   usePageTitle(book.data?.title);
 
   if (book.isPending)
@@ -125,6 +127,10 @@ export default function BookPage() {
             <Link to={`/books/${encodeURIComponent(data.id)}/gallery`}>{t("book.gallery")}</Link>
             <Link to={`/books/${encodeURIComponent(data.id)}/cast`}>{t("book.cast")}</Link>
           </nav>
+        )}
+        <OfflineBookNote book={offline} chapterCount={data.chapters.length} />
+        {isReadable(data.state) && (
+          <SaveBookOffline bookId={data.id} chapters={data.chapters.map((c) => c.index)} />
         )}
         <Facts book={data} />
         {description && <p className="book-description">{description}</p>}

@@ -33,15 +33,18 @@ export function savePosition(bookId: string, place: Place) {
   );
 }
 
-/** Save while the page goes away: a keepalive request outlives the document. */
+/**
+ * Save while the page goes away: a keepalive request outlives the document. Offline (no token),
+ * it is still sent: the service worker queues it for when the app is back online.
+ */
 export function savePositionOnExit(bookId: string, place: Place): void {
   const token = getAccessToken();
-  if (token === null) return;
+  const auth: Record<string, string> = token === null ? {} : { Authorization: `Bearer ${token}` };
   void fetch(`${API_BASE}/books/${encodeURIComponent(bookId)}/position`, {
     method: "PUT",
     keepalive: true,
     credentials: "same-origin",
-    headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
+    headers: { "Content-Type": "application/json", ...auth },
     body: JSON.stringify(place),
   }).catch(() => undefined);
 }

@@ -1,0 +1,6 @@
+/** What other features may use from offline reading. */
+export { OfflineBadge, OfflineBookNote } from "./components/OfflineBadge";
+export { OfflineNotice } from "./components/OfflineNotice";
+export { SaveBookOffline } from "./components/SaveBookOffline";
+export { useKeepBookOffline } from "./hooks/useKeepBookOffline";
+export { useOfflineBooks } from "./hooks/useOfflineBooks";
