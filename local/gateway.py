@@ -279,6 +279,9 @@ def _json(status: int, body: Any) -> HttpResponse:
 
 class _RequestHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # No "Server: BaseHTTP/0.6 Python/3.11.7" banner: versions are an attacker's shortcut.
+    server_version = "bookreader"
+    sys_version = ""
     # Headers and body leave in separate writes; with Nagle on, the body would wait ~40 ms
     # for the client's delayed ACK on every response.
     disable_nagle_algorithm = True
@@ -305,6 +308,10 @@ class _RequestHandler(BaseHTTPRequestHandler):
                 json_error(413, "payload_too_large", f"the request body exceeds {limit} bytes")
             )
             return
+        except _UnsupportedCoding as error:
+            self.close_connection = True
+            self._write(json_error(501, "transfer_coding_unsupported", str(error)))
+            return
         except ValueError:
             self.close_connection = True
             self._write(json_error(400, "bad_request", "the request body is malformed"))
@@ -327,7 +334,17 @@ class _RequestHandler(BaseHTTPRequestHandler):
         self._write(response, head=self.command == "HEAD")
 
     def _read_body(self, limit: int) -> bytes:
-        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+        codings = self.headers.get_all("Transfer-Encoding") or []
+        if codings:
+            # Only a lone "chunked" is understood. Anything else would leave the body unread and
+            # parsed as the next request (a smuggling building block): RFC 9112 says 501, and a
+            # Content-Length beside Transfer-Encoding is an error.
+            if [coding.strip().lower() for coding in codings] != ["chunked"]:
+                raise _UnsupportedCoding(
+                    f"Transfer-Encoding {', '.join(codings)!r} is not supported"
+                )
+            if self.headers.get("Content-Length") is not None:
+                raise ValueError("both Transfer-Encoding and Content-Length")
             return self._read_chunked(limit)
         length = int(self.headers.get("Content-Length") or 0)
         if length < 0:
@@ -363,6 +380,10 @@ class _RequestHandler(BaseHTTPRequestHandler):
             self.wfile.write(response.body)
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_HEAD = _serve
+
+
+class _UnsupportedCoding(Exception):
+    """A Transfer-Encoding other than exactly `chunked`."""
 
 
 class _TooLarge(Exception):

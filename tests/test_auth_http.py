@@ -949,3 +949,18 @@ def test_the_admin_cli_fails_clearly_for_an_unknown_email(rt: RunningRuntime, em
     assert result.stderr.startswith("error:"), result.stderr
     assert "Traceback" not in result.stderr
     assert "administrator" not in result.stdout
+
+
+def test_answers_with_tokens_or_private_data_are_never_cached_nor_sniffed(
+    client: AuthClient, reader: Session
+) -> None:
+    for response in (
+        client.request(
+            "POST", "/auth/login", json={"email": reader.email, "password": reader.password}
+        ),
+        client.me(reader.access_token),
+        client.request("GET", "/auth/me"),  # the 401 too
+    ):
+        assert response.headers["Cache-Control"] == "no-store", response.headers
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert "Python" not in response.headers.get("Server", ""), response.headers

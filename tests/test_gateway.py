@@ -295,3 +295,43 @@ def test_base64_body_flag_for_declared_binary_types(rt: RunningRuntime) -> None:
     )
     assert event["isBase64Encoded"] is True
     assert base64.b64decode(event["body"]) == b"\xff\xfe"
+
+
+def _raw_exchange(rt: RunningRuntime, request: bytes) -> bytes:
+    host, port = rt.url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=5) as sock:
+        sock.sendall(request)
+        received = b""
+        while chunk := sock.recv(65536):
+            received += chunk
+    return received
+
+
+@pytest.mark.parametrize("coding", ["gzip, chunked", "chunked, identity", "xchunked", "identity"])
+def test_a_transfer_coding_other_than_chunked_is_refused_not_read_as_the_next_request(
+    rt: RunningRuntime, coding: str
+) -> None:
+    smuggled = b"GET /api/items/static HTTP/1.1\r\nHost: x\r\n\r\n"
+    body = b"0\r\n\r\n" + smuggled
+    answer = _raw_exchange(
+        rt,
+        b"POST /api/items/1 HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: "
+        + coding.encode()
+        + b"\r\nContent-Length: "
+        + str(len(body)).encode()
+        + b"\r\n\r\n"
+        + body,
+    )
+    assert answer.startswith(b"HTTP/1.1 501 "), answer[:200]
+    assert b"transfer_coding_unsupported" in answer
+    assert answer.count(b"HTTP/1.1 ") == 1, "the body was read as a second request"
+
+
+def test_chunked_beside_a_content_length_is_a_bad_request(rt: RunningRuntime) -> None:
+    answer = _raw_exchange(
+        rt,
+        b"POST /api/items/1 HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+        b"Content-Length: 5\r\n\r\n0\r\n\r\n",
+    )
+    assert answer.startswith(b"HTTP/1.1 400 "), answer[:200]
+    assert answer.count(b"HTTP/1.1 ") == 1

@@ -134,8 +134,17 @@ def json_response(
     return Response(
         body=json.dumps(data, ensure_ascii=False, default=str),
         status_code=status,
-        headers={"Content-Type": "application/json", **(headers or {})},
+        headers={**_JSON_HEADERS, **(headers or {})},
     )
+
+
+# Answers carry tokens and private data: no cache keeps them (a shared computer's browser, a
+# proxy), and no browser guesses their type.
+_JSON_HEADERS = {
+    "Content-Type": "application/json",
+    "Cache-Control": "no-store",
+    "X-Content-Type-Options": "nosniff",
+}
 
 
 def error_response(error: BookReaderError) -> Response:
