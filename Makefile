@@ -95,7 +95,7 @@ test-edge: $(STAMP) $(SPA_BUILT) test-tools
 test: test-python test-frontend
 
 ## Lint and the Python suite (real PostgreSQL and Redis: embedded, or the servers in the env).
-test-python: $(STAMP) $(SAM) test-tools
+test-python: $(STAMP) $(SAM) $(SPA_BUILT) test-tools
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest
