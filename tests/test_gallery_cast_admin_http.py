@@ -11,9 +11,8 @@ import requests
 
 from bookreader import db
 from local.launcher import RunningRuntime
-from tests.test_extraction_http import wait_for_state
-from tests.test_images_http import wait_image
-from tests.test_library_http import PUSHKIN, Reader
+from tests.test_images_http import ready_book_with_passages, wait_image
+from tests.test_library_http import Reader
 
 
 @pytest.fixture(scope="module")
@@ -24,14 +23,7 @@ def rt(services, tmp_path_factory) -> Iterator[RunningRuntime]:
 
 @pytest.fixture(scope="module")
 def book(rt: RunningRuntime) -> tuple[Reader, str, list[dict]]:
-    reader = Reader(rt)
-    book_id = reader.upload("Капитанская дочка.fb2", PUSHKIN.read_bytes())
-    assert wait_for_state(reader, book_id, ("ready",))["state"] == "ready"
-    items = reader.request("GET", f"/books/{book_id}/descriptions", params={"limit": "50"}).json()[
-        "items"
-    ]
-    assert len(items) >= 3
-    return reader, book_id, items
+    return ready_book_with_passages(rt)
 
 
 def admin_of(rt: RunningRuntime, reader: Reader) -> dict[str, str]:

@@ -23,6 +23,11 @@ def rt(services, tmp_path_factory) -> Iterator[RunningRuntime]:
 
 @pytest.fixture(scope="module")
 def book(rt: RunningRuntime) -> tuple[Reader, str, list[dict]]:
+    return ready_book_with_passages(rt)
+
+
+def ready_book_with_passages(rt: RunningRuntime) -> tuple[Reader, str, list[dict]]:
+    """A new reader with The Captain's Daughter extracted, and its first passages."""
     reader = Reader(rt)
     book_id = reader.upload("Капитанская дочка.fb2", PUSHKIN.read_bytes())
     assert wait_for_state(reader, book_id, ("ready",))["state"] == "ready"

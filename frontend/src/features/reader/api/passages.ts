@@ -4,15 +4,22 @@
  * reader's illustration settings with today's quota.
  */
 import { api, unwrap } from "@/lib/api";
-import type { components } from "@/lib/api/schema";
+import type {
+  Description,
+  Illustration,
+  IllustrationSettings,
+  IllustrationSettingsChange,
+  ImageQuota,
+} from "@/lib/api/types";
 
-type Schemas = components["schemas"];
-export type Description = Schemas["DescriptionView"];
+export type {
+  Description,
+  Illustration,
+  IllustrationSettings,
+  IllustrationSettingsChange,
+  ImageQuota,
+};
 export type DescriptionType = Description["type"];
-export type Illustration = Schemas["Illustration"];
-export type IllustrationSettings = Schemas["IllustrationSettings"];
-export type IllustrationSettingsChange = Schemas["PreferencesUpdate"];
-export type ImageQuota = Schemas["ImageQuota"];
 
 export const DESCRIPTION_TYPES: readonly DescriptionType[] = [
   "location",
