@@ -18,7 +18,7 @@ from jsonschema import Draft202012Validator
 
 from bookreader.api.openapi import build_document
 from local.launcher import RunningRuntime
-from tests.auth_client import AuthClient, Session, make_admin, refresh_cookie_of
+from tests.support.auth_client import AuthClient, Session, make_admin, refresh_cookie_of
 
 KASHTANKA = (
     Path(__file__).parent

@@ -16,7 +16,7 @@ import requests
 
 from local.launcher import RunningRuntime, start_runtime
 from local.services import EmbeddedRedis
-from tests.auth_client import (
+from tests.support.auth_client import (
     AuthClient,
     Session,
     assert_error,

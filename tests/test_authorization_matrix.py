@@ -24,7 +24,7 @@ import requests
 from bookreader.api.openapi import build_document
 from local.launcher import RunningRuntime
 from local.template import ApiRoute, load_topology
-from tests.auth_client import (
+from tests.support.auth_client import (
     AuthClient,
     Session,
     assert_error,

@@ -36,8 +36,8 @@ from moto.server import ThreadedMotoServer
 
 from local.launcher import RunningRuntime, free_port, start_runtime
 from local.settings import PROJECT_ROOT
-from tests.test_books_epub import make_epub, xhtml
-from tests.test_extraction_http import wait_for_state
+from tests.support.epub import make_epub, xhtml
+from tests.support.library import wait_for_state
 
 pytestmark = pytest.mark.slow
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bookreader.books.model import count_words, reading_minutes
-from tests.test_books_epub import (
+from tests.support.epub import (
     METADATA,
     OPF,
     assert_consistent,
@@ -15,8 +15,8 @@ from tests.test_books_epub import (
     parse,
     xhtml,
 )
-from tests.test_books_fb2 import assert_consistent as assert_fb2_consistent
-from tests.test_books_fb2 import fb2
+from tests.support.fb2 import assert_consistent as assert_fb2_consistent
+from tests.support.fb2 import fb2
 
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x00" * 200
 NAV_ITEM = '<item id="nav" href="nav.xhtml" media-type="application/xhtml+xml" properties="nav"/>'

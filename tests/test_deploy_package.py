@@ -21,7 +21,7 @@ import yaml
 from packaging.requirements import Requirement
 
 from local.template import load_yaml
-from tests.import_closure import ROOT, third_party_imports
+from tests.support.import_closure import ROOT, third_party_imports
 
 TEMPLATE = ROOT / "template.yaml"
 ZIP_LIMIT = 250 * 1024 * 1024  # unzipped function code plus all its layers

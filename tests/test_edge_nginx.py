@@ -22,7 +22,7 @@ import requests
 
 from local.edge import EdgeLayout, Nginx, find_nginx, self_signed_certificate
 from local.launcher import RunningRuntime, free_port
-from tests.auth_client import (
+from tests.support.auth_client import (
     assert_error,
     fake_ip,
     new_email,

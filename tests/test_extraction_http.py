@@ -14,7 +14,7 @@ import requests
 
 from bookreader import db
 from local.launcher import RunningRuntime
-from tests.test_library_http import PUSHKIN, Reader
+from tests.support.library import PUSHKIN, Reader, wait_for_state
 
 ARABIC = (
     Path(__file__).parent
@@ -34,18 +34,6 @@ def rt(services, tmp_path_factory) -> Iterator[RunningRuntime]:
 @pytest.fixture(scope="module")
 def database(rt: RunningRuntime) -> str:
     return rt.env["DATABASE_URL"]
-
-
-def wait_for_state(
-    reader: Reader, book_id: str, states: tuple[str, ...], timeout: float = 180
-) -> dict:
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        book = reader.request("GET", f"/books/{book_id}").json()
-        if book["state"] in states or book["state"] == "failed":
-            return book
-        time.sleep(0.25)
-    raise AssertionError(f"book stuck in {book['state']}")
 
 
 @pytest.fixture(scope="module")

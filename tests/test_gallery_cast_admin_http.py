@@ -11,8 +11,7 @@ import requests
 
 from bookreader import db
 from local.launcher import RunningRuntime
-from tests.test_images_http import ready_book_with_passages, wait_image
-from tests.test_library_http import Reader
+from tests.support.library import Reader, ready_book_with_passages, wait_image
 
 
 @pytest.fixture(scope="module")

@@ -11,10 +11,8 @@ from collections.abc import Iterator
 import pytest
 
 from local.launcher import RunningRuntime
-from tests.auth_client import AuthClient, Session, make_admin
-from tests.test_extraction_http import wait_for_state
-from tests.test_images_http import wait_image
-from tests.test_library_http import PUSHKIN, Reader
+from tests.support.auth_client import AuthClient, Session, make_admin
+from tests.support.library import PUSHKIN, Reader, wait_for_state, wait_image
 
 MIN_CONFIDENCE = 0.6  # what automatic mode considers (bookreader.images.auto)
 

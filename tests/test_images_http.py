@@ -4,15 +4,13 @@ and its record complete; idempotent requests, regenerate, gallery, delete, other
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 
 import pytest
 import requests
 
 from local.launcher import RunningRuntime
-from tests.test_extraction_http import wait_for_state
-from tests.test_library_http import PUSHKIN, Reader
+from tests.support.library import Reader, ready_book_with_passages, wait_image
 
 
 @pytest.fixture(scope="module")
@@ -24,28 +22,6 @@ def rt(services, tmp_path_factory) -> Iterator[RunningRuntime]:
 @pytest.fixture(scope="module")
 def book(rt: RunningRuntime) -> tuple[Reader, str, list[dict]]:
     return ready_book_with_passages(rt)
-
-
-def ready_book_with_passages(rt: RunningRuntime) -> tuple[Reader, str, list[dict]]:
-    """A new reader with The Captain's Daughter extracted, and its first passages."""
-    reader = Reader(rt)
-    book_id = reader.upload("Капитанская дочка.fb2", PUSHKIN.read_bytes())
-    assert wait_for_state(reader, book_id, ("ready",))["state"] == "ready"
-    items = reader.request("GET", f"/books/{book_id}/descriptions", params={"limit": "50"}).json()[
-        "items"
-    ]
-    assert len(items) >= 3
-    return reader, book_id, items
-
-
-def wait_image(reader: Reader, image_id: str, timeout: float = 60) -> dict:
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        image = reader.request("GET", f"/illustrations/{image_id}").json()
-        if image["state"] in ("ready", "failed"):
-            return image
-        time.sleep(0.1)
-    raise AssertionError(f"image {image_id} stuck in {image['state']}")
 
 
 def test_requested_image_is_drawn_stored_and_served(book) -> None:

@@ -11,10 +11,8 @@ import pytest
 import requests
 
 from local.launcher import RunningRuntime
-from tests.fake_image_servers import PollinationsServer, Reply, png_bytes
-from tests.test_extraction_http import wait_for_state
-from tests.test_images_http import wait_image
-from tests.test_library_http import PUSHKIN, Reader
+from tests.support.fake_image_servers import PollinationsServer, Reply, png_bytes
+from tests.support.library import PUSHKIN, Reader, wait_for_state, wait_image
 
 
 @pytest.fixture(scope="module")

@@ -30,7 +30,7 @@ from bookreader.images.providers import (
 from bookreader.images.providers.sketch import LABEL, render_sketch
 from bookreader.images.retry import RetryingClient, RetryPolicy, new_session, parse_retry_after
 from bookreader.images.validate import ImageLimits
-from tests.fake_image_servers import (
+from tests.support.fake_image_servers import (
     Automatic1111Server,
     OpenAIImagesServer,
     PollinationsServer,

@@ -10,7 +10,7 @@ from PIL import Image
 from bookreader.errors import BookReaderError
 from bookreader.images.encode import encode_webp
 from bookreader.images.validate import ImageLimits, validate_image
-from tests.fake_image_servers import bomb_png
+from tests.support.fake_image_servers import bomb_png
 
 
 def encoded(image: Image.Image, fmt: str, **options: object) -> bytes:

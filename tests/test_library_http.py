@@ -10,69 +10,20 @@ import time
 import uuid
 import zipfile
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import requests
 
 from bookreader import db
 from local.launcher import RunningRuntime
-from tests.test_books_epub import METADATA, make_epub, xhtml
-
-FIXTURES = Path(__file__).parent / "fixtures" / "books"
-PARSED = ("parsed", "extracting", "ready")  # parse done; extraction may already be running
-PUSHKIN = FIXTURES / "fb2" / "ru-gen-pushkin-kapitanskaya-dochka.cp1251.fb2"
-PUSHKIN_ZIP = FIXTURES / "fb2" / "ru-gen-pushkin-kapitanskaya-dochka.cp1251.fb2.zip"
+from tests.support.epub import METADATA, make_epub, xhtml
+from tests.support.library import PARSED, PUSHKIN, PUSHKIN_ZIP, Reader
 
 
 @pytest.fixture(scope="module")
 def rt(services, tmp_path_factory) -> Iterator[RunningRuntime]:
     with services.product_runtime(tmp_path_factory.mktemp("library")) as runtime:
         yield runtime
-
-
-class Reader:
-    """A signed-in user of the running product."""
-
-    def __init__(self, runtime: RunningRuntime) -> None:
-        self.url = runtime.api_url
-        email = f"reader-{uuid.uuid4().hex[:8]}@example.org"
-        # Each reader comes from its own address, so registration limits stay per test.
-        self.ip = f"198.51.100.{uuid.uuid4().int % 250 + 1}"
-        response = requests.post(
-            f"{self.url}/auth/register",
-            json={"email": email, "password": "a long enough passphrase 42"},
-            headers={"X-Forwarded-For": self.ip},
-            timeout=10,
-        )
-        assert response.status_code == 201, response.text
-        self.headers = {"Authorization": f"Bearer {response.json()['access_token']}"}
-
-    def request(self, method: str, path: str, **kwargs) -> requests.Response:
-        headers = {**self.headers, **kwargs.pop("headers", {})}
-        return requests.request(method, self.url + path, headers=headers, timeout=30, **kwargs)
-
-    def upload(self, name: str, data: bytes, content_type: str = "application/octet-stream") -> str:
-        started = self.request(
-            "POST",
-            "/uploads",
-            json={"filename": name, "size": len(data), "content_type": content_type},
-        )
-        assert started.status_code == 201, started.text
-        upload = started.json()["upload"]
-        assert upload["method"] == "PUT"
-        put = requests.put(upload["url"], data=data, headers=upload["headers"], timeout=30)
-        assert put.status_code == 200, put.text
-        return started.json()["book"]["id"]
-
-    def wait(self, book_id: str, timeout: float = 60) -> dict:
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            book = self.request("GET", f"/books/{book_id}").json()
-            if book["state"] not in ("uploading", "parsing"):
-                return book
-            time.sleep(0.1)
-        raise AssertionError(f"book {book_id} stuck in {book['state']}")
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from bookreader import bus
 from bookreader.config import get_settings
 from local.launcher import RunningRuntime
 from local.metrics import StateCollector
-from tests.auth_client import fake_ip, new_email, strong_password
+from tests.support.auth_client import fake_ip, new_email, strong_password
 
 ROOT = Path(__file__).resolve().parent.parent
 DASHBOARD = ROOT / "infra" / "grafana" / "dashboards" / "bookreader.json"

@@ -19,9 +19,8 @@ import pytest
 from bookreader import db
 from bookreader.storage.disk import DiskStore
 from local.launcher import RunningRuntime
-from tests.test_books_epub import make_epub, xhtml
-from tests.test_extraction_http import wait_for_state
-from tests.test_library_http import FIXTURES, Reader
+from tests.support.epub import make_epub, xhtml
+from tests.support.library import FIXTURES, Reader, wait_for_state
 
 pytestmark = pytest.mark.slow
 KASHTANKA = FIXTURES / "epub" / "ru-gen-chekhov-kashtanka.epub3-nav-only.epub"
