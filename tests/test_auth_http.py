@@ -1,6 +1,8 @@
-"""The auth API over real HTTP through the local runtime (production template, real PostgreSQL
-and Redis): accounts, tokens and their attacks, rate limits, trusted proxies, failing closed,
-and the first administrator."""
+"""The auth API over HTTP (production template, real PostgreSQL and Redis): accounts, tokens
+and their attacks, rate limits, trusted proxies, failing closed, and the first administrator.
+
+HTTP semantics only, so most tests call the functions in the test process (tests/support/
+inprocess.py); the real runtime serves the ones about its server and about Redis going away."""
 
 from __future__ import annotations
 
@@ -20,7 +22,6 @@ from tests.support.auth_client import (
     AuthClient,
     Session,
     assert_error,
-    auth_runtime,
     b64url_json,
     claims_of,
     error_fields,
@@ -34,19 +35,19 @@ from tests.support.auth_client import (
     unsigned_token,
     valid_claims,
 )
+from tests.support.inprocess import InProcessRuntime
 
 ONE_MEGABYTE = b'{"padding": "' + b"x" * (1024 * 1024) + b'"}'
 
 
 @pytest.fixture(scope="module")
-def rt(services, tmp_path_factory) -> Iterator[RunningRuntime]:
-    """One runtime for the module; tests use their own users and client addresses."""
-    with auth_runtime(services, tmp_path_factory.mktemp("auth-http")) as runtime:
-        yield runtime
+def rt(inprocess_runtime: InProcessRuntime) -> InProcessRuntime:
+    """One API for the module; tests use their own users and client addresses."""
+    return inprocess_runtime
 
 
 @pytest.fixture(scope="module")
-def client(rt: RunningRuntime) -> AuthClient:
+def client(rt: InProcessRuntime) -> AuthClient:
     return AuthClient(rt)
 
 
@@ -563,7 +564,7 @@ def _rsa_key() -> Any:
     return rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
 
-Forger = Callable[[RunningRuntime, Session], str]
+Forger = Callable[[InProcessRuntime, Session], str]
 ATTACKS: dict[str, Forger] = {
     "alg-none": lambda rt, s: unsigned_token(valid_claims(s.id)),
     "alg-none-admin": lambda rt, s: unsigned_token(valid_claims(s.id, "admin")),
@@ -600,7 +601,7 @@ for _claim in ("iss", "aud", "sub", "role", "iat", "exp", "jti"):
 
 
 def test_a_token_forged_with_the_real_key_and_claims_is_accepted(
-    client: AuthClient, rt: RunningRuntime, reader: Session
+    client: AuthClient, rt: InProcessRuntime, reader: Session
 ) -> None:
     """The control for the attacks below: the forging itself matches the server's tokens."""
     response = client.me(forge(rt, valid_claims(reader.id)))
@@ -609,7 +610,7 @@ def test_a_token_forged_with_the_real_key_and_claims_is_accepted(
 
 @pytest.mark.parametrize("attack", sorted(ATTACKS))
 def test_a_forged_or_tampered_token_is_refused_with_401(
-    client: AuthClient, rt: RunningRuntime, reader: Session, attack: str
+    client: AuthClient, rt: InProcessRuntime, reader: Session, attack: str
 ) -> None:
     token = ATTACKS[attack](rt, reader)
     error = assert_error(client.me(token), 401)
@@ -822,7 +823,7 @@ def test_with_loopback_trusted_each_forwarded_address_is_its_own_client(
 def test_a_spoofed_forwarded_for_from_an_untrusted_peer_does_not_escape_the_limit(
     services, tmp_path
 ) -> None:
-    with auth_runtime(services, tmp_path, TRUSTED_PROXIES="10.255.255.1/32") as runtime:
+    with services.inprocess_runtime(tmp_path, TRUSTED_PROXIES="10.255.255.1/32") as runtime:
         client = AuthClient(runtime)
         email = new_email()
         attempts = [
@@ -922,7 +923,7 @@ def test_with_redis_down_protected_routes_fail_closed_with_503(
 # --- the first administrator ---------------------------------------------------------------
 
 
-def test_the_admin_cli_promotes_a_registered_user(client: AuthClient, rt: RunningRuntime) -> None:
+def test_the_admin_cli_promotes_a_registered_user(client: AuthClient, rt: InProcessRuntime) -> None:
     user = client.register()
     assert_error(client.request("GET", "/admin/users", token=user.access_token), 403)
 
@@ -943,7 +944,7 @@ def test_the_admin_cli_promotes_a_registered_user(client: AuthClient, rt: Runnin
 
 
 @pytest.mark.parametrize("email", ["nobody-here@example.com", "not an email"])
-def test_the_admin_cli_fails_clearly_for_an_unknown_email(rt: RunningRuntime, email: str) -> None:
+def test_the_admin_cli_fails_clearly_for_an_unknown_email(rt: InProcessRuntime, email: str) -> None:
     result = run_admin_cli(rt, email)
     assert result.returncode == 1
     assert result.stderr.startswith("error:"), result.stderr
@@ -952,8 +953,11 @@ def test_the_admin_cli_fails_clearly_for_an_unknown_email(rt: RunningRuntime, em
 
 
 def test_answers_with_tokens_or_private_data_are_never_cached_nor_sniffed(
-    client: AuthClient, reader: Session
+    product_runtime: RunningRuntime,
 ) -> None:
+    # Through the real runtime: its HTTP server's own headers count too.
+    client = AuthClient(product_runtime)
+    reader = client.register()
     for response in (
         client.request(
             "POST", "/auth/login", json={"email": reader.email, "password": reader.password}

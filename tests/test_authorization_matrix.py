@@ -1,4 +1,4 @@
-"""The authorisation matrix: every API route in template.yaml, over HTTP through the runtime.
+"""The authorisation matrix: every API route in template.yaml, over HTTP through the gateway.
 
 Routes are read from the template at collection time, so the routes later issues add are
 checked without anyone touching this file:
@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -22,18 +21,17 @@ import pytest
 import requests
 
 from bookreader.api.openapi import build_document
-from local.launcher import RunningRuntime
 from local.template import ApiRoute, load_topology
 from tests.support.auth_client import (
     AuthClient,
     Session,
     assert_error,
-    auth_runtime,
     forge,
     make_admin,
     unsigned_token,
     valid_claims,
 )
+from tests.support.inprocess import InProcessRuntime
 
 TEMPLATE = Path(__file__).resolve().parent.parent / "template.yaml"
 TOPOLOGY = load_topology(TEMPLATE, {"DatabaseUrl": "x", "RedisUrl": "y", "JwtSecret": "x" * 32})
@@ -111,13 +109,13 @@ def assert_json(response: requests.Response) -> None:
 
 
 @pytest.fixture(scope="module")
-def rt(services, tmp_path_factory) -> Iterator[RunningRuntime]:
-    with auth_runtime(services, tmp_path_factory.mktemp("authz-matrix")) as runtime:
-        yield runtime
+def rt(inprocess_runtime: InProcessRuntime) -> InProcessRuntime:
+    """Authorisation is HTTP semantics only: the functions are called in the test process."""
+    return inprocess_runtime
 
 
 @pytest.fixture(scope="module")
-def client(rt: RunningRuntime) -> AuthClient:
+def client(rt: InProcessRuntime) -> AuthClient:
     return AuthClient(rt)
 
 
@@ -150,7 +148,7 @@ def test_without_a_token_only_public_routes_answer(client: AuthClient, route: Ap
         assert response.headers["WWW-Authenticate"].startswith("Bearer")
 
 
-def _garbage_tokens(rt: RunningRuntime, user: Session) -> dict[str, str]:
+def _garbage_tokens(rt: InProcessRuntime, user: Session) -> dict[str, str]:
     return {
         "garbage": "garbage",
         "jwt-shaped-garbage": "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl",
@@ -162,7 +160,7 @@ def _garbage_tokens(rt: RunningRuntime, user: Session) -> dict[str, str]:
 
 @pytest.mark.parametrize("route", PRIVATE, ids=route_id)
 def test_private_routes_refuse_a_garbage_token_with_401(
-    client: AuthClient, rt: RunningRuntime, user: Session, route: ApiRoute
+    client: AuthClient, rt: InProcessRuntime, user: Session, route: ApiRoute
 ) -> None:
     for name, token in _garbage_tokens(rt, user).items():
         response = call(client, route, token=token)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,7 @@ import requests
 
 from bookreader import db
 from local.launcher import RunningRuntime
-from tests.support.library import PUSHKIN, Reader, wait_for_state
+from tests.support.library import Reader, wait_for_state
 
 ARABIC = (
     Path(__file__).parent
@@ -26,9 +25,9 @@ ARABIC = (
 
 
 @pytest.fixture(scope="module")
-def rt(services, tmp_path_factory) -> Iterator[RunningRuntime]:
-    with services.product_runtime(tmp_path_factory.mktemp("extraction")) as runtime:
-        yield runtime
+def rt(product_runtime: RunningRuntime) -> RunningRuntime:
+    """The session's shared runtime: the tests here bring users of their own."""
+    return product_runtime
 
 
 @pytest.fixture(scope="module")
@@ -37,11 +36,9 @@ def database(rt: RunningRuntime) -> str:
 
 
 @pytest.fixture(scope="module")
-def extracted(rt: RunningRuntime) -> tuple[Reader, str]:
-    reader = Reader(rt)
-    book_id = reader.upload("Капитанская дочка.fb2", PUSHKIN.read_bytes())
-    book = wait_for_state(reader, book_id, ("ready",))
-    assert book["state"] == "ready", book
+def extracted(extracted_book: tuple[Reader, str, list[dict]]) -> tuple[Reader, str]:
+    """The session's extracted novel (tests/test_images_http.py illustrates the same book)."""
+    reader, book_id, _ = extracted_book
     return reader, book_id
 
 
@@ -120,7 +117,8 @@ def test_another_user_reaches_neither_descriptions_nor_cast(rt: RunningRuntime, 
 def test_admin_rerun_replaces_descriptions(rt: RunningRuntime, extracted, database) -> None:
     reader, book_id = extracted
     before = all_descriptions(reader, book_id)
-    picture = reader.request("POST", f"/descriptions/{before[0]['id']}/illustrations").json()
+    # The last passage: the first ones are the images tests' to illustrate.
+    picture = reader.request("POST", f"/descriptions/{before[-1]['id']}/illustrations").json()
     owner = "SELECT user_id FROM books WHERE id = CAST(:b AS uuid)"
     with db.connect(database) as conn:  # what `make admin` does
         conn.run(f"UPDATE users SET role = 'admin' WHERE id = ({owner})", b=book_id)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Iterator
 
 import pytest
 
@@ -18,9 +17,9 @@ MIN_CONFIDENCE = 0.6  # what automatic mode considers (bookreader.images.auto)
 
 
 @pytest.fixture(scope="module")
-def rt(services, tmp_path_factory) -> Iterator[RunningRuntime]:
-    with services.product_runtime(tmp_path_factory.mktemp("auto")) as runtime:
-        yield runtime
+def rt(product_runtime: RunningRuntime) -> RunningRuntime:
+    """The session's shared runtime: the tests here bring users of their own."""
+    return product_runtime
 
 
 @pytest.fixture(scope="module")

@@ -4,24 +4,23 @@ and its record complete; idempotent requests, regenerate, gallery, delete, other
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 import requests
 
 from local.launcher import RunningRuntime
-from tests.support.library import Reader, ready_book_with_passages, wait_image
+from tests.support.library import Reader, wait_image
 
 
 @pytest.fixture(scope="module")
-def rt(services, tmp_path_factory) -> Iterator[RunningRuntime]:
-    with services.product_runtime(tmp_path_factory.mktemp("images")) as runtime:
-        yield runtime
+def rt(product_runtime: RunningRuntime) -> RunningRuntime:
+    """The session's shared runtime: the tests here bring users of their own."""
+    return product_runtime
 
 
 @pytest.fixture(scope="module")
-def book(rt: RunningRuntime) -> tuple[Reader, str, list[dict]]:
-    return ready_book_with_passages(rt)
+def book(extracted_book: tuple[Reader, str, list[dict]]) -> tuple[Reader, str, list[dict]]:
+    """The session's extracted novel: each test here illustrates passages no other test does."""
+    return extracted_book
 
 
 def test_requested_image_is_drawn_stored_and_served(book) -> None:

@@ -22,6 +22,8 @@ from tests.support.library import PARSED, PUSHKIN, PUSHKIN_ZIP, Reader
 
 @pytest.fixture(scope="module")
 def rt(services, tmp_path_factory) -> Iterator[RunningRuntime]:
+    # A runtime of its own: the many books uploaded here keep its extractor busy long after,
+    # which would hold up the extractions other modules wait for on the shared one.
     with services.product_runtime(tmp_path_factory.mktemp("library")) as runtime:
         yield runtime
 

@@ -27,6 +27,7 @@ import requests
 from bookreader.config import Settings
 from local.launcher import RunningRuntime
 from local.settings import PROJECT_ROOT
+from tests.support.inprocess import InProcessRuntime
 
 ERROR_KEYS = {"code", "message", "details"}
 TIMEOUT = 30
@@ -112,11 +113,13 @@ class Session:
 
 
 class AuthClient:
-    """Requests to one runtime, each from a fresh fake client address unless `ip` is given."""
+    """Requests to one runtime, each from a fresh fake client address unless `ip` is given.
+    An in-process runtime is reached through its own session (no socket)."""
 
-    def __init__(self, runtime: RunningRuntime) -> None:
+    def __init__(self, runtime: RunningRuntime | InProcessRuntime) -> None:
         self.runtime = runtime
         self.url = runtime.api_url
+        self.http: Any = getattr(runtime, "session", requests)
 
     def request(
         self,
@@ -135,7 +138,7 @@ class AuthClient:
         if cookie is not None:
             # requests keeps Secure cookies off plain HTTP, so the header is written by hand.
             sent["Cookie"] = f"{REFRESH_COOKIE}={cookie}"
-        return requests.request(method, self.url + path, headers=sent, timeout=TIMEOUT, **kwargs)
+        return self.http.request(method, self.url + path, headers=sent, timeout=TIMEOUT, **kwargs)
 
     def register(
         self, email: str | None = None, password: str | None = None, **fields: Any
@@ -173,7 +176,7 @@ class AuthClient:
         )
 
 
-def jwt_secret(runtime: RunningRuntime) -> str:
+def jwt_secret(runtime: RunningRuntime | InProcessRuntime) -> str:
     """The key the runtime's functions sign access tokens with."""
     configured = runtime.env.get("JWT_SECRET")
     if configured:
@@ -198,7 +201,7 @@ def valid_claims(sub: str, role: str = "user", **overrides: Any) -> dict[str, An
 
 
 def forge(
-    runtime: RunningRuntime,
+    runtime: RunningRuntime | InProcessRuntime,
     claims: dict[str, Any],
     *,
     key: Any = None,
@@ -221,7 +224,9 @@ def unsigned_token(claims: dict[str, Any]) -> str:
     return f"{b64url_json({'alg': 'none', 'typ': 'JWT'})}.{b64url_json(claims)}."
 
 
-def run_admin_cli(runtime: RunningRuntime, email: str) -> subprocess.CompletedProcess[str]:
+def run_admin_cli(
+    runtime: RunningRuntime | InProcessRuntime, email: str
+) -> subprocess.CompletedProcess[str]:
     """`python -m local admin EMAIL` against the runtime's database and data directory."""
     env = {
         **os.environ,

@@ -10,6 +10,7 @@ from pathlib import Path
 import requests
 
 from local.launcher import RunningRuntime
+from tests.support.auth_client import fake_ip
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "books"
 PARSED = ("parsed", "extracting", "ready")  # parse done; extraction may already be running
@@ -24,7 +25,7 @@ class Reader:
         self.url = runtime.api_url
         email = f"reader-{uuid.uuid4().hex[:8]}@example.org"
         # Each reader comes from its own address, so registration limits stay per test.
-        self.ip = f"198.51.100.{uuid.uuid4().int % 250 + 1}"
+        self.ip = fake_ip()
         response = requests.post(
             f"{self.url}/auth/register",
             json={"email": email, "password": "a long enough passphrase 42"},
