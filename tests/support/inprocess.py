@@ -31,6 +31,7 @@ import requests
 from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
 
+from bookreader import bus, db
 from bookreader.config import get_settings
 from bookreader.db import connect
 from bookreader.db.migrate import apply_migrations
@@ -50,11 +51,34 @@ _ENVIRONMENT_LOCK = threading.RLock()
 _SETTINGS_CACHES: tuple[Callable[[], None], ...] = (get_settings.cache_clear, get_store.cache_clear)
 
 
+@dataclass
+class ProcessState:
+    """What a function keeps process-wide besides settings: its database pool and its Redis
+    client, each made for the URL it first saw. A runtime keeps its own and lends them to
+    its functions, so neither the test's nor another runtime's are ever used."""
+
+    pool: db.Pool | None = None
+    redis: Any = None
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.close()
+        if self.redis is not None:
+            self.redis.close()
+        self.pool = self.redis = None
+
+
 @contextmanager
-def function_environment(variables: Mapping[str, str]) -> Iterator[None]:
-    """os.environ is exactly `variables` inside, and the test process's own afterwards."""
+def function_environment(
+    variables: Mapping[str, str], state: ProcessState | None = None
+) -> Iterator[None]:
+    """os.environ is exactly `variables` inside (and the process-wide pool and Redis client
+    those of `state`), and the test process's own again afterwards."""
     with _ENVIRONMENT_LOCK:
         saved = dict(os.environ)
+        saved_pool, saved_redis = db._pool, bus._client
+        lent = state or ProcessState()
+        db._pool, bus._client = lent.pool, lent.redis
         os.environ.clear()
         os.environ.update(variables)
         for clear in _SETTINGS_CACHES:
@@ -62,6 +86,10 @@ def function_environment(variables: Mapping[str, str]) -> Iterator[None]:
         try:
             yield
         finally:
+            lent.pool, lent.redis = db._pool, bus._client
+            if state is None:
+                lent.close()
+            db._pool, bus._client = saved_pool, saved_redis
             os.environ.clear()
             os.environ.update(saved)
             for clear in _SETTINGS_CACHES:
@@ -71,9 +99,12 @@ def function_environment(variables: Mapping[str, str]) -> Iterator[None]:
 class InProcessFunction:
     """One function's handler imported into this process; `invoke` answers like a warm worker."""
 
-    def __init__(self, spec: FunctionSpec, environment: dict[str, str]) -> None:
+    def __init__(
+        self, spec: FunctionSpec, environment: dict[str, str], state: ProcessState
+    ) -> None:
         self.spec = spec
         self.environment = environment
+        self.state = state
         module_name, _, attribute = spec.handler.rpartition(".")
         source = spec.code_uri / f"{module_name}.py"
         loader = importlib.util.spec_from_file_location(f"inprocess_{spec.name}", source)
@@ -82,7 +113,7 @@ class InProcessFunction:
         # Imported without the Lambda function name: an app configures the root logger at
         # import when it believes it runs inside a function, and this is the test process.
         importing = {k: v for k, v in environment.items() if k != "AWS_LAMBDA_FUNCTION_NAME"}
-        with function_environment(importing):
+        with function_environment(importing, state):
             loader.loader.exec_module(module)
         self.handler = getattr(module, attribute)
         self._cold = True
@@ -96,7 +127,7 @@ class InProcessFunction:
         )
         started = time.perf_counter()
         cold, self._cold = self._cold, False
-        with function_environment(self.environment):
+        with function_environment(self.environment, self.state):
             try:
                 result = self.handler(event, context)
                 json.dumps(result)  # Lambda serialises the result; fail the same way it would
@@ -122,10 +153,11 @@ class InProcessFunction:
 class _GatewayAdapter(BaseAdapter):
     """requests' transport for BASE_URL: the request is handed to the Gateway, no socket."""
 
-    def __init__(self, gateway: Gateway, environment: dict[str, str]) -> None:
+    def __init__(self, gateway: Gateway, environment: dict[str, str], state: ProcessState) -> None:
         super().__init__()
         self.gateway = gateway
         self.environment = environment
+        self.state = state
 
     def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
         url = urlsplit(request.url or "")
@@ -151,7 +183,7 @@ class _GatewayAdapter(BaseAdapter):
             answer = json_error(413, "payload_too_large", f"the request body exceeds {limit} bytes")
         else:
             # The disk store's endpoints publish on the bus with the functions' settings.
-            with function_environment(self.environment):
+            with function_environment(self.environment, self.state):
                 answer = self.gateway.handle(http, url.path)
         return _to_requests(answer, request, head=method == "HEAD")
 
@@ -193,7 +225,13 @@ class InProcessRuntime:
     env: dict[str, str]
     gateway: Gateway
     session: requests.Session
+    state: ProcessState
     functions: dict[str, InProcessFunction] = field(default_factory=dict)
+
+    def close(self) -> None:
+        self.session.close()
+        with _ENVIRONMENT_LOCK:
+            self.state.close()
 
     @property
     def api_url(self) -> str:
@@ -276,15 +314,16 @@ def start_inprocess(
         "TRUSTED_PROXIES": parameters["TrustedProxies"],
         **environment,
     }
+    state = ProcessState()
     any_spec = next(iter(topology.functions.values()))
-    with function_environment(any_spec.environment):
+    with function_environment(any_spec.environment, state):
         store = store_from_settings(get_settings())
         for bucket in topology.buckets.values():
             store.ensure_bucket(bucket)
     assert isinstance(store, DiskStore)
     api_functions = {route.function for route in topology.routes}
     functions = {
-        name: InProcessFunction(spec, spec.environment)
+        name: InProcessFunction(spec, spec.environment, state)
         for name, spec in topology.functions.items()
         if name in api_functions
     }
@@ -298,8 +337,8 @@ def start_inprocess(
     )
     gateway = Gateway(settings, topology, functions, store, _no_report)  # type: ignore[arg-type]
     session = requests.Session()
-    session.mount(BASE_URL, _GatewayAdapter(gateway, any_spec.environment))
-    return InProcessRuntime(BASE_URL, token, data_dir, env, gateway, session, functions)
+    session.mount(BASE_URL, _GatewayAdapter(gateway, any_spec.environment, state))
+    return InProcessRuntime(BASE_URL, token, data_dir, env, gateway, session, state, functions)
 
 
 def _no_report(*_: Any) -> None:

@@ -97,7 +97,7 @@ class Services:
             yield runtime
         finally:
             if runtime is not None:
-                runtime.session.close()
+                runtime.close()
             self.drop_database(database_url)
             self.delete_redis_keys(prefix)
 
