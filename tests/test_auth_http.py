@@ -1,8 +1,8 @@
 """The auth API over HTTP (production template, real PostgreSQL and Redis): accounts, tokens
 and their attacks, rate limits, trusted proxies, failing closed, and the first administrator.
 
-HTTP semantics only, so most tests call the functions in the test process (tests/support/
-inprocess.py); the real runtime serves the ones about its server and about Redis going away."""
+HTTP semantics only, so the tests call the functions in the test process (tests/support/
+inprocess.py); the real runtime serves the one about its HTTP server's own headers."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 import requests
 
-from local.launcher import RunningRuntime, start_runtime
+from local.launcher import RunningRuntime
 from local.services import EmbeddedRedis
 from tests.support.auth_client import (
     AuthClient,
@@ -35,7 +35,7 @@ from tests.support.auth_client import (
     unsigned_token,
     valid_claims,
 )
-from tests.support.inprocess import InProcessRuntime
+from tests.support.inprocess import InProcessRuntime, start_inprocess
 
 ONE_MEGABYTE = b'{"padding": "' + b"x" * (1024 * 1024) + b'"}'
 
@@ -893,9 +893,7 @@ def doomed_redis(tmp_path) -> Iterator[EmbeddedRedis]:
 def test_with_redis_down_protected_routes_fail_closed_with_503(
     database_url: str, doomed_redis: EmbeddedRedis, tmp_path
 ) -> None:
-    runtime = start_runtime(
-        tmp_path / "data", {"DATABASE_URL": database_url, "REDIS_URL": doomed_redis.url}
-    )
+    runtime = start_inprocess(tmp_path / "data", database_url, doomed_redis.url, "redis-down")
     try:
         client = AuthClient(runtime)
         user = client.register()
@@ -915,9 +913,9 @@ def test_with_redis_down_protected_routes_fail_closed_with_503(
             "POST", "/auth/login", json={"email": user.email, "password": user.password}
         )
         assert_error(login, 503)
-        assert requests.get(runtime.api_url + "/health", timeout=10).status_code == 200
+        assert runtime.request("GET", runtime.api_url + "/health").status_code == 200
     finally:
-        runtime.stop()
+        runtime.close()
 
 
 # --- the first administrator ---------------------------------------------------------------
