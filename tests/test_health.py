@@ -10,23 +10,12 @@ from local.launcher import RunningRuntime, start_runtime
 from local.services import EmbeddedRedis
 
 
-def test_every_template_route_is_served(services, database_url, redis_prefix, tmp_path) -> None:
-    runtime = start_runtime(
-        tmp_path / "data",
-        {
-            "DATABASE_URL": database_url,
-            "REDIS_URL": services.redis_url,
-            "REDIS_PREFIX": redis_prefix,
-        },
-    )
-    try:
-        live = requests.get(runtime.api_url + "/health", timeout=10)
-        assert live.status_code == 200 and live.json() == {"status": "ok"}
-        ready = requests.get(runtime.api_url + "/health/ready", timeout=10)
-        assert ready.status_code == 200, ready.text
-        assert ready.json()["checks"] == {"postgres": "ok", "redis": "ok", "object_store": "ok"}
-    finally:
-        runtime.stop()
+def test_every_template_route_is_served(product_runtime: RunningRuntime) -> None:
+    live = requests.get(product_runtime.api_url + "/health", timeout=10)
+    assert live.status_code == 200 and live.json() == {"status": "ok"}
+    ready = requests.get(product_runtime.api_url + "/health/ready", timeout=10)
+    assert ready.status_code == 200, ready.text
+    assert ready.json()["checks"] == {"postgres": "ok", "redis": "ok", "object_store": "ok"}
 
 
 @pytest.fixture
