@@ -8,7 +8,12 @@ import pytest
 import requests
 
 from local.launcher import RunningRuntime
+from tests.support import library as support_library
 from tests.support.library import Reader, wait_image
+
+# Tests written before tests/support import these from here: kept until they are moved.
+ready_book_with_passages = support_library.ready_book_with_passages
+wait_for_state = support_library.wait_for_state
 
 
 @pytest.fixture(scope="module")
