@@ -35,7 +35,13 @@ class RuntimeSettings(BaseSettings):
     spa_dir: Path = Field(PROJECT_ROOT / "frontend" / "dist", validation_alias="LOCAL_SPA_DIR")
     # Protects the runtime's own endpoints (status, store webhooks); generated when unset.
     internal_token: str | None = Field(None, validation_alias="LOCAL_INTERNAL_TOKEN")
-    pool_size: int = Field(2, validation_alias="LOCAL_POOL_SIZE")
+    # Workers per function at most (the parameters file's `PoolSize` default when unset).
+    pool_size: int | None = Field(None, ge=1, validation_alias="LOCAL_POOL_SIZE")
+    # Like Lambda: a worker starts on a function's first use and stops after this long unused;
+    # 0 keeps workers once started. `KeepWarm` in the parameters file names those never stopped
+    # (started with the runtime); LOCAL_KEEP_WARM, when set, applies to every function.
+    idle_seconds: float = Field(300.0, ge=0, validation_alias="LOCAL_IDLE_SECONDS")
+    keep_warm: int | None = Field(None, ge=0, validation_alias="LOCAL_KEEP_WARM")
     api_timeout_s: float = Field(29.0, validation_alias="LOCAL_API_TIMEOUT")  # API Gateway's limit
     api_max_body: int = Field(10 * 1024 * 1024, validation_alias="LOCAL_API_MAX_BODY")  # 10 MB
     object_max_body: int = Field(5 * 1024**3, validation_alias="LOCAL_OBJECT_MAX_BODY")
