@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from bookreader import bus, db
-from bookreader.config import Settings, configure_settings
+from bookreader.config import configure_settings
 from bookreader.db.migrate import apply_migrations
 from bookreader.errors import BookReaderError
 from bookreader.log import configure_logging, log_event
@@ -165,16 +165,15 @@ class Runtime:
         redis_url = s.redis_url or self._start_redis()
 
         parameters_file = json.loads(s.parameters_file.read_text())
-        domain = Settings(
-            DATABASE_URL=database_url,
-            REDIS_URL=redis_url,
-            REDIS_PREFIX=s.redis_prefix,
-            S3_ENDPOINT_URL=s.s3_endpoint_url,
-            S3_PUBLIC_ENDPOINT_URL=s.s3_public_endpoint_url,
-            DATA_DIR=str(s.data_dir.resolve()),
-            STORE_SECRET=stored["store_secret"],
-            PUBLIC_URL=s.base_url,
-            BOOKREADER_RUNTIME="local",
+        domain = s.shared.model_copy(
+            update={
+                "database_url": database_url,
+                "redis_url": redis_url,
+                "data_dir": s.data_dir.resolve(),
+                "store_secret": stored["store_secret"],
+                "public_url": s.base_url,
+                "runtime": "local",
+            }
         )
         provided = {
             "DatabaseUrl": database_url,
