@@ -4,6 +4,9 @@ stops after the idle period, and starts again on the next use; workers kept warm
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -11,8 +14,11 @@ from pathlib import Path
 
 import pytest
 import requests
+from prometheus_client import CollectorRegistry
+from prometheus_client.multiprocess import MultiProcessCollector
 
 from local.launcher import RunningRuntime, start_runtime
+from local.metrics import fold_into_archive
 
 TEMPLATE = Path(__file__).parent / "fixtures" / "runtime" / "template.yaml"
 IDLE_SECONDS = 1  # short, so the test sees workers stop; the product's default is 300 s
@@ -164,3 +170,45 @@ def test_warm_workers_start_with_the_runtime_and_stay(
         assert [pid for pid in served_by if pid != warm[0] and process_running(pid)] == []
     finally:
         rt.stop()
+
+
+COUNTING_WORKER = """
+from prometheus_client import Counter, Histogram
+calls = Counter("fixture_calls", "Calls.", ["function"])
+seconds = Histogram("fixture_seconds", "Seconds.", buckets=(1, 10))
+calls.labels("Echo").inc({count})
+seconds.observe(0.5)
+"""
+
+
+def test_stopped_workers_metrics_are_kept_in_one_archive(tmp_path: Path) -> None:
+    """Workers come and go: their counters still add up, their files do not pile up."""
+    directory = tmp_path / "metrics"
+    directory.mkdir()
+    for count in (2, 3, 4):  # three worker processes, one after the other
+        subprocess.run(
+            [sys.executable, "-c", COUNTING_WORKER.format(count=count)],
+            env={**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(directory)},
+            check=True,
+        )
+    assert len(list(directory.iterdir())) == 6  # a counter and a histogram file each
+
+    def totals() -> dict[str, float]:
+        registry = CollectorRegistry()
+        MultiProcessCollector(registry, path=str(directory))
+        return {
+            sample.name: sample.value
+            for metric in registry.collect()
+            for sample in metric.samples
+            if sample.name in ("fixture_calls_total", "fixture_seconds_count")
+        }
+
+    before = totals()
+    assert before == {"fixture_calls_total": 9.0, "fixture_seconds_count": 3.0}
+    for pid in {int(path.stem.rsplit("_", 1)[1]) for path in directory.iterdir()}:
+        fold_into_archive(directory, pid)
+    assert totals() == before
+    assert sorted(p.name for p in directory.iterdir()) == [
+        "counter_archive.db",
+        "histogram_archive.db",
+    ]
