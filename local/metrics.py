@@ -15,8 +15,13 @@ Three sources make one page:
 
 from __future__ import annotations
 
+import contextlib
+import json
 import logging
+import os
 import shutil
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -31,6 +36,7 @@ from prometheus_client.registry import Collector
 
 from bookreader import bus, db
 from local.eventbus import GROUP
+from local.settings import PROJECT_ROOT
 from local.template import FunctionSpec
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
@@ -63,6 +69,30 @@ def fold_into_archive(directory: Path, pid: int) -> None:
         finally:
             archive.close()
         source.unlink()
+
+
+def declare_image_series(directory: Path, functions: dict[str, FunctionSpec]) -> None:
+    """The image providers' latency series at zero from start-up, as the generate worker
+    declares them when it starts: workers start on demand now, and dashboards and alerts ask for
+    the series before the first picture. Written by a short-lived process, then archived."""
+    providers: set[str] = set()
+    for spec in functions.values():
+        with contextlib.suppress(KeyError, ValueError, TypeError):  # the worker reports those
+            providers.update(json.loads(spec.environment["IMAGE_PROVIDERS"]))
+    if not providers:
+        return
+    code = "import sys\nfrom bookreader.metrics import declare_image_providers\n"
+    code += "declare_image_providers(sys.argv[1:])"
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(PROJECT_ROOT), str(PROJECT_ROOT / "shared")]),
+        "PROMETHEUS_MULTIPROC_DIR": str(directory),
+    }
+    process = subprocess.Popen([sys.executable, "-c", code, *sorted(providers)], env=env)
+    if process.wait(timeout=60) != 0:
+        logger.warning("metrics: could not declare the image providers' series")
+    mark_process_dead(process.pid, str(directory))
+    fold_into_archive(directory, process.pid)
 
 
 def trigger_kinds(spec: FunctionSpec) -> list[str]:

@@ -27,7 +27,7 @@ from bookreader.storage import store_from_settings
 from bookreader.storage.disk import DiskStore
 from local.eventbus import EventBus
 from local.gateway import Gateway, port_busy
-from local.metrics import RuntimeMetrics, multiprocess_dir
+from local.metrics import RuntimeMetrics, declare_image_series, multiprocess_dir
 from local.scheduler import Scheduler
 from local.services import EmbeddedPostgres, EmbeddedRedis
 from local.settings import PROJECT_ROOT, RuntimeSettings
@@ -214,6 +214,7 @@ class Runtime:
                 store.check(bucket)
 
         self.metrics = RuntimeMetrics(topology.functions, metrics_dir, database_url, check_store)
+        declare_image_series(metrics_dir, topology.functions)
 
         self.pools = build_pools(topology, parameters_file, s, self.metrics.worker_gone)
         start_fork_server()
