@@ -101,9 +101,10 @@ def _dlq(settings: RuntimeSettings, args: argparse.Namespace) -> int:
     if not redis_url:
         embedded = EmbeddedRedis(settings.data_dir)
         redis_url = embedded.start()
-    os.environ["REDIS_URL"] = redis_url
-    os.environ["REDIS_PREFIX"] = settings.redis_prefix
     from bookreader import bus
+    from bookreader.config import Settings, configure_settings
+
+    configure_settings(Settings(REDIS_URL=redis_url, REDIS_PREFIX=settings.redis_prefix))
 
     client = bus.redis_client()
     try:

@@ -186,7 +186,7 @@ def prepare_edge(settings: RuntimeSettings) -> tuple[RuntimeSettings, Callable[[
     public_url = settings.public_url or (
         "https://localhost" + ("" if https == 443 else f":{https}")
     )
-    settings = settings.model_copy(update={"public_url": public_url})
+    settings = settings.with_public_url(public_url)
     if settings.edge_tls_cert and settings.edge_tls_key:
         cert, key = settings.edge_tls_cert, settings.edge_tls_key
     else:

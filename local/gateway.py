@@ -176,7 +176,8 @@ class Gateway:
             return self._webhook(request)
         if raw_path == "/_local/status" and request.method == "GET":
             status = {
-                name: {"pids": pool.pids(), "size": pool.size} for name, pool in self.pools.items()
+                name: {"pids": pool.pids(), "size": pool.size, "warm": pool.warm}
+                for name, pool in self.pools.items()
             }
             return _json(200, {"functions": status})
         if raw_path == "/_local/metrics" and request.method == "GET" and self.metrics_page:

@@ -7,26 +7,36 @@ Three sources make one page:
 - the functions' own metrics (bookreader.metrics), written by each worker process into
   PROMETHEUS_MULTIPROC_DIR and added up over the processes at scrape time (prometheus_client's
   multiprocess mode: counters and histograms of workers that died still count; gauges count
-  live workers only, the supervisor marks dead ones);
+  live workers only, the supervisor marks dead ones). Workers come and go (pools start them on
+  demand and stop idle ones), so a stopped worker's counters are folded into one archive file
+  per type instead of leaving a file set per worker ever started for every scrape to read;
 - state read at scrape time: the streams in Redis, books and images in PostgreSQL, readiness.
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
 import logging
+import os
 import shutil
+import subprocess
+import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.mmap_dict import MmapedDict
 from prometheus_client.multiprocess import MultiProcessCollector, mark_process_dead
 from prometheus_client.registry import Collector
 
 from bookreader import bus, db
 from local.eventbus import GROUP
+from local.settings import PROJECT_ROOT
 from local.template import FunctionSpec
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
@@ -35,11 +45,54 @@ IMAGE_STATES = ("queued", "running", "ready", "failed")
 # Function durations run from milliseconds (an API read) to minutes (extracting a novel).
 DURATION_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300)
 logger = logging.getLogger("local.metrics")
+# The metric types whose values of dead processes still count (gauges here are live sums).
+ACCUMULATED = ("counter", "histogram", "summary")
 
 
 def multiprocess_dir() -> Path:
     """A fresh directory for the workers' metric files (nothing left from an earlier run)."""
     return Path(tempfile.mkdtemp(prefix="bookreader-metrics-"))
+
+
+def fold_into_archive(directory: Path, pid: int) -> None:
+    """Add the counters and histograms of the exited process `pid` into `<type>_archive.db`
+    and delete its own files: the totals stay, the number of files does not grow."""
+    for kind in ACCUMULATED:
+        source = directory / f"{kind}_{pid}.db"
+        if not source.exists():
+            continue
+        archive = MmapedDict(str(directory / f"{kind}_archive.db"))
+        try:
+            for key, value, timestamp, _ in MmapedDict.read_all_values_from_file(str(source)):
+                total, _ = archive.read_value(key)
+                archive.write_value(key, total + value, timestamp)
+        finally:
+            archive.close()
+        source.unlink()
+
+
+def declare_image_series(directory: Path, functions: dict[str, FunctionSpec]) -> None:
+    """The image providers' latency series at zero from start-up, as the generate worker
+    declares them when it starts: workers start on demand now, and dashboards and alerts ask for
+    the series before the first picture. Written by a short-lived process, then archived."""
+    providers: set[str] = set()
+    for spec in functions.values():
+        with contextlib.suppress(KeyError, ValueError, TypeError):  # the worker reports those
+            providers.update(json.loads(spec.environment["IMAGE_PROVIDERS"]))
+    if not providers:
+        return
+    code = "import sys\nfrom bookreader.metrics import declare_image_providers\n"
+    code += "declare_image_providers(sys.argv[1:])"
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(PROJECT_ROOT), str(PROJECT_ROOT / "shared")]),
+        "PROMETHEUS_MULTIPROC_DIR": str(directory),
+    }
+    process = subprocess.Popen([sys.executable, "-c", code, *sorted(providers)], env=env)
+    if process.wait(timeout=60) != 0:
+        logger.warning("metrics: could not declare the image providers' series")
+    mark_process_dead(process.pid, str(directory))
+    fold_into_archive(directory, process.pid)
 
 
 def trigger_kinds(spec: FunctionSpec) -> list[str]:
@@ -61,6 +114,9 @@ class RuntimeMetrics:
         check_store: Callable[[], None],
     ) -> None:
         self.directory = directory
+        # Folding a dead worker's files and reading them all for a scrape must not interleave
+        # (a scrape would count the folded values twice, or miss a file deleted under it).
+        self._files = threading.Lock()
         self.registry = CollectorRegistry()
         self.invocations = Counter(
             "bookreader_invocations",
@@ -100,11 +156,18 @@ class RuntimeMetrics:
             self.errors.labels(function, trigger).inc()
 
     def worker_gone(self, pid: int) -> None:
-        """A worker exited: its gauges (pool connections) no longer count."""
-        mark_process_dead(pid, str(self.directory))
+        """A worker exited: its gauges (pool connections) no longer count, its counters and
+        histograms move into the archive."""
+        with self._files:
+            mark_process_dead(pid, str(self.directory))
+            try:
+                fold_into_archive(self.directory, pid)
+            except Exception:  # its files stay and still count; only the tidying failed
+                logger.exception("metrics: could not fold the files of worker %s", pid)
 
     def exposition(self) -> bytes:
-        return generate_latest(self.registry)
+        with self._files:
+            return generate_latest(self.registry)
 
     def close(self) -> None:
         shutil.rmtree(self.directory, ignore_errors=True)

@@ -13,12 +13,13 @@ import signal
 import socket
 import sys
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 from bookreader import bus, db
-from bookreader.config import Settings
+from bookreader.config import configure_settings
 from bookreader.db.migrate import apply_migrations
 from bookreader.errors import BookReaderError
 from bookreader.log import configure_logging, log_event
@@ -26,12 +27,12 @@ from bookreader.storage import store_from_settings
 from bookreader.storage.disk import DiskStore
 from local.eventbus import EventBus
 from local.gateway import Gateway, port_busy
-from local.metrics import RuntimeMetrics, multiprocess_dir
+from local.metrics import RuntimeMetrics, declare_image_series, multiprocess_dir
 from local.scheduler import Scheduler
 from local.services import EmbeddedPostgres, EmbeddedRedis
 from local.settings import PROJECT_ROOT, RuntimeSettings
 from local.template import FunctionSpec, Topology, load_topology
-from local.workers import FunctionPool, Invocation
+from local.workers import FunctionPool, IdleReaper, Invocation, start_fork_server
 
 logger = logging.getLogger("local.runtime")
 # Variables of this process that reach the functions, as SAM local passes credentials through.
@@ -116,6 +117,31 @@ def check_port_free(host: str, port: int) -> None:
             ) from error
 
 
+def build_pools(
+    topology: Topology,
+    parameters_file: dict[str, Any],
+    settings: RuntimeSettings,
+    on_worker_exit: Callable[[int], None],
+) -> dict[str, FunctionPool]:
+    """One pool per function: its size and how many workers stay warm from the parameters file
+    (`PoolSize`, `KeepWarm`, by function or `Default`). LOCAL_POOL_SIZE replaces the default
+    size; LOCAL_KEEP_WARM, when set, is every function's (0: all start on first use)."""
+    sizes = parameters_file.get("PoolSize", {})
+    warm = parameters_file.get("KeepWarm", {})
+    idle = settings.idle_seconds if settings.idle_seconds > 0 else None
+    pools = {}
+    for name, spec in topology.functions.items():
+        default_size = settings.pool_size or int(sizes.get("Default", 2))
+        size = int(sizes.get(name, default_size))
+        keep = settings.keep_warm
+        if keep is None:
+            keep = int(warm.get(name, warm.get("Default", 0)))
+        pools[name] = FunctionPool(
+            spec, size, on_worker_exit=on_worker_exit, warm=keep, idle_seconds=idle
+        )
+    return pools
+
+
 class Runtime:
     def __init__(self, settings: RuntimeSettings) -> None:
         self.settings = settings
@@ -126,6 +152,7 @@ class Runtime:
         self.gateway: Gateway | None = None
         self.metrics: RuntimeMetrics | None = None
         self.scheduler: Scheduler | None = None
+        self.reaper: IdleReaper | None = None
         self._log_lock = threading.Lock()
 
     def start(self) -> None:
@@ -138,16 +165,15 @@ class Runtime:
         redis_url = s.redis_url or self._start_redis()
 
         parameters_file = json.loads(s.parameters_file.read_text())
-        domain = Settings(
-            DATABASE_URL=database_url,
-            REDIS_URL=redis_url,
-            REDIS_PREFIX=s.redis_prefix,
-            S3_ENDPOINT_URL=s.s3_endpoint_url,
-            S3_PUBLIC_ENDPOINT_URL=s.s3_public_endpoint_url,
-            DATA_DIR=str(s.data_dir.resolve()),
-            STORE_SECRET=stored["store_secret"],
-            PUBLIC_URL=s.base_url,
-            BOOKREADER_RUNTIME="local",
+        domain = s.shared.model_copy(
+            update={
+                "database_url": database_url,
+                "redis_url": redis_url,
+                "data_dir": s.data_dir.resolve(),
+                "store_secret": stored["store_secret"],
+                "public_url": s.base_url,
+                "runtime": "local",
+            }
         )
         provided = {
             "DatabaseUrl": database_url,
@@ -188,25 +214,17 @@ class Runtime:
                 store.check(bucket)
 
         self.metrics = RuntimeMetrics(topology.functions, metrics_dir, database_url, check_store)
+        declare_image_series(metrics_dir, topology.functions)
 
-        sizes = parameters_file.get("PoolSize", {})
-        default_size = int(os.environ.get("LOCAL_POOL_SIZE") or sizes.get("Default", s.pool_size))
-        self.pools = {
-            name: FunctionPool(
-                spec,
-                int(sizes.get(name, default_size)),
-                on_worker_exit=self.metrics.worker_gone,
-            )
-            for name, spec in topology.functions.items()
-        }
+        self.pools = build_pools(topology, parameters_file, s, self.metrics.worker_gone)
+        start_fork_server()
         with ThreadPoolExecutor(max_workers=len(self.pools) or 1) as executor:
             list(executor.map(FunctionPool.start, self.pools.values()))
+        self.reaper = IdleReaper(self.pools, interval=min(5.0, max(0.2, s.idle_seconds / 4)))
+        if s.idle_seconds > 0:
+            self.reaper.start()
 
-        os.environ["REDIS_URL"] = redis_url  # the bus helpers read the shared settings
-        os.environ["REDIS_PREFIX"] = s.redis_prefix
-        from bookreader.config import get_settings
-
-        get_settings.cache_clear()
+        configure_settings(domain)  # the bus helpers read the shared settings
         self.bus = EventBus(
             bus.redis_client(),
             topology.functions,
@@ -310,6 +328,8 @@ class Runtime:
             self.scheduler.stop()
         if self.bus:
             self.bus.stop()
+        if self.reaper:
+            self.reaper.stop()
         for pool in self.pools.values():
             pool.close()
         if self.metrics:

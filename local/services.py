@@ -6,10 +6,10 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
-import os
 import subprocess
 import tempfile
 import time
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -20,18 +20,18 @@ from bookreader.log import log_event
 logger = logging.getLogger("local.services")
 
 
-def ensure_runtime_dir() -> None:
-    """pgserver keeps its lock file in the XDG runtime directory; without XDG_RUNTIME_DIR
-    platformdirs warns (RuntimeDirWarning) and falls back to `runtime-<uid>` in the temp
-    directory. Name that same private directory ourselves, so it is chosen, not fallen back to."""
-    if os.environ.get("XDG_RUNTIME_DIR"):
-        return
-    path = Path(tempfile.gettempdir()) / f"runtime-{os.getuid()}"
-    path.mkdir(mode=0o700, exist_ok=True)
-    if path.is_symlink() or path.stat().st_uid != os.getuid():
-        return  # not ours: leave the choice (and its warning) to platformdirs
-    path.chmod(0o700)
-    os.environ["XDG_RUNTIME_DIR"] = str(path)
+def import_pgserver() -> Any:
+    """pgserver picks its lock directory when imported: the XDG runtime directory, else (with a
+    RuntimeDirWarning from platformdirs) a private `runtime-<uid>` in the temporary directory.
+    That fallback is the right choice here, not a problem: import without the warning (and
+    without writing XDG_RUNTIME_DIR into our environment)."""
+    from platformdirs import RuntimeDirWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeDirWarning)
+        import pgserver
+
+    return pgserver
 
 
 class EmbeddedPostgres:
@@ -40,12 +40,10 @@ class EmbeddedPostgres:
         self._server: Any = None
 
     def start(self) -> str:
-        ensure_runtime_dir()
         # pgserver logs every command it runs with the program's whole output (initdb's pages)
         # at INFO; our log is one JSON line per event, so only its warnings and errors pass.
         logging.getLogger("pgserver").setLevel(logging.WARNING)
-        import pgserver
-
+        pgserver = import_pgserver()
         initialised = (self.pgdata / "PG_VERSION").exists()
         self.pgdata.mkdir(parents=True, exist_ok=True)
         self._server = pgserver.get_server(self.pgdata, cleanup_mode="stop")

@@ -216,13 +216,20 @@ def test_integration_timeout_is_504_and_gateway_recovers(rt: RunningRuntime) -> 
 
 
 def full_pool(rt: RunningRuntime, function: str = "EchoFunction") -> set[int]:
-    """The pool's pids once every worker is up (a replaced one takes a moment to start)."""
+    """The pool's pids once every worker is up: workers start on demand, so as many requests
+    at once as the pool has room for fill it."""
     deadline = time.time() + 30
     while time.time() < deadline:
         function_status = rt.status()["functions"][function]
         if len(function_status["pids"]) == function_status["size"]:
             return set(function_status["pids"])
-        time.sleep(0.1)
+        with ThreadPoolExecutor(function_status["size"]) as pool:
+            list(
+                pool.map(
+                    lambda _: requests.get(rt.api_url + "/sleep?seconds=0.5", timeout=10),
+                    range(function_status["size"]),
+                )
+            )
     raise AssertionError(f"{function}'s pool did not fill up again")
 
 

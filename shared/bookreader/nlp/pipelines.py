@@ -1,9 +1,12 @@
-"""The NLP models, loaded once per process and only when first needed; all offline.
+"""Every NLP model, in one place: each loaded once per process, only when first needed (so
+only the worker that extracts ever holds them); all offline.
 
 - `morph()`: the pymorphy3 analyser (Russian dictionaries) and `parse_word`, a cached parse.
-- `russian_ner()`: natasha's segmenter and news NER tagger (its wheel ships the models).
-- `english_ner()`: the trained `en_core_web_sm` pipeline with only tok2vec and ner, or None
-  when it is not installed (callers fall back to heuristics).
+- `natasha_embedding()` and `segmenter()`: natasha's news embedding and segmenter, shared by
+  `russian_ner()` (NER tagger) and `russian_syntax()` (morphology tagger and syntax parser).
+- `english_parser()`: the trained `en_core_web_sm` without its NER (sentences, syntax), and
+  `english_ner()`: the same model with only tok2vec and ner; None when it is not installed
+  (callers fall back to heuristics).
 """
 
 from __future__ import annotations
@@ -30,11 +33,45 @@ def parse_word(word: str) -> tuple[Any, ...]:
 
 
 @cache
+def natasha_embedding() -> Any:
+    from natasha import NewsEmbedding
+
+    return NewsEmbedding()
+
+
+@cache
+def segmenter() -> Any:
+    from natasha import Segmenter
+
+    return Segmenter()
+
+
+@cache
 def russian_ner() -> tuple[Any, Any]:
     """(Segmenter, NewsNERTagger)."""
-    from natasha import NewsEmbedding, NewsNERTagger, Segmenter
+    from natasha import NewsNERTagger
 
-    return Segmenter(), NewsNERTagger(NewsEmbedding())
+    return segmenter(), NewsNERTagger(natasha_embedding())
+
+
+@cache
+def russian_syntax() -> tuple[Any, Any, Any]:
+    """(Segmenter, NewsMorphTagger, NewsSyntaxParser)."""
+    from natasha import NewsMorphTagger, NewsSyntaxParser
+
+    embedding = natasha_embedding()
+    return segmenter(), NewsMorphTagger(embedding), NewsSyntaxParser(embedding)
+
+
+@cache
+def english_parser() -> Any | None:
+    """The trained English pipeline without NER, or None when it is not installed."""
+    import spacy
+
+    try:
+        return spacy.load(ENGLISH_MODEL, disable=["ner"])
+    except OSError:
+        return None
 
 
 @cache
@@ -48,3 +85,12 @@ def english_ner() -> Any | None:
         except OSError:
             continue
     return None
+
+
+def load_all() -> None:
+    """Load every model now (benchmarks measure what a cold extract worker pays)."""
+    morph()
+    russian_ner()
+    russian_syntax()
+    english_parser()
+    english_ner()

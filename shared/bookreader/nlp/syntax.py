@@ -17,7 +17,8 @@ from functools import cache, lru_cache
 from types import ModuleType
 
 from bookreader.nlp import lexicon_en, lexicon_ru
-from bookreader.nlp.morphology import _morph, ru_parse
+from bookreader.nlp.morphology import ru_parse
+from bookreader.nlp.pipelines import morph, russian_syntax
 
 TYPES = ("location", "character", "atmosphere", "object", "action")
 _SUBJECT_RELS = {"nsubj", "nsubjpass", "nsubj:pass", "expl"}
@@ -117,7 +118,7 @@ def _modifiers(noun: Word, children: dict[int, list[Word]]) -> int:
 
 @lru_cache(maxsize=100_000)
 def _may_be_nominative(form: str) -> bool:
-    return any("nomn" in parse.tag for parse in _morph().parse(form))
+    return any("nomn" in parse.tag for parse in morph().parse(form))
 
 
 def sentence_votes(words: Sequence[Word], language: str) -> dict[str, float]:
@@ -260,19 +261,11 @@ def sentence_votes(words: Sequence[Word], language: str) -> dict[str, float]:
 # --- parsers -------------------------------------------------------------------------------
 
 
-@cache
-def _natasha():
-    from natasha import NewsEmbedding, NewsMorphTagger, NewsSyntaxParser, Segmenter
-
-    embedding = NewsEmbedding()
-    return Segmenter(), NewsMorphTagger(embedding), NewsSyntaxParser(embedding)
-
-
 def parse_russian(texts: Sequence[str]) -> list[list[Word]]:
     """One list of words per text (the words of all its sentences, heads within each)."""
     from natasha import Doc
 
-    segmenter, tagger, parser = _natasha()
+    segmenter, tagger, parser = russian_syntax()
     joined = "\n".join(texts)
     bounds, position = [], 0
     for text in texts:
@@ -311,7 +304,7 @@ def parse_russian(texts: Sequence[str]) -> list[list[Word]]:
 @lru_cache(maxsize=100_000)
 def _is_participle(form: str) -> bool:
     """pymorphy3 on the form: natasha's own VerbForm often confuses participles and gerunds."""
-    return "PRTF" in _morph().parse(form)[0].tag
+    return "PRTF" in morph().parse(form)[0].tag
 
 
 def _subject_case(token) -> bool:
