@@ -103,9 +103,9 @@ def _dlq(settings: RuntimeSettings, args: argparse.Namespace) -> int:
         redis_url = embedded.start()
     os.environ["REDIS_URL"] = redis_url
     os.environ["REDIS_PREFIX"] = settings.redis_prefix
-    from bookreader import bus
+    from bookreader import redis_conn
 
-    client = bus.redis_client()
+    client = redis_conn.redis_client()
     try:
         if args.action == "list":
             letters = list_dead_letters(client)

@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from bookreader import bus, db
+from bookreader import db, redis_conn
 from bookreader.config import Settings
 from bookreader.db.migrate import apply_migrations
 from bookreader.errors import BookReaderError
@@ -208,7 +208,7 @@ class Runtime:
 
         get_settings.cache_clear()
         self.bus = EventBus(
-            bus.redis_client(),
+            redis_conn.redis_client(),
             topology.functions,
             self.pools,
             self._report_event,
@@ -216,7 +216,9 @@ class Runtime:
             visibility_timeout_ms=s.visibility_timeout_ms,
         )
         self.bus.start()
-        self.scheduler = Scheduler(bus.redis_client(), topology.functions, s.schedule_interval_s)
+        self.scheduler = Scheduler(
+            redis_conn.redis_client(), topology.functions, s.schedule_interval_s
+        )
         self.scheduler.start()
         self.gateway = Gateway(
             s, topology, self.pools, disk_store, self._report_http, self.metrics.exposition

@@ -37,11 +37,19 @@ def database(rt: RunningRuntime) -> str:
 
 
 def wait_for_state(
-    reader: Reader, book_id: str, states: tuple[str, ...], timeout: float = 180
+    reader: Reader,
+    book_id: str,
+    states: tuple[str, ...],
+    timeout: float = 180,
+    seen: list[tuple[str, float]] | None = None,
 ) -> dict:
+    """Poll the book until it is in one of `states` (or failed); `seen` collects every
+    (state, progress) on the way."""
     deadline = time.time() + timeout
     while time.time() < deadline:
         book = reader.request("GET", f"/books/{book_id}").json()
+        if seen is not None:
+            seen.append((book["state"], book["progress"]))
         if book["state"] in states or book["state"] == "failed":
             return book
         time.sleep(0.25)
@@ -49,12 +57,28 @@ def wait_for_state(
 
 
 @pytest.fixture(scope="module")
-def extracted(rt: RunningRuntime) -> tuple[Reader, str]:
+def progress_seen() -> list[tuple[str, float]]:
+    """What a client polling the extracted book saw, from upload to `ready`."""
+    return []
+
+
+@pytest.fixture(scope="module")
+def extracted(rt: RunningRuntime, progress_seen: list[tuple[str, float]]) -> tuple[Reader, str]:
     reader = Reader(rt)
     book_id = reader.upload("Капитанская дочка.fb2", PUSHKIN.read_bytes())
-    book = wait_for_state(reader, book_id, ("ready",))
+    book = wait_for_state(reader, book_id, ("ready",), seen=progress_seen)
     assert book["state"] == "ready", book
     return reader, book_id
+
+
+def test_progress_never_goes_back_from_upload_to_ready(extracted, progress_seen) -> None:
+    states = [state for state, _ in progress_seen]
+    progress = [value for _, value in progress_seen]
+    assert "extracting" in states, "a novel takes more than one poll to extract"
+    assert progress == sorted(progress), progress_seen
+    assert progress_seen[-1] == ("ready", 1)
+    # Extraction takes over where parsing ended instead of starting from 0 again.
+    assert all(value >= 0.2 for state, value in progress_seen if state == "extracting")
 
 
 def all_descriptions(reader: Reader, book_id: str, **query: str) -> list[dict]:

@@ -11,7 +11,7 @@ from bookreader.errors import BookReaderError
 from bookreader.images import pipeline, preferences
 from bookreader.images.preferences import IllustrationPreferences
 from bookreader.images.records import ImageRecord
-from bookreader.library import positions
+from bookreader.library import books, positions
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +43,14 @@ def illustrate_ahead(
             pipeline.start_generation(record)
             created.append(record)
     return created
+
+
+def illustrate_after_extraction(book_id: str) -> list[ImageRecord]:
+    """After extraction: the book's owner gets the pictures for where they are reading."""
+    book = books.get_book_by_id(book_id)
+    if book is None:
+        return []
+    return illustrate_at_saved_position(book.user_id, book_id)
 
 
 def illustrate_at_saved_position(user_id: str, book_id: str) -> list[ImageRecord]:

@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from bookreader import db
 from bookreader.library.keys import illustration_keys
+from bookreader.library.lifecycle import (
+    PARSED_PROGRESS,
+    READABLE,
+    BookState,
+    extract_progress_sql,
+    transition,
+)
+from bookreader.library.records import DescriptionRecord
 from bookreader.nlp.model import CastMember, Description
 
 
@@ -56,11 +63,14 @@ def replace_chapter(book_id: str, chapter: int, text: str, items: list[Descripti
             )
         gone = [description_id for description_id in earlier.values() if description_id not in kept]
         orphaned = _drop_descriptions(conn, gone)
+        # Progress only while this run is on, and never down (a redelivered run starts over).
+        progress = extract_progress_sql("chapters_extracted + 1", "chapter_count")
         conn.run(
             "UPDATE books SET chapters_extracted = chapters_extracted + 1,"
-            " progress = LEAST(0.99, (chapters_extracted + 1)::real / GREATEST(chapter_count, 1)),"
-            " updated_at = now() WHERE id = CAST(:b AS uuid)",
+            f" progress = GREATEST(progress, {progress}),"
+            " updated_at = now() WHERE id = CAST(:b AS uuid) AND state = :extracting",
             b=book_id,
+            extracting=str(BookState.EXTRACTING),
         )
     return orphaned
 
@@ -99,25 +109,23 @@ def replace_cast(book_id: str, cast: list[CastMember]) -> None:
             )
 
 
-def start_run(book_id: str, language: str | None) -> None:
+def start_run(book_id: str, language: str | None) -> bool:
+    """The book is `extracting` from now on, if it is readable; whether it is."""
     with db.get_pool().transaction() as conn:
+        if not transition(conn, book_id, BookState.EXTRACTING, READABLE, progress=PARSED_PROGRESS):
+            return False
         conn.run(
-            "UPDATE books SET state = 'extracting', progress = 0, chapters_extracted = 0,"
-            " detected_language = :lang, error_code = NULL, error_message = NULL,"
-            " error_details = NULL, updated_at = now() WHERE id = CAST(:b AS uuid)",
+            "UPDATE books SET chapters_extracted = 0, detected_language = :lang"
+            " WHERE id = CAST(:b AS uuid)",
             b=book_id,
             lang=language,
         )
+        return True
 
 
-def finish_run(book_id: str, state: str) -> None:
+def finish_run(book_id: str, state: BookState) -> bool:
     with db.get_pool().transaction() as conn:
-        conn.run(
-            "UPDATE books SET state = :state, progress = 1, updated_at = now()"
-            " WHERE id = CAST(:b AS uuid)",
-            b=book_id,
-            state=state,
-        )
+        return transition(conn, book_id, state, [BookState.EXTRACTING], progress=1.0)
 
 
 def chapter_texts(book_id: str) -> list[tuple[int, str, list[tuple[int, int]]]]:
@@ -138,7 +146,7 @@ def list_descriptions(
     min_confidence: float,
     after: tuple[int, int, str] | None,
     limit: int,
-) -> list[dict[str, Any]]:
+) -> list[DescriptionRecord]:
     """Descriptions in reading order, keyset-paged after (chapter, start, id)."""
     with db.get_pool().connection() as conn:
         rows = conn.run(
@@ -158,12 +166,10 @@ def list_descriptions(
             aid=after[2] if after else None,
             limit=limit,
         )
-        return db.rows_as_dicts(conn, rows)
+        return [DescriptionRecord.model_validate(row) for row in db.rows_as_dicts(conn, rows)]
 
 
-def list_cast(
-    book_id: str, *, up_to_chapter: int | None = None
-) -> tuple[list[dict[str, Any]], int]:
+def list_cast(book_id: str, *, up_to_chapter: int | None = None) -> tuple[list[CastMember], int]:
     """The book's cast, and how many were left out: with `up_to_chapter`, only the members
     first met in that chapter or before it (the reader has not met the others yet)."""
     with db.get_pool().connection() as conn:
@@ -172,8 +178,8 @@ def list_cast(
             " FROM cast_members WHERE book_id = CAST(:b AS uuid) ORDER BY position",
             b=book_id,
         )
-        members = db.rows_as_dicts(conn, rows)
+        members = [CastMember.model_validate(row) for row in db.rows_as_dicts(conn, rows)]
     if up_to_chapter is None:
         return members, 0
-    met = [member for member in members if member["first_chapter"] <= up_to_chapter]
+    met = [member for member in members if member.first_chapter <= up_to_chapter]
     return met, len(members) - len(met)
