@@ -21,7 +21,7 @@ from bookreader.library.records import (
 
 SORTS = {"created": "created_at", "title": "lower(title)", "author": "lower(authors->>0)"}
 
-_COLUMNS = (
+BOOK_COLUMNS = (
     "id::text, user_id::text, state, progress, error_code, error_message, error_details, filename,"
     " object_key, declared_size, size, sha256, format, title, authors, language, direction,"
     " metadata, toc,"
@@ -74,7 +74,7 @@ def create_book(
         rows = conn.run(
             "INSERT INTO books (id, user_id, filename, object_key, declared_size, sha256)"
             " VALUES (CAST(:id AS uuid), CAST(:user AS uuid), :filename, :key, :size, :sha)"
-            f" RETURNING {_COLUMNS}",
+            f" RETURNING {BOOK_COLUMNS}",
             id=book_id,
             user=user_id,
             filename=filename,
@@ -96,7 +96,7 @@ def find_by_sha256(user_id: str, sha256: str, exclude: str | None = None) -> Boo
     """The user's live (not failed) book with this file content, if any."""
     with db.get_pool().connection() as conn:
         rows = conn.run(
-            f"SELECT {_COLUMNS} FROM books WHERE user_id = CAST(:u AS uuid) AND sha256 = :sha"
+            f"SELECT {BOOK_COLUMNS} FROM books WHERE user_id = CAST(:u AS uuid) AND sha256 = :sha"
             " AND state <> :failed AND (CAST(:ex AS text) IS NULL OR id::text <> :ex)"
             " ORDER BY created_at LIMIT 1",
             u=user_id,
@@ -124,7 +124,7 @@ def get_book(user_id: str, book_id: str) -> BookRecord:
     with db.get_pool().connection() as conn:
         expire_abandoned_uploads(conn, user_id, book_id)
         rows = conn.run(
-            f"SELECT {_COLUMNS}, {_READING_PROGRESS} FROM books"
+            f"SELECT {BOOK_COLUMNS}, {_READING_PROGRESS} FROM books"
             " WHERE id = CAST(:b AS uuid) AND user_id = CAST(:u AS uuid)",
             b=book_id,
             u=user_id,
@@ -140,7 +140,7 @@ def get_book_by_id(book_id: str) -> BookRecord | None:
     if not is_uuid(book_id):
         return None
     with db.get_pool().connection() as conn:
-        rows = conn.run(f"SELECT {_COLUMNS} FROM books WHERE id = CAST(:b AS uuid)", b=book_id)
+        rows = conn.run(f"SELECT {BOOK_COLUMNS} FROM books WHERE id = CAST(:b AS uuid)", b=book_id)
         found = _books(conn, rows)
     return found[0] if found else None
 
@@ -265,7 +265,7 @@ def list_books(
         expire_abandoned_uploads(conn, user_id)
         total = conn.run(f"SELECT count(*) FROM books WHERE {clause}", **params)[0][0]
         rows = conn.run(
-            f"SELECT {_COLUMNS}, {_READING_PROGRESS} FROM books WHERE {clause} ORDER BY {order}"
+            f"SELECT {BOOK_COLUMNS}, {_READING_PROGRESS} FROM books WHERE {clause} ORDER BY {order}"
             " LIMIT :limit OFFSET :offset",
             limit=page_size,
             offset=(page - 1) * page_size,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from bookreader import db
+from bookreader.library.books import BOOK_COLUMNS
 from bookreader.library.keys import illustration_keys
 from bookreader.library.lifecycle import (
     PARSED_PROGRESS,
@@ -13,7 +14,7 @@ from bookreader.library.lifecycle import (
     extract_progress_sql,
     transition,
 )
-from bookreader.library.records import DescriptionRecord
+from bookreader.library.records import BookRecord, DescriptionRecord
 from bookreader.nlp.model import CastMember, Description
 
 
@@ -136,6 +137,52 @@ def chapter_texts(book_id: str) -> list[tuple[int, str, list[tuple[int, int]]]]:
             b=book_id,
         )
     return [(index, text, [tuple(pair) for pair in paragraphs]) for index, text, paragraphs in rows]
+
+
+def owners_book(conn: db.Connection, user_id: str, description_id: str) -> BookRecord | None:
+    """The book the description belongs to, if it is the user's; read in the caller's
+    transaction."""
+    rows = conn.run(
+        f"SELECT {BOOK_COLUMNS} FROM books WHERE user_id = CAST(:u AS uuid)"
+        " AND id = (SELECT book_id FROM descriptions WHERE id = CAST(:d AS uuid))",
+        d=description_id,
+        u=user_id,
+    )
+    found = db.rows_as_dicts(conn, rows)
+    return BookRecord.model_validate(found[0]) if found else None
+
+
+def get_description(description_id: str) -> DescriptionRecord | None:
+    with db.get_pool().connection() as conn:
+        rows = conn.run(
+            "SELECT id::text, chapter, start_offset, end_offset, type, confidence, priority, text,"
+            " summary FROM descriptions WHERE id = CAST(:d AS uuid)",
+            d=description_id,
+        )
+        found = db.rows_as_dicts(conn, rows)
+    return DescriptionRecord.model_validate(found[0]) if found else None
+
+
+def best_in_chapters(
+    book_id: str, first: int, last: int, *, min_confidence: float, per_chapter: int
+) -> list[str]:
+    """Ids of the `per_chapter` highest-priority descriptions (at least `min_confidence`) of
+    each chapter from `first` to `last`, nearest chapter first, best first within it."""
+    with db.get_pool().connection() as conn:
+        rows = conn.run(
+            "SELECT ranked.id::text FROM ("
+            "  SELECT d.id, d.chapter, row_number() OVER ("
+            "    PARTITION BY d.chapter ORDER BY d.priority DESC, d.start_offset) AS rank"
+            "  FROM descriptions d WHERE d.book_id = CAST(:b AS uuid)"
+            "  AND d.chapter BETWEEN :first AND :last AND d.confidence >= :floor"
+            ") ranked WHERE ranked.rank <= :per_chapter ORDER BY ranked.chapter, ranked.rank",
+            b=book_id,
+            first=first,
+            last=last,
+            floor=min_confidence,
+            per_chapter=per_chapter,
+        )
+    return [row[0] for row in rows]
 
 
 def list_descriptions(

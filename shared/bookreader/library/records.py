@@ -29,7 +29,7 @@ class BookRecord(Row):
     error_details: dict[str, Any] | None = None
     filename: str
     object_key: str
-    declared_size: int
+    declared_size: int | None = None
     size: int | None = None
     sha256: str | None = None
     format: Literal["epub", "fb2"] | None = None
