@@ -187,6 +187,8 @@ def test_a_state_moves_only_from_where_the_table_allows(env) -> None:
     # An upload that never parsed cannot become extracting, nor ready.
     assert not move(book_id, BookState.EXTRACTING)
     assert not move(book_id, BookState.READY)
+    assert extract_book(book_id) is None, "nothing to extract before the book is parsed"
+    assert book_row(book_id).state == BookState.UPLOADING
     assert move(book_id, BookState.PARSING, progress=0.1)
     # Staying in a state never lowers progress.
     assert move(book_id, BookState.PARSING, progress=0.05)

@@ -29,7 +29,7 @@ def extract_book(book_id: str) -> BookState | None:
     book = books.get_book_by_id(book_id)
     if book is None or book.state not in READABLE:
         log_event(logger, "nothing to extract", book_id=book_id, state=book and book.state)
-        return False
+        return None
     chapters = descriptions.chapter_texts(book_id)
     texts = [(index, text) for index, text, _ in chapters]
     main, per_chapter = languages(texts, book.language)  # mixed books: chapters on their own
