@@ -322,6 +322,20 @@ def get_image(book_id: str, image_id: str) -> BookImageRecord:
     return BookImageRecord.model_validate(found[0])
 
 
+def display_titles(user_id: str, book_ids: list[str]) -> dict[str, str]:
+    """The user's books among these, by id: their title, or the file name before parsing."""
+    if not book_ids:
+        return {}
+    with db.get_pool().connection() as conn:
+        rows = conn.run(
+            "SELECT id::text, COALESCE(title, filename) FROM books"
+            " WHERE user_id = CAST(:u AS uuid) AND id = ANY(CAST(:ids AS uuid[]))",
+            u=user_id,
+            ids=book_ids,
+        )
+    return {book_id: title for book_id, title in rows}
+
+
 def delete_book(user_id: str, book_id: str) -> BookRecord:
     """Delete the user's book and its rows; returns the deleted book (for its objects)."""
     book = get_book(user_id, book_id)

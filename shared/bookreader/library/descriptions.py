@@ -153,14 +153,21 @@ def owners_book(conn: db.Connection, user_id: str, description_id: str) -> BookR
 
 
 def get_description(description_id: str) -> DescriptionRecord | None:
+    return get_descriptions([description_id]).get(description_id)
+
+
+def get_descriptions(description_ids: list[str]) -> dict[str, DescriptionRecord]:
+    """These descriptions by id (those that no longer exist are missing)."""
+    if not description_ids:
+        return {}
     with db.get_pool().connection() as conn:
         rows = conn.run(
             "SELECT id::text, chapter, start_offset, end_offset, type, confidence, priority, text,"
-            " summary FROM descriptions WHERE id = CAST(:d AS uuid)",
-            d=description_id,
+            " summary FROM descriptions WHERE id = ANY(CAST(:ids AS uuid[]))",
+            ids=sorted(set(description_ids)),
         )
         found = db.rows_as_dicts(conn, rows)
-    return DescriptionRecord.model_validate(found[0]) if found else None
+    return {row["id"]: DescriptionRecord.model_validate(row) for row in found}
 
 
 def best_in_chapters(
