@@ -101,12 +101,12 @@ def _dlq(settings: RuntimeSettings, args: argparse.Namespace) -> int:
     if not redis_url:
         embedded = EmbeddedRedis(settings.data_dir)
         redis_url = embedded.start()
-    from bookreader import bus
+    from bookreader import redis_conn
     from bookreader.config import Settings, configure_settings
 
     configure_settings(Settings(REDIS_URL=redis_url, REDIS_PREFIX=settings.redis_prefix))
 
-    client = bus.redis_client()
+    client = redis_conn.redis_client()
     try:
         if args.action == "list":
             letters = list_dead_letters(client)

@@ -20,7 +20,7 @@ from typing import Any
 
 import redis
 
-from bookreader import bus
+from bookreader import bus, redis_conn
 from bookreader.events import parse_record
 from bookreader.log import log_event, now_ms
 from local.template import FunctionSpec, S3Trigger
@@ -165,7 +165,7 @@ class EventBus:
             pipe.xack(stream, GROUP, message_id)
             pipe.xdel(stream, message_id)
             if attempt > 1:
-                pipe.hdel(bus.key("last-error", name), message_id)
+                pipe.hdel(redis_conn.key("last-error", name), message_id)
             pipe.execute()
             return
         error = f"{outcome.error_type}: {outcome.error_message}"
@@ -178,7 +178,7 @@ class EventBus:
             self.client.xclaim(
                 stream, GROUP, RETRY_CONSUMER, 0, [message_id], idle=idle, justid=True
             )
-            self.client.hset(bus.key("last-error", name), message_id, error)
+            self.client.hset(redis_conn.key("last-error", name), message_id, error)
             log_event(
                 logger,
                 "retry scheduled",
@@ -207,7 +207,7 @@ class EventBus:
         )
         pipe.xack(stream, GROUP, message_id)
         pipe.xdel(stream, message_id)
-        pipe.hdel(bus.key("last-error", name), message_id)
+        pipe.hdel(redis_conn.key("last-error", name), message_id)
         pipe.execute()
         log_event(
             logger,
@@ -239,7 +239,8 @@ class EventBus:
                 claimed = self.client.xclaim(stream, GROUP, "reaper", visibility, [message_id])
                 if claimed and claimed[0][1]:
                     error = (
-                        self.client.hget(bus.key("last-error", name), message_id) or "WorkerLost"
+                        self.client.hget(redis_conn.key("last-error", name), message_id)
+                        or "WorkerLost"
                     )
                     self._dead_letter(name, message_id, claimed[0][1], delivered, error)
                 continue

@@ -34,13 +34,13 @@ from prometheus_client.mmap_dict import MmapedDict
 from prometheus_client.multiprocess import MultiProcessCollector, mark_process_dead
 from prometheus_client.registry import Collector
 
-from bookreader import bus, db
+from bookreader import bus, db, redis_conn
+from bookreader.library.lifecycle import BookState
 from local.eventbus import GROUP
 from local.settings import PROJECT_ROOT
 from local.template import FunctionSpec
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
-BOOK_STATES = ("uploading", "parsing", "parsed", "extracting", "ready", "failed")
 IMAGE_STATES = ("queued", "running", "ready", "failed")
 # Function durations run from milliseconds (an API read) to minutes (extracting a novel).
 DURATION_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300)
@@ -218,7 +218,7 @@ class StateCollector(Collector):
         )
 
     def _streams(self) -> Iterator[Metric]:
-        client = bus.redis_client()
+        client = redis_conn.redis_client()
         depth = GaugeMetricFamily(
             "bookreader_queue_depth",
             "Events waiting or in flight on each function's stream (and the store's events).",
@@ -266,7 +266,7 @@ class StateCollector(Collector):
                 "SELECT state, provider, count(*) FROM images GROUP BY state, provider"
             )
         books = GaugeMetricFamily("bookreader_books", "Books by state.", labels=["state"])
-        counts = {state: 0 for state in BOOK_STATES} | {row[0]: row[1] for row in book_rows}
+        counts = {str(state): 0 for state in BookState} | {row[0]: row[1] for row in book_rows}
         for state, count in sorted(counts.items()):
             books.add_metric([state], float(count))
         images = GaugeMetricFamily(

@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from bookreader import bus, db
+from bookreader import db, redis_conn
 from bookreader.config import configure_settings
 from bookreader.db.migrate import apply_migrations
 from bookreader.errors import BookReaderError
@@ -226,7 +226,7 @@ class Runtime:
 
         configure_settings(domain)  # the bus helpers read the shared settings
         self.bus = EventBus(
-            bus.redis_client(),
+            redis_conn.redis_client(),
             topology.functions,
             self.pools,
             self._report_event,
@@ -234,7 +234,9 @@ class Runtime:
             visibility_timeout_ms=s.visibility_timeout_ms,
         )
         self.bus.start()
-        self.scheduler = Scheduler(bus.redis_client(), topology.functions, s.schedule_interval_s)
+        self.scheduler = Scheduler(
+            redis_conn.redis_client(), topology.functions, s.schedule_interval_s
+        )
         self.scheduler.start()
         self.gateway = Gateway(
             s, topology, self.pools, disk_store, self._report_http, self.metrics.exposition

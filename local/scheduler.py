@@ -18,7 +18,7 @@ from typing import Any
 
 import redis
 
-from bookreader import bus
+from bookreader import bus, redis_conn
 from bookreader.log import log_event
 from local.template import PSEUDO_PARAMETERS, FunctionSpec, ScheduleTrigger
 
@@ -99,7 +99,7 @@ class Scheduler:
         """Queue this tick's event unless another runtime already has; whether we did."""
         interval = self.interval(trigger)
         tick = int(now // interval)
-        claim = bus.key("schedule", function, trigger.name, str(tick))
+        claim = redis_conn.key("schedule", function, trigger.name, str(tick))
         if not self.client.set(claim, "1", nx=True, px=max(1000, int(interval * 2000))):
             return False
         event = scheduled_event(function, trigger, datetime.fromtimestamp(now, UTC))

@@ -119,13 +119,21 @@ def inprocess_runtime(
 
 
 @pytest.fixture(scope="session")
-def extracted_book(product_runtime: RunningRuntime) -> tuple[Reader, str, list[dict]]:
+def extraction_progress_seen() -> list[tuple[str, float]]:
+    """Every (state, progress) a client polling `extracted_book` saw, from upload to `ready`."""
+    return []
+
+
+@pytest.fixture(scope="session")
+def extracted_book(
+    product_runtime: RunningRuntime, extraction_progress_seen: list[tuple[str, float]]
+) -> tuple[Reader, str, list[dict]]:
     """The Captain's Daughter uploaded, parsed and extracted once for the session on the shared
     runtime: (its reader, the book id, its first 50 passages). Tests only read it: a test that
     changes a book or its reader's settings extracts one of its own."""
     reader = Reader(product_runtime)
     book_id = reader.upload("Капитанская дочка.fb2", PUSHKIN.read_bytes())
-    book = wait_for_state(reader, book_id, ("ready",))
+    book = wait_for_state(reader, book_id, ("ready",), seen=extraction_progress_seen)
     assert book["state"] == "ready", book
     items = reader.request("GET", f"/books/{book_id}/descriptions", params={"limit": "50"}).json()[
         "items"

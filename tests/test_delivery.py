@@ -15,7 +15,7 @@ import pytest
 import requests
 from moto.server import ThreadedMotoServer
 
-from bookreader import bus
+from bookreader import redis_conn
 from bookreader.config import get_settings
 from bookreader.jobs import invoke_async
 from bookreader.storage.disk import DiskStore
@@ -122,13 +122,13 @@ def test_invoke_async_reaches_the_function(fixture_runtime, record_dir, monkeypa
     monkeypatch.setenv("REDIS_URL", fixture_runtime.env["REDIS_URL"])
     monkeypatch.setenv("REDIS_PREFIX", fixture_runtime.env["REDIS_PREFIX"])
     monkeypatch.setenv("BOOKREADER_RUNTIME", "local")
-    monkeypatch.setattr(bus, "_client", None)
+    monkeypatch.setattr(redis_conn, "_client", None)
     get_settings.cache_clear()
     try:
         invoke_async("RecorderFunction", {"book_id": "b1", "title": "Капитанская дочка"})
     finally:
         get_settings.cache_clear()
-        monkeypatch.setattr(bus, "_client", None)
+        monkeypatch.setattr(redis_conn, "_client", None)
     records = wait_for(lambda: read_records(record_dir, "recorder.jsonl"), message="async invoke")
     assert records[0]["payload"] == {"book_id": "b1", "title": "Капитанская дочка"}
 

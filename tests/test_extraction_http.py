@@ -42,6 +42,19 @@ def extracted(extracted_book: tuple[Reader, str, list[dict]]) -> tuple[Reader, s
     return reader, book_id
 
 
+def test_progress_never_goes_back_from_upload_to_ready(
+    extracted, extraction_progress_seen: list[tuple[str, float]]
+) -> None:
+    progress_seen = extraction_progress_seen
+    states = [state for state, _ in progress_seen]
+    progress = [value for _, value in progress_seen]
+    assert "extracting" in states, "a novel takes more than one poll to extract"
+    assert progress == sorted(progress), progress_seen
+    assert progress_seen[-1] == ("ready", 1)
+    # Extraction takes over where parsing ended instead of starting from 0 again.
+    assert all(value >= 0.2 for state, value in progress_seen if state == "extracting")
+
+
 def all_descriptions(reader: Reader, book_id: str, **query: str) -> list[dict]:
     items, cursor = [], None
     while True:

@@ -12,8 +12,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from PIL import Image
 
-import bookreader.bus
 import bookreader.db
+import bookreader.redis_conn
 from bookreader.config import get_settings
 from bookreader.db.migrate import apply_migrations
 from bookreader.errors import BookReaderError
@@ -81,7 +81,7 @@ def env(services, database_url, redis_prefix, tmp_path, monkeypatch):
 def _clear_caches(monkeypatch) -> None:
     get_settings.cache_clear()
     get_store.cache_clear()
-    monkeypatch.setattr(bookreader.bus, "_client", None)
+    monkeypatch.setattr(bookreader.redis_conn, "_client", None)
     monkeypatch.setattr(bookreader.db, "_pool", None)
 
 
@@ -296,7 +296,7 @@ def test_third_concurrent_generate_gets_provider_busy(env, monkeypatch) -> None:
     assert waiting.state == "queued" and waiting.error_code == "provider_busy"
     assert [record.state for record in done] == ["ready", "ready"]
     assert provider.calls == 2
-    assert bookreader.bus.redis_client().zcard(concurrency.slots_key("pollinations")) == 0
+    assert bookreader.redis_conn.redis_client().zcard(concurrency.slots_key("pollinations")) == 0
     # Slots are free again: the retry draws it.
     assert generate_image(ids[2], provider).state == "ready"
 
@@ -344,7 +344,7 @@ def test_failing_provider_marks_the_image_failed_with_its_code(env) -> None:
         "pollinations returned HTML",
     )
     assert failed.object_key is None
-    assert bookreader.bus.redis_client().zcard(concurrency.slots_key("pollinations")) == 0
+    assert bookreader.redis_conn.redis_client().zcard(concurrency.slots_key("pollinations")) == 0
 
 
 def test_unexpected_error_fails_without_a_traceback(env) -> None:

@@ -17,7 +17,7 @@ import requests
 import yaml
 from prometheus_client.parser import text_string_to_metric_families
 
-from bookreader import bus
+from bookreader import bus, redis_conn
 from bookreader.config import get_settings
 from local.launcher import RunningRuntime
 from local.metrics import StateCollector
@@ -143,7 +143,7 @@ def test_queue_age_and_dead_letters_come_from_the_streams(
 ) -> None:
     monkeypatch.setenv("REDIS_URL", services.redis_url)
     monkeypatch.setenv("REDIS_PREFIX", redis_prefix)
-    monkeypatch.setattr(bus, "_client", None)
+    monkeypatch.setattr(redis_conn, "_client", None)
     get_settings.cache_clear()
     try:
         client = redis.Redis.from_url(services.redis_url)
@@ -162,7 +162,7 @@ def test_queue_age_and_dead_letters_come_from_the_streams(
         )
         families = {family.name: family for family in collector.collect()}
     finally:
-        monkeypatch.setattr(bus, "_client", None)
+        monkeypatch.setattr(redis_conn, "_client", None)
         get_settings.cache_clear()
 
     def gauge(name: str, stream: str) -> float:

@@ -15,6 +15,7 @@ from bookreader.errors import BookReaderError
 from bookreader.http import BookReaderApp, json_response, parse_body, parse_query
 from bookreader.images import quota
 from bookreader.library import books
+from bookreader.library.lifecycle import READABLE
 from bookreader.overview import admin_overview
 
 app = BookReaderApp("admin")
@@ -57,8 +58,8 @@ def rerun_extraction(book_id: str) -> Response:
     book = books.get_book_by_id(book_id)
     if book is None:
         raise books.book_not_found()
-    if book["state"] not in ("parsed", "extracting", "ready", "extraction_unsupported_language"):
-        raise BookReaderError("book_not_parsed", f"The book is {book['state']}, not parsed.", 409)
+    if book.state not in READABLE:
+        raise BookReaderError("book_not_parsed", f"The book is {book.state}, not parsed.", 409)
     name = get_settings().extract_function_name
     if not name:
         raise BookReaderError("extract_unavailable", "Extraction is not deployed.", 503)

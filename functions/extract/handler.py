@@ -1,4 +1,6 @@
-"""Extract: invoked asynchronously after parse (or by an admin) with {"book_id": …}."""
+"""Extract: invoked asynchronously after parse (or by an admin) with {"book_id": …}. Once the
+book is ready, a reader who opened it before its passages existed gets the pictures for where
+they are (the library itself knows nothing of pictures)."""
 
 from __future__ import annotations
 
@@ -6,7 +8,9 @@ import logging
 import threading
 from typing import Any
 
+from bookreader.images.auto import illustrate_after_extraction
 from bookreader.library.extraction import extract_book
+from bookreader.library.lifecycle import BookState
 from bookreader.log import configure_function_logging
 
 configure_function_logging()
@@ -41,5 +45,7 @@ threading.Thread(target=_load_models, name="warm-up", daemon=True).start()
 
 def handle(event: dict[str, Any], context: Any) -> dict[str, str]:
     _models_ready.wait(timeout=120)
-    extract_book(str(event["book_id"]))
-    return {"book_id": str(event["book_id"])}
+    book_id = str(event["book_id"])
+    if extract_book(book_id) == BookState.READY:
+        illustrate_after_extraction(book_id)
+    return {"book_id": book_id}

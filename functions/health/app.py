@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from chalice import Response
 
-from bookreader import bus
+from bookreader import redis_conn
 from bookreader.api.schemas import Live, Ready
 from bookreader.config import get_settings
 from bookreader.db import get_pool
@@ -50,7 +50,7 @@ def _check_postgres() -> None:
 
 
 def _check_redis() -> None:
-    bus.redis_client().ping()
+    redis_conn.redis_client().ping()
 
 
 def _check_store() -> None:

@@ -16,6 +16,7 @@ from bookreader.http import (
     path_number,
 )
 from bookreader.library import books, descriptions, keys, positions, views
+from bookreader.library.records import BookRecord
 from bookreader.storage import delete_book_objects, get_store
 
 app = BookReaderApp("library")
@@ -61,27 +62,27 @@ def get_chapter(book_id: str, index: str) -> Response:
     return json_response(views.chapter_view(book, chapter, books.footnotes(book_id)))
 
 
-def _image(book: dict, image_id: str) -> Response:
-    image = books.get_image(book["id"], image_id)
-    data = get_store().get(get_settings().books_bucket, image["object_key"])
+def _image(book: BookRecord, image_id: str) -> Response:
+    image = books.get_image(book.id, image_id)
+    data = get_store().get(get_settings().books_bucket, image.object_key)
     headers = {
         "Cache-Control": "private, max-age=86400",
-        "ETag": f'"{book["id"]}-{image_id}"',
+        "ETag": f'"{book.id}-{image_id}"',
         # A book's SVG is untrusted: never let it run anything or be sniffed as HTML.
         "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; sandbox",
         "X-Content-Type-Options": "nosniff",
     }
     if app.current_request.headers.get("if-none-match") == headers["ETag"]:
         return Response(body="", status_code=304, headers=headers)
-    return binary_response(data, image["media_type"], headers=headers)
+    return binary_response(data, image.media_type, headers=headers)
 
 
 @app.route("/books/{book_id}/cover", methods=["GET"])
 def get_cover(book_id: str) -> Response:
     book = books.get_book(app.user.sub, book_id)
-    if not book["cover_image_id"]:
+    if not book.cover_image_id:
         raise BookReaderError("cover_not_found", "This book has no cover.", 404)
-    return _image(book, book["cover_image_id"])
+    return _image(book, book.cover_image_id)
 
 
 @app.route("/books/{book_id}/images/{image_id}", methods=["GET"])
@@ -104,7 +105,7 @@ def list_descriptions(book_id: str) -> Response:
     more = len(items) > query.limit
     items = items[: query.limit]
     last = items[-1] if items else None
-    cursor = f"{last['chapter']}.{last['start_offset']}.{last['id']}" if more and last else None
+    cursor = f"{last.chapter}.{last.start_offset}.{last.id}" if more and last else None
     return json_response(
         DescriptionPage(items=[views.description_view(item) for item in items], next=cursor)
     )
@@ -132,6 +133,6 @@ def get_cast(book_id: str) -> Response:
 def delete_book(book_id: str) -> Response:
     book = books.delete_book(app.user.sub, book_id)
     store, bucket = get_store(), get_settings().books_bucket
-    prefixes = (book["object_key"].rsplit("/", 1)[0] + "/", keys.book_prefix(app.user.sub, book_id))
+    prefixes = (book.object_key.rsplit("/", 1)[0] + "/", keys.book_prefix(app.user.sub, book_id))
     delete_book_objects([item.key for prefix in prefixes for item in store.list(bucket, prefix)])
     return Response(body="", status_code=204)

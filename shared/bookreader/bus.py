@@ -1,4 +1,5 @@
-"""Local event delivery on Redis Streams: key names and the two ways in (object events, invokes).
+"""Local event delivery on Redis Streams: stream names and the two ways in (object events,
+invokes). The connection itself is bookreader.redis_conn's.
 
 On AWS none of this is used: S3 and Lambda deliver events themselves.
 """
@@ -6,44 +7,12 @@ On AWS none of this is used: S3 and Lambda deliver events themselves.
 from __future__ import annotations
 
 import json
-import threading
 from typing import Any
 
 import redis
-from redis.backoff import NoBackoff
-from redis.retry import Retry
 
-from bookreader.config import get_settings
-from bookreader.errors import BookReaderError
 from bookreader.log import now_ms
-
-_client: redis.Redis | None = None
-_client_lock = threading.Lock()
-
-
-def redis_client() -> redis.Redis:
-    """The process-wide Redis client for REDIS_URL."""
-    global _client
-    with _client_lock:
-        if _client is None:
-            url = get_settings().redis_url
-            if not url:
-                raise BookReaderError("config_missing", "REDIS_URL is not configured", 500)
-            # One quick retry at most: callers fail closed (503) rather than hang when Redis is
-            # away, and a blocking stream read sets its own, longer wait.
-            _client = redis.Redis.from_url(
-                url,
-                decode_responses=True,
-                socket_timeout=10,
-                socket_connect_timeout=2,
-                retry=Retry(NoBackoff(), 1),
-                health_check_interval=30,
-            )
-        return _client
-
-
-def key(*parts: str) -> str:
-    return ":".join([get_settings().redis_prefix, *parts])
+from bookreader.redis_conn import key, redis_client
 
 
 def object_events_stream() -> str:

@@ -7,13 +7,12 @@ streams, the ones `make dlq` lists.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import get_args
 
 import redis
 
-from bookreader import bus, db
+from bookreader import bus, db, redis_conn
 from bookreader.api.schemas import AdminOverview, DeadLetterCount, ImageCount, UserCounts
-from bookreader.library.books import State
+from bookreader.library.lifecycle import BookState
 
 
 def admin_overview(*, now: datetime | None = None) -> AdminOverview:
@@ -25,7 +24,7 @@ def admin_overview(*, now: datetime | None = None) -> AdminOverview:
             " count(*) FILTER (WHERE disabled) FROM users"
         )[0]
         # Every state appears, zero included, so a dashboard never has to guess.
-        books_by_state = dict.fromkeys(get_args(State), 0)
+        books_by_state = {str(state): 0 for state in BookState}
         for state, count in conn.run("SELECT state, count(*) FROM books GROUP BY state"):
             books_by_state[state] = int(count)
         images = conn.run(
@@ -49,7 +48,7 @@ def dead_letter_counts() -> list[DeadLetterCount] | None:
     """Dead letters waiting, per function; None when the bus cannot be read (the page says so)."""
     prefix = bus.dead_letter_stream("")
     try:
-        client = bus.redis_client()
+        client = redis_conn.redis_client()
         streams = sorted(client.scan_iter(match=bus.dead_letter_stream("*"), _type="stream"))
         counts = [(stream.removeprefix(prefix), int(client.xlen(stream))) for stream in streams]
     except redis.RedisError:

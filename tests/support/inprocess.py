@@ -31,7 +31,7 @@ import requests
 from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
 
-from bookreader import bus, db
+from bookreader import db, redis_conn
 from bookreader.config import get_settings
 from bookreader.db import connect
 from bookreader.db.migrate import apply_migrations
@@ -76,9 +76,9 @@ def function_environment(
     those of `state`), and the test process's own again afterwards."""
     with _ENVIRONMENT_LOCK:
         saved = dict(os.environ)
-        saved_pool, saved_redis = db._pool, bus._client
+        saved_pool, saved_redis = db._pool, redis_conn._client
         lent = state or ProcessState()
-        db._pool, bus._client = lent.pool, lent.redis
+        db._pool, redis_conn._client = lent.pool, lent.redis
         os.environ.clear()
         os.environ.update(variables)
         for clear in _SETTINGS_CACHES:
@@ -86,10 +86,10 @@ def function_environment(
         try:
             yield
         finally:
-            lent.pool, lent.redis = db._pool, bus._client
+            lent.pool, lent.redis = db._pool, redis_conn._client
             if state is None:
                 lent.close()
-            db._pool, bus._client = saved_pool, saved_redis
+            db._pool, redis_conn._client = saved_pool, saved_redis
             os.environ.clear()
             os.environ.update(saved)
             for clear in _SETTINGS_CACHES:

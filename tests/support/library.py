@@ -63,11 +63,19 @@ class Reader:
 
 
 def wait_for_state(
-    reader: Reader, book_id: str, states: tuple[str, ...], timeout: float = 180
+    reader: Reader,
+    book_id: str,
+    states: tuple[str, ...],
+    timeout: float = 180,
+    seen: list[tuple[str, float]] | None = None,
 ) -> dict:
+    """Poll the book until it is in one of `states` (or failed); `seen` collects every
+    (state, progress) on the way."""
     deadline = time.time() + timeout
     while time.time() < deadline:
         book = reader.request("GET", f"/books/{book_id}").json()
+        if seen is not None:
+            seen.append((book["state"], book["progress"]))
         if book["state"] in states or book["state"] == "failed":
             return book
         time.sleep(0.25)

@@ -11,11 +11,23 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+)
 
 from bookreader.ids import is_uuid
-from bookreader.library.books import State
+from bookreader.library.lifecycle import BookState
 from bookreader.nlp.model import DescriptionType
+
+# A query parameter is a plain value: the lifecycle's states inline, not a schema reference.
+StateParameter = Annotated[
+    BookState, WithJsonSchema({"type": "string", "enum": [str(state) for state in BookState]})
+]
 
 PG_INT_MAX = 2**31 - 1
 _ASCII_DIGITS = re.compile(r"[0-9]{1,10}")
@@ -48,7 +60,7 @@ class Query(BaseModel):
 
 
 class BookListQuery(Query):
-    state: State | None = Field(None, description="Only books in this state")
+    state: StateParameter | None = Field(None, description="Only books in this state")
     language: QueryText | None = Field(None, description="BCP 47 language, e.g. `ru` or `en`")
     author: QueryText | None = Field(None, description="Part of an author's name")
     q: QueryText | None = Field(

@@ -16,7 +16,7 @@ from bookreader.auth.users import User, UserPage
 from bookreader.books.model import BookMetadata, TocEntry
 from bookreader.images.preferences import IllustrationPreferences
 from bookreader.images.records import ImageState
-from bookreader.library.books import State
+from bookreader.library.lifecycle import BookState
 from bookreader.library.positions import ReadingPosition
 from bookreader.nlp.model import CastMember, DescriptionType, VisualSummary
 
@@ -82,8 +82,24 @@ class BookSummary(Answer):
     authors: list[str] = Field(default_factory=list)
     language: str | None
     format: Literal["epub", "fb2"] | None
-    state: State
-    progress: float = Field(ge=0, le=1)
+    state: BookState = Field(
+        description="Where the book is on its way into the library (see docs/book-lifecycle.md):"
+        " `uploading` (waiting for the file), `parsing` (reading the file), `parsed` (readable;"
+        " finding passages has not started yet — usually a moment, for good if extraction is"
+        " not deployed), `extracting` (readable; finding passages, chapter by chapter), `ready`,"
+        " `extraction_unsupported_language` (readable; no passages for this language) or"
+        " `failed` (see `error`). `uploading`, `parsing`, `parsed` and `extracting` still"
+        " change: poll until another state is reached."
+    )
+    progress: float = Field(
+        ge=0,
+        le=1,
+        description="How far the server is with the book, over parsing and extraction together:"
+        " parsing fills 0–0.2, extraction 0.2–1 by chapters; 1 once `ready` or"
+        " `extraction_unsupported_language`, 0 when `uploading` or `failed`. It never goes"
+        " down while the book moves on; only an administrator's re-run of extraction starts"
+        " it again from 0.2.",
+    )
     error: ErrorDetail | None = Field(description="Why the book failed (state `failed`)")
     cover_thumbnail_url: str | None = Field(description="Short-lived URL of a small cover")
     word_count: int | None

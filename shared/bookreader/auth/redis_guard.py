@@ -10,7 +10,7 @@ from contextlib import contextmanager
 
 import redis
 
-from bookreader import bus
+from bookreader import redis_conn
 from bookreader.errors import BookReaderError
 
 # Seconds a client should wait before retrying while Redis is away.
@@ -18,12 +18,12 @@ RETRY_AFTER_UNAVAILABLE = 5
 
 
 def client_or_default(client: redis.Redis | None) -> redis.Redis:
-    return client if client is not None else bus.redis_client()
+    return client if client is not None else redis_conn.redis_client()
 
 
 def auth_key(*parts: str) -> str:
     """A key in our Redis namespace, under `auth:`."""
-    return bus.key("auth", *parts)
+    return redis_conn.key("auth", *parts)
 
 
 @contextmanager

@@ -11,7 +11,7 @@ from bookreader.errors import BookReaderError
 from bookreader.images import pipeline, preferences
 from bookreader.images.preferences import IllustrationPreferences
 from bookreader.images.records import ImageRecord
-from bookreader.library import positions
+from bookreader.library import books, descriptions, positions
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +45,14 @@ def illustrate_ahead(
     return created
 
 
+def illustrate_after_extraction(book_id: str) -> list[ImageRecord]:
+    """After extraction: the book's owner gets the pictures for where they are reading."""
+    book = books.get_book_by_id(book_id)
+    if book is None:
+        return []
+    return illustrate_at_saved_position(book.user_id, book_id)
+
+
 def illustrate_at_saved_position(user_id: str, book_id: str) -> list[ImageRecord]:
     """After extraction: a reader who opened the book before its descriptions existed gets
     the pictures for where they are now."""
@@ -63,27 +71,26 @@ def _candidates(
     """Descriptions in the window, best first per chapter, nearest chapter first. The rank is
     taken before the exclusions, so a picture the reader asked for counts toward the chapter's
     share."""
+    best = descriptions.best_in_chapters(
+        book_id,
+        chapter,
+        chapter + preferences.chapters_ahead,
+        min_confidence=MIN_CONFIDENCE,
+        per_chapter=preferences.per_chapter,
+    )
+    if not best:
+        return []
     with db.get_pool().connection() as conn:
         rows = conn.run(
-            "SELECT ranked.id::text FROM ("
-            "  SELECT d.id, d.chapter, row_number() OVER ("
-            "    PARTITION BY d.chapter ORDER BY d.priority DESC, d.start_offset) AS rank"
-            "  FROM descriptions d WHERE d.book_id = CAST(:b AS uuid)"
-            "  AND d.chapter BETWEEN :first AND :last AND d.confidence >= :floor"
-            ") ranked WHERE ranked.rank <= :per_chapter"
-            " AND NOT EXISTS (SELECT 1 FROM images i WHERE i.description_id = ranked.id"
-            "   AND i.user_id = CAST(:u AS uuid))"
-            " AND NOT EXISTS (SELECT 1 FROM auto_illustrated a"
-            "   WHERE a.description_id = ranked.id AND a.user_id = CAST(:u AS uuid))"
-            " ORDER BY ranked.chapter, ranked.rank",
-            b=book_id,
+            "SELECT description_id::text FROM images WHERE user_id = CAST(:u AS uuid)"
+            " AND description_id = ANY(CAST(:ids AS uuid[]))"
+            " UNION SELECT description_id::text FROM auto_illustrated"
+            " WHERE user_id = CAST(:u AS uuid) AND description_id = ANY(CAST(:ids AS uuid[]))",
             u=user_id,
-            first=chapter,
-            last=chapter + preferences.chapters_ahead,
-            floor=MIN_CONFIDENCE,
-            per_chapter=preferences.per_chapter,
+            ids=best,
         )
-    return [row[0] for row in rows]
+    taken = {row[0] for row in rows}
+    return [description_id for description_id in best if description_id not in taken]
 
 
 def _remember(user_id: str, description_id: str) -> None:

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 
 import redis
 
-from bookreader import bus
+from bookreader import redis_conn
 from bookreader.auth import ratelimit
 from bookreader.config import Settings
 from bookreader.errors import BookReaderError
@@ -48,13 +48,13 @@ def provider_busy(provider: str, retry_after: int = 1) -> BookReaderError:
 
 
 def slots_key(provider: str) -> str:
-    return bus.key("image-slots", provider)
+    return redis_conn.key("image-slots", provider)
 
 
 def try_acquire(provider: str, limit: int, lease_s: float, holder: str | None = None) -> str | None:
     """Take a slot for `lease_s` seconds; the holder id to release it with, or None if full."""
     holder = holder or secrets.token_hex(8)
-    client = bus.redis_client()
+    client = redis_conn.redis_client()
     taken = client.register_script(_ACQUIRE)(
         [slots_key(provider)], [holder, limit, max(1, round(lease_s * 1000))]
     )
@@ -62,7 +62,7 @@ def try_acquire(provider: str, limit: int, lease_s: float, holder: str | None = 
 
 
 def release(provider: str, holder: str) -> None:
-    bus.redis_client().zrem(slots_key(provider), holder)
+    redis_conn.redis_client().zrem(slots_key(provider), holder)
 
 
 @contextmanager

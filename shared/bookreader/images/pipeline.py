@@ -25,9 +25,10 @@ from bookreader.images.prompts import build_prompt
 from bookreader.images.providers.base import ImageProvider
 from bookreader.images.records import CachedImage, ImageRecord
 from bookreader.images.styles import resolve_style
+from bookreader.library import books, descriptions
 from bookreader.library.keys import illustration_keys
 from bookreader.log import log_event
-from bookreader.nlp.model import CastMember, Description, VisualSummary
+from bookreader.nlp.model import Description, VisualSummary
 from bookreader.storage import delete_book_objects, get_store
 
 log = logging.getLogger(__name__)
@@ -56,16 +57,10 @@ def request_image(
     counted = False
     try:
         with db.get_pool().transaction() as conn:
-            owned = conn.run(
-                "SELECT d.book_id::text, b.metadata FROM descriptions d JOIN books b"
-                " ON b.id = d.book_id WHERE d.id = CAST(:d AS uuid)"
-                " AND b.user_id = CAST(:u AS uuid)",
-                d=description_id,
-                u=user_id,
-            )
-            if not owned:
+            book = descriptions.owners_book(conn, user_id, description_id)
+            if book is None:
                 raise description_not_found()
-            book_id, metadata = owned[0]
+            book_id, metadata = book.id, book.metadata
             generation = 0
             if regenerate_of is not None:
                 original = records.get_image(regenerate_of, user_id)  # 404 unless theirs
@@ -230,44 +225,32 @@ def _generate(
 
 def _prompt_for(record: ImageRecord) -> tuple[ImagePrompt, str]:
     """The final prompt for the record's description, and the book file's sha256."""
-    with db.get_pool().connection() as conn:
-        rows = conn.run(
-            "SELECT d.chapter, d.start_offset, d.end_offset, d.type, d.confidence, d.priority,"
-            " d.text, d.summary, b.title, b.authors, b.language, b.detected_language,"
-            " b.metadata, b.sha256 FROM descriptions d JOIN books b ON b.id = d.book_id"
-            " WHERE d.id = CAST(:d AS uuid)",
-            d=record.description_id,
-        )
-        if not rows:
-            raise description_not_found()
-        row = db.rows_as_dicts(conn, rows)[0]
-        cast_rows = conn.run(
-            "SELECT kind, name, aliases, first_chapter, first_offset, mentions, appearance"
-            " FROM cast_members WHERE book_id = CAST(:b AS uuid) ORDER BY position",
-            b=record.book_id,
-        )
-        cast = [CastMember.model_validate(c) for c in db.rows_as_dicts(conn, cast_rows)]
+    found = descriptions.get_description(record.description_id)
+    stored = books.get_book_by_id(record.book_id)
+    if found is None or stored is None:
+        raise description_not_found()
+    cast, _ = descriptions.list_cast(record.book_id)
     description = Description(
-        chapter=row["chapter"],
-        start=row["start_offset"],
-        end=row["end_offset"],
-        type=row["type"],
-        confidence=row["confidence"],
-        priority=row["priority"],
-        summary=VisualSummary.model_validate(row["summary"] or {}),
+        chapter=found.chapter,
+        start=found.start_offset,
+        end=found.end_offset,
+        type=found.type,
+        confidence=found.confidence,
+        priority=found.priority,
+        summary=found.summary or VisualSummary(),
     )
-    metadata = row["metadata"] or {}
-    language = (row["detected_language"] or row["language"] or "").split("-")[0].lower()
+    metadata = stored.metadata
+    language = (stored.detected_language or stored.language or "").split("-")[0].lower()
     book = BookContext(
-        title=row["title"] or "",
-        authors=list(row["authors"] or []),
+        title=stored.title or "",
+        authors=list(stored.authors),
         year=_year(metadata),
         genres=_genres(metadata),
         language=language,
-        sha256=row["sha256"] or "",
+        sha256=stored.sha256 or "",
     )
     prompt = build_prompt(
-        description, row["text"], language=language, cast=cast, book=book, style=record.style
+        description, found.text, language=language, cast=cast, book=book, style=record.style
     )
     return prompt, book.sha256
 

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 import redis
 
-from bookreader import bus, db
+from bookreader import db, redis_conn
 from bookreader.api.schemas import ImageQuota
 from bookreader.config import get_settings
 from bookreader.errors import BookReaderError
@@ -35,7 +35,7 @@ def count_new_image(conn: db.Connection, user_id: str, *, now: datetime | None =
     moment = now or datetime.now(UTC)
     seconds_left = seconds_until_midnight(moment)
     key = _day_key(user_id, moment)
-    client = bus.redis_client()
+    client = redis_conn.redis_client()
     try:
         pipe = client.pipeline()
         pipe.incr(key)
@@ -61,11 +61,11 @@ def refund(user_id: str, *, now: datetime | None = None) -> None:
     """Give back one count (the image it paid for was not created after all)."""
     # A lost refund costs the user one image, never correctness.
     with contextlib.suppress(redis.RedisError):
-        bus.redis_client().decr(_day_key(user_id, now or datetime.now(UTC)))
+        redis_conn.redis_client().decr(_day_key(user_id, now or datetime.now(UTC)))
 
 
 def used_today(user_id: str, *, now: datetime | None = None) -> int:
-    value = bus.redis_client().get(_day_key(user_id, now or datetime.now(UTC)))
+    value = redis_conn.redis_client().get(_day_key(user_id, now or datetime.now(UTC)))
     return int(value or 0)
 
 
@@ -97,4 +97,4 @@ def seconds_until_midnight(moment: datetime) -> int:
 
 
 def _day_key(user_id: str, moment: datetime) -> str:
-    return bus.key("image-quota", user_id, moment.astimezone(UTC).strftime("%Y-%m-%d"))
+    return redis_conn.key("image-quota", user_id, moment.astimezone(UTC).strftime("%Y-%m-%d"))

@@ -11,6 +11,7 @@ from bookreader import db
 from bookreader.errors import BookReaderError
 from bookreader.ids import is_uuid
 from bookreader.images.model import ImagePrompt
+from bookreader.library import books, descriptions
 
 ImageState = Literal["queued", "running", "ready", "failed"]
 
@@ -256,14 +257,36 @@ class PlacedImage(ImageRecord):
     book_title: str | None = None
 
 
-_PLACED_COLUMNS = (
-    ", ".join("i." + c.strip() for c in _COLUMNS.split(","))
-    + ", d.chapter, d.start_offset, d.end_offset, d.text AS passage"
-)
-
-
-def _placed(conn: db.Connection, rows: list[list[Any]]) -> list[PlacedImage]:
-    return [PlacedImage.model_validate(row) for row in db.rows_as_dicts(conn, rows)]
+def _placed(
+    images: list[ImageRecord],
+    titles: dict[str, str] | None = None,
+    *,
+    chapter: int | None = None,
+    kind: str | None = None,
+) -> list[PlacedImage]:
+    """The images with their passages (the library's) — of this chapter and kind, if given;
+    those whose passage is gone are left out."""
+    passages = descriptions.get_descriptions([image.description_id for image in images])
+    placed = []
+    for image in images:
+        passage = passages.get(image.description_id)
+        if passage is None or chapter not in (None, passage.chapter):
+            continue
+        if kind not in (None, passage.type):
+            continue
+        placed.append(
+            PlacedImage.model_validate(
+                {
+                    **image.model_dump(),
+                    "chapter": passage.chapter,
+                    "start_offset": passage.start_offset,
+                    "end_offset": passage.end_offset,
+                    "passage": passage.text,
+                    "book_title": titles.get(image.book_id) if titles is not None else None,
+                }
+            )
+        )
+    return placed
 
 
 def list_images(
@@ -272,33 +295,29 @@ def list_images(
     """The book's gallery for its owner: newest generation first within reading order."""
     with db.get_pool().connection() as conn:
         rows = conn.run(
-            f"SELECT {_PLACED_COLUMNS}"
-            " FROM images i JOIN descriptions d ON d.id = i.description_id"
-            " WHERE i.user_id = CAST(:u AS uuid) AND i.book_id = CAST(:b AS uuid)"
-            " AND (CAST(:chapter AS integer) IS NULL OR d.chapter = :chapter)"
-            " AND (CAST(:kind AS text) IS NULL OR d.type = :kind)"
-            " ORDER BY d.chapter, d.start_offset, i.generation DESC",
+            f"SELECT {_COLUMNS} FROM images"
+            " WHERE user_id = CAST(:u AS uuid) AND book_id = CAST(:b AS uuid)",
             u=user_id,
             b=book_id,
-            chapter=chapter,
-            kind=kind,
         )
-        return _placed(conn, rows)
+        images = _records(conn, rows)
+    placed = _placed(images, chapter=chapter, kind=kind)
+    placed.sort(key=lambda item: (item.chapter, item.start_offset, -item.generation))
+    return placed
 
 
 def list_recent_images(user_id: str, limit: int) -> list[PlacedImage]:
     """The user's newest ready pictures across all their books (the library's strip)."""
     with db.get_pool().connection() as conn:
         rows = conn.run(
-            f"SELECT {_PLACED_COLUMNS}, COALESCE(b.title, b.filename) AS book_title"
-            " FROM images i JOIN descriptions d ON d.id = i.description_id"
-            " JOIN books b ON b.id = i.book_id AND b.user_id = i.user_id"
-            " WHERE i.user_id = CAST(:u AS uuid) AND i.state = 'ready'"
-            " ORDER BY i.created_at DESC, i.id DESC LIMIT :limit",
+            f"SELECT {_COLUMNS} FROM images WHERE user_id = CAST(:u AS uuid) AND state = 'ready'"
+            " ORDER BY created_at DESC, id DESC LIMIT :limit",
             u=user_id,
             limit=limit,
         )
-        return _placed(conn, rows)
+        images = _records(conn, rows)
+    titles = books.display_titles(user_id, sorted({image.book_id for image in images}))
+    return _placed([image for image in images if image.book_id in titles], titles)
 
 
 def delete_image(image_id: str, user_id: str) -> ImageRecord:

@@ -3,27 +3,25 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Literal
+from typing import Any
 
 from bookreader import db
 from bookreader.books.model import ParsedBook
 from bookreader.config import get_settings
 from bookreader.errors import BookReaderError
 from bookreader.ids import is_uuid
+from bookreader.library.lifecycle import BookState, expire_uploads, parse_progress, transition
+from bookreader.library.records import (
+    BookImageRecord,
+    BookRecord,
+    ChapterEntry,
+    ChapterRecord,
+    FootnoteRecord,
+)
 
-State = Literal[
-    "uploading",
-    "parsing",
-    "parsed",
-    "extracting",
-    "ready",
-    "failed",
-    "extraction_unsupported_language",  # readable, but no descriptions for this language
-]
-STATES: tuple[State, ...] = State.__args__
 SORTS = {"created": "created_at", "title": "lower(title)", "author": "lower(authors->>0)"}
 
-_COLUMNS = (
+BOOK_COLUMNS = (
     "id::text, user_id::text, state, progress, error_code, error_message, error_details, filename,"
     " object_key, declared_size, size, sha256, format, title, authors, language, direction,"
     " metadata, toc,"
@@ -60,8 +58,8 @@ def book_not_found() -> BookReaderError:
     return BookReaderError("book_not_found", "No such book in your library.", 404)
 
 
-def _rows(conn: db.Connection, rows: list[list[Any]]) -> list[dict[str, Any]]:
-    return db.rows_as_dicts(conn, rows)
+def _books(conn: db.Connection, rows: list[list[Any]]) -> list[BookRecord]:
+    return [BookRecord.model_validate(row) for row in db.rows_as_dicts(conn, rows)]
 
 
 def create_book(
@@ -71,12 +69,12 @@ def create_book(
     object_key: str,
     declared_size: int,
     sha256: str | None,
-) -> dict[str, Any]:
+) -> BookRecord:
     with db.get_pool().transaction() as conn:
         rows = conn.run(
             "INSERT INTO books (id, user_id, filename, object_key, declared_size, sha256)"
             " VALUES (CAST(:id AS uuid), CAST(:user AS uuid), :filename, :key, :size, :sha)"
-            f" RETURNING {_COLUMNS}",
+            f" RETURNING {BOOK_COLUMNS}",
             id=book_id,
             user=user_id,
             filename=filename,
@@ -84,7 +82,7 @@ def create_book(
             size=declared_size,
             sha=sha256,
         )
-        return _rows(conn, rows)[0]
+        return _books(conn, rows)[0]
 
 
 def count_books(user_id: str) -> int:
@@ -94,18 +92,19 @@ def count_books(user_id: str) -> int:
         ][0]
 
 
-def find_by_sha256(user_id: str, sha256: str, exclude: str | None = None) -> dict[str, Any] | None:
+def find_by_sha256(user_id: str, sha256: str, exclude: str | None = None) -> BookRecord | None:
     """The user's live (not failed) book with this file content, if any."""
     with db.get_pool().connection() as conn:
         rows = conn.run(
-            f"SELECT {_COLUMNS} FROM books WHERE user_id = CAST(:u AS uuid) AND sha256 = :sha"
-            " AND state <> 'failed' AND (CAST(:ex AS text) IS NULL OR id::text <> :ex)"
+            f"SELECT {BOOK_COLUMNS} FROM books WHERE user_id = CAST(:u AS uuid) AND sha256 = :sha"
+            " AND state <> :failed AND (CAST(:ex AS text) IS NULL OR id::text <> :ex)"
             " ORDER BY created_at LIMIT 1",
             u=user_id,
             sha=sha256,
             ex=exclude,
+            failed=str(BookState.FAILED),
         )
-        found = _rows(conn, rows)
+        found = _books(conn, rows)
     return found[0] if found else None
 
 
@@ -115,67 +114,35 @@ def expire_abandoned_uploads(conn: db.Connection, user_id: str, book_id: str | N
     `uploading` (compare-and-set), so an upload that has just landed is never touched."""
     settings = get_settings()
     abandoned_after = settings.presign_expiry_seconds + settings.upload_grace_seconds
-    conn.run(
-        "UPDATE books SET state = 'failed', progress = 0, error_code = 'upload_expired',"
-        " error_message = :message, error_details = CAST(:details AS jsonb), updated_at = now()"
-        " WHERE user_id = CAST(:u AS uuid) AND state = 'uploading'"
-        " AND (CAST(:b AS text) IS NULL OR id = CAST(:b AS uuid))"
-        " AND created_at < now() - make_interval(secs => CAST(:after AS double precision))",
-        message="The upload did not finish in time. Upload the file again.",
-        details=json.dumps({"abandoned_after_seconds": abandoned_after}),
-        u=user_id,
-        b=book_id,
-        after=abandoned_after,
-    )
+    expire_uploads(conn, abandoned_after, user_id=user_id, book_id=book_id)
 
 
-def get_book(user_id: str, book_id: str) -> dict[str, Any]:
+def get_book(user_id: str, book_id: str) -> BookRecord:
     """The user's book; 404 `book_not_found` for anyone else's."""
     if not is_uuid(book_id):
         raise book_not_found()
     with db.get_pool().connection() as conn:
         expire_abandoned_uploads(conn, user_id, book_id)
         rows = conn.run(
-            f"SELECT {_COLUMNS}, {_READING_PROGRESS} FROM books"
+            f"SELECT {BOOK_COLUMNS}, {_READING_PROGRESS} FROM books"
             " WHERE id = CAST(:b AS uuid) AND user_id = CAST(:u AS uuid)",
             b=book_id,
             u=user_id,
         )
-        found = _rows(conn, rows)
+        found = _books(conn, rows)
     if not found:
         raise book_not_found()
     return found[0]
 
 
-def get_book_by_id(book_id: str) -> dict[str, Any] | None:
+def get_book_by_id(book_id: str) -> BookRecord | None:
     """For the pipeline only (no owner check): the book an object event refers to."""
     if not is_uuid(book_id):
         return None
     with db.get_pool().connection() as conn:
-        rows = conn.run(f"SELECT {_COLUMNS} FROM books WHERE id = CAST(:b AS uuid)", b=book_id)
-        found = _rows(conn, rows)
+        rows = conn.run(f"SELECT {BOOK_COLUMNS} FROM books WHERE id = CAST(:b AS uuid)", b=book_id)
+        found = _books(conn, rows)
     return found[0] if found else None
-
-
-def set_state(
-    book_id: str,
-    state: State,
-    progress: float | None = None,
-    error: BookReaderError | None = None,
-) -> None:
-    with db.get_pool().transaction() as conn:
-        conn.run(
-            "UPDATE books SET state = :state, progress = COALESCE(:progress, progress),"
-            " error_code = :code, error_message = :message,"
-            " error_details = CAST(:details AS jsonb),"
-            " updated_at = now() WHERE id = CAST(:b AS uuid)",
-            state=state,
-            progress=progress,
-            code=error.code if error else None,
-            message=error.message if error else None,
-            details=json.dumps(error.details) if error else None,
-            b=book_id,
-        )
 
 
 def save_parsed(
@@ -187,11 +154,14 @@ def save_parsed(
     sha256: str,
     images: list[tuple[str, str, int, str]],  # (id, media type, size, object key)
     has_cover_thumb: bool,
-) -> None:
-    """Store the parsed content and mark the book parsed, inside the caller's transaction.
+) -> bool:
+    """Store the parsed content and mark the book parsed, inside the caller's transaction;
+    False (nothing stored) when the book is no longer `parsing`.
 
     Existing rows are replaced, so a redelivered event can never leave two copies.
     """
+    if not transition(conn, book_id, BookState.PARSED, progress=parse_progress(1.0)):
+        return False
     for table in ("chapters", "footnotes", "book_images"):
         conn.run(f"DELETE FROM {table} WHERE book_id = CAST(:b AS uuid)", b=book_id)
     for chapter in parsed.chapters:
@@ -232,8 +202,7 @@ def save_parsed(
         )
     meta = parsed.metadata
     conn.run(
-        "UPDATE books SET state = 'parsed', progress = 1, error_code = NULL, error_message = NULL,"
-        " error_details = NULL, format = :format, title = :title,"
+        "UPDATE books SET format = :format, title = :title,"
         " authors = CAST(:authors AS jsonb),"
         " language = :language, direction = :direction, metadata = CAST(:metadata AS jsonb),"
         " toc = CAST(:toc AS jsonb),"
@@ -256,6 +225,7 @@ def save_parsed(
         sha=sha256,
         b=book_id,
     )
+    return True
 
 
 def list_books(
@@ -269,13 +239,13 @@ def list_books(
     descending: bool = True,
     page: int = 1,
     page_size: int = 20,
-) -> tuple[list[dict[str, Any]], int]:
+) -> tuple[list[BookRecord], int]:
     """One page of the user's books and the total matching the filters."""
     where = ["user_id = CAST(:u AS uuid)"]
     params: dict[str, Any] = {"u": user_id}
     if state:
         where.append("state = :state")
-        params["state"] = state
+        params["state"] = str(state)
     if language:
         where.append("(language = :lang OR language LIKE :lang_prefix)")
         params.update(lang=language.lower(), lang_prefix=f"{language.lower()}-%")
@@ -295,26 +265,26 @@ def list_books(
         expire_abandoned_uploads(conn, user_id)
         total = conn.run(f"SELECT count(*) FROM books WHERE {clause}", **params)[0][0]
         rows = conn.run(
-            f"SELECT {_COLUMNS}, {_READING_PROGRESS} FROM books WHERE {clause} ORDER BY {order}"
+            f"SELECT {BOOK_COLUMNS}, {_READING_PROGRESS} FROM books WHERE {clause} ORDER BY {order}"
             " LIMIT :limit OFFSET :offset",
             limit=page_size,
             offset=(page - 1) * page_size,
             **params,
         )
-        return _rows(conn, rows), total
+        return _books(conn, rows), total
 
 
-def chapter_list(book_id: str) -> list[dict[str, Any]]:
+def chapter_list(book_id: str) -> list[ChapterEntry]:
     with db.get_pool().connection() as conn:
         rows = conn.run(
             "SELECT index, title, level, linear, direction, word_count FROM chapters"
             " WHERE book_id = CAST(:b AS uuid) ORDER BY index",
             b=book_id,
         )
-        return _rows(conn, rows)
+        return [ChapterEntry.model_validate(row) for row in db.rows_as_dicts(conn, rows)]
 
 
-def get_chapter(book_id: str, index: int) -> dict[str, Any]:
+def get_chapter(book_id: str, index: int) -> ChapterRecord:
     with db.get_pool().connection() as conn:
         rows = conn.run(
             "SELECT index, title, level, linear, direction, html, text, paragraphs, word_count"
@@ -323,22 +293,22 @@ def get_chapter(book_id: str, index: int) -> dict[str, Any]:
             b=book_id,
             i=index,
         )
-        found = _rows(conn, rows)
+        found = db.rows_as_dicts(conn, rows)
     if not found:
         raise BookReaderError("chapter_not_found", f"The book has no chapter {index}.", 404)
-    return found[0]
+    return ChapterRecord.model_validate(found[0])
 
 
-def footnotes(book_id: str) -> list[dict[str, Any]]:
+def footnotes(book_id: str) -> list[FootnoteRecord]:
     with db.get_pool().connection() as conn:
         rows = conn.run(
             "SELECT id, title, html FROM footnotes WHERE book_id = CAST(:b AS uuid) ORDER BY id",
             b=book_id,
         )
-        return _rows(conn, rows)
+        return [FootnoteRecord.model_validate(row) for row in db.rows_as_dicts(conn, rows)]
 
 
-def get_image(book_id: str, image_id: str) -> dict[str, Any]:
+def get_image(book_id: str, image_id: str) -> BookImageRecord:
     with db.get_pool().connection() as conn:
         rows = conn.run(
             "SELECT id, media_type, size, object_key FROM book_images"
@@ -346,13 +316,27 @@ def get_image(book_id: str, image_id: str) -> dict[str, Any]:
             b=book_id,
             i=image_id,
         )
-        found = _rows(conn, rows)
+        found = db.rows_as_dicts(conn, rows)
     if not found:
         raise BookReaderError("image_not_found", "The book has no such image.", 404)
-    return found[0]
+    return BookImageRecord.model_validate(found[0])
 
 
-def delete_book(user_id: str, book_id: str) -> dict[str, Any]:
+def display_titles(user_id: str, book_ids: list[str]) -> dict[str, str]:
+    """The user's books among these, by id: their title, or the file name before parsing."""
+    if not book_ids:
+        return {}
+    with db.get_pool().connection() as conn:
+        rows = conn.run(
+            "SELECT id::text, COALESCE(title, filename) FROM books"
+            " WHERE user_id = CAST(:u AS uuid) AND id = ANY(CAST(:ids AS uuid[]))",
+            u=user_id,
+            ids=book_ids,
+        )
+    return {book_id: title for book_id, title in rows}
+
+
+def delete_book(user_id: str, book_id: str) -> BookRecord:
     """Delete the user's book and its rows; returns the deleted book (for its objects)."""
     book = get_book(user_id, book_id)
     with db.get_pool().transaction() as conn:

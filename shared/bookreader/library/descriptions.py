@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from bookreader import db
+from bookreader.library.books import BOOK_COLUMNS
 from bookreader.library.keys import illustration_keys
+from bookreader.library.lifecycle import (
+    PARSED_PROGRESS,
+    READABLE,
+    BookState,
+    extract_progress_sql,
+    transition,
+)
+from bookreader.library.records import BookRecord, DescriptionRecord
 from bookreader.nlp.model import CastMember, Description
 
 
@@ -56,11 +64,14 @@ def replace_chapter(book_id: str, chapter: int, text: str, items: list[Descripti
             )
         gone = [description_id for description_id in earlier.values() if description_id not in kept]
         orphaned = _drop_descriptions(conn, gone)
+        # Progress only while this run is on, and never down (a redelivered run starts over).
+        progress = extract_progress_sql("chapters_extracted + 1", "chapter_count")
         conn.run(
             "UPDATE books SET chapters_extracted = chapters_extracted + 1,"
-            " progress = LEAST(0.99, (chapters_extracted + 1)::real / GREATEST(chapter_count, 1)),"
-            " updated_at = now() WHERE id = CAST(:b AS uuid)",
+            f" progress = GREATEST(progress, {progress}),"
+            " updated_at = now() WHERE id = CAST(:b AS uuid) AND state = :extracting",
             b=book_id,
+            extracting=str(BookState.EXTRACTING),
         )
     return orphaned
 
@@ -99,25 +110,23 @@ def replace_cast(book_id: str, cast: list[CastMember]) -> None:
             )
 
 
-def start_run(book_id: str, language: str | None) -> None:
+def start_run(book_id: str, language: str | None) -> bool:
+    """The book is `extracting` from now on, if it is readable; whether it is."""
     with db.get_pool().transaction() as conn:
+        if not transition(conn, book_id, BookState.EXTRACTING, READABLE, progress=PARSED_PROGRESS):
+            return False
         conn.run(
-            "UPDATE books SET state = 'extracting', progress = 0, chapters_extracted = 0,"
-            " detected_language = :lang, error_code = NULL, error_message = NULL,"
-            " error_details = NULL, updated_at = now() WHERE id = CAST(:b AS uuid)",
+            "UPDATE books SET chapters_extracted = 0, detected_language = :lang"
+            " WHERE id = CAST(:b AS uuid)",
             b=book_id,
             lang=language,
         )
+        return True
 
 
-def finish_run(book_id: str, state: str) -> None:
+def finish_run(book_id: str, state: BookState) -> bool:
     with db.get_pool().transaction() as conn:
-        conn.run(
-            "UPDATE books SET state = :state, progress = 1, updated_at = now()"
-            " WHERE id = CAST(:b AS uuid)",
-            b=book_id,
-            state=state,
-        )
+        return transition(conn, book_id, state, [BookState.EXTRACTING], progress=1.0)
 
 
 def chapter_texts(book_id: str) -> list[tuple[int, str, list[tuple[int, int]]]]:
@@ -130,6 +139,59 @@ def chapter_texts(book_id: str) -> list[tuple[int, str, list[tuple[int, int]]]]:
     return [(index, text, [tuple(pair) for pair in paragraphs]) for index, text, paragraphs in rows]
 
 
+def owners_book(conn: db.Connection, user_id: str, description_id: str) -> BookRecord | None:
+    """The book the description belongs to, if it is the user's; read in the caller's
+    transaction."""
+    rows = conn.run(
+        f"SELECT {BOOK_COLUMNS} FROM books WHERE user_id = CAST(:u AS uuid)"
+        " AND id = (SELECT book_id FROM descriptions WHERE id = CAST(:d AS uuid))",
+        d=description_id,
+        u=user_id,
+    )
+    found = db.rows_as_dicts(conn, rows)
+    return BookRecord.model_validate(found[0]) if found else None
+
+
+def get_description(description_id: str) -> DescriptionRecord | None:
+    return get_descriptions([description_id]).get(description_id)
+
+
+def get_descriptions(description_ids: list[str]) -> dict[str, DescriptionRecord]:
+    """These descriptions by id (those that no longer exist are missing)."""
+    if not description_ids:
+        return {}
+    with db.get_pool().connection() as conn:
+        rows = conn.run(
+            "SELECT id::text, chapter, start_offset, end_offset, type, confidence, priority, text,"
+            " summary FROM descriptions WHERE id = ANY(CAST(:ids AS uuid[]))",
+            ids=sorted(set(description_ids)),
+        )
+        found = db.rows_as_dicts(conn, rows)
+    return {row["id"]: DescriptionRecord.model_validate(row) for row in found}
+
+
+def best_in_chapters(
+    book_id: str, first: int, last: int, *, min_confidence: float, per_chapter: int
+) -> list[str]:
+    """Ids of the `per_chapter` highest-priority descriptions (at least `min_confidence`) of
+    each chapter from `first` to `last`, nearest chapter first, best first within it."""
+    with db.get_pool().connection() as conn:
+        rows = conn.run(
+            "SELECT ranked.id::text FROM ("
+            "  SELECT d.id, d.chapter, row_number() OVER ("
+            "    PARTITION BY d.chapter ORDER BY d.priority DESC, d.start_offset) AS rank"
+            "  FROM descriptions d WHERE d.book_id = CAST(:b AS uuid)"
+            "  AND d.chapter BETWEEN :first AND :last AND d.confidence >= :floor"
+            ") ranked WHERE ranked.rank <= :per_chapter ORDER BY ranked.chapter, ranked.rank",
+            b=book_id,
+            first=first,
+            last=last,
+            floor=min_confidence,
+            per_chapter=per_chapter,
+        )
+    return [row[0] for row in rows]
+
+
 def list_descriptions(
     book_id: str,
     *,
@@ -138,7 +200,7 @@ def list_descriptions(
     min_confidence: float,
     after: tuple[int, int, str] | None,
     limit: int,
-) -> list[dict[str, Any]]:
+) -> list[DescriptionRecord]:
     """Descriptions in reading order, keyset-paged after (chapter, start, id)."""
     with db.get_pool().connection() as conn:
         rows = conn.run(
@@ -158,12 +220,10 @@ def list_descriptions(
             aid=after[2] if after else None,
             limit=limit,
         )
-        return db.rows_as_dicts(conn, rows)
+        return [DescriptionRecord.model_validate(row) for row in db.rows_as_dicts(conn, rows)]
 
 
-def list_cast(
-    book_id: str, *, up_to_chapter: int | None = None
-) -> tuple[list[dict[str, Any]], int]:
+def list_cast(book_id: str, *, up_to_chapter: int | None = None) -> tuple[list[CastMember], int]:
     """The book's cast, and how many were left out: with `up_to_chapter`, only the members
     first met in that chapter or before it (the reader has not met the others yet)."""
     with db.get_pool().connection() as conn:
@@ -172,8 +232,8 @@ def list_cast(
             " FROM cast_members WHERE book_id = CAST(:b AS uuid) ORDER BY position",
             b=book_id,
         )
-        members = db.rows_as_dicts(conn, rows)
+        members = [CastMember.model_validate(row) for row in db.rows_as_dicts(conn, rows)]
     if up_to_chapter is None:
         return members, 0
-    met = [member for member in members if member["first_chapter"] <= up_to_chapter]
+    met = [member for member in members if member.first_chapter <= up_to_chapter]
     return met, len(members) - len(met)

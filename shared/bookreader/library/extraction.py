@@ -4,14 +4,17 @@ Chapters are stored one by one, so the reader's first chapter has its descriptio
 seconds while the rest of the book is still being read. A rerun replaces what an earlier run
 stored, chapter by chapter, so redelivery never duplicates anything; a description found again
 at the same span keeps its id and the pictures readers made of it.
+
+The library knows nothing of pictures: what follows an extraction (drawing the passages at a
+reader's saved position) is the extract function's business.
 """
 
 from __future__ import annotations
 
 import logging
 
-from bookreader.images import auto
 from bookreader.library import books, descriptions
+from bookreader.library.lifecycle import READABLE, BookState
 from bookreader.log import log_event
 from bookreader.nlp.language import is_supported, languages, primary_subtag
 from bookreader.nlp.model import Description
@@ -20,21 +23,25 @@ from bookreader.storage import delete_book_objects
 logger = logging.getLogger("bookreader.extract")
 
 
-def extract_book(book_id: str) -> None:
+def extract_book(book_id: str) -> BookState | None:
+    """Extract the book's descriptions and cast; the state this run left the book in, None
+    when it did not run to the end (the book is gone, not parsed, or moved on meanwhile)."""
     book = books.get_book_by_id(book_id)
-    runnable = ("parsed", "extracting", "ready", "extraction_unsupported_language")
-    if book is None or book["state"] not in runnable:
-        log_event(logger, "nothing to extract", book_id=book_id, state=book and book["state"])
-        return
+    if book is None or book.state not in READABLE:
+        log_event(logger, "nothing to extract", book_id=book_id, state=book and book.state)
+        return None
     chapters = descriptions.chapter_texts(book_id)
     texts = [(index, text) for index, text, _ in chapters]
-    main, per_chapter = languages(texts, book["language"])  # mixed books: chapters on their own
+    main, per_chapter = languages(texts, book.language)  # mixed books: chapters on their own
     language = primary_subtag(main)
-    descriptions.start_run(book_id, language)
+    if not descriptions.start_run(book_id, language):
+        log_event(logger, "book left the readable states; not extracted", book_id=book_id)
+        return None
     if not is_supported(language):
-        descriptions.finish_run(book_id, "extraction_unsupported_language")
+        unsupported = BookState.EXTRACTION_UNSUPPORTED_LANGUAGE
+        finished = descriptions.finish_run(book_id, unsupported)
         log_event(logger, "language not supported", book_id=book_id, language=language)
-        return
+        return unsupported if finished else None
 
     from bookreader.nlp.cast import build_cast
     from bookreader.nlp.extractor import extract_chapter
@@ -52,6 +59,6 @@ def extract_book(book_id: str) -> None:
         found.extend(items)
     cast = build_cast(texts, language, found)
     descriptions.replace_cast(book_id, cast)
-    descriptions.finish_run(book_id, "ready")
-    auto.illustrate_at_saved_position(book["user_id"], book_id)
+    finished = descriptions.finish_run(book_id, BookState.READY)
     log_event(logger, "book extracted", book_id=book_id, descriptions=len(found), cast=len(cast))
+    return BookState.READY if finished else None

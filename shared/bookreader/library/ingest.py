@@ -3,7 +3,9 @@
 Triggered by the ObjectCreated event of `uploads/{user}/{book}/{file}`. Deterministic
 failures (a bad file) end in state `failed` and are not retried; infrastructure failures raise
 so the event is retried. The idempotency key is claimed in the same transaction that stores
-the content, so a redelivered event never stores a second copy.
+the content, so a redelivered event never stores a second copy. Every state change is a
+compare-and-set (`lifecycle.transition`): a duplicate delivery that read the book before the
+first one finished can neither put a parsed book back into `parsing` nor fail it.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from bookreader.db import get_pool
 from bookreader.errors import BookReaderError
 from bookreader.events import ObjectCreated
 from bookreader.library import books, keys
+from bookreader.library.lifecycle import BookState, move, parse_progress
+from bookreader.library.records import BookRecord
 from bookreader.library.thumbnails import cover_thumbnail
 from bookreader.log import log_event
 from bookreader.storage import get_store
@@ -32,33 +36,36 @@ def ingest_upload(created: ObjectCreated) -> None:
         return
     user_id, book_id = ids
     book = books.get_book_by_id(book_id)
-    if book is None or book["user_id"] != user_id or book["object_key"] != created.key:
+    if book is None or book.user_id != user_id or book.object_key != created.key:
         log_event(logger, "no book for this upload; ignored", logging.WARNING, key=created.key)
         return
-    late = book["state"] == "failed" and book["error_code"] == "upload_expired"
-    if book["state"] not in ("uploading", "parsing") and not late:
-        return  # already parsed (or failed) for this upload: a redelivery
-    books.set_state(book_id, "parsing", 0.05)
+    startable = [BookState.UPLOADING, BookState.PARSING]
+    if book.state == BookState.FAILED and book.error_code == "upload_expired":
+        startable.append(BookState.FAILED)  # the file arrived after all
+    if not move(book_id, BookState.PARSING, startable, progress=parse_progress(0.05)):
+        log_event(logger, "book already past parsing; redelivery ignored", book_id=book_id)
+        return
     try:
         _ingest(book, created)
     except BookReaderError as error:
         if error.status >= 500:
             raise  # the store or the database: let the event be retried
-        books.set_state(book_id, "failed", 0, error)
-        log_event(logger, "book failed", logging.INFO, book_id=book_id, code=error.code)
+        _fail(book_id, error)
     except MemoryError:
-        books.set_state(
-            book_id,
-            "failed",
-            0,
-            BookReaderError("too_large", "The book is too large to process.", 422),
-        )
+        _fail(book_id, BookReaderError("too_large", "The book is too large to process.", 422))
 
 
-def _ingest(book: dict, created: ObjectCreated) -> None:
+def _fail(book_id: str, error: BookReaderError) -> None:
+    # Only from `parsing`: a duplicate delivery failing late never fails a book another
+    # delivery has parsed meanwhile.
+    if move(book_id, BookState.FAILED, [BookState.PARSING], error=error):
+        log_event(logger, "book failed", logging.INFO, book_id=book_id, code=error.code)
+
+
+def _ingest(book: BookRecord, created: ObjectCreated) -> None:
     settings = get_settings()
     store = get_store()
-    book_id, user_id = book["id"], book["user_id"]
+    book_id, user_id = book.id, book.user_id
     if created.size > settings.max_upload_bytes:
         raise BookReaderError(
             "file_too_large", f"The file exceeds {settings.max_upload_bytes} bytes.", 422
@@ -72,7 +79,7 @@ def _ingest(book: dict, created: ObjectCreated) -> None:
     duplicate = books.find_by_sha256(user_id, sha256, exclude=book_id)
     if duplicate is not None:
         raise BookReaderError(
-            "duplicate", "You already have this book.", 409, {"book_id": duplicate["id"]}
+            "duplicate", "You already have this book.", 409, {"book_id": duplicate.id}
         )
     try:
         parsed = parse_book(data, image_url=lambda image_id: f"/books/{book_id}/images/{image_id}")
@@ -81,7 +88,7 @@ def _ingest(book: dict, created: ObjectCreated) -> None:
     except Exception as error:  # a parser bug must not crash the worker or retry forever
         logger.exception("parser failed on book %s", book_id)
         raise BookReaderError("parse_error", "The book could not be read.", 422) from error
-    books.set_state(book_id, "parsing", 0.6)
+    move(book_id, BookState.PARSING, [BookState.PARSING], progress=parse_progress(0.6))
 
     stored_images = []
     for image in parsed.images:
@@ -99,7 +106,7 @@ def _ingest(book: dict, created: ObjectCreated) -> None:
     with get_pool().transaction() as conn:
         if not jobs.claim_once(conn, created.idempotency_key, "parse"):
             return
-        books.save_parsed(
+        stored = books.save_parsed(
             conn,
             book_id,
             parsed,
@@ -108,6 +115,9 @@ def _ingest(book: dict, created: ObjectCreated) -> None:
             images=stored_images,
             has_cover_thumb=has_thumb,
         )
+    if not stored:  # failed or re-driven meanwhile: what happened then stands
+        log_event(logger, "book left parsing meanwhile; not stored", book_id=book_id)
+        return
     log_event(logger, "book parsed", book_id=book_id, chapters=len(parsed.chapters))
     if settings.extract_function_name:
         jobs.invoke_async(settings.extract_function_name, {"book_id": book_id})

@@ -44,10 +44,10 @@ def get_position(user_id: str, book_id: str) -> ReadingPosition | None:
 def save_position(user_id: str, book_id: str, update: PositionUpdate) -> ReadingPosition:
     """Remember where the reader is; the chapter must exist in the parsed book."""
     book = books.get_book(user_id, book_id)
-    chapters = int(book.get("chapter_count") or 0)
+    chapters = book.chapter_count or 0
     if chapters == 0:
         raise BookReaderError(
-            "book_not_readable", f"The book is {book['state']}; it has no chapters yet.", 409
+            "book_not_readable", f"The book is {book.state}; it has no chapters yet.", 409
         )
     if update.chapter >= chapters:
         raise invalid_fields(

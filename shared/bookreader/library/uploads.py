@@ -9,13 +9,13 @@ import uuid
 from email.message import Message
 from email.parser import BytesParser
 from email.policy import HTTP
-from typing import Any
 
 from pydantic import BaseModel, Field
 
 from bookreader.config import get_settings
 from bookreader.errors import BookReaderError
 from bookreader.library import books, keys
+from bookreader.library.records import BookRecord
 from bookreader.storage import PresignedRequest, get_store
 
 EXTENSIONS = (".fb2.zip", ".epub", ".fb2")
@@ -71,7 +71,7 @@ def check_quota(user_id: str) -> None:
 
 def request_upload(
     user_id: str, request: UploadRequest
-) -> tuple[dict[str, Any], PresignedRequest | None]:
+) -> tuple[BookRecord, PresignedRequest | None]:
     """(book, presigned upload) — or (existing book, None) when the file is already there."""
     content_type = request.content_type.split(";")[0].strip().lower()
     check_file(request.filename, request.size, content_type)
@@ -96,7 +96,7 @@ def request_upload(
 
 def store_direct_upload(
     user_id: str, filename: str, data: bytes, content_type: str
-) -> tuple[dict[str, Any], bool]:
+) -> tuple[BookRecord, bool]:
     """(book, created?) for a file sent in the request itself."""
     check_file(filename, len(data), content_type)
     if not data:

@@ -10,6 +10,7 @@ sweeper will take it for an orphan.
 from __future__ import annotations
 
 from bookreader import db
+from bookreader.library.lifecycle import BookState
 
 REFERENCED_KEYS_SQL = """
 SELECT object_key FROM books
@@ -25,7 +26,8 @@ UNION SELECT thumbnail_key FROM image_cache
 
 # Uploads whose file never arrived (or was removed when they expired) name a key with no object.
 _NEVER_ARRIVED_SQL = (
-    "SELECT object_key FROM books WHERE state = 'uploading' OR error_code = 'upload_expired'"
+    f"SELECT object_key FROM books WHERE state = '{BookState.UPLOADING}'"
+    " OR error_code = 'upload_expired'"
 )
 
 

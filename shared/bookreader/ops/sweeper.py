@@ -14,7 +14,6 @@ It reports what it did in one JSON log line, and adds the counts to `sweeper_tot
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from dataclasses import asdict, dataclass, field
@@ -22,7 +21,9 @@ from typing import Any
 
 from bookreader import db, jobs
 from bookreader.config import Settings, get_settings
+from bookreader.errors import BookReaderError
 from bookreader.events import object_created_record
+from bookreader.library.lifecycle import BookState, expire_uploads, transition
 from bookreader.log import log_event
 from bookreader.ops.references import referenced_keys
 from bookreader.storage import ObjectStore, get_store
@@ -30,7 +31,7 @@ from bookreader.storage import ObjectStore, get_store
 logger = logging.getLogger("bookreader.sweeper")
 # Only what the product writes is ever considered an orphan; anything else in the bucket stays.
 OWNED_PREFIXES = ("uploads/", "books/", "image-cache/")
-STUCK_CODES = {"parsing": "parse_stuck", "extracting": "extraction_stuck"}
+STUCK_CODES = {BookState.PARSING: "parse_stuck", BookState.EXTRACTING: "extraction_stuck"}
 
 
 @dataclass
@@ -100,23 +101,15 @@ def _expire_uploads(
 ) -> None:
     abandoned_after = settings.presign_expiry_seconds + settings.upload_grace_seconds
     with pool.transaction() as conn:
-        expired = conn.run(
-            "UPDATE books SET state = 'failed', progress = 0, error_code = 'upload_expired',"
-            " error_message = :message, error_details = CAST(:details AS jsonb),"
-            " updated_at = now() WHERE state = 'uploading'"
-            " AND created_at < now() - make_interval(secs => CAST(:after AS double precision))"
-            " RETURNING id",
-            message="The upload did not finish in time. Upload the file again.",
-            details=json.dumps({"abandoned_after_seconds": abandoned_after}),
-            after=abandoned_after,
-        )
+        expired = expire_uploads(conn, abandoned_after)
     report.uploads_expired = len(expired)
     # Expired here or lazily when the owner listed their books: remove the object once.
     with pool.connection() as conn:
         pending = conn.run(
-            "SELECT id::text, object_key FROM books WHERE state = 'failed'"
+            "SELECT id::text, object_key FROM books WHERE state = :failed"
             " AND error_code = 'upload_expired'"
-            " AND NOT COALESCE((error_details->>'objects_removed')::boolean, false)"
+            " AND NOT COALESCE((error_details->>'objects_removed')::boolean, false)",
+            failed=str(BookState.FAILED),
         )
     for book_id, key in pending:
         store.delete(settings.books_bucket, key)  # usually never arrived: no error
@@ -124,8 +117,9 @@ def _expire_uploads(
             conn.run(
                 "UPDATE books SET error_details = COALESCE(error_details, '{}'::jsonb)"
                 " || '{\"objects_removed\": true}'::jsonb"
-                " WHERE id = CAST(:b AS uuid) AND state = 'failed'",
+                " WHERE id = CAST(:b AS uuid) AND state = :failed",
                 b=book_id,
+                failed=str(BookState.FAILED),
             )
         report.upload_objects_removed += 1
 
@@ -136,14 +130,17 @@ def _stuck_books(
     with pool.connection() as conn:
         rows = conn.run(
             "SELECT id::text, state, object_key, redriven_at IS NOT NULL, updated_at FROM books"
-            " WHERE (state = 'parsing' AND updated_at < now()"
+            " WHERE (state = :parsing AND updated_at < now()"
             "   - make_interval(secs => CAST(:parse AS double precision)))"
-            " OR (state = 'extracting' AND updated_at < now()"
+            " OR (state = :extracting AND updated_at < now()"
             "   - make_interval(secs => CAST(:extract AS double precision)))",
+            parsing=str(BookState.PARSING),
+            extracting=str(BookState.EXTRACTING),
             parse=settings.stuck_parsing_seconds,
             extract=settings.stuck_extracting_seconds,
         )
-    for book_id, state, object_key, redriven, updated_at in rows:
+    for book_id, state_name, object_key, redriven, updated_at in rows:
+        state = BookState(state_name)
         redrive = None if redriven else _redrive_event(settings, store, book_id, state, object_key)
         if redrive is None:
             if _fail_stuck(pool, book_id, state, updated_at, settings):
@@ -156,21 +153,21 @@ def _stuck_books(
                 " WHERE id = CAST(:b AS uuid) AND state = :s AND updated_at = :u"
                 " AND redriven_at IS NULL RETURNING id",
                 b=book_id,
-                s=state,
+                s=str(state),
                 u=updated_at,
             )
         if claimed:
-            function_name, payload = redrive
+            function_name, payload = redrive  # the stage itself moves the book on
             jobs.invoke_async(function_name, payload)
             report.books_redriven += 1
             log_event(logger, "stuck book re-driven", book_id=book_id, state=state)
 
 
 def _redrive_event(
-    settings: Settings, store: ObjectStore, book_id: str, state: str, object_key: str
+    settings: Settings, store: ObjectStore, book_id: str, state: BookState, object_key: str
 ) -> tuple[str, dict[str, Any]] | None:
     """The function and event that start the stuck stage again; None when it cannot be."""
-    if state == "extracting":
+    if state == BookState.EXTRACTING:
         if not settings.extract_function_name:
             return None
         return settings.extract_function_name, {"book_id": book_id}
@@ -187,23 +184,22 @@ def _redrive_event(
 
 
 def _fail_stuck(
-    pool: db.Pool, book_id: str, state: str, updated_at: Any, settings: Settings
+    pool: db.Pool, book_id: str, state: BookState, updated_at: Any, settings: Settings
 ) -> bool:
     deadline = (
-        settings.stuck_parsing_seconds if state == "parsing" else settings.stuck_extracting_seconds
+        settings.stuck_parsing_seconds
+        if state == BookState.PARSING
+        else settings.stuck_extracting_seconds
+    )
+    error = BookReaderError(
+        STUCK_CODES[state],
+        "Processing the book stopped and did not finish. Upload the file again.",
+        500,
+        {"stuck_in": str(state), "deadline_seconds": deadline},
     )
     with pool.transaction() as conn:
-        failed = conn.run(
-            "UPDATE books SET state = 'failed', progress = 0, error_code = :code,"
-            " error_message = :message, error_details = CAST(:details AS jsonb),"
-            " updated_at = now()"
-            " WHERE id = CAST(:b AS uuid) AND state = :s AND updated_at = :u RETURNING id",
-            code=STUCK_CODES[state],
-            message="Processing the book stopped and did not finish. Upload the file again.",
-            details=json.dumps({"stuck_in": state, "deadline_seconds": deadline}),
-            b=book_id,
-            s=state,
-            u=updated_at,
+        failed = transition(
+            conn, book_id, BookState.FAILED, [state], error=error, unchanged_since=updated_at
         )
     if failed:
         log_event(logger, "stuck book failed", book_id=book_id, state=state)

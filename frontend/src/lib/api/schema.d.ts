@@ -634,12 +634,12 @@ export interface components {
             language: string | null;
             /** Format */
             format: ("epub" | "fb2") | null;
+            /** @description Where the book is on its way into the library (see docs/book-lifecycle.md): `uploading` (waiting for the file), `parsing` (reading the file), `parsed` (readable; finding passages has not started yet — usually a moment, for good if extraction is not deployed), `extracting` (readable; finding passages, chapter by chapter), `ready`, `extraction_unsupported_language` (readable; no passages for this language) or `failed` (see `error`). `uploading`, `parsing`, `parsed` and `extracting` still change: poll until another state is reached. */
+            state: components["schemas"]["BookState"];
             /**
-             * State
-             * @enum {string}
+             * Progress
+             * @description How far the server is with the book, over parsing and extraction together: parsing fills 0–0.2, extraction 0.2–1 by chapters; 1 once `ready` or `extraction_unsupported_language`, 0 when `uploading` or `failed`. It never goes down while the book moves on; only an administrator's re-run of extraction starts it again from 0.2.
              */
-            state: "uploading" | "parsing" | "parsed" | "extracting" | "ready" | "failed" | "extraction_unsupported_language";
-            /** Progress */
             progress: number;
             /** @description Why the book failed (state `failed`) */
             error: components["schemas"]["ErrorDetail"] | null;
@@ -751,6 +751,11 @@ export interface components {
             /** Page Size */
             page_size: number;
         };
+        /**
+         * BookState
+         * @enum {string}
+         */
+        BookState: "uploading" | "parsing" | "parsed" | "extracting" | "ready" | "failed" | "extraction_unsupported_language";
         /** BookSummary */
         BookSummary: {
             /** Id */
@@ -766,12 +771,12 @@ export interface components {
             language: string | null;
             /** Format */
             format: ("epub" | "fb2") | null;
+            /** @description Where the book is on its way into the library (see docs/book-lifecycle.md): `uploading` (waiting for the file), `parsing` (reading the file), `parsed` (readable; finding passages has not started yet — usually a moment, for good if extraction is not deployed), `extracting` (readable; finding passages, chapter by chapter), `ready`, `extraction_unsupported_language` (readable; no passages for this language) or `failed` (see `error`). `uploading`, `parsing`, `parsed` and `extracting` still change: poll until another state is reached. */
+            state: components["schemas"]["BookState"];
             /**
-             * State
-             * @enum {string}
+             * Progress
+             * @description How far the server is with the book, over parsing and extraction together: parsing fills 0–0.2, extraction 0.2–1 by chapters; 1 once `ready` or `extraction_unsupported_language`, 0 when `uploading` or `failed`. It never goes down while the book moves on; only an administrator's re-run of extraction starts it again from 0.2.
              */
-            state: "uploading" | "parsing" | "parsed" | "extracting" | "ready" | "failed" | "extraction_unsupported_language";
-            /** Progress */
             progress: number;
             /** @description Why the book failed (state `failed`) */
             error: components["schemas"]["ErrorDetail"] | null;

@@ -25,7 +25,8 @@ export function BookStatus({ book, chapters }: Props) {
     extracting && chapters?.total
       ? t("extractingChapters", { done: chapters.done ?? 0, count: chapters.total })
       : t(`state.${book.state}`);
-  const value = extracting || book.state === "parsing" ? book.progress || null : null;
+  // One progress over parse and extract that never goes back; nothing to show before the file is in.
+  const value = book.state === "uploading" ? null : book.progress || null;
   return (
     <div className="book-status">
       <p className="muted status-line" aria-live="polite">
