@@ -94,11 +94,13 @@ test-edge: $(STAMP) $(SPA_BUILT) test-tools
 ## Lint, the Python suite, then the web app's unit and browser tests: everything CI runs.
 test: test-python test-frontend
 
-## Lint and the Python suite (real PostgreSQL and Redis: embedded, or the servers in the env).
+## Lint and the Python suite (real PostgreSQL and Redis: embedded, or the servers in the env),
+## whole modules on TEST_WORKERS processes (pytest-xdist; TEST_WORKERS=0 runs them in one).
+TEST_WORKERS ?= 2
 test-python: $(STAMP) $(SAM) $(SPA_BUILT) test-tools
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 ## The web app: type check, unit tests (Vitest), end-to-end in Chromium through the real runtime.
 test-frontend: $(STAMP) $(SPA_BUILT) test-tools
