@@ -149,6 +149,7 @@ def test_warm_workers_start_with_the_runtime_and_stay(
             "LOCAL_ENV_VARS": str(env_file),
             "LOCAL_IDLE_SECONDS": str(IDLE_SECONDS),
             "LOCAL_KEEP_WARM": "1",
+            "LOCAL_POOL_SIZE": "2",  # room for a second worker (the test parameters say one)
         },
         template=TEMPLATE,
     )
