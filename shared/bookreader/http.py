@@ -7,7 +7,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from chalice import Chalice, ChaliceViewError, Response
@@ -49,6 +49,9 @@ class BookReaderApp(Chalice):
     Chalice turns exceptions into its own body before middleware sees them, so the rendering
     wraps each view function instead.
     """
+
+    # Chalice sets it before every view runs (None only between invocations).
+    current_request: Request
 
     def __init__(self, app_name: str) -> None:
         super().__init__(app_name=app_name)
@@ -152,16 +155,25 @@ def error_response(error: BookReaderError) -> Response:
 
 
 def binary_response(
-    data: bytes, content_type: str, status: int = 200, headers: dict[str, str] | None = None
+    data: bytes,
+    content_type: str,
+    status: int = 200,
+    headers: Mapping[str, str | list[str]] | None = None,
 ) -> Response:
     return Response(
         body=data, status_code=status, headers={"Content-Type": content_type, **(headers or {})}
     )
 
 
+def request_bytes(request: Request) -> bytes:
+    """The request body as bytes (Chalice's type also allows text)."""
+    raw = request.raw_body
+    return raw.encode("utf-8") if isinstance(raw, str) else raw or b""
+
+
 def parse_body(request: Request, model: type[Model], max_bytes: int = 64 * 1024) -> Model:
     """The request's JSON body validated against `model`; 400/413/422 with details otherwise."""
-    raw = request.raw_body
+    raw = request_bytes(request)
     if not raw:
         raise BookReaderError("body_missing", "a JSON request body is required", 400)
     if len(raw) > max_bytes:
@@ -228,7 +240,7 @@ def _nesting_depth(raw: bytes) -> int:
 def parse_query(request: Request, model: type[Model]) -> Model:
     """The request's query string validated against `model`; 422 naming each bad field."""
     _check_declared(request, model, "query")
-    params = request.query_params or {}
+    params: Mapping[str, str] = request.query_params or {}
     try:
         # An empty value (`?state=`) means the parameter is not set, as forms send it.
         return model.model_validate({name: params[name] for name in params if params[name]})

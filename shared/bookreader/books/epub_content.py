@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 import lxml.html
 from lxml import etree
@@ -98,7 +99,7 @@ def load_document(archive: SafeZip, path: str, limits: ParseLimits) -> Document 
     direction = (body.get("dir") or root.get("dir") or "").strip().lower()
     language = body.get("lang") or root.get("lang")
     _clean(body)
-    ids = {}
+    ids: dict[str, str] = {}
     for element in body.iter():
         for key in ("id", "name"):
             value = element.get(key)
@@ -227,7 +228,8 @@ class _Walker:
         if not self.has_block.get(element, False):
             self._leaf(element)
             return
-        run_text, run_nodes, run_after = element.text, [], None
+        run_text, run_after = element.text, None
+        run_nodes: list[Any] = []
         for child in list(element):
             if child.tag in BLOCK_TAGS or self.has_block.get(child, False):
                 self._flush(element, run_text, run_nodes, run_after)

@@ -10,6 +10,7 @@ import hashlib
 import re
 from collections.abc import Sequence
 from functools import cache
+from typing import Any
 
 from bookreader.images.glossary import has_cyrillic, translate_all, translate_phrase
 from bookreader.images.model import BookContext, ImagePrompt
@@ -286,7 +287,7 @@ def _ru_name_gender(first_name: str) -> str:
 
 
 @cache
-def _analyzer():
+def _analyzer() -> Any:
     import pymorphy3
 
     return pymorphy3.MorphAnalyzer()

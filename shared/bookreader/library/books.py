@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from bookreader import db
 from bookreader.books.model import ParsedBook
@@ -20,7 +20,7 @@ State = Literal[
     "failed",
     "extraction_unsupported_language",  # readable, but no descriptions for this language
 ]
-STATES: tuple[State, ...] = State.__args__
+STATES: tuple[State, ...] = get_args(State)
 SORTS = {"created": "created_at", "title": "lower(title)", "author": "lower(authors->>0)"}
 
 _COLUMNS = (

@@ -31,7 +31,7 @@ def extract_book(book_id: str) -> None:
     main, per_chapter = languages(texts, book["language"])  # mixed books: chapters on their own
     language = primary_subtag(main)
     descriptions.start_run(book_id, language)
-    if not is_supported(language):
+    if language is None or not is_supported(language):
         descriptions.finish_run(book_id, "extraction_unsupported_language")
         log_event(logger, "language not supported", book_id=book_id, language=language)
         return

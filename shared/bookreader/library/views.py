@@ -92,7 +92,7 @@ def book_detail(book: dict[str, Any], chapters: list[dict[str, Any]]) -> BookDet
 
 def chapter_view(
     book: dict[str, Any], chapter: dict[str, Any], notes: list[dict[str, Any]]
-) -> dict[str, Any]:
+) -> ChapterView:
     user_id = book["user_id"]
 
     def image_url(match: re.Match[str]) -> str:

@@ -7,7 +7,9 @@ pipeline is installed — their noun phrases are read from its parse within a wo
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from functools import cache
+from typing import Any
 
 from bookreader.nlp.calibration import confidence
 from bookreader.nlp.clauses import area_kind
@@ -53,7 +55,7 @@ def use_english_model(enabled: bool) -> None:
 
 
 @cache
-def _english_pipeline():
+def _english_pipeline() -> Any:
     """The trained pipeline once per process, or None when it is not installed."""
     import spacy
 
@@ -63,7 +65,7 @@ def _english_pipeline():
         return None
 
 
-def english_pipeline():
+def english_pipeline() -> Any:
     return _english_pipeline() if _settings["use_english_model"] else None
 
 
@@ -215,7 +217,7 @@ def _priority(span: Span, conf: float) -> float:
     return round(min(max(value, 0.0), 1.0), 3)
 
 
-def _amod_pairs(doc) -> list[tuple[str, str]]:
+def _amod_pairs(doc: Any) -> list[tuple[str, str]]:
     return [
         (token.lemma_.lower(), token.head.lemma_.lower())
         for token in doc
@@ -223,11 +225,13 @@ def _amod_pairs(doc) -> list[tuple[str, str]]:
     ]
 
 
-def _amod_from_docs(docs: list):
+def _amod_from_docs(docs: list[Any]) -> Callable[[], list[tuple[str, str]]]:
     return lambda: [pair for doc in docs for pair in _amod_pairs(doc)]
 
 
-def _amod_reader(span_text: str, budget: dict[str, int]):
+def _amod_reader(
+    span_text: str, budget: dict[str, int]
+) -> Callable[[], list[tuple[str, str]]] | None:
     pipeline = english_pipeline()
     if pipeline is None or budget["words"] <= 0:
         return None

@@ -4,6 +4,7 @@ built from the vocabularies for English (fast enough for every sentence of a boo
 from __future__ import annotations
 
 from functools import cache, lru_cache
+from typing import Any
 
 from bookreader.nlp import lexicon_en
 
@@ -21,7 +22,7 @@ _RU_NAME_TAGS = ("Name", "Surn", "Patr", "Geox")
 
 
 @cache
-def _morph():
+def _morph() -> Any:
     import pymorphy3
 
     return pymorphy3.MorphAnalyzer()
