@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: help local-up test test-python test-frontend test-fast lint fmt bench dlq admin cfn-lint \
 	sam-cli deploy local-up-edge tls test-edge backup restore \
-	clean eval-extract spa test-tools openapi bench-footprint
+	clean eval-extract spa test-tools openapi bench-footprint fuzz
 
 # The web app: `npm ci` when the lock file changed, `vite build` when any source changed.
 NODE_STAMP := frontend/node_modules/.installed
@@ -94,12 +94,13 @@ test-edge: $(STAMP) $(SPA_BUILT) test-tools
 ## Lint, the Python suite, then the web app's unit and browser tests: everything CI runs.
 test: test-python test-frontend
 
-## Lint and the Python suite (real PostgreSQL and Redis: embedded, or the servers in the env),
+## Lint, types and the Python suite (real PostgreSQL and Redis: embedded, or the servers in the env),
 ## whole modules on TEST_WORKERS processes (pytest-xdist; TEST_WORKERS=0 runs them in one).
 TEST_WORKERS ?= 2
 test-python: $(STAMP) $(SAM) $(SPA_BUILT) test-tools
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 ## The web app: type check, unit tests (Vitest), end-to-end in Chromium through the real runtime.
@@ -111,13 +112,15 @@ test-frontend: $(STAMP) $(SPA_BUILT) test-tools
 test-fast: $(STAMP) $(NODE_STAMP)
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 	$(PY) -m pytest -q -m "not runtime and not slow"
 	cd frontend && npm test
 
-## Formatting and lint checks only.
+## Formatting, lint and type checks only (mypy: shared/, local/, functions/; pyproject.toml).
 lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 
 ## Format the code and fix what lint can fix.
 fmt: $(STAMP)
@@ -133,6 +136,11 @@ cfn-lint: $(STAMP) $(SAM)
 openapi: $(STAMP) $(NODE_STAMP)
 	$(PY) -m bookreader.api.openapi > frontend/openapi.json
 	cd frontend && npm run gen:api
+
+FUZZ_EXAMPLES ?= 300
+## Long fuzzing: schemathesis over every API route, the EPUB/FB2 parsers on mutated books.
+fuzz: $(STAMP)
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest -q --timeout=0 tests/test_api_fuzz.py tests/test_books_fuzz.py
 
 ## Benchmarks; results are written to bench/RESULTS.md.
 bench: $(STAMP)

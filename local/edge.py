@@ -123,9 +123,10 @@ class Nginx:
 
     def __init__(self, layout: EdgeLayout, binary: str | None = None) -> None:
         self.layout = layout
-        self.binary = binary or find_nginx()
-        if self.binary is None:
+        found = binary or find_nginx()
+        if found is None:
             raise RuntimeError("nginx is not installed (apt-get install nginx)")
+        self.binary = found
         self.process: subprocess.Popen[bytes] | None = None
 
     @property

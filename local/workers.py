@@ -368,7 +368,7 @@ class FunctionPool:
             )
         run_deadline = time.time() + self.spec.timeout
         caller_first = caller_deadline is not None and caller_deadline < run_deadline
-        deadline = caller_deadline if caller_first else run_deadline
+        deadline = caller_deadline if caller_deadline is not None and caller_first else run_deadline
         try:
             worker.conn.send((request_id, event, run_deadline))
             if not worker.conn.poll(max(0.0, deadline - time.time())):

@@ -16,13 +16,13 @@ _CACHE = {"Cache-Control": "public, max-age=300"}
 @app.route("/openapi.json", methods=["GET"], public=True)
 def openapi_document() -> Response:
     # Already JSON text: the document is built once per process and served as it is.
-    headers = {"Content-Type": "application/json", **_CACHE}
+    headers: dict[str, str | list[str]] = {"Content-Type": "application/json", **_CACHE}
     return Response(body=document_text(), status_code=200, headers=headers)
 
 
 @app.route("/docs", methods=["GET"], public=True)
 def reference_page() -> Response:
-    headers = {
+    headers: dict[str, str | list[str]] = {
         "Content-Type": "text/html; charset=utf-8",
         "Content-Security-Policy": CONTENT_SECURITY_POLICY,
         "X-Content-Type-Options": "nosniff",

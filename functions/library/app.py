@@ -65,7 +65,7 @@ def get_chapter(book_id: str, index: str) -> Response:
 def _image(book: BookRecord, image_id: str) -> Response:
     image = books.get_image(book.id, image_id)
     data = get_store().get(get_settings().books_bucket, image.object_key)
-    headers = {
+    headers: dict[str, str | list[str]] = {
         "Cache-Control": "private, max-age=86400",
         "ETag": f'"{book.id}-{image_id}"',
         # A book's SVG is untrusted: never let it run anything or be sniffed as HTML.

@@ -7,7 +7,7 @@ from __future__ import annotations
 from chalice import Response
 
 from bookreader.api.schemas import PresignedUpload, UploadResult
-from bookreader.http import BookReaderApp, json_response, parse_body
+from bookreader.http import BookReaderApp, json_response, parse_body, request_bytes
 from bookreader.library import uploads, views
 
 app = BookReaderApp("upload")
@@ -29,7 +29,7 @@ def request_upload() -> Response:
 def upload_book() -> Response:
     request = app.current_request
     filename, data, content_type = uploads.read_multipart_file(
-        request.raw_body or b"", request.headers.get("content-type", "")
+        request_bytes(request), request.headers.get("content-type", "")
     )
     book, created = uploads.store_direct_upload(app.user.sub, filename, data, content_type)
     return json_response(

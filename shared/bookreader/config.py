@@ -100,7 +100,7 @@ class Settings(BaseSettings):
 
     # Illustrations. The chain's first provider is what a new image is recorded under.
     image_providers: list[ImageProviderName] = Field(
-        default_factory=lambda: ["pollinations"], min_length=1, validation_alias="IMAGE_PROVIDERS"
+        ["pollinations"], min_length=1, validation_alias="IMAGE_PROVIDERS"
     )
     image_daily_quota: int = Field(50, ge=0, validation_alias="IMAGE_DAILY_QUOTA")
     # Concurrent calls per provider; JSON `{"pollinations": 2}` overrides the default per name.

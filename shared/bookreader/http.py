@@ -7,7 +7,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from chalice import Chalice, ChaliceViewError, Response
@@ -20,7 +20,7 @@ from bookreader.auth.tokens import AccessClaims, Role
 from bookreader.errors import BookReaderError, error_body
 from bookreader.log import configure_function_logging
 from bookreader.mount import mount_prefix
-from bookreader.validation import from_pydantic
+from bookreader.validation import from_pydantic, invalid_fields
 
 Model = TypeVar("Model", bound=BaseModel)
 logger = logging.getLogger("bookreader.http")
@@ -49,6 +49,9 @@ class BookReaderApp(Chalice):
     Chalice turns exceptions into its own body before middleware sees them, so the rendering
     wraps each view function instead.
     """
+
+    # Chalice sets it before every view runs (None only between invocations).
+    current_request: Request
 
     def __init__(self, app_name: str) -> None:
         super().__init__(app_name=app_name)
@@ -152,16 +155,25 @@ def error_response(error: BookReaderError) -> Response:
 
 
 def binary_response(
-    data: bytes, content_type: str, status: int = 200, headers: dict[str, str] | None = None
+    data: bytes,
+    content_type: str,
+    status: int = 200,
+    headers: Mapping[str, str | list[str]] | None = None,
 ) -> Response:
     return Response(
         body=data, status_code=status, headers={"Content-Type": content_type, **(headers or {})}
     )
 
 
+def request_bytes(request: Request) -> bytes:
+    """The request body as bytes (Chalice's type also allows text)."""
+    raw = request.raw_body
+    return raw.encode("utf-8") if isinstance(raw, str) else raw or b""
+
+
 def parse_body(request: Request, model: type[Model], max_bytes: int = 64 * 1024) -> Model:
     """The request's JSON body validated against `model`; 400/413/422 with details otherwise."""
-    raw = request.raw_body
+    raw = request_bytes(request)
     if not raw:
         raise BookReaderError("body_missing", "a JSON request body is required", 400)
     if len(raw) > max_bytes:
@@ -177,6 +189,10 @@ def parse_body(request: Request, model: type[Model], max_bytes: int = 64 * 1024)
         )
     data = _json_document(raw)
     _check_declared(request, model, "body")
+    where = _nul_at(data)
+    if where is not None:
+        # PostgreSQL can store NUL in neither text nor jsonb (22021, 22P05): no field takes it.
+        raise invalid_fields([(where or "body", "must not contain NUL characters")])
     try:
         return model.model_validate(data)
     except ValidationError as error:
@@ -189,7 +205,8 @@ MAX_JSON_DEPTH = 32
 def _json_document(raw: bytes) -> Any:
     """Decode a request body, refusing with a 400 what would break the parser: nesting deep
     enough to exhaust the stack, and numbers past Python's digit limit (a ValueError).
-    (NUL and other control characters are refused field by field, by the body models.)"""
+    (NUL is refused in any string by `parse_body`; other control characters field by field,
+    by the body models.)"""
     if _nesting_depth(raw) > MAX_JSON_DEPTH:
         raise BookReaderError(
             "invalid_json", f"the JSON nests deeper than {MAX_JSON_DEPTH} levels", 400
@@ -201,6 +218,25 @@ def _json_document(raw: bytes) -> Any:
             "invalid_json", f"the request body is not valid JSON: {error}", 400
         ) from None
     return data
+
+
+def _nul_at(data: Any, path: str = "") -> str | None:
+    """The dotted path of the first string (key or value) holding NUL, else None."""
+    if isinstance(data, str):
+        return path if "\x00" in data else None
+    items: list[tuple[str, Any]] = []
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if "\x00" in key:
+                return f"{path}.{key!r}".lstrip(".")
+            items.append((f"{path}.{key}".lstrip("."), value))
+    elif isinstance(data, list):
+        items = [(f"{path}.{index}".lstrip("."), value) for index, value in enumerate(data)]
+    for where, value in items:
+        found = _nul_at(value, where)
+        if found is not None:
+            return found
+    return None
 
 
 def _nesting_depth(raw: bytes) -> int:
@@ -228,7 +264,7 @@ def _nesting_depth(raw: bytes) -> int:
 def parse_query(request: Request, model: type[Model]) -> Model:
     """The request's query string validated against `model`; 422 naming each bad field."""
     _check_declared(request, model, "query")
-    params = request.query_params or {}
+    params: Mapping[str, str] = request.query_params or {}
     try:
         # An empty value (`?state=`) means the parameter is not set, as forms send it.
         return model.model_validate({name: params[name] for name in params if params[name]})

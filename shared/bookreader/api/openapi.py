@@ -188,7 +188,7 @@ def _operation(
 
 
 @functools.cache
-def _schemas() -> tuple[dict[tuple[type[BaseModel], JsonSchemaMode], Any], dict[str, Any]]:
+def _schemas() -> tuple[dict[tuple[Any, JsonSchemaMode], Any], dict[str, Any]]:
     refs, definitions = models_json_schema(
         _models(), ref_template=_REF, schema_generator=_SchemaGenerator
     )

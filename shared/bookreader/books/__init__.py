@@ -14,7 +14,7 @@ from typing import Literal
 
 from bookreader.books.limits import Deadline, ParseLimits, book_error
 from bookreader.books.model import ParsedBook
-from bookreader.books.safety import SafeZip
+from bookreader.books.safety import ZIP_ERRORS, SafeZip
 
 BookKind = Literal["epub", "fb2", "fb2.zip"]
 ImageUrl = Callable[[str], str]  # image id → the URL the reader loads it from
@@ -26,13 +26,13 @@ def sniff(data: bytes) -> BookKind:
         raise book_error("empty_file")
     if data[:4] == b"PK\x03\x04":
         try:
-            names = zipfile.ZipFile(BytesIO(data)).namelist()
-        except (zipfile.BadZipFile, EOFError, ValueError) as error:
+            archive = zipfile.ZipFile(BytesIO(data))
+            names = archive.namelist()
+            mimetype = archive.read("mimetype")[:64].strip() if "mimetype" in names else b""
+        except ZIP_ERRORS as error:
             raise book_error("archive_corrupt", str(error)) from None
-        if "mimetype" in names:
-            mimetype = zipfile.ZipFile(BytesIO(data)).read("mimetype")[:64].strip()
-            if mimetype == b"application/epub+zip":
-                return "epub"
+        if mimetype == b"application/epub+zip":
+            return "epub"
         if "META-INF/container.xml" in names:
             return "epub"  # a missing or wrong mimetype entry is a common, harmless defect
         if len([name for name in names if name.lower().endswith(".fb2")]) == 1:

@@ -205,7 +205,9 @@ def _cover(
         return None
     page = next((d for d in documents if d.path == package.cover_page), None)
     page = page or load_document(archive, package.cover_page, limits)
-    for img in page.body.iter("img") if page is not None else ():
+    if page is None:
+        return None
+    for img in page.body.iter("img"):
         path, _ = resolve(page.path, img.get("src") or "")
         if path in image_ids:
             return image_ids[path]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 import lxml.html
 from lxml import etree
@@ -98,7 +99,7 @@ def load_document(archive: SafeZip, path: str, limits: ParseLimits) -> Document 
     direction = (body.get("dir") or root.get("dir") or "").strip().lower()
     language = body.get("lang") or root.get("lang")
     _clean(body)
-    ids = {}
+    ids: dict[str, str] = {}
     for element in body.iter():
         for key in ("id", "name"):
             value = element.get(key)
@@ -116,7 +117,30 @@ def _parse_as_html(data: bytes, limits: ParseLimits) -> etree._Element | None:
     except (etree.ParserError, ValueError):
         return None
     check_depth(root, limits.max_xml_depth)
+    _make_xml_safe(root)
     return root
+
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.:-]*")
+# Characters XML cannot hold: the HTML parser keeps them, and lxml then refuses to set any text
+# or attribute that contains them (or even to read an attribute by such a name).
+_NOT_XML = re.compile("[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\ufffe\\uffff]")
+
+
+def _make_xml_safe(root: etree._Element) -> None:
+    """Tag soup as lxml can edit it: no control characters in text, attributes whose names
+    are names (tag names are checked by `_normalise_names`)."""
+    for element in root.iter():
+        if element.text and _NOT_XML.search(element.text):
+            element.text = _NOT_XML.sub("", element.text)
+        if element.tail and _NOT_XML.search(element.tail):
+            element.tail = _NOT_XML.sub("", element.tail)
+        attributes = element.attrib.items()
+        if any(not _NAME.fullmatch(k) or _NOT_XML.search(v) for k, v in attributes):
+            element.attrib.clear()
+            for name, value in attributes:
+                if _NAME.fullmatch(name):
+                    element.set(name, _NOT_XML.sub("", value))
 
 
 def _normalise_names(root: etree._Element) -> None:
@@ -127,7 +151,9 @@ def _normalise_names(root: etree._Element) -> None:
         namespace, _, name = element.tag.rpartition("}")
         namespace = namespace.lstrip("{")
         if namespace in ("", XHTML_NS):
-            element.tag = name.lower() if ":" not in name else "x-" + name.replace(":", "-")
+            name = name.lower() if ":" not in name else "x-" + name.replace(":", "-")
+            # Tag soup read by the HTML parser can have names no element may carry (`o<l`).
+            element.tag = name if _NAME.fullmatch(name) and ":" not in name else "x-invalid"
         elif namespace == OPS_NS:
             element.tag = "epub-" + name
         elif namespace == SVG_NS:
@@ -227,7 +253,8 @@ class _Walker:
         if not self.has_block.get(element, False):
             self._leaf(element)
             return
-        run_text, run_nodes, run_after = element.text, [], None
+        run_text, run_after = element.text, None
+        run_nodes: list[Any] = []
         for child in list(element):
             if child.tag in BLOCK_TAGS or self.has_block.get(child, False):
                 self._flush(element, run_text, run_nodes, run_after)

@@ -4,14 +4,29 @@ external entities and absurd nesting are refused before any parser sees them."""
 from __future__ import annotations
 
 import io
+import lzma
 import posixpath
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 
 from lxml import etree
 
 from bookreader.books.limits import ParseLimits, book_error
+
+# What zipfile raises on a damaged archive or entry: a bad header or CRC, a deflate stream cut
+# short (zlib.error is not an OSError), an unknown compression method, an encrypted entry.
+ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    EOFError,
+    OSError,
+    ValueError,
+    zlib.error,
+    lzma.LZMAError,
+    NotImplementedError,
+    RuntimeError,
+)
 
 _DOCTYPE_OR_ENTITY = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
 _ENTITY = re.compile(rb"<!ENTITY", re.IGNORECASE)
@@ -24,7 +39,7 @@ class SafeZip:
         try:
             self.zip = zipfile.ZipFile(io.BytesIO(data))
             infos = self.zip.infolist()
-        except (zipfile.BadZipFile, EOFError, ValueError) as error:
+        except ZIP_ERRORS as error:
             raise book_error("archive_corrupt", str(error)) from None
         if len(infos) > limits.max_entries:
             raise book_error("archive_too_many_entries", f"{len(infos)} files")
@@ -54,7 +69,7 @@ class SafeZip:
         try:
             with self.zip.open(info) as entry:
                 data = entry.read(info.file_size + 1)
-        except (zipfile.BadZipFile, EOFError, OSError, ValueError) as error:
+        except ZIP_ERRORS as error:
             raise book_error("archive_corrupt", f"{name}: {error}") from None
         if len(data) > info.file_size:  # the header lied about the size
             raise book_error("archive_corrupt", f"{name}: size mismatch")

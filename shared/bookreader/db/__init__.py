@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pg8000.native
+from pg8000.native import Connection
 
 from bookreader.config import get_settings
 from bookreader.errors import BookReaderError
@@ -21,8 +22,6 @@ from bookreader.metrics import (
     DB_POOL_IDLE,
     DB_POOL_IN_USE,
 )
-
-Connection = pg8000.native.Connection
 
 
 def connect(database_url: str) -> Connection:
@@ -36,7 +35,7 @@ def connect(database_url: str) -> Connection:
             "config_invalid", f"DATABASE_URL must be postgresql://, not {url.scheme}://"
         )
     query = parse_qs(url.query)
-    socket_dir = (query.get("host") or [None])[0]
+    socket_dir = (query.get("host") or [""])[0]
     options: dict[str, Any] = {
         "user": unquote(url.username or "postgres"),
         "password": unquote(url.password) if url.password else None,

@@ -269,5 +269,5 @@ def _year(metadata: dict[str, Any]) -> int | None:
 def _is_busy(error: BookReaderError) -> bool:
     if error.code == "provider_busy":
         return True
-    failures = error.details.get("failures") if error.code == "providers_failed" else None
+    failures = error.details.get("failures") or [] if error.code == "providers_failed" else []
     return bool(failures) and all(f.get("code") == "provider_busy" for f in failures)

@@ -51,8 +51,10 @@ def _fields(record: ImageRecord) -> dict[str, Any]:
         "width": record.width,
         "height": record.height,
         "bytes": record.bytes,
-        "url": presigned(record.object_key) if ready else None,
-        "thumbnail_url": presigned(record.thumbnail_key) if ready else None,
+        "url": presigned(record.object_key) if ready and record.object_key else None,
+        "thumbnail_url": presigned(record.thumbnail_key)
+        if ready and record.thumbnail_key
+        else None,
         "error": (
             IllustrationError(code=record.error_code, message=record.error_message)
             if record.state == "failed"

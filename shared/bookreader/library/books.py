@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from bookreader import db
@@ -308,7 +309,14 @@ def footnotes(book_id: str) -> list[FootnoteRecord]:
         return [FootnoteRecord.model_validate(row) for row in db.rows_as_dicts(conn, rows)]
 
 
+# A book image's id as parsing names it (`<digest>.<extension>`); anything else is not found
+# before PostgreSQL sees it (a NUL would fail there with 22021).
+_IMAGE_ID = re.compile(r"[A-Za-z0-9_.-]{1,100}")
+
+
 def get_image(book_id: str, image_id: str) -> BookImageRecord:
+    if not _IMAGE_ID.fullmatch(image_id):
+        raise BookReaderError("image_not_found", "The book has no such image.", 404)
     with db.get_pool().connection() as conn:
         rows = conn.run(
             "SELECT id, media_type, size, object_key FROM book_images"

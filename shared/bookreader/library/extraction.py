@@ -37,7 +37,7 @@ def extract_book(book_id: str) -> BookState | None:
     if not descriptions.start_run(book_id, language):
         log_event(logger, "book left the readable states; not extracted", book_id=book_id)
         return None
-    if not is_supported(language):
+    if language is None or not is_supported(language):
         unsupported = BookState.EXTRACTION_UNSUPPORTED_LANGUAGE
         finished = descriptions.finish_run(book_id, unsupported)
         log_event(logger, "language not supported", book_id=book_id, language=language)

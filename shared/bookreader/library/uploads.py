@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from email.message import Message
 from email.parser import BytesParser
 from email.policy import HTTP
 
@@ -122,7 +121,7 @@ def read_multipart_file(body: bytes, content_type: str) -> tuple[str, bytes, str
         raise BookReaderError(
             "payload_too_large", "Direct uploads are limited to 6 MB; use POST /uploads.", 413
         )
-    message: Message = BytesParser(policy=HTTP).parsebytes(
+    message = BytesParser(policy=HTTP).parsebytes(
         b"Content-Type: " + content_type.encode("latin-1", "replace") + b"\r\n\r\n" + body
     )
     if not message.is_multipart():
@@ -130,6 +129,7 @@ def read_multipart_file(body: bytes, content_type: str) -> tuple[str, bytes, str
     for part in message.iter_parts():
         if part.get_param("name", header="content-disposition") == "file":
             filename = part.get_filename() or ""
-            data = part.get_payload(decode=True) or b""
+            payload = part.get_payload(decode=True)
+            data = payload if isinstance(payload, bytes) else b""
             return filename, data, part.get_content_type() or "application/octet-stream"
     raise BookReaderError("file_missing", "The form has no `file` field.", 400)

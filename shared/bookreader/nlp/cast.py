@@ -21,6 +21,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
+from typing import Any, cast
 
 from bookreader.nlp.cast_names import (
     EN_PLACE_WORDS,
@@ -407,7 +408,7 @@ def _entities(text: str, lang: str, model: object) -> list[tuple[int, int, str]]
         return [(e.start_char, e.end_char, e.label_) for e in doc.ents]
     from natasha import Doc
 
-    segmenter, tagger = model  # type: ignore[misc]
+    segmenter, tagger = cast(tuple[Any, Any], model)
     doc = Doc(text)
     doc.segment(segmenter)
     doc.tag_ner(tagger)

@@ -7,6 +7,7 @@ pipeline is installed — their noun phrases are read from its parse within a wo
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from bookreader.nlp import pipelines
 from bookreader.nlp.calibration import confidence
@@ -51,7 +52,7 @@ def use_english_model(enabled: bool) -> None:
     _settings["use_english_model"] = enabled
 
 
-def english_pipeline():
+def english_pipeline() -> Any:
     return pipelines.english_parser() if _settings["use_english_model"] else None
 
 
@@ -203,7 +204,7 @@ def _priority(span: Span, conf: float) -> float:
     return round(min(max(value, 0.0), 1.0), 3)
 
 
-def _amod_pairs(doc) -> list[tuple[str, str]]:
+def _amod_pairs(doc: Any) -> list[tuple[str, str]]:
     return [
         (token.lemma_.lower(), token.head.lemma_.lower())
         for token in doc
@@ -211,11 +212,13 @@ def _amod_pairs(doc) -> list[tuple[str, str]]:
     ]
 
 
-def _amod_from_docs(docs: list):
+def _amod_from_docs(docs: list[Any]) -> Callable[[], list[tuple[str, str]]]:
     return lambda: [pair for doc in docs for pair in _amod_pairs(doc)]
 
 
-def _amod_reader(span_text: str, budget: dict[str, int]):
+def _amod_reader(
+    span_text: str, budget: dict[str, int]
+) -> Callable[[], list[tuple[str, str]]] | None:
     pipeline = english_pipeline()
     if pipeline is None or budget["words"] <= 0:
         return None

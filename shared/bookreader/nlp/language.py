@@ -189,8 +189,9 @@ def _main_language(
 ) -> str | None:
     votes: Counter[str] = Counter()
     for index, text in chapters:
-        if detected[index] is not None:
-            votes[detected[index]] += len(text)
+        language = detected[index]
+        if language is not None:
+            votes[language] += len(text)
     if votes:
         return votes.most_common(1)[0][0]
     return detect_language("\n".join(text for _, text in chapters)) or primary_subtag(declared)

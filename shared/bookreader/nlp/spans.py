@@ -3,6 +3,7 @@ same picture merged (up to four short sentences within MAX_CHARS), trailing whit
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bookreader.nlp.features import SentenceFeatures
@@ -53,7 +54,9 @@ class Span:
         return own / total if total else 0.0
 
 
-def bridge_gaps(scored: list[ScoredSentence], is_candidate) -> list[ScoredSentence]:
+def bridge_gaps(
+    scored: list[ScoredSentence], is_candidate: Callable[[ScoredSentence], bool]
+) -> list[ScoredSentence]:
     """Candidates in text order, plus a single weaker sentence lying between two candidates of
     the same type in one paragraph (it belongs to the same picture)."""
     kept = []

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from types import ModuleType
+from typing import Any
 
 from bookreader.nlp import lexicon_en, lexicon_ru
 from bookreader.nlp.morphology import ru_parse
@@ -307,7 +308,7 @@ def _is_participle(form: str) -> bool:
     return "PRTF" in morph().parse(form)[0].tag
 
 
-def _subject_case(token) -> bool:
+def _subject_case(token: Any) -> bool:
     """A Russian subject is nominative; natasha's Acc on an inanimate noun is often Nom."""
     case = (token.feats or {}).get("Case", "Nom")
     if case == "Nom":
@@ -315,7 +316,7 @@ def _subject_case(token) -> bool:
     return case == "Acc" and _may_be_nominative(token.text.lower())
 
 
-def parse_english(pipeline, texts: Sequence[str]) -> list[tuple[list[Word], object]]:
+def parse_english(pipeline: Any, texts: Sequence[str]) -> list[tuple[list[Word], object]]:
     """(words, spaCy Doc) per text; heads are indices into the text's words."""
     result = []
     for doc in pipeline.pipe(texts, batch_size=64):

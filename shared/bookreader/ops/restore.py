@@ -19,6 +19,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import BinaryIO, cast
 
 from bookreader import db
 from bookreader.db.migrate import apply_migrations, load_migrations
@@ -292,8 +293,8 @@ def _restore_objects(
     for bucket in deployment.buckets.values():
         store.ensure_bucket(bucket)
         if replace:
-            for info in list(store.list(bucket)):
-                store.delete(bucket, info.key)
+            for stored in list(store.list(bucket)):
+                store.delete(bucket, stored.key)
     by_member: dict[str, ObjectEntry] = {item.member: item for item in manifest.objects}
     with tarfile.open(archive, "r|") as tar:
         for info in tar:
@@ -303,5 +304,8 @@ def _restore_objects(
             source = tar.extractfile(info)
             assert source is not None
             store.put_stream(
-                deployment.buckets[entry.bucket], entry.key, source, entry.content_type
+                deployment.buckets[entry.bucket],
+                entry.key,
+                cast(BinaryIO, source),
+                entry.content_type,
             )

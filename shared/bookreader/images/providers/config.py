@@ -9,7 +9,7 @@ from bookreader.config import ImageProviderName as ProviderName
 
 class ProviderConfig(BaseModel):
     # Providers tried in order; the next one only when `fall_through` is on.
-    chain: list[ProviderName] = Field(default_factory=lambda: ["pollinations"], min_length=1)
+    chain: list[ProviderName] = Field(["pollinations"], min_length=1)
     fall_through: bool = False
 
     pollinations_url: str = "https://image.pollinations.ai"

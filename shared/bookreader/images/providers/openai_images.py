@@ -55,10 +55,10 @@ class OpenAIImagesProvider:
         first = _first_item(response.body, self.name)
         if first.get("b64_json"):
             data = decode_base64(first["b64_json"], self.name)
-        elif isinstance(first.get("url"), str) and first["url"].startswith(("http://", "https://")):
+        elif isinstance(url := first.get("url"), str) and url.startswith(("http://", "https://")):
             # No Authorization here: the URL points at a file host, not at the API.
             data = self.client.request(
-                "GET", first["url"], deadline=deadline, max_bytes=self.limits.max_bytes
+                "GET", url, deadline=deadline, max_bytes=self.limits.max_bytes
             ).body
         else:
             raise bad_response(self.name, "data[0] has neither b64_json nor an http(s) url")
