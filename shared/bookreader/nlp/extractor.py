@@ -7,6 +7,7 @@ pipeline is installed — their noun phrases are read from its parse within a wo
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 from bookreader.nlp import pipelines
