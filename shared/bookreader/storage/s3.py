@@ -124,9 +124,30 @@ class S3Store:
             expires_at=datetime.now(UTC) + timedelta(seconds=expires_in),
         )
 
-    def presign_get(self, bucket: str, key: str, *, expires_in: int) -> str:
+    def presign_get(
+        self,
+        bucket: str,
+        key: str,
+        *,
+        expires_in: int,
+        content_type: str | None = None,
+        disposition: str | None = None,
+    ) -> str:
+        # Nothing stands between the bucket and the browser here, so the safe headers travel in
+        # the signed URL (S3 and MinIO honour response-* overrides on presigned GETs only).
+        # S3 cannot be told to send `X-Content-Type-Options`; the forced type plus
+        # `attachment` keep a book's file from being rendered as a page on the bucket's origin.
+        params: dict[str, Any] = {
+            "Bucket": bucket,
+            "Key": key,
+            "ResponseCacheControl": f"private, max-age={expires_in}",
+        }
+        if content_type:
+            params["ResponseContentType"] = content_type
+        if disposition:
+            params["ResponseContentDisposition"] = disposition
         return self.presigner.generate_presigned_url(
-            "get_object", Params={"Bucket": bucket, "Key": key}, ExpiresIn=expires_in
+            "get_object", Params=params, ExpiresIn=expires_in
         )
 
 
