@@ -112,15 +112,18 @@ class S3Store:
     ) -> PresignedRequest:
         # A presigned PUT cannot carry a size range on S3; callers that must bound the size
         # check the object's size when its ObjectCreated event arrives.
+        # `If-None-Match: *` is signed into the URL (S3's conditional write, 2024; MinIO too):
+        # the key is write-once, so a replayed URL cannot replace a book after it was parsed.
+        # S3 answers such a replay 412 PreconditionFailed (the disk store: 409 object_exists).
         url = self.presigner.generate_presigned_url(
             "put_object",
-            Params={"Bucket": bucket, "Key": key, "ContentType": content_type},
+            Params={"Bucket": bucket, "Key": key, "ContentType": content_type, "IfNoneMatch": "*"},
             ExpiresIn=expires_in,
         )
         return PresignedRequest(
             method="PUT",
             url=url,
-            headers={"Content-Type": content_type},
+            headers={"Content-Type": content_type, "If-None-Match": "*"},
             expires_at=datetime.now(UTC) + timedelta(seconds=expires_in),
         )
 
