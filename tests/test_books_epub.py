@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,7 @@ from bookreader.books.epub_toc import toc_depth
 from bookreader.books.limits import ParseLimits
 from bookreader.books.model import ParsedBook
 from bookreader.books.paragraph_text import paragraph_texts_in_html
+from bookreader.books.sanitize import sanitize_html
 from bookreader.errors import BookReaderError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "books" / "epub"
@@ -709,3 +711,27 @@ def test_svg_in_utf16_is_sanitised_too() -> None:
     )
     kept = book.images[0].data.decode()
     assert "alert" not in kept and "<rect" in kept
+
+
+def test_book_ids_classes_and_data_attributes_cannot_clobber_the_apps_names() -> None:
+    body = (
+        '<p id="root" class="title a&quot;b calibre1" data-p="x" data-evil="1">Начало '
+        '<a href="#part_2">дальше</a>.</p><p id="part 2" class="epigraph">Часть 2.</p>'
+    )
+    html = parse(make_epub({"c.xhtml": xhtml(body)})).chapters[0].html
+    assert 'id="root"' not in html and 'id="bk-root"' in html
+    assert 'class="bk-title"' in html and 'class="bk-epigraph"' in html  # the rest dropped
+    for dropped in ("calibre1", "a&quot;b", "data-evil", 'data-p="x"'):
+        assert dropped not in html
+    # the position link still leads to the second paragraph; the id is in the safe charset
+    assert 'id="bk-part_2"' in html
+    assert re.search(r'href="#pos-0-\d+"', html)
+
+
+def test_fragment_links_the_parser_keeps_point_at_the_prefixed_ids() -> None:
+    html = sanitize_html(
+        '<p id="a b">x</p><a href="#a b">1</a><a href="#note-n1" data-note="n1">2</a>'
+        '<a href="#pos-1-20">3</a>'
+    )
+    assert 'id="bk-a_b"' in html and 'href="#bk-a_b"' in html
+    assert 'href="#note-n1"' in html and 'href="#pos-1-20"' in html

@@ -188,8 +188,8 @@ def test_converter_torture_book_keeps_its_structure() -> None:
     assert not {i.id for i in book.images} & {"bb_broken.jpg", "bb_broken.gif"}
     assert {i.media_type for i in book.images} == {"image/jpeg", "image/png", "image/gif"}
     html = "".join(chapter.html for chapter in book.chapters)
-    for fragment in ('class="poem"', 'class="stanza"', 'class="v"', 'class="epigraph"',
-                     'class="cite"', 'class="text-author"', 'class="subtitle"', "<table>",
+    for fragment in ('class="bk-poem"', 'class="bk-stanza"', 'class="bk-v"', 'class="bk-epigraph"',
+                     'class="bk-cite"', 'class="bk-text-author"', 'class="bk-subtitle"', "<table>",
                      "<sub>", "<sup>", "<s>", "<code>", "<em>", "<strong>",
                      'src="/books/b/images/chicken.jpg"'):  # fmt: skip
         assert fragment in html
