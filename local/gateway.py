@@ -4,21 +4,23 @@ presigned URLs, store webhooks, status), and the built SPA at every other path."
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hmac
+import io
 import json
+import socket
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import unquote, urlsplit
 
 from bookreader import bus
 from bookreader.errors import BookReaderError
 from bookreader.storage.disk import DiskStore
-from bookreader.storage.signing import OBJECTS_PATH, SignedObjectRequest, verify
 from local.apigw import (
     HttpRequest,
     HttpResponse,
@@ -29,7 +31,9 @@ from local.apigw import (
     parse_response,
     strip_stage,
 )
+from local.bodies import BodyReader, BodyTooLarge, UnsupportedCoding
 from local.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
+from local.objects import ObjectEndpoint
 from local.routing import RouteTable
 from local.settings import RuntimeSettings
 from local.spa import SpaSite, origin_of
@@ -65,6 +69,7 @@ class Gateway:
         self.topology = topology
         self.pools = pools
         self.disk_store = disk_store
+        self.objects = ObjectEndpoint(disk_store)
         self.report = report
         self.routes = RouteTable(topology.routes)
         # Presigned URLs point at the disk store's endpoints here, or at the S3 endpoint.
@@ -83,14 +88,17 @@ class Gateway:
             pass
 
         Handler.gateway = gateway
+        # StreamRequestHandler puts this on the socket: a request line or header that does not
+        # come within it (or a keep-alive connection idle that long) ends the connection.
+        Handler.timeout = self.settings.header_timeout_s
         try:
-            self._server = ThreadingHTTPServer((self.settings.host, self.settings.port), Handler)
+            self._server = _CappedServer(
+                (self.settings.host, self.settings.port), Handler, self.settings.max_connections
+            )
         except OSError as error:  # taken since the runtime checked it at start
             if error.errno != errno.EADDRINUSE:
                 raise
             raise port_busy(self.settings.host, self.settings.port) from error
-        self._server.daemon_threads = True
-        self._server.request_queue_size = 128
         threading.Thread(target=self._server.serve_forever, daemon=True, name="gateway").start()
 
     @property
@@ -168,8 +176,8 @@ class Gateway:
 
     # --- the runtime's own endpoints -------------------------------------------------------------
     def _internal(self, request: HttpRequest, raw_path: str) -> HttpResponse:
-        if raw_path.startswith(OBJECTS_PATH + "/"):
-            return self._object(request, raw_path)
+        if self.objects.owns(raw_path):
+            return self.objects.serve(request, raw_path)
         if not self._authorised(request):
             return json_error(401, "unauthorised", "a valid runtime token is required")
         if raw_path == "/_local/events/s3" and request.method == "POST":
@@ -207,69 +215,8 @@ class Gateway:
             bus.publish_object_event(record)
         return _json(200, {"accepted": len(records)})
 
-    def _object(self, request: HttpRequest, raw_path: str) -> HttpResponse:
-        """Serve the disk store's presigned PUT and GET URLs: signature, expiry, size, type."""
-        cors = [("Access-Control-Allow-Origin", "*")]
-        if request.method == "OPTIONS":
-            return HttpResponse(
-                200,
-                [
-                    *cors,
-                    ("Access-Control-Allow-Methods", "GET,PUT"),
-                    ("Access-Control-Allow-Headers", "Content-Type"),
-                ],
-                b"",
-            )
-        if self.disk_store is None:
-            return json_error(404, "not_found", "the disk store is not in use")
-        bucket, _, key = unquote(raw_path[len(OBJECTS_PATH) + 1 :]).partition("/")
-        query = {name: values[0] for name, values in parse_qs(request.query).items()}
-        try:
-            signed = SignedObjectRequest(
-                method="PUT" if request.method == "PUT" else "GET",
-                bucket=bucket,
-                key=key,
-                expires=int(query.get("expires", "0")),
-                max_bytes=int(query.get("max", "0")),
-                content_type=query.get("type", ""),
-            )
-        except ValueError:
-            return json_error(400, "url_invalid", "the presigned URL is malformed")
-        try:
-            verify(signed, query.get("sig", ""), self.disk_store.secret)
-            if request.method == "PUT":
-                sent_type = next((v for k, v in request.headers if k.lower() == "content-type"), "")
-                if sent_type != signed.content_type:
-                    raise BookReaderError(
-                        "content_type_mismatch", "Content-Type differs from the signed one", 403
-                    )
-                if len(request.body) > signed.max_bytes:
-                    raise BookReaderError(
-                        "entity_too_large", f"the object exceeds {signed.max_bytes} bytes", 413
-                    )
-                info = self.disk_store.put(bucket, key, request.body, signed.content_type)
-                return HttpResponse(200, [*cors, ("ETag", f'"{info.etag}"')], b"")
-            if request.method in ("GET", "HEAD"):
-                info = self.disk_store.head(bucket, key)
-                data = b"" if request.method == "HEAD" else self.disk_store.get(bucket, key)
-                headers = [
-                    *cors,
-                    ("Content-Type", info.content_type),
-                    ("ETag", f'"{info.etag}"'),
-                    # Stored objects include books' own images (SVG too): inert, never sniffed.
-                    (
-                        "Content-Security-Policy",
-                        "default-src 'none'; style-src 'unsafe-inline'; sandbox",
-                    ),
-                    ("X-Content-Type-Options", "nosniff"),
-                ]
-                return HttpResponse(200, headers, data)
-            return json_error(405, "method_not_allowed", "only GET and PUT", Allow="GET, PUT")
-        except BookReaderError as error:
-            return json_error(error.status, error.code, error.message)
-
     def body_limit(self, raw_path: str) -> int:
-        if raw_path.startswith(OBJECTS_PATH + "/"):
+        if self.objects.owns(raw_path):
             return self.settings.object_max_body
         return self.settings.api_max_body
 
@@ -298,76 +245,67 @@ class _RequestHandler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         pass
 
+    def handle_expect_100(self) -> bool:
+        # Answered only once the headers passed: an upload refused for its signature or size
+        # is refused before the client sends its body.
+        self._expects_continue = True
+        return True
+
+    def _go_ahead(self) -> None:
+        if getattr(self, "_expects_continue", False):
+            self._expects_continue = False
+            self.send_response_only(100)
+            self.end_headers()
+
     def _serve(self) -> None:
+        self._serve_one()
+        self.connection.settimeout(self.gateway.settings.header_timeout_s)
+
+    def _serve_one(self) -> None:
         url = urlsplit(self.path)
         limit = self.gateway.body_limit(url.path)
-        try:
-            body = self._read_body(limit)
-        except _TooLarge:
-            self.close_connection = True
-            self._write(
-                json_error(413, "payload_too_large", f"the request body exceeds {limit} bytes")
-            )
-            return
-        except _UnsupportedCoding as error:
-            self.close_connection = True
-            self._write(json_error(501, "transfer_coding_unsupported", str(error)))
-            return
-        except ValueError:
-            self.close_connection = True
-            self._write(json_error(400, "bad_request", "the request body is malformed"))
-            return
+        self.connection.settimeout(self.gateway.settings.body_timeout_s)
         request = HttpRequest(
             method=self.command,
             path=unquote(url.path),
             query=url.query,
             headers=list(self.headers.items()),
-            body=body,
+            body=b"",
             source_ip=self.client_address[0],
         )
+        body: BodyReader | None = None
         try:
-            response = self.gateway.handle(request, url.path)
+            body = BodyReader(self.rfile, self.headers, limit)
+            if self.command == "PUT" and self.gateway.objects.owns(url.path):
+                response = self.gateway.objects.receive(
+                    request, url.path, body.declared, body, self._go_ahead
+                )
+            else:
+                self._go_ahead()
+                response = self._handle(replace(request, body=body.read_all()), url.path)
+        except BodyTooLarge:
+            response = json_error(
+                413, "payload_too_large", f"the request body exceeds {limit} bytes"
+            )
+        except UnsupportedCoding as error:
+            response = json_error(501, "transfer_coding_unsupported", str(error))
+        except (ValueError, io.UnsupportedOperation):
+            response = json_error(400, "bad_request", "the request body is malformed")
+        except TimeoutError:
+            response = json_error(408, "request_timeout", "the request body did not arrive in time")
+        if body is None or not body.finished:
+            # The rest of an unread body must not be taken for the next request.
+            self.close_connection = True
+        self._write(response, head=self.command == "HEAD")
+
+    def _handle(self, request: HttpRequest, raw_path: str) -> HttpResponse:
+        try:
+            return self.gateway.handle(request, raw_path)
         except Exception:  # a bug in the runtime itself: answer, never drop the connection
             import traceback
 
             traceback.print_exc()
-            response = json_error(500, "runtime_error", "the local runtime failed; see its log")
-        self._write(response, head=self.command == "HEAD")
-
-    def _read_body(self, limit: int) -> bytes:
-        codings = self.headers.get_all("Transfer-Encoding") or []
-        if codings:
-            # Only a lone "chunked" is understood. Anything else would leave the body unread and
-            # parsed as the next request (a smuggling building block): RFC 9112 says 501, and a
-            # Content-Length beside Transfer-Encoding is an error.
-            if [coding.strip().lower() for coding in codings] != ["chunked"]:
-                raise _UnsupportedCoding(
-                    f"Transfer-Encoding {', '.join(codings)!r} is not supported"
-                )
-            if self.headers.get("Content-Length") is not None:
-                raise ValueError("both Transfer-Encoding and Content-Length")
-            return self._read_chunked(limit)
-        length = int(self.headers.get("Content-Length") or 0)
-        if length < 0:
-            raise ValueError("negative Content-Length")
-        if length > limit:
-            raise _TooLarge
-        return self.rfile.read(length) if length else b""
-
-    def _read_chunked(self, limit: int) -> bytes:
-        chunks: list[bytes] = []
-        total = 0
-        while True:
-            size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
-            if size == 0:
-                while self.rfile.readline() not in (b"\r\n", b"\n", b""):
-                    pass
-                return b"".join(chunks)
-            total += size
-            if total > limit:
-                raise _TooLarge
-            chunks.append(self.rfile.read(size))
-            self.rfile.readline()
+            return json_error(500, "runtime_error", "the local runtime failed; see its log")
 
     def _write(self, response: HttpResponse, head: bool = False) -> None:
         self.send_response(response.status)
@@ -391,9 +329,69 @@ class _RequestHandler(BaseHTTPRequestHandler):
         raise AttributeError(name)
 
 
-class _UnsupportedCoding(Exception):
-    """A Transfer-Encoding other than exactly `chunked`."""
+class _CappedServer(ThreadingHTTPServer):
+    """A thread per connection, up to `max_connections`; one more is told 503 and closed at
+    once (a slow client holds its own thread, never the whole gateway)."""
+
+    daemon_threads = True
+    request_queue_size = 128
+
+    def __init__(
+        self,
+        address: tuple[str, int],
+        handler: type[BaseHTTPRequestHandler],
+        max_connections: int,
+    ) -> None:
+        self._slots = threading.BoundedSemaphore(max_connections)
+        super().__init__(address, handler)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        if not self._slots.acquire(blocking=False):
+            _refuse_busy(request)
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._slots.release()
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
 
 
-class _TooLarge(Exception):
-    pass
+def _refuse_busy(connection: socket.socket) -> None:
+    body = json.dumps(
+        {
+            "error": {
+                "code": "too_many_connections",
+                "message": "The server is busy; try again shortly.",
+                "details": {},
+            }
+        }
+    ).encode()
+    answer = (
+        b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
+        b"Retry-After: 1\r\nConnection: close\r\nContent-Length: "
+        + str(len(body)).encode()
+        + b"\r\n\r\n"
+        + body
+    )
+    try:
+        connection.settimeout(1)
+        _drain(connection)
+        connection.sendall(answer)
+        _drain(connection)
+    except OSError:
+        pass
+
+
+def _drain(connection: socket.socket) -> None:
+    """Read what the client already sent, so that closing does not reset the answer away."""
+    connection.setblocking(False)
+    with contextlib.suppress(BlockingIOError):
+        connection.recv(65536)
+    connection.settimeout(1)

@@ -42,6 +42,12 @@ class RuntimeSettings(BaseSettings):
     api_timeout_s: float = Field(29.0, validation_alias="LOCAL_API_TIMEOUT")  # API Gateway's limit
     api_max_body: int = Field(10 * 1024 * 1024, validation_alias="LOCAL_API_MAX_BODY")  # 10 MB
     object_max_body: int = Field(5 * 1024**3, validation_alias="LOCAL_OBJECT_MAX_BODY")
+    # A client gets this long between bytes of its request line and headers (and while idle
+    # between keep-alive requests), and this long between reads of its body; then it is dropped.
+    header_timeout_s: float = Field(10.0, gt=0, validation_alias="LOCAL_HEADER_TIMEOUT")
+    body_timeout_s: float = Field(30.0, gt=0, validation_alias="LOCAL_BODY_TIMEOUT")
+    # Open connections served at once; one more is answered 503 and closed, never left waiting.
+    max_connections: int = Field(64, ge=1, validation_alias="LOCAL_MAX_CONNECTIONS")
     retry_base_ms: int = Field(1000, validation_alias="LOCAL_RETRY_BASE_MS")
     visibility_timeout_ms: int | None = Field(None, validation_alias="LOCAL_VISIBILITY_TIMEOUT_MS")
     # Every Schedule event fires this often instead of its rate (tests, demos); unset: its rate.

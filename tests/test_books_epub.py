@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,7 @@ import pytest
 from bookreader.books.epub_toc import toc_depth
 from bookreader.books.limits import ParseLimits
 from bookreader.books.model import ParsedBook
+from bookreader.books.sanitize import sanitize_html
 from bookreader.errors import BookReaderError
 from tests.support.epub import (
     CONTAINER,
@@ -552,3 +554,102 @@ def test_traversal_entry_names_are_ignored_and_nothing_is_written(
     assert [chapter.text for chapter in book.chapters] == ["Good text.\n\nx"]
     assert 'href="' not in book.chapters[0].html
     assert sorted(p.name for p in tmp_path.rglob("*")) == ["a", "b"]
+
+
+# --- SVG pictures keep only their allow-listed parts --------------------------------------------
+
+SVG_HOSTILE = {
+    "entity_encoded_javascript": '<a xlink:href="&#106;avascript:alert(1)"><rect width="5" '
+    'height="5"/></a><use xlink:href="&#106;avascript:alert(2)"/>',
+    "set_changes_href": '<use id="u" href="#r"><set attributeName="href" '
+    'to="javascript:alert(3)"/></use>',
+    "animate_adds_handler": '<rect width="5" height="5"><animate attributeName="onclick" '
+    'values="alert(4)"/></rect><animateTransform attributeName="transform"/>',
+    "style_import": '<style>@import url("https://evil.example/x.css");</style>'
+    '<rect width="5" height="5" style="fill:url(https://evil.example/p)"/>',
+    "external_image": '<image href="https://evil.example/track.png" width="5" height="5"/>'
+    '<image xlink:href="//evil.example/t.png"/><image xlink:href="file:///etc/passwd"/>',
+    "script_and_foreign": '<script>alert(5)</script><foreignObject><div xmlns="'
+    'http://www.w3.org/1999/xhtml" onclick="alert(6)">x</div></foreignObject>'
+    '<rect width="5" height="5" onload="alert(7)"/>',
+}
+
+
+def _svg_book(inner: str) -> bytes:
+    picture = (
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+        f'width="10" height="10"><rect id="r" width="10" height="10" fill="#c00"/>{inner}</svg>'
+    ).encode()
+    return make_epub(
+        {"c.xhtml": xhtml('<p>A picture:</p><img src="p.svg" alt="p"/>')},
+        extra={"OEBPS/p.svg": picture},
+        manifest_extra='<item id="p" href="p.svg" media-type="image/svg+xml"/>',
+    )
+
+
+@pytest.mark.parametrize("name", sorted(SVG_HOSTILE))
+def test_svg_pictures_keep_nothing_that_runs_or_loads(name: str) -> None:
+    book = parse(_svg_book(SVG_HOSTILE[name]))
+    [image] = book.images
+    kept = image.data.decode()
+    assert image.media_type == "image/svg+xml"
+    forbidden_parts = ["alert", "javascript", "evil.example", "file:", "<set", "<animate"]
+    forbidden_parts += ["<style", "<script", "foreignObject", "onclick", "onload", "@import"]
+    for forbidden in forbidden_parts:
+        assert forbidden not in kept, (forbidden, kept)
+    # the harmless drawing survives, and the picture is still shown in the chapter
+    assert '<rect id="r" width="10" height="10" fill="#c00"/>' in kept
+    assert f"/images/{image.id}" in book.chapters[0].html
+
+
+def test_svg_keeps_gradients_inline_bitmaps_and_internal_references() -> None:
+    inner = (
+        '<defs><linearGradient id="g"><stop offset="0" stop-color="red"/></linearGradient>'
+        '</defs><circle cx="5" cy="5" r="4" fill="url(#g)" style="stroke:#000;stroke-width:1"/>'
+        '<use xlink:href="#r"/><image width="2" height="2" xlink:href="data:image/png;base64,'
+        'iVBORw0KGgo="/><text x="1" y="9" font-family="serif">Подпись</text>'
+    )
+    kept = parse(_svg_book(inner)).images[0].data.decode()
+    for survivor in ('fill="url(#g)"', 'style="stroke:#000;stroke-width:1"', 'href="#r"',
+                     "data:image/png;base64,", "Подпись", "<linearGradient"):  # fmt: skip
+        assert survivor in kept, survivor
+
+
+def test_svg_in_utf16_is_sanitised_too() -> None:
+    picture = (
+        '<?xml version="1.0" encoding="utf-16"?><svg xmlns="http://www.w3.org/2000/svg">'
+        '<script>alert(1)</script><rect width="1" height="1"/></svg>'
+    ).encode("utf-16")
+    book = parse(
+        make_epub(
+            {"c.xhtml": xhtml('<p>A picture:</p><img src="p.svg" alt="p"/>')},
+            extra={"OEBPS/p.svg": picture},
+            manifest_extra='<item id="p" href="p.svg" media-type="image/svg+xml"/>',
+        )
+    )
+    kept = book.images[0].data.decode()
+    assert "alert" not in kept and "<rect" in kept
+
+
+def test_book_ids_classes_and_data_attributes_cannot_clobber_the_apps_names() -> None:
+    body = (
+        '<p id="root" class="title a&quot;b calibre1" data-p="x" data-evil="1">Начало '
+        '<a href="#part_2">дальше</a>.</p><p id="part 2" class="epigraph">Часть 2.</p>'
+    )
+    html = parse(make_epub({"c.xhtml": xhtml(body)})).chapters[0].html
+    assert 'id="root"' not in html and 'id="bk-root"' in html
+    assert 'class="bk-title"' in html and 'class="bk-epigraph"' in html  # the rest dropped
+    for dropped in ("calibre1", "a&quot;b", "data-evil", 'data-p="x"'):
+        assert dropped not in html
+    # the position link still leads to the second paragraph; the id is in the safe charset
+    assert 'id="bk-part_2"' in html
+    assert re.search(r'href="#pos-0-\d+"', html)
+
+
+def test_fragment_links_the_parser_keeps_point_at_the_prefixed_ids() -> None:
+    html = sanitize_html(
+        '<p id="a b">x</p><a href="#a b">1</a><a href="#note-n1" data-note="n1">2</a>'
+        '<a href="#pos-1-20">3</a>'
+    )
+    assert 'id="bk-a_b"' in html and 'href="#bk-a_b"' in html
+    assert 'href="#note-n1"' in html and 'href="#pos-1-20"' in html

@@ -133,8 +133,8 @@ def test_converter_torture_book_keeps_its_structure() -> None:
     assert not {i.id for i in book.images} & {"bb_broken.jpg", "bb_broken.gif"}
     assert {i.media_type for i in book.images} == {"image/jpeg", "image/png", "image/gif"}
     html = "".join(chapter.html for chapter in book.chapters)
-    for fragment in ('class="poem"', 'class="stanza"', 'class="v"', 'class="epigraph"',
-                     'class="cite"', 'class="text-author"', 'class="subtitle"', "<table>",
+    for fragment in ('class="bk-poem"', 'class="bk-stanza"', 'class="bk-v"', 'class="bk-epigraph"',
+                     'class="bk-cite"', 'class="bk-text-author"', 'class="bk-subtitle"', "<table>",
                      "<sub>", "<sup>", "<s>", "<code>", "<em>", "<strong>",
                      'src="/books/b/images/chicken.jpg"'):  # fmt: skip
         assert fragment in html
@@ -364,3 +364,52 @@ def test_hostile_fb2_fails_with_its_code_and_the_next_book_parses(name: str) -> 
         parse(data, limits)
     assert failure.value.code == code
     assert parse(GOOD).chapters[0].text == "Глава\n\nХороший текст."
+
+
+# Every encoding lxml reads: "<!ENTITY" in UTF-16 or UTF-32 has no ASCII bytes to spot.
+# (codec, name in the declaration, byte-order mark written first)
+ENCODINGS = [
+    ("utf-16-le", "utf-16", True),
+    ("utf-16-le", "utf-16", False),
+    ("utf-16-be", "utf-16", True),
+    ("utf-16-be", "utf-16", False),
+    ("utf-32-le", "utf-32", True),
+    ("utf-32-be", "utf-32", False),
+    ("windows-1251", "windows-1251", False),
+    ("koi8-r", "koi8-r", False),
+    ("utf-7", "utf-7", False),
+]
+
+
+def _encoded(xml: bytes, codec: str, declared: str, bom: bool) -> bytes:
+    text = xml.decode().replace(
+        '<?xml version="1.0"?>', f'<?xml version="1.0" encoding="{declared}"?>'
+    )
+    return ("\ufeff" if bom else "").encode(codec) + text.encode(codec)
+
+
+@pytest.mark.parametrize(("codec", "declared", "bom"), ENCODINGS)
+@pytest.mark.parametrize("attack", ["xxe", "billion_laughs"])
+def test_entities_are_refused_in_every_encoding(
+    codec: str, declared: str, bom: bool, attack: str
+) -> None:
+    data = _encoded(XXE if attack == "xxe" else LAUGHS, codec, declared, bom)
+    with pytest.raises(BookReaderError) as failure:
+        parse(data)
+    assert failure.value.code == "xml_entities_forbidden"
+
+
+@pytest.mark.parametrize(("codec", "declared", "bom"), ENCODINGS)
+def test_honest_books_in_those_encodings_still_parse(codec: str, declared: str, bom: bool) -> None:
+    xml = fb2("<body><section><p>Съешь же ещё этих мягких булок.</p></section></body>")
+    text = xml.decode().replace('encoding="utf-8"', f'encoding="{declared}"')
+    data = ("\ufeff" if bom else "").encode(codec) + text.encode(codec)
+    assert parse(data).chapters[0].text == "Съешь же ещё этих мягких булок."
+
+
+def test_a_bare_doctype_in_utf16_is_refused_too() -> None:
+    xml = GOOD.decode().replace("?>\n", '?>\n<!DOCTYPE FictionBook SYSTEM "x.dtd">', 1)
+    data = xml.replace('encoding="utf-8"', 'encoding="utf-16"').encode("utf-16")
+    with pytest.raises(BookReaderError) as failure:
+        parse(data)
+    assert failure.value.code == "xml_entities_forbidden"

@@ -1,16 +1,20 @@
 """The HTTP gateway behaves like API Gateway in front of Lambda, over real HTTP."""
 
 import base64
+import contextlib
 import json
 import socket
+import threading
 import time
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import urlsplit
 
 import pytest
 import requests
 
+from bookreader.storage.disk import DiskStore
 from local.launcher import RunningRuntime
 from tests.conftest import launch_fixture_runtime
 
@@ -342,3 +346,246 @@ def test_chunked_beside_a_content_length_is_a_bad_request(rt: RunningRuntime) ->
     )
     assert answer.startswith(b"HTTP/1.1 400 "), answer[:200]
     assert answer.count(b"HTTP/1.1 ") == 1
+
+
+# --- the object endpoint judges an upload by its headers, and keys are write-once -------------
+
+OBJECT_BUCKET = "fixture-000000000000"
+
+
+def _store_of(runtime: RunningRuntime) -> DiskStore:
+    secret = json.loads((runtime.data_dir / "secrets.json").read_text())["store_secret"]
+    return DiskStore(runtime.data_dir / "objects", secret, runtime.url, notify=False)
+
+
+def _headers_only(runtime: RunningRuntime, method: str, url: str, headers: dict[str, str]) -> bytes:
+    """Send a request's headers and no body; return what the server answers before it."""
+    split = urlsplit(url)
+    head = f"{method} {split.path}?{split.query} HTTP/1.1\r\nHost: {split.netloc}\r\n"
+    head += "".join(f"{name}: {value}\r\n" for name, value in headers.items()) + "\r\n"
+    with socket.create_connection((split.hostname, split.port), timeout=10) as sock:
+        sock.sendall(head.encode())
+        return _read_until_closed(sock)
+
+
+def test_a_bogus_signature_with_a_huge_body_is_refused_before_the_body_is_sent(
+    rt: RunningRuntime,
+) -> None:
+    upload = _store_of(rt).presign_put(
+        OBJECT_BUCKET, "uploads/u/b/huge.epub", content_type="application/epub+zip",
+        max_bytes=1000, expires_in=60,
+    )  # fmt: skip
+    forged = upload.url.replace("sig=", "sig=0")
+    answer = _headers_only(
+        rt, "PUT", forged,
+        {"Content-Type": "application/epub+zip", "Content-Length": str(4 * 1024**3)},
+    )  # fmt: skip
+    assert answer.startswith(b"HTTP/1.1 403 "), answer[:200]
+    assert b'"signature_invalid"' in answer and b"Connection: close" in answer
+    # A genuine URL with a declared size over the signed one: 413 from the headers alone too.
+    too_big = _headers_only(
+        rt, "PUT", upload.url,
+        {"Content-Type": "application/epub+zip", "Content-Length": str(4 * 1024**3)},
+    )  # fmt: skip
+    assert too_big.startswith(b"HTTP/1.1 413 ") and b'"entity_too_large"' in too_big
+
+
+def test_expect_continue_is_answered_only_for_an_acceptable_upload(rt: RunningRuntime) -> None:
+    store = _store_of(rt)
+    upload = store.presign_put(
+        OBJECT_BUCKET, "uploads/u/b/continue.epub", content_type="application/epub+zip",
+        max_bytes=1000, expires_in=60,
+    )  # fmt: skip
+    refused = _headers_only(
+        rt, "PUT", upload.url.replace("sig=", "sig=0"),
+        {"Content-Type": "application/epub+zip", "Content-Length": "5", "Expect": "100-continue"},
+    )  # fmt: skip
+    assert refused.startswith(b"HTTP/1.1 403 "), "no 100 Continue for a forged URL"
+    split = urlsplit(upload.url)
+    with socket.create_connection((split.hostname, split.port), timeout=10) as sock:
+        sock.sendall(
+            f"PUT {split.path}?{split.query} HTTP/1.1\r\nHost: x\r\n"
+            "Content-Type: application/epub+zip\r\nContent-Length: 5\r\n"
+            "Expect: 100-continue\r\n\r\n".encode()
+        )
+        assert sock.recv(4096).startswith(b"HTTP/1.1 100 ")
+        sock.sendall(b"hello")
+        assert sock.recv(4096).startswith(b"HTTP/1.1 200 ")
+    assert store.get(OBJECT_BUCKET, "uploads/u/b/continue.epub") == b"hello"
+
+
+def test_an_upload_url_works_once_and_a_replay_is_409(rt: RunningRuntime) -> None:
+    store = _store_of(rt)
+    key = "uploads/u/b/once.epub"
+    upload = store.presign_put(
+        OBJECT_BUCKET, key, content_type="application/epub+zip", max_bytes=1000, expires_in=60
+    )
+    first = requests.put(upload.url, data=b"the book", headers=upload.headers, timeout=10)
+    assert first.status_code == 200, first.text
+    replay = requests.put(upload.url, data=b"evil", headers=upload.headers, timeout=10)
+    assert_error_shape(replay, 409, "object_exists")
+    assert store.get(OBJECT_BUCKET, key) == b"the book"
+    # Two racing uploads of a fresh key: exactly one wins.
+    racing = store.presign_put(
+        OBJECT_BUCKET, "uploads/u/b/race.epub", content_type="application/epub+zip",
+        max_bytes=100_000, expires_in=60,
+    )  # fmt: skip
+    with ThreadPoolExecutor(4) as pool:
+        answers = list(
+            pool.map(
+                lambda n: (
+                    requests.put(
+                        racing.url, data=bytes([n]) * 50_000, headers=racing.headers, timeout=10
+                    ).status_code
+                ),
+                range(4),
+            )
+        )
+    assert sorted(answers) == [200, 409, 409, 409]
+
+
+def test_a_chunked_upload_over_the_signed_size_stores_nothing(rt: RunningRuntime) -> None:
+    store = _store_of(rt)
+    key = "uploads/u/b/chunked.epub"
+    upload = store.presign_put(
+        OBJECT_BUCKET, key, content_type="application/epub+zip", max_bytes=100, expires_in=60
+    )
+    response = requests.put(
+        upload.url, data=iter([b"x" * 60, b"y" * 60]), headers=upload.headers, timeout=10
+    )
+    assert_error_shape(response, 413, "entity_too_large")
+    assert not store.exists(OBJECT_BUCKET, key)
+    leftovers = [p.name for p in (rt.data_dir / "objects" / OBJECT_BUCKET).rglob(".tmp-*")]
+    assert leftovers == [], "a refused upload leaves no partial file"
+    # The same URL still works for a body within the limit: nothing was written.
+    ok = requests.put(upload.url, data=iter([b"x" * 50]), headers=upload.headers, timeout=10)
+    assert ok.status_code == 200 and store.get(OBJECT_BUCKET, key) == b"x" * 50
+
+
+def test_presigned_get_answers_with_the_signed_type_and_disposition(rt: RunningRuntime) -> None:
+    store = _store_of(rt)
+    key = "books/u/b/images/pic.svg"
+    store.put(OBJECT_BUCKET, key, b"<svg xmlns='http://www.w3.org/2000/svg'/>", "text/html")
+    url = store.presign_get(
+        OBJECT_BUCKET, key, expires_in=60, content_type="image/svg+xml", disposition="attachment"
+    )
+    response = requests.get(url, timeout=10)
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "image/svg+xml"
+    assert response.headers["Content-Disposition"] == "attachment"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    # The overrides are signed: a client cannot pick its own type.
+    forged = requests.get(url.replace("image%2Fsvg%2Bxml", "text%2Fhtml"), timeout=10)
+    assert_error_shape(forged, 403, "signature_invalid")
+
+
+# --- slow clients and the connection cap --------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def tight(services, tmp_path_factory) -> Iterator[RunningRuntime]:
+    """A runtime with short read timeouts and room for two connections."""
+    tmp_path = tmp_path_factory.mktemp("gateway-tight")
+    database_url = services.create_database()
+    prefix = f"test-gwt-{uuid.uuid4().hex[:8]}"
+    runtime = launch_fixture_runtime(
+        services, database_url, prefix, tmp_path / "records", tmp_path,
+        LOCAL_HEADER_TIMEOUT="2", LOCAL_BODY_TIMEOUT="2", LOCAL_MAX_CONNECTIONS="2",
+    )  # fmt: skip
+    yield runtime
+    runtime.stop()
+    services.drop_database(database_url)
+    services.delete_redis_keys(prefix)
+
+
+def _connect(runtime: RunningRuntime) -> socket.socket:
+    split = urlsplit(runtime.url)
+    return socket.create_connection((split.hostname, split.port), timeout=30)
+
+
+def _read_until_closed(sock: socket.socket) -> bytes:
+    received = b""
+    try:
+        while chunk := sock.recv(65536):
+            received += chunk
+    except ConnectionResetError:
+        pass
+    return received
+
+
+def _wait_served(runtime: RunningRuntime) -> None:
+    """Until a plain request is answered again (slots free once their threads end)."""
+    for _ in range(100):
+        with contextlib.suppress(requests.ConnectionError):
+            if requests.get(runtime.api_url + "/items/static", timeout=10).status_code == 200:
+                return
+        time.sleep(0.1)
+    raise AssertionError("the gateway did not serve again")
+
+
+def test_a_client_that_stalls_in_its_headers_is_dropped(tight: RunningRuntime) -> None:
+    with _connect(tight) as sock:
+        sock.sendall(b"GET /api/items/static HTTP/1.1\r\nHost: x\r\n")  # and never the end
+        assert _read_until_closed(sock) == b"", "dropped without an answer"
+    _wait_served(tight)
+
+
+def test_a_client_that_stalls_in_its_body_gets_408_and_is_dropped(tight: RunningRuntime) -> None:
+    with _connect(tight) as sock:
+        sock.sendall(b"POST /api/items/1 HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n0123")
+        answer = _read_until_closed(sock)
+    assert answer.startswith(b"HTTP/1.1 408 ") and b'"request_timeout"' in answer
+    _wait_served(tight)
+
+
+def test_an_idle_keep_alive_connection_is_closed(tight: RunningRuntime) -> None:
+    with _connect(tight) as sock:
+        sock.sendall(b"GET /api/items/static HTTP/1.1\r\nHost: x\r\n\r\n")
+        answer = _read_until_closed(sock)  # answered, then closed once idle
+    assert answer.startswith(b"HTTP/1.1 200 ") and answer.count(b"HTTP/1.1 ") == 1
+
+
+def _held_connection(runtime: RunningRuntime) -> socket.socket:
+    """A connection in the middle of its headers that the gateway is serving (a slot freed by
+    an earlier test's connection is released by its thread a moment after the client left)."""
+    for _ in range(50):
+        sock = _connect(runtime)
+        sock.sendall(b"GET /api/items/static HTTP/1.1\r\nHost: x\r\n")
+        sock.settimeout(0.3)
+        try:
+            sock.recv(65536)  # an answer now can only be the refusal
+        except TimeoutError:
+            sock.settimeout(30)
+            return sock
+        sock.close()
+        time.sleep(0.1)
+    raise AssertionError("no connection slot came free")
+
+
+def test_connections_beyond_the_cap_are_refused_with_503(tight: RunningRuntime) -> None:
+    _wait_served(tight)
+    # Two clients sending a header line now and then: each holds a slot (connections are
+    # accepted in order, so both are taken before the third arrives).
+    holders = [_held_connection(tight) for _ in range(2)]
+    stop = threading.Event()
+
+    def trickle() -> None:
+        while not stop.wait(0.2):
+            for holder in holders:
+                with contextlib.suppress(OSError):
+                    holder.sendall(b"X-Slow: 1\r\n")
+
+    thread = threading.Thread(target=trickle, daemon=True)
+    thread.start()
+    try:
+        with _connect(tight) as extra:
+            extra.sendall(b"GET /api/items/static HTTP/1.1\r\nHost: x\r\n\r\n")
+            answer = _read_until_closed(extra)
+        assert answer.startswith(b"HTTP/1.1 503 "), answer[:200]
+        assert b'"too_many_connections"' in answer and b"Retry-After" in answer
+    finally:
+        stop.set()
+        thread.join()
+        for holder in holders:
+            holder.close()
+    _wait_served(tight)

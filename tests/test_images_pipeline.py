@@ -19,7 +19,13 @@ from bookreader.db.migrate import apply_migrations
 from bookreader.errors import BookReaderError
 from bookreader.images import concurrency, quota, records
 from bookreader.images.model import ImagePrompt
-from bookreader.images.pipeline import cache_keys, generate_image, image_keys, request_image
+from bookreader.images.pipeline import (
+    cache_keys,
+    delete_image,
+    generate_image,
+    image_keys,
+    request_image,
+)
 from bookreader.images.providers import ProviderChain, SketchProvider
 from bookreader.images.providers.base import GeneratedImage
 from bookreader.library import descriptions
@@ -243,7 +249,37 @@ def test_admin_override_raises_the_limit(env, monkeypatch) -> None:
         request_image(user, second, "anime")
 
 
-def test_same_book_file_shares_the_picture_across_users(env) -> None:
+def test_another_account_does_not_get_anothers_picture_by_default(env) -> None:
+    alice, bob = add_user(), add_user()
+    alice_description = add_book(alice)[0]
+    bob_description = add_book(bob)[0]  # an upload of the same file: the same sha256
+    provider = FakeProvider()
+
+    alices = generate_image(request_image(alice, alice_description)[0].id, provider)
+    bob_request = request_image(bob, bob_description)[0]
+    assert bob_request.state == "queued", "nothing tells Bob that Alice drew this passage"
+    bobs = generate_image(bob_request.id, provider)
+
+    assert provider.calls == 2, "Bob's picture is drawn for Bob"
+    assert bobs.cache_key != alices.cache_key and bobs.prompt == alices.prompt
+    with bookreader.db.get_pool().connection() as conn:
+        assert conn.run("SELECT count(*) FROM image_cache")[0][0] == 2
+
+
+def test_one_account_reuses_its_own_picture(env) -> None:
+    alice = add_user()
+    first, *_ = add_book(alice)
+    provider = FakeProvider()
+    drawn = generate_image(request_image(alice, first)[0].id, provider)
+    delete_image(alice, drawn.id)  # asked again later: the cached picture comes back at once
+    again = generate_image(request_image(alice, first)[0].id, provider)
+    assert provider.calls == 1 and again.cache_key == drawn.cache_key
+
+
+def test_same_book_file_shares_the_picture_across_users_when_the_admin_enables_it(
+    env, monkeypatch
+) -> None:
+    set_image_env(monkeypatch, IMAGE_CACHE_SHARED="true")
     alice, bob = add_user(), add_user()
     alice_description = add_book(alice)[0]
     bob_description = add_book(bob)[0]  # an upload of the same file: the same sha256

@@ -347,3 +347,43 @@ def test_webp_and_svg_pictures_inside_a_book_are_served_as_they_are(reader: Read
         served[response.headers["Content-Type"]] = response.content
     assert served["image/webp"] == webp
     assert b"<rect" in served["image/svg+xml"]
+
+
+def test_an_upload_url_replayed_after_parsing_is_409_and_the_book_stays(reader: Reader) -> None:
+    data = PUSHKIN.read_bytes()
+    book_id, upload = start_upload(reader, data)
+    put = requests.put(upload["url"], data=data, headers=upload["headers"], timeout=30)
+    assert put.status_code == 200, put.text
+    assert reader.wait(book_id)["state"] in PARSED
+    replay = requests.put(
+        upload["url"], data=b"<FictionBook/>", headers=upload["headers"], timeout=30
+    )
+    assert replay.status_code == 409
+    assert replay.json()["error"]["code"] == "object_exists"
+    book = reader.request("GET", f"/books/{book_id}").json()
+    assert book["title"] == "Капитанская дочка" and book["error"] is None
+
+
+def test_picture_urls_in_chapters_force_the_safe_headers(reader: Reader) -> None:
+    hostile = SVG.replace(b"</svg>", b"<script>alert(1)</script></svg>")
+    body = '<p>Pictures:</p><img src="red.webp" alt="red"/><img src="box.svg" alt="box"/>'
+    book = make_epub(
+        {"c.xhtml": xhtml(body)},
+        extra={"OEBPS/red.webp": _webp(), "OEBPS/box.svg": hostile},
+        manifest_extra=(
+            '<item id="w" href="red.webp" media-type="image/webp"/>'
+            '<item id="s" href="box.svg" media-type="image/svg+xml"/>'
+        ),
+    )
+    book_id = reader.upload("pictures-urls.epub", book)
+    assert reader.wait(book_id)["state"] in PARSED
+    html = reader.request("GET", f"/books/{book_id}/chapters/0").json()["html"]
+    urls = [u.replace("&amp;", "&") for u in re.findall(r'src="([^"]+)"', html)]
+    answers = {url.split("?")[0].rsplit(".", 1)[-1]: requests.get(url, timeout=10) for url in urls}
+    assert answers["svg"].headers["Content-Type"] == "image/svg+xml"
+    assert answers["svg"].headers["Content-Disposition"] == "attachment"
+    assert b"<rect" in answers["svg"].content and b"alert" not in answers["svg"].content
+    assert answers["webp"].headers["Content-Type"] == "image/webp"
+    assert answers["webp"].headers["Content-Disposition"] == "inline"
+    for answer in answers.values():
+        assert answer.headers["X-Content-Type-Options"] == "nosniff"

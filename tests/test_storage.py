@@ -110,3 +110,30 @@ def test_disk_signature_rejects_tampering_and_expiry() -> None:
         verify(bigger, signature, "secret", now=1_000_000_000)
     with pytest.raises(BookReaderError, match="expired"):
         verify(signed, signature, "secret", now=2_000_000_001)
+
+
+def test_s3_upload_url_is_write_once_and_get_url_forces_safe_headers(
+    moto_url: str, monkeypatch
+) -> None:
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    store = S3Store(moto_url, "us-east-1")
+    store.ensure_bucket("once")
+    upload = store.presign_put(
+        "once", KEY, content_type="application/epub+zip", max_bytes=100, expires_in=60
+    )
+    assert upload.headers["If-None-Match"] == "*"
+    first = requests.put(upload.url, data=b"book", headers=upload.headers, timeout=10)
+    assert first.status_code == 200
+    replay = requests.put(upload.url, data=b"evil", headers=upload.headers, timeout=10)
+    assert replay.status_code == 412, replay.text  # S3's answer to a failed conditional write
+    assert store.get("once", KEY) == b"book"
+    # (moto does not verify signatures; on S3 the URL also requires the signed header.)
+
+    url = store.presign_get(
+        "once", KEY, expires_in=60, content_type="image/png", disposition="attachment"
+    )
+    fetched = requests.get(url, timeout=10)
+    assert fetched.headers["Content-Type"] == "image/png"
+    assert fetched.headers["Content-Disposition"] == "attachment"
+    assert fetched.headers["Cache-Control"] == "private, max-age=60"

@@ -120,6 +120,10 @@ class Settings(BaseSettings):
     # Total time for the provider chain, retries included.
     image_deadline_seconds: float = Field(150.0, gt=0, validation_alias="IMAGE_DEADLINE_SECONDS")
     image_fall_through: bool = Field(False, validation_alias="IMAGE_PROVIDER_FALL_THROUGH")
+    # Off: a picture is reused only for its own account (another account's instantly `ready`
+    # picture would tell what that account illustrated). On: one drawing per book file for
+    # everyone (cheaper; an admin's choice for a trusted circle). docs/security.md.
+    image_cache_shared: bool = Field(False, validation_alias="IMAGE_CACHE_SHARED")
     pollinations_url: str = Field(
         "https://image.pollinations.ai", validation_alias="POLLINATIONS_URL"
     )

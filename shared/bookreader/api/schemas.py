@@ -75,11 +75,15 @@ class SignedIn(AccessToken):
 
 # --- books ----------------------------------------------------------------------------------
 
+PLAIN_TEXT = "Plain text from the book: render it as text, never as HTML"
+
 
 class BookSummary(Answer):
     id: str
-    title: str = Field(description="The book's title, or its file name before parsing")
-    authors: list[str] = Field(default_factory=list)
+    title: str = Field(
+        description="The book's title, or its file name before parsing. " + PLAIN_TEXT
+    )
+    authors: list[str] = Field(default_factory=list, description=PLAIN_TEXT)
     language: str | None
     format: Literal["epub", "fb2"] | None
     state: BookState = Field(
@@ -119,7 +123,7 @@ class BookPage(Answer):
 
 class ChapterSummary(Answer):
     index: int
-    title: str
+    title: str = Field(description=PLAIN_TEXT)
     level: int
     linear: bool
     direction: Direction = "ltr"
@@ -147,20 +151,24 @@ class BookDetail(BookSummary):
 
 class FootnoteView(Answer):
     id: str
-    title: str
-    html: str
+    title: str = Field(description=PLAIN_TEXT)
+    html: str = Field(description="Sanitised HTML, as in a chapter's `html`")
 
 
 class ChapterView(Answer):
     book_id: str
     index: int
-    title: str
+    title: str = Field(description=PLAIN_TEXT)
     level: int
     linear: bool
     direction: Direction = Field("ltr", description="Text direction of the chapter")
     word_count: int
     html: str = Field(
-        description="Sanitised HTML; paragraph blocks carry `data-p` (index in `paragraphs`)"
+        description="Sanitised HTML; paragraph blocks carry `data-p` (index in `paragraphs`)."
+        " The book's own ids are prefixed `bk-` (safe characters only) and in-chapter links"
+        " point at them (`#bk-…`); classes are only `bk-` names of the reader's vocabulary"
+        " (`bk-title`, `bk-epigraph`, `bk-poem`, …); links elsewhere in the book are"
+        " `#pos-<chapter>-<offset>`, note references `#note-<id>` with `data-note`"
     )
     text: str = Field(description="Plain text; positions and offsets count characters of it")
     paragraphs: list[tuple[int, int]] = Field(
@@ -174,7 +182,11 @@ class ChapterView(Answer):
 class PresignedUpload(Answer):
     method: Literal["PUT"]
     url: str
-    headers: dict[str, str] = Field(description="Send these headers with the upload")
+    headers: dict[str, str] = Field(
+        description="Send these headers with the upload. The URL works once: the file's key"
+        " is write-once, so a second PUT answers 409 `object_exists` (412 from S3, whose URL"
+        " carries `If-None-Match: *`)"
+    )
     expires_at: datetime
 
 

@@ -14,7 +14,7 @@ from typing import Literal
 
 from bookreader.books.limits import Deadline, ParseLimits, book_error
 from bookreader.books.model import ParsedBook
-from bookreader.books.safety import ZIP_ERRORS, SafeZip
+from bookreader.books.safety import ZIP_ERRORS, SafeZip, xml_text
 
 BookKind = Literal["epub", "fb2", "fb2.zip"]
 ImageUrl = Callable[[str], str]  # image id → the URL the reader loads it from
@@ -38,20 +38,10 @@ def sniff(data: bytes) -> BookKind:
         if len([name for name in names if name.lower().endswith(".fb2")]) == 1:
             return "fb2.zip"
         raise book_error("unsupported_format", "a ZIP archive that is neither EPUB nor zipped FB2")
-    head = data[:4096].lstrip(b"\xef\xbb\xbf\xff\xfe\x00 \t\r\n")
-    if head.startswith(b"<") and _looks_like_fictionbook(data[:8192]):
+    head = xml_text(data[:8192]).lstrip("\ufeff \t\r\n")  # decoded: UTF-16/32 books too
+    if head.startswith("<") and "<FictionBook" in head:
         return "fb2"
     raise book_error("unsupported_format")
-
-
-def _looks_like_fictionbook(head: bytes) -> bool:
-    for encoding in ("utf-8", "utf-16", "cp1251"):
-        try:
-            if "<FictionBook" in head.decode(encoding, errors="ignore"):
-                return True
-        except LookupError:
-            continue
-    return False
 
 
 def parse_book(

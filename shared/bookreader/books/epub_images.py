@@ -9,12 +9,12 @@ same book, safe in a URL and an object key.
 from __future__ import annotations
 
 import hashlib
-import re
 
 from bookreader.books.epub_package import Package, may_be_image
 from bookreader.books.limits import Deadline, ParseLimits
 from bookreader.books.model import BookImage
-from bookreader.books.safety import SafeZip, parse_xml
+from bookreader.books.safety import SafeZip, xml_text
+from bookreader.books.svg import sanitize_svg
 from bookreader.errors import BookReaderError
 
 EXTENSIONS = {
@@ -24,8 +24,6 @@ EXTENSIONS = {
     "image/webp": "webp",
     "image/svg+xml": "svg",
 }
-# SVG is a document: one that could run script when opened directly is not an image to us.
-SVG_ACTIVE = re.compile(rb"(?i)<script|<foreignObject|\son[a-z]+\s*=|javascript:|<!ENTITY")
 
 
 def extract_images(
@@ -45,8 +43,11 @@ def extract_images(
             data = archive.read(item.path)
         except BookReaderError:
             continue  # a damaged or over-compressed image costs only that image
-        media_type = sniff_image(data, limits)
-        if media_type is None:
+        media_type = sniff_image(data)
+        if media_type == "image/svg+xml":
+            # SVG is a document: only its allow-listed rebuild is kept (see books/svg.py).
+            data = sanitize_svg(data, limits) or b""
+        if media_type is None or not data:
             continue
         digest = hashlib.sha256(item.path.encode()).hexdigest()[:16]
         image_id = f"{digest}.{EXTENSIONS[media_type]}"
@@ -55,7 +56,7 @@ def extract_images(
     return images, ids
 
 
-def sniff_image(data: bytes, limits: ParseLimits) -> str | None:
+def sniff_image(data: bytes) -> str | None:
     """The real media type from the bytes (the manifest's claim is not trusted)."""
     if data.startswith(b"\xff\xd8\xff"):
         return "image/jpeg"
@@ -65,10 +66,6 @@ def sniff_image(data: bytes, limits: ParseLimits) -> str | None:
         return "image/gif"
     if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
         return "image/webp"
-    if b"<svg" in data[:4096] and not SVG_ACTIVE.search(data):
-        try:
-            parse_xml(data, limits, allow_doctype=True)
-        except BookReaderError:
-            return None
+    if "<svg" in xml_text(data[:4096]):
         return "image/svg+xml"
     return None

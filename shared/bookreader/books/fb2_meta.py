@@ -56,6 +56,8 @@ def _safe_id(source_id: str, taken: set[str]) -> str:
     base = _UNSAFE_ID.sub("_", source_id)
     if base.startswith("."):
         base = "img" + base
+    if base.lower().endswith(".svg"):  # FB2 pictures are bitmaps; `.svg` keys serve as SVG
+        base += ".img"
     candidate, n = base, 1
     while candidate in taken:
         n += 1

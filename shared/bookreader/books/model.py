@@ -23,7 +23,7 @@ Direction = Literal["ltr", "rtl"]
 
 
 class TocEntry(BaseModel):
-    title: str
+    title: str = Field(description="Plain text from the book: render it as text, never as HTML")
     chapter: int
     offset: int = 0
     children: list[TocEntry] = Field(default_factory=list)
@@ -55,6 +55,8 @@ class BookImage(BaseModel):
 
 
 class BookMetadata(BaseModel):
+    """As the book states it; every string is plain text (clients render it as text)."""
+
     title: str
     authors: list[str] = Field(default_factory=list)
     language: str | None = None  # BCP 47 as declared, lower-cased ("ru", "en", "en-us")

@@ -3,6 +3,7 @@ external entities and absurd nesting are refused before any parser sees them."""
 
 from __future__ import annotations
 
+import codecs
 import io
 import lzma
 import posixpath
@@ -28,8 +29,23 @@ ZIP_ERRORS = (
     RuntimeError,
 )
 
-_DOCTYPE_OR_ENTITY = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
-_ENTITY = re.compile(rb"<!ENTITY", re.IGNORECASE)
+_DOCTYPE_OR_ENTITY = re.compile(r"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
+_ENTITY = re.compile(r"<!ENTITY", re.IGNORECASE)
+# How an XML parser tells the encoding before reading the declaration (XML 1.0 appendix F):
+# byte-order marks, then the bytes of "<?" in encodings that are not ASCII-compatible.
+_SIGNATURES = [
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+    (b"<\0\0\0", "utf-32-le"),
+    (b"\0\0\0<", "utf-32-be"),
+    (b"<\0?\0", "utf-16-le"),
+    (b"\0<\0?", "utf-16-be"),
+    (b"\x4c\x6f\xa7\x94", "cp037"),  # EBCDIC
+]
+_DECLARED = re.compile(r"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]+)""")
 
 
 class SafeZip:
@@ -93,8 +109,11 @@ def parse_xml(data: bytes, limits: ParseLimits, *, allow_doctype: bool = False) 
     XHTML files commonly carry a plain `<!DOCTYPE html>`; `allow_doctype` accepts a DOCTYPE
     without entity declarations (its DTD is still never loaded).
     """
-    head = data[:4096] if allow_doctype else data
-    if _ENTITY.search(data) or (not allow_doctype and _DOCTYPE_OR_ENTITY.search(head)):
+    # Looked for in the decoded text, not the bytes: in UTF-16 or UTF-32 "<!ENTITY" has no
+    # ASCII bytes to find. The parsed tree is checked again below, whatever lxml decoded.
+    text = xml_text(data)
+    head = text[:4096] if allow_doctype else text
+    if _ENTITY.search(text) or (not allow_doctype and _DOCTYPE_OR_ENTITY.search(head)):
         raise book_error("xml_entities_forbidden")
     parser = etree.XMLParser(
         resolve_entities=False,
@@ -121,8 +140,28 @@ def parse_xml(data: bytes, limits: ParseLimits, *, allow_doctype: bool = False) 
         raise book_error("encoding_invalid", str(error)[:200]) from None
     if root is None:
         raise book_error("xml_malformed", "empty document")
+    docinfo = root.getroottree().docinfo
+    subset = docinfo.internalDTD
+    if (subset is not None and any(True for _ in subset.iterentities())) or (
+        not allow_doctype and docinfo.doctype
+    ):
+        raise book_error("xml_entities_forbidden")
     check_depth(root, limits.max_xml_depth)
     return root
+
+
+def xml_text(data: bytes) -> str:
+    """The document as text in the encoding a parser would read it with (undecodable bytes
+    replaced): from its byte-order mark or first bytes, else its declaration, else UTF-8."""
+    encoding = next((name for mark, name in _SIGNATURES if data.startswith(mark)), None)
+    if encoding is None or encoding == "cp037":
+        head = data[:512].decode(encoding or "latin-1", "replace")
+        declared = _DECLARED.match(head)
+        encoding = declared.group(1) if declared else (encoding or "utf-8")
+    try:
+        return data.decode(encoding, "replace")
+    except LookupError:  # a name Python does not know; the parsed tree is still checked
+        return data.decode("latin-1")
 
 
 def check_depth(root: etree._Element, max_depth: int) -> None:

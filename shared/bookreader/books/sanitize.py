@@ -7,7 +7,20 @@ URLs. Parsers first rewrite every `src`/`href` into one of our own URLs — a sa
 
 from __future__ import annotations
 
+import re
+
 import nh3
+
+from bookreader.books.epub_content import BLOCK_TAGS
+
+# A book's ids and classes share the page with the app's: a book must not be able to clobber
+# the app's names (`id="root"`, DOM clobbering of globals) or pick up its styles. Ids become
+# `bk-<id>` over a safe charset, and internal `#id` links with them; classes are kept only from
+# the structural vocabulary the reader styles (FB2's and the block tags we unwrap), prefixed
+# too. `data-*` holds only the reader's own attributes, numeric where they are positions.
+PREFIX = "bk-"
+_UNSAFE_NAME = re.compile(r"[^A-Za-z0-9_-]")
+_NUMERIC = re.compile(r"\d{1,9}")
 
 TAGS = {
     "p",
@@ -95,6 +108,9 @@ ATTRIBUTES = {
 }
 # Our own URLs have no scheme; nothing with one survives.
 URL_SCHEMES: set[str] = set()
+OUR_FRAGMENTS = re.compile(r"#(pos-\d+-\d+|note-.*)")
+_FB2_CLASSES = {"title", "subtitle", "text-author", "v", "date", "image", "epigraph", "cite"}
+CLASSES = {*_FB2_CLASSES, "annotation", "poem", "stanza", *BLOCK_TAGS}
 
 
 def is_own_url(value: str) -> bool:
@@ -102,9 +118,26 @@ def is_own_url(value: str) -> bool:
     return value.startswith("#") or (value.startswith("/") and not value.startswith("//"))
 
 
-def _keep_own_urls(tag: str, attribute: str, value: str) -> str | None:
+def scoped_name(value: str) -> str:
+    """A book-supplied id as it appears in our HTML."""
+    return PREFIX + _UNSAFE_NAME.sub("_", value.strip())[:64]
+
+
+def _filter(tag: str, attribute: str, value: str) -> str | None:
     if attribute in ("href", "src"):
-        return value if is_own_url(value.strip()) else None
+        value = value.strip()
+        if not is_own_url(value):
+            return None
+        if value.startswith("#") and not OUR_FRAGMENTS.fullmatch(value):
+            return "#" + scoped_name(value[1:]) if len(value) > 1 else None
+        return value
+    if attribute == "id":
+        return scoped_name(value) if value.strip() else None
+    if attribute == "class":
+        kept = [PREFIX + name for name in value.split() if name in CLASSES]
+        return " ".join(dict.fromkeys(kept)) or None
+    if attribute in ("data-p", "data-chapter", "data-offset"):
+        return value if _NUMERIC.fullmatch(value) else None
     return value
 
 
@@ -114,7 +147,7 @@ def sanitize_html(html: str) -> str:
         tags=TAGS,
         clean_content_tags=REMOVED_WITH_CONTENT,
         attributes=ATTRIBUTES,
-        attribute_filter=_keep_own_urls,
+        attribute_filter=_filter,
         url_schemes=URL_SCHEMES,
         link_rel=None,
         strip_comments=True,

@@ -112,8 +112,9 @@ def start_generation(record: ImageRecord) -> None:
 
 
 def delete_image(user_id: str, image_id: str) -> None:
-    """Delete the reader's image and their own copy of the picture; shared cache objects stay
-    for other readers of the same book file."""
+    """Delete the reader's image and their own copy of the picture; cache objects stay for
+    the reader's other copies (or, with a shared cache, other readers) until the sweeper finds
+    nothing refers to them."""
     delete_book_objects(image_keys(records.delete_image(image_id, user_id)))
 
 
@@ -150,13 +151,13 @@ def generate_image(
         raise
 
 
-def cache_key(book_sha256: str, prompt: ImagePrompt, style: str, provider: str) -> str:
-    """Same book content, final prompt, style, provider and seed → the same picture."""
-    material = json.dumps(
-        [book_sha256, prompt.model_dump(mode="json"), style, provider, prompt.seed],
-        sort_keys=True,
-        ensure_ascii=False,
-    )
+def cache_key(
+    book_sha256: str, prompt: ImagePrompt, style: str, provider: str, owner: str | None = None
+) -> str:
+    """Same book content, final prompt, style, provider and seed → the same picture; for one
+    `owner` only unless the cache is shared (owner None)."""
+    parts = [book_sha256, prompt.model_dump(mode="json"), style, provider, prompt.seed]
+    material = json.dumps(parts + ([owner] if owner else []), sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(material.encode("utf-8")).hexdigest()
 
 
@@ -174,7 +175,8 @@ def _generate(
 ) -> ImageRecord:
     started = time.perf_counter()
     prompt, book_sha256 = _prompt_for(record)
-    key = cache_key(book_sha256, prompt, record.style, record.provider)
+    owner = None if settings.image_cache_shared else record.user_id
+    key = cache_key(book_sha256, prompt, record.style, record.provider, owner)
     records.set_prompt(record.id, prompt, key)
     cached = records.cached_image(key) if book_sha256 else None
     if cached is not None:

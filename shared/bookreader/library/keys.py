@@ -45,3 +45,24 @@ def illustration_keys(user_id: str, book_id: str, image_id: str) -> tuple[str, s
 
 def cover_thumb_key(user_id: str, book_id: str) -> str:
     return f"{book_prefix(user_id, book_id)}cover-thumb.webp"
+
+
+# What a stored picture is served as, whatever type it was stored with (S3 keeps what the
+# writer said; presigned GETs force this instead).
+_MEDIA_TYPES = {
+    ".jpg": "image/jpeg",
+    ".png": "image/png",
+    ".gif": "image/gif",
+    ".webp": "image/webp",
+    ".svg": "image/svg+xml",
+}
+
+
+def served_media_type(key: str) -> tuple[str, str]:
+    """(Content-Type, Content-Disposition) to serve the object under `key` with. An SVG is a
+    document: as `attachment` it shows in `<img>` but never opens as a page on the store's
+    origin; anything unknown is plain bytes."""
+    extension = key[key.rfind(".") :].lower() if "." in key.rsplit("/", 1)[-1] else ""
+    media_type = _MEDIA_TYPES.get(extension, "application/octet-stream")
+    bitmap = media_type.startswith("image/") and extension != ".svg"
+    return media_type, "inline" if bitmap else "attachment"

@@ -34,8 +34,13 @@ _NOTE_REF = re.compile(r'data-note="([^"]+)"')
 
 def presigned(key: str) -> str:
     settings = get_settings()
+    content_type, disposition = keys.served_media_type(key)
     return get_store().presign_get(
-        settings.books_bucket, key, expires_in=settings.presign_expiry_seconds
+        settings.books_bucket,
+        key,
+        expires_in=settings.presign_expiry_seconds,
+        content_type=content_type,
+        disposition=disposition,
     )
 
 

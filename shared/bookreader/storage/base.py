@@ -55,7 +55,18 @@ class ObjectStore(Protocol):
         self, bucket: str, key: str, *, content_type: str, max_bytes: int, expires_in: int
     ) -> PresignedRequest: ...
 
-    def presign_get(self, bucket: str, key: str, *, expires_in: int) -> str: ...
+    def presign_get(
+        self,
+        bucket: str,
+        key: str,
+        *,
+        expires_in: int,
+        content_type: str | None = None,
+        disposition: str | None = None,
+    ) -> str:
+        """A GET URL whose answer carries this Content-Type and Content-Disposition whatever
+        the object was stored with (S3's response-header overrides)."""
+        ...
 
     def ensure_bucket(self, bucket: str) -> None: ...
 
@@ -66,3 +77,9 @@ class ObjectStore(Protocol):
 
 def object_not_found(bucket: str, key: str) -> BookReaderError:
     return BookReaderError("object_not_found", f"no object {key!r} in bucket {bucket!r}", 404)
+
+
+def object_exists(bucket: str, key: str) -> BookReaderError:
+    return BookReaderError(
+        "object_exists", f"{key!r} in bucket {bucket!r} was already uploaded; it is write-once", 409
+    )

@@ -6,6 +6,7 @@ Every write publishes an AWS-format ObjectCreated record on the local event bus,
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import tempfile
 import time
@@ -18,7 +19,12 @@ from bookreader import bus
 from bookreader.config import Settings
 from bookreader.errors import BookReaderError
 from bookreader.events import object_created_record
-from bookreader.storage.base import ObjectInfo, PresignedRequest, object_not_found
+from bookreader.storage.base import (
+    ObjectInfo,
+    PresignedRequest,
+    object_exists,
+    object_not_found,
+)
 from bookreader.storage.signing import SignedObjectRequest
 
 
@@ -61,25 +67,72 @@ class DiskStore:
     def put(
         self, bucket: str, key: str, data: bytes, content_type: str = "application/octet-stream"
     ) -> ObjectInfo:
-        data_path, meta_path = self._paths(bucket, key)
+        return self.receive(bucket, key, io.BytesIO(data), content_type)
+
+    def receive(
+        self,
+        bucket: str,
+        key: str,
+        stream: BinaryIO,
+        content_type: str,
+        *,
+        write_once: bool = False,
+    ) -> ObjectInfo:
+        """Store the object from a stream, chunk by chunk, and notify as S3 would.
+
+        `write_once`: an object already under this key stays, and the write is a 409
+        (presigned uploads: a replayed URL must not replace a book after it was parsed).
+        """
         if not (self.root / bucket).is_dir():
             raise BookReaderError("bucket_missing", f"bucket {bucket!r} does not exist", 404)
-        info = ObjectInfo(
-            bucket=bucket,
-            key=key,
-            size=len(data),
-            etag=hashlib.md5(data, usedforsecurity=False).hexdigest(),
-            content_type=content_type,
-            last_modified=datetime.now(UTC),
-        )
-        _write_atomically(data_path, data)
-        _write_atomically(meta_path, info.model_dump_json().encode())
+        info = self._write(bucket, key, stream, content_type, write_once=write_once)
         if self.notify:
             bus.publish_object_event(
                 object_created_record(
                     bucket, key, info.size, info.etag, sequencer=f"{time.time_ns():X}"
                 )
             )
+        return info
+
+    def exists(self, bucket: str, key: str) -> bool:
+        return self._paths(bucket, key)[0].is_file()
+
+    def _write(
+        self, bucket: str, key: str, stream: BinaryIO, content_type: str, *, write_once: bool
+    ) -> ObjectInfo:
+        data_path, meta_path = self._paths(bucket, key)
+        data_path.parent.mkdir(parents=True, exist_ok=True)
+        digest = hashlib.md5(usedforsecurity=False)
+        fd, tmp = tempfile.mkstemp(dir=data_path.parent, prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "wb") as file:
+                size = 0
+                while chunk := stream.read(1024 * 1024):
+                    digest.update(chunk)
+                    file.write(chunk)
+                    size += len(chunk)
+            if write_once:
+                # link() fails if the name exists: of two racing uploads exactly one wins.
+                try:
+                    os.link(tmp, data_path)
+                except FileExistsError:
+                    raise object_exists(bucket, key) from None
+                finally:
+                    Path(tmp).unlink(missing_ok=True)
+            else:
+                os.replace(tmp, data_path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        info = ObjectInfo(
+            bucket=bucket,
+            key=key,
+            size=size,
+            etag=digest.hexdigest(),
+            content_type=content_type,
+            last_modified=datetime.now(UTC),
+        )
+        _write_atomically(meta_path, info.model_dump_json().encode())
         return info
 
     def head(self, bucket: str, key: str) -> ObjectInfo:
@@ -106,32 +159,8 @@ class DiskStore:
         return file, os.fstat(file.fileno()).st_size
 
     def put_stream(self, bucket: str, key: str, stream: BinaryIO, content_type: str) -> ObjectInfo:
-        data_path, meta_path = self._paths(bucket, key)
         self.ensure_bucket(bucket)
-        data_path.parent.mkdir(parents=True, exist_ok=True)
-        digest = hashlib.md5(usedforsecurity=False)
-        fd, tmp = tempfile.mkstemp(dir=data_path.parent, prefix=".tmp-")
-        try:
-            with os.fdopen(fd, "wb") as file:
-                size = 0
-                while chunk := stream.read(1024 * 1024):
-                    digest.update(chunk)
-                    file.write(chunk)
-                    size += len(chunk)
-            os.replace(tmp, data_path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        info = ObjectInfo(
-            bucket=bucket,
-            key=key,
-            size=size,
-            etag=digest.hexdigest(),
-            content_type=content_type,
-            last_modified=datetime.now(UTC),
-        )
-        _write_atomically(meta_path, info.model_dump_json().encode())
-        return info
+        return self._write(bucket, key, stream, content_type, write_once=False)
 
     def delete(self, bucket: str, key: str) -> None:
         for path in self._paths(bucket, key):
@@ -164,10 +193,23 @@ class DiskStore:
             expires_at=datetime.fromtimestamp(expires, UTC),
         )
 
-    def presign_get(self, bucket: str, key: str, *, expires_in: int) -> str:
+    def presign_get(
+        self,
+        bucket: str,
+        key: str,
+        *,
+        expires_in: int,
+        content_type: str | None = None,
+        disposition: str | None = None,
+    ) -> str:
         self._paths(bucket, key)
         signed = SignedObjectRequest(
-            method="GET", bucket=bucket, key=key, expires=int(time.time()) + expires_in
+            method="GET",
+            bucket=bucket,
+            key=key,
+            expires=int(time.time()) + expires_in,
+            response_content_type=content_type or "",
+            response_disposition=disposition or "",
         )
         return signed.url(self.public_url, self.secret)
 

@@ -112,21 +112,45 @@ class S3Store:
     ) -> PresignedRequest:
         # A presigned PUT cannot carry a size range on S3; callers that must bound the size
         # check the object's size when its ObjectCreated event arrives.
+        # `If-None-Match: *` is signed into the URL (S3's conditional write, 2024; MinIO too):
+        # the key is write-once, so a replayed URL cannot replace a book after it was parsed.
+        # S3 answers such a replay 412 PreconditionFailed (the disk store: 409 object_exists).
         url = self.presigner.generate_presigned_url(
             "put_object",
-            Params={"Bucket": bucket, "Key": key, "ContentType": content_type},
+            Params={"Bucket": bucket, "Key": key, "ContentType": content_type, "IfNoneMatch": "*"},
             ExpiresIn=expires_in,
         )
         return PresignedRequest(
             method="PUT",
             url=url,
-            headers={"Content-Type": content_type},
+            headers={"Content-Type": content_type, "If-None-Match": "*"},
             expires_at=datetime.now(UTC) + timedelta(seconds=expires_in),
         )
 
-    def presign_get(self, bucket: str, key: str, *, expires_in: int) -> str:
+    def presign_get(
+        self,
+        bucket: str,
+        key: str,
+        *,
+        expires_in: int,
+        content_type: str | None = None,
+        disposition: str | None = None,
+    ) -> str:
+        # Nothing stands between the bucket and the browser here, so the safe headers travel in
+        # the signed URL (S3 and MinIO honour response-* overrides on presigned GETs only).
+        # S3 cannot be told to send `X-Content-Type-Options`; the forced type plus
+        # `attachment` keep a book's file from being rendered as a page on the bucket's origin.
+        params: dict[str, Any] = {
+            "Bucket": bucket,
+            "Key": key,
+            "ResponseCacheControl": f"private, max-age={expires_in}",
+        }
+        if content_type:
+            params["ResponseContentType"] = content_type
+        if disposition:
+            params["ResponseContentDisposition"] = disposition
         return self.presigner.generate_presigned_url(
-            "get_object", Params={"Bucket": bucket, "Key": key}, ExpiresIn=expires_in
+            "get_object", Params=params, ExpiresIn=expires_in
         )
 
 

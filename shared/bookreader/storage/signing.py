@@ -24,6 +24,10 @@ class SignedObjectRequest(BaseModel):
     expires: int
     max_bytes: int = 0
     content_type: str = ""
+    # GET only: the answer's Content-Type and Content-Disposition, as S3's
+    # `response-content-type` / `response-content-disposition` overrides (signed alike).
+    response_content_type: str = ""
+    response_disposition: str = ""
 
     def signature(self, secret: str) -> str:
         message = "\n".join(
@@ -34,6 +38,8 @@ class SignedObjectRequest(BaseModel):
                 str(self.expires),
                 str(self.max_bytes),
                 self.content_type,
+                self.response_content_type,
+                self.response_disposition,
             ]
         )
         return hmac.new(secret.encode(), message.encode(), hashlib.sha256).hexdigest()
@@ -42,6 +48,10 @@ class SignedObjectRequest(BaseModel):
         query = f"expires={self.expires}&sig={self.signature(secret)}"
         if self.method == "PUT":
             query += f"&max={self.max_bytes}&type={quote(self.content_type, safe='')}"
+        if self.response_content_type:
+            query += f"&rct={quote(self.response_content_type, safe='')}"
+        if self.response_disposition:
+            query += f"&rcd={quote(self.response_disposition, safe='')}"
         return (
             f"{base_url.rstrip('/')}{OBJECTS_PATH}/{quote(self.bucket)}/{quote(self.key)}?{query}"
         )

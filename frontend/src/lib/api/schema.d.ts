@@ -625,10 +625,13 @@ export interface components {
             id: string;
             /**
              * Title
-             * @description The book's title, or its file name before parsing
+             * @description The book's title, or its file name before parsing. Plain text from the book: render it as text, never as HTML
              */
             title: string;
-            /** Authors */
+            /**
+             * Authors
+             * @description Plain text from the book: render it as text, never as HTML
+             */
             authors: string[];
             /** Language */
             language: string | null;
@@ -700,7 +703,10 @@ export interface components {
              */
             file: string;
         };
-        /** BookMetadata */
+        /**
+         * BookMetadata
+         * @description As the book states it; every string is plain text (clients render it as text).
+         */
         BookMetadata: {
             /** Title */
             title: string;
@@ -762,10 +768,13 @@ export interface components {
             id: string;
             /**
              * Title
-             * @description The book's title, or its file name before parsing
+             * @description The book's title, or its file name before parsing. Plain text from the book: render it as text, never as HTML
              */
             title: string;
-            /** Authors */
+            /**
+             * Authors
+             * @description Plain text from the book: render it as text, never as HTML
+             */
             authors: string[];
             /** Language */
             language: string | null;
@@ -844,7 +853,10 @@ export interface components {
         ChapterSummary: {
             /** Index */
             index: number;
-            /** Title */
+            /**
+             * Title
+             * @description Plain text from the book: render it as text, never as HTML
+             */
             title: string;
             /** Level */
             level: number;
@@ -865,7 +877,10 @@ export interface components {
             book_id: string;
             /** Index */
             index: number;
-            /** Title */
+            /**
+             * Title
+             * @description Plain text from the book: render it as text, never as HTML
+             */
             title: string;
             /** Level */
             level: number;
@@ -882,7 +897,7 @@ export interface components {
             word_count: number;
             /**
              * Html
-             * @description Sanitised HTML; paragraph blocks carry `data-p` (index in `paragraphs`)
+             * @description Sanitised HTML; paragraph blocks carry `data-p` (index in `paragraphs`). The book's own ids are prefixed `bk-` (safe characters only) and in-chapter links point at them (`#bk-…`); classes are only `bk-` names of the reader's vocabulary (`bk-title`, `bk-epigraph`, `bk-poem`, …); links elsewhere in the book are `#pos-<chapter>-<offset>`, note references `#note-<id>` with `data-note`
              */
             html: string;
             /**
@@ -1005,9 +1020,15 @@ export interface components {
         FootnoteView: {
             /** Id */
             id: string;
-            /** Title */
+            /**
+             * Title
+             * @description Plain text from the book: render it as text, never as HTML
+             */
             title: string;
-            /** Html */
+            /**
+             * Html
+             * @description Sanitised HTML, as in a chapter's `html`
+             */
             html: string;
         };
         /** Illustration */
@@ -1222,7 +1243,7 @@ export interface components {
             url: string;
             /**
              * Headers
-             * @description Send these headers with the upload
+             * @description Send these headers with the upload. The URL works once: the file's key is write-once, so a second PUT answers 409 `object_exists` (412 from S3, whose URL carries `If-None-Match: *`)
              */
             headers: {
                 [key: string]: string;
@@ -1461,7 +1482,10 @@ export interface components {
         };
         /** TocEntry */
         TocEntry: {
-            /** Title */
+            /**
+             * Title
+             * @description Plain text from the book: render it as text, never as HTML
+             */
             title: string;
             /** Chapter */
             chapter: number;

@@ -37,6 +37,16 @@ describe("scopedFragment", () => {
     expect(position?.getAttribute("href")).toBe("#pos-3-120");
   });
 
+  it("leaves names the server already prefixed as they are", () => {
+    const container = mount(
+      '<p id="bk-root" class="bk-title">x</p><a href="#bk-root">up</a><a href="#pos-0-0">0</a>',
+    );
+    expect(container.querySelector("p")?.id).toBe("bk-root");
+    expect(container.querySelector("p")?.className).toBe("bk-title");
+    expect(container.querySelector("a")?.getAttribute("href")).toBe("#bk-root");
+    expect(document.getElementById("root")).toBeNull();
+  });
+
   it("keeps the text of every paragraph exactly", () => {
     const html = '<p data-p="0">Мой <em>дядя</em> самых честных правил</p>';
     expect(mount(html).textContent).toBe("Мой дядя самых честных правил");

@@ -1,7 +1,8 @@
 /**
  * Book HTML (already sanitised by the server) made safe to place inside the app's page: its
- * ids and classes get a prefix so they can neither clash with the app's nor be styled by the
+ * ids and classes carry a prefix so they can neither clash with the app's nor be styled by the
  * app's CSS, and its in-book links are recognised (note references, positions, anchors).
+ * The server prefixes them already (`bk-`); chapters stored before it did are prefixed here.
  */
 
 export const BOOK_PREFIX = "bk-";
@@ -12,16 +13,16 @@ export function scopedFragment(html: string, doc: Document = document): Document
   template.innerHTML = html;
   const content = template.content;
   for (const element of content.querySelectorAll("[id]")) {
-    element.id = BOOK_PREFIX + element.id;
+    element.id = scoped(element.id);
   }
   for (const element of content.querySelectorAll("[class]")) {
     const names = (element.getAttribute("class") ?? "").split(/\s+/).filter(Boolean);
-    element.setAttribute("class", names.map((name) => BOOK_PREFIX + name).join(" "));
+    element.setAttribute("class", names.map(scoped).join(" "));
   }
   for (const link of content.querySelectorAll<HTMLAnchorElement>('a[href^="#"]')) {
     const target = link.getAttribute("href")?.slice(1) ?? "";
     if (target && !link.hasAttribute("data-note") && !positionLink(`#${target}`)) {
-      link.setAttribute("href", `#${BOOK_PREFIX}${target}`);
+      link.setAttribute("href", `#${scoped(target)}`);
     }
   }
   for (const image of content.querySelectorAll("img")) {
@@ -29,6 +30,10 @@ export function scopedFragment(html: string, doc: Document = document): Document
     if (!image.hasAttribute("alt")) image.setAttribute("alt", "");
   }
   return content;
+}
+
+function scoped(name: string): string {
+  return name.startsWith(BOOK_PREFIX) ? name : BOOK_PREFIX + name;
 }
 
 /** A link to a place in the book: `#pos-<chapter>-<offset>`. */
