@@ -54,9 +54,24 @@ class LambdaContext:
         return max(0, int((self._deadline - time.time()) * 1000))
 
 
+def _die_with_parent() -> None:
+    """A runtime killed with SIGKILL cannot stop its workers: have the kernel do it (Linux), so
+    no orphan keeps running an invocation that the restarted runtime delivers again."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() == 1:  # the parent died before the call: nothing will signal us
+        os._exit(0)
+
+
 def worker_main(conn: Connection, spec: dict[str, Any]) -> None:
     """Entry point of a worker process: import the handler, then serve invocations forever."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the supervisor decides when workers stop
+    _die_with_parent()
     os.environ.clear()
     os.environ.update(spec["environment"])
     for path in reversed([spec["code_uri"], *spec["layer_paths"]]):

@@ -135,10 +135,19 @@ def generate_image(
     current = records.get_image(image_id)
     if current.state == "ready":
         return current
-    stale_after = settings.image_slot_wait_seconds + settings.image_deadline_seconds + 30
-    record = records.claim_for_generation(image_id, stale_after)
-    if record is None:  # ready meanwhile, or another worker is on it
-        return records.get_image(image_id)
+    with records.generation_lease(image_id) as leased:
+        if not leased:  # another live worker is drawing it
+            return records.get_image(image_id)
+        # Holding the lease, a `running` row is a dead worker's: take it over at once.
+        record = records.claim_for_generation(image_id, stale_after_s=0)
+        if record is None:  # ready meanwhile
+            return records.get_image(image_id)
+        return _generate_claimed(image_id, record, provider_chain, settings)
+
+
+def _generate_claimed(
+    image_id: str, record: ImageRecord, provider_chain: ImageProvider, settings: Settings
+) -> ImageRecord:
     try:
         return _generate(record, provider_chain, settings)
     except BookReaderError as error:
@@ -187,7 +196,7 @@ def _generate(
 
     asked = time.perf_counter()
     deadline = time.monotonic() + settings.image_deadline_seconds
-    image = limited(provider_chain, settings).generate(prompt, deadline=deadline)
+    image = limited(provider_chain, settings, holder=record.id).generate(prompt, deadline=deadline)
     drawn = time.perf_counter()
     encoded = encode_webp(image.data, picture=image.picture)
     encoded_at = time.perf_counter()

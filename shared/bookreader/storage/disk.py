@@ -57,6 +57,16 @@ class DiskStore:
     def check(self, bucket: str) -> None:
         if not (self.root / bucket).is_dir():
             raise BookReaderError("bucket_missing", f"bucket {bucket!r} does not exist", 503)
+        # A full or read-only disk still lists: only a write shows that the store can take one.
+        try:
+            with tempfile.TemporaryFile(dir=self.root / bucket, prefix=".probe-") as probe:
+                probe.write(b"ok")
+                probe.flush()
+                os.fsync(probe.fileno())
+        except OSError as error:
+            raise BookReaderError(
+                "store_unwritable", f"bucket {bucket!r} cannot be written: {error.strerror}", 503
+            ) from error
 
     def put(
         self, bucket: str, key: str, data: bytes, content_type: str = "application/octet-stream"
