@@ -55,17 +55,18 @@ class LambdaContext:
 
 
 def _die_with_parent() -> None:
-    """A runtime killed with SIGKILL cannot stop its workers: have the kernel do it (Linux), so
-    no orphan keeps running an invocation that the restarted runtime delivers again."""
-    if not sys.platform.startswith("linux"):
-        return
-    import ctypes
+    """A runtime killed with SIGKILL cannot stop its workers: a worker whose parent is gone
+    exits, so no orphan goes on running an invocation that the restarted runtime delivers
+    again. (Not PR_SET_PDEATHSIG: it fires when the parent's *thread* ends, and pools start
+    workers from short-lived threads.)"""
+    parent = os.getppid()
 
-    pr_set_pdeathsig = 1
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
-    if os.getppid() == 1:  # the parent died before the call: nothing will signal us
-        os._exit(0)
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def worker_main(conn: Connection, spec: dict[str, Any]) -> None:

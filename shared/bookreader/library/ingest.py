@@ -36,6 +36,11 @@ def ingest_upload(created: ObjectCreated) -> None:
         log_event(logger, "no book for this upload; ignored", logging.WARNING, key=created.key)
         return
     late = book["state"] == "failed" and book["error_code"] == "upload_expired"
+    if book["state"] == "parsed":
+        # Parsed, but the hand-off to extract may be what failed (the queue was down): a
+        # redelivery hands it over again; extract runs a book once per run.
+        _start_extraction(book_id)
+        return
     if book["state"] not in ("uploading", "parsing") and not late:
         return  # already parsed (or failed) for this upload: a redelivery
     books.set_state(book_id, "parsing", 0.05)
@@ -109,5 +114,10 @@ def _ingest(book: dict, created: ObjectCreated) -> None:
             has_cover_thumb=has_thumb,
         )
     log_event(logger, "book parsed", book_id=book_id, chapters=len(parsed.chapters))
+    _start_extraction(book_id)
+
+
+def _start_extraction(book_id: str) -> None:
+    settings = get_settings()
     if settings.extract_function_name:
         jobs.invoke_async(settings.extract_function_name, {"book_id": book_id})
