@@ -292,8 +292,17 @@ def _year(metadata: dict[str, Any]) -> int | None:
     return value if isinstance(value, int) else None
 
 
+# Our own services briefly away: the picture is not at fault, so it waits for the retry.
+_TRANSIENT_CODES = (
+    "provider_busy",
+    "store_write_failed",
+    "database_unavailable",
+    "queue_unavailable",
+)
+
+
 def _is_busy(error: BookReaderError) -> bool:
-    if error.code == "provider_busy":
+    if error.code in _TRANSIENT_CODES:
         return True
     failures = error.details.get("failures") if error.code == "providers_failed" else None
     return bool(failures) and all(f.get("code") == "provider_busy" for f in failures)

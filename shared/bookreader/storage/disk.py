@@ -14,6 +14,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
+import redis
+
 from bookreader import bus
 from bookreader.config import Settings
 from bookreader.errors import BookReaderError
@@ -82,14 +84,24 @@ class DiskStore:
             content_type=content_type,
             last_modified=datetime.now(UTC),
         )
-        _write_atomically(data_path, data)
-        _write_atomically(meta_path, info.model_dump_json().encode())
+        try:
+            _write_atomically(data_path, data)
+            _write_atomically(meta_path, info.model_dump_json().encode())
+        except OSError as error:  # a full or failed disk: the writer may try again later
+            raise BookReaderError(
+                "store_write_failed", f"the object store cannot write: {error.strerror}", 503
+            ) from error
         if self.notify:
-            bus.publish_object_event(
-                object_created_record(
-                    bucket, key, info.size, info.etag, sequencer=f"{time.time_ns():X}"
-                )
+            record = object_created_record(
+                bucket, key, info.size, info.etag, sequencer=f"{time.time_ns():X}"
             )
+            try:
+                bus.publish_object_event(record)
+            except (redis.ConnectionError, redis.TimeoutError) as error:
+                # Stored but not announced: the writer's retry of the same PUT announces it.
+                raise BookReaderError(
+                    "queue_unavailable", "the object was stored but not announced; retry", 503
+                ) from error
         return info
 
     def head(self, bucket: str, key: str) -> ObjectInfo:
