@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import queue
+import select
 import socket
 import threading
 import time
@@ -98,10 +99,8 @@ class Pool:
 
     @contextmanager
     def connection(self) -> Iterator[Connection]:
-        try:
-            conn = self._idle.get_nowait()
-            DB_POOL_IDLE.dec()
-        except queue.Empty:
+        conn = self._take_idle()
+        if conn is None:
             conn = connect_waiting(self.database_url, self.connect_wait_s)
             DB_CONNECTIONS_OPENED.inc()
         DB_POOL_IN_USE.inc()
@@ -125,6 +124,18 @@ class Pool:
                     conn.close()
             else:
                 _close_quietly(conn)
+
+    def _take_idle(self) -> Connection | None:
+        """An idle connection the server has not closed meanwhile (a restart), else None."""
+        while True:
+            try:
+                conn = self._idle.get_nowait()
+            except queue.Empty:
+                return None
+            DB_POOL_IDLE.dec()
+            if not _closed_by_server(conn):
+                return conn
+            _close_quietly(conn)
 
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
@@ -163,6 +174,19 @@ def server_gone(error: Exception) -> bool:
     details = error.args[0] if error.args else None
     code = details.get("C", "") if isinstance(details, dict) else ""
     return code.startswith(_SERVER_GONE_CODES)
+
+
+def _closed_by_server(conn: Connection) -> bool:
+    """An idle connection has nothing to read; one the server ended has its goodbye (or EOF)
+    waiting. Checked without a round trip."""
+    sock = getattr(conn, "_usock", None)
+    if sock is None:
+        return False
+    try:
+        readable, _, _ = select.select([sock], [], [], 0)
+    except (OSError, ValueError):  # closed already
+        return True
+    return bool(readable)
 
 
 def _close_quietly(conn: Connection) -> None:
