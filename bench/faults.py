@@ -382,7 +382,7 @@ def store_failing(lab: FaultLab, ready_book: tuple[Account, str]) -> Outcome:
     book is uploaded and pictures are stored; then writes work again and the upload is retried."""
     outcome = Outcome("Object store failing every write for 3 s (upload and generate)")
     account, ready_id = ready_book
-    objects = lab.rt.data_dir / "objects" / "bookreader-books"
+    objects = lab.rt.data_dir / "objects"
     uploader = Account.register(lab.rt)
     data = KASHTANKA.read_bytes()
     book_id, upload = uploader.start_upload(KASHTANKA.name, data)
@@ -408,7 +408,7 @@ def store_failing(lab: FaultLab, ready_book: tuple[Account, str]) -> Outcome:
 
 
 def _make_read_only(root: Path, read_only: bool) -> None:
-    """Every folder and file of the bucket immutable: even root's writes are refused, as a full
+    """Every folder and file of the store immutable: even root's writes are refused, as a full
     or failed disk refuses them."""
     subprocess.run(["chattr", "-R", "+i" if read_only else "-i", str(root)], check=True)
 

@@ -28,7 +28,7 @@ from bookreader.images.styles import resolve_style
 from bookreader.library.keys import illustration_keys
 from bookreader.log import log_event
 from bookreader.nlp.model import CastMember, Description, VisualSummary
-from bookreader.storage import delete_book_objects, get_store
+from bookreader.storage import delete_book_objects, get_store, put_patiently
 
 log = logging.getLogger(__name__)
 
@@ -218,8 +218,8 @@ def _generate(
     store, bucket = get_store(), get_settings().books_bucket
     for copy in (stored, shared):
         if copy is not None:
-            store.put(bucket, copy.object_key, encoded.webp, MEDIA_TYPE)
-            store.put(bucket, copy.thumbnail_key, encoded.thumbnail, MEDIA_TYPE)
+            put_patiently(store, bucket, copy.object_key, encoded.webp, MEDIA_TYPE)
+            put_patiently(store, bucket, copy.thumbnail_key, encoded.thumbnail, MEDIA_TYPE)
     if shared is not None:
         records.remember_cached(shared)
     ready = records.mark_ready(record.id, stored)
