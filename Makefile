@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: help local-up test test-python test-frontend test-fast lint fmt bench dlq admin cfn-lint \
 	sam-cli deploy local-up-edge tls test-edge backup restore \
-	clean eval-extract spa test-tools openapi bench-footprint fuzz
+	clean eval-extract spa test-tools openapi bench-footprint bench-faults fuzz
 
 # The web app: `npm ci` when the lock file changed, `vite build` when any source changed.
 NODE_STAMP := frontend/node_modules/.installed
@@ -149,6 +149,11 @@ bench: $(STAMP)
 ## Memory (PSS) of the running product idle and busy, and cold starts: bench/RESULTS.md.
 bench-footprint: $(STAMP)
 	$(PY) -m bench.footprint
+
+## Faults injected under the running product (PostgreSQL, Redis, store, workers, kill -9): the
+## outcome and recovery time of each go to bench/RESULTS.md. tests/test_faults.py asserts them.
+bench-faults: $(STAMP)
+	$(PY) -m bench.faults
 
 GOLD ?= ../shared/goldset/dev.jsonl
 ## Extraction quality on a gold set: `make eval-extract GOLD=<path>` (last line: JSON summary).

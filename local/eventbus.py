@@ -13,6 +13,7 @@ import fnmatch
 import json
 import logging
 import random
+import socket
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -65,6 +66,8 @@ class EventBus:
         self.report = report
         self.retry_base_ms = retry_base_ms
         self.visibility_override = visibility_timeout_ms
+        # Stable across restarts of this runtime, distinct between replicas (their hosts).
+        self.instance = socket.gethostname()
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
         self._retry_pools = {
@@ -86,7 +89,8 @@ class EventBus:
         for name, pool in self.pools.items():
             ensure_group(self.client, bus.function_stream(name))
             for slot in range(pool.size):
-                self._spawn(f"consume-{name}-{slot}", self._consume, name, f"slot-{slot}")
+                consumer = f"{self.instance}-slot-{slot}"
+                self._spawn(f"consume-{name}-{slot}", self._consume, name, consumer)
         self._spawn("router", self._route)
         self._spawn("reaper", self._reap)
 
@@ -148,6 +152,7 @@ class EventBus:
     # --- consumers ---------------------------------------------------------------------------
     def _consume(self, name: str, consumer: str) -> None:
         stream = bus.function_stream(name)
+        self._resume_own(name, consumer)
         while not self._stop.is_set():
             reply = self.client.xreadgroup(GROUP, consumer, {stream: ">"}, count=1, block=500)
             for _, messages in reply:
@@ -161,33 +166,68 @@ class EventBus:
         outcome = self.pools[name].invoke(event)
         self.report(spec, fields.get("source", "async"), outcome)
         if outcome.ok:
-            pipe = self.client.pipeline(transaction=True)
-            pipe.xack(stream, GROUP, message_id)
-            pipe.xdel(stream, message_id)
-            if attempt > 1:
-                pipe.hdel(redis_conn.key("last-error", name), message_id)
-            pipe.execute()
+
+            def acknowledge() -> None:
+                pipe = self.client.pipeline(transaction=True)
+                pipe.xack(stream, GROUP, message_id)
+                pipe.xdel(stream, message_id)
+                if attempt > 1:
+                    pipe.hdel(redis_conn.key("last-error", name), message_id)
+                pipe.execute()
+
+            # The work is done: an acknowledgement lost to a Redis restart would run it twice.
+            self._until_redis_answers(acknowledge)
             return
         error = f"{outcome.error_type}: {outcome.error_message}"
         if attempt >= spec.max_retry_attempts + 1:
-            self._dead_letter(name, message_id, fields, attempt, error)
-        elif outcome.error_type != "WorkerLost":
-            # Park it: reclaimable once idle ≥ visibility timeout, i.e. after the backoff.
-            backoff = self.backoff_ms(attempt)
-            idle = max(0, self.visibility_timeout_ms(spec) - backoff)
+            self._until_redis_answers(
+                lambda: self._dead_letter(name, message_id, fields, attempt, error)
+            )
+            return
+        # Park it, a lost worker's too (as Lambda retries a crashed invocation): reclaimable
+        # once idle ≥ visibility timeout, i.e. after the backoff.
+        backoff = self.backoff_ms(attempt)
+        idle = max(0, self.visibility_timeout_ms(spec) - backoff)
+
+        def park() -> None:
             self.client.xclaim(
                 stream, GROUP, RETRY_CONSUMER, 0, [message_id], idle=idle, justid=True
             )
             self.client.hset(redis_conn.key("last-error", name), message_id, error)
-            log_event(
-                logger,
-                "retry scheduled",
-                function=name,
-                message_id=message_id,
-                attempt=attempt,
-                backoff_ms=backoff,
-            )
-        # A lost worker leaves the message with its consumer; the reaper reclaims it later.
+
+        self._until_redis_answers(park)
+        log_event(
+            logger,
+            "retry scheduled",
+            function=name,
+            message_id=message_id,
+            attempt=attempt,
+            backoff_ms=backoff,
+        )
+
+    def _until_redis_answers(self, operation: Callable[[], object]) -> None:
+        """Run a bookkeeping step, waiting out a Redis outage instead of dropping the step."""
+        while True:
+            try:
+                operation()
+                return
+            except (redis.ConnectionError, redis.TimeoutError) as error:
+                if self._stop.is_set():
+                    raise
+                log_event(logger, "redis unavailable", logging.WARNING, error=str(error))
+                self._stop.wait(0.5)
+
+    def _resume_own(self, name: str, consumer: str) -> None:
+        """Messages this consumer had in hand when its runtime died (kill -9, power loss): run
+        them again now instead of after the visibility timeout (an extract's is 15 minutes)."""
+        stream = bus.function_stream(name)
+        for entry in self.client.xpending_range(
+            stream, GROUP, min="-", max="+", count=100, consumername=consumer
+        ):
+            claimed = self.client.xclaim(stream, GROUP, consumer, 0, [entry["message_id"]])
+            for message_id, fields in claimed:
+                if fields:
+                    self._deliver(name, message_id, fields, entry["times_delivered"] + 1)
 
     def _dead_letter(
         self, name: str, message_id: str, fields: dict[str, str], attempts: int, error: str

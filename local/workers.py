@@ -94,9 +94,25 @@ class LambdaContext:
         return max(0, int((self._deadline - time.time()) * 1000))
 
 
+def _die_with_parent() -> None:
+    """A runtime killed with SIGKILL cannot stop its workers: a worker whose parent is gone
+    exits, so no orphan goes on running an invocation that the restarted runtime delivers
+    again. (Not PR_SET_PDEATHSIG: it fires when the parent's *thread* ends, and pools start
+    workers from short-lived threads.)"""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
 def worker_main(conn: Connection, spec: dict[str, Any]) -> None:
     """Entry point of a worker process: import the handler, then serve invocations forever."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the supervisor decides when workers stop
+    _die_with_parent()
     os.environ.clear()  # the function's own environment, as Lambda gives it
     os.environ.update(spec["environment"])
     _use_multiprocess_metrics()

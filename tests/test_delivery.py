@@ -155,9 +155,9 @@ def test_killed_worker_loses_nothing(
         assert [r["key"] for r in done] == ["uploads/slow-book.epub"]
         attempts = read_records(record_dir, "started.jsonl")
         assert len(attempts) == 2 and attempts[1]["pid"] != attempts[0]["pid"]
-        assert attempts[1]["at"] - attempts[0]["at"] >= 2.5, (
-            "reclaimed only after the visibility timeout"
-        )
+        # The runtime saw its worker die: a retry after the backoff, as for any failed attempt,
+        # not a wait for the visibility timeout.
+        assert '"retry scheduled"' in runtime.log()
         time.sleep(1)
         assert len(read_records(record_dir, "recorder.jsonl")) == 1, "processed once"
     finally:

@@ -155,7 +155,9 @@ def test_the_same_event_delivered_twice_at_once_parses_the_book_exactly_once(env
         assert book.progress == pytest.approx(PARSED_PROGRESS)
         total, distinct = chapters(book_id)
         assert total == distinct == book.chapter_count > 0
-        assert extract_invocations(book_id) == 1
+        # A delivery that finds the book parsed hands it to extract again (the first hand-off
+        # may be what failed); extraction after parse starts only from `parsed`, so once.
+        assert extract_invocations(book_id) in (1, 2)
 
 
 def test_a_late_redelivery_leaves_a_parsed_book_as_it_is(env) -> None:
@@ -167,7 +169,7 @@ def test_a_late_redelivery_leaves_a_parsed_book_as_it_is(env) -> None:
     after = book_row(book_id)
     assert after.state == BookState.PARSED
     assert after.updated_at == before.updated_at, "a redelivery must not touch the book"
-    assert extract_invocations(book_id) == 1
+    assert extract_invocations(book_id) == 2, "handed to extract again, in case it was lost"
 
 
 def test_progress_only_grows_from_parse_to_the_end_of_extraction(env) -> None:
@@ -177,7 +179,8 @@ def test_progress_only_grows_from_parse_to_the_end_of_extraction(env) -> None:
     parse.handle(event, None)
     parsed = book_row(book_id)
     assert parsed.state == BookState.PARSED
-    assert extract_book(book_id) == BookState.EXTRACTION_UNSUPPORTED_LANGUAGE
+    assert extract_book(book_id, after_parse=True) == BookState.EXTRACTION_UNSUPPORTED_LANGUAGE
+    assert extract_book(book_id, after_parse=True) is None, "parse's hand-off runs once"
     done = book_row(book_id)
     assert 0 < parsed.progress < done.progress == 1
 

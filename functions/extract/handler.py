@@ -46,6 +46,6 @@ threading.Thread(target=_load_models, name="warm-up", daemon=True).start()
 def handle(event: dict[str, Any], context: Any) -> dict[str, str]:
     _models_ready.wait(timeout=120)
     book_id = str(event["book_id"])
-    if extract_book(book_id) == BookState.READY:
+    if extract_book(book_id, after_parse=bool(event.get("after_parse"))) == BookState.READY:
         illustrate_after_extraction(book_id)
     return {"book_id": book_id}

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from chalice import Response
 
-from bookreader import redis_conn
+from bookreader import db, redis_conn
 from bookreader.api.schemas import Live, Ready
 from bookreader.config import get_settings
-from bookreader.db import get_pool
 from bookreader.http import BookReaderApp, json_response
 from bookreader.storage import get_store
 
@@ -45,7 +44,9 @@ def ready() -> Response:
 
 
 def _check_postgres() -> None:
-    with get_pool().connection() as conn:
+    # A connection of its own, no waiting: the probe answers now, and is never handed a pooled
+    # connection that died with a restart.
+    with db.connect(get_settings().database_url or "") as conn:
         conn.run("SELECT 1")
 
 

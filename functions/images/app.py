@@ -24,7 +24,9 @@ def _body() -> IllustrationRequest:
 
 
 def _queued(record: records.ImageRecord, created: bool) -> Response:
-    if created:
+    # Still queued when asked again: the first hand-off may have been lost (the queue was down
+    # and the request answered 503), so hand it over again; generate runs an image once.
+    if created or record.state == "queued":
         pipeline.start_generation(record)
     return json_response(image_view(record), 202 if created else 200)
 

@@ -25,6 +25,9 @@ class Settings(BaseSettings):
 
     database_url: str | None = Field(None, validation_alias="DATABASE_URL")
     db_pool_size: int = Field(4, validation_alias="DB_POOL_SIZE")
+    # How long a new connection keeps trying while PostgreSQL restarts, before 503
+    # `database_unavailable`: a restart of a few seconds costs a slower answer, not an error.
+    db_connect_wait_seconds: float = Field(8.0, ge=0, validation_alias="DB_CONNECT_WAIT_SECONDS")
     redis_url: str | None = Field(None, validation_alias="REDIS_URL")
     # Namespace for every Redis key we own, so several runtimes can share one server.
     redis_prefix: str = Field("br", validation_alias="REDIS_PREFIX")

@@ -6,9 +6,12 @@ import json
 from functools import lru_cache
 from typing import Any
 
+import redis
+
 from bookreader import bus
 from bookreader.config import get_settings
 from bookreader.db import Connection
+from bookreader.errors import BookReaderError
 
 
 def invoke_async(function_name: str, payload: dict[str, Any]) -> None:
@@ -24,7 +27,12 @@ def invoke_async(function_name: str, payload: dict[str, Any]) -> None:
             Payload=json.dumps(payload).encode(),
         )
     else:
-        bus.enqueue(function_name, payload, source="async")
+        try:
+            bus.enqueue(function_name, payload, source="async")
+        except (redis.ConnectionError, redis.TimeoutError) as error:
+            raise BookReaderError(
+                "queue_unavailable", "Background work cannot be queued now; try again.", 503
+            ) from error
 
 
 @lru_cache(maxsize=1)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import queue
+import select
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -51,6 +53,25 @@ def connect(database_url: str) -> Connection:
     return pg8000.native.Connection(**options)
 
 
+def connect_waiting(database_url: str, wait_s: float) -> Connection:
+    """`connect`, trying again for up to `wait_s` while the server is down or starting; then
+    503 `database_unavailable` (a wrong password or database fails at once)."""
+    give_up = time.monotonic() + wait_s
+    delay = 0.1
+    while True:
+        try:
+            return connect(database_url)
+        except (pg8000.InterfaceError, pg8000.DatabaseError) as error:
+            if not server_gone(error):
+                raise
+            if time.monotonic() + delay > give_up:
+                raise BookReaderError(
+                    "database_unavailable", "The database is unavailable; try again shortly.", 503
+                ) from error
+            time.sleep(delay)
+            delay = min(delay * 2, 1.0)
+
+
 def _tcp_socket(host: str, port: int) -> socket.socket:
     """A TCP connection with Nagle off. pg8000 writes through an 8 KB buffer, so a statement
     over 8 KB (a chapter's HTML) leaves in two sends; with Nagle the second waits for the
@@ -69,24 +90,29 @@ def _tcp_socket(host: str, port: int) -> socket.socket:
 class Pool:
     """Keeps up to `size` idle connections; a broken connection is dropped, not reused."""
 
-    def __init__(self, database_url: str, size: int = 4) -> None:
+    def __init__(self, database_url: str, size: int = 4, connect_wait_s: float = 0.0) -> None:
         self.database_url = database_url
+        self.connect_wait_s = connect_wait_s
         self._idle: queue.LifoQueue[Connection] = queue.LifoQueue(maxsize=size)
         DB_POOL_CAPACITY.inc(size)
 
     @contextmanager
     def connection(self) -> Iterator[Connection]:
-        try:
-            conn = self._idle.get_nowait()
-            DB_POOL_IDLE.dec()
-        except queue.Empty:
-            conn = connect(self.database_url)
+        conn = self._take_idle()
+        if conn is None:
+            conn = connect_waiting(self.database_url, self.connect_wait_s)
             DB_CONNECTIONS_OPENED.inc()
         DB_POOL_IN_USE.inc()
         healthy = False
         try:
             yield conn
             healthy = True
+        except (pg8000.InterfaceError, pg8000.DatabaseError) as error:
+            if server_gone(error):
+                # The server went away (a restart, a failover): every idle connection is as dead
+                # as this one, and the caller's retry must not meet them one by one.
+                self.discard_idle()
+            raise
         finally:
             DB_POOL_IN_USE.dec()
             if healthy:
@@ -97,6 +123,18 @@ class Pool:
                     conn.close()
             else:
                 _close_quietly(conn)
+
+    def _take_idle(self) -> Connection | None:
+        """An idle connection the server has not closed meanwhile (a restart), else None."""
+        while True:
+            try:
+                conn = self._idle.get_nowait()
+            except queue.Empty:
+                return None
+            DB_POOL_IDLE.dec()
+            if not _closed_by_server(conn):
+                return conn
+            _close_quietly(conn)
 
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
@@ -110,6 +148,10 @@ class Pool:
                 raise
             conn.run("COMMIT")
 
+    def discard_idle(self) -> None:
+        """Close every idle connection; the next checkout opens a fresh one."""
+        self.close()
+
     def close(self) -> None:
         while True:
             try:
@@ -117,6 +159,33 @@ class Pool:
                 DB_POOL_IDLE.dec()
             except queue.Empty:
                 return
+
+
+# SQLSTATE class 57: the server shut down or is starting; 08: the connection itself failed.
+_SERVER_GONE_CODES = ("57P01", "57P02", "57P03", "08")
+
+
+def server_gone(error: Exception) -> bool:
+    """Whether `error` means the connection (or the server) is gone, not that a statement
+    failed."""
+    if isinstance(error, pg8000.InterfaceError):
+        return True
+    details = error.args[0] if error.args else None
+    code = details.get("C", "") if isinstance(details, dict) else ""
+    return code.startswith(_SERVER_GONE_CODES)
+
+
+def _closed_by_server(conn: Connection) -> bool:
+    """An idle connection has nothing to read; one the server ended has its goodbye (or EOF)
+    waiting. Checked without a round trip."""
+    sock = getattr(conn, "_usock", None)
+    if sock is None:
+        return False
+    try:
+        readable, _, _ = select.select([sock], [], [], 0)
+    except (OSError, ValueError):  # closed already
+        return True
+    return bool(readable)
 
 
 def _close_quietly(conn: Connection) -> None:
@@ -136,7 +205,9 @@ def get_pool() -> Pool:
             settings = get_settings()
             if not settings.database_url:
                 raise BookReaderError("config_missing", "DATABASE_URL is not configured", 500)
-            _pool = Pool(settings.database_url, settings.db_pool_size)
+            _pool = Pool(
+                settings.database_url, settings.db_pool_size, settings.db_connect_wait_seconds
+            )
         return _pool
 
 

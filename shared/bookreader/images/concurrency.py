@@ -24,12 +24,14 @@ from bookreader.images.providers.chain import ProviderChain
 from bookreader.images.settings import concurrency_for, rate_for
 from bookreader.metrics import IMAGE_PROVIDER_SECONDS
 
-# KEYS[1]: the slots. ARGV: holder, limit, lease (ms). 1 when the slot is taken, else 0.
+# KEYS[1]: the slots. ARGV: holder, limit, lease (ms). 1 when the slot is taken, else 0. A
+# holder that has a slot already (a retry of a killed attempt, same image) takes it back.
 _ACQUIRE = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
-if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then return 0 end
+local mine = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if not mine and redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then return 0 end
 redis.call('ZADD', KEYS[1], now + tonumber(ARGV[3]), ARGV[1])
 redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[3]))
 return 1
@@ -73,21 +75,22 @@ def provider_slot(
     lease_s: float,
     wait_s: float,
     sleep: Callable[[float], None] = time.sleep,
+    holder: str | None = None,
 ) -> Iterator[str]:
     """Hold one of `limit` slots; waits up to `wait_s`, then 503 `provider_busy`."""
     give_up = time.monotonic() + wait_s
     try:
-        while (holder := try_acquire(provider, limit, lease_s)) is None:
+        while (taken := try_acquire(provider, limit, lease_s, holder)) is None:
             if time.monotonic() >= give_up:
                 raise provider_busy(provider)
             sleep(_POLL_S)
     except redis.RedisError as error:
         raise provider_busy(provider) from error
     try:
-        yield holder
+        yield taken
     finally:
         with contextlib.suppress(redis.RedisError):  # the lease frees it anyway
-            release(provider, holder)
+            release(provider, taken)
 
 
 def wait_for_rate(
@@ -111,10 +114,13 @@ def wait_for_rate(
 class LimitedProvider:
     """A provider whose calls hold one of its slots and count against its rate limit."""
 
-    def __init__(self, provider: ImageProvider, settings: Settings) -> None:
+    def __init__(
+        self, provider: ImageProvider, settings: Settings, holder: str | None = None
+    ) -> None:
         self.provider = provider
         self.name = provider.name
         self.settings = settings
+        self.holder = holder
 
     def generate(self, prompt: ImagePrompt, *, deadline: float) -> GeneratedImage:
         settings = self.settings
@@ -124,6 +130,7 @@ class LimitedProvider:
             limit=concurrency_for(settings, self.name),
             lease_s=settings.image_slot_ttl_seconds,
             wait_s=wait_s,
+            holder=self.holder,
         ):
             wait_for_rate(self.name, rate_for(settings, self.name), wait_s=wait_s)
             # The provider's own time, without the waits for a slot and for the rate limit.
@@ -139,11 +146,16 @@ class LimitedProvider:
                 IMAGE_PROVIDER_SECONDS.labels(self.name, outcome).observe(elapsed)
 
 
-def limited(provider: ImageProvider, settings: Settings) -> ImageProvider:
-    """The provider, or each provider of a chain, behind its concurrency and rate limits."""
+def limited(
+    provider: ImageProvider, settings: Settings, holder: str | None = None
+) -> ImageProvider:
+    """The provider, or each provider of a chain, behind its concurrency and rate limits.
+
+    `holder` (the image's id) names the slot, so a retry of the same image after its worker was
+    killed takes back the slot that worker still leases instead of waiting for the lease."""
     if isinstance(provider, ProviderChain):
         return ProviderChain(
-            [LimitedProvider(p, settings) for p in provider.providers],
+            [LimitedProvider(p, settings, holder) for p in provider.providers],
             fall_through=provider.fall_through,
         )
-    return LimitedProvider(provider, settings)
+    return LimitedProvider(provider, settings, holder)

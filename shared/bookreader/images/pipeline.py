@@ -29,7 +29,7 @@ from bookreader.library import books, descriptions
 from bookreader.library.keys import illustration_keys
 from bookreader.log import log_event
 from bookreader.nlp.model import Description, VisualSummary
-from bookreader.storage import delete_book_objects, get_store
+from bookreader.storage import delete_book_objects, get_store, put_patiently
 
 log = logging.getLogger(__name__)
 
@@ -131,10 +131,19 @@ def generate_image(
     current = records.get_image(image_id)
     if current.state == "ready":
         return current
-    stale_after = settings.image_slot_wait_seconds + settings.image_deadline_seconds + 30
-    record = records.claim_for_generation(image_id, stale_after)
-    if record is None:  # ready meanwhile, or another worker is on it
-        return records.get_image(image_id)
+    with records.generation_lease(image_id) as leased:
+        if not leased:  # another live worker is drawing it
+            return records.get_image(image_id)
+        # Holding the lease, a `running` row is a dead worker's: take it over at once.
+        record = records.claim_for_generation(image_id, stale_after_s=0)
+        if record is None:  # ready meanwhile
+            return records.get_image(image_id)
+        return _generate_claimed(image_id, record, provider_chain, settings)
+
+
+def _generate_claimed(
+    image_id: str, record: ImageRecord, provider_chain: ImageProvider, settings: Settings
+) -> ImageRecord:
     try:
         return _generate(record, provider_chain, settings)
     except BookReaderError as error:
@@ -184,7 +193,7 @@ def _generate(
 
     asked = time.perf_counter()
     deadline = time.monotonic() + settings.image_deadline_seconds
-    image = limited(provider_chain, settings).generate(prompt, deadline=deadline)
+    image = limited(provider_chain, settings, holder=record.id).generate(prompt, deadline=deadline)
     drawn = time.perf_counter()
     encoded = encode_webp(image.data, picture=image.picture)
     encoded_at = time.perf_counter()
@@ -206,8 +215,8 @@ def _generate(
     store, bucket = get_store(), get_settings().books_bucket
     for copy in (stored, shared):
         if copy is not None:
-            store.put(bucket, copy.object_key, encoded.webp, MEDIA_TYPE)
-            store.put(bucket, copy.thumbnail_key, encoded.thumbnail, MEDIA_TYPE)
+            put_patiently(store, bucket, copy.object_key, encoded.webp, MEDIA_TYPE)
+            put_patiently(store, bucket, copy.thumbnail_key, encoded.thumbnail, MEDIA_TYPE)
     if shared is not None:
         records.remember_cached(shared)
     ready = records.mark_ready(record.id, stored)
@@ -268,8 +277,17 @@ def _year(metadata: dict[str, Any]) -> int | None:
     return value if isinstance(value, int) else None
 
 
+# Our own services briefly away: the picture is not at fault, so it waits for the retry.
+_TRANSIENT_CODES = (
+    "provider_busy",
+    "store_write_failed",
+    "database_unavailable",
+    "queue_unavailable",
+)
+
+
 def _is_busy(error: BookReaderError) -> bool:
-    if error.code == "provider_busy":
+    if error.code in _TRANSIENT_CODES:
         return True
     failures = error.details.get("failures") or [] if error.code == "providers_failed" else []
     return bool(failures) and all(f.get("code") == "provider_busy" for f in failures)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, Literal
 
@@ -135,6 +139,24 @@ def get_image(image_id: str, user_id: str | None = None) -> ImageRecord:
     if found is None:
         raise image_not_found()
     return found
+
+
+@contextmanager
+def generation_lease(image_id: str) -> Iterator[bool]:
+    """Whether this worker may draw the image, held while it does: a PostgreSQL session lock on
+    a connection kept for the purpose. A worker that dies (killed, its runtime gone) loses the
+    lock with its connection, so a retry takes the image over at once instead of waiting for
+    its `running` row to go stale."""
+    key = uuid.UUID(image_id).int >> 65  # 63 bits: a positive bigint
+    with db.get_pool().connection() as conn:
+        held = bool(conn.run("SELECT pg_try_advisory_lock(:k)", k=key)[0][0])
+        try:
+            yield held
+        finally:
+            if held:
+                # A connection lost meanwhile has released the lock already.
+                with contextlib.suppress(Exception):
+                    conn.run("SELECT pg_advisory_unlock(:k)", k=key)
 
 
 def claim_for_generation(image_id: str, stale_after_s: float) -> ImageRecord | None:

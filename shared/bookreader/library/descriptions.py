@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
 from bookreader import db
 from bookreader.library.books import BOOK_COLUMNS
@@ -110,10 +111,10 @@ def replace_cast(book_id: str, cast: list[CastMember]) -> None:
             )
 
 
-def start_run(book_id: str, language: str | None) -> bool:
-    """The book is `extracting` from now on, if it is readable; whether it is."""
+def start_run(book_id: str, language: str | None, starts: Sequence[BookState] = READABLE) -> bool:
+    """The book is `extracting` from now on, if it is in one of `starts`; whether it is."""
     with db.get_pool().transaction() as conn:
-        if not transition(conn, book_id, BookState.EXTRACTING, READABLE, progress=PARSED_PROGRESS):
+        if not transition(conn, book_id, BookState.EXTRACTING, starts, progress=PARSED_PROGRESS):
             return False
         conn.run(
             "UPDATE books SET chapters_extracted = 0, detected_language = :lang"

@@ -23,9 +23,13 @@ from bookreader.storage import delete_book_objects
 logger = logging.getLogger("bookreader.extract")
 
 
-def extract_book(book_id: str) -> BookState | None:
+def extract_book(book_id: str, after_parse: bool = False) -> BookState | None:
     """Extract the book's descriptions and cast; the state this run left the book in, None
-    when it did not run to the end (the book is gone, not parsed, or moved on meanwhile)."""
+    when it did not run to the end (the book is gone, not parsed, or moved on meanwhile).
+
+    `after_parse`: parse's hand-off, which may arrive twice (a redelivered parse hands over
+    again): it runs only from `parsed`, so once. An admin's re-run starts from any readable
+    state."""
     book = books.get_book_by_id(book_id)
     if book is None or book.state not in READABLE:
         log_event(logger, "nothing to extract", book_id=book_id, state=book and book.state)
@@ -34,7 +38,8 @@ def extract_book(book_id: str) -> BookState | None:
     texts = [(index, text) for index, text, _ in chapters]
     main, per_chapter = languages(texts, book.language)  # mixed books: chapters on their own
     language = primary_subtag(main)
-    if not descriptions.start_run(book_id, language):
+    starts = [BookState.PARSED] if after_parse else READABLE
+    if not descriptions.start_run(book_id, language, starts):
         log_event(logger, "book left the readable states; not extracted", book_id=book_id)
         return None
     if language is None or not is_supported(language):

@@ -39,6 +39,11 @@ def ingest_upload(created: ObjectCreated) -> None:
     if book is None or book.user_id != user_id or book.object_key != created.key:
         log_event(logger, "no book for this upload; ignored", logging.WARNING, key=created.key)
         return
+    if book.state == BookState.PARSED:
+        # Parsed, but the hand-off to extract may be what failed (the queue was down): a
+        # redelivery hands it over again; extraction after parse runs only from `parsed`, once.
+        _start_extraction(book_id)
+        return
     startable = [BookState.UPLOADING, BookState.PARSING]
     if book.state == BookState.FAILED and book.error_code == "upload_expired":
         startable.append(BookState.FAILED)  # the file arrived after all
@@ -119,5 +124,10 @@ def _ingest(book: BookRecord, created: ObjectCreated) -> None:
         log_event(logger, "book left parsing meanwhile; not stored", book_id=book_id)
         return
     log_event(logger, "book parsed", book_id=book_id, chapters=len(parsed.chapters))
+    _start_extraction(book_id)
+
+
+def _start_extraction(book_id: str) -> None:
+    settings = get_settings()
     if settings.extract_function_name:
-        jobs.invoke_async(settings.extract_function_name, {"book_id": book_id})
+        jobs.invoke_async(settings.extract_function_name, {"book_id": book_id, "after_parse": True})

@@ -15,6 +15,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
+import redis
+
 from bookreader import bus
 from bookreader.config import Settings
 from bookreader.errors import BookReaderError
@@ -63,6 +65,16 @@ class DiskStore:
     def check(self, bucket: str) -> None:
         if not (self.root / bucket).is_dir():
             raise BookReaderError("bucket_missing", f"bucket {bucket!r} does not exist", 503)
+        # A full or read-only disk still lists: only a write shows that the store can take one.
+        try:
+            with tempfile.TemporaryFile(dir=self.root / bucket, prefix=".probe-") as probe:
+                probe.write(b"ok")
+                probe.flush()
+                os.fsync(probe.fileno())
+        except OSError as error:
+            raise BookReaderError(
+                "store_unwritable", f"bucket {bucket!r} cannot be written: {error.strerror}", 503
+            ) from error
 
     def put(
         self, bucket: str, key: str, data: bytes, content_type: str = "application/octet-stream"
@@ -85,13 +97,25 @@ class DiskStore:
         """
         if not (self.root / bucket).is_dir():
             raise BookReaderError("bucket_missing", f"bucket {bucket!r} does not exist", 404)
-        info = self._write(bucket, key, stream, content_type, write_once=write_once)
+        try:
+            info = self._write(bucket, key, stream, content_type, write_once=write_once)
+        except (TimeoutError, ConnectionError):
+            raise  # the sender's fault (a stalled or gone client), answered by the gateway
+        except OSError as error:  # a full or failed disk: the writer may try again later
+            raise BookReaderError(
+                "store_write_failed", f"the object store cannot write: {error.strerror}", 503
+            ) from error
         if self.notify:
-            bus.publish_object_event(
-                object_created_record(
-                    bucket, key, info.size, info.etag, sequencer=f"{time.time_ns():X}"
-                )
+            record = object_created_record(
+                bucket, key, info.size, info.etag, sequencer=f"{time.time_ns():X}"
             )
+            try:
+                bus.publish_object_event(record)
+            except (redis.ConnectionError, redis.TimeoutError) as error:
+                # Stored but not announced: the writer's retry of the same PUT announces it.
+                raise BookReaderError(
+                    "queue_unavailable", "the object was stored but not announced; retry", 503
+                ) from error
         return info
 
     def exists(self, bucket: str, key: str) -> bool:
