@@ -48,7 +48,9 @@ class RuntimeSettings(BaseSettings):
     log_level: str = Field("INFO", validation_alias="LOG_LEVEL")
     # Generated per data directory when unset (kept in secrets.json).
     jwt_secret: str | None = Field(None, validation_alias="JWT_SECRET")
-    trusted_proxies: str = Field("127.0.0.1/32,::1/128", validation_alias="TRUSTED_PROXIES")
+    # None trusted unless named (make local-up-edge names its nginx).
+    trusted_proxies: str = Field("", validation_alias="TRUSTED_PROXIES")
+    allowed_origins: str = Field("", validation_alias="ALLOWED_ORIGINS")
     # `make local-up-edge`: nginx's ports, and its certificate (self-signed when unset).
     edge_http_port: int = Field(8080, validation_alias="EDGE_HTTP_PORT")
     edge_https_port: int = Field(8443, validation_alias="EDGE_HTTPS_PORT")

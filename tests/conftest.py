@@ -27,6 +27,8 @@ FIXTURES = Path(__file__).parent / "fixtures"
 # skips those modules, recognised by what they call rather than by a list kept by hand.
 _RUNTIME_MARKERS = ("start_runtime", "product_runtime", "fixture_runtime", "auth_runtime")
 RUNTIME_TEMPLATE = FIXTURES / "runtime" / "template.yaml"
+# Loopback, for runtimes whose tests send X-Forwarded-For themselves.
+LOOPBACK_PROXIES = "127.0.0.1/32,::1/128"
 
 
 @cache
@@ -69,6 +71,10 @@ class Services:
                     "DATABASE_URL": database_url,
                     "REDIS_URL": self.redis_url,
                     "REDIS_PREFIX": prefix,
+                    # The tests stand in for a proxy on loopback: each request names its own
+                    # client in X-Forwarded-For, so rate limits do not bleed between tests.
+                    # (The product trusts no proxy unless told to.)
+                    "TRUSTED_PROXIES": LOOPBACK_PROXIES,
                     **env,
                 },
             )
