@@ -93,7 +93,7 @@ class Settings(BaseSettings):
     rate_limit_login_ip: int = Field(20, ge=1, validation_alias="RATE_LIMIT_LOGIN_IP")
     rate_limit_register_ip: int = Field(3, ge=1, validation_alias="RATE_LIMIT_REGISTER_IP")
     # Registrations naming one email (`email_taken` answers whether it has an account).
-    rate_limit_register_email: int = Field(3, ge=1, validation_alias="RATE_LIMIT_REGISTER_EMAIL")
+    rate_limit_register_email: int = Field(5, ge=1, validation_alias="RATE_LIMIT_REGISTER_EMAIL")
     rate_limit_api_user: int = Field(100, ge=1, validation_alias="RATE_LIMIT_API_USER")
     # Reading pages through a book is bursty; reads get a window of their own, writes keep 100.
     rate_limit_api_read_user: int = Field(600, ge=1, validation_alias="RATE_LIMIT_API_READ_USER")

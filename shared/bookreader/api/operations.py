@@ -106,8 +106,9 @@ OPERATIONS: tuple[Operation, ...] = (
         description=(
             "Sets the refresh cookie. 409 `email_taken`: it tells whether an account exists, the"
             " honest answer a person registering needs; so registration is limited per client"
-            " address (3 a minute) and per target email whatever the address (3 a minute), and"
-            " cannot test a list of emails quickly. 422 `email_invalid` (`details.reason`:"
+            " address (3 a minute: a list of emails cannot be tested quickly) and per target"
+            " email whatever the address (5 a minute: one person's address cannot be probed"
+            " from many). 422 `email_invalid` (`details.reason`:"
             " `malformed`, `mixed_scripts`, `imitates_latin`) or `password_weak`"
             " (`details.reason`: `too_short`, `too_common`, `too_simple`, `too_guessable`,"
             " `same_as_email`, `contains_email`, `contains_product_name`, …). 429 with"
