@@ -187,7 +187,9 @@ def prepare_edge(settings: RuntimeSettings) -> tuple[RuntimeSettings, Callable[[
     public_url = settings.public_url or (
         "https://localhost" + ("" if https == 443 else f":{https}")
     )
-    settings = settings.with_public_url(public_url)
+    # nginx runs on this machine: its loopback address is the proxy to believe.
+    trusted = settings.trusted_proxies or "127.0.0.1/32,::1/128"
+    settings = settings.with_shared(public_url=public_url, trusted_proxies=trusted)
     if settings.edge_tls_cert and settings.edge_tls_key:
         cert, key = settings.edge_tls_cert, settings.edge_tls_key
     else:

@@ -126,7 +126,7 @@ class Gateway:
         route = match.route_for(request.method)
         cors = self.topology.cors
         if route is None and request.method == "OPTIONS" and cors is not None:
-            return self._preflight(match.allowed_methods)
+            return self._preflight(request, match.allowed_methods)
         if route is None:
             allowed = match.allowed_methods + (["OPTIONS"] if cors else [])
             return json_error(
@@ -160,11 +160,23 @@ class Gateway:
             f"The function failed (request {outcome.request_id}); see the runtime log.",
         )
 
-    def _preflight(self, methods: list[str]) -> HttpResponse:
+    def _preflight(self, request: HttpRequest, methods: list[str]) -> HttpResponse:
         cors = self.topology.cors
         assert cors is not None
+        origin = next((v for k, v in request.headers if k.lower() == "origin"), "")
+        allowed = [item.strip() for item in cors.allow_origin.split(",") if item.strip()]
+        if origin and origin in allowed:
+            # The caller's own origin, never "*": a credentialed request needs it exactly.
+            allow_origin = origin
+        elif "*" in allowed and not cors.allow_credentials:
+            allow_origin = "*"
+        else:
+            return json_error(
+                403, "origin_not_allowed", "This origin may not call the API from a browser."
+            )
         headers = [
-            ("Access-Control-Allow-Origin", cors.allow_origin),
+            ("Access-Control-Allow-Origin", allow_origin),
+            ("Vary", "Origin"),
             ("Access-Control-Allow-Methods", cors.allow_methods or ",".join([*methods, "OPTIONS"])),
             ("Access-Control-Allow-Headers", cors.allow_headers),
         ]

@@ -188,6 +188,7 @@ class Runtime:
             "LogLevel": s.log_level,
             "JwtSecret": s.jwt_secret or stored["jwt_secret"],
             "TrustedProxies": s.trusted_proxies,
+            "AllowedOrigins": s.allowed_origins,
         }
         from local.template import load_yaml
 

@@ -107,10 +107,13 @@ class RuntimeSettings(BaseSettings):
         return self.shared.trusted_proxies
 
     @property
+    def allowed_origins(self) -> str:
+        return self.shared.allowed_origins
+
+    @property
     def base_url(self) -> str:
         return self.public_url or f"http://{self.host}:{self.port}"
 
-    def with_public_url(self, url: str) -> RuntimeSettings:
-        return self.model_copy(
-            update={"shared": self.shared.model_copy(update={"public_url": url})}
-        )
+    def with_shared(self, **update: object) -> RuntimeSettings:
+        """A copy with some of the settings shared with the functions changed."""
+        return self.model_copy(update={"shared": self.shared.model_copy(update=update)})

@@ -38,12 +38,18 @@ from tests.support.auth_client import (
 from tests.support.inprocess import InProcessRuntime, start_inprocess
 
 ONE_MEGABYTE = b'{"padding": "' + b"x" * (1024 * 1024) + b'"}'
+# Another site of ours that may use the API from a browser (ALLOWED_ORIGINS).
+PARTNER_ORIGIN = "https://reader.example"
 
 
 @pytest.fixture(scope="module")
-def rt(inprocess_runtime: InProcessRuntime) -> InProcessRuntime:
-    """One API for the module; tests use their own users and client addresses."""
-    return inprocess_runtime
+def rt(services, tmp_path_factory) -> Iterator[InProcessRuntime]:
+    """One API for the module (in this process); tests use their own users and client
+    addresses."""
+    with services.inprocess_runtime(
+        tmp_path_factory.mktemp("auth-http"), ALLOWED_ORIGINS=PARTNER_ORIGIN
+    ) as runtime:
+        yield runtime
 
 
 @pytest.fixture(scope="module")
@@ -966,3 +972,264 @@ def test_answers_with_tokens_or_private_data_are_never_cached_nor_sniffed(
         assert response.headers["Cache-Control"] == "no-store", response.headers
         assert response.headers["X-Content-Type-Options"] == "nosniff"
         assert "Python" not in response.headers.get("Server", ""), response.headers
+
+
+# --- hardening: stolen sessions, spread-out guessing, other sites, lookalikes ----------------
+
+
+def test_a_reused_refresh_token_also_cuts_off_the_sessions_access_tokens(
+    client: AuthClient, reader: Session
+) -> None:
+    elsewhere = client.login(reader.email, reader.password)  # another device, its own session
+    rightful = client.refresh(reader.refresh_token)  # the owner refreshes first…
+    rightful_access = assert_signed_in(rightful, 200, reader.email)["access_token"]
+    assert client.me(rightful_access).status_code == 200
+    # …then the thief replays the stolen refresh token: the session ends, and with it every
+    # access token it handed out — the thief's 15 minutes are gone.
+    assert_error(client.refresh(reader.refresh_token), 401, "refresh_reused")
+    assert_error(client.me(reader.access_token), 401, "token_revoked")
+    assert_error(client.me(rightful_access), 401, "token_revoked")
+    # The user's other session is not the stolen one and goes on.
+    assert client.me(elsewhere.access_token).status_code == 200
+    assert client.refresh(elsewhere.refresh_token).status_code == 200
+
+
+def test_logout_also_ends_the_access_tokens_of_its_session(
+    client: AuthClient, reader: Session
+) -> None:
+    # Two tabs of one session: each refreshed its own access token from the same family.
+    other_tab = client.refresh(reader.refresh_token)
+    other_access = assert_signed_in(other_tab, 200, reader.email)["access_token"]
+    logout = client.request("POST", "/auth/logout", cookie=refresh_cookie_of(other_tab).value)
+    assert logout.status_code == 204
+    assert_error(client.me(other_access), 401, "token_revoked")
+    assert_error(client.me(reader.access_token), 401, "token_revoked")
+
+
+def _wrong_login(client: AuthClient, email: str) -> requests.Response:
+    # A new made-up address each time: the guesser spreads over many.
+    return client.request(
+        "POST", "/auth/login", json={"email": email, "password": "wrong but long"}, ip=fake_ip()
+    )
+
+
+def test_guessing_one_accounts_password_from_many_addresses_is_slowed_down(
+    client: AuthClient,
+) -> None:
+    user = client.register()
+    for _ in range(10):  # LOGIN_LOCKOUT_AFTER: ten attempts before waits begin
+        assert_error(_wrong_login(client, user.email), 401, "invalid_credentials")
+    locked = client.request(
+        "POST", "/auth/login", json={"email": user.email, "password": user.password}
+    )
+    error = assert_error(locked, 429, "login_locked")
+    retry_after = int(locked.headers["Retry-After"])
+    assert error["details"]["retry_after"] == retry_after
+    assert 1 <= retry_after <= 2  # the first wait: LOGIN_LOCKOUT_BASE_SECONDS
+    assert locked.headers["Cache-Control"] == "no-store"
+    # Other accounts are not affected, and the wait ends: the owner then signs in, which
+    # forgives the failures (the next wrong guess is an ordinary 401, not a longer wait).
+    other = client.register()
+    assert client.login(other.email, other.password).id == other.id
+    time.sleep(retry_after)
+    assert client.login(user.email, user.password).id == user.id
+    assert_error(_wrong_login(client, user.email), 401, "invalid_credentials")
+
+
+def test_an_email_without_an_account_is_locked_the_same_way(client: AuthClient) -> None:
+    # Otherwise the lockout would tell which emails have accounts.
+    email = new_email()
+    for _ in range(10):
+        assert_error(_wrong_login(client, email), 401, "invalid_credentials")
+    assert_error(_wrong_login(client, email), 429, "login_locked")
+
+
+def test_registration_is_limited_per_target_email_across_addresses(client: AuthClient) -> None:
+    user = client.register()
+    for _ in range(4):  # REGISTER_EMAIL = 5 a minute, the first being the real registration
+        taken = client.request(
+            "POST", "/auth/register", json={"email": user.email, "password": strong_password()}
+        )
+        assert_error(taken, 409, "email_taken")
+    probe = client.request(
+        "POST", "/auth/register", json={"email": user.email.upper(), "password": strong_password()}
+    )
+    assert_rate_limited(probe)
+
+
+@pytest.mark.parametrize(
+    ("password", "reason"),
+    [
+        ("1234567890a", "too_guessable"),
+        ("Summer2024!", "too_guessable"),
+        ("Password2024!", "too_guessable"),
+        ("MyBookReader#1877", "contains_product_name"),
+        ("book reader of tolstoy", "contains_product_name"),
+    ],
+)
+def test_register_refuses_guessable_passwords_with_a_reason_and_a_message(
+    client: AuthClient, password: str, reason: str
+) -> None:
+    response = client.request(
+        "POST", "/auth/register", json={"email": new_email(), "password": password}
+    )
+    error = assert_error(response, 422, "password_weak")
+    assert error["details"]["reason"] == reason
+    assert len(error["message"]) > 20  # a sentence for the person, not a code
+
+
+def test_a_password_containing_the_email_is_refused(client: AuthClient) -> None:
+    email = f"karenina{uuid.uuid4().hex[:6]}@example.com"
+    local = email.split("@")[0]
+    response = client.request(
+        "POST", "/auth/register", json={"email": email, "password": f"{local} was here long ago"}
+    )
+    assert assert_error(response, 422, "password_weak")["details"]["reason"] == "contains_email"
+
+
+@pytest.mark.parametrize(
+    "email",
+    [
+        "anna@ex\u0430mple.com",  # Cyrillic «а» in a Latin domain
+        "p\u0430vel@example.com",  # and in a Latin local part
+        "anna@\u0430\u0440\u0435.com",  # all-Cyrillic "аре" imitating "ape" under .com
+    ],
+    ids=["mixed-domain", "mixed-local", "whole-script-lookalike"],
+)
+def test_lookalike_emails_are_refused(client: AuthClient, email: str) -> None:
+    response = client.request(
+        "POST", "/auth/register", json={"email": email, "password": strong_password()}
+    )
+    error = assert_error(response, 422, "email_invalid")
+    assert "email" in error_fields(error)
+    assert error["details"]["reason"] in {"mixed_scripts", "imitates_latin"}
+
+
+def test_a_fullwidth_spelling_is_the_same_account(client: AuthClient) -> None:
+    user = client.register(email=f"anna{uuid.uuid4().hex[:6]}@example.com")
+    fullwidth = "".join(chr(ord(ch) + 0xFEE0) if "a" <= ch <= "z" else ch for ch in user.email)
+    assert fullwidth != user.email
+    taken = client.request(
+        "POST", "/auth/register", json={"email": fullwidth, "password": strong_password()}
+    )
+    assert_error(taken, 409, "email_taken")
+    assert client.login(fullwidth, user.password).id == user.id
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["Anna\u200bKarenina", "Anna\u200d", "\u2060Anna", "Z\u0301\u0302\u0303\u0304algo"],
+    ids=["zero-width-space", "lone-joiner", "word-joiner", "stacked-marks"],
+)
+def test_display_names_with_zero_width_characters_or_stacked_marks_are_refused(
+    client: AuthClient, reader: Session, name: str
+) -> None:
+    patched = client.request(
+        "PATCH", "/auth/me", token=reader.access_token, json={"display_name": name}
+    )
+    assert "display_name" in error_fields(assert_error(patched, 422))
+
+
+def test_display_names_with_emoji_sequences_and_accents_are_accepted(
+    client: AuthClient, reader: Session
+) -> None:
+    for name in ("Семья \U0001f468\u200d\U0001f469\u200d\U0001f467", "Nguyễn Thị Ánh"):
+        patched = client.request(
+            "PATCH", "/auth/me", token=reader.access_token, json={"display_name": name}
+        )
+        assert patched.status_code == 200, patched.text
+        assert patched.json()["display_name"] == name
+
+
+@pytest.mark.parametrize("path", ["/auth/refresh", "/auth/logout"])
+def test_the_cookie_routes_refuse_other_sites_and_keep_the_session(
+    client: AuthClient, reader: Session, path: str
+) -> None:
+    for headers in (
+        {"Origin": "https://evil.example"},
+        {"Origin": "null"},
+        {"Sec-Fetch-Site": "cross-site"},
+        {"Sec-Fetch-Site": "same-site"},
+        {"Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"},
+    ):
+        refused = client.request("POST", path, cookie=reader.refresh_token, headers=headers)
+        assert_error(refused, 403, "origin_forbidden")
+    # Nothing happened to the session: it still refreshes.
+    assert client.refresh(reader.refresh_token).status_code == 200
+
+
+def test_the_cookie_routes_answer_our_own_pages_and_the_allowed_origins(
+    client: AuthClient, rt: RunningRuntime
+) -> None:
+    user = client.register()
+    cookie = user.refresh_token
+    for headers in (
+        {"Origin": rt.url, "Sec-Fetch-Site": "same-origin"},  # the SPA served by the runtime
+        {"Origin": rt.url},
+        {"Sec-Fetch-Site": "same-origin"},
+        {"Origin": PARTNER_ORIGIN, "Sec-Fetch-Site": "cross-site"},  # ALLOWED_ORIGINS
+        {},  # a non-browser client: no browser omits both (see bookreader.auth.origin)
+    ):
+        response = client.request("POST", "/auth/refresh", cookie=cookie, headers=headers)
+        assert response.status_code == 200, (headers, response.text)
+        cookie = refresh_cookie_of(response).value
+    response = client.request(
+        "POST", "/auth/logout", cookie=cookie, headers={"Origin": PARTNER_ORIGIN}
+    )
+    assert response.status_code == 204
+
+
+def test_cors_preflight_names_only_allowed_origins_never_a_wildcard(
+    client: AuthClient,
+) -> None:
+    asked = {"Access-Control-Request-Method": "POST"}
+    allowed = client.request(
+        "OPTIONS", "/auth/refresh", headers={"Origin": PARTNER_ORIGIN, **asked}
+    )
+    assert allowed.status_code == 200
+    assert allowed.headers["Access-Control-Allow-Origin"] == PARTNER_ORIGIN
+    assert allowed.headers["Access-Control-Allow-Credentials"] == "true"
+    assert "Origin" in allowed.headers["Vary"]
+    stranger = client.request(
+        "OPTIONS", "/auth/refresh", headers={"Origin": "https://evil.example", **asked}
+    )
+    assert_error(stranger, 403, "origin_not_allowed")
+    assert "Access-Control-Allow-Origin" not in stranger.headers
+
+
+def test_every_answer_that_carries_a_token_or_clears_the_cookie_is_never_stored(
+    client: AuthClient,
+) -> None:
+    email, password = new_email(), strong_password()
+    registered = client.request(
+        "POST", "/auth/register", json={"email": email, "password": password}
+    )
+    logged_in = client.request("POST", "/auth/login", json={"email": email, "password": password})
+    refreshed = client.refresh(refresh_cookie_of(logged_in).value)
+    changed = client.request(
+        "POST",
+        "/auth/password",
+        token=refreshed.json()["access_token"],
+        cookie=refresh_cookie_of(refreshed).value,
+        json={"current_password": password, "new_password": strong_password()},
+    )
+    logged_out = client.request("POST", "/auth/logout", cookie=refresh_cookie_of(refreshed).value)
+    for response in (registered, logged_in, refreshed, changed, logged_out):
+        assert response.status_code in (200, 201, 204), response.text
+        assert response.headers["Cache-Control"] == "no-store", response.request.url
+
+
+def test_answers_name_an_allowed_origin_for_its_pages_and_nobody_else(
+    client: AuthClient, reader: Session
+) -> None:
+    partner = client.request(
+        "GET", "/auth/me", token=reader.access_token, headers={"Origin": PARTNER_ORIGIN}
+    )
+    assert partner.status_code == 200
+    assert partner.headers["Access-Control-Allow-Origin"] == PARTNER_ORIGIN
+    assert partner.headers["Access-Control-Allow-Credentials"] == "true"
+    stranger = client.request(
+        "GET", "/auth/me", token=reader.access_token, headers={"Origin": "https://evil.example"}
+    )
+    assert stranger.status_code == 200  # a browser will not let the page read it
+    assert "Access-Control-Allow-Origin" not in stranger.headers

@@ -1,4 +1,5 @@
-"""Rate limits: a sliding window per key; over the limit → 429 with an exact Retry-After."""
+"""Rate limits: a sliding window per key; over the limit → 429 with an exact Retry-After.
+And the limits sign-in applies with it, the per-account lockout among them."""
 
 from __future__ import annotations
 
@@ -10,10 +11,12 @@ import redis
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
-from bookreader.auth import ratelimit
-from bookreader.auth.ratelimit import Limit
+from bookreader import ratelimit
+from bookreader.auth import limits
 from bookreader.config import get_settings
 from bookreader.errors import BookReaderError
+from bookreader.ratelimit import Limit
+from tests.auth_client import new_email
 
 T0 = 1_700_000_000.0
 
@@ -76,38 +79,40 @@ def test_several_limits_count_all_or_nothing_and_report_the_longest_wait(
     ratelimit.hit_all([tight, loose], client=client, now=T0)
     assert _limited(lambda: ratelimit.hit_all([tight, loose], client=client, now=T0 + 1)) == 9
     # The refused attempt was not counted against the loose limit either.
-    assert client.zcard(f"{get_settings().redis_prefix}:auth:rl:loose") == 1
+    assert client.zcard(f"{get_settings().redis_prefix}:rl:loose") == 1
 
 
 def test_the_server_clock_is_used_by_default_and_keys_expire(client: redis.Redis) -> None:
     ratelimit.hit("live", 1, 30, client=client)
     assert _limited(lambda: ratelimit.hit("live", 1, 30, client=client)) in range(29, 31)
-    ttl = client.pttl(f"{get_settings().redis_prefix}:auth:rl:live")
+    ttl = client.pttl(f"{get_settings().redis_prefix}:rl:live")
     assert 0 < ttl <= 30_000
 
 
 def test_login_limit_is_five_per_ip_and_email(client: redis.Redis) -> None:
     for _ in range(5):
-        ratelimit.limit_login("198.51.100.1", "anna@example.org", client=client)
+        limits.limit_login("198.51.100.1", "anna@example.org", client=client)
     # The same person typing the email differently is still the same email.
-    _limited(lambda: ratelimit.limit_login("198.51.100.1", " Anna@Example.org", client=client))
-    ratelimit.limit_login("198.51.100.1", "boris@example.org", client=client)
-    ratelimit.limit_login("198.51.100.2", "anna@example.org", client=client)
+    _limited(lambda: limits.limit_login("198.51.100.1", " Anna@Example.org", client=client))
+    limits.limit_login("198.51.100.1", "boris@example.org", client=client)
+    limits.limit_login("198.51.100.2", "anna@example.org", client=client)
 
 
 def test_login_limit_is_twenty_per_ip_across_emails(client: redis.Redis) -> None:
     for number in range(20):
-        ratelimit.limit_login("198.51.100.1", f"user{number}@example.org", client=client)
-    _limited(lambda: ratelimit.limit_login("198.51.100.1", "fresh@example.org", client=client))
-    ratelimit.limit_login("198.51.100.9", "fresh@example.org", client=client)
+        limits.limit_login("198.51.100.1", f"user{number}@example.org", client=client)
+    _limited(lambda: limits.limit_login("198.51.100.1", "fresh@example.org", client=client))
+    limits.limit_login("198.51.100.9", "fresh@example.org", client=client)
 
 
 def test_register_limit_is_three_per_ip(client: redis.Redis) -> None:
     for _ in range(3):
-        ratelimit.limit_register("198.51.100.1", client=client)
-    retry_after = _limited(lambda: ratelimit.limit_register("198.51.100.1", client=client))
+        limits.limit_register("198.51.100.1", new_email(), client=client)
+    retry_after = _limited(
+        lambda: limits.limit_register("198.51.100.1", new_email(), client=client)
+    )
     assert 1 <= retry_after <= 60
-    ratelimit.limit_register("198.51.100.2", client=client)
+    limits.limit_register("198.51.100.2", new_email(), client=client)
 
 
 def test_api_limit_is_configurable_per_user(
@@ -117,9 +122,9 @@ def test_api_limit_is_configurable_per_user(
     monkeypatch.setenv("RATE_LIMIT_API_USER", "4")
     get_settings.cache_clear()
     for _ in range(4):
-        ratelimit.limit_api("user-1", client=client)
-    _limited(lambda: ratelimit.limit_api("user-1", client=client))
-    ratelimit.limit_api("user-2", client=client)
+        limits.limit_api("user-1", client=client)
+    _limited(lambda: limits.limit_api("user-1", client=client))
+    limits.limit_api("user-2", client=client)
 
 
 def test_reading_has_its_own_larger_window(
@@ -130,11 +135,11 @@ def test_reading_has_its_own_larger_window(
     monkeypatch.setenv("RATE_LIMIT_API_READ_USER", "5")
     get_settings.cache_clear()
     for _ in range(2):
-        ratelimit.limit_api("reader", client=client)
-    _limited(lambda: ratelimit.limit_api("reader", client=client))
+        limits.limit_api("reader", client=client)
+    _limited(lambda: limits.limit_api("reader", client=client))
     for _ in range(5):  # paging through a chapter is not held back by the write limit
-        ratelimit.limit_api("reader", read=True, client=client)
-    _limited(lambda: ratelimit.limit_api("reader", read=True, client=client))
+        limits.limit_api("reader", read=True, client=client)
+    _limited(lambda: limits.limit_api("reader", read=True, client=client))
 
 
 def test_redis_down_fails_closed_with_503() -> None:
@@ -145,5 +150,78 @@ def test_redis_down_fails_closed_with_503() -> None:
         host="127.0.0.1", port=port, socket_connect_timeout=1, retry=Retry(NoBackoff(), 0)
     )
     with pytest.raises(BookReaderError) as error:
-        ratelimit.limit_login("198.51.100.1", "anna@example.org", client=unreachable)
+        limits.limit_login("198.51.100.1", "anna@example.org", client=unreachable)
     assert (error.value.code, error.value.status) == ("auth_unavailable", 503)
+
+
+def test_registration_is_limited_per_target_email_whatever_the_address(
+    client: redis.Redis,
+) -> None:
+    # `email_taken` says whether an account exists: asking about one email from many
+    # addresses is held back like asking from one.
+    for number in range(5):
+        limits.limit_register(f"198.51.100.{number}", "Anna@Example.org", client=client)
+    _limited(lambda: limits.limit_register("198.51.100.77", " anna@example.org", client=client))
+    limits.limit_register("198.51.100.77", "boris@example.org", client=client)
+
+
+def _locked(call) -> int:
+    with pytest.raises(BookReaderError) as error:
+        call()
+    assert (error.value.code, error.value.status) == ("login_locked", 429)
+    assert error.value.details["retry_after"] == int(error.value.headers["Retry-After"])
+    return int(error.value.headers["Retry-After"])
+
+
+@pytest.fixture
+def lockout(client: redis.Redis, monkeypatch: pytest.MonkeyPatch) -> redis.Redis:
+    monkeypatch.setenv("LOGIN_LOCKOUT_AFTER", "3")
+    monkeypatch.setenv("LOGIN_LOCKOUT_BASE_SECONDS", "10")
+    monkeypatch.setenv("LOGIN_LOCKOUT_MAX_SECONDS", "60")
+    monkeypatch.setenv("LOGIN_LOCKOUT_MEMORY_SECONDS", "3600")
+    get_settings.cache_clear()
+    return client
+
+
+def test_unsuccessful_sign_ins_to_one_account_slow_down_twice_as_much_each_time(
+    lockout: redis.Redis,
+) -> None:
+    email = "anna@example.org"
+    for second in range(3):
+        limits.begin_login_attempt(email, client=lockout, now=T0 + second)
+    # The third attempt (at T0+2) started a 10 s wait; asking during it does not extend it.
+    assert _locked(lambda: limits.begin_login_attempt(email, client=lockout, now=T0 + 3)) == 9
+    assert _locked(lambda: limits.begin_login_attempt(email, client=lockout, now=T0 + 11)) == 1
+    limits.begin_login_attempt(email, client=lockout, now=T0 + 12)  # wait over: 20 s now
+    assert _locked(lambda: limits.begin_login_attempt(email, client=lockout, now=T0 + 13)) == 19
+    limits.begin_login_attempt(email, client=lockout, now=T0 + 32)  # then 40 s
+    assert _locked(lambda: limits.begin_login_attempt(email, client=lockout, now=T0 + 33)) == 39
+    # Bounded: however long the guessing goes on, no wait is longer than the maximum.
+    at = T0 + 72
+    for _ in range(10):
+        limits.begin_login_attempt(email, client=lockout, now=at)
+        wait = _locked(lambda at=at: limits.begin_login_attempt(email, client=lockout, now=at))
+        assert wait <= 60
+        at += wait
+    assert wait == 60
+
+
+def test_the_lockout_is_per_account_however_the_email_is_written(lockout: redis.Redis) -> None:
+    for second, spelling in enumerate(
+        ["anna@example.org", " ANNA@example.org", "ａnna@example.org"]
+    ):
+        limits.begin_login_attempt(spelling, client=lockout, now=T0 + second)
+    _locked(lambda: limits.begin_login_attempt("Anna@Example.org", client=lockout, now=T0 + 3))
+    limits.begin_login_attempt("boris@example.org", client=lockout, now=T0 + 3)
+
+
+def test_a_successful_sign_in_forgives_the_failures_before_it(lockout: redis.Redis) -> None:
+    email = "anna@example.org"
+    for second in range(2):
+        limits.begin_login_attempt(email, client=lockout, now=T0 + second)
+    limits.begin_login_attempt(email, client=lockout, now=T0 + 2)
+    limits.login_succeeded(email, client=lockout)  # that third attempt was the owner
+    for second in range(3, 5):
+        limits.begin_login_attempt(email, client=lockout, now=T0 + second)
+    limits.begin_login_attempt(email, client=lockout, now=T0 + 5)
+    _locked(lambda: limits.begin_login_attempt(email, client=lockout, now=T0 + 6))

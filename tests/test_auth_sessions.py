@@ -15,7 +15,12 @@ from bookreader.errors import BookReaderError
 
 
 @pytest.fixture
-def pool(database_url: str) -> Iterator[db.Pool]:
+def pool(
+    database_url: str, services, redis_prefix: str, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[db.Pool]:
+    # Ending a session also ends its access tokens, in Redis.
+    monkeypatch.setenv("REDIS_URL", services.redis_url)
+    monkeypatch.setenv("REDIS_PREFIX", redis_prefix)
     get_settings.cache_clear()
     with db.connect(database_url) as conn:
         apply_migrations(conn)

@@ -303,3 +303,18 @@ def test_role_change_applies_at_once_and_admins_cannot_lock_themselves_out(
     assert bad.status == 422
     missing = _error(lambda: users.promote_to_admin("ghost@example.org", pool=pool))
     assert missing.status == 404
+
+
+def test_an_account_stored_before_nfkc_still_signs_in_and_is_still_found(pool: db.Pool) -> None:
+    # Stored the old way (NFC only): the "ﬁ" ligature was kept as one character.
+    legacy = "\ufb01ona@example.org"
+    with pool.transaction() as conn:
+        conn.run(
+            "INSERT INTO users (email, password_hash) VALUES (:email, :hash)",
+            email=legacy,
+            hash=passwords.hash_password(PASSWORD),
+        )
+    assert users.authenticate(legacy, PASSWORD, pool=pool).email == legacy
+    assert users.promote_to_admin(legacy, pool=pool).role == "admin"
+    # A new registration spells it NFKC ("fiona"): a different, plain address.
+    assert users.register("fiona@example.org", PASSWORD, pool=pool).email == "fiona@example.org"

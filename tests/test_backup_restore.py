@@ -38,6 +38,7 @@ from local.launcher import RunningRuntime, free_port, start_runtime
 from local.settings import PROJECT_ROOT
 from tests.support.epub import make_epub, xhtml
 from tests.support.library import wait_for_state
+from tests.support.services import LOOPBACK_PROXIES
 
 pytestmark = pytest.mark.slow
 
@@ -302,7 +303,7 @@ def backup_while_serving(rt: RunningRuntime, data_dir: Path, target: Path, user:
 def source(tmp_path_factory) -> Iterator[Source]:
     base = tmp_path_factory.mktemp("backup-source")
     data_dir = base / "data"
-    rt = start_runtime(data_dir, EMBEDDED, wait=180)
+    rt = start_runtime(data_dir, {**EMBEDDED, "TRUSTED_PROXIES": LOOPBACK_PROXIES}, wait=180)
     try:
         users, admin = populate(rt, data_dir)
         before = answers(rt, users, admin)
@@ -319,7 +320,7 @@ def source(tmp_path_factory) -> Iterator[Source]:
 
 
 def restored_runtime(data_dir: Path, env: dict[str, str]) -> RunningRuntime:
-    return start_runtime(data_dir, env, wait=180)
+    return start_runtime(data_dir, {"TRUSTED_PROXIES": LOOPBACK_PROXIES, **env}, wait=180)
 
 
 # --- the tests -------------------------------------------------------------------------------

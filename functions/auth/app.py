@@ -10,7 +10,14 @@ from bookreader.auth import sessions, users
 from bookreader.auth.cookies import cleared_refresh_cookie, refresh_cookie, refresh_token_from
 from bookreader.auth.denylist import deny_token
 from bookreader.auth.guard import bearer_token
-from bookreader.auth.ratelimit import limit_login, limit_password_check, limit_register
+from bookreader.auth.limits import (
+    begin_login_attempt,
+    limit_login,
+    limit_password_check,
+    limit_register,
+    login_succeeded,
+)
+from bookreader.auth.origin import ensure_same_site
 from bookreader.auth.tokens import issue_access_token, verify_access_token
 from bookreader.errors import BookReaderError
 from bookreader.http import BookReaderApp, json_response, parse_body
@@ -20,7 +27,7 @@ app = BookReaderApp("auth")
 
 def _signed_in(user: users.User, refresh: sessions.IssuedRefresh, status: int = 200) -> Response:
     """The answer of register, login and refresh: an access token, the user, a fresh cookie."""
-    access = issue_access_token(user.id, user.role)
+    access = issue_access_token(user.id, user.role, session=refresh.family_id)
     body = SignedIn(access_token=access.token, expires_in=access.expires_in, user=user)
     return json_response(
         body,
@@ -31,8 +38,8 @@ def _signed_in(user: users.User, refresh: sessions.IssuedRefresh, status: int = 
 
 @app.route("/auth/register", methods=["POST"], public=True)
 def register() -> Response:
-    limit_register(app.client_ip)
     body = parse_body(app.current_request, RegisterBody)
+    limit_register(app.client_ip, body.email)
     user = users.register(
         body.email, body.password, display_name=body.display_name, locale=body.locale
     )
@@ -43,12 +50,15 @@ def register() -> Response:
 def login() -> Response:
     body = parse_body(app.current_request, LoginBody)
     limit_login(app.client_ip, body.email)
+    begin_login_attempt(body.email)
     user = users.authenticate(body.email, body.password)
+    login_succeeded(body.email)
     return _signed_in(user, sessions.issue_refresh(user.id))
 
 
 @app.route("/auth/refresh", methods=["POST"], public=True)
 def refresh() -> Response:
+    ensure_same_site(app.current_request.headers)
     token = refresh_token_from(app.current_request.headers)
     if token is None:
         raise BookReaderError("refresh_missing", "No session: sign in again.", 401)
@@ -60,6 +70,7 @@ def refresh() -> Response:
 def logout() -> Response:
     """Ends the session of the cookie and revokes the access token, whichever are present."""
     headers = app.current_request.headers
+    ensure_same_site(headers)
     token = refresh_token_from(headers)
     if token is not None:
         sessions.revoke_refresh(token)
@@ -72,7 +83,13 @@ def logout() -> Response:
         if claims is not None:
             deny_token(claims.jti, claims.exp)
     return Response(
-        body="", status_code=204, headers={"Set-Cookie": cleared_refresh_cookie(app.mount_prefix)}
+        body="",
+        status_code=204,
+        # A response that sets a cookie is never cached (nor replayed from a cache).
+        headers={
+            "Set-Cookie": cleared_refresh_cookie(app.mount_prefix),
+            "Cache-Control": "no-store",
+        },
     )
 
 
@@ -98,5 +115,5 @@ def change_password() -> Response:
         app.user.sub, body.current_password, body.new_password, keep_family=family
     )
     user = users.get_user(app.user.sub)
-    access = issue_access_token(user.id, user.role)
+    access = issue_access_token(user.id, user.role, session=family)
     return json_response(AccessToken(access_token=access.token, expires_in=access.expires_in))

@@ -95,11 +95,29 @@ class Settings(BaseSettings):
     rate_limit_login_ip_email: int = Field(5, ge=1, validation_alias="RATE_LIMIT_LOGIN_IP_EMAIL")
     rate_limit_login_ip: int = Field(20, ge=1, validation_alias="RATE_LIMIT_LOGIN_IP")
     rate_limit_register_ip: int = Field(3, ge=1, validation_alias="RATE_LIMIT_REGISTER_IP")
+    # Registrations naming one email (`email_taken` answers whether it has an account).
+    rate_limit_register_email: int = Field(5, ge=1, validation_alias="RATE_LIMIT_REGISTER_EMAIL")
     rate_limit_api_user: int = Field(100, ge=1, validation_alias="RATE_LIMIT_API_USER")
     # Reading pages through a book is bursty; reads get a window of their own, writes keep 100.
     rate_limit_api_read_user: int = Field(600, ge=1, validation_alias="RATE_LIMIT_API_READ_USER")
-    # Peers whose X-Forwarded-For we believe (comma-separated addresses or CIDRs).
-    trusted_proxies: str = Field("127.0.0.1/32,::1/128", validation_alias="TRUSTED_PROXIES")
+    # The per-account sign-in lockout (see bookreader.auth.limits): attempts before waits
+    # begin, the first wait, the longest, and how long unsuccessful attempts are remembered.
+    login_lockout_after: int = Field(10, ge=1, validation_alias="LOGIN_LOCKOUT_AFTER")
+    login_lockout_base_seconds: float = Field(
+        2.0, gt=0, validation_alias="LOGIN_LOCKOUT_BASE_SECONDS"
+    )
+    login_lockout_max_seconds: float = Field(
+        900.0, gt=0, le=3600, validation_alias="LOGIN_LOCKOUT_MAX_SECONDS"
+    )
+    login_lockout_memory_seconds: int = Field(
+        86400, ge=60, validation_alias="LOGIN_LOCKOUT_MEMORY_SECONDS"
+    )
+    # Peers whose X-Forwarded-For we believe (comma-separated addresses or CIDRs). None by
+    # default: a proxy in front of us is named explicitly (infra/.env sets nginx's network).
+    trusted_proxies: str = Field("", validation_alias="TRUSTED_PROXIES")
+    # Web origins besides our own that may call the API from a browser (CORS, and the
+    # Origin check of the cookie routes): comma-separated `https://host[:port]`.
+    allowed_origins: str = Field("", validation_alias="ALLOWED_ORIGINS")
 
     # Illustrations. The chain's first provider is what a new image is recorded under.
     image_providers: list[ImageProviderName] = Field(

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from bookreader.api.queries import PG_INT_MAX
 from bookreader.auth.guard import authenticate, request_ip, require_role
+from bookreader.auth.origin import cors_headers
 from bookreader.auth.tokens import AccessClaims, Role
 from bookreader.errors import BookReaderError, error_body
 from bookreader.log import configure_function_logging
@@ -79,6 +80,11 @@ class BookReaderApp(Chalice):
         def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
             @functools.wraps(view)
             def rendered(**params: Any) -> Any:
+                response = answered(**params)
+                response.headers.update(cors_headers(self.current_request.headers))
+                return response
+
+            def answered(**params: Any) -> Response:
                 try:
                     self.claims = None
                     if not public:

@@ -19,7 +19,13 @@ RATE_LIMIT_HITS = Counter(
     ["limit"],
 )
 # Limits every deployment has, exported at zero from the start so dashboards see them.
-KNOWN_LIMITS = ("login-ip-email+login-ip", "register-ip", "password-user", "api-user")
+KNOWN_LIMITS = (
+    "login-ip-email+login-ip",
+    "login-account",
+    "register-ip+register-email",
+    "password-user",
+    "api-user",
+)
 
 IMAGE_PROVIDER_SECONDS = Histogram(
     "bookreader_image_provider_seconds",

@@ -303,6 +303,7 @@ def start_inprocess(
         "PublicUrl": BASE_URL,
         "JwtSecret": jwt_secret,
         "TrustedProxies": environment.pop("TRUSTED_PROXIES", "127.0.0.1/32,::1/128"),
+        "AllowedOrigins": environment.get("ALLOWED_ORIGINS", ""),
     }
     topology = _wired_topology(template, parameters, environment)
     env = {

@@ -25,6 +25,10 @@ FIXTURES = Path(__file__).parents[1] / "fixtures"
 RUNTIME_TEMPLATE = FIXTURES / "runtime" / "template.yaml"
 
 
+# Loopback, for runtimes whose tests send X-Forwarded-For themselves.
+LOOPBACK_PROXIES = "127.0.0.1/32,::1/128"
+
+
 @dataclass
 class Services:
     database_url: str  # the server's maintenance database
@@ -57,6 +61,10 @@ class Services:
                     "DATABASE_URL": database_url,
                     "REDIS_URL": self.redis_url,
                     "REDIS_PREFIX": prefix,
+                    # The tests stand in for a proxy on loopback: each request names its own
+                    # client in X-Forwarded-For, so rate limits do not bleed between tests.
+                    # (The product trusts no proxy unless told to.)
+                    "TRUSTED_PROXIES": LOOPBACK_PROXIES,
                     **env,
                 },
             )

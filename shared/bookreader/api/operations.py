@@ -102,8 +102,18 @@ OPERATIONS: tuple[Operation, ...] = (
         {201: schemas.SignedIn},
         body=bodies.RegisterBody,
         public=True,
-        errors=(409, 429),
-        description="Sets the refresh cookie. 409 `email_taken`; 429 with `Retry-After`.",
+        errors=(409, 422, 429),
+        description=(
+            "Sets the refresh cookie. 409 `email_taken`: it tells whether an account exists, the"
+            " honest answer a person registering needs; so registration is limited per client"
+            " address (3 a minute: a list of emails cannot be tested quickly) and per target"
+            " email whatever the address (5 a minute: one person's address cannot be probed"
+            " from many). 422 `email_invalid` (`details.reason`:"
+            " `malformed`, `mixed_scripts`, `imitates_latin`) or `password_weak`"
+            " (`details.reason`: `too_short`, `too_common`, `too_simple`, `too_guessable`,"
+            " `same_as_email`, `contains_email`, `contains_product_name`, …). 429 with"
+            " `Retry-After`."
+        ),
     ),
     Operation(
         "login",
@@ -115,7 +125,12 @@ OPERATIONS: tuple[Operation, ...] = (
         body=bodies.LoginBody,
         public=True,
         errors=(401, 429),
-        description="Sets the refresh cookie. 401 `credentials_invalid`; 429 with `Retry-After`.",
+        description=(
+            "Sets the refresh cookie. 401 `invalid_credentials`. 429 `rate_limited` (per address"
+            " and email, per address) or `login_locked`: after 10 unsuccessful sign-ins to one"
+            " account, from any addresses, each attempt waits twice as long as the last (2 s up"
+            " to 15 min); a successful sign-in resets it. Both with `Retry-After`."
+        ),
     ),
     Operation(
         "refresh",
@@ -125,8 +140,12 @@ OPERATIONS: tuple[Operation, ...] = (
         "Auth",
         {200: schemas.SignedIn},
         public=True,
-        errors=(401,),
-        description="Rotates the refresh cookie; reusing an old one ends the whole session.",
+        errors=(401, 403),
+        description=(
+            "Rotates the refresh cookie; reusing an old one ends the whole session and the"
+            " access tokens it issued (401 `token_revoked` from then on). 403 `origin_forbidden`"
+            " for a request from another site (`Origin`/`Sec-Fetch-Site`)."
+        ),
     ),
     Operation(
         "logout",
@@ -136,7 +155,11 @@ OPERATIONS: tuple[Operation, ...] = (
         "Auth",
         {204: NoContent},
         public=True,
-        description="Ends the cookie's session and revokes the bearer token, if sent.",
+        errors=(403,),
+        description=(
+            "Ends the cookie's session with its access tokens, and revokes the bearer token, if"
+            " sent. 403 `origin_forbidden` for a request from another site."
+        ),
     ),
     Operation("getMe", "GET", "/auth/me", "The signed-in user", "Auth", {200: schemas.User}),
     Operation(

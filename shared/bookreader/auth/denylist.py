@@ -1,21 +1,39 @@
-"""Access-token revocation in Redis: single tokens (logout) and whole users (cut-off time).
+"""Access-token revocation in Redis: single tokens (logout), sessions and whole users.
 
-A token is revoked when its `jti` is on the denylist, or when it was issued before the user's
-cut-off (set when the user is disabled, changes password or changes role). Entries live only as
-long as a token they could affect. Redis unreachable → 503: revocation fails closed.
+A token is revoked when its `jti` is on the denylist, when its session (`sid`, the refresh
+token family it came from) has ended — logout, or a stolen refresh token used twice — or when
+it was issued before the user's cut-off (set when the user is disabled, changes password or
+changes role). Entries live only as long as a token they could affect. Redis unreachable →
+503: revocation fails closed.
 """
 
 from __future__ import annotations
 
 import math
 import time
+from contextlib import AbstractContextManager
 
 import redis
 
-from bookreader.auth.redis_guard import auth_key, client_or_default, fail_closed
+from bookreader import redis_conn
 from bookreader.auth.tokens import AccessClaims
 from bookreader.config import get_settings
 from bookreader.errors import BookReaderError
+from bookreader.ratelimit.redis_guard import client_or_default
+from bookreader.ratelimit.redis_guard import fail_closed as _fail_closed
+
+_UNAVAILABLE = "auth_unavailable"
+_UNAVAILABLE_MESSAGE = "Authentication is temporarily unavailable; try again shortly."
+
+
+def auth_key(*parts: str) -> str:
+    """A key in our Redis namespace, under `auth:`."""
+    return redis_conn.key("auth", *parts)
+
+
+def fail_closed() -> AbstractContextManager[None]:
+    """Redis failures inside the block → 503 `auth_unavailable`."""
+    return _fail_closed(_UNAVAILABLE, _UNAVAILABLE_MESSAGE)
 
 
 def deny_token(jti: str, expires_at: int, client: redis.Redis | None = None) -> None:
@@ -31,6 +49,18 @@ def is_denied(jti: str, client: redis.Redis | None = None) -> bool:
     """True when the token `jti` has been revoked (logout)."""
     with fail_closed():
         return bool(client_or_default(client).exists(auth_key("deny", jti)))
+
+
+def end_session_tokens(family_id: str, client: redis.Redis | None = None) -> None:
+    """Refuse every access token issued to the session `family_id`, from now on.
+
+    The family is already revoked in PostgreSQL, so it mints no new token: the mark only has
+    to outlive the tokens it already issued.
+    """
+    settings = get_settings()
+    ttl = settings.access_token_ttl + settings.jwt_leeway_seconds + 1
+    with fail_closed():
+        client_or_default(client).set(auth_key("session-ended", family_id), "1", ex=ttl)
 
 
 def cut_off_user_tokens(
@@ -62,11 +92,16 @@ def user_cut_off(user_id: str, client: redis.Redis | None = None) -> float | Non
 
 def ensure_not_revoked(claims: AccessClaims, client: redis.Redis | None = None) -> None:
     """Raise 401 `token_revoked` if the token was revoked; one Redis round trip."""
+    keys = [auth_key("deny", claims.jti), auth_key("cutoff", claims.sub)]
+    if claims.sid is not None:
+        keys.append(auth_key("session-ended", claims.sid))
     with fail_closed():
-        denied, cutoff_ms = client_or_default(client).mget(
-            [auth_key("deny", claims.jti), auth_key("cutoff", claims.sub)]
-        )
-    if denied is not None or (cutoff_ms is not None and _iat_ms(claims) < int(cutoff_ms)):
+        denied, cutoff_ms, *session_ended = client_or_default(client).mget(keys)
+    if (
+        denied is not None
+        or any(mark is not None for mark in session_ended)
+        or (cutoff_ms is not None and _iat_ms(claims) < int(cutoff_ms))
+    ):
         raise BookReaderError("token_revoked", "The access token has been revoked.", 401)
 
 

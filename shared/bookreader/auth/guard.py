@@ -12,7 +12,7 @@ from typing import Any
 
 from bookreader.auth.client_ip import client_ip
 from bookreader.auth.denylist import ensure_not_revoked
-from bookreader.auth.ratelimit import limit_api
+from bookreader.auth.limits import limit_api
 from bookreader.auth.tokens import AccessClaims, Role, verify_access_token
 from bookreader.errors import BookReaderError
 

@@ -1,5 +1,10 @@
 """Password hashing (scrypt), verification in constant time, and the password policy.
 
+The policy refuses short passwords, the shipped list of common ones, simple repetitions and
+runs, passwords built on the product's name or the user's email, and whatever zxcvbn (a
+strength estimate that knows keyboard patterns, dates, l33t spellings and word lists)
+scores below MIN_STRENGTH_SCORE: `Summer2024!` and `1234567890a` among them.
+
 A stored hash reads `scrypt$<n>$<r>$<p>$<salt>$<hash>` (salt and hash in unpadded urlsafe
 base64), so the cost can be raised in configuration and old hashes upgraded at next login.
 """
@@ -16,6 +21,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from zxcvbn import zxcvbn
+
 from bookreader.config import get_settings
 from bookreader.errors import BookReaderError
 
@@ -25,6 +32,14 @@ _HASH_BYTES = 32
 # Longer inputs are refused before hashing so a huge body cannot buy a lot of CPU.
 MAX_PASSWORD_LENGTH = 256
 COMMON_PASSWORDS_FILE = Path(__file__).with_name("common_passwords.txt")
+# zxcvbn's 0–4 scale: 3 is "safely unguessable" (~10^8 guesses), out of reach of an online
+# attacker held back by our rate limits and of a quick offline one against scrypt.
+MIN_STRENGTH_SCORE = 3
+# Words of our own that a guesser tries first: the product's name in the spellings people use.
+PRODUCT_WORDS = ("bookreader", "book reader", "book-reader", "book_reader")
+# zxcvbn's time grows with length; beyond this many characters it judges only a prefix (a
+# password this long and not refused by the checks before is not the weak kind anyway).
+_STRENGTH_CHECK_CHARS = 100
 
 
 @dataclass(frozen=True, order=True)
@@ -99,10 +114,31 @@ def check_password_policy(password: str, email: str | None = None) -> None:
         _weak("too_common", "This password is one of the most common ones; choose another.")
     if _is_simple_pattern(folded):
         _weak("too_simple", "The password is a simple repetition or sequence; choose another.")
+    user_words: list[str] = []
     if email:
         address = email.strip().casefold()
-        if folded in {address, address.split("@", 1)[0]}:
+        local = address.split("@", 1)[0]
+        if folded in {address, local}:
             _weak("same_as_email", "The password must not be your email address.")
+        if len(local) >= 3 and local in folded:
+            _weak("contains_email", "The password must not contain your email address.")
+        user_words = [address, local, *address.replace("@", ".").split(".")]
+    squeezed = "".join(ch for ch in folded if ch.isalnum())
+    if any(
+        word.replace(" ", "").replace("-", "").replace("_", "") in squeezed
+        for word in PRODUCT_WORDS
+    ):
+        _weak("contains_product_name", "The password must not contain this site's name.")
+    estimate = zxcvbn(normalized[:_STRENGTH_CHECK_CHARS], user_inputs=[*PRODUCT_WORDS, *user_words])
+    if estimate["score"] < MIN_STRENGTH_SCORE:
+        warning = (
+            estimate["feedback"].get("warning") or "It follows a pattern that is easy to guess."
+        )
+        _weak(
+            "too_guessable",
+            f"This password is easy to guess. {warning} Add another word or two; uncommon words"
+            " are better.",
+        )
 
 
 @lru_cache(maxsize=1)

@@ -3,7 +3,8 @@
 A refresh token is an opaque random string; only its SHA-256 is stored, so a database leak
 yields nothing usable. One login starts a family; every refresh replaces the token with a new
 one of the same family. A token that was already rotated coming back means two parties hold
-it — one of them a thief — so the whole family is revoked and the event is logged.
+it — one of them a thief — so the whole family is revoked, the access tokens it issued stop
+working at once (`denylist.end_session_tokens`), and the event is logged.
 
 Each function runs its own transaction on the pool: the family revocation on reuse must be
 committed even though the call then fails.
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bookreader import db
+from bookreader.auth import denylist
 from bookreader.config import get_settings
 from bookreader.errors import BookReaderError
 from bookreader.ids import is_uuid
@@ -85,6 +87,7 @@ def rotate_refresh(token: str, *, pool: db.Pool | None = None) -> IssuedRefresh:
             )
             return issued
     # Outside the transaction: the revocation above is committed before we fail the request.
+    denylist.end_session_tokens(family_id)
     if ended == "disabled":
         raise BookReaderError("account_disabled", "This account is disabled.", 403)
     log_event(
@@ -101,15 +104,18 @@ def rotate_refresh(token: str, *, pool: db.Pool | None = None) -> IssuedRefresh:
 
 
 def revoke_family(family_id: str, *, pool: db.Pool | None = None) -> int:
-    """End one session; returns how many of its tokens were revoked."""
+    """End one session and its access tokens; returns how many refresh tokens were revoked."""
     if not is_uuid(family_id):
         return 0
     with (pool or db.get_pool()).transaction() as conn:
-        return _revoke_family(conn, family_id)
+        revoked = _revoke_family(conn, family_id)
+    denylist.end_session_tokens(family_id)
+    return revoked
 
 
 def revoke_refresh(token: str, *, pool: db.Pool | None = None) -> str | None:
-    """End the session `token` belongs to (logout); its family id, or None if unknown."""
+    """End the session `token` belongs to and its access tokens (logout); its family id, or
+    None if unknown."""
     with (pool or db.get_pool()).transaction() as conn:
         rows = conn.run(
             "SELECT family_id FROM refresh_tokens WHERE token_hash = :hash",
@@ -119,7 +125,8 @@ def revoke_refresh(token: str, *, pool: db.Pool | None = None) -> str | None:
             return None
         family_id = str(rows[0][0])
         _revoke_family(conn, family_id)
-        return family_id
+    denylist.end_session_tokens(family_id)
+    return family_id
 
 
 def family_of(token: str, *, pool: db.Pool | None = None) -> str | None:

@@ -41,6 +41,8 @@ class AccessClaims:
     jti: str
     iat: float
     exp: int
+    # The session (refresh-token family) the token was issued to; ending the session ends it.
+    sid: str | None = None
 
     @property
     def user_id(self) -> str:
@@ -54,8 +56,11 @@ class IssuedAccessToken:
     expires_in: int
 
 
-def issue_access_token(user_id: str, role: Role, *, now: float | None = None) -> IssuedAccessToken:
-    """Sign a new access token for `user_id` with `role`, valid for ACCESS_TOKEN_TTL seconds."""
+def issue_access_token(
+    user_id: str, role: Role, *, session: str | None = None, now: float | None = None
+) -> IssuedAccessToken:
+    """Sign a new access token for `user_id` with `role`, valid for ACCESS_TOKEN_TTL seconds,
+    tied to the refresh-token family `session` when it comes from one."""
     settings = get_settings()
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r}")
@@ -69,8 +74,9 @@ def issue_access_token(user_id: str, role: Role, *, now: float | None = None) ->
         jti=secrets.token_urlsafe(16),
         iat=iat,
         exp=int(issued_at) + settings.access_token_ttl,
+        sid=session,
     )
-    payload = {
+    payload: dict[str, Any] = {
         "iss": settings.jwt_issuer,
         "aud": settings.jwt_audience,
         "sub": claims.sub,
@@ -79,6 +85,8 @@ def issue_access_token(user_id: str, role: Role, *, now: float | None = None) ->
         "exp": claims.exp,
         "jti": claims.jti,
     }
+    if session is not None:
+        payload["sid"] = session
     token = jwt.encode(payload, signing_key(settings), algorithm=settings.jwt_algorithm)
     return IssuedAccessToken(token, claims, settings.access_token_ttl)
 
@@ -144,7 +152,10 @@ def _claims(payload: dict[str, Any]) -> AccessClaims:
         raise _invalid("jti must be a non-empty string")
     if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in (iat, exp)):
         raise _invalid("iat and exp must be numbers")
-    return AccessClaims(sub=sub, role=role, jti=jti, iat=float(iat), exp=int(exp))
+    sid = payload.get("sid")
+    if sid is not None and (not isinstance(sid, str) or not sid):
+        raise _invalid("sid must be a non-empty string")
+    return AccessClaims(sub=sub, role=role, jti=jti, iat=float(iat), exp=int(exp), sid=sid)
 
 
 def _invalid(reason: str) -> BookReaderError:

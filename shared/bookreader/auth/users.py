@@ -8,7 +8,6 @@ role ends the user's other sessions and cuts off their access tokens at once.
 from __future__ import annotations
 
 import json
-import re
 import unicodedata
 from datetime import datetime
 from typing import Any, Literal, TypeVar
@@ -18,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from bookreader import db
 from bookreader.auth import denylist, passwords, sessions
+from bookreader.auth.emails import MAX_EMAIL, lookup_forms, normalize_email
 from bookreader.auth.tokens import Role
 from bookreader.errors import BookReaderError
 from bookreader.ids import is_uuid
@@ -25,11 +25,13 @@ from bookreader.validation import from_pydantic, invalid_fields
 
 Locale = Literal["ru", "en"]
 MAX_DISPLAY_NAME = 100
-MAX_EMAIL = 254
 MAX_PAGE_SIZE = 100
-_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s.]+(\.[^@\s.]+)+$")
 # Bidi overrides and isolates let a name display as something it is not.
 _BIDI_CONTROLS = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+_ZERO_WIDTH_JOINER = "\u200d"
+# More marks than this on one letter is "Zalgo" text that spills over the lines around it;
+# after NFC, living scripts need at most two.
+MAX_STACKED_MARKS = 2
 _USER_COLUMNS = (
     "id, email, display_name, locale, role, disabled, preferences, created_at, updated_at"
 )
@@ -127,16 +129,15 @@ def authenticate(email: str, password: str, *, pool: db.Pool | None = None) -> U
     """The user with these credentials; 401 `invalid_credentials` (the same for unknown email
     and wrong password), 403 `account_disabled` once the password is proven."""
     pool = pool or db.get_pool()
-    try:
-        address = normalize_email(email)
-    except BookReaderError:
-        address = None
+    # No validity checks here: an account made under older rules must still sign in.
+    addresses = [address for address in lookup_forms(email) if 0 < len(address) <= MAX_EMAIL]
     row = None
-    if address is not None:
+    if addresses:
         with pool.connection() as conn:
             rows = conn.run(
-                f"SELECT {_USER_COLUMNS}, password_hash FROM users WHERE lower(email) = :email",
-                email=address,
+                f"SELECT {_USER_COLUMNS}, password_hash FROM users"
+                " WHERE lower(email) = ANY(CAST(:emails AS text[])) ORDER BY created_at LIMIT 1",
+                emails=addresses,
             )
             if rows:
                 record = db.rows_as_dicts(conn, rows)[0]
@@ -338,37 +339,21 @@ def admin_update_user(
 
 def promote_to_admin(email: str, *, pool: db.Pool | None = None) -> User:
     """Make the account with `email` an admin (the `make admin` CLI); 404 if there is none."""
-    address = normalize_email(email)
     with (pool or db.get_pool()).transaction() as conn:
         rows = conn.run(
-            "UPDATE users SET role = 'admin', updated_at = now() WHERE lower(email) = :email"
+            "UPDATE users SET role = 'admin', updated_at = now()"
+            " WHERE lower(email) = ANY(CAST(:emails AS text[]))"
             f" RETURNING {_USER_COLUMNS}",
-            email=address,
+            emails=lookup_forms(email),
         )
         if not rows:
             raise _not_found()
         return _user(conn, rows)[0]
 
 
-def normalize_email(email: str) -> str:
-    """The canonical form we store and look up: NFC, trimmed, lower-case; 422 if malformed."""
-    address = unicodedata.normalize("NFC", email.strip()).lower() if isinstance(email, str) else ""
-    if (
-        len(address) > MAX_EMAIL
-        or not _EMAIL.match(address)
-        or any(unicodedata.category(ch)[0] == "C" for ch in address)
-    ):
-        raise BookReaderError(
-            "email_invalid",
-            "This is not a valid email address.",
-            422,
-            {"fields": [{"field": "email", "problem": "not a valid email address"}]},
-        )
-    return address
-
-
 def normalize_display_name(name: str) -> str:
-    """A display name: NFC, trimmed, 1–100 characters, no control or direction-override marks."""
+    """A display name: NFC, trimmed, 1–100 characters; no control, direction-override or
+    zero-width characters, and no more than two accents stacked on a letter."""
     cleaned = unicodedata.normalize("NFC", name).strip()
     if not 1 <= len(cleaned) <= MAX_DISPLAY_NAME:
         raise _validation("display_name", f"display_name must have 1–{MAX_DISPLAY_NAME} characters")
@@ -376,7 +361,37 @@ def normalize_display_name(name: str) -> str:
         _BIDI_CONTROLS & set(cleaned)
     ):
         raise _validation("display_name", "display_name contains invisible control characters")
+    if _has_invisible_format_characters(cleaned):
+        raise _validation("display_name", "display_name contains zero-width characters")
+    if _longest_mark_stack(cleaned) > MAX_STACKED_MARKS:
+        raise _validation("display_name", "display_name stacks too many accents on one letter")
     return cleaned
+
+
+def _has_invisible_format_characters(name: str) -> bool:
+    # Zero-width spaces, joiners, word joiners, soft hyphens…: two names that look the same.
+    # A joiner between two emoji (a family, a flag) is how those are written, so it may stay.
+    for index, ch in enumerate(name):
+        if unicodedata.category(ch) != "Cf":
+            continue
+        if ch == _ZERO_WIDTH_JOINER and 0 < index < len(name) - 1:
+            before, after = name[index - 1], name[index + 1]
+            if _is_emoji_part(before) and _is_emoji_part(after):
+                continue
+        return True
+    return False
+
+
+def _is_emoji_part(ch: str) -> bool:
+    return unicodedata.category(ch) in ("So", "Sk") or ch == "\ufe0f"
+
+
+def _longest_mark_stack(name: str) -> int:
+    longest = run = 0
+    for ch in name:
+        run = run + 1 if unicodedata.category(ch) in ("Mn", "Me") and ch != "\ufe0f" else 0
+        longest = max(longest, run)
+    return longest
 
 
 def _user(conn: db.Connection, rows: list[list[Any]]) -> list[User]:

@@ -14,8 +14,7 @@ from contextlib import contextmanager
 
 import redis
 
-from bookreader import redis_conn
-from bookreader.auth import ratelimit
+from bookreader import ratelimit, redis_conn
 from bookreader.config import Settings
 from bookreader.errors import BookReaderError
 from bookreader.images.model import ImagePrompt

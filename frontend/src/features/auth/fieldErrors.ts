@@ -21,10 +21,9 @@ export function fieldErrors(
   if (known) {
     const field = known === "password" ? passwordField : known;
     const reason = typeof error.details.reason === "string" ? error.details.reason : "";
-    const key =
-      error.code === "password_weak" && reason
-        ? `fieldErrors.password_weak_${reason}`
-        : `fieldErrors.${error.code}`;
+    // A reason (why the password is weak, what is wrong with the email) has its own wording;
+    // a reason this version does not know yet shows the server's own message.
+    const key = reason ? `fieldErrors.${error.code}_${reason}` : `fieldErrors.${error.code}`;
     return { [field]: t(key, { defaultValue: error.message }) };
   }
   const result: Partial<Record<FieldName, string>> = {};

@@ -101,7 +101,7 @@ export interface paths {
         put?: never;
         /**
          * Sign in
-         * @description Sets the refresh cookie. 401 `credentials_invalid`; 429 with `Retry-After`.
+         * @description Sets the refresh cookie. 401 `invalid_credentials`. 429 `rate_limited` (per address and email, per address) or `login_locked`: after 10 unsuccessful sign-ins to one account, from any addresses, each attempt waits twice as long as the last (2 s up to 15 min); a successful sign-in resets it. Both with `Retry-After`.
          */
         post: operations["login"];
         delete?: never;
@@ -121,7 +121,7 @@ export interface paths {
         put?: never;
         /**
          * Sign out
-         * @description Ends the cookie's session and revokes the bearer token, if sent.
+         * @description Ends the cookie's session with its access tokens, and revokes the bearer token, if sent. 403 `origin_forbidden` for a request from another site.
          */
         post: operations["logout"];
         delete?: never;
@@ -176,7 +176,7 @@ export interface paths {
         put?: never;
         /**
          * A new access token from the refresh cookie
-         * @description Rotates the refresh cookie; reusing an old one ends the whole session.
+         * @description Rotates the refresh cookie; reusing an old one ends the whole session and the access tokens it issued (401 `token_revoked` from then on). 403 `origin_forbidden` for a request from another site (`Origin`/`Sec-Fetch-Site`).
          */
         post: operations["refresh"];
         delete?: never;
@@ -196,7 +196,7 @@ export interface paths {
         put?: never;
         /**
          * Create an account and sign in
-         * @description Sets the refresh cookie. 409 `email_taken`; 429 with `Retry-After`.
+         * @description Sets the refresh cookie. 409 `email_taken`: it tells whether an account exists, the honest answer a person registering needs; so registration is limited per client address (3 a minute: a list of emails cannot be tested quickly) and per target email whatever the address (5 a minute: one person's address cannot be probed from many). 422 `email_invalid` (`details.reason`: `malformed`, `mixed_scripts`, `imitates_latin`) or `password_weak` (`details.reason`: `too_short`, `too_common`, `too_simple`, `too_guessable`, `same_as_email`, `contains_email`, `contains_product_name`, …). 429 with `Retry-After`.
          */
         post: operations["register"];
         delete?: never;
@@ -2253,6 +2253,15 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Any other error, in the same shape (500 `internal_error`) */
             default: {
                 headers: {
@@ -2532,6 +2541,15 @@ export interface operations {
             };
             /** @description Not signed in, or the token is invalid or expired */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { sendError, startServer, type TestServer } from "@/test/httpServer";
 
 let server: TestServer;
-let answer: "wrong" | "fields" | "limited" = "wrong";
+let answer: "wrong" | "fields" | "limited" | "guessable" | "lookalike" = "wrong";
 let AuthForm: typeof import("./AuthForm").AuthForm;
 let i18n: typeof import("@/lib/i18n").i18n;
 
@@ -15,6 +15,15 @@ beforeAll(async () => {
     if (answer === "fields") {
       return sendError(response, 422, "validation_failed", {
         fields: [{ field: "email", problem: "not a valid email address" }],
+      });
+    }
+    if (answer === "guessable") {
+      return sendError(response, 422, "password_weak", { reason: "too_guessable" });
+    }
+    if (answer === "lookalike") {
+      return sendError(response, 422, "email_invalid", {
+        reason: "mixed_scripts",
+        fields: [{ field: "email", problem: "mixes letters of different alphabets" }],
       });
     }
     if (answer === "limited")
@@ -88,5 +97,43 @@ describe("the sign-in form", () => {
     act(() => vi.advanceTimersByTime(1000));
     expect(screen.getByRole("alert")).toHaveTextContent("You can try again now.");
     expect(button).toBeEnabled();
+  });
+});
+
+function renderRegister() {
+  render(
+    <I18nextProvider i18n={i18n}>
+      <MemoryRouter>
+        <AuthForm mode="register" />
+      </MemoryRouter>
+    </I18nextProvider>,
+  );
+}
+
+async function register() {
+  const user = userEvent.setup();
+  await user.type(screen.getByLabelText("Email"), "reader@example.com");
+  await user.type(screen.getByLabelText("Password"), "Summer2024!");
+  await user.click(screen.getByRole("button", { name: "Create account" }));
+}
+
+describe("the registration form", () => {
+  it("says why a password was refused as easy to guess, next to the password", async () => {
+    answer = "guessable";
+    renderRegister();
+    await register();
+    const message =
+      "This password is easy to guess. Add another word or two; uncommon words are better.";
+    expect(await screen.findByText(message)).toBeInTheDocument();
+    expect(screen.getByLabelText("Password")).toHaveAccessibleDescription(message);
+  });
+
+  it("explains a lookalike email next to the email", async () => {
+    answer = "lookalike";
+    renderRegister();
+    await register();
+    const email = screen.getByLabelText("Email");
+    expect(await screen.findByText(/mixes letters of different alphabets/)).toBeInTheDocument();
+    expect(email).toHaveAttribute("aria-invalid", "true");
   });
 });

@@ -9,19 +9,17 @@ function instance agrees on it. Redis unreachable → 503 (fail closed).
 
 from __future__ import annotations
 
-import hashlib
 import math
 import secrets
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import redis
 
-from bookreader.auth.redis_guard import auth_key, client_or_default, fail_closed
-from bookreader.config import get_settings
+from bookreader import redis_conn
 from bookreader.errors import BookReaderError
 from bookreader.metrics import RATE_LIMIT_HITS, limit_label
+from bookreader.ratelimit.redis_guard import UNAVAILABLE, client_or_default, fail_closed
 
 # KEYS: the limited sets. ARGV: now in ms ("" = the server's clock), the hit's member, then
 # limit and window (ms) for each key. Returns 0 when the hit is recorded, else the wait in ms.
@@ -70,17 +68,23 @@ def hit(
     *,
     client: redis.Redis | None = None,
     now: float | None = None,
+    unavailable: str = UNAVAILABLE,
 ) -> None:
     """Count one hit on `key`; 429 `rate_limited` with `Retry-After` when over the limit."""
-    hit_all([Limit(key, limit, window_s)], client=client, now=now)
+    hit_all([Limit(key, limit, window_s)], client=client, now=now, unavailable=unavailable)
 
 
 def hit_all(
-    limits: Sequence[Limit], *, client: redis.Redis | None = None, now: float | None = None
+    limits: Sequence[Limit],
+    *,
+    client: redis.Redis | None = None,
+    now: float | None = None,
+    unavailable: str = UNAVAILABLE,
 ) -> None:
     """Count one hit against every limit at once, or none if any of them is exhausted.
 
-    `now` (seconds) replaces the Redis server's clock; tests use it to be exact.
+    `now` (seconds) replaces the Redis server's clock; tests use it to be exact. Redis
+    unreachable → 503 with the error code `unavailable`.
     """
     if not limits:
         return
@@ -90,8 +94,8 @@ def hit_all(
     arguments: list[str | int] = ["" if now is None else round(now * 1000), secrets.token_hex(8)]
     for item in limits:
         arguments += [item.limit, math.ceil(item.window_s * 1000)]
-    keys = [auth_key("rl", item.key) for item in limits]
-    with fail_closed():
+    keys = [redis_conn.key("rl", item.key) for item in limits]
+    with fail_closed(unavailable):
         redis_client = client_or_default(client)
         wait_ms = int(redis_client.register_script(_SLIDING_WINDOW)(keys, arguments))
     if wait_ms > 0:
@@ -104,62 +108,3 @@ def hit_all(
             {"retry_after": retry_after},
             {"Retry-After": str(retry_after)},
         )
-
-
-def limit_login(ip: str, email: str, *, client: redis.Redis | None = None) -> None:
-    """Login: LOGIN_IP_EMAIL per IP and email, and LOGIN_IP per IP, per window."""
-    settings = get_settings()
-    window = settings.rate_limit_window
-    hit_all(
-        [
-            Limit(
-                f"login-ip-email:{_digest(ip, canonical_email(email))}",
-                settings.rate_limit_login_ip_email,
-                window,
-            ),
-            Limit(f"login-ip:{_digest(ip)}", settings.rate_limit_login_ip, window),
-        ],
-        client=client,
-    )
-
-
-def limit_register(ip: str, *, client: redis.Redis | None = None) -> None:
-    """Registration: REGISTER_IP per IP per window."""
-    settings = get_settings()
-    hit(
-        f"register-ip:{_digest(ip)}",
-        settings.rate_limit_register_ip,
-        settings.rate_limit_window,
-        client=client,
-    )
-
-
-def limit_password_check(user_id: str, *, client: redis.Redis | None = None) -> None:
-    """Guesses at the current password (password change): as strict as login."""
-    settings = get_settings()
-    hit(
-        f"password-user:{user_id}",
-        settings.rate_limit_login_ip_email,
-        settings.rate_limit_window,
-        client=client,
-    )
-
-
-def limit_api(user_id: str, *, read: bool = False, client: redis.Redis | None = None) -> None:
-    """An authenticated API call: API_USER per user per window, or API_READ_USER for reads."""
-    settings = get_settings()
-    if read:
-        key, limit = f"api-read-user:{user_id}", settings.rate_limit_api_read_user
-    else:
-        key, limit = f"api-user:{user_id}", settings.rate_limit_api_user
-    hit(key, limit, settings.rate_limit_window, client=client)
-
-
-def canonical_email(email: str) -> str:
-    """The spelling accounts are looked up by (NFC, lower case), so one account is one budget."""
-    return unicodedata.normalize("NFC", email.strip()).lower()
-
-
-def _digest(*parts: str) -> str:
-    # Keys never carry emails or raw input: a fixed-length digest, safe and private.
-    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:32]
