@@ -20,7 +20,7 @@ class UnsupportedCoding(Exception):
 
 
 class BodyReader(io.RawIOBase):
-    def __init__(self, rfile: BinaryIO, headers: Message, limit: int) -> None:
+    def __init__(self, rfile: BinaryIO | io.BufferedIOBase, headers: Message, limit: int) -> None:
         self.rfile = rfile
         self.limit = limit
         self.read_so_far = 0

@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, BinaryIO, cast
 from urllib.parse import unquote, urlsplit
 
 from bookreader import bus
@@ -290,7 +290,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
             body = BodyReader(self.rfile, self.headers, limit)
             if self.command == "PUT" and self.gateway.objects.owns(url.path):
                 response = self.gateway.objects.receive(
-                    request, url.path, body.declared, body, self._go_ahead
+                    request, url.path, body.declared, cast(BinaryIO, body), self._go_ahead
                 )
             else:
                 self._go_ahead()

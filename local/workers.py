@@ -337,7 +337,7 @@ class FunctionPool:
             return 0
         cutoff = time.monotonic() - self.idle_seconds
         with self._changed:
-            victims = []
+            victims: list[Any] = []
             for worker in list(self._free):  # least recently used first
                 if len(self._all) - len(victims) <= self.warm:
                     break

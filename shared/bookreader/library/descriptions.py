@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable
 
 from bookreader import db
 from bookreader.library.books import BOOK_COLUMNS
@@ -111,7 +111,7 @@ def replace_cast(book_id: str, cast: list[CastMember]) -> None:
             )
 
 
-def start_run(book_id: str, language: str | None, starts: Sequence[BookState] = READABLE) -> bool:
+def start_run(book_id: str, language: str | None, starts: Iterable[BookState] = READABLE) -> bool:
     """The book is `extracting` from now on, if it is in one of `starts`; whether it is."""
     with db.get_pool().transaction() as conn:
         if not transition(conn, book_id, BookState.EXTRACTING, starts, progress=PARSED_PROGRESS):
