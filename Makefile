@@ -101,7 +101,8 @@ test-python: $(STAMP) $(SAM) $(SPA_BUILT) test-tools
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
-	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile -m "not serial"
+	$(PY) -m pytest -m serial
 
 ## The web app: type check, unit tests (Vitest), end-to-end in Chromium through the real runtime.
 test-frontend: $(STAMP) $(SPA_BUILT) test-tools
