@@ -142,6 +142,22 @@ def build_pools(
     return pools
 
 
+def lambda_environment(name: str, spec: FunctionSpec) -> dict[str, str]:
+    """What Lambda (and our runtime) sets for every function, before the template's own
+    variables: this machine's PATH and locale, the import path, the function's name and
+    limits."""
+    base = {key: os.environ[key] for key in PASSTHROUGH if key in os.environ}
+    return {
+        **base,
+        "PYTHONPATH": os.pathsep.join([str(PROJECT_ROOT), str(PROJECT_ROOT / "shared")]),
+        "AWS_REGION": "us-east-1",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_LAMBDA_FUNCTION_NAME": name,
+        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(spec.memory_size),
+        "AWS_LAMBDA_FUNCTION_TIMEOUT": str(spec.timeout),
+    }
+
+
 class Runtime:
     def __init__(self, settings: RuntimeSettings) -> None:
         self.settings = settings
@@ -265,17 +281,9 @@ class Runtime:
     def _wire_environment(
         self, topology: Topology, overrides: dict[str, dict[str, str]], metrics_dir: Path
     ) -> None:
-        base = {name: os.environ[name] for name in PASSTHROUGH if name in os.environ}
-        python_path = os.pathsep.join([str(PROJECT_ROOT), str(PROJECT_ROOT / "shared")])
         for name, spec in topology.functions.items():
             spec.environment = {
-                **base,
-                "PYTHONPATH": python_path,
-                "AWS_REGION": "us-east-1",
-                "AWS_DEFAULT_REGION": "us-east-1",
-                "AWS_LAMBDA_FUNCTION_NAME": name,
-                "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(spec.memory_size),
-                "AWS_LAMBDA_FUNCTION_TIMEOUT": str(spec.timeout),
+                **lambda_environment(name, spec),
                 # prometheus_client's multiprocess mode: the runtime adds the files up.
                 "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir),
                 **spec.environment,

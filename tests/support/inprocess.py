@@ -39,6 +39,7 @@ from bookreader.storage import get_store, store_from_settings
 from bookreader.storage.disk import DiskStore
 from local.apigw import HttpRequest, HttpResponse, json_error
 from local.gateway import Gateway
+from local.runtime import lambda_environment
 from local.settings import PROJECT_ROOT, RuntimeSettings
 from local.template import FunctionSpec, Topology, load_topology
 from local.workers import Invocation, LambdaContext
@@ -253,17 +254,9 @@ def _wired_topology(
 ) -> Topology:
     """The template as the runtime loads it, each function's environment as a worker gets it."""
     topology = load_topology(template, parameters)
-    python_path = os.pathsep.join([str(PROJECT_ROOT), str(PROJECT_ROOT / "shared")])
-    passthrough = {k: os.environ[k] for k in ("PATH", "HOME", "LANG", "TZ") if k in os.environ}
     for name, spec in topology.functions.items():
         spec.environment = {
-            **passthrough,
-            "PYTHONPATH": python_path,
-            "AWS_REGION": "us-east-1",
-            "AWS_DEFAULT_REGION": "us-east-1",
-            "AWS_LAMBDA_FUNCTION_NAME": name,
-            "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(spec.memory_size),
-            "AWS_LAMBDA_FUNCTION_TIMEOUT": str(spec.timeout),
+            **lambda_environment(name, spec),
             "AWS_ACCESS_KEY_ID": "local",
             "AWS_SECRET_ACCESS_KEY": "local",
             **spec.environment,
