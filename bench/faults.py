@@ -188,6 +188,9 @@ class FaultLab:
             "DATABASE_URL": self.database_url,
             "REDIS_URL": self.redis.url,
             "REDIS_PREFIX": "faults",
+            # The lab stands in for a proxy on loopback: each registration names its own client
+            # in X-Forwarded-For, so the per-IP registration limit does not stop the scenarios.
+            "TRUSTED_PROXIES": "127.0.0.1/32,::1/128",
             "LOCAL_PARAMETER_OVERRIDES": (
                 f"ImageProviders='[\"pollinations\"]' PollinationsUrl={self.provider.url}"
             ),
@@ -195,6 +198,9 @@ class FaultLab:
         self.runtime = start_runtime(self.base / "runtime", self.env)
 
     def restart_runtime(self) -> None:
+        killed_log = self.base / "runtime" / "runtime.log"
+        if killed_log.exists():  # the restarted runtime starts a new log; keep the old one
+            killed_log.rename(killed_log.with_suffix(".log.before-restart"))
         self.runtime = start_runtime(self.base / "runtime", self.env)
 
     def stop(self) -> None:
@@ -466,7 +472,10 @@ def fault_lab() -> Iterator[FaultLab]:
         yield lab
     finally:
         lab.stop()
-        shutil.rmtree(base, ignore_errors=True)
+        if os.environ.get("FAULT_LAB_KEEP"):  # to read the runtime's logs after a failure
+            print(f"fault lab kept in {base}")
+        else:
+            shutil.rmtree(base, ignore_errors=True)
 
 
 def ready_book(lab: FaultLab) -> tuple[Account, str]:
