@@ -51,11 +51,6 @@ def test_redis_killed_with_messages_in_flight(lab, ready_book) -> None:
     assert "redis" in outcome.health_down
 
 
-@pytest.mark.xfail(
-    reason="known gap: a picture asked for while the store refuses writes sometimes stays queued"
-    " (2 of 3 bench runs); the upload, the book and readiness hold",
-    strict=False,
-)
 def test_object_store_refusing_writes(lab, ready_book) -> None:
     outcome = faults.store_failing(lab, ready_book)
     assert_nothing_lost(outcome)

@@ -19,6 +19,7 @@ import bookreader.db
 import bookreader.redis_conn
 from bookreader import bus
 from bookreader.config import get_settings
+from bookreader.db.leases import session_lease
 from bookreader.db.migrate import apply_migrations
 from bookreader.events import object_created_record
 from bookreader.library import books, keys
@@ -183,6 +184,27 @@ def test_progress_only_grows_from_parse_to_the_end_of_extraction(env) -> None:
     assert extract_book(book_id, after_parse=True) is None, "parse's hand-off runs once"
     done = book_row(book_id)
     assert 0 < parsed.progress < done.progress == 1
+
+
+def test_the_retry_of_an_extraction_that_died_takes_the_book_over(env) -> None:
+    parse = load_handler("parse")
+    book_id, event = uploaded_book(ARABIC)
+    parse.handle(event, None)
+    # A first run started and died (its worker killed): the book is left `extracting`.
+    assert move(book_id, BookState.EXTRACTING, [BookState.PARSED])
+    assert extract_book(book_id, after_parse=True) == BookState.EXTRACTION_UNSUPPORTED_LANGUAGE
+
+
+def test_a_second_extraction_meeting_a_live_run_leaves_the_book_to_it(env) -> None:
+    parse = load_handler("parse")
+    book_id, event = uploaded_book(ARABIC)
+    parse.handle(event, None)
+    # A live run holds the book's lease for as long as it works on it.
+    with session_lease(f"extract:{book_id}") as held:
+        assert held
+        assert extract_book(book_id, after_parse=True) is None
+        assert book_row(book_id).state == BookState.PARSED, "the live run's book, untouched"
+    assert extract_book(book_id, after_parse=True) == BookState.EXTRACTION_UNSUPPORTED_LANGUAGE
 
 
 def test_a_state_moves_only_from_where_the_table_allows(env) -> None:

@@ -162,6 +162,55 @@ def test_a_book_still_stuck_after_its_redrive_fails_with_a_code(
     assert failed["error"]["code"] == "parse_stuck" and failed["error"]["message"]
 
 
+def test_a_picture_whose_invocation_was_lost_is_drawn_and_one_asked_for_long_ago_fails(
+    rt: RunningRuntime, reader: Reader, ready_book: str
+) -> None:
+    items = reader.request("GET", f"/books/{ready_book}/descriptions", params={"limit": "20"})
+    lost, abandoned = items.json()["items"][-2:]
+    ids = []
+    for item in (lost, abandoned):
+        asked = reader.request("POST", f"/descriptions/{item['id']}/illustrations")
+        assert asked.status_code in (200, 202), asked.text
+        ids.append(asked.json()["id"])
+    for image_id in ids:
+        eventually(
+            lambda image_id=image_id: (
+                reader.request("GET", f"/illustrations/{image_id}").json()["state"] == "ready"
+            ),
+            "see the illustration drawn",
+        )
+    # Both back to `queued` with nothing on their way to generate (retries spent, dead-lettered):
+    # the first untouched for 20 minutes, the second asked for hours ago.
+    sql(
+        rt,
+        "UPDATE images SET state = 'queued', updated_at = now() - interval '20 minutes'"
+        " WHERE id = CAST(:i AS uuid)",
+        i=ids[0],
+    )
+    sql(
+        rt,
+        "UPDATE images SET state = 'queued', created_at = now() - interval '5 hours',"
+        " updated_at = now() - interval '5 hours' WHERE id = CAST(:i AS uuid)",
+        i=ids[1],
+    )
+    redrawn = eventually(
+        lambda: (
+            (p := reader.request("GET", f"/illustrations/{ids[0]}").json())["state"] == "ready"
+            and p
+        ),
+        "draw the picture whose invocation was lost",
+    )
+    assert redrawn["state"] == "ready"
+    failed = eventually(
+        lambda: (
+            (p := reader.request("GET", f"/illustrations/{ids[1]}").json())["state"] == "failed"
+            and p
+        ),
+        "fail the picture asked for hours ago",
+    )
+    assert failed["error"]["code"] == "generation_stuck" and failed["error"]["message"]
+
+
 def test_orphaned_cache_entries_and_objects_are_removed_and_nothing_else(
     rt: RunningRuntime, reader: Reader, ready_book: str
 ) -> None:
@@ -232,6 +281,8 @@ def test_each_sweep_is_one_log_line_and_adds_to_the_totals(rt: RunningRuntime) -
         "upload_objects_removed",
         "books_redriven",
         "books_failed_stuck",
+        "images_redriven",
+        "images_failed_stuck",
         "cache_entries_removed",
         "orphaned_objects_removed",
     ):

@@ -62,6 +62,11 @@ class Settings(BaseSettings):
     stuck_parsing_seconds: int = Field(1800, ge=60, validation_alias="STUCK_PARSING_SECONDS")
     stuck_extracting_seconds: int = Field(10800, ge=60, validation_alias="STUCK_EXTRACTING_SECONDS")
     orphan_grace_seconds: int = Field(3600, ge=0, validation_alias="ORPHAN_GRACE_SECONDS")
+    # A picture `queued` or `running` untouched this long has lost its invocation (its retries
+    # spent while a service stayed away, a dead letter): the sweeper hands it to generate again.
+    # One still not drawn `image_give_up_seconds` after it was asked for fails `generation_stuck`.
+    stuck_image_seconds: int = Field(900, ge=60, validation_alias="STUCK_IMAGE_SECONDS")
+    image_give_up_seconds: int = Field(3600, ge=60, validation_alias="IMAGE_GIVE_UP_SECONDS")
     parse_function_name: str = Field("", validation_alias="PARSE_FUNCTION_NAME")
     # Extract is invoked after a successful parse once it is deployed (empty: not yet).
     extract_function_name: str = Field("", validation_alias="EXTRACT_FUNCTION_NAME")

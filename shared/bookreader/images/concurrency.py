@@ -6,7 +6,6 @@ while holding one frees it when the lease runs out; no one has to clean up after
 
 from __future__ import annotations
 
-import contextlib
 import secrets
 import time
 from collections.abc import Callable, Iterator
@@ -66,6 +65,31 @@ def release(provider: str, holder: str) -> None:
     redis_conn.redis_client().zrem(slots_key(provider), holder)
 
 
+# A slot not released is lost to every other picture until its lease runs out (minutes): a
+# release that meets Redis restarting waits for it this long before leaving it to the lease.
+RELEASE_PATIENCE_S = 10.0
+
+
+def release_patiently(
+    provider: str,
+    holder: str,
+    wait_s: float = RELEASE_PATIENCE_S,
+    sleep: Callable[[float], None] = time.sleep,
+) -> bool:
+    """`release`, tried again while Redis is away for up to `wait_s`; whether it was released."""
+    give_up = time.monotonic() + wait_s
+    delay = 0.1
+    while True:
+        try:
+            release(provider, holder)
+            return True
+        except redis.RedisError:
+            if time.monotonic() + delay > give_up:
+                return False  # the lease frees it in the end
+        sleep(delay)
+        delay = min(delay * 2, 1.0)
+
+
 @contextmanager
 def provider_slot(
     provider: str,
@@ -88,8 +112,7 @@ def provider_slot(
     try:
         yield taken
     finally:
-        with contextlib.suppress(redis.RedisError):  # the lease frees it anyway
-            release(provider, taken)
+        release_patiently(provider, taken, sleep=sleep)
 
 
 def wait_for_rate(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -12,6 +10,7 @@ from typing import Any, Literal
 from pydantic import BaseModel
 
 from bookreader import db
+from bookreader.db.leases import session_lease
 from bookreader.errors import BookReaderError
 from bookreader.ids import is_uuid
 from bookreader.images.model import ImagePrompt
@@ -143,20 +142,11 @@ def get_image(image_id: str, user_id: str | None = None) -> ImageRecord:
 
 @contextmanager
 def generation_lease(image_id: str) -> Iterator[bool]:
-    """Whether this worker may draw the image, held while it does: a PostgreSQL session lock on
-    a connection kept for the purpose. A worker that dies (killed, its runtime gone) loses the
-    lock with its connection, so a retry takes the image over at once instead of waiting for
+    """Whether this worker may draw the image, held while it does. A worker that dies loses the
+    lease with its connection, so a retry takes the image over at once instead of waiting for
     its `running` row to go stale."""
-    key = uuid.UUID(image_id).int >> 65  # 63 bits: a positive bigint
-    with db.get_pool().connection() as conn:
-        held = bool(conn.run("SELECT pg_try_advisory_lock(:k)", k=key)[0][0])
-        try:
-            yield held
-        finally:
-            if held:
-                # A connection lost meanwhile has released the lock already.
-                with contextlib.suppress(Exception):
-                    conn.run("SELECT pg_advisory_unlock(:k)", k=key)
+    with session_lease(f"generate:{image_id}") as held:
+        yield held
 
 
 def claim_for_generation(image_id: str, stale_after_s: float) -> ImageRecord | None:
@@ -218,6 +208,34 @@ def mark_state(
             m=message,
         )
         return _records(conn, rows)[0]
+
+
+def fail_abandoned(conn: db.Connection, stale_s: float, give_up_s: float) -> list[str]:
+    """Pictures asked for `give_up_s` ago and untouched for `stale_s`, still not drawn: failed
+    with `generation_stuck`; their ids."""
+    rows = conn.run(
+        "UPDATE images SET state = 'failed', error_code = 'generation_stuck',"
+        " error_message = :m, updated_at = now() WHERE state IN ('queued', 'running')"
+        " AND updated_at < now() - make_interval(secs => CAST(:stale AS double precision))"
+        " AND created_at < now() - make_interval(secs => CAST(:give_up AS double precision))"
+        " RETURNING id::text",
+        m="The picture could not be drawn in time. Ask for it again.",
+        stale=stale_s,
+        give_up=give_up_s,
+    )
+    return [row[0] for row in rows]
+
+
+def claim_stale(conn: db.Connection, stale_s: float) -> list[str]:
+    """Pictures `queued` or `running` untouched for `stale_s`, touched now so that one sweep
+    claims each (a compare-and-set in one statement); their ids."""
+    rows = conn.run(
+        "UPDATE images SET updated_at = now() WHERE state IN ('queued', 'running')"
+        " AND updated_at < now() - make_interval(secs => CAST(:stale AS double precision))"
+        " RETURNING id::text",
+        stale=stale_s,
+    )
+    return [row[0] for row in rows]
 
 
 def cached_image(cache_key: str) -> CachedImage | None:

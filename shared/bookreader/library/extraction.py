@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 
+from bookreader.db.leases import session_lease
 from bookreader.library import books, descriptions
 from bookreader.library.lifecycle import READABLE, BookState
 from bookreader.log import log_event
@@ -25,11 +26,24 @@ logger = logging.getLogger("bookreader.extract")
 
 def extract_book(book_id: str, after_parse: bool = False) -> BookState | None:
     """Extract the book's descriptions and cast; the state this run left the book in, None
-    when it did not run to the end (the book is gone, not parsed, or moved on meanwhile).
+    when it did not run to the end (the book is gone, not parsed, moved on meanwhile, or another
+    live run has it).
 
-    `after_parse`: parse's hand-off, which may arrive twice (a redelivered parse hands over
-    again): it runs only from `parsed`, so once. An admin's re-run starts from any readable
+    One run at a time per book, under a lease: a second delivery meeting a live run leaves the
+    book to it (two runs would store its descriptions twice), while the retry of a run that died
+    (its worker killed, the database restarted) takes the book over where it was left,
+    `extracting`. `after_parse`: parse's hand-off, which may arrive twice (a redelivered parse
+    hands over again): it starts from `parsed`, or from `extracting` (its own earlier attempt
+    that died), never again once the book is done. An admin's re-run starts from any readable
     state."""
+    with session_lease(f"extract:{book_id}") as leased:
+        if not leased:
+            log_event(logger, "another run is extracting the book; left to it", book_id=book_id)
+            return None
+        return _extract_leased(book_id, after_parse)
+
+
+def _extract_leased(book_id: str, after_parse: bool) -> BookState | None:
     book = books.get_book_by_id(book_id)
     if book is None or book.state not in READABLE:
         log_event(logger, "nothing to extract", book_id=book_id, state=book and book.state)
@@ -38,7 +52,7 @@ def extract_book(book_id: str, after_parse: bool = False) -> BookState | None:
     texts = [(index, text) for index, text, _ in chapters]
     main, per_chapter = languages(texts, book.language)  # mixed books: chapters on their own
     language = primary_subtag(main)
-    starts = [BookState.PARSED] if after_parse else READABLE
+    starts = [BookState.PARSED, BookState.EXTRACTING] if after_parse else READABLE
     if not descriptions.start_run(book_id, language, starts):
         log_event(logger, "book left the readable states; not extracted", book_id=book_id)
         return None

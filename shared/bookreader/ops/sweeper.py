@@ -6,8 +6,11 @@ undo each other:
 2. books stuck in `parsing` / `extracting` past a deadline → re-driven once (the parse event
    or the extract invocation sent again); stuck again after that → `failed` with
    `parse_stuck` / `extraction_stuck`;
-3. illustration-cache entries no image refers to → removed (the shared cache leaked before);
-4. objects no row refers to, older than a grace period → removed.
+3. pictures `queued` or `running` untouched past a deadline (their invocation lost: retries
+   spent while a service stayed away) → handed to generate again; still not drawn an hour
+   after they were asked for → `failed` with `generation_stuck`;
+4. illustration-cache entries no image refers to → removed (the shared cache leaked before);
+5. objects no row refers to, older than a grace period → removed.
 It reports what it did in one JSON log line, and adds the counts to `sweeper_totals`
 (monotonic counters a metrics endpoint reads with `sweeper_totals()`).
 """
@@ -23,6 +26,7 @@ from bookreader import db, jobs
 from bookreader.config import Settings, get_settings
 from bookreader.errors import BookReaderError
 from bookreader.events import object_created_record
+from bookreader.images import records
 from bookreader.library.lifecycle import BookState, expire_uploads, transition
 from bookreader.log import log_event
 from bookreader.ops.references import referenced_keys
@@ -40,6 +44,8 @@ class SweepReport:
     upload_objects_removed: int = 0
     books_redriven: int = 0
     books_failed_stuck: int = 0
+    images_redriven: int = 0
+    images_failed_stuck: int = 0
     cache_entries_removed: int = 0
     orphaned_objects_removed: int = 0
     errors: list[str] = field(default_factory=list)
@@ -58,6 +64,7 @@ def sweep(settings: Settings | None = None, store: ObjectStore | None = None) ->
     steps = (
         ("expire_uploads", _expire_uploads),
         ("stuck_books", _stuck_books),
+        ("stuck_images", _stuck_images),
         ("orphaned_cache", _orphaned_cache),
         ("orphaned_objects", _orphaned_objects),
     )
@@ -204,6 +211,22 @@ def _fail_stuck(
     if failed:
         log_event(logger, "stuck book failed", book_id=book_id, state=state)
     return bool(failed)
+
+
+def _stuck_images(
+    pool: db.Pool, settings: Settings, store: ObjectStore, report: SweepReport
+) -> None:
+    stale, give_up = settings.stuck_image_seconds, settings.image_give_up_seconds
+    with pool.transaction() as conn:
+        failed = records.fail_abandoned(conn, stale, give_up)
+    with pool.transaction() as conn:
+        stuck = records.claim_stale(conn, stale)
+    report.images_failed_stuck = len(failed)
+    for image_id in stuck:
+        # Generate draws an image once: a live worker still on it keeps it.
+        jobs.invoke_async(settings.generate_function_name, {"image_id": image_id})
+        report.images_redriven += 1
+        log_event(logger, "stuck picture re-driven", image_id=image_id)
 
 
 def _orphaned_cache(
