@@ -29,7 +29,7 @@ import requests
 from bookreader import db
 from local.launcher import RunningRuntime, start_runtime
 from local.services import EmbeddedRedis
-from tests.fake_image_servers import PollinationsServer, Reply, png_bytes
+from tests.support.fake_image_servers import PollinationsServer, Reply, png_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
 PUSHKIN = ROOT / "tests/fixtures/books/fb2/ru-gen-pushkin-kapitanskaya-dochka.cp1251.fb2"

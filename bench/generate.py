@@ -32,7 +32,7 @@ from bench.stats import summary
 from bookreader import db
 from local.launcher import RunningRuntime
 from local.settings import PROJECT_ROOT
-from tests.fake_image_servers import PollinationsServer, Reply
+from tests.support.fake_image_servers import PollinationsServer, Reply
 
 BOOK = PROJECT_ROOT / "tests" / "fixtures" / "books" / "fb2"
 BOOK = BOOK / "ru-gen-pushkin-kapitanskaya-dochka.cp1251.fb2"

@@ -17,13 +17,7 @@ from local.launcher import RunningRuntime
 from local.services import EmbeddedPostgres, EmbeddedRedis
 from tests.support.inprocess import InProcessRuntime
 from tests.support.library import PUSHKIN, Reader, wait_for_state
-from tests.support.services import (  # noqa: F401 (re-exported: tests import them from here)
-    FIXTURES,
-    RUNTIME_TEMPLATE,
-    Services,
-    launch_fixture_runtime,
-    read_records,
-)
+from tests.support.services import FIXTURES, Services, launch_fixture_runtime
 
 # Every runtime the tests start runs one warm worker per function (two for drawing) instead of
 # local/parameters.json's pools: a runtime starts in half the processes, and no test needs more.

@@ -30,7 +30,14 @@ from schemathesis.specs.openapi.checks import (
 from bookreader.api.openapi import build_document
 from bookreader.ids import is_uuid
 from local.launcher import RunningRuntime
-from tests.auth_client import AuthClient, Session, assert_error, error_fields, fake_ip, make_admin
+from tests.support.auth_client import (
+    AuthClient,
+    Session,
+    assert_error,
+    error_fields,
+    fake_ip,
+    make_admin,
+)
 
 BOOK = (
     Path(__file__).parent / "fixtures" / "books" / "epub" / "en-idpf-hefty-water.epub3-minimal.epub"

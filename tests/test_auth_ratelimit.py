@@ -16,7 +16,7 @@ from bookreader.auth import limits
 from bookreader.config import get_settings
 from bookreader.errors import BookReaderError
 from bookreader.ratelimit import Limit
-from tests.auth_client import new_email
+from tests.support.auth_client import new_email
 
 T0 = 1_700_000_000.0
 

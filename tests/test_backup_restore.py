@@ -377,7 +377,10 @@ def moto_endpoint() -> Iterator[str]:
     port = free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
-    yield f"http://127.0.0.1:{port}"
+    endpoint = f"http://127.0.0.1:{port}"
+    # moto keeps its buckets per process: start from none, whatever ran before in this worker.
+    requests.post(f"{endpoint}/moto-api/reset", timeout=10).raise_for_status()
+    yield endpoint
     server.stop()
 
 

@@ -21,7 +21,7 @@ from bookreader.jobs import invoke_async
 from bookreader.storage.disk import DiskStore
 from bookreader.storage.s3 import S3Store
 from local.launcher import RunningRuntime, free_port
-from tests.conftest import launch_fixture_runtime, read_records
+from tests.support.services import launch_fixture_runtime, read_records
 
 BUCKET = "fixture-000000000000"
 KEY = "uploads/u1/Война и мир+том 1 (2).epub"

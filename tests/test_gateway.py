@@ -16,7 +16,7 @@ import requests
 
 from bookreader.storage.disk import DiskStore
 from local.launcher import RunningRuntime
-from tests.conftest import launch_fixture_runtime
+from tests.support.services import launch_fixture_runtime
 
 ERROR_KEYS = {"code", "message", "details"}
 

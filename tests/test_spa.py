@@ -14,7 +14,7 @@ import pytest
 import requests
 
 from local.launcher import RunningRuntime
-from tests.conftest import launch_fixture_runtime
+from tests.support.services import launch_fixture_runtime
 
 INDEX = (
     b'<!doctype html><html><head><script type="module" src="/assets/app-1a2b3c.js"></script>'
