@@ -183,20 +183,40 @@ export function useIllustrationSettings() {
     staleTime: 30_000,
   });
   const [saveFailed, setSaveFailed] = useState(false);
+  // Changes sent and not yet answered, in order: an earlier answer must not undo a later change
+  // the reader already sees (ticking "automatic" while "chapters ahead" is being saved).
+  const pending = useRef(new Map<number, IllustrationSettingsChange>());
+  const nextId = useRef(0);
   /** Applies the change at once and saves it; resolves with the saved settings (null: failed). */
   const change = useCallback(
     (update: IllustrationSettingsChange): Promise<IllustrationSettings | null> => {
+      const id = nextId.current++;
       const before = queryClient.getQueryData<IllustrationSettings>(passageKeys.settings);
+      pending.current.set(id, update);
       if (before) queryClient.setQueryData(passageKeys.settings, { ...before, ...update });
+      const stillPending = () => Object.assign({}, ...pending.current.values());
       return updateIllustrationSettings(update).then(
         (saved) => {
+          pending.current.delete(id);
           setSaveFailed(false);
-          queryClient.setQueryData(passageKeys.settings, saved);
+          queryClient.setQueryData(passageKeys.settings, { ...saved, ...stillPending() });
           return saved;
         },
         () => {
+          pending.current.delete(id);
           setSaveFailed(true);
-          if (before) queryClient.setQueryData(passageKeys.settings, before);
+          const current = queryClient.getQueryData<IllustrationSettings>(passageKeys.settings);
+          if (before && current) {
+            // Undo only this change's fields, and only where no later change holds them.
+            const undone = Object.fromEntries(
+              Object.keys(update).map((key) => [key, before[key as keyof IllustrationSettings]]),
+            );
+            queryClient.setQueryData(passageKeys.settings, {
+              ...current,
+              ...undone,
+              ...stillPending(),
+            });
+          }
           return null;
         },
       );
