@@ -18,7 +18,7 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -278,31 +278,18 @@ class HealthWatch:
         self._thread.join(timeout=20)
 
 
-def settle_books(account: Account, book_ids: list[str], timeout: float) -> dict[str, str]:
+def settle(
+    fetch: Callable[[str], dict[str, Any]], ids: list[str], settled: Collection[str], timeout: float
+) -> dict[str, str]:
+    """Wait for each item (a book, a picture) to reach a settled state: its state, with the
+    error code when it failed."""
     result = {}
-    for book_id in book_ids:
-        book = wait_until(
-            lambda b=book_id: account.book(b),
-            lambda b: b["state"] in SETTLED_BOOK,
-            timeout,
-            f"book {book_id}",
+    for item_id in ids:
+        item = wait_until(
+            lambda i=item_id: fetch(i), lambda i: i["state"] in settled, timeout, item_id
         )
-        code = (book.get("error") or {}).get("code")
-        result[book_id] = f"{book['state']}:{code}" if code else book["state"]
-    return result
-
-
-def settle_images(account: Account, image_ids: list[str], timeout: float) -> dict[str, str]:
-    result = {}
-    for image_id in image_ids:
-        image = wait_until(
-            lambda i=image_id: account.image(i),
-            lambda i: i["state"] in SETTLED_IMAGE,
-            timeout,
-            f"picture {image_id}",
-        )
-        code = (image.get("error") or {}).get("code")
-        result[image_id] = f"{image['state']}:{code}" if code else image["state"]
+        code = (item.get("error") or {}).get("code")
+        result[item_id] = f"{item['state']}:{code}" if code else item["state"]
     return result
 
 
@@ -352,8 +339,8 @@ def postgres_restart(lab: FaultLab, ready_book: tuple[Account, str]) -> Outcome:
         time.sleep(3)
         lab.postgres.start()
         restarted = time.monotonic()
-        outcome.books = settle_books(uploader, [parsing, extracting], SETTLE_S)
-        outcome.images = settle_images(account, pictures, SETTLE_S)
+        outcome.books = settle(uploader.book, [parsing, extracting], SETTLED_BOOK, SETTLE_S)
+        outcome.images = settle(account.image, pictures, SETTLED_IMAGE, SETTLE_S)
         outcome.recovery_s = time.monotonic() - restarted
     outcome.health_down = sorted(watch.down)
     outcome.duplicates = lab.duplicates([parsing, extracting, ready_id])
@@ -375,8 +362,8 @@ def redis_restart(lab: FaultLab, ready_book: tuple[Account, str]) -> Outcome:
         time.sleep(2)
         lab.redis.start()
         restarted = time.monotonic()
-        outcome.books = settle_books(uploader, [book_id], SETTLE_S)
-        outcome.images = settle_images(account, pictures, SETTLE_S)
+        outcome.books = settle(uploader.book, [book_id], SETTLED_BOOK, SETTLE_S)
+        outcome.images = settle(account.image, pictures, SETTLED_IMAGE, SETTLE_S)
         outcome.recovery_s = time.monotonic() - restarted
     outcome.health_down = sorted(watch.down)
     outcome.duplicates = lab.duplicates([book_id, ready_id])
@@ -405,8 +392,8 @@ def store_failing(lab: FaultLab, ready_book: tuple[Account, str]) -> Outcome:
         # The browser retries a failed PUT; the presigned URL is still valid.
         again = requests.put(upload["url"], data=data, headers=upload["headers"], timeout=30)
         outcome.notes.append(f"upload retried after: HTTP {again.status_code}")
-        outcome.books = settle_books(uploader, [book_id], SETTLE_S)
-        outcome.images = settle_images(account, pictures, SETTLE_S)
+        outcome.books = settle(uploader.book, [book_id], SETTLED_BOOK, SETTLE_S)
+        outcome.images = settle(account.image, pictures, SETTLED_IMAGE, SETTLE_S)
         outcome.recovery_s = time.monotonic() - restarted
     outcome.health_down = sorted(watch.down)
     outcome.duplicates = lab.duplicates([book_id, ready_id])
@@ -431,7 +418,7 @@ def worker_killed(lab: FaultLab, ready_book: tuple[Account, str]) -> Outcome:
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
     killed = time.monotonic()
-    outcome.images = settle_images(account, pictures, SETTLE_S)
+    outcome.images = settle(account.image, pictures, SETTLED_IMAGE, SETTLE_S)
     outcome.recovery_s = time.monotonic() - killed
     outcome.duplicates = lab.duplicates([ready_id])
     return outcome
@@ -453,8 +440,8 @@ def runtime_killed(lab: FaultLab, ready_book: tuple[Account, str]) -> Outcome:
     down = time.monotonic()
     lab.restart_runtime()
     account.api = uploader.api = lab.rt.api_url
-    outcome.books = settle_books(uploader, [book_id], SETTLE_S)
-    outcome.images = settle_images(account, pictures, SETTLE_S)
+    outcome.books = settle(uploader.book, [book_id], SETTLED_BOOK, SETTLE_S)
+    outcome.images = settle(account.image, pictures, SETTLED_IMAGE, SETTLE_S)
     outcome.recovery_s = time.monotonic() - down
     outcome.duplicates = lab.duplicates([book_id, ready_id])
     return outcome

@@ -15,7 +15,6 @@ from PIL import Image
 import bookreader.db
 import bookreader.redis_conn
 from bookreader.config import get_settings
-from bookreader.db.migrate import apply_migrations
 from bookreader.errors import BookReaderError
 from bookreader.images import concurrency, quota, records
 from bookreader.images.model import ImagePrompt
@@ -31,6 +30,7 @@ from bookreader.images.providers.base import GeneratedImage
 from bookreader.library import descriptions
 from bookreader.nlp.model import Description, VisualSummary
 from bookreader.storage import get_store
+from tests.support.domain import domain_environment
 
 BOOK_SHA = "ab" * 32
 
@@ -66,29 +66,14 @@ class FakeProvider:
 
 @pytest.fixture
 def env(services, database_url, redis_prefix, tmp_path, monkeypatch):
-    monkeypatch.setenv("DATABASE_URL", database_url)
-    monkeypatch.setenv("REDIS_URL", services.redis_url)
-    monkeypatch.setenv("REDIS_PREFIX", redis_prefix)
-    monkeypatch.setenv("OBJECT_STORE", "disk")
-    monkeypatch.setenv("DATA_DIR", str(tmp_path))
-    monkeypatch.setenv("STORE_SECRET", "x")
-    monkeypatch.setenv("BOOKREADER_RUNTIME", "local")
-    monkeypatch.setenv("IMAGE_SLOT_WAIT_SECONDS", "0")
-    _clear_caches(monkeypatch)
-    with bookreader.db.connect(database_url) as conn:
-        apply_migrations(conn)
-    get_store().ensure_bucket(get_settings().books_bucket)
-    yield
-    if bookreader.db._pool is not None:
-        bookreader.db._pool.close()
-    _clear_caches(monkeypatch)
-
-
-def _clear_caches(monkeypatch) -> None:
-    get_settings.cache_clear()
-    get_store.cache_clear()
-    monkeypatch.setattr(bookreader.redis_conn, "_client", None)
-    monkeypatch.setattr(bookreader.db, "_pool", None)
+    yield from domain_environment(
+        monkeypatch,
+        database_url,
+        services.redis_url,
+        redis_prefix,
+        tmp_path,
+        IMAGE_SLOT_WAIT_SECONDS="0",
+    )
 
 
 def set_image_env(monkeypatch, **values: str) -> None:

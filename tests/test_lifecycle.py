@@ -20,7 +20,6 @@ import bookreader.redis_conn
 from bookreader import bus
 from bookreader.config import get_settings
 from bookreader.db.leases import session_lease
-from bookreader.db.migrate import apply_migrations
 from bookreader.events import object_created_record
 from bookreader.library import books, keys
 from bookreader.library.extraction import extract_book
@@ -33,6 +32,7 @@ from bookreader.library.lifecycle import (
 )
 from bookreader.library.records import BookRecord
 from bookreader.storage import get_store
+from tests.support.domain import domain_environment
 
 ROOT = Path(__file__).parent.parent
 BOOKS = Path(__file__).parent / "fixtures" / "books" / "epub"
@@ -53,32 +53,14 @@ def load_handler(function: str) -> ModuleType:
 
 @pytest.fixture
 def env(services, database_url, redis_prefix, tmp_path, monkeypatch) -> Iterator[None]:
-    for name, value in {
-        "DATABASE_URL": database_url,
-        "REDIS_URL": services.redis_url,
-        "REDIS_PREFIX": redis_prefix,
-        "OBJECT_STORE": "disk",
-        "DATA_DIR": str(tmp_path),
-        "STORE_SECRET": "x",
-        "BOOKREADER_RUNTIME": "local",
-        "EXTRACT_FUNCTION_NAME": EXTRACT,
-    }.items():
-        monkeypatch.setenv(name, value)
-    _clear_caches(monkeypatch)
-    with bookreader.db.connect(database_url) as conn:
-        apply_migrations(conn)
-    get_store().ensure_bucket(get_settings().books_bucket)
-    yield
-    if bookreader.db._pool is not None:
-        bookreader.db._pool.close()
-    _clear_caches(monkeypatch)
-
-
-def _clear_caches(monkeypatch) -> None:
-    get_settings.cache_clear()
-    get_store.cache_clear()
-    monkeypatch.setattr(bookreader.redis_conn, "_client", None)
-    monkeypatch.setattr(bookreader.db, "_pool", None)
+    yield from domain_environment(
+        monkeypatch,
+        database_url,
+        services.redis_url,
+        redis_prefix,
+        tmp_path,
+        EXTRACT_FUNCTION_NAME=EXTRACT,
+    )
 
 
 def sql(statement: str, **params: Any) -> list[list[Any]]:
