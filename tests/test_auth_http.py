@@ -1093,8 +1093,10 @@ def test_a_password_containing_the_email_is_refused(client: AuthClient) -> None:
         "anna@ex\u0430mple.com",  # Cyrillic «а» in a Latin domain
         "p\u0430vel@example.com",  # and in a Latin local part
         "anna@\u0430\u0440\u0435.com",  # all-Cyrillic "аре" imitating "ape" under .com
+        "anna@xn--exmple-4nf.com",  # the first, as a browser's email field sends it (punycode)
+        "anna@xn--80ak6a.com",  # the third, likewise
     ],
-    ids=["mixed-domain", "mixed-local", "whole-script-lookalike"],
+    ids=["mixed-domain", "mixed-local", "whole-script-lookalike", "mixed-punycode", "ape-punycode"],
 )
 def test_lookalike_emails_are_refused(client: AuthClient, email: str) -> None:
     response = client.request(

@@ -5,8 +5,10 @@ letters fold into the plain ones (and then collide with the account that uses th
 word of the address (between dots, hyphens, pluses and underscores) must be written in one
 alphabet: `exаmple.com` with a Cyrillic «а» is refused, and so is an all-Cyrillic domain
 word made only of letters that look Latin (`аре.com`) under a Latin top-level domain.
-Lookups also try the NFC spelling that accounts made before NFKC were stored under, so
-existing accounts keep signing in.
+A domain label in its ASCII form (`xn--…`, what a browser's email field sends for a
+non-ASCII domain) is read as the Unicode it stands for, so the same checks apply to it and
+both spellings are one account. Lookups also try the NFC spelling that accounts made before
+NFKC were stored under, so existing accounts keep signing in.
 """
 
 from __future__ import annotations
@@ -51,10 +53,26 @@ def normalize_email(email: str) -> str:
 
 
 def lookup_form(email: str) -> str:
-    """The spelling an account is found by: NFKC, trimmed, lower-case (no validity checks)."""
+    """The spelling an account is found by: NFKC, trimmed, lower-case, the domain's `xn--`
+    labels in Unicode (no validity checks)."""
     if not isinstance(email, str):
         return ""
-    return unicodedata.normalize("NFKC", email.strip()).lower()
+    address = unicodedata.normalize("NFKC", email.strip()).lower()
+    local, at, domain = address.rpartition("@")
+    if not at:
+        return address
+    labels = [_from_ascii_form(label) for label in domain.split(".")]
+    return unicodedata.normalize("NFKC", f"{local}@{'.'.join(labels)}").lower()
+
+
+def _from_ascii_form(label: str) -> str:
+    """`xn--exmple-4nf` → `exаmple`; a label that does not decode stays as it is."""
+    if not label.startswith("xn--"):
+        return label
+    try:
+        return label[4:].encode("ascii").decode("punycode")
+    except (UnicodeError, ValueError):
+        return label
 
 
 def lookup_forms(email: str) -> list[str]:
