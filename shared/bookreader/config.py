@@ -10,7 +10,7 @@ from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # The image providers a chain can name (bookreader.images.providers).
-ImageProviderName = Literal["pollinations", "openai", "automatic1111", "sketch"]
+ImageProviderName = Literal["pollinations", "openai", "automatic1111", "comfyui", "sketch"]
 
 
 class Settings(BaseSettings):
@@ -159,6 +159,29 @@ class Settings(BaseSettings):
     openai_images_api_key: SecretStr | None = Field(None, validation_alias="OPENAI_IMAGES_API_KEY")
     openai_images_model: str = Field("dall-e-3", validation_alias="OPENAI_IMAGES_MODEL")
     automatic1111_url: str = Field("http://127.0.0.1:7860", validation_alias="A1111_URL")
+    comfyui_url: str = Field("http://127.0.0.1:8188", validation_alias="COMFYUI_URL")
+    # Empty: the packaged SDXL workflow. Else the key of an API-format workflow JSON in the
+    # books bucket (the one store every deployment has): docs/providers.md.
+    comfyui_workflow: str = Field("", validation_alias="COMFYUI_WORKFLOW")
+    comfyui_poll_seconds: float = Field(1.0, gt=0, le=30, validation_alias="COMFYUI_POLL_SECONDS")
+
+    # The optional language-model assist (bookreader.images.assist): off unless both the URL
+    # of an OpenAI-compatible chat server and a model are set.
+    prompt_assist_url: str = Field("", validation_alias="PROMPT_ASSIST_URL")
+    prompt_assist_model: str = Field("", validation_alias="PROMPT_ASSIST_MODEL")
+    prompt_assist_api_key: SecretStr | None = Field(None, validation_alias="PROMPT_ASSIST_API_KEY")
+    # One call's whole time; past it the offline prompt is used.
+    prompt_assist_timeout_seconds: float = Field(
+        20.0, gt=0, le=120, validation_alias="PROMPT_ASSIST_TIMEOUT_SECONDS"
+    )
+    # Calls per user per UTC day (answers from the cache are free); 0 turns it off for everyone.
+    prompt_assist_daily_budget: int = Field(
+        200, ge=0, validation_alias="PROMPT_ASSIST_DAILY_BUDGET"
+    )
+    # Calls per minute across all workers, so a burst cannot run up the server's bill.
+    prompt_assist_rate_per_minute: int = Field(
+        30, ge=1, validation_alias="PROMPT_ASSIST_RATE_PER_MINUTE"
+    )
 
     @property
     def store_kind(self) -> Literal["disk", "s3"]:

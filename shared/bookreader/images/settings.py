@@ -15,6 +15,9 @@ def provider_config(settings: Settings) -> ProviderConfig:
         openai_api_key=settings.openai_images_api_key,
         openai_model=settings.openai_images_model,
         automatic1111_url=settings.automatic1111_url,
+        comfyui_url=settings.comfyui_url,
+        comfyui_workflow=settings.comfyui_workflow,
+        comfyui_poll_seconds=settings.comfyui_poll_seconds,
         request_timeout_seconds=min(60.0, settings.image_deadline_seconds),
     )
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from bookreader.images.providers.automatic1111 import Automatic1111Provider
 from bookreader.images.providers.base import GeneratedImage, ImageProvider
 from bookreader.images.providers.chain import ProviderChain
+from bookreader.images.providers.comfyui import ComfyUIProvider
+from bookreader.images.providers.comfyui_workflow import workflow_source
 from bookreader.images.providers.config import ProviderConfig, ProviderName
 from bookreader.images.providers.openai_images import OpenAIImagesProvider
 from bookreader.images.providers.pollinations import PollinationsProvider
@@ -16,6 +19,7 @@ from bookreader.images.validate import ImageLimits
 
 __all__ = [
     "Automatic1111Provider",
+    "ComfyUIProvider",
     "GeneratedImage",
     "ImageProvider",
     "OpenAIImagesProvider",
@@ -71,5 +75,15 @@ def build_provider(
             steps=config.automatic1111_steps,
             sampler=config.automatic1111_sampler,
             limits=limits,
+        )
+    if name == "comfyui":
+        return ComfyUIProvider(
+            client,
+            base_url=config.comfyui_url,
+            workflow=workflow_source(config.comfyui_workflow),
+            poll_seconds=config.comfyui_poll_seconds,
+            limits=limits,
+            sleep=client_options.get("sleep", time.sleep),
+            clock=client_options.get("clock", time.monotonic),
         )
     raise ValueError(f"unknown image provider {name!r}")

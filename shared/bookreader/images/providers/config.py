@@ -20,6 +20,9 @@ class ProviderConfig(BaseModel):
     automatic1111_url: str = "http://127.0.0.1:7860"
     automatic1111_steps: int = Field(25, ge=1, le=150)
     automatic1111_sampler: str = "Euler a"
+    comfyui_url: str = "http://127.0.0.1:8188"
+    comfyui_workflow: str = ""  # empty: the packaged SDXL workflow; else a key in the store
+    comfyui_poll_seconds: float = Field(1.0, gt=0)
 
     # One layer of retries per provider call (bookreader.images.retry).
     max_attempts: int = Field(4, ge=1, le=10)
