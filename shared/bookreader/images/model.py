@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, Field
+
+# Who wrote the prompt: the offline builder, or the language-model assist (images.assist).
+PromptSource = Literal["offline", "assist"]
 
 
 class ImagePrompt(BaseModel):
@@ -17,6 +22,8 @@ class ImagePrompt(BaseModel):
     kind: str = ""  # description type: location, character, atmosphere, object, action
     # Lemma attributes in English by kind (colour, light, time, …), as put into the prompt.
     attributes: dict[str, list[str]] = Field(default_factory=dict)
+    # Recorded with the picture; not part of the picture's identity (pipeline.cache_key).
+    source: PromptSource = "offline"
 
 
 class BookContext(BaseModel):

@@ -17,6 +17,7 @@ from bookreader.config import Settings, get_settings
 from bookreader.errors import BookReaderError
 from bookreader.ids import is_uuid
 from bookreader.images import quota, records
+from bookreader.images.assist import AssistOutcome, AssistRequest, assist_config, assist_prompt
 from bookreader.images.concurrency import limited
 from bookreader.images.encode import MEDIA_TYPE, encode_webp
 from bookreader.images.model import BookContext, ImagePrompt
@@ -165,7 +166,14 @@ def cache_key(
 ) -> str:
     """Same book content, final prompt, style, provider and seed → the same picture; for one
     `owner` only unless the cache is shared (owner None)."""
-    parts = [book_sha256, prompt.model_dump(mode="json"), style, provider, prompt.seed]
+    # The prompt's source is a note on the record: the same words are the same picture.
+    parts = [
+        book_sha256,
+        prompt.model_dump(mode="json", exclude={"source"}),
+        style,
+        provider,
+        prompt.seed,
+    ]
     material = json.dumps(parts + ([owner] if owner else []), sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(material.encode("utf-8")).hexdigest()
 
@@ -183,10 +191,13 @@ def _generate(
     record: ImageRecord, provider_chain: ImageProvider, settings: Settings
 ) -> ImageRecord:
     started = time.perf_counter()
-    prompt, book_sha256 = _prompt_for(record)
+    outcome, book_sha256 = _prompt_for(record, settings)
+    prompt = outcome.prompt
     owner = None if settings.image_cache_shared else record.user_id
     key = cache_key(book_sha256, prompt, record.style, record.provider, owner)
     records.set_prompt(record.id, prompt, key)
+    if not outcome.pictureable and _queued_automatically(record):
+        return _skip_unpictureable(record)
     cached = records.cached_image(key) if book_sha256 else None
     if cached is not None:
         return records.mark_ready(record.id, cached)
@@ -234,8 +245,9 @@ def _generate(
     return ready
 
 
-def _prompt_for(record: ImageRecord) -> tuple[ImagePrompt, str]:
-    """The final prompt for the record's description, and the book file's sha256."""
+def _prompt_for(record: ImageRecord, settings: Settings) -> tuple[AssistOutcome, str]:
+    """The final prompt for the record's description (the assist's when it is on and answers,
+    else the offline one), and the book file's sha256."""
     found = descriptions.get_description(record.description_id)
     stored = books.get_book_by_id(record.book_id)
     if found is None or stored is None:
@@ -263,7 +275,31 @@ def _prompt_for(record: ImageRecord) -> tuple[ImagePrompt, str]:
     prompt = build_prompt(
         description, found.text, language=language, cast=cast, book=book, style=record.style
     )
-    return prompt, book.sha256
+    request = AssistRequest.build(
+        found.text, language=language, kind=found.type, style=prompt.style, cast=cast, book=book
+    )
+    config = assist_config(settings)
+    return assist_prompt(prompt, request, user_id=record.user_id, config=config), book.sha256
+
+
+def _queued_automatically(record: ImageRecord) -> bool:
+    return record.generation == 0 and records.queued_automatically(
+        record.user_id, record.description_id
+    )
+
+
+def _skip_unpictureable(record: ImageRecord) -> ImageRecord:
+    """Automatic mode does not spend the reader's quota on what cannot be drawn; a reader who
+    asks (regenerate, or any new request) gets it drawn anyway."""
+    quota.refund(record.user_id)
+    log_event(log, "image skipped", image_id=record.id, reason="not_pictureable")
+    return records.mark_state(
+        record.id,
+        "failed",
+        "not_pictureable",
+        "Automatic illustration skipped this passage: it does not describe something to draw."
+        " Regenerate to have it drawn anyway.",
+    )
 
 
 def _genres(metadata: Any) -> list[str]:

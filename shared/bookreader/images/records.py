@@ -140,6 +140,18 @@ def get_image(image_id: str, user_id: str | None = None) -> ImageRecord:
     return found
 
 
+def queued_automatically(user_id: str, description_id: str) -> bool:
+    """Whether automatic illustration took this description up for the user (auto_illustrated)."""
+    with db.get_pool().connection() as conn:
+        rows = conn.run(
+            "SELECT 1 FROM auto_illustrated WHERE user_id = CAST(:u AS uuid)"
+            " AND description_id = CAST(:d AS uuid)",
+            u=user_id,
+            d=description_id,
+        )
+    return bool(rows)
+
+
 @contextmanager
 def generation_lease(image_id: str) -> Iterator[bool]:
     """Whether this worker may draw the image, held while it does. A worker that dies loses the
