@@ -1,5 +1,6 @@
 """The runtime CLI: `up` runs the product; `dlq list` and `dlq replay ID` handle dead letters;
-`admin EMAIL`; `backup` and `restore ARCHIVE` (see bookreader.ops)."""
+`admin EMAIL`; `backup` and `restore ARCHIVE` (see bookreader.ops); `check-providers`
+(bookreader.images.check_providers, with the generate function's configuration)."""
 
 from __future__ import annotations
 
@@ -32,8 +33,18 @@ def main(argv: list[str] | None = None) -> int:
     restore = commands.add_parser("restore", help="restore an archive into an empty deployment")
     restore.add_argument("archive", type=Path)
     restore.add_argument("--force", action="store_true", help="replace a non-empty deployment")
+    check = commands.add_parser(
+        "check-providers", help="call each configured image provider once and report"
+    )
+    check.add_argument("--providers", default="", help="comma-separated provider names")
+    check.add_argument("--timeout", default="60", help="seconds per provider")
     args = parser.parse_args(argv)
     settings = RuntimeSettings()
+
+    if args.command == "check-providers":
+        return _check_providers(
+            settings, ["--providers", args.providers, "--timeout", args.timeout]
+        )
 
     if args.command in ("up", "up-edge"):
         from local.runtime import run_forever
@@ -55,6 +66,38 @@ def main(argv: list[str] | None = None) -> int:
             return operations.run_backup(settings, args.dir, args.keep)
         return operations.run_restore(settings, args.archive, args.force)
     return _dlq(settings, args)
+
+
+def _check_providers(settings: RuntimeSettings, argv: list[str]) -> int:
+    """Run the check with the environment the generate function gets from the template, the
+    parameters file and the overrides, as `make local-up` would start it."""
+    import subprocess
+
+    from bookreader.errors import BookReaderError
+    from local.runtime import parse_parameter_overrides, read_env_overrides
+    from local.template import load_topology, load_yaml
+
+    try:
+        declared = load_yaml(settings.template).get("Parameters") or {}
+        parameters = {
+            # Only the drawing's configuration matters here; the services need no address.
+            **{name: "" for name, spec in declared.items() if "Default" not in spec},
+            "DataDir": str(settings.data_dir),
+            **json.loads(settings.parameters_file.read_text()).get("Parameters", {}),
+            **parse_parameter_overrides(settings.parameter_overrides, set(declared)),
+        }
+        topology = load_topology(
+            settings.template, {k: v for k, v in parameters.items() if k in declared}
+        )
+        environment = {
+            **topology.functions["GenerateFunction"].environment,
+            **read_env_overrides(settings.env_vars_file, topology).get("GenerateFunction", {}),
+        }
+    except (BookReaderError, OSError, ValueError, KeyError) as error:
+        print(f"error: the provider configuration cannot be read: {error}", file=sys.stderr)
+        return 2
+    command = [sys.executable, "-m", "bookreader.images.check_providers", *argv]
+    return subprocess.run(command, env={**os.environ, **environment}, check=False).returncode
 
 
 def _promote_admin(settings: RuntimeSettings, email: str) -> int:

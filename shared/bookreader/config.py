@@ -170,9 +170,10 @@ class Settings(BaseSettings):
     prompt_assist_url: str = Field("", validation_alias="PROMPT_ASSIST_URL")
     prompt_assist_model: str = Field("", validation_alias="PROMPT_ASSIST_MODEL")
     prompt_assist_api_key: SecretStr | None = Field(None, validation_alias="PROMPT_ASSIST_API_KEY")
-    # One call's whole time; past it the offline prompt is used.
+    # One call's whole time; past it the offline prompt is used. With the image deadline it
+    # must fit in the generate function's timeout (180 s in the template).
     prompt_assist_timeout_seconds: float = Field(
-        20.0, gt=0, le=120, validation_alias="PROMPT_ASSIST_TIMEOUT_SECONDS"
+        20.0, gt=0, le=25, validation_alias="PROMPT_ASSIST_TIMEOUT_SECONDS"
     )
     # Calls per user per UTC day (answers from the cache are free); 0 turns it off for everyone.
     prompt_assist_daily_budget: int = Field(
