@@ -88,8 +88,9 @@ def check_assist(config: AssistConfig, timeout_s: float) -> CheckResult:
 def providers_to_check(chain: list[ProviderName], named: list[ProviderName]) -> list[ProviderName]:
     if named:
         return named
-    real = [name for name in chain if name not in _OFFLINE]
-    return real or [name for name in get_args(ProviderName) if name not in _OFFLINE]
+    if any(name not in _OFFLINE for name in chain):
+        return chain  # the offline sketch, if there, is listed as skipped
+    return [name for name in get_args(ProviderName) if name not in _OFFLINE]
 
 
 def run_checks(
