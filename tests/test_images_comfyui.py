@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -117,7 +118,7 @@ def test_a_picture_the_view_cannot_find_is_a_rejection_not_a_retry_loop() -> Non
 
 
 def test_an_sdxl_workflow_with_other_node_ids_and_two_text_encoders_is_filled() -> None:
-    workflow = {
+    workflow: dict[str, dict[str, Any]] = {
         "10": {"class_type": "CheckpointLoaderSimple", "inputs": {"ckpt_name": "x"}},
         "pos": {
             "class_type": "CLIPTextEncodeSDXL",
