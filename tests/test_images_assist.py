@@ -311,3 +311,13 @@ def _book_of(description_id: str) -> str:
             "SELECT book_id::text FROM descriptions WHERE id = CAST(:d AS uuid)", d=description_id
         )
     return str(rows[0][0])
+
+
+def test_a_base_url_given_with_v1_is_not_given_a_second_one(env, llm, monkeypatch) -> None:
+    set_env(monkeypatch, PROMPT_ASSIST_URL=f"{llm.url}/v1/")
+    user = add_user()
+
+    ready = draw(user, add_book(user)[0])
+
+    assert ready.prompt is not None and ready.prompt.source == "assist"
+    assert [r.path for r in llm.received] == ["/v1/chat/completions"]

@@ -103,19 +103,29 @@ def assist_prompt(
     """The assist's prompt for the picture, or `offline` with the reason it was not used."""
     if not config.enabled:
         return AssistOutcome(offline, None, "off")
+    try:
+        return _assist(offline, request, user_id, config, chat)
+    except BookReaderError as error:
+        return _fallback(offline, error.code, error.message)
+    except Exception:  # a picture must never be lost to the assist, whatever broke
+        log.exception("prompt assist failed unexpectedly")
+        return _fallback(offline, "assist_failed")
+
+
+def _assist(
+    offline: ImagePrompt,
+    request: AssistRequest,
+    user_id: str,
+    config: AssistConfig,
+    chat: ChatClient | None,
+) -> AssistOutcome:
     key = cache.content_key(INSTRUCTIONS_VERSION, config.model, request.model_dump_json())
     answer = cache.cached_answer(key)
     if answer is None:
         refused = budget.take_call(user_id, config.daily_budget, config.rate_per_minute)
         if refused is not None:
             return _fallback(offline, refused)
-        try:
-            answer = (chat or ChatClient(config)).ask(SYSTEM, _user_message(request))
-        except BookReaderError as error:
-            return _fallback(offline, error.code, error.message)
-        except Exception:  # a picture must never be lost to the assist, whatever broke
-            log.exception("prompt assist failed unexpectedly")
-            return _fallback(offline, "assist_failed")
+        answer = (chat or ChatClient(config)).ask(SYSTEM, _user_message(request))
         cache.remember_answer(key, answer)
     return AssistOutcome(_assisted(offline, answer), answer)
 
