@@ -82,6 +82,7 @@ def test_a_good_answer_becomes_the_prompt_and_the_record_says_so(env, llm) -> No
     assert ready.prompt is not None and ready.prompt.source == "assist"
     assert "old wooden manor house at the edge of a snowy winter forest" in ready.prompt.prompt
     assert ready.prompt.prompt.startswith("Oil painting: ")  # the style still frames it
+    assert ready.prompt.kind == "location"
     (call,) = llm.completions()
     body = call.json()
     assert body["model"] == "test-model"
@@ -321,3 +322,12 @@ def test_a_base_url_given_with_v1_is_not_given_a_second_one(env, llm, monkeypatc
 
     assert ready.prompt is not None and ready.prompt.source == "assist"
     assert [r.path for r in llm.received] == ["/v1/chat/completions"]
+
+
+def test_the_assists_reading_of_the_type_is_the_pictures_kind(env, llm) -> None:
+    llm.answer = {**GOOD_ANSWER, "type": "object", "subject": "a stuffed owl on a mantelpiece"}
+    user = add_user()
+
+    ready = draw(user, add_book(user)[0])  # the extractor said location
+
+    assert ready.prompt is not None and ready.prompt.kind == "object"

@@ -147,12 +147,12 @@ def characters_in_passage(passage: str, cast: Sequence[CastMember]) -> list[Cast
 
 
 def _assisted(offline: ImagePrompt, answer: AssistAnswer) -> ImagePrompt:
-    """The assist's scene inside the style's own opening and technique words."""
+    """The assist's scene inside the style's own opening and technique words; its reading of
+    the passage's type (a lighthouse that "rose" is a location) is the picture's kind."""
     preset = resolve_style(offline.style, [])
     scene = answer.prompt.strip().rstrip(".")
-    return offline.model_copy(
-        update={"prompt": f"{preset.lead}: {scene}. {preset.suffix}", "source": "assist"}
-    )
+    prompt = f"{preset.lead}: {scene}. {preset.suffix}"
+    return offline.model_copy(update={"prompt": prompt, "kind": answer.type, "source": "assist"})
 
 
 def _fallback(offline: ImagePrompt, reason: str, detail: str = "") -> AssistOutcome:
