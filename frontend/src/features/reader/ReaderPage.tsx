@@ -141,6 +141,7 @@ export default function ReaderPage() {
       : null;
   const sync = usePositionSync(bookId, place, {
     seen: position.isPending ? null : (position.data?.version ?? 0),
+    opened: position.data,
     percentage: placeShare,
     onSaved: (saved) => {
       if (saved.illustrating.length > 0) refreshPictures();

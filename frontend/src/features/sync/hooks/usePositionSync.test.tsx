@@ -75,7 +75,7 @@ const puts = () =>
     .filter((request) => request.method === "PUT")
     .map((request) => JSON.parse(request.body.toString()) as Body);
 
-function renderSync(place: Place, seen: number | null) {
+function renderSync(place: Place, seen: number | null, opened: Place | null = null) {
   const client = new QueryClient();
   const wrapper = ({ children }: { children: ReactNode }) => (
     <I18nextProvider i18n={i18n}>
@@ -83,7 +83,8 @@ function renderSync(place: Place, seen: number | null) {
     </I18nextProvider>
   );
   return renderHook(
-    ({ value, version }) => usePositionSync("b1", value, { seen: version, percentage: 12.345 }),
+    ({ value, version }) =>
+      usePositionSync("b1", value, { seen: version, opened, percentage: 12.345 }),
     { initialProps: { value: place, version: seen }, wrapper },
   );
 }
@@ -109,6 +110,15 @@ describe("usePositionSync", () => {
     renderSync({ chapter: 1, offset: 5 }, null);
     await act(() => new Promise((resolve) => setTimeout(resolve, 1800)));
     expect(puts()).toHaveLength(0);
+  });
+
+  it("opening at the saved place is not a move: it saves once the reader moves", async () => {
+    const { rerender } = renderSync({ chapter: 7, offset: 0 }, 4, { chapter: 7, offset: 30 });
+    await act(() => new Promise((resolve) => setTimeout(resolve, 1800)));
+    expect(puts()).toHaveLength(0);
+    rerender({ value: { chapter: 7, offset: 2400 }, version: 4 });
+    await waitFor(() => expect(puts()).toHaveLength(1));
+    expect(puts()[0]).toMatchObject({ chapter: 7, offset: 2400, based_on: 4 });
   });
 
   it("asks when another device moved on; staying here saves over it, having seen it", async () => {

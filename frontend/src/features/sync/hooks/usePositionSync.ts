@@ -21,10 +21,24 @@ import { deviceId } from "../device";
 import { useDeviceName } from "./useDeviceName";
 
 const SAVE_DELAY_MS = 1500;
+// The first page shown starts at most this many characters before the saved place it opened at.
+const PAGE_CHARS = 4000;
+
+/** Whether the first place shown is the page of the saved place the reader opened at. */
+function pageOf(place: Place, opened: Place | null | undefined): boolean {
+  return (
+    !!opened &&
+    place.chapter === opened.chapter &&
+    place.offset <= opened.offset &&
+    opened.offset - place.offset < PAGE_CHARS
+  );
+}
 
 export type PositionSyncOptions = {
   /** The version of the position the reader opened with (0: none); null until it is known. */
   seen: number | null;
+  /** The saved place the reader opened at (null: none, or not known yet). */
+  opened?: Place | null;
   /** How much of the book is behind the place, % (null when not known yet). */
   percentage: number | null;
   onSaved?: (position: SavedPosition) => void;
@@ -63,6 +77,13 @@ export function usePositionSync(
   const asking = useRef<PositionConflict | null>(null);
   asking.current = conflict;
   const saved = useRef<string | null>(null);
+  // Opening the book where it was saved is not a move: saving it would make a new version, and
+  // another device reading on would be asked about a place nobody moved to.
+  const first = useRef(true);
+  if (place && first.current && basedOn.current !== null) {
+    first.current = false;
+    if (pageOf(place, options.opened)) saved.current = `${place.chapter}:${place.offset}`;
+  }
 
   const keyOf = (value: Place) => `${value.chapter}:${value.offset}`;
   const bodyOf = (value: Place): PositionBody => {
