@@ -4,6 +4,7 @@ import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import type { ReadingPosition } from "@/lib/api";
 import { placeParts } from "../placeText";
+import "../sync.css";
 
 type Props = {
   devices: ReadingPosition["devices"];

@@ -7,6 +7,7 @@ import { useTranslation } from "react-i18next";
 import { useModalDialog } from "@/components/useModalDialog";
 import type { PositionConflict } from "../conflicts";
 import { placeParts } from "../placeText";
+import "../sync.css";
 
 type Props = {
   conflict: PositionConflict | null;
