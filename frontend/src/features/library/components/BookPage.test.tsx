@@ -139,10 +139,10 @@ describe("the book page", () => {
       "Chrome on Android",
     ]);
     expect(
-      within(places).getByRole("link", { name: "Open at chapter 2 (Chrome on Android)" }),
+      within(places).getByRole("link", { name: "Open here: chapter 2 (Chrome on Android)" }),
     ).toHaveAttribute("href", "/books/started/read?chapter=1&offset=300");
     expect(
-      within(places).getByRole("link", { name: "Open at chapter 3, 50% (Firefox on Windows)" }),
+      within(places).getByRole("link", { name: "Open here: chapter 3, 50% (Firefox on Windows)" }),
     ).toHaveAttribute("href", "/books/started/read?chapter=2&offset=10");
   });
 
