@@ -130,7 +130,7 @@ export default function ReaderPage() {
   const [figureErrors, setFigureErrors] = useState<Record<string, string>>({});
   const refreshPictures = passages.refresh;
 
-  // Automatic mode: saving the position queues the pictures ahead; fetch this chapter's again.
+  // The share of the book behind the place, saved with it (what other devices show).
   const placeShare =
     place && shown && book.data
       ? readingProgress(
@@ -143,6 +143,7 @@ export default function ReaderPage() {
     seen: position.isPending ? null : (position.data?.version ?? 0),
     opened: position.data,
     percentage: placeShare,
+    // Automatic mode: saving the position queues the pictures ahead; fetch this chapter's again.
     onSaved: (saved) => {
       if (saved.illustrating.length > 0) refreshPictures();
     },
@@ -223,7 +224,7 @@ export default function ReaderPage() {
     void illustrationSettings.change(change).then((saved) => {
       // Turned on: the saved position queues the pictures ahead at once, not at the next move.
       if (saved?.auto_illustrate && change.auto_illustrate && place) {
-        void sync.saveNow().then((saved) => saved && refreshPictures());
+        void sync.saveNow().then((position) => position && refreshPictures());
       }
     });
   };
