@@ -8,7 +8,8 @@
  *   fetched network first and kept, so a book opened once reads offline. Pictures are kept under
  *   their path without the presigned query (the signature changes, the object does not).
  * - Positions saved without a network are queued in IndexedDB and answered 202; the page sends
- *   them when it is back online and signed in (this worker never holds a token).
+ *   them when it is back online and signed in (this worker never holds a token), and the server
+ *   judges them by the version they were based on, like any save.
  * - Nothing under /api/auth/ is ever handled or kept: only the GET routes listed here are.
  * - An index in IndexedDB knows each book's cached responses; over the size limit the least
  *   recently read books leave the cache.
@@ -43,7 +44,7 @@ import {
   CACHE_CEILING_BYTES,
 } from "./features/offline/core/names";
 import {
-  laterPosition,
+  devicesOf,
   positionBody,
   queuedAnswer,
   REPLAY_HEADER,
@@ -128,14 +129,22 @@ const pictureByPath: WorkboxPlugin = {
   handlerDidError: async ({ request }) => fetch(request).catch(() => Response.error()),
 };
 
-/** Offline, a position queued on this device is newer than the one the cache holds. */
+/**
+ * A position queued on this device and not yet accepted is this device's latest place: the reader
+ * opens there, based on the version it had seen, and its next save lets the server judge it
+ * against any later place from another device (the reader is asked then).
+ */
 const queuedWins: WorkboxPlugin = {
   cachedResponseWillBeUsed: async ({ request, cachedResponse }) => {
     const api = bookRequestOf(new URL(request.url), origin);
     const queued = api ? await queuedPosition(api.bookId).catch(() => null) : null;
-    return queued ? queuedAnswer(queued, 200) : (cachedResponse ?? null);
+    if (!queued) return cachedResponse ?? null;
+    const cached = await cachedResponse
+      ?.clone()
+      .json()
+      .catch(() => null);
+    return queuedAnswer(queued, 200, devicesOf(cached));
   },
-  // Online, a position not sent yet is still newer than the server's when it was made later.
   fetchDidSucceed: async ({ request, response }) => {
     const api = bookRequestOf(new URL(request.url), origin);
     // 404: the server has no position yet; the queued one is all there is.
@@ -146,7 +155,7 @@ const queuedWins: WorkboxPlugin = {
       .clone()
       .json()
       .catch(() => null);
-    return laterPosition(server, queued) === queued ? queuedAnswer(queued, 200) : response;
+    return queuedAnswer(queued, 200, devicesOf(server));
   },
 };
 

@@ -37,6 +37,13 @@ export type Ui = {
   wrongPassword: string;
   rateLimited: RegExp;
   notABook: string;
+  /** Position sync: another device moved the place since this one saw it. */
+  placeMoved: string;
+  /** "Continue at chapter N, P % (device, when) or stay here?"; (1) chapter, (2) device, (3) when. */
+  placeQuestion: RegExp;
+  continueThere: string;
+  stayHere: string;
+  devicePlaces: string;
 };
 
 export const UI: Record<Language, Ui> = {
@@ -71,6 +78,11 @@ export const UI: Record<Language, Ui> = {
     wrongPassword: "The email or password is not correct.",
     rateLimited: /Too many attempts\. Try again in (\d+) seconds?\./,
     notABook: "This is not an EPUB or FB2 book.",
+    placeMoved: "Your place moved on another device",
+    placeQuestion: /^Continue at chapter (\d+), \d+% \((.+), (.+)\) or stay here\?$/,
+    continueThere: "Continue there",
+    stayHere: "Stay here",
+    devicePlaces: "Where you were on each device",
   },
   ru: {
     registerTitle: "Регистрация",
@@ -103,5 +115,10 @@ export const UI: Record<Language, Ui> = {
     wrongPassword: "Неверный email или пароль.",
     rateLimited: /Слишком много попыток\. Повторите через (\d+) секунд[уы]?\./,
     notABook: "Это не книга EPUB или FB2.",
+    placeMoved: "Место в книге изменилось на другом устройстве",
+    placeQuestion: /^Продолжить с главы (\d+), \d+\s?% \((.+), (.+)\) или остаться здесь\?$/,
+    continueThere: "Продолжить там",
+    stayHere: "Остаться здесь",
+    devicePlaces: "Где вы остановились на каждом устройстве",
   },
 };

@@ -287,7 +287,8 @@ OPERATIONS: tuple[Operation, ...] = (
         "Where the reader is in the book",
         "Reading",
         {200: schemas.ReadingPosition},
-        description="404 `position_not_found` before the first save.",
+        description="404 `position_not_found` before the first save. `devices` lists where"
+        ' each device the reader saved from was last ("where was I on each device").',
     ),
     Operation(
         "savePosition",
@@ -298,7 +299,11 @@ OPERATIONS: tuple[Operation, ...] = (
         {200: schemas.SavedPosition},
         body=PositionUpdate,
         errors=(409,),
-        description="With automatic illustration on, also queues pictures just ahead.",
+        description="Send the `version` last seen as `based_on`. 409 `position_conflict` when"
+        " another device moved the position since: `details.current` is the server's position,"
+        " `details.yours` the refused save (kept as this device's own place); save again based on"
+        " `details.current.version` to stay at yours. 409 `book_not_readable` before the book has"
+        " chapters. With automatic illustration on, also queues pictures just ahead.",
     ),
     # --- illustrations --------------------------------------------------------------------
     Operation(

@@ -1,46 +1,48 @@
 /**
  * Sends the positions queued while offline, once the app is online and signed in. Each goes
- * through the normal PUT /books/{id}/position, unless the server already holds a position made
- * later (on another device): the later one wins.
+ * through the normal PUT /books/{id}/position with the version it was based on, so the server
+ * judges it like any save: a place another device saved meanwhile is not overwritten. Such a
+ * conflict is announced (the reader of that book asks which place to keep) and the position stays
+ * queued until the reader has chosen, so nothing is lost.
  */
 import { ApiError, api, type createApiClient, unwrap } from "@/lib/api";
 import { queuedPositions, type QueuedPosition, unqueuePosition } from "./core/offlineDb";
-import { laterPosition, REPLAY_HEADER } from "./core/positions";
+import { queuedBody, REPLAY_HEADER } from "./core/positions";
 
-export type PositionApi = {
-  read: (bookId: string) => Promise<unknown>;
-  save: (position: QueuedPosition) => Promise<unknown>;
-};
+export const POSITION_CONFLICT = "position_conflict";
 
-/** The position routes through an API client (the app's own, or a test's). */
+export type PositionApi = { save: (position: QueuedPosition) => Promise<unknown> };
+
+/** The position route through an API client (the app's own, or a test's). */
 export function positionApiOf(client: ReturnType<typeof createApiClient>): PositionApi {
   return {
-    read: async (bookId) => {
-      try {
-        return await unwrap(
-          client.GET("/books/{book_id}/position", { params: { path: { book_id: bookId } } }),
-        );
-      } catch (error) {
-        if (error instanceof ApiError && error.code === "position_not_found") return null;
-        throw error;
-      }
-    },
-    save: ({ bookId, chapter, offset }) =>
+    save: (queued) =>
       unwrap(
         client.PUT("/books/{book_id}/position", {
-          params: { path: { book_id: bookId } },
-          body: { chapter, offset },
+          params: { path: { book_id: queued.bookId } },
+          // The queued body is the one the reader sent (validated again by the server).
+          body: queuedBody(queued) as { chapter: number },
           headers: { [REPLAY_HEADER]: "1" },
         }),
       ),
   };
 }
 
+export type QueuedConflict = { queued: QueuedPosition; error: ApiError };
+const conflictListeners = new Set<(conflict: QueuedConflict) => void>();
+
+/** Tells `listener` of every queued position the server refused for a later place elsewhere. */
+export function onQueuedConflict(listener: (conflict: QueuedConflict) => void): () => void {
+  conflictListeners.add(listener);
+  return () => conflictListeners.delete(listener);
+}
+
 let running: Promise<number> | null = null;
 
 /**
- * Sends every queued position; returns how many reached the server. A network failure leaves
- * the rest queued for the next try; a book that is gone (404) is dropped from the queue.
+ * Sends every queued position; returns how many the server took. A network failure leaves the
+ * rest queued for the next try; a book that is gone (404) or a place that no longer exists (422)
+ * is dropped from the queue; a conflict stays queued and is announced.
  */
 export function sendQueuedPositions(through: PositionApi = positionApiOf(api)): Promise<number> {
   running ??= (async () => {
@@ -48,13 +50,14 @@ export function sendQueuedPositions(through: PositionApi = positionApiOf(api)): 
     try {
       for (const queued of await queuedPositions()) {
         try {
-          const server = await through.read(queued.bookId);
-          if (laterPosition(server, queued) === queued) {
-            await through.save(queued);
-            sent += 1;
-          }
+          await through.save(queued);
           await unqueuePosition(queued);
+          sent += 1;
         } catch (error) {
+          if (error instanceof ApiError && error.code === POSITION_CONFLICT) {
+            for (const listener of conflictListeners) listener({ queued, error });
+            continue;
+          }
           // The book is gone or the place no longer exists: nothing to send, ever.
           if (error instanceof ApiError && [400, 404, 422].includes(error.status)) {
             await unqueuePosition(queued);

@@ -11,9 +11,10 @@ import { ErrorNotice } from "@/components/ErrorNotice";
 import { usePageTitle } from "@/components/usePageTitle";
 import { useBook, usePosition } from "@/features/library";
 import { useKeepBookOffline } from "@/features/offline";
+import { PositionConflictDialog, usePositionSync } from "@/features/sync";
 import { ApiError } from "@/lib/api";
 import type { Illustration } from "./api/passages";
-import { getChapter, type Place, savePosition } from "./api/reader";
+import { getChapter, type Place } from "./api/reader";
 import {
   BookSurface,
   type SurfaceContent,
@@ -34,7 +35,6 @@ import { chapterTitle, contentsOf } from "./contents";
 import { findFootnote, type Footnote } from "./content/bookHtml";
 import { bookDirection, startPlace } from "./startPlace";
 import { useDocumentTheme } from "./hooks/useDocumentTheme";
-import { usePositionSaver } from "./hooks/usePositionSaver";
 import { useReaderKeys } from "./hooks/useReaderKeys";
 import { useReaderPreferences } from "./hooks/useReaderPreferences";
 import { useChapterPassages, useIllustrationSettings } from "./hooks/usePassages";
@@ -130,9 +130,23 @@ export default function ReaderPage() {
   const [figureErrors, setFigureErrors] = useState<Record<string, string>>({});
   const refreshPictures = passages.refresh;
 
-  // Automatic mode: saving the position queues the pictures ahead; fetch this chapter's again.
-  usePositionSaver(bookId, place, (saved) => {
-    if (saved.illustrating.length > 0) refreshPictures();
+  // The share of the book behind the place, saved with it (what other devices show).
+  const placeShare =
+    place && shown && book.data
+      ? readingProgress(
+          book.data.chapters,
+          place,
+          shown.text?.length ?? chapterLength(shown.paragraphs),
+        ).bookFraction * 100
+      : null;
+  const sync = usePositionSync(bookId, place, {
+    seen: position.isPending ? null : (position.data?.version ?? 0),
+    opened: position.data,
+    percentage: placeShare,
+    // Automatic mode: saving the position queues the pictures ahead; fetch this chapter's again.
+    onSaved: (saved) => {
+      if (saved.illustrating.length > 0) refreshPictures();
+    },
   });
   useKeepBookOffline(bookId, shown?.index ?? null);
 
@@ -210,10 +224,7 @@ export default function ReaderPage() {
     void illustrationSettings.change(change).then((saved) => {
       // Turned on: the saved position queues the pictures ahead at once, not at the next move.
       if (saved?.auto_illustrate && change.auto_illustrate && place) {
-        void savePosition(bookId, place).then(
-          () => refreshPictures(),
-          () => undefined,
-        );
+        void sync.saveNow().then((position) => position && refreshPictures());
       }
     });
   };
@@ -228,7 +239,8 @@ export default function ReaderPage() {
   const cardShown = cardPictures.find((item) => item.state === "ready") ?? null;
 
   const rtl = bookDirection(shown, book.data) === "rtl";
-  const dialogOpen = panel !== null || note !== null || image !== null || card !== null;
+  const dialogOpen =
+    panel !== null || note !== null || image !== null || card !== null || sync.conflict !== null;
   useReaderKeys({ enabled: !dialogOpen && shown !== undefined, rtl, controls });
 
   const untitled = useCallback((index: number) => t("chapterFallback", { number: index + 1 }), [t]);
@@ -409,6 +421,14 @@ export default function ReaderPage() {
         onClose={() => setNote(null)}
       />
       <ImageDialog image={image} onClose={() => setImage(null)} />
+      <PositionConflictDialog
+        conflict={sync.conflict}
+        onStay={sync.stayHere}
+        onContinue={() => {
+          const there = sync.continueThere();
+          if (there) goTo(there);
+        }}
+      />
     </div>
   );
 }

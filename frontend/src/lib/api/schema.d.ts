@@ -361,12 +361,12 @@ export interface paths {
         };
         /**
          * Where the reader is in the book
-         * @description 404 `position_not_found` before the first save.
+         * @description 404 `position_not_found` before the first save. `devices` lists where each device the reader saved from was last ("where was I on each device").
          */
         get: operations["getPosition"];
         /**
          * Save the reading position (chapter, offset in its plain text)
-         * @description With automatic illustration on, also queues pictures just ahead.
+         * @description Send the `version` last seen as `based_on`. 409 `position_conflict` when another device moved the position since: `details.current` is the server's position, `details.yours` the refused save (kept as this device's own place); save again based on `details.current.version` to stay at yours. 409 `book_not_readable` before the book has chapters. With automatic illustration on, also queues pictures just ahead.
          */
         put: operations["savePosition"];
         post?: never;
@@ -966,6 +966,29 @@ export interface components {
             text: string;
             summary: components["schemas"]["VisualSummary"] | null;
         };
+        /** DevicePosition */
+        DevicePosition: {
+            /** Device Id */
+            device_id: string;
+            /** Device Name */
+            device_name: string | null;
+            /** Chapter */
+            chapter: number;
+            /** Offset */
+            offset: number;
+            /** Percentage */
+            percentage: number | null;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /**
+             * Current
+             * @description This device's place is the book's position
+             */
+            current: boolean;
+        };
         /**
          * ErrorBody
          * @description Every error: `{"error": {"code", "message", "details"}}`.
@@ -1199,7 +1222,11 @@ export interface components {
             /** New Password */
             new_password: string;
         };
-        /** PositionUpdate */
+        /**
+         * PositionUpdate
+         * @description The body of a save. Clients from before position sync send only chapter and offset: they
+         *     count as one unnamed device that has seen nothing, which never conflicts with itself.
+         */
         PositionUpdate: {
             /** Chapter */
             chapter: number;
@@ -1208,6 +1235,30 @@ export interface components {
              * @default 0
              */
             offset?: number;
+            /**
+             * Percentage
+             * @description Share of the book read, %
+             * @default null
+             */
+            percentage?: number | null;
+            /**
+             * Device Id
+             * @description The saving device's own id (kept by the client); '' for an unnamed device
+             * @default
+             */
+            device_id?: string;
+            /**
+             * Device Name
+             * @description A readable name for the device, e.g. 'Chromium on Linux'
+             * @default null
+             */
+            device_name?: string | null;
+            /**
+             * Based On
+             * @description The `version` of the position this client last saw (none or 0: none seen)
+             * @default null
+             */
+            based_on?: number | null;
         };
         /** PreferencesUpdate */
         PreferencesUpdate: {
@@ -1345,11 +1396,27 @@ export interface components {
             chapter: number;
             /** Offset */
             offset: number;
+            /** Percentage */
+            percentage: number | null;
+            /**
+             * Version
+             * @description Send it back as `based_on` with the next save
+             */
+            version: number;
+            /** Device Id */
+            device_id: string;
+            /** Device Name */
+            device_name: string | null;
             /**
              * Updated At
              * Format: date-time
              */
             updated_at: string;
+            /**
+             * Devices
+             * @description The last place of each device, most recent first (at most 5)
+             */
+            devices: components["schemas"]["DevicePosition"][];
         };
         /** Ready */
         Ready: {
@@ -1449,11 +1516,27 @@ export interface components {
             chapter: number;
             /** Offset */
             offset: number;
+            /** Percentage */
+            percentage: number | null;
+            /**
+             * Version
+             * @description Send it back as `based_on` with the next save
+             */
+            version: number;
+            /** Device Id */
+            device_id: string;
+            /** Device Name */
+            device_name: string | null;
             /**
              * Updated At
              * Format: date-time
              */
             updated_at: string;
+            /**
+             * Devices
+             * @description The last place of each device, most recent first (at most 5)
+             */
+            devices: components["schemas"]["DevicePosition"][];
             /**
              * Illustrating
              * @description Ids of the illustrations automatic mode queued for what lies ahead

@@ -58,11 +58,25 @@ beforeAll(async () => {
       return sendJson(response, 200, detail("started", { reading_progress: 0.5 }));
     }
     if (path === "/api/books/started/position") {
+      const place = { chapter: 2, offset: 10, percentage: 50, updated_at: "2026-12-05T09:00:00Z" };
       return sendJson(response, 200, {
         book_id: "started",
-        chapter: 2,
-        offset: 10,
-        updated_at: "2026-12-05T09:00:00Z",
+        ...place,
+        version: 3,
+        device_id: "laptop-1",
+        device_name: "Firefox on Windows",
+        devices: [
+          { ...place, device_id: "laptop-1", device_name: "Firefox on Windows", current: true },
+          {
+            device_id: "phone-1",
+            device_name: "Chrome on Android",
+            chapter: 1,
+            offset: 300,
+            percentage: null,
+            updated_at: "2026-12-04T09:00:00Z",
+            current: false,
+          },
+        ],
       });
     }
     if (path === "/api/books/fresh") return sendJson(response, 200, detail("fresh"));
@@ -114,6 +128,22 @@ describe("the book page", () => {
     expect(resume).toHaveAttribute("href", "/books/started/read");
     expect(await screen.findByText("50% read")).toBeInTheDocument(); // as the server counts it
     expect(screen.getByText("2 hours 5 minutes")).toBeInTheDocument();
+  });
+
+  it("says where the reader was on each device, each a way back there", async () => {
+    renderBook("started");
+    const places = await screen.findByRole("region", { name: "Where you were on each device" });
+    const items = within(places).getAllByRole("listitem");
+    expect(items.map((item) => item.textContent?.split(" chapter")[0])).toEqual([
+      "Firefox on Windows",
+      "Chrome on Android",
+    ]);
+    expect(
+      within(places).getByRole("link", { name: "Open here: chapter 2 (Chrome on Android)" }),
+    ).toHaveAttribute("href", "/books/started/read?chapter=1&offset=300");
+    expect(
+      within(places).getByRole("link", { name: "Open here: chapter 3, 50% (Firefox on Windows)" }),
+    ).toHaveAttribute("href", "/books/started/read?chapter=2&offset=10");
   });
 
   it("starts a book never opened, and links each contents entry to its place", async () => {

@@ -6,6 +6,7 @@ import { ErrorNotice } from "@/components/ErrorNotice";
 import { ProgressBar } from "@/components/ProgressBar";
 import { usePageTitle } from "@/components/usePageTitle";
 import { OfflineBookNote, SaveBookOffline, useOfflineBooks } from "@/features/offline";
+import { DevicePlaces } from "@/features/sync";
 import type { BookDetail } from "@/lib/api";
 import { isReadable } from "../bookStates";
 import { useBook, usePosition } from "../hooks/useBooks";
@@ -121,6 +122,9 @@ export default function BookPage() {
               </div>
             )}
           </div>
+        )}
+        {isReadable(data.state) && place && (
+          <DevicePlaces devices={place.devices} pathTo={(at) => readerPath(data.id, at)} />
         )}
         {isReadable(data.state) && (
           <nav className="book-extra-links" aria-label={t("book.more")}>

@@ -17,8 +17,22 @@ export type CacheEntry = {
   chapter: number | null;
 };
 
-/** A position saved while the API could not be reached; `at` is when (ms since the epoch). */
-export type QueuedPosition = { bookId: string; chapter: number; offset: number; at: number };
+/**
+ * A position saved while the API could not be reached; `at` is when (ms since the epoch). The
+ * device and the version it was based on travel with it: the server judges it like any save, so
+ * a later place saved meanwhile on another device is not overwritten (the reader is asked).
+ * Entries queued before position sync have no device fields.
+ */
+export type QueuedPosition = {
+  bookId: string;
+  chapter: number;
+  offset: number;
+  at: number;
+  percentage?: number | null;
+  deviceId?: string;
+  deviceName?: string | null;
+  basedOn?: number;
+};
 
 /** Whose offline data this is; `user` (the profile) is what lets the app open offline. */
 export type OfflineOwner = { id: "owner"; userId: string; user: unknown };
@@ -154,6 +168,16 @@ export function unqueuePosition(sent: QueuedPosition): Promise<void> {
     const store = transaction.objectStore("positions");
     const queued = (await done(store.get(sent.bookId))) as QueuedPosition | undefined;
     if (queued && queued.at === sent.at) await done(store.delete(sent.bookId));
+  });
+}
+
+/** Forgets the book's queued position if it was made at `before` or earlier (a later save, or
+ * the reader's choice in a conflict, took its place). */
+export function forgetQueuedPosition(bookId: string, before: number): Promise<void> {
+  return inTransaction(["positions"], "readwrite", async (transaction) => {
+    const store = transaction.objectStore("positions");
+    const queued = (await done(store.get(bookId))) as QueuedPosition | undefined;
+    if (queued && queued.at <= before) await done(store.delete(bookId));
   });
 }
 
