@@ -6,8 +6,8 @@ from chalice import Response
 
 from bookreader.http import BookReaderApp, json_response, parse_query
 from bookreader.library import books
-from bookreader.search.query import search
 from bookreader.search.queries import SearchQuery
+from bookreader.search.query import search
 
 app = BookReaderApp("search")
 
