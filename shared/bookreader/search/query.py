@@ -159,13 +159,17 @@ def _marked_spans(marked: str) -> tuple[str, list[tuple[int, int]]]:
 
 
 def _merge(text: str, spans: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
-    """Marked words next to each other (only spaces or punctuation between) as one run."""
+    """Different marked words next to each other (only spaces or punctuation between) as one
+    run: a phrase, or words found together. The same word twice ("Stop! Stop!") stays two."""
     runs: list[list[tuple[int, int]]] = []
-    for span in spans:
-        if runs and not any(char.isalnum() for char in text[runs[-1][-1][1] : span[0]]):
-            runs[-1].append(span)
-        else:
-            runs.append([span])
+    for start, end in spans:
+        if runs:
+            last_start, last_end = runs[-1][-1]
+            adjacent = not any(char.isalnum() for char in text[last_end:start])
+            if adjacent and text[last_start:last_end] != text[start:end]:
+                runs[-1].append((start, end))
+                continue
+        runs.append([(start, end)])
     return runs
 
 
