@@ -183,8 +183,8 @@ def _per_chapter_alternative(conn: Any, ids: list[str], rounds: int) -> dict[str
     )
     for book_id, index, text, language in rows:
         conn.run(
-            "INSERT INTO bench_chapter_tsv VALUES (CAST(:b AS uuid), :i, :c,"
-            " to_tsvector(CAST(:c AS regconfig), :t))",
+            "INSERT INTO bench_chapter_tsv VALUES (CAST(:b AS uuid), :i, CAST(:c AS text),"
+            " to_tsvector(CAST(CAST(:c AS text) AS regconfig), :t))",
             b=book_id,
             i=index,
             c=config_for(language),
