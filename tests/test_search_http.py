@@ -91,6 +91,23 @@ def english(reader: Reader) -> str:
     )
 
 
+def test_parse_indexes_the_book_before_anyone_searches(rt: RunningRuntime, russian: str) -> None:
+    with db.connect(rt.env["DATABASE_URL"]) as conn:
+        rows = conn.run(
+            "SELECT config, count(*) FROM search_passages WHERE book_id = CAST(:b AS uuid)"
+            " GROUP BY config",
+            b=russian,
+        )
+        same_transaction = conn.run(
+            "SELECT s.indexed_at = b.parsed_at FROM search_books s JOIN books b ON b.id = s.book_id"
+            " WHERE b.id = CAST(:b AS uuid)",
+            b=russian,
+        )
+    # Every paragraph (the heading too), stemmed as Russian, stored with the chapters.
+    assert rows == [["russian", 9]]
+    assert same_transaction == [[True]]
+
+
 def test_russian_inflected_forms_find_each_other(reader: Reader, russian: str) -> None:
     page = _search(reader, f"/books/{russian}/search", "окном", limit=100)
     found = [word.lower() for word in _found_words(reader, russian, page)]
