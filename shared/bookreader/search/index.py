@@ -84,23 +84,33 @@ def index_book(
 ) -> int:
     """Replace the book's passages in the index (inside the caller's transaction); how many."""
     found = passages(chapters, declared_language)
-    conn.run("DELETE FROM search_passages WHERE book_id = CAST(:b AS uuid)", b=book_id)
+    for table in ("search_passages", "search_passage_texts"):
+        conn.run(f"DELETE FROM {table} WHERE book_id = CAST(:b AS uuid)", b=book_id)
     if found:
+        columns = {
+            "b": book_id,
+            "chapters": [p.chapter for p in found],
+            "starts": [p.start for p in found],
+        }
         conn.run(
-            "INSERT INTO search_passages"
-            " (book_id, chapter, start_offset, end_offset, config, body, tsv)"
-            " SELECT CAST(:b AS uuid), p.chapter, p.s, p.e, p.config, p.body,"
+            "INSERT INTO search_passages (book_id, chapter, start_offset, end_offset, config, tsv)"
+            " SELECT CAST(:b AS uuid), p.chapter, p.s, p.e, p.config,"
             " to_tsvector(CAST(p.config AS regconfig), p.folded)"
             " FROM unnest(CAST(:chapters AS integer[]), CAST(:starts AS integer[]),"
-            " CAST(:ends AS integer[]), CAST(:configs AS text[]), CAST(:bodies AS text[]),"
-            " CAST(:folded AS text[])) AS p (chapter, s, e, config, body, folded)",
-            b=book_id,
-            chapters=[p.chapter for p in found],
-            starts=[p.start for p in found],
+            " CAST(:ends AS integer[]), CAST(:configs AS text[]), CAST(:folded AS text[]))"
+            " AS p (chapter, s, e, config, folded)",
             ends=[p.end for p in found],
             configs=[p.config for p in found],
-            bodies=[p.body for p in found],
             folded=[fold(p.body).text for p in found],
+            **columns,
+        )
+        conn.run(
+            "INSERT INTO search_passage_texts (book_id, chapter, start_offset, body)"
+            " SELECT CAST(:b AS uuid), p.chapter, p.s, p.body"
+            " FROM unnest(CAST(:chapters AS integer[]), CAST(:starts AS integer[]),"
+            " CAST(:bodies AS text[])) AS p (chapter, s, body)",
+            bodies=[p.body for p in found],
+            **columns,
         )
     conn.run(
         "INSERT INTO search_books (book_id, version) VALUES (CAST(:b AS uuid), :v)"

@@ -7,8 +7,11 @@ finds something or nothing. Each passage is matched with the query of its own co
 
 Hits come back with plain-text offsets: `ts_headline` with every match marked (on the folded
 passage, with private-use markers) says where the matches are; they are mapped back through the
-folding to the book's text. The snippet is `ts_headline`'s excerpt, re-cut from the book's text,
-HTML-escaped, and only then marked with `<mark>`, so the book's text can never inject markup.
+folding to the book's text. The hit is the longest run of matched words (a phrase), the first of
+those; its snippet is the words around it cut from the book's own text, HTML-escaped, and only
+then marked with `<mark>`, so the book's text can never inject markup. (`ts_headline`'s own
+excerpt is not used: it may centre on another match than the one the offsets point at, and a
+second headline per passage doubled the cost.)
 
 The search reads the library's `books` (ownership, titles) and `chapters` (titles) tables.
 """
@@ -16,6 +19,7 @@ The search reads the library's `books` (ownership, titles) and `chapters` (title
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -27,7 +31,9 @@ from bookreader.search.model import SearchBook, SearchHit, SearchPage
 
 MAX_BOOKS = 50
 _ALL_MARKS = f"HighlightAll=true, StartSel={START_MARK}, StopSel={END_MARK}"
-_SNIPPET = f"MaxWords=30, MinWords=12, ShortWord=2, StartSel={START_MARK}, StopSel={END_MARK}"
+SNIPPET_WORDS_BEFORE = 10
+SNIPPET_WORDS_AFTER = 20
+_WORD = re.compile(r"\S+")
 _ELLIPSIS = "…"
 
 
@@ -45,7 +51,15 @@ _RANK = (
     + " ".join(f"WHEN '{c}' THEN {_tsquery(c)}" for c in ALL_CONFIGS[:-1])
     + f" ELSE {_tsquery(ALL_CONFIGS[-1])} END, 1)"
 )
-# Names of the page query's columns, valid both inside it and around it.
+# The matching books, best first (their best passage's rank), from the ranked matches `m`.
+_BOOKS = (
+    "(SELECT json_agg(json_build_array(g.bid::text, COALESCE(b.title, b.filename), b.authors,"
+    " g.matches) ORDER BY g.best DESC, g.created DESC)"
+    " FROM (SELECT bid, count(*) AS matches, max(rank) AS best, max(created) AS created FROM m"
+    f" GROUP BY bid ORDER BY best DESC, created DESC LIMIT {MAX_BOOKS}) g"
+    " JOIN books b ON b.id = g.bid)"
+)
+# Columns of the ranked matches `m`.
 _ORDERS = {
     "rank": "rank DESC, created DESC, bid, chapter, start_offset",
     "position": "created DESC, bid, chapter, start_offset",
@@ -81,41 +95,38 @@ def search(
     if book_id is not None:
         scope += " AND s.book_id = CAST(:b AS uuid)"
     params: dict[str, Any] = {"u": user_id, "b": book_id, "q": query}
+    books_column = _BOOKS if with_books else "NULL::json"
     with db.get_pool().connection() as conn:
-        # Titles are joined to the page only, not to every match.
+        # The matches are ranked once; the page, and the books, come from them. Texts and
+        # titles are read for the page only.
         rows = conn.run(
-            "SELECT h.book_id, h.chapter, h.start_offset, h.config, h.body, h.rank, c.title"
-            " FROM (SELECT s.book_id::text AS book_id, s.book_id AS bid, s.chapter,"
-            f" s.start_offset, s.config, s.body, {_RANK} AS rank, b.created_at AS created"
+            "WITH m AS MATERIALIZED (SELECT s.book_id AS bid, s.chapter, s.start_offset, s.config,"
+            f" {_RANK} AS rank, b.created_at AS created"
             " FROM search_passages s JOIN books b ON b.id = s.book_id"
-            f" WHERE {scope} AND {_MATCHES}"
-            f" ORDER BY {_ORDERS[order]} LIMIT :limit OFFSET :offset) h"
-            " JOIN chapters c ON c.book_id = h.bid AND c.index = h.chapter"
-            f" ORDER BY {_ORDERS[order]}",
+            f" WHERE {scope} AND {_MATCHES}),"
+            f" page AS (SELECT * FROM m ORDER BY {_ORDERS[order]} LIMIT :limit OFFSET :offset),"
+            f" numbered AS (SELECT *, row_number() OVER (ORDER BY {_ORDERS[order]}) AS n FROM page)"
+            " SELECT h.bid::text, h.chapter, h.start_offset, h.config, t.body, h.rank, c.title,"
+            f" {books_column} FROM numbered h"
+            " JOIN search_passage_texts t ON t.book_id = h.bid AND t.chapter = h.chapter"
+            " AND t.start_offset = h.start_offset"
+            " JOIN chapters c ON c.book_id = h.bid AND c.index = h.chapter ORDER BY h.n",
             limit=limit + 1,
             offset=offset,
             **params,
         )
-        found = [_Row(*row) for row in rows]
+        found = [_Row(*row[:7]) for row in rows]
         more = len(found) > limit
         found = found[:limit]
         hits = _hits(conn, found, query)
-        books = _books(conn, scope, params) if with_books else None
+    books = None
+    if with_books:
+        listed = rows[0][7] if rows else None
+        books = [
+            SearchBook(book_id=book, title=title, authors=authors, matches=count)
+            for book, title, authors, count in listed or []
+        ]
     return SearchPage(items=hits, next=str(offset + limit) if more else None, books=books)
-
-
-def _books(conn: db.Connection, scope: str, params: dict[str, Any]) -> list[SearchBook]:
-    rows = conn.run(
-        "SELECT s.book_id::text, COALESCE(b.title, b.filename), b.authors, count(*)"
-        f" FROM search_passages s JOIN books b ON b.id = s.book_id WHERE {scope} AND {_MATCHES}"
-        f" GROUP BY s.book_id, b.title, b.filename, b.authors, b.created_at"
-        f" ORDER BY max({_RANK}) DESC, b.created_at DESC LIMIT {MAX_BOOKS}",
-        **params,
-    )
-    return [
-        SearchBook(book_id=book, title=title, authors=authors, matches=count)
-        for book, title, authors, count in rows
-    ]
 
 
 def _hits(conn: db.Connection, rows: Sequence[_Row], query: str) -> list[SearchHit]:
@@ -124,20 +135,17 @@ def _hits(conn: db.Connection, rows: Sequence[_Row], query: str) -> list[SearchH
     folded = [fold(row.body) for row in rows]
     headlines = conn.run(
         "SELECT ts_headline(CAST(h.config AS regconfig), h.folded,"
-        " websearch_to_tsquery(CAST(h.config AS regconfig), :q), :all),"
-        " ts_headline(CAST(h.config AS regconfig), h.folded,"
-        " websearch_to_tsquery(CAST(h.config AS regconfig), :q), :snippet)"
+        " websearch_to_tsquery(CAST(h.config AS regconfig), :q), :all)"
         " FROM unnest(CAST(:configs AS text[]), CAST(:folded AS text[]))"
         " WITH ORDINALITY AS h (config, folded, n) ORDER BY h.n",
         q=query,
         all=_ALL_MARKS,
-        snippet=_SNIPPET,
         configs=[row.config for row in rows],
         folded=[f.text for f in folded],
     )
     return [
-        _hit(row, passage, marked_all, excerpt)
-        for row, passage, (marked_all, excerpt) in zip(rows, folded, headlines, strict=True)
+        _hit(row, passage, marked)
+        for row, passage, (marked,) in zip(rows, folded, headlines, strict=True)
     ]
 
 
@@ -145,16 +153,15 @@ def _marked_spans(marked: str) -> tuple[str, list[tuple[int, int]]]:
     """The headline without its markers, and the (start, end) of each marked run in it."""
     plain: list[str] = []
     spans: list[tuple[int, int]] = []
-    position, opened = 0, -1
-    for char in marked:
-        if char == START_MARK:
-            opened = position
-        elif char == END_MARK and opened >= 0:
-            spans.append((opened, position))
-            opened = -1
+    position = 0
+    for number, part in enumerate(marked.split(START_MARK)):
+        inside, closed, after = part.partition(END_MARK)
+        if number > 0 and closed:
+            spans.append((position, position + len(inside)))
         else:
-            plain.append(char)
-            position += 1
+            inside, after = "", part.replace(END_MARK, "")
+        plain += [inside, after]
+        position += len(inside) + len(after)
     return "".join(plain), spans
 
 
@@ -173,8 +180,8 @@ def _merge(text: str, spans: list[tuple[int, int]]) -> list[list[tuple[int, int]
     return runs
 
 
-def _hit(row: _Row, passage: Folded, marked_all: str, excerpt: str) -> SearchHit:
-    plain, spans = _marked_spans(marked_all)
+def _hit(row: _Row, passage: Folded, marked: str) -> SearchHit:
+    plain, spans = _marked_spans(marked)
     length = len(row.body)
     if plain != passage.text or not spans:
         spans = [(0, len(passage.text))]  # the headline did not keep the text: the passage
@@ -190,27 +197,27 @@ def _hit(row: _Row, passage: Folded, marked_all: str, excerpt: str) -> SearchHit
         start=row.start + start,
         end=row.start + end,
         marks=[(row.start + s, row.start + e) for s, e in marks],
-        snippet=_snippet(row.body, passage, excerpt),
+        snippet=_snippet(row.body, (start, end), marks),
         rank=row.rank,
     )
 
 
-def _snippet(body: str, passage: Folded, excerpt: str) -> str:
-    """The excerpt `ts_headline` chose, cut from the book's text, escaped, then marked."""
-    plain, spans = _marked_spans(excerpt)
-    at = passage.text.find(plain) if plain else -1
-    if at < 0:  # not found verbatim: show the folded excerpt, still escaped
-        return _marked_html(plain, spans)
-    first, last = passage.original_span(at, at + len(plain), len(body))
-    original = body[first:last]
-    mapped = []
-    for s, e in spans:
-        ms, me = passage.original_span(at + s, at + e, len(body))
-        mapped.append((ms - first, me - first))
-    marked = _marked_html(original, mapped)
+def _snippet(body: str, hit: tuple[int, int], marks: Sequence[tuple[int, int]]) -> str:
+    """The words around the hit (a few before, more after), escaped, the matches marked."""
+    words = [match.span() for match in _WORD.finditer(body)]
+    if len(words) <= SNIPPET_WORDS_BEFORE + SNIPPET_WORDS_AFTER:
+        first, last = 0, len(body)
+    else:
+        at = next((n for n, (_, e) in enumerate(words) if e > hit[0]), 0)
+        upto = max(at, max((n for n, (s, _) in enumerate(words) if s < hit[1]), default=at))
+        first = words[max(0, at - SNIPPET_WORDS_BEFORE)][0]
+        last = words[min(len(words) - 1, upto + SNIPPET_WORDS_AFTER)][1]
+    shown = [
+        (max(s, first) - first, min(e, last) - first) for s, e in marks if s < last and e > first
+    ]
     before = _ELLIPSIS if body[:first].strip() else ""
     after = _ELLIPSIS if body[last:].strip() else ""
-    return before + marked + after
+    return before + _marked_html(body[first:last], shown) + after
 
 
 def _marked_html(text: str, spans: Sequence[tuple[int, int]]) -> str:
