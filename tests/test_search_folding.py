@@ -38,3 +38,18 @@ def test_a_book_cannot_smuggle_the_snippet_markers() -> None:
 def test_the_query_folds_like_the_text() -> None:
     for text in ("ТЁМНОЕ окно", "Crème Brûlée", "за\u0301мок"):
         assert fold_query(text) == fold(text).text
+
+
+def test_mixed_text_maps_every_word_back_to_the_book() -> None:
+    text = "Le Café «Ёлка» — за\u0301мок, naïve İzmir; и\u0306од"
+    folded = fold(text)
+    assert folded.text == "le cafe «елка» — замок, naive izmir; йод"
+    for word, original in (
+        ("cafe", "Café"),
+        ("елка", "Ёлка"),
+        ("замок", "за\u0301мок"),
+        ("naive", "naïve"),
+        ("izmir", "İzmir"),
+        ("йод", "и\u0306од"),
+    ):
+        assert _back(text, word) == original

@@ -20,6 +20,12 @@ from dataclasses import dataclass
 _SAME_LENGTH = re.compile(
     r"[\x00-\x7f\u00a0-\u00ac\u00ae-\u00bf\u0400-\u0482\u048a-\u04ff\u2010-\u205f]*"
 )
+# A run of those characters, not ending in one a combining mark follows (that one is folded
+# with its mark).
+_SAME_LENGTH_RUN = re.compile(
+    r"[\x00-\x7f\u00a0-\u00ac\u00ae-\u00bf\u0400-\u0482\u048a-\u04ff\u2010-\u205f]+"
+    r"(?![\u0300-\u036f\u0483-\u0489\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f])"
+)
 _YO = str.maketrans("ёЁ", "еЕ")
 # Invisible inside words; PostgreSQL's parser would split a word at them.
 _IGNORABLE = frozenset("\u00ad\u200b\u200c\u200d\u2060\ufeff")
@@ -67,17 +73,31 @@ def fold(text: str) -> Folded:
     out: list[str] = []
     origin: list[int] = []
     origin_end: list[int] = []
-    index, length = 0, len(text)
-    while index < length:
-        end = index + 1
-        while end < length and unicodedata.combining(text[end]):
-            end += 1
-        for char in _fold_cluster(text[index:end]):
-            out.append(char)
-            origin.append(index)
-            origin_end.append(end)
-        index = end
+    position = 0
+    for run in _SAME_LENGTH_RUN.finditer(text):
+        _fold_clusters(text, position, run.start(), out, origin, origin_end)
+        out.append(run.group().lower().translate(_YO))
+        origin.extend(range(run.start(), run.end()))
+        origin_end.extend(range(run.start() + 1, run.end() + 1))
+        position = run.end()
+    _fold_clusters(text, position, len(text), out, origin, origin_end)
     return Folded("".join(out), origin, origin_end)
+
+
+def _fold_clusters(
+    text: str, start: int, stop: int, out: list[str], origin: list[int], origin_end: list[int]
+) -> None:
+    """Fold `text[start:stop]` cluster by cluster (a base character and its combining marks)."""
+    index = start
+    while index < stop:
+        end = index + 1
+        while end < stop and unicodedata.combining(text[end]):
+            end += 1
+        folded = _fold_cluster(text[index:end])
+        out.append(folded)
+        origin.extend([index] * len(folded))
+        origin_end.extend([end] * len(folded))
+        index = end
 
 
 def fold_query(text: str) -> str:
