@@ -258,5 +258,5 @@ def test_books_parsed_before_the_index_are_indexed_on_first_search(
         conn.run("DELETE FROM search_passages WHERE book_id = CAST(:b AS uuid)", b=book_id)
         conn.run("DELETE FROM search_books WHERE book_id = CAST(:b AS uuid)", b=book_id)
     page = _search(reader, "/search", "lighthouses")
-    assert [hit["book_id"] for hit in page["items"]] == [book_id]
+    assert [hit["book_id"] for hit in page["items"]] == [book_id] and page["unindexed"] == 0
     assert _found_words(reader, book_id, page) == ["lighthouse"]

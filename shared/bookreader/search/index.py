@@ -8,6 +8,7 @@ existed (or under an older `INDEX_VERSION`) are indexed when they are first sear
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -138,12 +139,16 @@ _UNINDEXED = (
 )
 
 
-def ensure_indexed(user_id: str, book_id: str | None = None) -> int:
-    """Index the user's books (or this one) stored before the index or under an older version;
-    how many were indexed. Cheap when there is nothing to do (one query)."""
+def ensure_indexed(user_id: str, book_id: str | None = None, budget_s: float = 5.0) -> int:
+    """Index the user's books (or this one) stored before the index or under an older version,
+    for at most about `budget_s` seconds (a request must answer); how many are still left.
+    Cheap when there is nothing to do (one query)."""
+    deadline = time.monotonic() + budget_s
     with db.get_pool().connection() as conn:
         stale = conn.run(_UNINDEXED, u=user_id, b=book_id, v=INDEX_VERSION)
-    for stale_id, language in stale:
+    for done, (stale_id, language) in enumerate(stale):
+        if done > 0 and time.monotonic() > deadline:
+            return len(stale) - done
         with db.get_pool().transaction() as conn:
             # One indexer per book at a time; the second finds the work done.
             conn.run("SELECT pg_advisory_xact_lock(hashtext(:b))", b=f"search:{stale_id}")
@@ -159,4 +164,4 @@ def ensure_indexed(user_id: str, book_id: str | None = None) -> int:
                 for index, text, paragraphs in rows
             ]
             index_book(conn, stale_id, chapters, language)
-    return len(stale)
+    return 0

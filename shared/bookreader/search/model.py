@@ -40,3 +40,8 @@ class SearchPage(Answer):
         description="Searching all books, on the first page: the matching books, best first"
         " (at most 50)",
     )
+    unindexed: int = Field(
+        0,
+        description="Books parsed before search existed and not indexed yet (each search indexes"
+        " them for a few seconds): their text is not searched in this answer",
+    )

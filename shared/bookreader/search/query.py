@@ -89,7 +89,7 @@ def search(
 ) -> SearchPage:
     """One page of hits in the user's book (or all their books), and with `with_books` the
     matching books. The caller has checked that `book_id`, if given, is the user's."""
-    ensure_indexed(user_id, book_id)
+    unindexed = ensure_indexed(user_id, book_id)
     query = fold_query(text)
     scope = "b.user_id = CAST(:u AS uuid)"
     if book_id is not None:
@@ -126,7 +126,12 @@ def search(
             SearchBook(book_id=book, title=title, authors=authors, matches=count)
             for book, title, authors, count in listed or []
         ]
-    return SearchPage(items=hits, next=str(offset + limit) if more else None, books=books)
+    return SearchPage(
+        items=hits,
+        next=str(offset + limit) if more else None,
+        books=books,
+        unindexed=unindexed,
+    )
 
 
 def _hits(conn: db.Connection, rows: Sequence[_Row], query: str) -> list[SearchHit]:

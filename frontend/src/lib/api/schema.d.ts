@@ -1578,6 +1578,12 @@ export interface components {
              * @default null
              */
             books: components["schemas"]["SearchBook"][] | null;
+            /**
+             * Unindexed
+             * @description Books parsed before search existed and not indexed yet (each search indexes them for a few seconds): their text is not searched in this answer
+             * @default 0
+             */
+            unindexed: number;
         };
         /**
          * SignedIn

@@ -18,7 +18,7 @@ beforeAll(async () => {
     const url = new URL(request.path, server.origin);
     if (url.pathname !== "/api/search") return sendJson(response, 404, {});
     const q = url.searchParams.get("q") ?? "";
-    if (q === "nothing") return sendJson(response, 200, { items: [], next: null, books: [] });
+    if (q === "nothing") return sendJson(response, 200, { items: [], next: null, books: [], unindexed: 0 });
     return sendJson(response, 200, {
       items: [
         {
@@ -34,6 +34,7 @@ beforeAll(async () => {
       ],
       next: null,
       books: [{ book_id: BOOK, title: "Окна", authors: ["А. Автор"], matches: 7 }],
+      unindexed: 0,
     });
   });
   (

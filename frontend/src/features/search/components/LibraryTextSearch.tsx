@@ -65,6 +65,9 @@ export function LibraryTextSearch() {
         </p>
       ) : null}
       <ErrorNotice error={result.error} />
+      {result.data && result.data.unindexed > 0 ? (
+        <p className="muted">{t("unindexed", { count: result.data.unindexed })}</p>
+      ) : null}
       {result.data && !result.isFetching && books.length === 0 ? (
         <p role="status">{t("none")}</p>
       ) : null}
