@@ -18,7 +18,8 @@ beforeAll(async () => {
     const url = new URL(request.path, server.origin);
     if (url.pathname !== "/api/search") return sendJson(response, 404, {});
     const q = url.searchParams.get("q") ?? "";
-    if (q === "nothing") return sendJson(response, 200, { items: [], next: null, books: [], unindexed: 0 });
+    if (q === "nothing")
+      return sendJson(response, 200, { items: [], next: null, books: [], unindexed: 0 });
     return sendJson(response, 200, {
       items: [
         {
