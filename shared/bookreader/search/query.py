@@ -22,7 +22,7 @@ import html
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 from bookreader import db
 from bookreader.search.folding import END_MARK, START_MARK, Folded, fold, fold_query
@@ -54,15 +54,15 @@ _RANK = (
 # The matching books, best first (their best passage's rank), from the ranked matches `m`.
 _BOOKS = (
     "(SELECT json_agg(json_build_array(g.bid::text, COALESCE(b.title, b.filename), b.authors,"
-    " g.matches) ORDER BY g.best DESC, g.created DESC)"
-    " FROM (SELECT bid, count(*) AS matches, max(rank) AS best, max(created) AS created FROM m"
-    f" GROUP BY bid ORDER BY best DESC, created DESC LIMIT {MAX_BOOKS}) g"
+    " g.matches) ORDER BY g.best DESC, g.shelf)"
+    " FROM (SELECT bid, count(*) AS matches, max(rank) AS best, min(shelf) AS shelf FROM m"
+    f" GROUP BY bid ORDER BY best DESC, shelf LIMIT {MAX_BOOKS}) g"
     " JOIN books b ON b.id = g.bid)"
 )
-# Columns of the ranked matches `m`.
+# Columns of the ranked matches `m` (`shelf`: the book's place in the library, newest first).
 _ORDERS = {
-    "rank": "rank DESC, created DESC, bid, chapter, start_offset",
-    "position": "created DESC, bid, chapter, start_offset",
+    "rank": "rank DESC, shelf, chapter, start_offset",
+    "position": "shelf, chapter, start_offset",
 }
 
 
@@ -91,19 +91,27 @@ def search(
     matching books. The caller has checked that `book_id`, if given, is the user's."""
     unindexed = ensure_indexed(user_id, book_id)
     query = fold_query(text)
-    scope = "b.user_id = CAST(:u AS uuid)"
-    if book_id is not None:
-        scope += " AND s.book_id = CAST(:b AS uuid)"
-    params: dict[str, Any] = {"u": user_id, "b": book_id, "q": query}
     books_column = _BOOKS if with_books else "NULL::json"
     with db.get_pool().connection() as conn:
+        # The reader's books (or this one), newest first: the matches are looked up among them
+        # with no join, which keeps the plan the same whatever the statistics say.
+        shelf = [
+            row[0]
+            for row in conn.run(
+                "SELECT id::text FROM books WHERE user_id = CAST(:u AS uuid)"
+                " AND (CAST(:b AS text) IS NULL OR id = CAST(:b AS uuid))"
+                " ORDER BY created_at DESC, id",
+                u=user_id,
+                b=book_id,
+            )
+        ]
         # The matches are ranked once; the page, and the books, come from them. Texts and
         # titles are read for the page only.
         rows = conn.run(
             "WITH m AS MATERIALIZED (SELECT s.book_id AS bid, s.chapter, s.start_offset, s.config,"
-            f" {_RANK} AS rank, b.created_at AS created"
-            " FROM search_passages s JOIN books b ON b.id = s.book_id"
-            f" WHERE {scope} AND {_MATCHES}),"
+            f" {_RANK} AS rank, array_position(CAST(:shelf AS uuid[]), s.book_id) AS shelf"
+            " FROM search_passages s"
+            f" WHERE s.book_id = ANY(CAST(:shelf AS uuid[])) AND {_MATCHES}),"
             f" page AS (SELECT * FROM m ORDER BY {_ORDERS[order]} LIMIT :limit OFFSET :offset),"
             f" numbered AS (SELECT *, row_number() OVER (ORDER BY {_ORDERS[order]}) AS n FROM page)"
             " SELECT h.bid::text, h.chapter, h.start_offset, h.config, t.body, h.rank, c.title,"
@@ -113,7 +121,8 @@ def search(
             " JOIN chapters c ON c.book_id = h.bid AND c.index = h.chapter ORDER BY h.n",
             limit=limit + 1,
             offset=offset,
-            **params,
+            q=query,
+            shelf=shelf,
         )
         found = [_Row(*row[:7]) for row in rows]
         more = len(found) > limit
