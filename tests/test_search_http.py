@@ -150,6 +150,15 @@ def test_case_accents_and_stress_marks_are_ignored(
     assert found == ["Уда\u0301рение"]
 
 
+def test_other_languages_match_whole_words_without_stemming(reader: Reader) -> None:
+    german = METADATA.replace(">en<", ">de<")
+    book = _book(reader, "haus.epub", ["Die Häuser standen still.", "Ein Haus am See."], german)
+    path = f"/books/{book}/search"
+    assert _found_words(reader, book, _search(reader, path, "hauser")) == ["Häuser"]
+    assert _found_words(reader, book, _search(reader, path, "HAUS")) == ["Haus"]
+    assert _found_words(reader, book, _search(reader, path, "die")) == ["Die"]  # no stop words
+
+
 def test_quoted_words_are_a_phrase(reader: Reader, english: str, russian: str) -> None:
     loose = _search(reader, f"/books/{english}/search", "quick lazy")
     assert len(loose["items"]) == 2
