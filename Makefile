@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: help local-up test test-python test-frontend test-fast lint fmt bench dlq admin cfn-lint \
 	sam-cli deploy local-up-edge tls test-edge backup restore \
-	clean eval-extract spa test-tools openapi bench-footprint bench-faults fuzz check-providers
+	clean eval-extract spa test-tools openapi bench-footprint bench-faults fuzz check-providersclean bench-search
 
 # The web app: `npm ci` when the lock file changed, `vite build` when any source changed.
 NODE_STAMP := frontend/node_modules/.installed
@@ -155,6 +155,11 @@ bench-footprint: $(STAMP)
 ## outcome and recovery time of each go to bench/RESULTS.md. tests/test_faults.py asserts them.
 bench-faults: $(STAMP)
 	$(PY) -m bench.faults
+
+## Full-text search over a library of 50 books: p99 of two-word queries, index size, parse-time
+## cost, per-paragraph against per-chapter, into bench/RESULTS.md.
+bench-search: $(STAMP)
+	$(PY) -m bench.search
 
 GOLD ?= ../shared/goldset/dev.jsonl
 ## Extraction quality on a gold set: `make eval-extract GOLD=<path>` (last line: JSON summary).

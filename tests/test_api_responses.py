@@ -257,6 +257,16 @@ def test_a_readers_walk_matches_the_document(contract: Contract) -> None:
         token=token,
         params={"limit": "2", "cursor": first["next"]},
     )
+    found = contract.call(
+        "GET",
+        "/books/{book_id}/search",
+        200,
+        path=f"/books/{book_id}/search",
+        token=token,
+        params={"q": "the", "limit": "1"},
+    ).json()
+    assert "items" in found
+    contract.call("GET", "/search", 200, token=token, params={"q": '"a phrase'})
     contract.call("GET", "/books/{book_id}/cast", 200, path=f"/books/{book_id}/cast", token=token)
     contract.call(
         "GET",

@@ -37,6 +37,7 @@ TAGS = [
     ("Auth", "Accounts, sign-in, tokens and the profile"),
     ("Books", "Uploads, the library, chapters, passages and cast"),
     ("Reading", "The reading position"),
+    ("Search", "Full-text search in a book or the whole library"),
     ("Illustrations", "Pictures of passages, and illustration settings"),
     ("Admin", "User administration (administrators only)"),
     ("Health", "Probes"),

@@ -19,6 +19,8 @@ from bookreader.auth.users import AdminUserUpdate, ProfileUpdate
 from bookreader.images.preferences import PreferencesUpdate
 from bookreader.library.positions import PositionUpdate
 from bookreader.library.uploads import UploadRequest
+from bookreader.search.model import SearchPage
+from bookreader.search.queries import SearchQuery
 
 
 @dataclass(frozen=True)
@@ -304,6 +306,30 @@ OPERATIONS: tuple[Operation, ...] = (
         " `details.yours` the refused save (kept as this device's own place); save again based on"
         " `details.current.version` to stay at yours. 409 `book_not_readable` before the book has"
         " chapters. With automatic illustration on, also queues pictures just ahead.",
+    ),
+    # --- search -------------------------------------------------------------------------
+    Operation(
+        "searchBook",
+        "GET",
+        "/books/{book_id}/search",
+        "Find words in the book: hits with offsets and snippets",
+        "Search",
+        {200: SearchPage},
+        query=SearchQuery,
+        description="Stemmed by the chapter's language (Russian, English; others as written),"
+        " case, accents and ё/е ignored. Any query text is accepted: one that finds nothing"
+        " (only stop words, stray operators) answers an empty page.",
+    ),
+    Operation(
+        "searchLibrary",
+        "GET",
+        "/search",
+        "Find words in all your books",
+        "Search",
+        {200: SearchPage},
+        query=SearchQuery,
+        description="Like a book's search, over every book; the first page also lists the"
+        " matching books (`books`).",
     ),
     # --- illustrations --------------------------------------------------------------------
     Operation(

@@ -19,6 +19,7 @@ from bookreader.library.records import (
     ChapterRecord,
     FootnoteRecord,
 )
+from bookreader.search.index import index_book
 
 SORTS = {"created": "created_at", "title": "lower(title)", "author": "lower(authors->>0)"}
 
@@ -181,6 +182,7 @@ def save_parsed(
             paragraphs=json.dumps(chapter.paragraphs),
             words=chapter.word_count,
         )
+    index_book(conn, book_id, parsed.chapters, parsed.metadata.language)
     for note in parsed.footnotes:
         conn.run(
             "INSERT INTO footnotes (book_id, id, title, html, text)"

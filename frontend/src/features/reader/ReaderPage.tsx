@@ -44,6 +44,8 @@ import { markChapterPainted, markChapterRequested } from "./performanceMarks";
 import { surfaceStyle } from "./preferences/preferences";
 import { chapterLength } from "./position/offsets";
 import { readingProgress } from "./progress";
+import { ReaderSearch } from "./search/ReaderSearch";
+import { useBookSearch } from "./search/useBookSearch";
 import "./fonts";
 import "./reader.css";
 
@@ -65,7 +67,8 @@ export default function ReaderPage() {
   const [target, setTarget] = useState<SurfaceTarget | null>(null);
   const [place, setPlace] = useState<Place | null>(null);
   const [pages, setPages] = useState({ page: 0, pages: 1 });
-  const [panel, setPanel] = useState<"contents" | "settings" | "passages" | null>(null);
+  const [panel, setPanel] = useState<"contents" | "settings" | "passages" | "search" | null>(null);
+  const bookSearch = useBookSearch(bookId);
   const [note, setNote] = useState<{ id: string; note: Footnote | null } | null>(null);
   const [image, setImage] = useState<ZoomedImage | null>(null);
   const controls = useRef<SurfaceControls | null>(null);
@@ -277,6 +280,7 @@ export default function ReaderPage() {
         onContents={() => setPanel("contents")}
         onSettings={() => setPanel("settings")}
         onPassages={descriptions.length > 0 ? () => setPanel("passages") : undefined}
+        onSearch={() => setPanel("search")}
       />
       <main id="main" className="reader-main" aria-busy={!shown}>
         {target ? (
@@ -414,6 +418,14 @@ export default function ReaderPage() {
           if (host) controls.current?.reveal(host);
         }}
         onClose={() => setCard(null)}
+      />
+      <ReaderSearch
+        search={bookSearch}
+        open={panel === "search"}
+        surface={surface && surface.chapter === shown?.index ? surface : null}
+        onOpen={() => setPanel("search")}
+        onClose={() => setPanel(null)}
+        goTo={goTo}
       />
       <NoteDialog
         note={note ? note.note : null}

@@ -376,6 +376,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/books/{book_id}/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Find words in the book: hits with offsets and snippets
+         * @description Stemmed by the chapter's language (Russian, English; others as written), case, accents and ё/е ignored. Any query text is accepted: one that finds nothing (only stop words, stray operators) answers an empty page.
+         */
+        get: operations["searchBook"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/descriptions/{description_id}/illustrations": {
         parameters: {
             query?: never;
@@ -511,6 +531,26 @@ export interface paths {
         };
         /** This API as an OpenAPI 3.1 document */
         get: operations["getOpenApi"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Find words in all your books
+         * @description Like a book's search, over every book; the first page also lists the matching books (`books`).
+         */
+        get: operations["searchLibrary"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1542,6 +1582,91 @@ export interface components {
              * @description Ids of the illustrations automatic mode queued for what lies ahead
              */
             illustrating: string[];
+        };
+        /** SearchBook */
+        SearchBook: {
+            /** Book Id */
+            book_id: string;
+            /**
+             * Title
+             * @description Plain text from the book (the file name before parsing)
+             */
+            title: string;
+            /**
+             * Authors
+             * @description Plain text from the book
+             */
+            authors: string[];
+            /**
+             * Matches
+             * @description How many passages of the book match
+             */
+            matches: number;
+        };
+        /** SearchHit */
+        SearchHit: {
+            /** Book Id */
+            book_id: string;
+            /**
+             * Chapter
+             * @description The chapter's index
+             */
+            chapter: number;
+            /**
+             * Chapter Title
+             * @description Plain text from the book
+             */
+            chapter_title: string;
+            /**
+             * Start
+             * @description Offset of the hit in the chapter's plain text
+             */
+            start: number;
+            /**
+             * End
+             * @description End offset (exclusive) of the hit in the chapter's plain text
+             */
+            end: number;
+            /**
+             * Marks
+             * @description Every match in the hit's paragraph, as (start, end) chapter offsets
+             */
+            marks: [
+                number,
+                number
+            ][];
+            /**
+             * Snippet
+             * @description HTML: the text around the hit, escaped, with the matches in `<mark>`
+             */
+            snippet: string;
+            /**
+             * Rank
+             * @description Relevance, higher first (comparable within one answer)
+             */
+            rank: number;
+        };
+        /** SearchPage */
+        SearchPage: {
+            /** Items */
+            items: components["schemas"]["SearchHit"][];
+            /**
+             * Next
+             * @description The `cursor` of the next page; null on the last
+             */
+            next: string | null;
+            /**
+             * Books
+             * @description Searching all books, on the first page: the matching books, best first (at most 50)
+             * @default null
+             */
+            books: components["schemas"]["SearchBook"][] | null;
+            /**
+             * Unindexed
+             * @description Books parsed before search existed and not indexed yet (each search indexes them for a few seconds): their text is not searched in this answer
+             * @default 0
+             */
+            unindexed: number;
         };
         /**
          * SignedIn
@@ -3720,6 +3845,92 @@ export interface operations {
             };
         };
     };
+    searchBook: {
+        parameters: {
+            query: {
+                /** @description Words to find (stemmed: «окно» finds «окна»); "quoted words" as a phrase, `-word` to exclude, `or` for either */
+                q: string;
+                /** @description Hits per page */
+                limit?: number;
+                /** @description The `next` of the previous page */
+                cursor?: string;
+                /** @description Best first, or in reading order */
+                order?: "rank" | "position";
+            };
+            header?: never;
+            path: {
+                /** @description A book's id */
+                book_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SearchPage */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SearchPage"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found (or not yours) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation failed: `details.fields` names each bad field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests: wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service it needs is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Any other error, in the same shape (500 `internal_error`) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     requestIllustration: {
         parameters: {
             query?: never;
@@ -4268,6 +4479,80 @@ export interface operations {
                 };
                 content: {
                     "application/json": Record<string, never>;
+                };
+            };
+            /** @description Any other error, in the same shape (500 `internal_error`) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    searchLibrary: {
+        parameters: {
+            query: {
+                /** @description Words to find (stemmed: «окно» finds «окна»); "quoted words" as a phrase, `-word` to exclude, `or` for either */
+                q: string;
+                /** @description Hits per page */
+                limit?: number;
+                /** @description The `next` of the previous page */
+                cursor?: string;
+                /** @description Best first, or in reading order */
+                order?: "rank" | "position";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SearchPage */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SearchPage"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation failed: `details.fields` names each bad field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests: wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service it needs is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Any other error, in the same shape (500 `internal_error`) */

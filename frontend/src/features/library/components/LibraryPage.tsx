@@ -4,6 +4,7 @@ import { useSearchParams } from "react-router";
 import { ErrorNotice } from "@/components/ErrorNotice";
 import { usePageTitle } from "@/components/usePageTitle";
 import { RecentIllustrations } from "@/features/gallery";
+import { LibraryTextSearch } from "@/features/search";
 import { useBookList } from "../hooks/useBooks";
 import {
   changeLibraryQuery,
@@ -45,6 +46,7 @@ export default function LibraryPage() {
       <RecentIllustrations />
       <UploadPanel />
       <LibraryToolbar query={query} languages={languages} onChange={change} />
+      <LibraryTextSearch />
       {list.isPending && (
         <p className="page-status" role="status">
           {t("common:loading")}

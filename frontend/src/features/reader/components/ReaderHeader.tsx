@@ -1,7 +1,7 @@
 /** The reader's top bar: back to the library, where we are, the contents and the settings. */
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
-import { ArrowBack, ListIcon, PictureIcon, TypeIcon } from "./icons";
+import { ArrowBack, ListIcon, PictureIcon, SearchIcon, TypeIcon } from "./icons";
 
 type Props = {
   bookTitle: string;
@@ -10,6 +10,8 @@ type Props = {
   onSettings: () => void;
   /** The chapter's passages (shown when it has any). */
   onPassages?: () => void;
+  /** Search in the book. */
+  onSearch?: () => void;
 };
 
 export function ReaderHeader({
@@ -18,8 +20,10 @@ export function ReaderHeader({
   onContents,
   onSettings,
   onPassages,
+  onSearch,
 }: Props) {
   const { t } = useTranslation("reader");
+  const { t: ts } = useTranslation("search");
   return (
     <header className="reader-bar">
       <Link to="/" className="icon-button reader-back" aria-label={t("backToLibrary")}>
@@ -40,6 +44,11 @@ export function ReaderHeader({
           aria-label={t("passage.list")}
         >
           <PictureIcon />
+        </button>
+      ) : null}
+      {onSearch ? (
+        <button type="button" className="icon-button" onClick={onSearch} aria-label={ts("open")}>
+          <SearchIcon />
         </button>
       ) : null}
       <button type="button" className="icon-button" onClick={onSettings} aria-label={t("settings")}>

@@ -58,3 +58,8 @@ export const PictureIcon = (p: IconProps) => (
     <path d="M15.5 9h.01" />
   </Icon>
 );
+export const SearchIcon = (p: IconProps) => (
+  <Icon {...p}>
+    <path d="M10.5 17a6.5 6.5 0 1 0 0-13 6.5 6.5 0 0 0 0 13zM15.5 15.5L20 20" />
+  </Icon>
+);
