@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: help local-up test test-python test-frontend test-fast lint fmt bench dlq admin cfn-lint \
 	sam-cli deploy local-up-edge tls test-edge backup restore \
-	clean eval-extract spa test-tools openapi bench-footprint bench-faults fuzz
+	clean eval-extract eval-prompts lexicon spa test-tools openapi bench-footprint bench-faults fuzz
 
 # The web app: `npm ci` when the lock file changed, `vite build` when any source changed.
 NODE_STAMP := frontend/node_modules/.installed
@@ -160,6 +160,12 @@ GOLD ?= ../shared/goldset/dev.jsonl
 ## Extraction quality on a gold set: `make eval-extract GOLD=<path>` (last line: JSON summary).
 eval-extract: $(STAMP)
 	$(PY) -m bookreader.nlp.evaluate $(GOLD)
+
+PROMPT_GOLD := bench/gold/prompts.jsonl
+## Offline prompts on a prompt gold set: `make eval-prompts [GOLD=<path>] [HALF=even|odd]`.
+eval-prompts: $(STAMP)
+	$(PY) -m bookreader.images.evaluate_prompts \
+	  $(if $(filter command line,$(origin GOLD)),$(GOLD),$(PROMPT_GOLD)) $(if $(HALF),--half $(HALF))
 
 ## Dead letters: `make dlq` lists them, `make dlq REPLAY=<id>` replays one.
 dlq: $(STAMP)
