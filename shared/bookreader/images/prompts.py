@@ -1,14 +1,17 @@
 """Image prompts from extracted descriptions: English, deterministic, bounded and readable.
 
-Russian summaries go through the glossary (no translation service); the book's cast keeps a
-recurring character's traits and seed stable; the book's era and genre add a period hint and
-pick the default style."""
+A prompt says what is depicted first (the passage's head noun phrase, translated), then the
+setting and the other things in it, then details, period and style: image models weigh the
+opening words most. Russian summaries go through the glossary and the book-scale lexicon (no
+translation service); the book's cast keeps a recurring character's traits and seed stable; the
+book's era and genre add a period hint and pick the default style. A monochrome style names no
+colour. "Portrait" is said only of people: a described animal or thing is drawn as itself."""
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import cache
 
 from bookreader.images.glossary import has_cyrillic, translate_all, translate_phrase
@@ -27,13 +30,25 @@ SIZES: dict[str, tuple[int, int]] = {
     "character": (768, 1024),
     "object": (1024, 1024),
 }
-_SCENES = {
-    "location": "a view of the setting",
-    "atmosphere": "an atmospheric scene",
-    "action": "a dynamic moment of action",
-    "character": "a character portrait",
-    "object": "a detailed still life",
+# How to frame the picture, said after what it shows (never instead of it).
+_FRAMING = {
+    "location": "wide view",
+    "atmosphere": "atmospheric scene",
+    "action": "dynamic moment",
+    "object": "detailed close view",
 }
+# English heads of a subject that make a picture a portrait (an owl or a stag does not).
+PERSON_NOUNS = frozenset(
+    " ".join(
+        (
+            "man woman girl boy child lady gentleman person priest soldier officer peasant",
+            "coachman driver lawyer fisherman sailor rider horseman hunter stranger prince",
+            "princess king queen merchant monk nun servant maid nurse doctor student youth maiden",
+            "bride groom general captain cossack guest host landlord hostess mother father wife",
+            "husband son daughter grandfather grandmother uncle aunt footman",
+        )
+    ).split()
+)
 NEGATIVE_COMMON = (
     "text",
     "letters",
@@ -67,7 +82,7 @@ NEGATIVE_HISTORICAL = (
 )
 # Summary attribute kinds in the order a reader would describe a scene.
 _ATTRIBUTE_ORDER = ("time", "season", "weather", "light", "colour", "material", "size", "clothing")
-_SUBJECT_LIMIT = 6
+_SUBJECT_LIMIT = 8
 
 # Known classics (lower-case fragment of an author's name, either script) → their period.
 CLASSIC_AUTHORS: tuple[tuple[str, str], ...] = (
@@ -131,27 +146,31 @@ def build_prompt(
         for kind in _ordered_kinds(summary.attributes)
         if (words := translate_all(summary.attributes[kind], language))
     }
-    subjects = list(
-        dict.fromkeys(
-            english
-            for phrase in summary.subjects
-            if (english := translate_phrase(phrase, language))
-        )
+    subjects = _distinct(
+        english for phrase in summary.subjects if (english := translate_phrase(phrase, language))
     )
     characters = characters_in(description, text, cast)
     figures = _figures(characters, text, language)
     actions = _actions(text, language) if description.type == "action" else []
     quote = _key_phrase(text) if language == "en" else ""
     period = period_hint(book)
+    if preset.monochrome:
+        subjects = _distinct(_without_colours(subject) for subject in subjects)
+        figures = [_without_colours(figure) for figure in figures]
+        attributes.pop("colour", None)
+        quote = _without_colours(quote)
 
+    opening, others = _opening(description.type, figures, subjects)
+    framing = _FRAMING.get(description.type, "")
     sections = [
-        [_scene_sentence(preset, description.type, figures)],
+        opening,
+        others[: _SUBJECT_LIMIT - 1],
         [", ".join(actions)] if actions else [],
-        subjects[:_SUBJECT_LIMIT],
         [f'"{quote}"'] if quote else [],
         _details(attributes, subjects),
+        [framing] if framing else [],
         [period] if period else [],
-        [preset.suffix],
+        [f"{preset.lead}, {preset.suffix}"],
     ]
     prompt = _bounded(sections)
     if has_cyrillic(prompt):  # never expected: the glossary only yields English
@@ -234,12 +253,47 @@ def characters_in(
     return [member for _, member in scored]
 
 
-def _scene_sentence(preset: StylePreset, kind: str, figures: list[str]) -> str:
-    scene = _SCENES.get(kind, "a scene")
+def _opening(kind: str, figures: list[str], subjects: list[str]) -> tuple[list[str], list[str]]:
+    """What the picture shows, first: the characters of the cast in it, else the head subject;
+    a portrait only of people. Returns (opening items, the remaining subjects)."""
     if figures:
         people = " and ".join(figures[:2])
-        scene = f"{scene} of {people}" if kind == "character" else f"{scene} with {people}"
-    return f"{preset.lead}, {scene}"
+        lead = f"portrait of {people}" if kind == "character" else people
+        return [lead, *subjects[:1]], subjects[1:]
+    if not subjects:
+        return [], []
+    head = subjects[0]
+    if kind == "character" and _is_person(head):
+        head = f"portrait of {head}"
+    return [head], subjects[1:]
+
+
+def _is_person(phrase: str) -> bool:
+    words = phrase.lower().split()
+    return any(" ".join(words[i:]) in PERSON_NOUNS for i in range(len(words)))
+
+
+def _distinct(phrases: Iterable[str]) -> list[str]:
+    """Phrases in order, without one whose words an earlier phrase already says."""
+    kept: list[str] = []
+    for phrase in phrases:
+        words = set(phrase.split())
+        if phrase and not any(words <= set(earlier.split()) for earlier in kept):
+            kept.append(phrase)
+    return kept
+
+
+_COLOUR_WORDS = lexicon_en.COLOUR | {"raven-black", "motley", "colourful", "multicoloured"}
+
+
+def _without_colours(text: str) -> str:
+    """The phrase with its colour words (and colour compounds) left out."""
+    kept = [
+        word
+        for word in text.split()
+        if not any(part in _COLOUR_WORDS for part in word.lower().strip(",.()").split("-"))
+    ]
+    return re.sub(r"\(\s*\)|,\s*\)", ")", " ".join(kept)).replace("in )", ")").strip()
 
 
 def _figures(characters: list[CastMember], text: str, language: str) -> list[str]:
