@@ -82,7 +82,7 @@ NEGATIVE_HISTORICAL = (
 )
 # Summary attribute kinds in the order a reader would describe a scene.
 _ATTRIBUTE_ORDER = ("time", "season", "weather", "light", "colour", "material", "size", "clothing")
-_SUBJECT_LIMIT = 8
+_SUBJECT_LIMIT = 12
 
 # Known classics (lower-case fragment of an author's name, either script) → their period.
 CLASSIC_AUTHORS: tuple[tuple[str, str], ...] = (
@@ -150,13 +150,12 @@ def build_prompt(
         english for phrase in summary.subjects if (english := translate_phrase(phrase, language))
     )
     characters = characters_in(description, text, cast)
-    figures = _figures(characters, text, language)
+    figures = _figures(characters, text, language, monochrome=preset.monochrome)
     actions = _actions(text, language) if description.type == "action" else []
     quote = _key_phrase(text) if language == "en" else ""
     period = period_hint(book)
     if preset.monochrome:
         subjects = _distinct(_without_colours(subject) for subject in subjects)
-        figures = [_without_colours(figure) for figure in figures]
         attributes.pop("colour", None)
         quote = _without_colours(quote)
 
@@ -283,29 +282,32 @@ def _distinct(phrases: Iterable[str]) -> list[str]:
     return kept
 
 
-_COLOUR_WORDS = lexicon_en.COLOUR | {"raven-black", "motley", "colourful", "multicoloured"}
+# Hues a monochrome picture cannot show; "dark", "pale" and "bright" are tones it can.
+_COLOUR_WORDS = (lexicon_en.COLOUR - {"dark", "pale", "bright"}) | {"motley", "colourful"}
 
 
-def _without_colours(text: str) -> str:
-    """The phrase with its colour words (and colour compounds) left out."""
-    kept = [
+def _without_colours(phrase: str) -> str:
+    """The phrase with its colour words (and colour compounds: "raven-black") left out."""
+    return " ".join(
         word
-        for word in text.split()
-        if not any(part in _COLOUR_WORDS for part in word.lower().strip(",.()").split("-"))
-    ]
-    return re.sub(r"\(\s*\)|,\s*\)", ")", " ".join(kept)).replace("in )", ")").strip()
+        for word in phrase.split()
+        if not any(part in _COLOUR_WORDS for part in word.lower().strip(",.").split("-"))
+    )
 
 
-def _figures(characters: list[CastMember], text: str, language: str) -> list[str]:
+def _figures(
+    characters: list[CastMember], text: str, language: str, *, monochrome: bool = False
+) -> list[str]:
     """ "a man (grey-haired, wearing greatcoat and cap, in grey)" for up to two characters."""
     return [
-        _figure(member, _gender_noun(member.name, text, language), language)
+        _figure(member, _gender_noun(member.name, text, language), language, monochrome)
         for member in characters[:2]
     ]
 
 
-def _figure(member: CastMember, noun: str, language: str) -> str:
-    """A recurring character's stable traits: build and size, clothing, then colours."""
+def _figure(member: CastMember, noun: str, language: str, monochrome: bool) -> str:
+    """A recurring character's stable traits: build and size, clothing, then colours (none for
+    a monochrome style)."""
     build = lexicon_ru.BUILD | lexicon_en.BUILD
     looks = member.appearance
     colours = looks.get("colour", [])
@@ -313,6 +315,10 @@ def _figure(member: CastMember, noun: str, language: str) -> str:
     traits = translate_all(adjectives, language)[:3]
     clothing = translate_all(looks.get("clothing", []), language)[:3]
     tones = translate_all([c for c in colours if c not in build], language)[:2]
+    if monochrome:
+        traits = [trait for trait in traits if _without_colours(trait)]
+        clothing = [_without_colours(item) for item in clothing if _without_colours(item)]
+        tones = []
     parts = list(traits)
     if clothing:
         parts.append("wearing " + " and ".join(clothing))

@@ -27,7 +27,7 @@ _ATTRIBUTE_KINDS = {
 }
 _SEASONS = {"осень", "зима", "весна", "лето", "autumn", "winter", "spring", "summer"}
 _NOUN_VOCABULARIES = ("PLACE", "BODY", "CLOTHING", "SKY_WEATHER")
-_MAX_SUBJECTS = 8
+_MAX_SUBJECTS = 12
 _MAX_SUBJECTS_RU = 14
 _MAX_MODIFIERS = 2  # «старый яблоневый сад»: the adjectives nearest the noun
 # Nouns that name no thing to draw: measures, abstractions by their suffix, time spans.
