@@ -124,6 +124,8 @@ def main(argv: list[str] | None = None) -> int:
         passages = passages[0 if args.half == "even" else 1 :: 2]
     results = [evaluate_passage(passage) for passage in passages]
     print(table(results))
+    described = summary([r for r in results if r.described])
+    print(f"Recall on the passages with a description: {json.dumps(described['by_lang'])}")
     print(json.dumps(summary(results), ensure_ascii=False))
     return 0
 

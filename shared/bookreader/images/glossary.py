@@ -63,22 +63,84 @@ def translate_word(lemma: str, language: str) -> str | None:
 def translate_phrase(phrase: str, language: str) -> str | None:
     """A summary subject ("серый шинель") word by word; None when its head noun is unknown.
 
-    Modifiers the glossary does not know are dropped; the head (last word) must be known,
-    otherwise the phrase would name nothing."""
+    Modifiers the dictionaries do not know are dropped; the head (last word) must be known,
+    otherwise the phrase would name nothing. A Russian head in the plural ("лодки") is
+    translated from its lemma and said in the English plural ("boats")."""
     words = phrase.split()
     if not words:
         return None
-    if language == "ru":  # a curated phrase ("книжный шкаф" → bookcase), with its modifiers
-        for size in range(len(words), 1, -1):
-            english = glossary().get(" ".join(words[-size:]).replace("ё", "е"))
-            if english:
-                rest = [translate_word(word, language) for word in words[:-size]]
-                return " ".join([*(m for m in rest if m), english])
-    head = translate_word(words[-1], language)
-    if head is None:
-        return None
-    modifiers = [translate_word(word, language) for word in words[:-1]]
-    return " ".join([*(m for m in modifiers if m), head])
+    plural = False
+    if language == "ru" and _lookup(words[-1].replace("ё", "е")) is None:
+        words[-1], plural = _singular(words[-1])
+    english = _curated_phrase(words) if language == "ru" else None
+    if english is None:
+        head = translate_word(words[-1], language)
+        if head is None:
+            return None
+        modifiers = [translate_word(word, language) for word in words[:-1]]
+        english = " ".join([*(m for m in modifiers if m), head])
+    return pluralize(english) if plural else english
+
+
+def _curated_phrase(words: list[str]) -> str | None:
+    """A curated phrase ("книжный шкаф" → bookcase) ending the words, with their modifiers."""
+    for size in range(len(words), 1, -1):
+        english = glossary().get(" ".join(words[-size:]).replace("ё", "е"))
+        if english:
+            rest = [translate_word(word, "ru") for word in words[:-size]]
+            return " ".join([*(m for m in rest if m), english])
+    return None
+
+
+def _singular(word: str) -> tuple[str, bool]:
+    """(lemma, whether the word is a plural form) of a Russian noun."""
+    from bookreader.nlp.morph_analyzer import parse_word
+
+    nouns = [p for p in parse_word(word.replace("ё", "е")) if p.tag.POS == "NOUN"]
+    plurals = [p for p in nouns if {"nomn", "plur"} <= p.tag.grammemes]
+    best = (plurals or nouns or [None])[0]
+    if best is None:
+        return word, False
+    return str(best.normal_form).replace("ё", "е"), bool(plurals)
+
+
+_IRREGULAR_PLURALS = {
+    "man": "men",
+    "woman": "women",
+    "child": "children",
+    "foot": "feet",
+    "tooth": "teeth",
+    "goose": "geese",
+    "mouse": "mice",
+    "ox": "oxen",
+    "knife": "knives",
+    "leaf": "leaves",
+    "wolf": "wolves",
+    "shelf": "shelves",
+    "loaf": "loaves",
+    "calf": "calves",
+    "thief": "thieves",
+    "wife": "wives",
+    "person": "people",
+}
+_SAME_IN_PLURAL = {"sheep", "deer", "fish", "grass", "hay", "smoke", "snow", "cattle", "people"}
+
+
+def pluralize(english: str) -> str:
+    """The English plural of a phrase's last word ("fishing boat" → "fishing boats")."""
+    *rest, last = english.split()
+    lower = last.lower()
+    if lower in _SAME_IN_PLURAL or (lower.endswith("s") and not lower.endswith(("ss", "us"))):
+        plural = last
+    elif lower in _IRREGULAR_PLURALS:
+        plural = _IRREGULAR_PLURALS[lower]
+    elif lower.endswith(("ch", "sh", "ss", "x", "us")):
+        plural = last + "es"
+    elif lower.endswith("y") and len(lower) > 1 and lower[-2] not in "aeiou":
+        plural = last[:-1] + "ies"
+    else:
+        plural = last + "s"
+    return " ".join([*rest, plural])
 
 
 def translate_all(lemmas: list[str], language: str) -> list[str]:

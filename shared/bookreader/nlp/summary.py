@@ -112,8 +112,8 @@ def _subjects(
 
 
 def _russian_subjects(tokens: list[Token], lexicon: ModuleType) -> list[str]:
-    """«прилагательное* существительное» phrases in lemma form: the nominative ones first, then
-    the other things in text order."""
+    """«прилагательное* существительное» phrases in lemma form (a plural head in its nominative
+    plural): the nominative ones first, then the other things in text order."""
     ranked: list[tuple[int, int, str]] = []
     modifiers: list[Token] = []
     previous: Token | None = None
@@ -124,7 +124,7 @@ def _russian_subjects(tokens: list[Token], lexicon: ModuleType) -> list[str]:
         if token.pos == "ADJ":
             modifiers.append(token)
         elif _common_noun(token) and _drawable(token.lemma, lexicon):
-            words = [m.lemma for m in modifiers[-_MAX_MODIFIERS:]] + [token.lemma]
+            words = [m.lemma for m in modifiers[-_MAX_MODIFIERS:]] + [_head_form(token)]
             rank = 0 if _nominative(token.lower) else 1
             ranked.append((rank, position, " ".join(words)))
             modifiers = []
@@ -134,8 +134,8 @@ def _russian_subjects(tokens: list[Token], lexicon: ModuleType) -> list[str]:
     phrases = [phrase for _, _, phrase in sorted(ranked)]
     unique: list[str] = []
     for phrase in phrases:  # "сабля" after "старинный сабля" adds nothing
-        head = phrase.split()[-1]
-        if any(kept.split()[-1] == head for kept in unique):
+        head = _lemma_of(phrase.split()[-1])
+        if any(_lemma_of(kept.split()[-1]) == head for kept in unique):
             continue
         unique.append(phrase)
     return unique[:_MAX_SUBJECTS_RU]
@@ -147,6 +147,25 @@ def _drawable(lemma: str, lexicon: ModuleType) -> bool:
     if lemma in lexicon.TIME_SEASON or lemma in _RU_NOT_DRAWN or len(lemma) < 3:
         return False
     return not lemma.endswith(_RU_ABSTRACT_SUFFIXES) or lemma in lexicon.PLACE
+
+
+def _head_form(token: Token) -> str:
+    """The head noun's lemma, or its nominative plural when the passage shows several
+    («рыбацкие лодки» → "лодки": boats, not a boat); words only used in the plural keep the
+    lemma."""
+    parses = parse_word(token.lower.replace("ё", "е"))
+    if not parses:
+        return token.lemma
+    tag = parses[0].tag
+    if "plur" not in tag or {"Pltm", "Sgtm"} & tag.grammemes:
+        return token.lemma
+    plural = parses[0].inflect({"nomn", "plur"})
+    return plural.word.replace("ё", "е") if plural is not None else token.lemma
+
+
+def _lemma_of(word: str) -> str:
+    parses = parse_word(word)
+    return str(parses[0].normal_form).replace("ё", "е") if parses else word
 
 
 def _common_noun(token: Token) -> bool:
