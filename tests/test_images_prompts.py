@@ -343,7 +343,8 @@ def test_russian_noun_phrases_outside_the_glossary_are_translated() -> None:
     prompt = passage_prompt(text, style="oil painting").prompt.lower()
     words = set(re.findall(r"[a-z]+", prompt))
     assert prompt.startswith("old forge")
-    assert {"stork", "nest", "anvil", "horseshoe"} <= words
+    assert {"storks", "nest", "anvil"} <= words  # «аисты»: several storks
+    assert "horseshoe" in prompt  # «подковы» reads as a genitive singular just as well
     assert not CYRILLIC.search(prompt)
     assert lexicon()["наковальня"] == "anvil" and "наковальня" not in glossary()
 
