@@ -370,22 +370,31 @@ _VISUAL_EN = (
     | lexicon_en.LIGHT_ADJ
     | lexicon_en.ARTEFACT
 )
-_KEY_PHRASE_CHARS = 140
+_KEY_PHRASE_CHARS = 240
+_CLAUSE_CHARS = 140
 
 
 def _key_phrase(text: str) -> str:
-    """The English passage's most visual sentence, clipped; quotes and odd characters removed."""
+    """The English passage's most visual clauses, in their order, within a budget (each one
+    clipped); quotes and odd characters removed."""
     clean = re.sub(r"[^A-Za-z0-9 ,.;:!?'\-]+", " ", text)
     clean = re.sub(r"\s+", " ", clean).strip()
-    best, best_score = "", 0
-    for sentence in _SENTENCE_END.split(clean):
-        score = sum(word in _VISUAL_EN for word in re.findall(r"[a-z\-]+", sentence.lower()))
-        if score > best_score:
-            best, best_score = sentence, score
-    best = best.strip(" ,.;:!?'-")
-    if len(best) > _KEY_PHRASE_CHARS:
-        best = best[:_KEY_PHRASE_CHARS].rsplit(" ", 1)[0].rstrip(" ,;:")
-    return best
+    scored = []
+    for position, clause in enumerate(_SENTENCE_END.split(clean)):
+        clause = clause.strip(" ,.;:!?'-")
+        if len(clause) > _CLAUSE_CHARS:
+            clause = clause[:_CLAUSE_CHARS].rsplit(" ", 1)[0].rstrip(" ,;:")
+        score = sum(word in _VISUAL_EN for word in re.findall(r"[a-z\-]+", clause.lower()))
+        if score:
+            scored.append((-score, position, clause))
+    chosen: list[tuple[int, str]] = []
+    used = 0
+    for _, position, clause in sorted(scored):
+        if used + len(clause) > _KEY_PHRASE_CHARS and chosen:
+            continue
+        chosen.append((position, clause))
+        used += len(clause) + 2
+    return "; ".join(clause for _, clause in sorted(chosen))
 
 
 def _bounded(sections: list[list[str]]) -> str:
