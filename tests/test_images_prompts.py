@@ -10,7 +10,13 @@ import pytest
 
 from bookreader.errors import BookReaderError
 from bookreader.images import evaluate_prompts
-from bookreader.images.glossary import glossary, lexicon, translate_phrase, translate_word
+from bookreader.images.glossary import (
+    glossary,
+    lexicon,
+    pluralize,
+    translate_phrase,
+    translate_word,
+)
 from bookreader.images.model import BookContext, ImagePrompt
 from bookreader.images.prompts import MAX_PROMPT_CHARS, build_prompt, period_hint
 from bookreader.images.styles import STYLES
@@ -420,3 +426,18 @@ def test_eval_prompts_ends_with_the_summary_line(tmp_path, capsys) -> None:
     assert summary["n"] == 2 and summary["no_description"] == 1
     assert summary["by_lang"] == {"ru": round(2 / 3, 3), "en": 0.0}
     assert summary["subject_recall"] == 0.5
+
+
+def test_several_things_are_said_in_the_plural_and_a_named_woman_is_drawn_as_one() -> None:
+    boats = ru_prompt(describe("location", ["рыбацкий лодки", "деревянный пристань"]))
+    assert boats.prompt.lower().startswith("fishing boats")
+    assert [pluralize(w) for w in ("box", "fisherman", "headscarf", "lady")] == [
+        "boxes",
+        "fishermen",
+        "headscarves",
+        "ladies",
+    ]
+    woman = ru_prompt(describe("character", ["крестьянский платье"], characters=["Марья"]))
+    assert woman.prompt.lower().startswith("portrait of a woman")
+    place = ru_prompt(describe("location", ["улица"], characters=["Казань"]))
+    assert "woman" not in place.prompt and " man" not in place.prompt

@@ -77,8 +77,9 @@ def translate_phrase(phrase: str, language: str) -> str | None:
         head = translate_word(words[-1], language)
         if head is None:
             return None
+        said = set(head.split())  # "сосновый бор" → "pine forest", not "pine pine forest"
         modifiers = [translate_word(word, language) for word in words[:-1]]
-        english = " ".join([*(m for m in modifiers if m), head])
+        english = " ".join([*(m for m in modifiers if m and not set(m.split()) <= said), head])
     return pluralize(english) if plural else english
 
 
@@ -122,8 +123,15 @@ _IRREGULAR_PLURALS = {
     "thief": "thieves",
     "wife": "wives",
     "person": "people",
+    "scarf": "scarves",
+    "wharf": "wharves",
+    "hoof": "hooves",
 }
-_SAME_IN_PLURAL = {"sheep", "deer", "fish", "grass", "hay", "smoke", "snow", "cattle", "people"}
+_COMPOUND_HEADS = ("woman", "man", "scarf", "wife")  # fisherman, headscarf, housewife
+_SAME_IN_PLURAL = {
+    *("sheep", "deer", "fish", "grass", "hay", "smoke", "snow", "cattle", "people", "hair"),
+    *("furniture", "clothing", "luggage", "foliage", "military"),
+}
 
 
 def pluralize(english: str) -> str:
@@ -134,6 +142,8 @@ def pluralize(english: str) -> str:
         plural = last
     elif lower in _IRREGULAR_PLURALS:
         plural = _IRREGULAR_PLURALS[lower]
+    elif compound := next((w for w in _COMPOUND_HEADS if lower.endswith(w)), None):
+        plural = last[: len(last) - len(compound)] + _IRREGULAR_PLURALS[compound]  # fishermen
     elif lower.endswith(("ch", "sh", "ss", "x", "us")):
         plural = last + "es"
     elif lower.endswith("y") and len(lower) > 1 and lower[-2] not in "aeiou":

@@ -151,6 +151,8 @@ def build_prompt(
     )
     characters = characters_in(description, text, cast)
     figures = _figures(characters, text, language, monochrome=preset.monochrome)
+    if not figures:  # named people outside the cast still show as a man or a woman
+        figures = _named_people(summary.characters, text, language, description.type)
     actions = _actions(text, language) if description.type == "action" else []
     quote = _key_phrase(text) if language == "en" else ""
     period = period_hint(book)
@@ -303,6 +305,17 @@ def _figures(
         _figure(member, _gender_noun(member.name, text, language), language, monochrome)
         for member in characters[:2]
     ]
+
+
+def _named_people(names: list[str], text: str, language: str, kind: str) -> list[str]:
+    """ "a woman" for a Russian first name the analyser knows as female (up to two people); in
+    English, a portrait's he or she. Names of unknown gender (places, ships) are left out."""
+    if language == "ru":
+        genders = [_ru_name_gender(name.split()[0].lower()) for name in names if name.split()]
+        nouns = [{"masc": "a man", "femn": "a woman"}.get(gender, "") for gender in genders]
+        return list(dict.fromkeys(noun for noun in nouns if noun))[:2]
+    noun = _gender_noun("", text, language) if kind == "character" else "a person"
+    return [noun] if names and noun != "a person" else []
 
 
 def _figure(member: CastMember, noun: str, language: str, monochrome: bool) -> str:
