@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: help local-up test test-python test-frontend test-fast lint fmt bench dlq admin cfn-lint \
 	sam-cli deploy local-up-edge tls test-edge backup restore \
-	clean eval-extract spa test-tools openapi bench-footprint bench-faults fuzz check-providers bench-search
+	clean eval-extract spa test-tools openapi bench-footprint bench-faults fuzz check-providers bench-search eval-prompts lexicon lexicon-coverage
 
 # The web app: `npm ci` when the lock file changed, `vite build` when any source changed.
 NODE_STAMP := frontend/node_modules/.installed
@@ -169,6 +169,29 @@ eval-extract: $(STAMP)
 ## Call each image provider (and the prompt assist) once: `make check-providers [PROVIDERS=a,b]`.
 check-providers: $(STAMP)
 	@$(PY) -m local check-providers $(if $(PROVIDERS),--providers "$(PROVIDERS)")
+
+## Regenerate the Russian → English prompt lexicon from Debian's English–Russian dictionaries
+## (installed with apt-get when missing; wordfreq ranks senses at build time only).
+lexicon: $(STAMP)
+	@if ! test -f /usr/share/dictd/mueller7.dict.dz || ! test -f /usr/share/dictd/freedict-eng-rus.dict.dz; then \
+	  echo "Installing mueller7-dict and dict-freedict-eng-rus (apt-get)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    mueller7-dict dict-freedict-eng-rus >/dev/null; fi
+	$(PY) -m pip install --quiet 'wordfreq==3.1.1'
+	$(PY) -m bookreader.images.build_lexicon > shared/bookreader/images/lexicon_ru_en.tsv.new
+	mv shared/bookreader/images/lexicon_ru_en.tsv.new shared/bookreader/images/lexicon_ru_en.tsv
+
+## Share of noun and adjective occurrences in the Russian corpus books' descriptions the prompt
+## vocabulary translates: `make lexicon-coverage [CORPUS=../shared/corpus]`.
+CORPUS ?= ../shared/corpus
+lexicon-coverage: $(STAMP)
+	$(PY) -m bookreader.images.lexicon_coverage $(CORPUS)
+
+PROMPT_GOLD := bench/gold/prompts.jsonl
+## Offline prompts on a prompt gold set: `make eval-prompts [GOLD=<path>] [HALF=even|odd]`.
+eval-prompts: $(STAMP)
+	$(PY) -m bookreader.images.evaluate_prompts \
+	  $(if $(filter command line,$(origin GOLD)),$(GOLD),$(PROMPT_GOLD)) $(if $(HALF),--half $(HALF))
 
 ## Dead letters: `make dlq` lists them, `make dlq REPLAY=<id>` replays one.
 dlq: $(STAMP)

@@ -1,17 +1,27 @@
-"""Prompts: English from Russian through the glossary, stable characters, styles by genre."""
+"""Prompts: the subject first, English from Russian through the glossary and the lexicon, stable
+characters, styles by genre that agree with themselves, and the prompt evaluation's output."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
 
 from bookreader.errors import BookReaderError
-from bookreader.images.glossary import glossary, translate_phrase
+from bookreader.images import evaluate_prompts
+from bookreader.images.glossary import (
+    glossary,
+    lexicon,
+    pluralize,
+    translate_phrase,
+    translate_word,
+)
 from bookreader.images.model import BookContext, ImagePrompt
 from bookreader.images.prompts import MAX_PROMPT_CHARS, build_prompt, period_hint
 from bookreader.images.styles import STYLES
-from bookreader.nlp import lexicon_ru
+from bookreader.nlp import lexicon_en, lexicon_ru
+from bookreader.nlp.extractor import extract_chapter
 from bookreader.nlp.model import CastMember, Description, VisualSummary
 
 CYRILLIC = re.compile(r"[\u0400-\u04ff]")
@@ -268,8 +278,9 @@ def test_prompt_is_deterministic_readable_and_bounded() -> None:
     second = ru_prompt(description, "текст", cast=[NATALYA])
     assert first == second
     assert len(first.prompt) <= MAX_PROMPT_CHARS
-    assert first.prompt.startswith("Oil painting")
-    assert first.prompt.endswith(".")
+    assert first.prompt.endswith(
+        "Oil painting, classical oil on canvas, rich brushwork, museum quality."
+    )
     assert not CYRILLIC.search(first.prompt)
 
 
@@ -301,3 +312,132 @@ def test_genre_keywords_match_words_not_fragments() -> None:
     assert default_style(["Detective and mystery stories"]) == "ink sketch"
     assert default_style(["Student life"]) != "ink sketch"
     assert default_style(["Retail"]) == default_style([])
+
+
+# --- what is depicted comes first, in English (extraction and lexicon as the pipeline runs them)
+
+
+def passage_prompt(text: str, language: str = "ru", style: str | None = None) -> ImagePrompt:
+    """The prompt the pipeline builds for the longest description extraction finds."""
+    found = extract_chapter(0, text, [(0, len(text))], language)
+    assert found, f"no description in {text!r}"
+    description = max(found, key=lambda d: d.end - d.start)
+    book = BookContext(language=language, sha256="d" * 64)
+    return build_prompt(
+        description,
+        text[description.start : description.end],
+        language=language,
+        book=book,
+        style=style,
+    )
+
+
+def test_the_thing_described_opens_the_prompt_before_its_setting_and_the_style() -> None:
+    prompt = passage_prompt(
+        "Посреди площади бил фонтан, и мраморная статуя смотрела на пустые скамейки."
+    ).prompt.lower()
+    assert prompt.startswith("fountain")
+    assert prompt.index("statue") < prompt.index("square") < prompt.index("watercolour")
+    assert "a view of the setting" not in prompt and "character portrait" not in prompt
+
+
+def test_russian_noun_phrases_outside_the_glossary_are_translated() -> None:
+    text = (
+        "Старая кузница стояла у дороги; на её крыше аисты свили гнездо, у дверей лежали"
+        " подковы и чёрная наковальня."
+    )
+    prompt = passage_prompt(text, style="oil painting").prompt.lower()
+    words = set(re.findall(r"[a-z]+", prompt))
+    assert prompt.startswith("old forge")
+    assert {"storks", "nest", "anvil"} <= words  # «аисты»: several storks
+    assert "horseshoe" in prompt  # «подковы» reads as a genitive singular just as well
+    assert not CYRILLIC.search(prompt)
+    assert lexicon()["наковальня"] == "anvil" and "наковальня" not in glossary()
+
+
+def test_the_lexicon_is_book_scale_english_only_and_curated_senses_win() -> None:
+    table = lexicon()
+    assert len(table) >= 20_000
+    assert not any(CYRILLIC.search(english) for english in table.values())
+    assert translate_word("маяк", "ru") == "lighthouse"  # the lexicon alone says "beacon"
+    assert translate_word("окошечко", "ru") == translate_word("окошко", "ru")  # diminutive
+    assert translate_word("гусарский", "ru") == "hussar"  # from the noun it comes from
+
+
+def test_a_described_animal_or_thing_is_not_a_portrait_but_a_person_is() -> None:
+    fox = passage_prompt("Рыжая лиса с пушистым хвостом сидела на старом пне у опушки.")
+    assert fox.kind == "character"
+    assert fox.prompt.lower().startswith(("red-haired fox", "fox"))
+    assert "portrait" not in fox.prompt.lower()
+    owl = ru_prompt(describe("character", ["чучело сова", "каминный полка"]))
+    assert owl.prompt.lower().startswith("stuffed owl") and "portrait" not in owl.prompt.lower()
+    old_man = ru_prompt(describe("character", ["седой старик", "длинный борода"]))
+    assert old_man.prompt.lower().startswith("portrait of grey-haired old man")
+
+
+COLOURFUL = describe(
+    "character",
+    ["рыжий лиса", "черный платье", "алый шаль"],
+    {"colour": ["рыжий", "черный", "алый"], "light": ["яркий"]},
+    characters=["Наталья"],
+)
+
+
+@pytest.mark.parametrize("style", sorted(STYLES))
+def test_every_style_agrees_with_itself(style: str) -> None:
+    preset = STYLES[style]
+    image = ru_prompt(COLOURFUL, "Наталья Петровна вошла.", cast=[NATALYA], style=style)
+    body = image.prompt.lower().removesuffix(f"{preset.lead}, {preset.suffix}.".lower())
+    assert body != image.prompt.lower()  # the style closes the prompt
+    hues = lexicon_en.COLOUR - {"dark", "pale", "bright"}  # tones an engraving can show
+    colour_words = set(re.findall(r"[a-z]+", body)) & hues
+    suffix = preset.suffix.lower()
+    if preset.monochrome:
+        assert not colour_words and "palette" not in body, body
+        assert "dress" in body and "fox" in body  # the things stay, only their colours go
+    else:
+        assert "monochrome" not in suffix and "black and white" not in suffix
+        assert "palette" in body and {"black", "scarlet"} <= colour_words
+
+
+def test_engraving_and_ink_are_the_monochrome_styles() -> None:
+    assert {name for name, preset in STYLES.items() if preset.monochrome} == {
+        "engraving",
+        "ink sketch",
+    }
+
+
+def test_eval_prompts_ends_with_the_summary_line(tmp_path, capsys) -> None:
+    gold = tmp_path / "gold.jsonl"
+    rows = [
+        {
+            "lang": "ru",
+            "type": "location",
+            "text": "Посреди площади бил фонтан, и мраморная статуя смотрела на пустые скамейки.",
+            "subjects": [["fountain"], ["statue"], ["unicorn"]],
+        },
+        {"lang": "en", "type": "location", "text": "He said nothing.", "subjects": [["tower"]]},
+    ]
+    gold.write_text("\n".join(json.dumps(row, ensure_ascii=False) for row in rows) + "\n")
+    assert evaluate_prompts.main([str(gold)]) == 0
+    last = capsys.readouterr().out.strip().splitlines()[-1]
+    summary = json.loads(last)
+    assert set(summary) == {"subject_recall", "n", "no_description", "by_lang"}
+    assert summary["n"] == 2 and summary["no_description"] == 1
+    assert summary["by_lang"] == {"ru": round(2 / 3, 3), "en": 0.0}
+    assert summary["subject_recall"] == 0.5
+
+
+def test_several_things_are_said_in_the_plural_and_a_named_woman_is_drawn_as_one() -> None:
+    boats = ru_prompt(describe("location", ["рыбацкий лодки", "деревянный пристань"]))
+    assert boats.prompt.lower().startswith("fishing boats")
+    assert [pluralize(w) for w in ("box", "fisherman", "headscarf", "lady")] == [
+        "boxes",
+        "fishermen",
+        "headscarves",
+        "ladies",
+    ]
+    woman = ru_prompt(describe("character", ["крестьянский платье"], characters=["Марья"]))
+    assert woman.prompt.lower().startswith("portrait of a woman")
+    place = ru_prompt(describe("location", ["улица"], characters=["Казань"]))
+    assert "woman" not in place.prompt and " man" not in place.prompt

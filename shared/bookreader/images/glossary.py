@@ -1,5 +1,8 @@
-"""The bilingual glossary of visual vocabulary: Russian lemmas from the extract stage → English
-words for prompts. The table lives in `glossary_ru_en.tsv`; unknown words are left out, never
+"""Russian lemmas from the extract stage → English words for prompts, offline.
+
+Two tables: `glossary_ru_en.tsv`, hand-curated visual senses (and a few noun phrases whose words
+alone would mislead), wins over `lexicon_ru_en.tsv`, the book-scale lexicon generated from
+packaged dictionaries (`make lexicon`, see build_lexicon.py). Unknown words are left out, never
 transliterated, so no Cyrillic reaches a prompt."""
 
 from __future__ import annotations
@@ -9,19 +12,34 @@ from functools import cache
 from pathlib import Path
 
 _TABLE = Path(__file__).with_name("glossary_ru_en.tsv")
+_LEXICON = Path(__file__).with_name("lexicon_ru_en.tsv")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 
 
 @cache
 def glossary() -> dict[str, str]:
-    """lemma → English, loaded once from the TSV (comments and blank lines skipped)."""
+    """The curated lemma (or lemma phrase) → English, loaded once."""
+    return _read(_TABLE)
+
+
+@cache
+def lexicon() -> dict[str, str]:
+    """The generated book-scale lemma → English, loaded once."""
+    return _read(_LEXICON)
+
+
+def _read(table: Path) -> dict[str, str]:
     entries: dict[str, str] = {}
-    for line in _TABLE.read_text(encoding="utf-8").splitlines():
+    for line in table.read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
             continue
         lemma, english = line.split("\t")
-        entries[lemma.strip().replace("ё", "е")] = english.strip()
+        entries.setdefault(lemma.strip().replace("ё", "е"), english.strip())
     return entries
+
+
+def _lookup(lemma: str) -> str | None:
+    return glossary().get(lemma) or lexicon().get(lemma)
 
 
 def has_cyrillic(text: str) -> bool:
@@ -35,9 +53,9 @@ def translate_word(lemma: str, language: str) -> str | None:
         return None
     if language != "ru":
         return None if has_cyrillic(word) else word
-    english = glossary().get(word)
+    english = _lookup(word) or _derived(word)
     if english is None and "-" in word:  # "темно-синий" → "dark blue" when both halves are known
-        parts = [_COMPOUND_PREFIXES.get(p) or glossary().get(p) for p in word.split("-")]
+        parts = [_COMPOUND_PREFIXES.get(p) or _lookup(p) for p in word.split("-")]
         english = " ".join(p for p in parts if p) if all(parts) else None
     return english
 
@@ -45,22 +63,133 @@ def translate_word(lemma: str, language: str) -> str | None:
 def translate_phrase(phrase: str, language: str) -> str | None:
     """A summary subject ("серый шинель") word by word; None when its head noun is unknown.
 
-    Modifiers the glossary does not know are dropped; the head (last word) must be known,
-    otherwise the phrase would name nothing."""
+    Modifiers the dictionaries do not know are dropped; the head (last word) must be known,
+    otherwise the phrase would name nothing. A Russian head in the plural ("лодки") is
+    translated from its lemma and said in the English plural ("boats")."""
     words = phrase.split()
     if not words:
         return None
-    head = translate_word(words[-1], language)
-    if head is None:
-        return None
-    modifiers = [translate_word(word, language) for word in words[:-1]]
-    return " ".join([*(m for m in modifiers if m), head])
+    plural = False
+    if language == "ru" and _lookup(words[-1].replace("ё", "е")) is None:
+        words[-1], plural = _singular(words[-1])
+    english = _curated_phrase(words) if language == "ru" else None
+    if english is None:
+        head = translate_word(words[-1], language)
+        if head is None:
+            return None
+        said = set(head.split())  # "сосновый бор" → "pine forest", not "pine pine forest"
+        modifiers = [translate_word(word, language) for word in words[:-1]]
+        english = " ".join([*(m for m in modifiers if m and not set(m.split()) <= said), head])
+    return pluralize(english) if plural else english
+
+
+def _curated_phrase(words: list[str]) -> str | None:
+    """A curated phrase ("книжный шкаф" → bookcase) ending the words, with their modifiers."""
+    for size in range(len(words), 1, -1):
+        english = glossary().get(" ".join(words[-size:]).replace("ё", "е"))
+        if english:
+            rest = [translate_word(word, "ru") for word in words[:-size]]
+            return " ".join([*(m for m in rest if m), english])
+    return None
+
+
+def _singular(word: str) -> tuple[str, bool]:
+    """(lemma, whether the word is a plural form) of a Russian noun."""
+    from bookreader.nlp.morph_analyzer import parse_word
+
+    nouns = [p for p in parse_word(word.replace("ё", "е")) if p.tag.POS == "NOUN"]
+    plurals = [p for p in nouns if {"nomn", "plur"} <= p.tag.grammemes]
+    best = (plurals or nouns or [None])[0]
+    if best is None:
+        return word, False
+    return str(best.normal_form).replace("ё", "е"), bool(plurals)
+
+
+_IRREGULAR_PLURALS = {
+    "man": "men",
+    "woman": "women",
+    "child": "children",
+    "foot": "feet",
+    "tooth": "teeth",
+    "goose": "geese",
+    "mouse": "mice",
+    "ox": "oxen",
+    "knife": "knives",
+    "leaf": "leaves",
+    "wolf": "wolves",
+    "shelf": "shelves",
+    "loaf": "loaves",
+    "calf": "calves",
+    "thief": "thieves",
+    "wife": "wives",
+    "person": "people",
+    "scarf": "scarves",
+    "wharf": "wharves",
+    "hoof": "hooves",
+}
+_COMPOUND_HEADS = ("woman", "man", "scarf", "wife")  # fisherman, headscarf, housewife
+_SAME_IN_PLURAL = {
+    *("sheep", "deer", "fish", "grass", "hay", "smoke", "snow", "cattle", "people", "hair"),
+    *("furniture", "clothing", "luggage", "foliage", "military"),
+}
+
+
+def pluralize(english: str) -> str:
+    """The English plural of a phrase's last word ("fishing boat" → "fishing boats")."""
+    *rest, last = english.split()
+    lower = last.lower()
+    if lower in _SAME_IN_PLURAL or (lower.endswith("s") and not lower.endswith(("ss", "us"))):
+        plural = last
+    elif lower in _IRREGULAR_PLURALS:
+        plural = _IRREGULAR_PLURALS[lower]
+    elif compound := next((w for w in _COMPOUND_HEADS if lower.endswith(w)), None):
+        plural = last[: len(last) - len(compound)] + _IRREGULAR_PLURALS[compound]  # fishermen
+    elif lower.endswith(("ch", "sh", "ss", "x", "us")):
+        plural = last + "es"
+    elif lower.endswith("y") and len(lower) > 1 and lower[-2] not in "aeiou":
+        plural = last[:-1] + "ies"
+    else:
+        plural = last + "s"
+    return " ".join([*rest, plural])
 
 
 def translate_all(lemmas: list[str], language: str) -> list[str]:
     """Known lemmas in English, in order, without duplicates."""
     words = (translate_word(lemma, language) for lemma in lemmas)
     return list(dict.fromkeys(w for w in words if w))
+
+
+# Diminutives and relational adjectives the dictionaries do not list, read through the word they
+# come from: «окошечко» → окошко → window, «тоненький» → тонкий, «гусарский» → гусар (hussar).
+_DERIVATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("енький", ("кий", "ый", "ой", "ий")),
+    ("онький", ("кий", "ый", "ой")),
+    ("ечко", ("ко", "о")),
+    ("ышко", ("о", "")),
+    ("очка", ("ка", "а")),
+    ("ечка", ("ка", "а", "я")),
+    ("ичка", ("ица",)),
+    ("ушка", ("а",)),
+    ("ышка", ("а",)),
+    ("ико", ("о",)),
+    ("ка", ("а", "ь", "я", "")),
+    ("ко", ("о",)),
+    ("ик", ("",)),
+    ("ок", ("",)),
+    ("ский", ("", "а", "ь", "ия")),
+    ("ской", ("", "а", "ь")),
+    ("чий", ("к",)),
+)
+
+
+def _derived(word: str) -> str | None:
+    for suffix, replacements in _DERIVATIONS:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            stem = word[: -len(suffix)]
+            for replacement in replacements:
+                if english := _lookup(stem + replacement):
+                    return english
+    return None
 
 
 _COMPOUND_PREFIXES = {"темно": "dark", "светло": "light", "бледно": "pale", "ярко": "bright"}

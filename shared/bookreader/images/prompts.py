@@ -1,14 +1,17 @@
 """Image prompts from extracted descriptions: English, deterministic, bounded and readable.
 
-Russian summaries go through the glossary (no translation service); the book's cast keeps a
-recurring character's traits and seed stable; the book's era and genre add a period hint and
-pick the default style."""
+A prompt says what is depicted first (the passage's head noun phrase, translated), then the
+setting and the other things in it, then details, period and style: image models weigh the
+opening words most. Russian summaries go through the glossary and the book-scale lexicon (no
+translation service); the book's cast keeps a recurring character's traits and seed stable; the
+book's era and genre add a period hint and pick the default style. A monochrome style names no
+colour. "Portrait" is said only of people: a described animal or thing is drawn as itself."""
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import cache
 
 from bookreader.images.glossary import has_cyrillic, translate_all, translate_phrase
@@ -27,13 +30,25 @@ SIZES: dict[str, tuple[int, int]] = {
     "character": (768, 1024),
     "object": (1024, 1024),
 }
-_SCENES = {
-    "location": "a view of the setting",
-    "atmosphere": "an atmospheric scene",
-    "action": "a dynamic moment of action",
-    "character": "a character portrait",
-    "object": "a detailed still life",
+# How to frame the picture, said after what it shows (never instead of it).
+_FRAMING = {
+    "location": "wide view",
+    "atmosphere": "atmospheric scene",
+    "action": "dynamic moment",
+    "object": "detailed close view",
 }
+# English heads of a subject that make a picture a portrait (an owl or a stag does not).
+PERSON_NOUNS = frozenset(
+    " ".join(
+        (
+            "man woman girl boy child lady gentleman person priest soldier officer peasant",
+            "coachman driver lawyer fisherman sailor rider horseman hunter stranger prince",
+            "princess king queen merchant monk nun servant maid nurse doctor student youth maiden",
+            "bride groom general captain cossack guest host landlord hostess mother father wife",
+            "husband son daughter grandfather grandmother uncle aunt footman",
+        )
+    ).split()
+)
 NEGATIVE_COMMON = (
     "text",
     "letters",
@@ -67,7 +82,7 @@ NEGATIVE_HISTORICAL = (
 )
 # Summary attribute kinds in the order a reader would describe a scene.
 _ATTRIBUTE_ORDER = ("time", "season", "weather", "light", "colour", "material", "size", "clothing")
-_SUBJECT_LIMIT = 6
+_SUBJECT_LIMIT = 12
 
 # Known classics (lower-case fragment of an author's name, either script) → their period.
 CLASSIC_AUTHORS: tuple[tuple[str, str], ...] = (
@@ -131,27 +146,32 @@ def build_prompt(
         for kind in _ordered_kinds(summary.attributes)
         if (words := translate_all(summary.attributes[kind], language))
     }
-    subjects = list(
-        dict.fromkeys(
-            english
-            for phrase in summary.subjects
-            if (english := translate_phrase(phrase, language))
-        )
+    subjects = _distinct(
+        english for phrase in summary.subjects if (english := translate_phrase(phrase, language))
     )
     characters = characters_in(description, text, cast)
-    figures = _figures(characters, text, language)
+    figures = _figures(characters, text, language, monochrome=preset.monochrome)
+    if not figures:  # named people outside the cast still show as a man or a woman
+        figures = _named_people(summary.characters, text, language, description.type)
     actions = _actions(text, language) if description.type == "action" else []
     quote = _key_phrase(text) if language == "en" else ""
     period = period_hint(book)
+    if preset.monochrome:
+        subjects = _distinct(_without_colours(subject) for subject in subjects)
+        attributes.pop("colour", None)
+        quote = _without_colours(quote)
 
+    opening, others = _opening(description.type, figures, subjects)
+    framing = _FRAMING.get(description.type, "")
     sections = [
-        [_scene_sentence(preset, description.type, figures)],
+        opening,
+        others[: _SUBJECT_LIMIT - 1],
         [", ".join(actions)] if actions else [],
-        subjects[:_SUBJECT_LIMIT],
         [f'"{quote}"'] if quote else [],
         _details(attributes, subjects),
+        [framing] if framing else [],
         [period] if period else [],
-        [preset.suffix],
+        [f"{preset.lead}, {preset.suffix}"],
     ]
     prompt = _bounded(sections)
     if has_cyrillic(prompt):  # never expected: the glossary only yields English
@@ -234,24 +254,73 @@ def characters_in(
     return [member for _, member in scored]
 
 
-def _scene_sentence(preset: StylePreset, kind: str, figures: list[str]) -> str:
-    scene = _SCENES.get(kind, "a scene")
+def _opening(kind: str, figures: list[str], subjects: list[str]) -> tuple[list[str], list[str]]:
+    """What the picture shows, first: the characters of the cast in it, else the head subject;
+    a portrait only of people. Returns (opening items, the remaining subjects)."""
     if figures:
         people = " and ".join(figures[:2])
-        scene = f"{scene} of {people}" if kind == "character" else f"{scene} with {people}"
-    return f"{preset.lead}, {scene}"
+        lead = f"portrait of {people}" if kind == "character" else people
+        return [lead, *subjects[:1]], subjects[1:]
+    if not subjects:
+        return [], []
+    head = subjects[0]
+    if kind == "character" and _is_person(head):
+        head = f"portrait of {head}"
+    return [head], subjects[1:]
 
 
-def _figures(characters: list[CastMember], text: str, language: str) -> list[str]:
+def _is_person(phrase: str) -> bool:
+    words = phrase.lower().split()
+    return any(" ".join(words[i:]) in PERSON_NOUNS for i in range(len(words)))
+
+
+def _distinct(phrases: Iterable[str]) -> list[str]:
+    """Phrases in order, without one whose words an earlier phrase already says."""
+    kept: list[str] = []
+    for phrase in phrases:
+        words = set(phrase.split())
+        if phrase and not any(words <= set(earlier.split()) for earlier in kept):
+            kept.append(phrase)
+    return kept
+
+
+# Hues a monochrome picture cannot show; "dark", "pale" and "bright" are tones it can.
+_COLOUR_WORDS = (lexicon_en.COLOUR - {"dark", "pale", "bright"}) | {"motley", "colourful"}
+
+
+def _without_colours(phrase: str) -> str:
+    """The phrase with its colour words (and colour compounds: "raven-black") left out."""
+    return " ".join(
+        word
+        for word in phrase.split()
+        if not any(part in _COLOUR_WORDS for part in word.lower().strip(",.").split("-"))
+    )
+
+
+def _figures(
+    characters: list[CastMember], text: str, language: str, *, monochrome: bool = False
+) -> list[str]:
     """ "a man (grey-haired, wearing greatcoat and cap, in grey)" for up to two characters."""
     return [
-        _figure(member, _gender_noun(member.name, text, language), language)
+        _figure(member, _gender_noun(member.name, text, language), language, monochrome)
         for member in characters[:2]
     ]
 
 
-def _figure(member: CastMember, noun: str, language: str) -> str:
-    """A recurring character's stable traits: build and size, clothing, then colours."""
+def _named_people(names: list[str], text: str, language: str, kind: str) -> list[str]:
+    """ "a woman" for a Russian first name the analyser knows as female (up to two people); in
+    English, a portrait's he or she. Names of unknown gender (places, ships) are left out."""
+    if language == "ru":
+        genders = [_ru_name_gender(name.split()[0].lower()) for name in names if name.split()]
+        nouns = [{"masc": "a man", "femn": "a woman"}.get(gender, "") for gender in genders]
+        return list(dict.fromkeys(noun for noun in nouns if noun))[:2]
+    noun = _gender_noun("", text, language) if kind == "character" else "a person"
+    return [noun] if names and noun != "a person" else []
+
+
+def _figure(member: CastMember, noun: str, language: str, monochrome: bool) -> str:
+    """A recurring character's stable traits: build and size, clothing, then colours (none for
+    a monochrome style)."""
     build = lexicon_ru.BUILD | lexicon_en.BUILD
     looks = member.appearance
     colours = looks.get("colour", [])
@@ -259,6 +328,10 @@ def _figure(member: CastMember, noun: str, language: str) -> str:
     traits = translate_all(adjectives, language)[:3]
     clothing = translate_all(looks.get("clothing", []), language)[:3]
     tones = translate_all([c for c in colours if c not in build], language)[:2]
+    if monochrome:
+        traits = [trait for trait in traits if _without_colours(trait)]
+        clothing = [_without_colours(item) for item in clothing if _without_colours(item)]
+        tones = []
     parts = list(traits)
     if clothing:
         parts.append("wearing " + " and ".join(clothing))
@@ -310,22 +383,31 @@ _VISUAL_EN = (
     | lexicon_en.LIGHT_ADJ
     | lexicon_en.ARTEFACT
 )
-_KEY_PHRASE_CHARS = 140
+_KEY_PHRASE_CHARS = 240
+_CLAUSE_CHARS = 140
 
 
 def _key_phrase(text: str) -> str:
-    """The English passage's most visual sentence, clipped; quotes and odd characters removed."""
+    """The English passage's most visual clauses, in their order, within a budget (each one
+    clipped); quotes and odd characters removed."""
     clean = re.sub(r"[^A-Za-z0-9 ,.;:!?'\-]+", " ", text)
     clean = re.sub(r"\s+", " ", clean).strip()
-    best, best_score = "", 0
-    for sentence in _SENTENCE_END.split(clean):
-        score = sum(word in _VISUAL_EN for word in re.findall(r"[a-z\-]+", sentence.lower()))
-        if score > best_score:
-            best, best_score = sentence, score
-    best = best.strip(" ,.;:!?'-")
-    if len(best) > _KEY_PHRASE_CHARS:
-        best = best[:_KEY_PHRASE_CHARS].rsplit(" ", 1)[0].rstrip(" ,;:")
-    return best
+    scored = []
+    for position, clause in enumerate(_SENTENCE_END.split(clean)):
+        clause = clause.strip(" ,.;:!?'-")
+        if len(clause) > _CLAUSE_CHARS:
+            clause = clause[:_CLAUSE_CHARS].rsplit(" ", 1)[0].rstrip(" ,;:")
+        score = sum(word in _VISUAL_EN for word in re.findall(r"[a-z\-]+", clause.lower()))
+        if score:
+            scored.append((-score, position, clause))
+    chosen: list[tuple[int, str]] = []
+    used = 0
+    for _, position, clause in sorted(scored):
+        if used + len(clause) > _KEY_PHRASE_CHARS and chosen:
+            continue
+        chosen.append((position, clause))
+        used += len(clause) + 2
+    return "; ".join(clause for _, clause in sorted(chosen))
 
 
 def _bounded(sections: list[list[str]]) -> str:

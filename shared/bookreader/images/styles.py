@@ -18,6 +18,8 @@ class StylePreset:
     suffix: str  # closes the prompt: technique words
     negative: tuple[str, ...]  # added to the common negative prompt
     default_size: tuple[int, int]  # width, height when the description type does not decide
+    # Drawn without colour (engraving, ink): the prompt names no colour and no palette.
+    monochrome: bool = False
 
 
 STYLES: dict[str, StylePreset] = {
@@ -36,6 +38,7 @@ STYLES: dict[str, StylePreset] = {
             "pen and ink, cross-hatching, monochrome, expressive linework",
             ("colour", "photograph", "3d render"),
             (768, 1024),
+            monochrome=True,
         ),
         StylePreset(
             "oil painting",
@@ -50,6 +53,7 @@ STYLES: dict[str, StylePreset] = {
             "steel engraving, fine line hatching, black and white, 19th-century book plate",
             ("colour", "photograph", "3d render"),
             (768, 1024),
+            monochrome=True,
         ),
         StylePreset(
             "anime",

@@ -1,0 +1,194 @@
+"""Build the Russian → English lexicon for prompts by inverting packaged English → Russian
+dictionaries (dictd format, as Debian installs them):
+
+    python -m bookreader.images.build_lexicon [DICTD_DIR] > lexicon_ru_en.tsv
+
+Sources, both GPL-2-or-later (see the TSV's header): Mueller's English–Russian dictionary, 7th
+edition (Debian `mueller7-dict`, 46 k headwords) and FreeDict's English–Russian dictionary
+(Debian `dict-freedict-eng-rus`, 1.7 k headwords). Every Russian translation of a noun or
+adjective sense becomes a candidate for its English headword; a Russian lemma keeps the English
+word that names it best: an early sense, early in its sense, of a common English word (word
+frequencies from the `wordfreq` package, a build-time dependency only). Run only at build time
+(`make lexicon`); the product reads the committed TSV."""
+
+from __future__ import annotations
+
+import gzip
+import re
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from bookreader.nlp.morph_analyzer import morph
+
+DICTD = Path("/usr/share/dictd")
+SOURCES = ("mueller7.dict.dz", "freedict-eng-rus.dict.dz")
+_HEADWORD = re.compile(r"^[a-z][a-z' -]*[a-z]$")
+_HOMONYM = re.compile(r"^_(I+|IV|V)\b")
+_TRANSCRIPTION = re.compile(r"\[[^\]]*\]")
+_POS_BLOCK = re.compile(
+    r"^(?:\d+\.\s*)?_(n|a|v|adv|pron|prep|conj|int|num|attr|pl|p-p|pres-p|past)\."
+)
+_SENSE_START = re.compile(r"^(\d+)\)")
+_LABEL = re.compile(r"_[^\s.]+\.")  # _разг. _ам. _зоол. …
+_FIGURATIVE = ("_перен.", "_разг.", "_уст.", "_поэт.", "_презр.", "_шутл.", "_груб.", "_жарг.")
+_PARENS = re.compile(r"\([^()]*\)")
+_LATIN = re.compile(r"[A-Za-z]")
+_RUSSIAN_WORD = re.compile(r"^[а-яё]+(?:-[а-яё]+)?$")
+_WANTED = {"n": "NOUN", "a": "ADJF"}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    russian: str
+    english: str
+    pos: str  # NOUN | ADJF
+    score: float
+
+
+def entries(text: str) -> Iterator[tuple[str, list[str]]]:
+    """(headword, body lines) of a dictd text: a headword line starts at the margin with a
+    Latin letter; everything else (indented, or a wrapped Russian line) belongs to the entry."""
+    headword, body = "", list[str]()
+    for line in text.splitlines():
+        if line[:1].isascii() and line[:1].isalpha():
+            if headword:
+                yield headword, body
+            headword, body = line.strip(), []
+        elif headword:
+            body.append(line)
+    if headword:
+        yield headword, body
+
+
+@dataclass(frozen=True)
+class Sense:
+    pos: str  # n, a, v… ("" when the entry names none)
+    homonym: int  # 0 for _I (or none), 1 for _II…
+    number: int  # 0 for the first sense
+    text: str
+
+
+def senses(body: list[str]) -> Iterator[Sense]:
+    homonym, pos, number, current = 0, "", 0, ""
+    for raw in body:
+        line = raw.strip()
+        if found := _HOMONYM.match(line):
+            if current:
+                yield Sense(pos, homonym, number, current)
+            homonym, pos, number, current = len(found.group(1)) - 1, "", 0, ""
+            line = line[found.end() :].strip()
+        line = _TRANSCRIPTION.sub(" ", line).strip()
+        if found := _POS_BLOCK.match(line):
+            if current:
+                yield Sense(pos, homonym, number, current)
+            pos, number, current = found.group(1), 0, ""
+            line = line[found.end() :].strip()
+        if found := _SENSE_START.match(line):
+            if current:
+                yield Sense(pos, homonym, number, current)
+            number, current = int(found.group(1)) - 1, ""
+            line = line[found.end() :]
+        current += " " + line
+    if current.strip():
+        yield Sense(pos, homonym, number, current)
+
+
+def translations(sense: str) -> list[tuple[str, bool, bool]]:
+    """The Russian single words of a sense, in order, each with whether a figurative or
+    colloquial label stands before it and whether it is attributive (`_attr.`: the adjective
+    of a noun, «казацкий» under Cossack); examples (they hold English) are skipped."""
+    words = []
+    figurative = False
+    for segment in _PARENS.sub(" ", _PARENS.sub(" ", sense)).split(";"):
+        figurative = figurative or any(label in segment for label in _FIGURATIVE)
+        attributive = "_attr." in segment
+        if _LATIN.search(_LABEL.sub(" ", segment)):
+            continue  # an example phrase or a cross-reference
+        for item in segment.split(","):
+            item = _LABEL.sub(" ", item).strip(" .!?-—").lower()
+            if _RUSSIAN_WORD.match(item):
+                words.append((item.replace("ё", "е"), figurative, attributive))
+    return words
+
+
+def candidates(source: Path) -> Iterator[Candidate]:
+    text = gzip.decompress(source.read_bytes()).decode("utf-8", errors="replace")
+    for headword, body in entries(text):
+        english = headword.strip().lower()
+        if not _HEADWORD.match(english) or english.count(" ") > 1:
+            continue
+        commonness = _commonness(english)
+        for sense in senses(body):
+            wanted = _WANTED.get(sense.pos or "n")
+            if wanted is None:
+                continue
+            rank = (1 + sense.number) * (1 + 0.7 * sense.homonym)
+            for position, (russian, figurative, attributive) in enumerate(translations(sense.text)):
+                score = commonness / rank / (1 + 0.4 * position)
+                pos = "ADJF" if attributive else wanted
+                yield Candidate(russian, english, pos, score * (0.3 if figurative else 1.0))
+
+
+def _commonness(english: str) -> float:
+    """Zipf frequency (0–8); a phrase counts as its rarest word, less."""
+    from wordfreq import zipf_frequency
+
+    parts = re.split(r"[ -]", english)
+    if len(parts) == 1:
+        return float(zipf_frequency(english, "en"))
+    return max(0.0, min(float(zipf_frequency(part, "en")) for part in parts) - 1.5)
+
+
+def lemma_of(word: str, pos: str) -> str | None:
+    """The pymorphy3 lemma when the word can be that part of speech (the dictionary's own
+    headword forms are already lemmas; this folds spelling variants and drops mismatches)."""
+    for parse in morph().parse(word):
+        if pos == parse.tag.POS:
+            return str(parse.normal_form).replace("ё", "е")
+    return None
+
+
+def build(dictd: Path = DICTD) -> dict[str, str]:
+    best: dict[str, tuple[float, str]] = {}
+    for name in SOURCES:
+        path = dictd / name
+        if not path.exists():
+            raise SystemExit(f"{path} is missing: install the Debian package (make lexicon)")
+        for candidate in candidates(path):
+            lemma = lemma_of(candidate.russian, candidate.pos)
+            if lemma is None:
+                continue
+            english = (
+                candidate.english.replace("-", " ")
+                if " " in candidate.english
+                else (candidate.english)
+            )
+            if lemma not in best or candidate.score > best[lemma][0]:
+                best[lemma] = (candidate.score, english)
+    return {lemma: english for lemma, (_, english) in sorted(best.items())}
+
+
+HEADER = (
+    "# Russian lemma (pymorphy3 normal form, ё as е) → English, for image prompts.\n"
+    "# Generated by `make lexicon` (python -m bookreader.images.build_lexicon): do not edit;\n"
+    "# hand-curated senses go to glossary_ru_en.tsv, which wins over this table.\n"
+    "# Inverted from Mueller's English-Russian dictionary, 7th ed. (S. Starostin 1996,\n"
+    "# E. S. Cymbalyuk 1999-2000; Debian mueller7-dict) and FreeDict's English-Russian\n"
+    "# dictionary (FreeDict contributors; Debian dict-freedict-eng-rus), both GPL-2.0-or-later:\n"
+    "# this derived table is distributed under the same licence.\n"
+)
+
+
+def main(argv: list[str]) -> int:
+    dictd = Path(argv[1]) if len(argv) > 1 else DICTD
+    table = build(dictd)
+    sys.stdout.write(HEADER)
+    for lemma, english in table.items():
+        sys.stdout.write(f"{lemma}\t{english}\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

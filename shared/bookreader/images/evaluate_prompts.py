@@ -1,0 +1,134 @@
+"""Score offline prompts against a prompt gold set: does the prompt name what must be drawn?
+
+    python -m bookreader.images.evaluate_prompts <gold.jsonl> [--half even|odd]
+
+Each gold line is `{"lang", "type", "text", "subjects": [[alternative, …], …]}`; one inner list is
+one thing the prompt must name, any alternative counting (whole words, case-insensitive). The
+passage goes through extraction as a chapter of its own; the longest description found gets the
+prompt the pipeline would build (offline, no language model). Prints a table, then one JSON line:
+`{"subject_recall", "n", "no_description", "by_lang": {"ru", "en"}}`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from bookreader.images.model import BookContext
+from bookreader.images.prompts import build_prompt
+from bookreader.nlp.extractor import extract_chapter
+from bookreader.nlp.model import Description
+
+
+@dataclass(frozen=True)
+class GoldPassage:
+    id: str
+    lang: str
+    type: str
+    text: str
+    subjects: list[list[str]]
+
+
+@dataclass(frozen=True)
+class PassageResult:
+    passage: GoldPassage
+    prompt: str  # "" when no description was found
+    found: list[bool]  # per gold subject
+
+    @property
+    def described(self) -> bool:
+        return bool(self.prompt)
+
+
+def load_gold(path: Path) -> list[GoldPassage]:
+    passages = []
+    for index, line in enumerate(path.read_text(encoding="utf-8").splitlines()):
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        passages.append(
+            GoldPassage(
+                id=str(row.get("id") or f"{row['lang']}-{index:03d}"),
+                lang=row["lang"],
+                type=row.get("type", ""),
+                text=row["text"],
+                subjects=[list(alternatives) for alternatives in row["subjects"]],
+            )
+        )
+    return passages
+
+
+def names(prompt: str, alternatives: list[str]) -> bool:
+    """Whether the prompt names one of the alternatives as whole words, case-insensitively."""
+    lowered = prompt.lower()
+    return any(
+        re.search(rf"(?<![\w-]){re.escape(alternative.lower())}(?![\w-])", lowered)
+        for alternative in alternatives
+    )
+
+
+def longest_description(passage: GoldPassage) -> Description | None:
+    found = extract_chapter(0, passage.text, [(0, len(passage.text))], passage.lang)
+    return max(found, key=lambda d: (d.end - d.start, -d.start), default=None)
+
+
+def evaluate_passage(passage: GoldPassage) -> PassageResult:
+    description = longest_description(passage)
+    if description is None:
+        return PassageResult(passage, "", [False] * len(passage.subjects))
+    book = BookContext(language=passage.lang, sha256="0" * 64)
+    text = passage.text[description.start : description.end]
+    prompt = build_prompt(description, text, language=passage.lang, book=book).prompt
+    return PassageResult(passage, prompt, [names(prompt, alts) for alts in passage.subjects])
+
+
+def summary(results: list[PassageResult]) -> dict[str, object]:
+    def recall(rows: list[PassageResult]) -> float:
+        total = sum(len(r.found) for r in rows)
+        return round(sum(sum(r.found) for r in rows) / total, 3) if total else 0.0
+
+    return {
+        "subject_recall": recall(results),
+        "n": len(results),
+        "no_description": sum(not r.described for r in results),
+        "by_lang": {
+            lang: recall([r for r in results if r.passage.lang == lang]) for lang in ("ru", "en")
+        },
+    }
+
+
+def table(results: list[PassageResult]) -> str:
+    lines = ["| id | type | found | missed | prompt |", "|---|---|---|---|---|"]
+    for result in results:
+        subjects = result.passage.subjects
+        hit = [alts[0] for alts, ok in zip(subjects, result.found, strict=True) if ok]
+        missed = [alts[0] for alts, ok in zip(subjects, result.found, strict=True) if not ok]
+        prompt = result.prompt.replace("|", "/") or "(no description)"
+        lines.append(
+            f"| {result.passage.id} | {result.passage.type} | {', '.join(hit)} "
+            f"| {', '.join(missed)} | {prompt} |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("gold", type=Path)
+    parser.add_argument("--half", choices=("even", "odd"), help="only the even or odd lines")
+    args = parser.parse_args(argv)
+    passages = load_gold(args.gold)
+    if args.half:
+        passages = passages[0 if args.half == "even" else 1 :: 2]
+    results = [evaluate_passage(passage) for passage in passages]
+    print(table(results))
+    described = summary([r for r in results if r.described])
+    print(f"Recall on the passages with a description: {json.dumps(described['by_lang'])}")
+    print(json.dumps(summary(results), ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
