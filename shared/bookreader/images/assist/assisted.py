@@ -162,7 +162,6 @@ def _fallback(offline: ImagePrompt, reason: str, detail: str = "") -> AssistOutc
 
 def _user_message(request: AssistRequest) -> str:
     preset = resolve_style(request.style, [])
-    monochrome = any(w in preset.suffix for w in ("monochrome", "black and white"))
     book = request.book
     return json.dumps(
         {
@@ -176,7 +175,7 @@ def _user_message(request: AssistRequest) -> str:
                 "period": book.era,
             },
             "characters": [c.model_dump() for c in request.characters],
-            "style": {"name": preset.name, "monochrome": monochrome},
+            "style": {"name": preset.name, "monochrome": preset.monochrome},
         },
         ensure_ascii=False,
     )
