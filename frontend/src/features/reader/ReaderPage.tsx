@@ -12,6 +12,7 @@ import { usePageTitle } from "@/components/usePageTitle";
 import { useBook, usePosition } from "@/features/library";
 import { useKeepBookOffline } from "@/features/offline";
 import { ApiError } from "@/lib/api";
+import { Annotations } from "./annotations/Annotations";
 import type { Illustration } from "./api/passages";
 import { getChapter, type Place, savePosition } from "./api/reader";
 import {
@@ -65,7 +66,9 @@ export default function ReaderPage() {
   const [target, setTarget] = useState<SurfaceTarget | null>(null);
   const [place, setPlace] = useState<Place | null>(null);
   const [pages, setPages] = useState({ page: 0, pages: 1 });
-  const [panel, setPanel] = useState<"contents" | "settings" | "passages" | null>(null);
+  const [panel, setPanel] = useState<"contents" | "settings" | "passages" | "annotations" | null>(
+    null,
+  );
   const [note, setNote] = useState<{ id: string; note: Footnote | null } | null>(null);
   const [image, setImage] = useState<ZoomedImage | null>(null);
   const controls = useRef<SurfaceControls | null>(null);
@@ -265,6 +268,7 @@ export default function ReaderPage() {
         onContents={() => setPanel("contents")}
         onSettings={() => setPanel("settings")}
         onPassages={descriptions.length > 0 ? () => setPanel("passages") : undefined}
+        onAnnotations={() => setPanel("annotations")}
       />
       <main id="main" className="reader-main" aria-busy={!shown}>
         {target ? (
@@ -402,6 +406,21 @@ export default function ReaderPage() {
           if (host) controls.current?.reveal(host);
         }}
         onClose={() => setCard(null)}
+      />
+      <Annotations
+        bookId={bookId}
+        surface={surface && surface.chapter === shown?.index ? surface : null}
+        text={shown?.text ?? null}
+        place={current}
+        panelOpen={panel === "annotations"}
+        onClosePanel={() => setPanel(null)}
+        chapterTitle={(index) => chapterTitle(book.data!, index, untitled)}
+        onJump={(chapter, offset) => goTo({ chapter, offset })}
+        onIllustrated={() => {
+          void queryClient.invalidateQueries({ queryKey: ["reader", "descriptions", bookId] });
+          refreshPictures();
+        }}
+        describeProblem={(error) => problemText(problemOf(error))}
       />
       <NoteDialog
         note={note ? note.note : null}

@@ -1,7 +1,7 @@
 /** The reader's top bar: back to the library, where we are, the contents and the settings. */
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
-import { ArrowBack, ListIcon, PictureIcon, TypeIcon } from "./icons";
+import { ArrowBack, BookmarkIcon, ListIcon, PictureIcon, TypeIcon } from "./icons";
 
 type Props = {
   bookTitle: string;
@@ -10,6 +10,8 @@ type Props = {
   onSettings: () => void;
   /** The chapter's passages (shown when it has any). */
   onPassages?: () => void;
+  /** The book's bookmarks and highlights. */
+  onAnnotations?: () => void;
 };
 
 export function ReaderHeader({
@@ -18,6 +20,7 @@ export function ReaderHeader({
   onContents,
   onSettings,
   onPassages,
+  onAnnotations,
 }: Props) {
   const { t } = useTranslation("reader");
   return (
@@ -40,6 +43,16 @@ export function ReaderHeader({
           aria-label={t("passage.list")}
         >
           <PictureIcon />
+        </button>
+      ) : null}
+      {onAnnotations ? (
+        <button
+          type="button"
+          className="icon-button"
+          onClick={onAnnotations}
+          aria-label={t("annotations.open")}
+        >
+          <BookmarkIcon />
         </button>
       ) : null}
       <button type="button" className="icon-button" onClick={onSettings} aria-label={t("settings")}>

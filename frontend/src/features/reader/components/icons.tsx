@@ -58,3 +58,8 @@ export const PictureIcon = (p: IconProps) => (
     <path d="M15.5 9h.01" />
   </Icon>
 );
+export const BookmarkIcon = (p: IconProps) => (
+  <Icon {...p}>
+    <path d="M7 4h10v16l-5-4-5 4z" />
+  </Icon>
+);
