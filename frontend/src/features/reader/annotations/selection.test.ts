@@ -56,3 +56,16 @@ describe("spanOfRange", () => {
     expect(spanOfRange(empty, elements, paragraphs, text)).toBeNull();
   });
 });
+
+describe("filenameOf", () => {
+  it("prefers the UTF-8 name of a Content-Disposition header", async () => {
+    const { filenameOf } = await import("./api");
+    expect(
+      filenameOf(
+        "attachment; filename=\"annotations.md\"; filename*=UTF-8''%D0%9A%D0%B0%D1%88%D1%82%D0%B0%D0%BD%D0%BA%D0%B0.md",
+      ),
+    ).toBe("Каштанка.md");
+    expect(filenameOf('attachment; filename="The Keeper.csv"')).toBe("The Keeper.csv");
+    expect(filenameOf(null)).toBeNull();
+  });
+});
