@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from bookreader.anchoring import (
     TextQuote,
+    hint_for,
     locate,
     point_quote,
     quote_at,
@@ -62,3 +63,28 @@ def test_a_point_follows_its_text_and_one_at_the_very_end_follows_the_text_befor
     assert relocate_point(new, 0, middle, OLD.index("The dog")) == (0, new[0].index("The dog"))
     assert relocate_point(new, 0, end, len(OLD)) == (0, new[0].index(" And then"))
     assert relocate_point(["", "x"], 0, point_quote("", 0), 0) == (0, 0)
+
+
+def test_a_repeated_passage_follows_the_diff_of_the_old_and_new_text() -> None:
+    refrain = "HURRY UP PLEASE ITS TIME"
+    old = f"{refrain}\n\nGoonight Bill.\n\n{refrain}\n\nGoonight Lou."
+    new = (
+        f"An editor's note.\n\n{refrain}\n\nGoonight Bill.\n\nA new line.\n\n{refrain}"
+        "\n\nGoonight Lou."
+    )
+    second = old.rindex(refrain)
+    quote = TextQuote(refrain)  # no context tells the two apart
+    hint = hint_for({0: old}, [new])
+    placed = relocate([new], 0, quote, hint(0, second))
+    assert placed is not None
+    assert (placed.start, locate(new, quote, hint(0, 0))) == (
+        new.rindex(refrain),
+        (new.index(refrain), new.index(refrain) + len(refrain)),
+    )
+
+
+def test_a_passage_whose_spacing_changed_wins_over_an_untouched_copy_elsewhere() -> None:
+    text = "Intro. The cat sat on the mat. Middle. The  cat sat on the\u00a0mat. End."
+    quote = TextQuote("The cat sat on the mat.", "Middle. ", " End.")
+    start, end = locate(text, quote, near=0)  # type: ignore[misc]
+    assert start == text.index("The  cat") and text[end - 4 : end] == "mat."

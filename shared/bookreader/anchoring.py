@@ -9,8 +9,11 @@ in, offsets out.
 
 from __future__ import annotations
 
+import difflib
+import functools
 import re
-from collections.abc import Sequence
+from bisect import bisect_right
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 CONTEXT_CHARS = 32  # prefix and suffix kept beside the quote
@@ -55,14 +58,21 @@ def locate(text: str, quote: TextQuote, near: int = 0) -> tuple[int, int] | None
     """Where `quote` is in `text`: the occurrence whose context agrees best, the nearest to
     `near` among equals; None when the quote is not in the text at all.
 
-    An exact match is tried first, then one that ignores differences of whitespace and of
-    invisible characters (what parser fixes usually change)."""
+    Occurrences are found as they are and also ignoring differences of whitespace and of
+    invisible characters (what parser fixes usually change), and weighed together: a passage
+    whose spaces changed is not passed over for an untouched copy of it elsewhere."""
     if not quote.exact:
         return None
-    found = _best(text, quote, near)
-    if found is not None:
-        return found
-    return _locate_normalised(text, quote, near)
+    candidates = dict(_occurrences(text, quote))
+    flat, offsets = _normalise(text)
+    squashed = TextQuote(_squash(quote.exact).strip(), _squash(quote.prefix), _squash(quote.suffix))
+    if squashed.exact:
+        for (start, end), score in _occurrences(flat, squashed):
+            span = (offsets[start], offsets[end - 1] + 1)
+            candidates[span] = max(score, candidates.get(span, -1))
+    if not candidates:
+        return None
+    return max(candidates, key=lambda span: (candidates[span], -abs(span[0] - near), -span[0]))
 
 
 def relocate(
@@ -78,6 +88,59 @@ def relocate(
     return None
 
 
+def offset_mapper(old: str, new: str) -> Callable[[int], int]:
+    """Where an offset of `old` most likely lies in `new`, through the paragraphs the two texts
+    share (a diff of their paragraphs; a chapter's paragraphs are joined by a blank line): in a
+    paragraph kept as it was, the same character; in one that changed, the same distance into
+    its replacement. The hint `locate` prefers among equally good matches, so a passage that
+    also appears elsewhere (a refrain, a repeated paragraph) is placed where the text moved."""
+    old_paragraphs, new_paragraphs = old.split("\n\n"), new.split("\n\n")
+    old_starts, new_starts = _starts(old_paragraphs), _starts(new_paragraphs)
+    changes = difflib.SequenceMatcher(
+        None, old_paragraphs, new_paragraphs, autojunk=False
+    ).get_opcodes()
+
+    def mapped(offset: int) -> int:
+        index = max(0, bisect_right(old_starts, offset) - 1)
+        within = offset - old_starts[index]
+        for tag, i1, i2, j1, j2 in changes:
+            if not i1 <= index < i2:
+                continue
+            if tag == "equal":
+                return new_starts[j1 + index - i1] + within
+            if j2 > j1:
+                target = j1 + min(j2 - j1 - 1, (index - i1) * (j2 - j1) // (i2 - i1))
+                return new_starts[target] + min(within, len(new_paragraphs[target]))
+            return new_starts[j1] if j1 < len(new_starts) else len(new)
+        return min(offset, len(new))
+
+    return mapped
+
+
+def hint_for(before: Mapping[int, str], after: Sequence[str]) -> Callable[[int, int], int]:
+    """(chapter, old offset) → the `offset_mapper` hint in that chapter's new text (the old
+    offset itself when the old text is unknown or the chapter is gone)."""
+    mappers: dict[int, Callable[[int], int]] = {}
+
+    def hint(chapter: int, offset: int) -> int:
+        old = before.get(chapter)
+        if old is None or chapter >= len(after):
+            return offset
+        if chapter not in mappers:
+            mappers[chapter] = offset_mapper(old, after[chapter])
+        return mappers[chapter](offset)
+
+    return hint
+
+
+def _starts(paragraphs: list[str]) -> list[int]:
+    starts, offset = [], 0
+    for paragraph in paragraphs:
+        starts.append(offset)
+        offset += len(paragraph) + 2
+    return starts
+
+
 def relocate_point(
     chapters: Sequence[str], chapter: int, quote: TextQuote, near: int = 0
 ) -> tuple[int, int] | None:
@@ -91,20 +154,15 @@ def relocate_point(
     return (found.chapter, found.end) if found else None
 
 
-def _best(text: str, quote: TextQuote, near: int) -> tuple[int, int] | None:
-    best: tuple[tuple[int, int], int] | None = None
+def _occurrences(text: str, quote: TextQuote) -> list[tuple[tuple[int, int], int]]:
+    """Each (start, end) where `quote.exact` is in `text`, with how well its context agrees."""
+    found: list[tuple[tuple[int, int], int]] = []
     start = text.find(quote.exact)
-    seen = 0
-    while start != -1 and seen < _MAX_CANDIDATES:
+    while start != -1 and len(found) < _MAX_CANDIDATES:
         end = start + len(quote.exact)
-        score = (_context_score(text, start, end, quote), -abs(start - near))
-        if best is None or score > best[0]:
-            best = (score, start)
-        seen += 1
+        found.append(((start, end), _context_score(text, start, end, quote)))
         start = text.find(quote.exact, start + 1)
-    if best is None:
-        return None
-    return best[1], best[1] + len(quote.exact)
+    return found
 
 
 def _context_score(text: str, start: int, end: int, quote: TextQuote) -> int:
@@ -127,6 +185,7 @@ def _common_suffix(a: str, b: str) -> int:
     return _common_prefix(a[::-1], b[::-1])
 
 
+@functools.lru_cache(maxsize=32)  # one chapter is searched for every anchor in it
 def _normalise(text: str) -> tuple[str, list[int]]:
     """`text` with whitespace runs as one space and invisible characters gone, and for each
     character of the result its offset in `text` (plus one entry for the end)."""
@@ -151,17 +210,3 @@ def _normalise(text: str) -> tuple[str, list[int]]:
 
 def _squash(value: str) -> str:
     return _WHITESPACE.sub(" ", "".join(char for char in value if char not in _IGNORED))
-
-
-def _locate_normalised(text: str, quote: TextQuote, near: int) -> tuple[int, int] | None:
-    exact = _squash(quote.exact).strip()
-    if not exact:
-        return None
-    flat, offsets = _normalise(text)
-    flat_near = next((i for i, offset in enumerate(offsets) if offset >= near), len(flat))
-    squashed = TextQuote(exact, _squash(quote.prefix), _squash(quote.suffix))
-    found = _best(flat, squashed, flat_near)
-    if found is None:
-        return None
-    start, end = found
-    return offsets[start], offsets[end - 1] + 1

@@ -4,11 +4,18 @@ one found again later (a later re-parse) is attached again."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from bookreader import db
-from bookreader.anchoring import TextQuote, point_quote, quote_at, relocate, relocate_point
+from bookreader.anchoring import (
+    TextQuote,
+    hint_for,
+    point_quote,
+    quote_at,
+    relocate,
+    relocate_point,
+)
 
 
 @dataclass(frozen=True)
@@ -17,9 +24,13 @@ class Reanchored:
     detached: int  # not found in the new text
 
 
-def reanchor_book(conn: db.Connection, book_id: str, chapters: Sequence[str]) -> Reanchored:
+def reanchor_book(
+    conn: db.Connection, book_id: str, before: Mapping[int, str], chapters: Sequence[str]
+) -> Reanchored:
     """Re-anchor the book's annotations (every reader's) in `chapters`, the new plain text of
-    each chapter by index, inside the caller's transaction."""
+    each chapter by index, inside the caller's transaction; `before` is the old text of each
+    chapter, which tells where a passage that appears more than once most likely went."""
+    hint = hint_for(before, chapters)
     moved = detached = 0
     rows = conn.run(
         "SELECT id::text, chapter, start_offset, end_offset, exact, prefix, suffix, detached"
@@ -27,7 +38,7 @@ def reanchor_book(conn: db.Connection, book_id: str, chapters: Sequence[str]) ->
         b=book_id,
     )
     for highlight_id, chapter, start, end, exact, prefix, suffix, was_detached in rows:
-        found = relocate(chapters, chapter, TextQuote(exact, prefix, suffix), start)
+        found = relocate(chapters, chapter, TextQuote(exact, prefix, suffix), hint(chapter, start))
         if found is None:
             detached += 1
             conn.run(
@@ -55,7 +66,9 @@ def reanchor_book(conn: db.Connection, book_id: str, chapters: Sequence[str]) ->
         b=book_id,
     )
     for bookmark_id, chapter, offset, exact, prefix, suffix, was_detached in rows:
-        found_point = relocate_point(chapters, chapter, TextQuote(exact, prefix, suffix), offset)
+        found_point = relocate_point(
+            chapters, chapter, TextQuote(exact, prefix, suffix), hint(chapter, offset)
+        )
         if found_point is None:
             detached += 1
             conn.run(

@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterable
 
 from bookreader import db
-from bookreader.anchoring import TextQuote, locate, quote_at, relocate
+from bookreader.anchoring import TextQuote, hint_for, locate, quote_at, relocate
 from bookreader.errors import BookReaderError
 from bookreader.library import books
 from bookreader.library.books import BOOK_COLUMNS
@@ -118,10 +118,11 @@ def reanchor_descriptions(
         b=book_id,
     )
     lost: list[str] = []
+    hint = hint_for(before, chapters)
     for description_id, chapter, start, end, quoted in rows:
         old = before.get(chapter)
         quote = quote_at(old, start, end) if old is not None else TextQuote(quoted)
-        found = relocate(chapters, chapter, quote, start)
+        found = relocate(chapters, chapter, quote, hint(chapter, start))
         if found is None:
             lost.append(description_id)
             continue

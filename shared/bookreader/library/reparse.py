@@ -26,9 +26,9 @@ from bookreader.storage import delete_book_objects, get_store
 
 logger = logging.getLogger("bookreader.reparse")
 
-# Moves what another package anchors in the book's text: (transaction, book id, new text of
-# each chapter by index).
-Reanchor = Callable[[db.Connection, str, list[str]], object]
+# Moves what another package anchors in the book's text: (transaction, book id, old text of
+# each chapter by index, new text of each chapter by index).
+Reanchor = Callable[[db.Connection, str, dict[int, str], list[str]], object]
 # Extraction is over (or never ran): a re-parse may replace the text under it.
 REPARSABLE = frozenset(
     {BookState.PARSED, BookState.READY, BookState.EXTRACTION_UNSUPPORTED_LANGUAGE}
@@ -76,7 +76,7 @@ def reparse_book(book_id: str, reanchor: Sequence[Reanchor] = ()) -> bool:
             )
             lost = descriptions.reanchor_descriptions(conn, book_id, before, texts)
             for hook in reanchor:
-                hook(conn, book_id, texts)
+                hook(conn, book_id, before, texts)
     delete_book_objects(lost)
     log_event(logger, "book re-parsed", book_id=book_id, chapters=len(texts), lost=len(lost))
     if name := get_settings().extract_function_name:
