@@ -109,3 +109,31 @@ test("select → highlight with a note → reload → still there → export it 
   expect(markdown).toContain("A *stony* line.");
   expect(markdown).toMatch(/^## /m);
 });
+
+test("“Illustrate this passage” draws the selected words into the chapter", async ({
+  page,
+  ui,
+  language,
+}) => {
+  test.setTimeout(120_000);
+  const names = ANNOTATIONS[language];
+  await register(page, ui);
+  await uploadByInput(page, ui, WASTELAND_EPUB);
+  await uploadRow(page, ui, WASTELAND_EPUB)
+    .getByRole("link", { name: ui.open(WASTELAND_EPUB.title) })
+    .click({ timeout: 60_000 });
+  await page.getByRole("link", { name: ui.startReading }).click();
+  await rememberPlace(page);
+
+  await selectWords(page);
+  const toolbar = page.getByRole("toolbar", { name: names.toolbar });
+  await toolbar.getByRole("button", { name: names.illustrate }).click();
+  // The local `sketch` provider draws it; the picture stands in the chapter once ready.
+  const picture = page.getByRole("main").getByRole("figure").getByRole("img");
+  await expect(picture).toHaveCount(1, { timeout: 60_000 });
+  await expect
+    .poll(() => picture.evaluate((img: HTMLImageElement) => img.naturalWidth), {
+      timeout: 30_000,
+    })
+    .toBeGreaterThan(0);
+});

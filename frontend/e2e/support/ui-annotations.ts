@@ -9,6 +9,7 @@ export type AnnotationsUi = {
   saveNote: string;
   highlights: string;
   exportMarkdown: string;
+  illustrate: string;
 };
 
 export const ANNOTATIONS: Record<Language, AnnotationsUi> = {
@@ -20,6 +21,7 @@ export const ANNOTATIONS: Record<Language, AnnotationsUi> = {
     saveNote: "Save note",
     highlights: "Highlights",
     exportMarkdown: "Markdown",
+    illustrate: "Illustrate this passage",
   },
   ru: {
     panel: "Закладки и выделения",
@@ -29,5 +31,6 @@ export const ANNOTATIONS: Record<Language, AnnotationsUi> = {
     saveNote: "Сохранить заметку",
     highlights: "Выделения",
     exportMarkdown: "Markdown",
+    illustrate: "Нарисовать этот отрывок",
   },
 };
