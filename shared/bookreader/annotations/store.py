@@ -22,7 +22,6 @@ from bookreader.annotations.model import (
 from bookreader.errors import BookReaderError
 from bookreader.ids import is_uuid
 from bookreader.library import books
-from bookreader.library.records import ChapterRecord
 from bookreader.validation import invalid_fields
 
 _HIGHLIGHT_COLUMNS = (
@@ -43,13 +42,11 @@ def bookmark_not_found() -> BookReaderError:
     return BookReaderError("bookmark_not_found", "No such bookmark in your library.", 404)
 
 
-def _chapter(book_id: str, index: int) -> ChapterRecord:
-    try:
-        return books.get_chapter(book_id, index)
-    except BookReaderError as error:
-        if error.code != "chapter_not_found":
-            raise
-        raise invalid_fields([("chapter", "the book has no such chapter")]) from error
+def _chapter_text(conn: db.Connection, book_id: str, index: int) -> str:
+    text = books.chapter_text_for_share(conn, book_id, index)
+    if text is None:
+        raise invalid_fields([("chapter", "the book has no such chapter")])
+    return text
 
 
 def _check_note(note: str) -> None:
@@ -100,21 +97,21 @@ def _highlight(row: dict[str, Any]) -> Highlight:
 
 def create_highlight(user_id: str, book_id: str, body: HighlightCreate) -> Highlight:
     books.get_book(user_id, book_id)
-    text = _chapter(book_id, body.chapter).text
-    if body.end <= body.start:
-        raise invalid_fields([("end", "must be greater than start")])
-    if body.end - body.start > MAX_SPAN_CHARS:
-        raise invalid_fields([("end", f"a highlight is at most {MAX_SPAN_CHARS} characters")])
-    if body.end > len(text):
-        raise invalid_fields([("end", f"the chapter's text has {len(text)} characters")])
-    if text[body.start : body.end] != body.quote:
-        raise invalid_fields(
-            [("quote", "is not the chapter's text from start to end")],
-            "The quote does not match the book's text at these offsets.",
-        )
     _check_note(body.note)
-    anchor = quote_at(text, body.start, body.end)
     with db.get_pool().transaction() as conn:
+        text = _chapter_text(conn, book_id, body.chapter)
+        if body.end <= body.start:
+            raise invalid_fields([("end", "must be greater than start")])
+        if body.end - body.start > MAX_SPAN_CHARS:
+            raise invalid_fields([("end", f"a highlight is at most {MAX_SPAN_CHARS} characters")])
+        if body.end > len(text):
+            raise invalid_fields([("end", f"the chapter's text has {len(text)} characters")])
+        if text[body.start : body.end] != body.quote:
+            raise invalid_fields(
+                [("quote", "is not the chapter's text from start to end")],
+                "The quote does not match the book's text at these offsets.",
+            )
+        anchor = quote_at(text, body.start, body.end)
         _lock_book(conn, user_id, book_id)
         _check_room(conn, "highlights", user_id, book_id, "highlights")
         rows = conn.run(
@@ -206,11 +203,11 @@ def _bookmark(row: dict[str, Any]) -> Bookmark:
 
 def create_bookmark(user_id: str, book_id: str, body: BookmarkCreate) -> Bookmark:
     books.get_book(user_id, book_id)
-    text = _chapter(book_id, body.chapter).text
-    if body.offset > len(text):
-        raise invalid_fields([("offset", f"the chapter's text has {len(text)} characters")])
-    anchor = point_quote(text, body.offset)
     with db.get_pool().transaction() as conn:
+        text = _chapter_text(conn, book_id, body.chapter)
+        if body.offset > len(text):
+            raise invalid_fields([("offset", f"the chapter's text has {len(text)} characters")])
+        anchor = point_quote(text, body.offset)
         _lock_book(conn, user_id, book_id)
         _check_room(conn, "bookmarks", user_id, book_id, "bookmarks")
         rows = conn.run(

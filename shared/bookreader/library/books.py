@@ -175,6 +175,21 @@ def save_parsed(
     return True
 
 
+def chapter_text_for_share(conn: db.Connection, book_id: str, index: int) -> str | None:
+    """The chapter's plain text, its row locked against a re-parse until the caller's
+    transaction ends (so what is anchored in it now is re-anchored by that re-parse); None
+    when the book has no such chapter."""
+    for _ in range(2):  # a re-parse replaced the row while we waited: the next read sees it
+        rows = conn.run(
+            "SELECT text FROM chapters WHERE book_id = CAST(:b AS uuid) AND index = :i FOR SHARE",
+            b=book_id,
+            i=index,
+        )
+        if rows:
+            return str(rows[0][0])
+    return None
+
+
 def chapter_texts_for_update(conn: db.Connection, book_id: str) -> dict[int, str]:
     """Each chapter's plain text by index, rows locked in the caller's transaction."""
     rows = conn.run(
