@@ -17,6 +17,7 @@ from pathlib import Path
 from types import ModuleType
 
 from bench import (
+    anchoring,
     evaluation,
     events,
     extract,
@@ -50,6 +51,7 @@ def main(argv: list[str] | None = None) -> int:
             "fidelity",
             "web",
             "pictures",
+            "anchoring",
         ],
         default="all",
         help="which benchmarks",
@@ -74,7 +76,21 @@ def main(argv: list[str] | None = None) -> int:
         run_web_suite(args.output, quick=args.quick)
     if args.suite in ("all", "pictures"):
         run_pictures_suite(args.output, quick=args.quick)
-    if args.suite in ("parse", "extract", "eval", "generate", "fidelity", "web", "pictures"):
+    if args.suite in ("all", "anchoring"):
+        results = anchoring.run()
+        body = anchoring.render(results, environment_lines(machine(), "none (in-process)"))
+        write_section("anchoring", body, args.output)
+        print(json.dumps(results, indent=1), file=sys.stderr)
+    if args.suite in (
+        "parse",
+        "extract",
+        "eval",
+        "generate",
+        "fidelity",
+        "web",
+        "pictures",
+        "anchoring",
+    ):
         return 0
 
     with (

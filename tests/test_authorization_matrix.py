@@ -79,27 +79,30 @@ def assert_not_the_guard(response: requests.Response) -> None:
     assert_json(response)
 
 
-def _documented_html() -> set[str]:
-    """ "METHOD /path" of the routes the API document says answer an HTML page."""
-    return {
-        f"{method.upper()} {path}"
-        for path, operations in build_document()["paths"].items()
-        for method, operation in operations.items()
-        if "text/html" in operation["responses"].get("200", {}).get("content", {})
-    }
+def _documented_media() -> dict[str, set[str]]:
+    """ "METHOD /path" of the routes the API document says answer something other than JSON
+    (an HTML page, a download), with the media types it names."""
+    found: dict[str, set[str]] = {}
+    for path, operations in build_document()["paths"].items():
+        for method, operation in operations.items():
+            media = set(operation["responses"].get("200", {}).get("content", {}))
+            if media - {"application/json"}:
+                found[f"{method.upper()} {path}"] = media
+    return found
 
 
-HTML_PAGES = _documented_html()
+DOCUMENTED_MEDIA = _documented_media()
 
 
 def assert_json(response: requests.Response) -> None:
     """A body, if any, is JSON and says so (a client must not have to guess), unless the route
-    is documented as a page."""
+    is documented as a page or a download of another type."""
     if not response.content:
         return
     path = urlsplit(response.request.url).path.removeprefix("/api")
-    if f"{response.request.method} {path}" in HTML_PAGES:
-        assert response.headers["Content-Type"].startswith("text/html"), response.headers
+    media = DOCUMENTED_MEDIA.get(f"{response.request.method} {path}")
+    if media and response.ok:
+        assert response.headers["Content-Type"].split(";")[0] in media, response.headers
         return
     assert response.headers.get("Content-Type") == "application/json", (
         f"{response.request.method} {response.request.url}: "

@@ -1,5 +1,5 @@
 """Admin: find users, change their role, disable them (their tokens stop working at once), set
-their daily image quota, re-run a book's extraction."""
+their daily image quota, re-run a book's extraction, parse a book again."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from chalice import Response
 from bookreader import jobs
 from bookreader.api.bodies import QuotaUpdate
 from bookreader.api.queries import UserListQuery
-from bookreader.api.schemas import ExtractionQueued
+from bookreader.api.schemas import ExtractionQueued, ReparseQueued
 from bookreader.auth import users
 from bookreader.config import get_settings
 from bookreader.errors import BookReaderError
@@ -16,6 +16,7 @@ from bookreader.http import BookReaderApp, json_response, parse_body, parse_quer
 from bookreader.images import quota
 from bookreader.library import books
 from bookreader.library.lifecycle import READABLE
+from bookreader.library.reparse import REPARSABLE, book_not_reparsable
 from bookreader.overview import admin_overview
 
 app = BookReaderApp("admin")
@@ -65,3 +66,19 @@ def rerun_extraction(book_id: str) -> Response:
         raise BookReaderError("extract_unavailable", "Extraction is not deployed.", 503)
     jobs.invoke_async(name, {"book_id": book_id})
     return json_response(ExtractionQueued(book_id=book_id), 202)
+
+
+@app.route("/admin/books/{book_id}/parse", methods=["POST"], role="admin")
+def reparse(book_id: str) -> Response:
+    """Parse a book's file again (e.g. after a parser fix); highlights, bookmarks and
+    descriptions are re-anchored in the new text, then extraction runs again."""
+    book = books.get_book_by_id(book_id)
+    if book is None:
+        raise books.book_not_found()
+    if book.state not in REPARSABLE:
+        raise book_not_reparsable(book.state)
+    name = get_settings().parse_function_name
+    if not name:
+        raise BookReaderError("parse_unavailable", "Parsing is not deployed.", 503)
+    jobs.invoke_async(name, {"reparse_book_id": book_id})
+    return json_response(ReparseQueued(book_id=book_id), 202)

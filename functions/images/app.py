@@ -6,14 +6,14 @@ from __future__ import annotations
 
 from chalice import Response
 
-from bookreader.api.bodies import IllustrationRequest
+from bookreader.api.bodies import IllustrationRequest, SpanIllustrationRequest
 from bookreader.api.queries import IllustrationListQuery, RecentIllustrationQuery
 from bookreader.api.schemas import IllustrationList, IllustrationSettings, RecentIllustrationList
 from bookreader.http import BookReaderApp, json_response, parse_body, parse_query
 from bookreader.images import pipeline, preferences, quota, records
 from bookreader.images.styles import STYLES
 from bookreader.images.views import image_view, recent_view
-from bookreader.library import books
+from bookreader.library import books, descriptions
 
 app = BookReaderApp("images")
 
@@ -34,6 +34,18 @@ def _queued(record: records.ImageRecord, created: bool) -> Response:
 @app.route("/descriptions/{description_id}/illustrations", methods=["POST"])
 def request_illustration(description_id: str) -> Response:
     record, created = pipeline.request_image(app.user.sub, description_id, _body().style)
+    return _queued(record, created)
+
+
+@app.route("/books/{book_id}/illustrations", methods=["POST"])
+def illustrate_span(book_id: str) -> Response:
+    """Any passage the reader chose: a description of it is made once (the reader's own), then
+    it is drawn like any other, through the same quota and pipeline."""
+    body = parse_body(app.current_request, SpanIllustrationRequest)
+    description_id = descriptions.choose_passage(
+        app.user.sub, book_id, body.chapter, body.start, body.end
+    )
+    record, created = pipeline.request_image(app.user.sub, description_id, body.style)
     return _queued(record, created)
 
 

@@ -45,3 +45,14 @@ class BookFileForm(BaseModel):
     file: bytes = Field(
         description="The .epub, .fb2 or .fb2.zip file (at most 6 MB; larger files: POST /uploads)"
     )
+
+
+class SpanIllustrationRequest(BaseModel):
+    """Any passage the reader chose: chapter and offsets into its plain text."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    chapter: int = Field(ge=0, le=100_000)
+    start: int = Field(ge=0, le=100_000_000)
+    end: int = Field(ge=1, le=100_000_000)
+    style: str | None = Field(None, max_length=40)

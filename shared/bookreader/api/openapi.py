@@ -167,7 +167,10 @@ def _operation(
         elif isinstance(response, Content):
             responses[str(status)] = {
                 "description": "OK",
-                "content": {response.media_type: {"schema": response.schema}},
+                "content": {
+                    response.media_type: {"schema": response.schema},
+                    **{media: {"schema": schema} for media, schema in response.also},
+                },
             }
         else:
             responses[str(status)] = {

@@ -14,6 +14,16 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from bookreader.annotations.model import (
+    MAX_PER_BOOK,
+    Bookmark,
+    BookmarkCreate,
+    BookmarkList,
+    Highlight,
+    HighlightCreate,
+    HighlightList,
+    HighlightUpdate,
+)
 from bookreader.api import bodies, queries, schemas
 from bookreader.auth.users import AdminUserUpdate, ProfileUpdate
 from bookreader.images.preferences import PreferencesUpdate
@@ -29,9 +39,16 @@ class Content:
 
     media_type: str
     schema: dict[str, Any] = field(default_factory=dict)
+    # Other media types the same answer may have (chosen by a query parameter).
+    also: tuple[tuple[str, dict[str, Any]], ...] = ()
 
 
 NoContent = None
+EXPORT = Content(
+    "text/markdown",
+    {"type": "string"},
+    also=(("application/json", {"type": "object"}), ("text/csv", {"type": "string"})),
+)
 BINARY_IMAGE = Content("image/*", {"type": "string", "contentMediaType": "image/*"})
 
 
@@ -331,6 +348,96 @@ OPERATIONS: tuple[Operation, ...] = (
         description="Like a book's search, over every book; the first page also lists the"
         " matching books (`books`).",
     ),
+    # --- annotations: bookmarks, highlights, notes, export ----------------------------------
+    Operation(
+        "listBookmarks",
+        "GET",
+        "/books/{book_id}/bookmarks",
+        "The reader's bookmarks in the book",
+        "Annotations",
+        {200: BookmarkList},
+    ),
+    Operation(
+        "createBookmark",
+        "POST",
+        "/books/{book_id}/bookmarks",
+        "Bookmark a place (chapter, offset in its plain text)",
+        "Annotations",
+        {201: Bookmark},
+        body=BookmarkCreate,
+        errors=(409,),
+        description="422 names `chapter` or `offset` when the place is not in the book; 409"
+        f" `too_many_bookmarks` past {MAX_PER_BOOK} in one book.",
+    ),
+    Operation(
+        "deleteBookmark",
+        "DELETE",
+        "/bookmarks/{bookmark_id}",
+        "Delete a bookmark",
+        "Annotations",
+        {204: NoContent},
+    ),
+    Operation(
+        "listHighlights",
+        "GET",
+        "/books/{book_id}/highlights",
+        "The reader's highlights and notes in the book",
+        "Annotations",
+        {200: HighlightList},
+        description="Detached ones (a re-parse changed the text and their quote was not found"
+        " again) are listed too, with `detached: true`.",
+    ),
+    Operation(
+        "createHighlight",
+        "POST",
+        "/books/{book_id}/highlights",
+        "Highlight a passage, optionally with a note",
+        "Annotations",
+        {201: Highlight},
+        body=HighlightCreate,
+        errors=(409,),
+        description="`quote` must equal the chapter's text from `start` to `end` (422 naming"
+        " `quote`; offsets outside the text name `end`). The note is Markdown, at most 10 kB,"
+        f" stored as text. 409 `too_many_highlights` past {MAX_PER_BOOK} in one book.",
+    ),
+    Operation(
+        "updateHighlight",
+        "PATCH",
+        "/highlights/{highlight_id}",
+        "Change a highlight's colour or note",
+        "Annotations",
+        {200: Highlight},
+        body=HighlightUpdate,
+    ),
+    Operation(
+        "deleteHighlight",
+        "DELETE",
+        "/highlights/{highlight_id}",
+        "Delete a highlight",
+        "Annotations",
+        {204: NoContent},
+    ),
+    Operation(
+        "exportBookAnnotations",
+        "GET",
+        "/books/{book_id}/annotations/export",
+        "Download the book's highlights, notes and bookmarks",
+        "Annotations",
+        {200: EXPORT},
+        query=queries.AnnotationExportQuery,
+        description="An attachment: Markdown grouped by chapter, JSON with offsets and anchors,"
+        " or CSV in Readwise's import columns (Highlight, Title, Author, URL, Note, Location,"
+        " Date).",
+    ),
+    Operation(
+        "exportAllAnnotations",
+        "GET",
+        "/annotations/export",
+        "Download the highlights, notes and bookmarks of all the reader's books",
+        "Annotations",
+        {200: EXPORT},
+        query=queries.AnnotationExportQuery,
+    ),
     # --- illustrations --------------------------------------------------------------------
     Operation(
         "requestIllustration",
@@ -343,6 +450,19 @@ OPERATIONS: tuple[Operation, ...] = (
         body_required=False,
         errors=(429, 503),
         description="202 queued; 200 when this passage already has that picture.",
+    ),
+    Operation(
+        "illustrateSpan",
+        "POST",
+        "/books/{book_id}/illustrations",
+        "Illustrate any passage the reader chose (chapter, start, end)",
+        "Illustrations",
+        {202: schemas.Illustration, 200: schemas.Illustration},
+        body=bodies.SpanIllustrationRequest,
+        errors=(429, 503),
+        description="Same quota and pipeline as a description's picture. 422 names the field"
+        " when the span is not in the chapter's text (at most 2,000 characters). 202 queued;"
+        " 200 when this span already has that picture.",
     ),
     Operation(
         "listIllustrations",
@@ -456,6 +576,19 @@ OPERATIONS: tuple[Operation, ...] = (
         admin=True,
     ),
     Operation(
+        "reparseBook",
+        "POST",
+        "/admin/books/{book_id}/parse",
+        "Parse a book's file again (after a parser fix)",
+        "Admin",
+        {202: schemas.ReparseQueued},
+        admin=True,
+        errors=(409, 503),
+        description="Highlights, bookmarks and descriptions are re-anchored in the new text by"
+        " their quote and context (those that cannot be placed stay, `detached`); then"
+        " extraction runs again. 409 `book_not_reparsable` while the book is being processed.",
+    ),
+    Operation(
         "rerunExtraction",
         "POST",
         "/admin/books/{book_id}/extract",
@@ -483,4 +616,6 @@ PATH_PARAMETERS: dict[str, tuple[dict[str, Any], str]] = {
     "description_id": ({"type": "string", "format": "uuid"}, "A passage's id"),
     "illustration_id": ({"type": "string", "format": "uuid"}, "An illustration's id"),
     "user_id": ({"type": "string", "format": "uuid"}, "A user's id"),
+    "bookmark_id": ({"type": "string", "format": "uuid"}, "A bookmark's id"),
+    "highlight_id": ({"type": "string", "format": "uuid"}, "A highlight's id"),
 }

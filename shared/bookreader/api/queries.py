@@ -127,3 +127,11 @@ class UserListQuery(Query):
     q: QueryText | None = Field(None, description="Part of an email or display name")
     page: WholeNumber = Field(1, ge=1, le=1_000_000)
     page_size: WholeNumber = Field(20, ge=1, le=100)
+
+
+class AnnotationExportQuery(Query):
+    format: Literal["md", "json", "csv"] = Field(
+        "md",
+        description="`md` Markdown grouped by chapter, `json` with offsets and anchors, `csv` in"
+        " Readwise's import columns",
+    )

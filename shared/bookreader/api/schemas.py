@@ -232,6 +232,11 @@ class ExtractionQueued(Answer):
     state: Literal["queued"] = "queued"
 
 
+class ReparseQueued(Answer):
+    book_id: str
+    state: Literal["queued"] = "queued"
+
+
 # --- reading --------------------------------------------------------------------------------
 
 

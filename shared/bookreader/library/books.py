@@ -164,6 +164,54 @@ def save_parsed(
     """
     if not transition(conn, book_id, BookState.PARSED, progress=parse_progress(1.0)):
         return False
+    replace_content(
+        conn,
+        book_id,
+        parsed,
+        size=size,
+        sha256=sha256,
+        images=images,
+        has_cover_thumb=has_cover_thumb,
+    )
+    return True
+
+
+def chapter_text_for_share(conn: db.Connection, book_id: str, index: int) -> str | None:
+    """The chapter's plain text, its row locked against a re-parse until the caller's
+    transaction ends (so what is anchored in it now is re-anchored by that re-parse); None
+    when the book has no such chapter."""
+    for _ in range(2):  # a re-parse replaced the row while we waited: the next read sees it
+        rows = conn.run(
+            "SELECT text FROM chapters WHERE book_id = CAST(:b AS uuid) AND index = :i FOR SHARE",
+            b=book_id,
+            i=index,
+        )
+        if rows:
+            return str(rows[0][0])
+    return None
+
+
+def chapter_texts_for_update(conn: db.Connection, book_id: str) -> dict[int, str]:
+    """Each chapter's plain text by index, rows locked in the caller's transaction."""
+    rows = conn.run(
+        "SELECT index, text FROM chapters WHERE book_id = CAST(:b AS uuid) FOR UPDATE",
+        b=book_id,
+    )
+    return {index: text for index, text in rows}
+
+
+def replace_content(
+    conn: db.Connection,
+    book_id: str,
+    parsed: ParsedBook,
+    *,
+    size: int,
+    sha256: str,
+    images: list[tuple[str, str, int, str]],  # (id, media type, size, object key)
+    has_cover_thumb: bool,
+) -> None:
+    """Replace the book's chapters, notes, pictures and metadata with `parsed`, inside the
+    caller's transaction (the state is the caller's business)."""
     for table in ("chapters", "footnotes", "book_images"):
         conn.run(f"DELETE FROM {table} WHERE book_id = CAST(:b AS uuid)", b=book_id)
     for chapter in parsed.chapters:
@@ -228,7 +276,6 @@ def save_parsed(
         sha=sha256,
         b=book_id,
     )
-    return True
 
 
 def list_books(
@@ -285,6 +332,16 @@ def chapter_list(book_id: str) -> list[ChapterEntry]:
             b=book_id,
         )
         return [ChapterEntry.model_validate(row) for row in db.rows_as_dicts(conn, rows)]
+
+
+def chapter_lengths(book_id: str) -> dict[int, int]:
+    """Each chapter's plain-text length in characters, by index."""
+    with db.get_pool().connection() as conn:
+        rows = conn.run(
+            "SELECT index, char_length(text) FROM chapters WHERE book_id = CAST(:b AS uuid)",
+            b=book_id,
+        )
+    return {index: length for index, length in rows}
 
 
 def get_chapter(book_id: str, index: int) -> ChapterRecord:

@@ -6,6 +6,9 @@ import json
 from collections.abc import Iterable
 
 from bookreader import db
+from bookreader.anchoring import TextQuote, hint_for, locate, quote_at, relocate
+from bookreader.errors import BookReaderError
+from bookreader.library import books
 from bookreader.library.books import BOOK_COLUMNS
 from bookreader.library.keys import illustration_keys
 from bookreader.library.lifecycle import (
@@ -17,23 +20,31 @@ from bookreader.library.lifecycle import (
 )
 from bookreader.library.records import BookRecord, DescriptionRecord
 from bookreader.nlp.model import CastMember, Description
+from bookreader.validation import invalid_fields
 
 
 def replace_chapter(book_id: str, chapter: int, text: str, items: list[Description]) -> list[str]:
     """Store one chapter's descriptions, replacing any from an earlier run (idempotent).
 
-    A description found again at the same span keeps its id, so readers keep its pictures
-    through a re-run. Returns the store keys of the readers' pictures whose description is
-    gone (their rows go with it), for the caller to delete once this has committed.
+    A description found again at the same passage keeps its id, so readers keep its pictures
+    through a re-run: an earlier description is anchored in the text by its quote (the one
+    anchoring rule highlights and bookmarks follow), so a passage whose offsets a re-parse
+    moved still counts as the same. Passages the reader chose to illustrate are not the
+    extractor's and stay. Returns the store keys of the readers' pictures whose description
+    is gone (their rows go with it), for the caller to delete once this has committed.
     """
     with db.get_pool().transaction() as conn:
         rows = conn.run(
-            "SELECT id::text, start_offset, end_offset FROM descriptions"
-            " WHERE book_id = CAST(:b AS uuid) AND chapter = :c",
+            "SELECT id::text, start_offset, end_offset, text FROM descriptions"
+            " WHERE book_id = CAST(:b AS uuid) AND chapter = :c AND NOT chosen_by_reader",
             b=book_id,
             c=chapter,
         )
-        earlier = {(start, end): description_id for description_id, start, end in rows}
+        earlier: dict[tuple[int, int], str] = {}
+        for description_id, start, end, quoted in rows:
+            span = locate(text, TextQuote(quoted), start) or (start, end)
+            earlier.setdefault(span, description_id)
+        everyone = {row[0] for row in rows}
         kept: set[str] = set()
         for item in items:
             fields = {
@@ -48,8 +59,11 @@ def replace_chapter(book_id: str, chapter: int, text: str, items: list[Descripti
                 kept.add(same_span)
                 conn.run(
                     "UPDATE descriptions SET type = :t, confidence = :conf, priority = :prio,"
-                    " text = :text, summary = CAST(:summary AS jsonb) WHERE id = CAST(:d AS uuid)",
+                    " text = :text, summary = CAST(:summary AS jsonb), start_offset = :s,"
+                    " end_offset = :e WHERE id = CAST(:d AS uuid)",
                     d=same_span,
+                    s=item.start,
+                    e=item.end,
                     **fields,
                 )
                 continue
@@ -63,7 +77,7 @@ def replace_chapter(book_id: str, chapter: int, text: str, items: list[Descripti
                 e=item.end,
                 **fields,
             )
-        gone = [description_id for description_id in earlier.values() if description_id not in kept]
+        gone = sorted(everyone - kept)
         orphaned = _drop_descriptions(conn, gone)
         # Progress only while this run is on, and never down (a redelivered run starts over).
         progress = extract_progress_sql("chapters_extracted + 1", "chapter_count")
@@ -89,6 +103,98 @@ def _drop_descriptions(conn: db.Connection, description_ids: list[str]) -> list[
     )
     conn.run("DELETE FROM descriptions WHERE id = ANY(CAST(:ids AS uuid[]))", ids=description_ids)
     return [key for row in images for key in illustration_keys(*row)]
+
+
+def reanchor_descriptions(
+    conn: db.Connection, book_id: str, before: dict[int, str], chapters: list[str]
+) -> list[str]:
+    """After a re-parse, inside the caller's transaction: every description of the book placed
+    in the new text (`chapters`, by index) by its quote and the context it had in the old
+    text (`before`, by index). One that cannot be placed is deleted with its pictures, as an
+    extraction re-run would: the store keys of those pictures, to delete once committed."""
+    rows = conn.run(
+        "SELECT id::text, chapter, start_offset, end_offset, text FROM descriptions"
+        " WHERE book_id = CAST(:b AS uuid)",
+        b=book_id,
+    )
+    lost: list[str] = []
+    hint = hint_for(before, chapters)
+    for description_id, chapter, start, end, quoted in rows:
+        old = before.get(chapter)
+        quote = quote_at(old, start, end) if old is not None else TextQuote(quoted)
+        found = relocate(chapters, chapter, quote, hint(chapter, start))
+        if found is None:
+            lost.append(description_id)
+            continue
+        conn.run(
+            "UPDATE descriptions SET chapter = :c, start_offset = :s, end_offset = :e,"
+            " text = :text WHERE id = CAST(:d AS uuid)",
+            c=found.chapter,
+            s=found.start,
+            e=found.end,
+            text=chapters[found.chapter][found.start : found.end],
+            d=description_id,
+        )
+    return _drop_descriptions(conn, lost)
+
+
+MAX_CHOSEN_CHARS = 2_000  # a picture shows a scene, not a chapter
+
+
+def choose_passage(user_id: str, book_id: str, chapter: int, start: int, end: int) -> str:
+    """The id of the description for a passage the reader chose to illustrate (made once per
+    span). It takes the kind and visual summary of the extractor's description it overlaps
+    most, so its picture is prompted like theirs; otherwise an atmosphere with no summary."""
+    books.get_book(user_id, book_id)
+    try:
+        text = books.get_chapter(book_id, chapter).text
+    except BookReaderError as error:
+        if error.code != "chapter_not_found":
+            raise
+        raise invalid_fields([("chapter", "the book has no such chapter")]) from error
+    if end <= start:
+        raise invalid_fields([("end", "must be greater than start")])
+    if end > len(text):
+        raise invalid_fields([("end", f"the chapter's text has {len(text)} characters")])
+    if end - start > MAX_CHOSEN_CHARS:
+        raise invalid_fields([("end", f"a passage is at most {MAX_CHOSEN_CHARS} characters")])
+    if not text[start:end].strip():
+        raise invalid_fields([("end", "the passage has no text")])
+    with db.get_pool().transaction() as conn:
+        rows = conn.run(
+            "SELECT type, summary FROM descriptions WHERE book_id = CAST(:b AS uuid)"
+            " AND chapter = :c AND NOT chosen_by_reader AND start_offset < :e AND end_offset > :s"
+            " ORDER BY LEAST(end_offset, :e) - GREATEST(start_offset, :s) DESC, priority DESC"
+            " LIMIT 1",
+            b=book_id,
+            c=chapter,
+            s=start,
+            e=end,
+        )
+        kind, summary = rows[0] if rows else ("atmosphere", {})
+        conn.run(
+            "INSERT INTO descriptions (book_id, chapter, start_offset, end_offset, type,"
+            " confidence, priority, text, summary, chosen_by_reader) VALUES (CAST(:b AS uuid),"
+            " :c, :s, :e, :t, 0, 0, :text, CAST(:summary AS jsonb), true)"
+            " ON CONFLICT (book_id, chapter, start_offset, end_offset) WHERE chosen_by_reader"
+            " DO NOTHING",
+            b=book_id,
+            c=chapter,
+            s=start,
+            e=end,
+            t=kind,
+            text=text[start:end],
+            summary=json.dumps(summary, ensure_ascii=False),
+        )
+        found = conn.run(
+            "SELECT id::text FROM descriptions WHERE book_id = CAST(:b AS uuid) AND chapter = :c"
+            " AND start_offset = :s AND end_offset = :e AND chosen_by_reader",
+            b=book_id,
+            c=chapter,
+            s=start,
+            e=end,
+        )
+    return str(found[0][0])
 
 
 def replace_cast(book_id: str, cast: list[CastMember]) -> None:

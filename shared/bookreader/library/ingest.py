@@ -15,6 +15,7 @@ import logging
 
 from bookreader import jobs
 from bookreader.books import parse_book
+from bookreader.books.model import ParsedBook
 from bookreader.config import get_settings
 from bookreader.db import get_pool
 from bookreader.errors import BookReaderError
@@ -86,27 +87,10 @@ def _ingest(book: BookRecord, created: ObjectCreated) -> None:
         raise BookReaderError(
             "duplicate", "You already have this book.", 409, {"book_id": duplicate.id}
         )
-    try:
-        parsed = parse_book(data, image_url=lambda image_id: f"/books/{book_id}/images/{image_id}")
-    except BookReaderError:
-        raise
-    except Exception as error:  # a parser bug must not crash the worker or retry forever
-        logger.exception("parser failed on book %s", book_id)
-        raise BookReaderError("parse_error", "The book could not be read.", 422) from error
+    parsed = parse_stored(data, book_id)
     move(book_id, BookState.PARSING, [BookState.PARSING], progress=parse_progress(0.6))
 
-    stored_images = []
-    for image in parsed.images:
-        key = keys.image_key(user_id, book_id, image.id)
-        store.put(settings.books_bucket, key, image.data, image.media_type)
-        stored_images.append((image.id, image.media_type, len(image.data), key))
-    has_thumb = False
-    cover = next((image for image in parsed.images if image.id == parsed.cover_image_id), None)
-    if cover is not None and (thumb := cover_thumbnail(cover.data)) is not None:
-        store.put(
-            settings.books_bucket, keys.cover_thumb_key(user_id, book_id), thumb, "image/webp"
-        )
-        has_thumb = True
+    stored_images, has_thumb = store_pictures(user_id, book_id, parsed)
 
     with get_pool().transaction() as conn:
         if not jobs.claim_once(conn, created.idempotency_key, "parse"):
@@ -125,6 +109,39 @@ def _ingest(book: BookRecord, created: ObjectCreated) -> None:
         return
     log_event(logger, "book parsed", book_id=book_id, chapters=len(parsed.chapters))
     _start_extraction(book_id)
+
+
+def parse_stored(data: bytes, book_id: str) -> ParsedBook:
+    """The book model of a file's bytes; a parser bug is a `parse_error`, not a crash."""
+    try:
+        return parse_book(data, image_url=lambda image_id: f"/books/{book_id}/images/{image_id}")
+    except BookReaderError:
+        raise
+    except Exception as error:  # a parser bug must not crash the worker or retry forever
+        logger.exception("parser failed on book %s", book_id)
+        raise BookReaderError("parse_error", "The book could not be read.", 422) from error
+
+
+def store_pictures(
+    user_id: str, book_id: str, parsed: ParsedBook
+) -> tuple[list[tuple[str, str, int, str]], bool]:
+    """Put the book's pictures (and its cover's thumbnail) in the store: (id, media type,
+    size, key) of each, and whether there is a thumbnail."""
+    settings = get_settings()
+    store = get_store()
+    stored_images = []
+    for image in parsed.images:
+        key = keys.image_key(user_id, book_id, image.id)
+        store.put(settings.books_bucket, key, image.data, image.media_type)
+        stored_images.append((image.id, image.media_type, len(image.data), key))
+    has_thumb = False
+    cover = next((image for image in parsed.images if image.id == parsed.cover_image_id), None)
+    if cover is not None and (thumb := cover_thumbnail(cover.data)) is not None:
+        store.put(
+            settings.books_bucket, keys.cover_thumb_key(user_id, book_id), thumb, "image/webp"
+        )
+        has_thumb = True
+    return stored_images, has_thumb
 
 
 def _start_extraction(book_id: str) -> None:

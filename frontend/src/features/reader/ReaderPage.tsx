@@ -13,6 +13,7 @@ import { useBook, usePosition } from "@/features/library";
 import { useKeepBookOffline } from "@/features/offline";
 import { PositionConflictDialog, usePositionSync } from "@/features/sync";
 import { ApiError } from "@/lib/api";
+import { Annotations } from "./annotations/Annotations";
 import type { Illustration } from "./api/passages";
 import { getChapter, type Place } from "./api/reader";
 import {
@@ -67,7 +68,9 @@ export default function ReaderPage() {
   const [target, setTarget] = useState<SurfaceTarget | null>(null);
   const [place, setPlace] = useState<Place | null>(null);
   const [pages, setPages] = useState({ page: 0, pages: 1 });
-  const [panel, setPanel] = useState<"contents" | "settings" | "passages" | "search" | null>(null);
+  const [panel, setPanel] = useState<
+    "contents" | "settings" | "passages" | "search" | "annotations" | null
+  >(null);
   const bookSearch = useBookSearch(bookId);
   const [note, setNote] = useState<{ id: string; note: Footnote | null } | null>(null);
   const [image, setImage] = useState<ZoomedImage | null>(null);
@@ -281,6 +284,7 @@ export default function ReaderPage() {
         onSettings={() => setPanel("settings")}
         onPassages={descriptions.length > 0 ? () => setPanel("passages") : undefined}
         onSearch={() => setPanel("search")}
+        onAnnotations={() => setPanel("annotations")}
       />
       <main id="main" className="reader-main" aria-busy={!shown}>
         {target ? (
@@ -426,6 +430,21 @@ export default function ReaderPage() {
         onOpen={() => setPanel("search")}
         onClose={() => setPanel(null)}
         goTo={goTo}
+      />
+      <Annotations
+        bookId={bookId}
+        surface={surface && surface.chapter === shown?.index ? surface : null}
+        text={shown?.text ?? null}
+        place={current}
+        panelOpen={panel === "annotations"}
+        onClosePanel={() => setPanel(null)}
+        chapterTitle={(index) => chapterTitle(book.data!, index, untitled)}
+        onJump={(chapter, offset) => goTo({ chapter, offset })}
+        onIllustrated={() => {
+          void queryClient.invalidateQueries({ queryKey: ["reader", "descriptions", bookId] });
+          refreshPictures();
+        }}
+        describeProblem={(error) => problemText(problemOf(error))}
       />
       <NoteDialog
         note={note ? note.note : null}

@@ -1,7 +1,7 @@
 /** The reader's top bar: back to the library, where we are, the contents and the settings. */
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
-import { ArrowBack, ListIcon, PictureIcon, SearchIcon, TypeIcon } from "./icons";
+import { ArrowBack, BookmarkIcon, ListIcon, PictureIcon, SearchIcon, TypeIcon } from "./icons";
 
 type Props = {
   bookTitle: string;
@@ -12,6 +12,8 @@ type Props = {
   onPassages?: () => void;
   /** Search in the book. */
   onSearch?: () => void;
+  /** The book's bookmarks and highlights. */
+  onAnnotations?: () => void;
 };
 
 export function ReaderHeader({
@@ -21,6 +23,7 @@ export function ReaderHeader({
   onSettings,
   onPassages,
   onSearch,
+  onAnnotations,
 }: Props) {
   const { t } = useTranslation("reader");
   const { t: ts } = useTranslation("search");
@@ -49,6 +52,16 @@ export function ReaderHeader({
       {onSearch ? (
         <button type="button" className="icon-button" onClick={onSearch} aria-label={ts("open")}>
           <SearchIcon />
+        </button>
+      ) : null}
+      {onAnnotations ? (
+        <button
+          type="button"
+          className="icon-button"
+          onClick={onAnnotations}
+          aria-label={t("annotations.open")}
+        >
+          <BookmarkIcon />
         </button>
       ) : null}
       <button type="button" className="icon-button" onClick={onSettings} aria-label={t("settings")}>

@@ -63,3 +63,8 @@ export const SearchIcon = (p: IconProps) => (
     <path d="M10.5 17a6.5 6.5 0 1 0 0-13 6.5 6.5 0 0 0 0 13zM15.5 15.5L20 20" />
   </Icon>
 );
+export const BookmarkIcon = (p: IconProps) => (
+  <Icon {...p}>
+    <path d="M7 4h10v16l-5-4-5 4z" />
+  </Icon>
+);
