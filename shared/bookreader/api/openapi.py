@@ -38,6 +38,7 @@ TAGS = [
     ("Books", "Uploads, the library, chapters, passages and cast"),
     ("Reading", "The reading position"),
     ("Illustrations", "Pictures of passages, and illustration settings"),
+    ("Exports", "The book as an EPUB with its illustrations, to read elsewhere"),
     ("Admin", "User administration (administrators only)"),
     ("Health", "Probes"),
     ("Docs", "This document"),

@@ -19,7 +19,8 @@ from lxml import etree
 
 from bookreader.books.model import BookMetadata, Direction, TocEntry
 from bookreader.exports import xhtml
-from bookreader.exports.pictures import MEDIA_TYPE as JPEG, reader_jpeg
+from bookreader.exports.pictures import MEDIA_TYPE as JPEG
+from bookreader.exports.pictures import reader_jpeg
 
 ROOT = "EPUB"
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$")
