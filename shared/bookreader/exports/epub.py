@@ -12,7 +12,7 @@ import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import BinaryIO, Protocol
+from typing import IO, Protocol
 from xml.sax.saxutils import escape, quoteattr
 
 from lxml import etree
@@ -124,7 +124,7 @@ def language_of(metadata: BookMetadata, fallback: str | None = None) -> str:
 
 def write_epub(
     source: EpubSource,
-    out: BinaryIO,
+    out: IO[bytes],
     *,
     language: str | None = None,
     progress: Progress | None = None,
@@ -135,7 +135,7 @@ def write_epub(
 
 class _Writer:
     def __init__(
-        self, source: EpubSource, out: BinaryIO, language: str, progress: Progress | None
+        self, source: EpubSource, out: IO[bytes], language: str, progress: Progress | None
     ) -> None:
         self.source = source
         self.language = language

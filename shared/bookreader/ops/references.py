@@ -2,9 +2,9 @@
 
 Every object the product writes is named by a row: the uploaded file (books.object_key), the
 pictures inside a book (book_images), the cover thumbnail (books.has_cover_thumb, at the
-key bookreader.library.keys.cover_thumb_key gives), a reader's illustrations (images) and the
-shared illustration cache (image_cache), and built exports (exports). A new kind of object must be added here, or the
-sweeper will take it for an orphan.
+key bookreader.library.keys.cover_thumb_key gives), a reader's illustrations (images), the
+shared illustration cache (image_cache) and built exports (exports). A new kind of object must
+be added here, or the sweeper will take it for an orphan.
 """
 
 from __future__ import annotations
