@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: help local-up test test-python test-frontend test-fast lint fmt bench dlq admin cfn-lint \
 	sam-cli deploy local-up-edge tls test-edge backup restore \
-	clean eval-extract spa test-tools openapi bench-footprint bench-faults fuzz
+	clean eval-extract spa test-tools openapi bench-footprint bench-faults bench-export fuzz
 
 # The web app: `npm ci` when the lock file changed, `vite build` when any source changed.
 NODE_STAMP := frontend/node_modules/.installed
@@ -148,6 +148,10 @@ fuzz: $(STAMP)
 ## Benchmarks; results are written to bench/RESULTS.md.
 bench: $(STAMP)
 	$(PY) -m bench
+
+## Illustrated EPUB export: peak memory and time for a novel with 200 pictures: bench/RESULTS.md.
+bench-export: $(STAMP)
+	$(PY) -m bench.export
 
 ## Memory (PSS) of the running product idle and busy, and cold starts: bench/RESULTS.md.
 bench-footprint: $(STAMP)
