@@ -19,6 +19,7 @@ from PIL import Image
 
 from bookreader import db
 from bookreader.books import parse_book
+from bookreader.ops.references import referenced_keys
 from local.launcher import RunningRuntime
 from tests.support.epubcheck import epubcheck, errors
 from tests.support.library import PARSED, Reader, wait_for_state, wait_image
@@ -122,7 +123,9 @@ def test_the_illustrated_epub_passes_epubcheck_and_parses_back_to_the_book(illus
                 assert shown.format == "JPEG" and max(shown.size) <= 1600
 
 
-def test_the_same_request_is_the_cached_file_until_the_pictures_change(illustrated) -> None:
+def test_the_same_request_is_the_cached_file_until_the_pictures_change(
+    rt: RunningRuntime, illustrated
+) -> None:
     reader, book_id, drawn = illustrated
     body = {"format": "epub", "style": STYLE}
     first = reader.request("POST", f"/books/{book_id}/exports", json=body).json()
@@ -130,6 +133,12 @@ def test_the_same_request_is_the_cached_file_until_the_pictures_change(illustrat
     again = reader.request("POST", f"/books/{book_id}/exports", json=body)
     assert again.status_code == 200 and again.json()["id"] == first["id"]
     assert again.json()["state"] == "ready" and again.json()["url"]
+    with db.connect(rt.env["DATABASE_URL"]) as conn:
+        stored = conn.run(
+            "SELECT object_key FROM exports WHERE id = CAST(:i AS uuid)", i=first["id"]
+        )[0][0]
+        # The sweeper and the backup know the file: it is not taken for an orphan.
+        assert stored in referenced_keys(conn)
 
     plain = reader.request(
         "POST", f"/books/{book_id}/exports", json={**body, "illustrations": "none"}
