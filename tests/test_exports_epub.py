@@ -18,6 +18,7 @@ from bookreader.books.model import ParsedBook
 from bookreader.exports.epub import EpubSource, Illustration, chapter_file, write_epub
 from bookreader.exports.pictures import reader_jpeg
 from tests.support.epubcheck import epubcheck, errors
+from tests.support.exported import alt_text_of
 
 BOOKS = Path(__file__).parent / "fixtures" / "books"
 CASES = [
@@ -131,7 +132,7 @@ def test_each_illustration_follows_its_passages_paragraph_with_the_passage_as_ca
             caption = figure.find("x:figcaption", NS)
             img = figure.find("x:img", NS)
             assert caption.text == illustration.passage
-            assert img.get("alt") == illustration.passage[:500]
+            assert alt_text_of(illustration.passage) == img.get("alt")
             data = archive.read("EPUB/" + img.get("src"))
             with Image.open(io.BytesIO(data)) as shown:
                 assert shown.format == "JPEG" and max(shown.size) <= 1600
