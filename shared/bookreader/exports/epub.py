@@ -349,9 +349,11 @@ class _Writer:
         self.items.append(_Item("nav", "nav.xhtml", "application/xhtml+xml", "nav"))
 
     def _landmarks(self) -> str:
-        first = next((i for i in range(self.source.chapter_count)), None)
-        if first is None:
+        """Where reading starts (readers open a book there): the first chapter in the flow."""
+        chapters = [item for item, linear in self.spine if linear and item[1:].isdigit()]
+        if not chapters:
             return ""
+        first = int(chapters[0][1:])
         return (
             f'<nav {_EPUB_TYPE}="landmarks" hidden="hidden"><ol>'
             f'<li><a {_EPUB_TYPE}="bodymatter" href="{chapter_file(first)}">'
