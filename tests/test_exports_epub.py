@@ -17,6 +17,7 @@ from bookreader.books import parse_book
 from bookreader.books.model import ParsedBook
 from bookreader.exports.epub import EpubSource, Illustration, chapter_file, write_epub
 from bookreader.exports.pictures import reader_jpeg
+from tests.support.epub import make_epub, xhtml
 from tests.support.epubcheck import epubcheck, errors
 from tests.support.exported import alt_text_of
 
@@ -161,3 +162,18 @@ def test_pictures_become_jpegs_no_larger_than_1600_px() -> None:
     small = picture("JPEG", 640, 480)
     assert reader_jpeg(small) == small, "a JPEG readers can already show is not recompressed"
     assert reader_jpeg(b"\x89PNG\r\n\x1a\n broken") is None
+
+
+def test_only_the_figures_an_export_added_are_left_out_of_the_text() -> None:
+    body = (
+        "<p>The harbour lay under fog.</p>"
+        '<figure data-illustration="00000000-0000-4000-8000-000000000001">'
+        '<img src="p.jpg" alt="The harbour lay under fog."/>'
+        "<figcaption>The harbour lay under fog.</figcaption></figure>"
+        "<figure><figcaption>Map of the harbour</figcaption></figure>"
+        "<p>Ships waited.</p>"
+    )
+    book = parse(make_epub({"one.xhtml": xhtml(body)}))
+    assert book.chapters[0].text == (
+        "The harbour lay under fog.\n\nMap of the harbour\n\nShips waited."
+    )
