@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: help local-up test test-python test-frontend test-fast lint fmt bench dlq admin cfn-lint \
 	sam-cli deploy local-up-edge tls test-edge backup restore \
-	clean eval-extract spa test-tools openapi bench-footprint bench-faults fuzz check-providers bench-search eval-prompts lexicon lexicon-coverage
+	clean eval-extract spa test-tools openapi bench-footprint bench-faults fuzz check-providers bench-search eval-prompts lexicon lexicon-coverage bench-export
 
 # The web app: `npm ci` when the lock file changed, `vite build` when any source changed.
 NODE_STAMP := frontend/node_modules/.installed
@@ -16,6 +16,8 @@ SPA_BUILT  := frontend/dist/index.html
 SPA_SOURCES := $(shell find frontend/src frontend/public -type f 2>/dev/null) \
 	$(wildcard frontend/index.html frontend/vite.config.ts frontend/tsconfig*.json)
 CHROMIUM ?= /usr/bin/chromium
+# EPUBCheck (Debian's package) validates the EPUBs exports write; tests run the jar with Java.
+EPUBCHECK_JAR ?= /usr/share/java/epubcheck.jar
 # The SAM CLI has its own virtualenv: it pins its own boto3 and friends.
 SAM_VERSION := 1.170.0
 SAM         := .local/tools/sam/bin/sam
@@ -55,12 +57,12 @@ $(SPA_BUILT): $(NODE_STAMP) $(SPA_SOURCES) frontend/package.json
 ## Build the web app (only when its sources changed).
 spa: $(SPA_BUILT)
 
-## Debian packages the tests drive: Chromium (browser tests) and nginx (the edge test); apt when missing.
+## Debian packages the tests drive: Chromium (browser tests), nginx (the edge test), EPUBCheck (exports); apt when missing.
 test-tools:
-	@if ! test -x $(CHROMIUM) || ! command -v nginx >/dev/null; then \
-	  echo "Installing Chromium and nginx for the tests (apt-get)"; \
+	@if ! test -x $(CHROMIUM) || ! command -v nginx >/dev/null || ! test -f $(EPUBCHECK_JAR); then \
+	  echo "Installing Chromium, nginx and EPUBCheck (with Java) for the tests (apt-get)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	    chromium fonts-dejavu-core nginx >/dev/null; fi
+	    chromium fonts-dejavu-core nginx epubcheck >/dev/null; fi
 
 ## The AWS SAM CLI, in its own virtualenv under .local/tools (for deploy and the packaging tests).
 sam-cli: $(SAM)
@@ -110,7 +112,7 @@ test-frontend: $(STAMP) $(SPA_BUILT) test-tools
 	cd frontend && env -u DATABASE_URL -u REDIS_URL npm run test:e2e
 
 ## The edit loop: lint, the Python tests that start no runtime, and the web app's unit tests.
-test-fast: $(STAMP) $(NODE_STAMP)
+test-fast: $(STAMP) $(NODE_STAMP) test-tools
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
@@ -146,6 +148,10 @@ fuzz: $(STAMP)
 ## Benchmarks; results are written to bench/RESULTS.md.
 bench: $(STAMP)
 	$(PY) -m bench
+
+## Illustrated EPUB export: peak memory and time for a novel with 200 pictures: bench/RESULTS.md.
+bench-export: $(STAMP)
+	$(PY) -m bench.export
 
 ## Memory (PSS) of the running product idle and busy, and cold starts: bench/RESULTS.md.
 bench-footprint: $(STAMP)

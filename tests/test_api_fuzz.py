@@ -155,6 +155,7 @@ NUL_BODIES = [
     ("POST", "/auth/password", {"current_password": "\x00", "new_password": "x"}, None),
     ("POST", "/uploads", {"filename": "книга\x00.epub", "size": 10}, "filename"),
     ("PATCH", "/settings/illustrations", {"style": "\x00"}, "style"),
+    ("POST", "/books/{book_id}/exports", {"format": "epub", "style": "\x00"}, "style"),
     ("PUT", "/books/{book_id}/position", {"chapter": 0, "offset": 0, "x\x00": 1}, None),
     ("PATCH", "/admin/users/{user_id}", {"role": "admin\x00"}, "role"),
     ("PUT", "/admin/users/{user_id}/image-quota", {"daily_limit": "\x00"}, "daily_limit"),

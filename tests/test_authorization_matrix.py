@@ -136,6 +136,7 @@ def user(client: AuthClient) -> Session:
 def test_the_matrix_sees_the_whole_template() -> None:
     ids = {route_id(route) for route in ROUTES}
     assert {"GET /health", "POST /auth/login", "GET /auth/me", "GET /admin/users"} <= ids
+    assert {"POST /books/{book_id}/exports", "GET /exports/{export_id}"} <= ids
     unknown = PUBLIC - ids - {f"ANY {route.path}" for route in ROUTES}
     assert not unknown, f"PublicRoutes names routes the template does not have: {unknown}"
     assert PRIVATE and ADMIN and USER_ROUTES

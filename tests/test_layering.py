@@ -35,3 +35,12 @@ def test_images_run_no_sql_on_the_library_tables() -> None:
     for source in sorted((SHARED / "images").rglob("*.py")):
         found = table.findall(source.read_text(encoding="utf-8"))
         assert not found, f"{source.relative_to(SHARED)} queries {found}"
+
+
+def test_exports_read_the_library_and_images_only_through_their_functions() -> None:
+    image_tables = ("images", "image_cache", "image_quotas")
+    tables = "|".join((*LIBRARY_TABLES, *image_tables))
+    table = re.compile(rf"\b(?:FROM|JOIN|UPDATE|INTO)\s+({tables})\b", re.I)
+    for source in sorted((SHARED / "exports").rglob("*.py")):
+        found = table.findall(source.read_text(encoding="utf-8"))
+        assert not found, f"{source.relative_to(SHARED)} queries {found}"

@@ -73,6 +73,8 @@ class Settings(BaseSettings):
     generate_function_name: str = Field(
         "GenerateFunction", validation_alias="GENERATE_FUNCTION_NAME"
     )
+    # Builds exports (an illustrated EPUB), invoked asynchronously by the exports routes.
+    export_function_name: str = Field("ExportFunction", validation_alias="EXPORT_FUNCTION_NAME")
 
     # Auth: access tokens (JWT). No default secret: a deployment without one must not start
     # signing tokens, so bookreader.auth.tokens raises config_missing until it is set.

@@ -18,6 +18,8 @@ export type ElsewhereUi = {
   disableConfirm: string;
   disabled: string;
   account: string;
+  downloadEpub: string;
+  saveEpub: RegExp;
 };
 
 export const ELSEWHERE: Record<Language, ElsewhereUi> = {
@@ -38,6 +40,8 @@ export const ELSEWHERE: Record<Language, ElsewhereUi> = {
     disableConfirm: "Disable",
     disabled: "Disabled",
     account: "Account",
+    downloadEpub: "Download illustrated EPUB",
+    saveEpub: /^Save .+\.epub \(\d+\.\d MB\)$/,
   },
   ru: {
     gallery: "Галерея",
@@ -56,6 +60,8 @@ export const ELSEWHERE: Record<Language, ElsewhereUi> = {
     disableConfirm: "Отключить",
     disabled: "Отключён",
     account: "Профиль",
+    downloadEpub: "Скачать EPUB с иллюстрациями",
+    saveEpub: /^Сохранить .+\.epub \(\d+\.\d МБ\)$/,
   },
 };
 

@@ -39,6 +39,7 @@ TAGS = [
     ("Reading", "The reading position"),
     ("Search", "Full-text search in a book or the whole library"),
     ("Illustrations", "Pictures of passages, and illustration settings"),
+    ("Exports", "The book as an EPUB with its illustrations, to read elsewhere"),
     ("Admin", "User administration (administrators only)"),
     ("Health", "Probes"),
     ("Docs", "This document"),

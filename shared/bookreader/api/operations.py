@@ -26,6 +26,7 @@ from bookreader.annotations.model import (
 )
 from bookreader.api import bodies, queries, schemas
 from bookreader.auth.users import AdminUserUpdate, ProfileUpdate
+from bookreader.exports.pipeline import ExportRequest
 from bookreader.images.preferences import PreferencesUpdate
 from bookreader.library.positions import PositionUpdate
 from bookreader.library.uploads import UploadRequest
@@ -526,6 +527,33 @@ OPERATIONS: tuple[Operation, ...] = (
         {200: schemas.IllustrationSettings},
         body=PreferencesUpdate,
     ),
+    # --- exports --------------------------------------------------------------------------
+    Operation(
+        "requestExport",
+        "POST",
+        "/books/{book_id}/exports",
+        "Build the book as an EPUB with the reader's illustrations",
+        "Exports",
+        {202: schemas.Export, 200: schemas.Export},
+        body=ExportRequest,
+        errors=(409, 503),
+        description=(
+            "202 with the export to follow (`GET /exports/{export_id}`) while it is built; 200"
+            " with the finished one when this book, its pictures and these options were built"
+            " before (the file is kept until the book or its pictures change). 409"
+            " `book_not_ready` until the book has been read in (`details.state`); 422"
+            " `validation_failed` names a bad field (`format`: only `epub`), `style_unknown`."
+        ),
+    ),
+    Operation(
+        "getExport",
+        "GET",
+        "/exports/{export_id}",
+        "An export's state, and a short-lived download URL when it is ready",
+        "Exports",
+        {200: schemas.Export},
+        description="A failed export has `error` with a reason in words; ask for it again.",
+    ),
     # --- administration -------------------------------------------------------------------
     Operation(
         "getAdminOverview",
@@ -618,4 +646,5 @@ PATH_PARAMETERS: dict[str, tuple[dict[str, Any], str]] = {
     "user_id": ({"type": "string", "format": "uuid"}, "A user's id"),
     "bookmark_id": ({"type": "string", "format": "uuid"}, "A bookmark's id"),
     "highlight_id": ({"type": "string", "format": "uuid"}, "A highlight's id"),
+    "export_id": ({"type": "string", "format": "uuid"}, "An export's id"),
 }

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from bookreader.auth.users import User, UserPage
 from bookreader.books.model import BookMetadata, TocEntry
+from bookreader.exports.records import ExportFormat, ExportState, IllustrationChoice
 from bookreader.images.preferences import IllustrationPreferences
 from bookreader.images.records import ImageState
 from bookreader.library.lifecycle import BookState
@@ -297,6 +298,34 @@ class RecentIllustration(Illustration):
 
 class RecentIllustrationList(Answer):
     items: list[RecentIllustration]
+
+
+# --- exports --------------------------------------------------------------------------------
+
+
+class ExportError(Answer):
+    code: str
+    message: str = Field(description="Why the file could not be built, in words")
+
+
+class Export(Answer):
+    """A book built as a file to take elsewhere; poll it until `state` is `ready`."""
+
+    id: str
+    book_id: str
+    format: ExportFormat
+    illustrations: IllustrationChoice
+    style: str | None
+    state: ExportState
+    progress: float = Field(description="0–1 while it is built")
+    pictures: int | None = Field(description="Illustrations placed in the file (when ready)")
+    bytes: int | None
+    url: str | None = Field(
+        description="Short-lived URL that downloads the file (when ready); ask again for a new one"
+    )
+    filename: str | None = Field(description="The file's name for saving it (when ready)")
+    error: ExportError | None
+    created_at: datetime
 
 
 class ImageQuota(Answer):

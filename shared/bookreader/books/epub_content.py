@@ -188,10 +188,17 @@ def _clean(body: etree._Element) -> None:
             element.tag in DROPPED_TAGS
             or element.tag.startswith(("svg", "x-", "epub-c"))
             or "pagebreak" in epub_types(element)
+            or is_added_illustration(element)
         ):
             remove(element)
     for element in list(body.iter(*UNWRAPPED_TAGS)):
         unwrap(element)
+
+
+def is_added_illustration(element: etree._Element) -> bool:
+    """A picture our export placed after a passage: its caption repeats the passage, so it is
+    not the book's text (an exported book parses back to the same chapters)."""
+    return element.tag == "figure" and element.get("data-illustration") is not None
 
 
 def unwrap(element: etree._Element) -> None:

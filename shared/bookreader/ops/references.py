@@ -2,9 +2,9 @@
 
 Every object the product writes is named by a row: the uploaded file (books.object_key), the
 pictures inside a book (book_images), the cover thumbnail (books.has_cover_thumb, at the
-key bookreader.library.keys.cover_thumb_key gives), a reader's illustrations (images) and the
-shared illustration cache (image_cache). A new kind of object must be added here, or the
-sweeper will take it for an orphan.
+key bookreader.library.keys.cover_thumb_key gives), a reader's illustrations (images), the
+shared illustration cache (image_cache) and built exports (exports). A new kind of object must
+be added here, or the sweeper will take it for an orphan.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ UNION SELECT object_key FROM images WHERE object_key IS NOT NULL
 UNION SELECT thumbnail_key FROM images WHERE thumbnail_key IS NOT NULL
 UNION SELECT object_key FROM image_cache
 UNION SELECT thumbnail_key FROM image_cache
+UNION SELECT object_key FROM exports WHERE object_key IS NOT NULL
 """
 
 

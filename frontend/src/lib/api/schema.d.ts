@@ -410,6 +410,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/books/{book_id}/exports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Build the book as an EPUB with the reader's illustrations
+         * @description 202 with the export to follow (`GET /exports/{export_id}`) while it is built; 200 with the finished one when this book, its pictures and these options were built before (the file is kept until the book or its pictures change). 409 `book_not_ready` until the book has been read in (`details.state`); 422 `validation_failed` names a bad field (`format`: only `epub`), `style_unknown`.
+         */
+        post: operations["requestExport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/books/{book_id}/highlights": {
         parameters: {
             query?: never;
@@ -548,6 +568,26 @@ export interface paths {
         };
         /** This API as a readable page */
         get: operations["getApiReference"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/exports/{export_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An export's state, and a short-lived download URL when it is ready
+         * @description A failed export has `error` with a reason in words; ask for it again.
+         */
+        get: operations["getExport"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1259,6 +1299,97 @@ export interface components {
             details: {
                 [key: string]: unknown;
             };
+        };
+        /**
+         * Export
+         * @description A book built as a file to take elsewhere; poll it until `state` is `ready`.
+         */
+        Export: {
+            /** Id */
+            id: string;
+            /** Book Id */
+            book_id: string;
+            /**
+             * Format
+             * @constant
+             */
+            format: "epub";
+            /**
+             * Illustrations
+             * @enum {string}
+             */
+            illustrations: "ready" | "none";
+            /** Style */
+            style: string | null;
+            /**
+             * State
+             * @enum {string}
+             */
+            state: "queued" | "running" | "ready" | "failed";
+            /**
+             * Progress
+             * @description 0–1 while it is built
+             */
+            progress: number;
+            /**
+             * Pictures
+             * @description Illustrations placed in the file (when ready)
+             */
+            pictures: number | null;
+            /** Bytes */
+            bytes: number | null;
+            /**
+             * Url
+             * @description Short-lived URL that downloads the file (when ready); ask again for a new one
+             */
+            url: string | null;
+            /**
+             * Filename
+             * @description The file's name for saving it (when ready)
+             */
+            filename: string | null;
+            error: components["schemas"]["ExportError"] | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
+        /** ExportError */
+        ExportError: {
+            /** Code */
+            code: string;
+            /**
+             * Message
+             * @description Why the file could not be built, in words
+             */
+            message: string;
+        };
+        /**
+         * ExportRequest
+         * @description What to build: the format, whether the reader's ready illustrations go in, and (with
+         *     them) which style's pictures.
+         */
+        ExportRequest: {
+            /**
+             * Format
+             * @description The file to build; `epub` (EPUB 3) for now
+             * @constant
+             */
+            format: "epub";
+            /**
+             * Illustrations
+             * @description `ready`: every ready illustration after its passage; `none`: the text
+             * @default ready
+             * @enum {string}
+             */
+            illustrations?: "ready" | "none";
+            /**
+             * Style
+             * @description Only pictures in this style (default: the newest picture of each passage)
+             * @default null
+             */
+            style?: string | null;
         };
         /** ExtractionProgress */
         ExtractionProgress: {
@@ -4317,6 +4448,132 @@ export interface operations {
             };
         };
     };
+    requestExport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A book's id */
+                book_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExportRequest"];
+            };
+        };
+        responses: {
+            /** @description A book built as a file to take elsewhere; poll it until `state` is `ready`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Export"];
+                };
+            };
+            /** @description A book built as a file to take elsewhere; poll it until `state` is `ready`. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Export"];
+                };
+            };
+            /** @description The request cannot be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found (or not yours) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation failed: `details.fields` names each bad field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests: wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service it needs is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Any other error, in the same shape (500 `internal_error`) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     listHighlights: {
         parameters: {
             query?: never;
@@ -5182,6 +5439,74 @@ export interface operations {
                 };
                 content: {
                     "text/html": string;
+                };
+            };
+            /** @description Any other error, in the same shape (500 `internal_error`) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getExport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description An export's id */
+                export_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A book built as a file to take elsewhere; poll it until `state` is `ready`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Export"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found (or not yours) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests: wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service it needs is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Any other error, in the same shape (500 `internal_error`) */

@@ -5,6 +5,7 @@ import { Link, useNavigate, useParams } from "react-router";
 import { ErrorNotice } from "@/components/ErrorNotice";
 import { ProgressBar } from "@/components/ProgressBar";
 import { usePageTitle } from "@/components/usePageTitle";
+import { ExportBook } from "@/features/export";
 import { OfflineBookNote, SaveBookOffline, useOfflineBooks } from "@/features/offline";
 import { DevicePlaces } from "@/features/sync";
 import type { BookDetail } from "@/lib/api";
@@ -136,6 +137,7 @@ export default function BookPage() {
         {isReadable(data.state) && (
           <SaveBookOffline bookId={data.id} chapters={data.chapters.map((c) => c.index)} />
         )}
+        {isReadable(data.state) && <ExportBook bookId={data.id} title={data.title} />}
         <Facts book={data} />
         {description && <p className="book-description">{description}</p>}
         <TableOfContents bookId={data.id} toc={data.toc ?? []} />

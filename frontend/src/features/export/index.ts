@@ -1,0 +1,2 @@
+/** What other features may use from exports. */
+export { ExportBook } from "./components/ExportBook";
