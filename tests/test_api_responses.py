@@ -390,6 +390,17 @@ def test_a_readers_walk_matches_the_document(contract: Contract) -> None:
     ).json()
     _wait_illustration(contract, token, chosen["id"])
 
+    # --- the illustrated EPUB export --------------------------------------------------------
+    export = contract.call(
+        "POST",
+        "/books/{book_id}/exports",
+        202,
+        path=f"/books/{book_id}/exports",
+        token=token,
+        json={"format": "epub", "illustrations": "ready"},
+    ).json()
+    contract.call("GET", "/exports/{export_id}", 200, path=f"/exports/{export['id']}", token=token)
+
     # --- administration ---------------------------------------------------------------------
     admin: Session = make_admin(contract.client)
     contract.call("GET", "/admin/overview", 200, token=admin.access_token)
