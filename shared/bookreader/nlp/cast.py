@@ -41,6 +41,7 @@ NER_WORDS_PER_BOOK = {"ru": 15_000, "en": 8_000}  # ≈1 s of NER; the extractor
 NER_SAMPLES_PER_NAME = 3
 CONTEXT_CHARS = 160  # each side of a sampled mention, cut at sentence ends
 DOMINANCE = 3.0  # a shared part goes to the name mentioned this many times more than the next
+ALIAS_LIMIT = 20  # surface forms stored per member, most frequent first
 APPEARANCE_LOOKBACK = 300  # a description without a name belongs to the character named just before
 
 _NOT_NAMES = frozenset(
@@ -205,11 +206,13 @@ def build_cast(
     descriptions: Sequence[Description] = (),
     *,
     ner_words: int | None = None,
+    alias_limit: int | None = ALIAS_LIMIT,
 ) -> list[CastMember]:
     """The book's characters and places, most mentioned first; [] for unsupported languages.
 
     `chapters` are (index, plain text); `descriptions` of type "character" give the appearance.
-    `ner_words` caps the words the NER model reads (default: `NER_WORDS_PER_BOOK`).
+    `ner_words` caps the words the NER model reads (default: `NER_WORDS_PER_BOOK`);
+    `alias_limit` the surface forms kept per member (None: all of them).
     """
     lang = primary_subtag(language)
     if lang not in SUPPORTED_LANGUAGES:
@@ -220,7 +223,7 @@ def build_cast(
     votes = _ner_votes(names, dict(chapters), lang, budget)
     _decide_kinds(names, votes, dict(chapters), lang)
     clusters = _cluster([name for name in names.values() if not name.rejected])
-    members = [_member(cluster) for cluster in clusters if _worth_keeping(cluster)]
+    members = [_member(c, alias_limit) for c in clusters if _worth_keeping(c)]
     members.sort(key=lambda m: (-m.mentions, m.first_chapter, m.first_offset))
     _gather_appearance(members, clusters, descriptions, dict(chapters))
     return members
@@ -527,7 +530,7 @@ def _worth_keeping(cluster: _Cluster) -> bool:
     return name.confirmed and len(name.variant.parts) > 1
 
 
-def _member(cluster: _Cluster) -> CastMember:
+def _member(cluster: _Cluster, alias_limit: int | None = ALIAS_LIMIT) -> CastMember:
     mentions = [m for name in cluster.names for m in name.mentions]
     first = min(mentions, key=lambda m: (m.chapter, m.start))
     total = len(mentions)
@@ -547,7 +550,7 @@ def _member(cluster: _Cluster) -> CastMember:
     return CastMember(
         kind="character" if cluster.kind == "person" else "place",
         name=canonical.variant.display,
-        aliases=[surface for surface, _ in surfaces.most_common(20)],
+        aliases=[surface for surface, _ in surfaces.most_common(alias_limit)],
         first_chapter=first.chapter,
         first_offset=first.start,
         mentions=total,
