@@ -26,6 +26,7 @@ from typing import Any, cast
 from bookreader.nlp.cast_names import (
     EN_PLACE_WORDS,
     EN_TITLES,
+    BookForms,
     BookWords,
     NameSpan,
     NameVariant,
@@ -40,7 +41,7 @@ from bookreader.nlp.model import SUPPORTED_LANGUAGES, CastMember, Description
 NER_WORDS_PER_BOOK = {"ru": 15_000, "en": 8_000}  # ≈1 s of NER; the extractor shares the budget
 NER_SAMPLES_PER_NAME = 3
 CONTEXT_CHARS = 160  # each side of a sampled mention, cut at sentence ends
-DOMINANCE = 3.0  # a shared part goes to the name mentioned this many times more than the next
+DOMINANCE = 3.0  # a shared part goes to the person mentioned this many times more than the next
 ALIAS_LIMIT = 20  # surface forms stored per member, most frequent first
 APPEARANCE_LOOKBACK = 300  # a description without a name belongs to the character named just before
 
@@ -232,22 +233,26 @@ def build_cast(
 # --- the cheap pass: which capitalised words can be names --------------------------------
 
 
-def _keeps_russian(token: str, words: BookWords) -> bool:
+def _keeps_russian(token: str, words: BookWords, forms: BookForms) -> bool:
     lower = token.lower()
-    if lower in _NOT_NAMES:
+    if lower in _NOT_NAMES or len(token) <= 2:  # «Ив.», «Ив. Михельсоном»: an initial
         return False
     info = russian_word(token)
     inside, seen_lower = words.capital_inside[token], words.lower[lower]
     tagged = info.person + info.place
     if tagged >= 0.5:
         return inside >= 1 or seen_lower == 0
+    if info.known and (info.adjective >= 0.5 or not info.nominal):
+        return False  # «Придворный», «Божья», «Однако», «Гей», «Поцелуемся»
     if tagged > 0:  # a name reading, but a common word is likelier («Вера», «Роза»)
         return inside >= 2 and seen_lower <= inside
-    # No name reading («Кити», «Яшвин»): only if the book capitalises it mid-sentence.
+    # No name reading («Кити», «Яшвин»): only if the book capitalises it mid-sentence, counting
+    # every form of the word («Хлопуши», «Хлопушей» with «Хлопуша»).
+    inside = sum(words.capital_inside[form] for form in forms.forms(token))
     return inside >= 2 and seen_lower * 4 <= inside
 
 
-def _keeps_english(token: str, words: BookWords) -> bool:
+def _keeps_english(token: str, words: BookWords, forms: BookForms) -> bool:
     lower = token.rstrip(".").lower()
     if lower in _NOT_NAMES or len(token) < 2:
         return False
@@ -259,10 +264,8 @@ def _keeps_english(token: str, words: BookWords) -> bool:
 
 def _collect_names(words: BookWords, lang: str) -> dict[tuple, _Name]:
     keeps = _keeps_english if lang == "en" else _keeps_russian
-    counts = words.capital_inside + words.capital_initial
-    variant_of = (
-        english_variant if lang == "en" else partial(russian_variant, frequency=counts.__getitem__)
-    )
+    forms = BookForms(words.capital_inside + words.capital_initial, stems=lang == "ru")
+    variant_of = english_variant if lang == "en" else partial(russian_variant, forms=forms)
     kept: dict[str, bool] = {}
     variants: dict[tuple[str, ...], NameVariant | None] = {}
     names: dict[tuple, _Name] = {}
@@ -270,7 +273,7 @@ def _collect_names(words: BookWords, lang: str) -> dict[tuple, _Name]:
         flags = []
         for token in span.tokens:
             if token not in kept:
-                kept[token] = keeps(token, words)
+                kept[token] = keeps(token, words, forms)
             flags.append(kept[token])
         for first, last in _split(span, _runs(span, flags, lang), variants, variant_of):
             tokens = span.tokens[first:last]
@@ -496,9 +499,10 @@ def _cluster(names: list[_Name]) -> list[_Cluster]:
         if len(fitting) == 1:
             target = fitting[0]
         elif fitting:
-            values = {value for _, value in parts}
-            fitting.sort(key=lambda c: -_support(c, values))
-            if _support(fitting[0], values) >= DOMINANCE * _support(fitting[1], values):
+            # A part several people share («Гринев»: the narrator and his father) goes to the
+            # one the book names most, when it names them far more.
+            fitting.sort(key=lambda c: -c.mentions)
+            if fitting[0].mentions >= DOMINANCE * fitting[1].mentions:
                 target = fitting[0]
         if target is None and name.kind is None:
             continue  # undecided: may join a known name, never stands alone
@@ -512,15 +516,6 @@ def _cluster(names: list[_Name]) -> list[_Cluster]:
                 target.parts.setdefault(slot, value)
         target.gender = target.gender or name.variant.gender
     return clusters
-
-
-def _support(cluster: _Cluster, values: set[str]) -> int:
-    """Mentions of the cluster's names that contain these parts: how much it owns them."""
-    return sum(
-        len(name.mentions)
-        for name in cluster.names
-        if values <= {value for _, value in name.variant.parts}
-    )
 
 
 def _worth_keeping(cluster: _Cluster) -> bool:
