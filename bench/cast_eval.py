@@ -166,7 +166,9 @@ def main(argv: list[str] | None = None) -> int:
     if write:
         from bench.results import write_section
 
-        write_section("cast", "## Cast aliases against the cast gold (`make eval-cast`)\n\n" + report)
+        write_section(
+            "cast", "## Cast aliases against the cast gold (`make eval-cast`)\n\n" + report
+        )
     print(json.dumps(summary(scores), ensure_ascii=False))
     return 0
 

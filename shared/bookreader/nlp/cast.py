@@ -168,6 +168,10 @@ _NOT_NAMES = frozenset(
     ]
 )
 _LOCATIVE = re.compile(r"\b(?:in|at|from|to|near|into|of|towards)\s*$", re.IGNORECASE)
+_AT_PLACE = re.compile(r"\b(?:in|at|near|into|towards|via)\s*$", re.IGNORECASE)  # not "to Holmes"
+_ARTICLE = re.compile(r"\b(?:the|a|an)\s*$", re.IGNORECASE)
+_EN_DEMONYM = re.compile(r"(?:man|men|woman|women)$")  # "Englishman", "Frenchmen"
+_EN_EPITHET = re.compile(r"-[a-z]")  # "Red-headed": a compound with a lower-case part
 _NER_LABELS = {"PER": "person", "PERSON": "person", "LOC": "place", "GPE": "place", "FAC": "place"}
 
 
@@ -256,7 +260,7 @@ def _keeps_english(token: str, words: BookWords, forms: BookForms) -> bool:
     lower = token.rstrip(".").lower()
     if lower in _NOT_NAMES or len(token) < 2:
         return False
-    if lower in EN_TITLES:
+    if lower in EN_TITLES or words.after_title[token] >= 2:  # "Mr. Holder", "Mr. John Clay"
         return True
     inside, seen_lower = words.capital_inside[token], words.lower[lower]
     return inside >= 1 and seen_lower * 4 <= inside + words.capital_initial[token]
@@ -424,9 +428,14 @@ def _entities(text: str, lang: str, model: object) -> list[tuple[int, int, str]]
 def _decide_kinds(
     names: dict[tuple, _Name], votes: dict[tuple, Counter[str]], texts: dict[int, str], lang: str
 ) -> None:
+    titled_surnames = _titled_surnames(names) if lang == "en" else set()
     for key, name in names.items():
         vote = votes.get(key)
         guess = name.variant.kind
+        if lang == "en" and not name.variant.titled and _not_a_person_en(name, texts):
+            name.kind = "place" if _share_after(name, texts, _LOCATIVE) > 0.5 else None
+            name.rejected = name.kind is None
+            continue
         if vote:
             total = sum(vote.values())
             label, count = max(
@@ -436,28 +445,52 @@ def _decide_kinds(
                 name.kind, name.confirmed = label, True
             elif guess != "unknown" and vote["other"] * 2 < total:
                 name.kind = guess  # the model saw nothing, the dictionary knows the name
-            elif name.variant.titled:
-                name.kind = "person"
+            elif name.variant.titled or _single_value(name) in titled_surnames:
+                name.kind = "person"  # "Toller" where the book also says "Mrs. Toller"
             else:
                 name.rejected = vote["other"] + vote["none"] > vote["person"] + vote["place"]
             continue
-        if guess == "place" or (lang == "en" and _mostly_after_preposition(name, texts)):
-            name.kind = "place" if len(name.mentions) >= 2 or guess == "place" else None
-        elif guess == "person" or name.variant.titled:
+        if guess == "person" or name.variant.titled:
             name.kind = "person"
-        elif len(name.mentions) >= 3:
+        elif guess == "place" or (lang == "en" and _share_after(name, texts, _LOCATIVE) > 0.5):
+            name.kind = "place" if len(name.mentions) >= 2 or guess == "place" else None
+        elif len(name.mentions) >= 3 or _single_value(name) in titled_surnames:
             name.kind = "person"  # unconfirmed; kept only if it recurs
         name.confirmed = guess in ("person", "place") and lang == "ru"
 
 
-def _mostly_after_preposition(name: _Name, texts: dict[int, str]) -> bool:
-    if name.variant.parts[0][0] == "place":
+def _single_value(name: _Name) -> str | None:
+    parts = name.variant.parts
+    return parts[0][1] if len(parts) == 1 and parts[0][0] == "name" else None
+
+
+def _titled_surnames(names: dict[tuple, _Name]) -> set[str]:
+    """Surnames the book writes after a title ("Mr. Turner"): the bare word is that person."""
+    return {
+        value
+        for name in names.values()
+        if name.variant.titled and name.variant.kind == "person"
+        for slot, value in name.variant.parts
+        if slot == "last"
+    }
+
+
+def _not_a_person_en(name: _Name, texts: dict[int, str]) -> bool:
+    """A place or a thing: mostly after an article or a place preposition ("the Cedars", "at
+    Horsham"), a people ("Englishman"), a hyphenated epithet ("Red-headed")."""
+    words = [value for slot, value in name.variant.parts if slot != "title"]
+    if any(_EN_DEMONYM.search(word) or _EN_EPITHET.search(word) for word in words):
         return True
+    return _share_after(name, texts, _ARTICLE) > 0.5 or _share_after(name, texts, _AT_PLACE) > 0.5
+
+
+def _share_after(name: _Name, texts: dict[int, str], before: re.Pattern[str]) -> float:
+    if name.variant.parts[0][0] == "place":
+        return 1.0
     hits = sum(
-        bool(_LOCATIVE.search(texts[m.chapter][max(0, m.start - 12) : m.start]))
-        for m in name.mentions
+        bool(before.search(texts[m.chapter][max(0, m.start - 12) : m.start])) for m in name.mentions
     )
-    return hits * 2 > len(name.mentions)
+    return hits / len(name.mentions)
 
 
 # --- merging variants into members -----------------------------------------------------------
@@ -476,53 +509,79 @@ def _compatible(parts: dict[str, str], gender: str | None, name: _Name) -> bool:
 
 
 def _shared(parts: dict[str, str], name: _Name) -> int:
-    values = set(parts.values())
-    return sum(value in values for _, value in name.variant.parts)
+    values = {value for slot, value in parts.items() if slot != "title"}
+    return sum(value in values for slot, value in name.variant.parts if slot != "title")
+
+
+def _naming_parts(name: _Name) -> int:
+    return sum(slot != "title" for slot, _ in name.variant.parts)
 
 
 def _cluster(names: list[_Name]) -> list[_Cluster]:
     clusters: list[_Cluster] = []
+    deferred: list[_Name] = []
     fullest_first = sorted(
-        names, key=lambda n: (-len(n.variant.parts), n.kind is None, -len(n.mentions))
+        names, key=lambda n: (-_naming_parts(n), n.kind is None, -len(n.mentions))
     )
     for name in fullest_first:
-        parts = name.variant.parts
         fitting = [
             c
             for c in clusters
-            if (c.kind == name.kind or name.kind is None)
-            and _compatible(c.parts, c.gender, name)
-            and (_shared(c.parts, name) >= min(2, len(parts)))
-            and (len(parts) > 1 or name.kind in ("person", None))
+            if _may_join(c, name) and _shared(c.parts, name) >= min(2, _naming_parts(name))
         ]
-        target: _Cluster | None = None
-        if len(fitting) == 1:
-            target = fitting[0]
-        elif fitting:
-            # A part several people share («Гринев»: the narrator and his father) goes to the
-            # one the book names most, when it names them far more.
-            fitting.sort(key=lambda c: -c.mentions)
-            if fitting[0].mentions >= DOMINANCE * fitting[1].mentions:
-                target = fitting[0]
+        target = _dominant(fitting)
         if target is None and name.kind is None:
-            continue  # undecided: may join a known name, never stands alone
-        if target is None:
+            deferred.append(name)  # undecided: may join a known name, never stands alone
+        elif target is None:
             gender = name.variant.gender
-            clusters.append(_Cluster(name.kind or "person", dict(parts), gender, [name]))
+            clusters.append(
+                _Cluster(name.kind or "person", dict(name.variant.parts), gender, [name])
+            )
+        else:
+            _join(target, name)
+    # An undecided first name + surname ("Alexander Holder") joins the one person known by
+    # that surname alone ("Mr. Holder"), once every name has found its person.
+    for name in deferred:
+        surname = dict(name.variant.parts).get("last")
+        if surname is None:
             continue
-        target.names.append(name)
-        for slot, value in parts:
-            if slot != "name":
-                target.parts.setdefault(slot, value)
-        target.gender = target.gender or name.variant.gender
+        fitting = [c for c in clusters if _may_join(c, name) and c.parts.get("last") == surname]
+        target = _dominant(fitting)
+        if target is not None:
+            _join(target, name)
     return clusters
+
+
+def _may_join(cluster: _Cluster, name: _Name) -> bool:
+    return (
+        (cluster.kind == name.kind or name.kind is None)
+        and _compatible(cluster.parts, cluster.gender, name)
+        and (_naming_parts(name) > 1 or name.kind in ("person", None))
+    )
+
+
+def _dominant(fitting: list[_Cluster]) -> _Cluster | None:
+    """The only fitting person, or the one the book names far more than the next: a part
+    several people share («Гринев»: the narrator and his father) goes to the most named."""
+    if len(fitting) <= 1:
+        return fitting[0] if fitting else None
+    fitting.sort(key=lambda c: -c.mentions)
+    return fitting[0] if fitting[0].mentions >= DOMINANCE * fitting[1].mentions else None
+
+
+def _join(cluster: _Cluster, name: _Name) -> None:
+    cluster.names.append(name)
+    for slot, value in name.variant.parts:
+        if slot != "name":
+            cluster.parts.setdefault(slot, value)
+    cluster.gender = cluster.gender or name.variant.gender
 
 
 def _worth_keeping(cluster: _Cluster) -> bool:
     if cluster.mentions >= 2:
         return True
     name = cluster.names[0]
-    return name.confirmed and len(name.variant.parts) > 1
+    return name.confirmed and _naming_parts(name) > 1
 
 
 def _member(cluster: _Cluster, alias_limit: int | None = ALIAS_LIMIT) -> CastMember:
@@ -534,7 +593,7 @@ def _member(cluster: _Cluster, alias_limit: int | None = ALIAS_LIMIT) -> CastMem
         by_parts[frozenset(name.variant.parts)].append(name)
 
     def fullness(group: list[_Name]) -> tuple[float, int]:
-        slots = len(group[0].variant.parts) + (0.5 if group[0].variant.titled else 0)
+        slots = _naming_parts(group[0]) + (0.5 if group[0].variant.titled else 0)
         return slots, sum(len(name.mentions) for name in group)
 
     groups = list(by_parts.values())

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from bookreader.nlp.morph_analyzer import morph, parse_word
 
-Slot = str  # "first" | "patr" | "last" | "name" (could be any) | "place"
+Slot = str  # "first" | "patr" | "last" | "name" (could be any) | "place" | "middle" | "title"
 
 _RU_TOKEN = re.compile(r"(?<![\w-])[А-ЯЁ][а-яё]+(?:-[А-ЯЁа-яё][а-яё]+)*(?![\w-])")
 _RU_LOWER = re.compile(r"(?<![\w-])[а-яё]+(?![\w-])")
@@ -41,6 +41,7 @@ EN_TITLES: dict[str, str | None] = {
     "mademoiselle": "femn", "countess": "femn", "princess": "femn", "queen": "femn",
     "aunt": "femn", "sister": "femn", "messrs": None, "st": None, "saint": None,
 }  # fmt: skip
+_EN_STATUS = {"mrs": "mrs", "madame": "mrs", "miss": "miss", "mademoiselle": "miss", "ms": None}
 EN_PLACE_WORDS = frozenset(
     [
         "street",
@@ -102,6 +103,7 @@ class BookWords:
     lower: Counter[str] = field(default_factory=Counter)  # lower-case word counts
     capital_inside: Counter[str] = field(default_factory=Counter)  # capitalised mid-sentence
     capital_initial: Counter[str] = field(default_factory=Counter)  # capitalised at a start
+    after_title: Counter[str] = field(default_factory=Counter)  # English: in a run after "Mr."
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +159,8 @@ def _close_run(
     tokens = tuple(_strip_possessive(m.group()) if english else m.group() for m in run)
     for position, token in enumerate(tokens):
         (words.capital_initial if position == 0 and initial else words.capital_inside)[token] += 1
+    if english and len(tokens) > 1 and tokens[0].rstrip(".").lower() in EN_TITLES:
+        words.after_title.update(tokens[1:])
     starts = tuple(m.start() for m in run)
     ends = tuple(m.start() + len(token) for m, token in zip(run, tokens, strict=True))
     words.spans.append(
@@ -447,6 +451,7 @@ def russian_variant(tokens: Sequence[str], forms: BookForms | None = None) -> Na
 def english_variant(tokens: Sequence[str]) -> NameVariant | None:
     """The run's name without titles; a title makes a lone word a surname ("Mr. Holmes")."""
     gender: str | None = None
+    status: str | None = None
     titled = False
     rest: list[str] = []
     for token in tokens:
@@ -454,6 +459,7 @@ def english_variant(tokens: Sequence[str]) -> NameVariant | None:
         if not rest and key in EN_TITLES:
             titled = True
             gender = gender or EN_TITLES[key]
+            status = status or _EN_STATUS.get(key)
             continue
         rest.append(token)
     if not rest:
@@ -465,6 +471,8 @@ def english_variant(tokens: Sequence[str]) -> NameVariant | None:
     else:
         parts = (("first", rest[0]), ("last", rest[-1]))
         parts += tuple(("middle", token) for token in rest[1:-1])
+    if status:
+        parts += (("title", status),)  # Mrs. Rucastle and Miss Rucastle are two women
     kind = "person" if titled else "unknown"
     display = " ".join(tokens if titled and len(rest) == 1 else rest)  # "Mrs. Hudson"
     return NameVariant(kind, parts, gender, display, titled)
