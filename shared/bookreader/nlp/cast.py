@@ -16,12 +16,15 @@ that is the only Петрович); a part shared by several names goes to the o
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, cast
+
+from razdel import sentenize
 
 from bookreader.nlp.cast_names import (
     EN_PLACE_WORDS,
@@ -37,6 +40,7 @@ from bookreader.nlp.cast_names import (
 )
 from bookreader.nlp.language import primary_subtag
 from bookreader.nlp.model import SUPPORTED_LANGUAGES, CastMember, Description
+from bookreader.nlp.morph_analyzer import parse_word
 
 NER_WORDS_PER_BOOK = {"ru": 15_000, "en": 8_000}  # ≈1 s of NER; the extractor shares the budget
 NER_SAMPLES_PER_NAME = 3
@@ -172,6 +176,7 @@ _AT_PLACE = re.compile(r"\b(?:in|at|near|into|towards|via)\s*$", re.IGNORECASE) 
 _ARTICLE = re.compile(r"\b(?:the|a|an)\s*$", re.IGNORECASE)
 _EN_DEMONYM = re.compile(r"(?:man|men|woman|women)$")  # "Englishman", "Frenchmen"
 _EN_EPITHET = re.compile(r"-[a-z]")  # "Red-headed": a compound with a lower-case part
+_WORD = re.compile(r"\w+")
 _NER_LABELS = {"PER": "person", "PERSON": "person", "LOC": "place", "GPE": "place", "FAC": "place"}
 
 
@@ -228,9 +233,10 @@ def build_cast(
     votes = _ner_votes(names, dict(chapters), lang, budget)
     _decide_kinds(names, votes, dict(chapters), lang)
     clusters = _cluster([name for name in names.values() if not name.rejected])
-    members = [_member(c, alias_limit) for c in clusters if _worth_keeping(c)]
+    pairs = [(c, _member(c, alias_limit)) for c in clusters if _worth_keeping(c)]
+    _gather_appearance(pairs, descriptions, dict(chapters), lang)
+    members = [member for _, member in pairs]
     members.sort(key=lambda m: (-m.mentions, m.first_chapter, m.first_offset))
-    _gather_appearance(members, clusters, descriptions, dict(chapters))
     return members
 
 
@@ -399,8 +405,6 @@ def _ner_votes(
     entities = _entities(joined, lang, model)
     votes: dict[tuple, Counter[str]] = defaultdict(Counter)
     starts = [entity[0] for entity in entities]
-    import bisect
-
     for key, start, end in probes:
         position = bisect.bisect_right(starts, start) - 1
         label = "none"
@@ -615,52 +619,83 @@ def _member(cluster: _Cluster, alias_limit: int | None = ALIAS_LIMIT) -> CastMem
 
 
 def _gather_appearance(
-    members: list[CastMember],
-    clusters: list[_Cluster],
+    pairs: list[tuple[_Cluster, CastMember]],
     descriptions: Sequence[Description],
     texts: dict[int, str],
+    lang: str,
 ) -> None:
-    characters = [d for d in descriptions if d.type == "character"]
+    """Each attribute word of a character description goes to the person it is written about:
+    the one named nearest before it in its sentence, else nearest after it in the sentence,
+    else the one named last before the sentence — never to everyone the passage names."""
+    characters = [d for d in descriptions if d.type == "character" and d.summary.attributes]
     if not characters:
         return
-    by_name = {m.name: m for m in members if m.kind == "character"}
     positions: dict[int, list[tuple[int, CastMember]]] = defaultdict(list)
-    for cluster in clusters:
-        if cluster.kind != "person" or not _worth_keeping(cluster):
-            continue
-        member = by_name.get(_member(cluster).name)
-        if member is None:
+    for cluster, member in pairs:
+        if member.kind != "character":
             continue
         for name in cluster.names:
             for mention in name.mentions:
                 positions[mention.chapter].append((mention.start, member))
     for chapter_positions in positions.values():
         chapter_positions.sort(key=lambda item: item[0])
-    aliases = {alias.lower(): m for m in by_name.values() for alias in (m.name, *m.aliases)}
     for description in characters:
-        member = _described(description, positions.get(description.chapter, []), aliases)
-        if member is None:
-            continue
-        for kind, values in description.summary.attributes.items():
+        text = texts.get(description.chapter, "")
+        found = positions.get(description.chapter, [])
+        for kind, value, member in _attributed(description, text, found, lang):
             known = member.appearance.setdefault(kind, [])
-            known.extend(value for value in values if value not in known)
+            if value not in known:
+                known.append(value)
 
 
-def _described(
-    description: Description,
-    positions: list[tuple[int, CastMember]],
-    aliases: dict[str, CastMember],
-) -> CastMember | None:
-    """The character a description is about: the first named in it, else the one just before."""
-    inside = [m for start, m in positions if description.start <= start < description.end]
-    if inside:
-        return inside[0]
-    for listed in description.summary.characters:
-        if listed.lower() in aliases:
-            return aliases[listed.lower()]
-    before = [
-        m
-        for start, m in positions
-        if description.start - APPEARANCE_LOOKBACK <= start < description.start
-    ]
-    return before[-1] if before else None
+def _attributed(
+    description: Description, text: str, positions: list[tuple[int, CastMember]], lang: str
+) -> list[tuple[str, str, CastMember]]:
+    wanted = {
+        value: kind for kind, values in description.summary.attributes.items() for value in values
+    }
+    first = bisect.bisect_left(positions, description.start - APPEARANCE_LOOKBACK, key=_start)
+    last = bisect.bisect_left(positions, description.end, key=_start)
+    nearby = positions[first:last]
+    span = text[description.start : description.end]
+    result: list[tuple[str, str, CastMember]] = []
+    previous = [m for start, m in nearby if start < description.start]
+    carried = previous[-1] if previous else None  # the person named just before the passage
+    for sentence in sentenize(span):
+        s_start = description.start + sentence.start
+        s_end = description.start + sentence.stop
+        named = [(start, m) for start, m in nearby if s_start <= start < s_end]
+        for word in _WORD.finditer(span, sentence.start, sentence.stop):
+            value = _attribute_of(word.group(), wanted, lang)
+            if value is None:
+                continue
+            at = description.start + word.start()
+            before = [m for start, m in named if start < at]
+            after = [m for start, m in named if start > at]
+            owner = before[-1] if before else after[0] if after else carried
+            if owner is not None:
+                result.append((wanted[value], value, owner))
+        if named:
+            carried = named[-1][1]
+    return result
+
+
+def _start(item: tuple[int, CastMember]) -> int:
+    return item[0]
+
+
+def _attribute_of(word: str, wanted: dict[str, str], lang: str) -> str | None:
+    """The attribute (a lemma from the summary) this word is a form of, if any."""
+    lower = word.lower().replace("ё", "е")
+    if lower in wanted:
+        return lower
+    if lang == "ru":
+        for parse in parse_word(lower)[:2]:
+            lemma = parse.normal_form.replace("ё", "е")
+            if lemma in wanted:
+                return lemma
+        return None
+    for suffix in ("es", "s", "ed", "ing"):
+        if lower.endswith(suffix) and lower[: -len(suffix)] in wanted:
+            return lower[: -len(suffix)]
+    return None

@@ -329,6 +329,11 @@ def _patronymic_nominative(token: str) -> str | None:
     return feminine.group(1) + "а" if feminine else None
 
 
+def _guessed(token: str) -> bool:
+    """pymorphy3 does not know the word: its readings are guesses from the ending."""
+    return not morph().word_is_known(token.lower()) and not first_name_entry(token)
+
+
 def _name_parses(token: str) -> list:
     parses = parse_word(token)
     tagged = [p for p in parses if _slot_of(p)]
@@ -351,8 +356,12 @@ def _unknown_value(token: str, parse: object, forms: BookForms | None) -> tuple[
     return ("first" if first_name_entry(value) else "name"), value
 
 
-def _value(token: str, parse: object, forms: BookForms | None) -> tuple[Slot, str]:
+def _value(
+    token: str, parse: object, forms: BookForms | None, in_run: bool = False
+) -> tuple[Slot, str]:
     slot = _slot_of(parse)
+    if slot == "first" and in_run and _guessed(token):
+        slot = None  # «Престоном Хольтом»: a guessed first name, not «Хольтом» the name
     if slot == "patr" or (slot is None and _RU_PATRONYMIC.search(token)):
         colloquial = _patronymic_nominative(token)
         if colloquial and (slot is None or "Patr" in parse.tag):  # type: ignore[attr-defined]
@@ -371,6 +380,8 @@ def _single_russian(token: str, forms: BookForms | None) -> NameVariant:
         key=lambda p: (frequency(_title_case(_nominative(p))) if _slot_of(p) else 0, p.score),
     )
     slot, value = _value(token, best, forms)
+    if slot == "first" and forms and _book_knows_better(value, forms.canonical(token), forms):
+        slot, value, best = "name", forms.canonical(token), options[0]
     kind = "place" if slot == "place" else "person" if slot != "name" else "unknown"
     gender = best.tag.gender if _slot_of(best) else None
     entry = first_name_entry(value) if slot == "first" else None
@@ -378,15 +389,27 @@ def _single_russian(token: str, forms: BookForms | None) -> NameVariant:
     return NameVariant(kind, ((slot, _part_key(slot, value)),), gender, value)
 
 
-def _agreeing_reading(choices: list[list]) -> tuple[str | None, str] | None:
+def _book_knows_better(value: str, canonical: str, forms: BookForms) -> bool:
+    """The book's own commonest form is not what pymorphy3 calls the nominative and cannot be a
+    nominative of any name it knows: the book has its own name («Регал», not the woman's name
+    «Регала» whose plural genitive it would be)."""
+    if canonical == value or forms.frequency(canonical) <= forms.frequency(value):
+        return False
+    return not any(
+        _slot_of(p) == "first" and {"nomn", "sing"} <= p.tag.grammemes
+        for p in parse_word(canonical)
+    )
+
+
+def _agreeing_reading(tokens: Sequence[str], choices: list[list]) -> tuple[str | None, str] | None:
     """The (gender, case) every part of a run can take — names of one person agree in case, and
     name readings in gender — supported best; None when there is none («Пугачеву Ивана»)."""
     best: tuple[float, str | None, str] | None = None
     for gender, case in {(p.tag.gender, p.tag.case) for p in choices[0]}:
         total = 0.0
-        for options in choices:
-            if not any(_slot_of(p) for p in options):
-                continue  # no name reading («Отрепьев»): agrees with any case
+        for token, options in zip(tokens, choices, strict=True):
+            if not any(_slot_of(p) for p in options) or _guessed(token):
+                continue  # no known name reading («Отрепьев», «Хольтом»): agrees with any case
             fitting = [p for p in options if p.tag.case == case and _agrees(p, gender)]
             if not fitting:
                 break
@@ -409,13 +432,17 @@ def russian_variant(tokens: Sequence[str], forms: BookForms | None = None) -> Na
     if len(tokens) == 1:
         return _single_russian(tokens[0], forms)
     choices = [_name_parses(token) for token in tokens]
-    reading = _agreeing_reading(choices)
+    reading = _agreeing_reading(tokens, choices)
     if reading is None:
         return None
     gender, case = reading
     parts: list[tuple[Slot, str]] = []
     display: list[str] = []
     frequency = forms.frequency if forms else (lambda _: 0)
+    named_first = any(
+        _slot_of(options[0]) == "first" and not _guessed(token)
+        for token, options in zip(tokens, choices, strict=True)
+    )
     for token, options in zip(tokens, choices, strict=True):
         fitting = [p for p in options if p.tag.case == case and _agrees(p, gender)]
         parse = max(
@@ -426,9 +453,9 @@ def russian_variant(tokens: Sequence[str], forms: BookForms | None = None) -> Na
                 p.score,
             ),
         )
-        slot, value = _value(token, parse, forms)
-        if slot == "name":
-            slot = "last"  # beside a first name or patronymic, an unknown word is the surname
+        slot, value = _value(token, parse, forms, in_run=True)
+        if slot == "name":  # an unknown word: a first name before a surname, else the surname
+            slot = "first" if not parts and not named_first else "last"
         entry = first_name_entry(value) if slot == "first" else None
         gender = entry[1] if entry else gender
         parts.append((slot, _part_key(slot, value)))
