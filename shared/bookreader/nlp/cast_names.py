@@ -381,7 +381,8 @@ def _single_russian(token: str, forms: BookForms | None) -> NameVariant:
     )
     slot, value = _value(token, best, forms)
     if slot == "first" and forms and _book_knows_better(value, forms.canonical(token), forms):
-        slot, value, best = "name", forms.canonical(token), options[0]
+        value, best = forms.canonical(token), options[0]
+        slot = "first" if first_name_entry(value) else "name"  # «Стива», not «Стив»
     kind = "place" if slot == "place" else "person" if slot != "name" else "unknown"
     gender = best.tag.gender if _slot_of(best) else None
     entry = first_name_entry(value) if slot == "first" else None
