@@ -45,6 +45,7 @@ from bookreader.nlp.morph_analyzer import parse_word
 NER_WORDS_PER_BOOK = {"ru": 15_000, "en": 8_000}  # ≈1 s of NER; the extractor shares the budget
 NER_SAMPLES_PER_NAME = 3
 CONTEXT_CHARS = 160  # each side of a sampled mention, cut at sentence ends
+SIDE_BY_SIDE = 0.15  # a diminutive this often in one sentence with a full name is someone else
 DOMINANCE = 3.0  # a shared part goes to the person mentioned this many times more than the next
 ALIAS_LIMIT = 20  # surface forms stored per member, most frequent first
 APPEARANCE_LOOKBACK = 300  # a description without a name belongs to the character named just before
@@ -177,6 +178,7 @@ _ARTICLE = re.compile(r"\b(?:the|a|an)\s*$", re.IGNORECASE)
 _EN_DEMONYM = re.compile(r"(?:man|men|woman|women)$")  # "Englishman", "Frenchmen"
 _EN_EPITHET = re.compile(r"-[a-z]")  # "Red-headed": a compound with a lower-case part
 _WORD = re.compile(r"\w+")
+_SENTENCE_ENDS = (".", "!", "?", "…", "\n")
 _NER_LABELS = {"PER": "person", "PERSON": "person", "LOC": "place", "GPE": "place", "FAC": "place"}
 
 
@@ -232,7 +234,7 @@ def build_cast(
     budget = NER_WORDS_PER_BOOK[lang] if ner_words is None else ner_words
     votes = _ner_votes(names, dict(chapters), lang, budget)
     _decide_kinds(names, votes, dict(chapters), lang)
-    clusters = _cluster([name for name in names.values() if not name.rejected])
+    clusters = _cluster([name for name in names.values() if not name.rejected], dict(chapters))
     pairs = [(c, _member(c, alias_limit)) for c in clusters if _worth_keeping(c)]
     _gather_appearance(pairs, descriptions, dict(chapters), lang)
     members = [member for _, member in pairs]
@@ -290,7 +292,8 @@ def _collect_names(words: BookWords, lang: str) -> dict[tuple, _Name]:
             variant = variants[tokens]
             if variant is None:
                 continue
-            key = (variant.parts, variant.gender, variant.kind == "place")
+            own = variant.display if len(variant.parts) == 1 else None  # «Аннушка» ≠ «Анна»
+            key = (variant.parts, variant.gender, variant.kind == "place", own)
             name = names.get(key)
             if name is None:
                 name = names[key] = _Name(variant)
@@ -521,7 +524,7 @@ def _naming_parts(name: _Name) -> int:
     return sum(slot != "title" for slot, _ in name.variant.parts)
 
 
-def _cluster(names: list[_Name]) -> list[_Cluster]:
+def _cluster(names: list[_Name], texts: dict[int, str]) -> list[_Cluster]:
     clusters: list[_Cluster] = []
     deferred: list[_Name] = []
     fullest_first = sorted(
@@ -534,6 +537,8 @@ def _cluster(names: list[_Name]) -> list[_Cluster]:
             if _may_join(c, name) and _shared(c.parts, name) >= min(2, _naming_parts(name))
         ]
         target = _dominant(fitting)
+        if target is not None and _is_diminutive(name) and _side_by_side(name, target, texts):
+            target = None  # «Аннушка» beside «Анна» in one sentence: two women
         if target is None and name.kind is None:
             deferred.append(name)  # undecided: may join a known name, never stands alone
         elif target is None:
@@ -554,6 +559,32 @@ def _cluster(names: list[_Name]) -> list[_Cluster]:
         if target is not None:
             _join(target, name)
     return clusters
+
+
+def _is_diminutive(name: _Name) -> bool:
+    parts = name.variant.parts
+    return len(parts) == 1 and parts[0][0] == "first" and parts[0][1] != name.variant.display
+
+
+def _side_by_side(name: _Name, cluster: _Cluster, texts: dict[int, str]) -> bool:
+    """The name shares a sentence with the person's other names in a good share of its mentions:
+    the book sets them side by side as two people."""
+    starts: dict[int, list[int]] = defaultdict(list)
+    for other in cluster.names:
+        for mention in other.mentions:
+            starts[mention.chapter].append(mention.start)
+    for chapter_starts in starts.values():
+        chapter_starts.sort()
+    together = 0
+    for mention in name.mentions:
+        text = texts[mention.chapter]
+        left = max(text.rfind(mark, 0, mention.start) for mark in _SENTENCE_ENDS) + 1
+        rights = [text.find(mark, mention.end) for mark in _SENTENCE_ENDS]
+        right = min((r for r in rights if r >= 0), default=len(text))
+        found = starts.get(mention.chapter, [])
+        at = bisect.bisect_left(found, left)
+        together += at < len(found) and found[at] < right
+    return together >= max(2, SIDE_BY_SIDE * len(name.mentions))
 
 
 def _may_join(cluster: _Cluster, name: _Name) -> bool:
