@@ -164,10 +164,15 @@ def main(argv: list[str] | None = None) -> int:
     report = format_report(scores)
     print(report)
     if write:
-        from bench.results import write_section
+        from bench.results import machine, write_section
 
+        about = machine()
         write_section(
-            "cast", "## Cast aliases against the cast gold (`make eval-cast`)\n\n" + report
+            "cast",
+            "## Cast aliases against the cast gold (`make eval-cast`)\n\n"
+            f"- Date: {about['date']}, commit {about['commit']} (working tree may differ)\n"
+            "- Gold and metric: bench/gold/cast/README.md; dev books tuned on, test book not\n\n"
+            + report,
         )
     print(json.dumps(summary(scores), ensure_ascii=False))
     return 0

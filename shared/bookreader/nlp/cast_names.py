@@ -455,6 +455,9 @@ def russian_variant(tokens: Sequence[str], forms: BookForms | None = None) -> Na
             ),
         )
         slot, value = _value(token, parse, forms, in_run=True)
+        if slot == "first" and forms and _book_knows_better(value, forms.canonical(token), forms):
+            value = forms.canonical(token)  # «Стива Облонский», not «Стив»
+            slot = "first" if first_name_entry(value) else "name"
         if slot == "name":  # an unknown word: a first name before a surname, else the surname
             slot = "first" if not parts and not named_first else "last"
         entry = first_name_entry(value) if slot == "first" else None
