@@ -257,6 +257,7 @@ def _keeps_russian(token: str, words: BookWords, forms: BookForms) -> bool:
     if info.known and (info.adjective >= 0.5 or not info.nominal):
         return False  # «Придворный», «Божья», «Однако», «Гей», «Поцелуемся»
     if tagged > 0:  # a name reading, but a common word is likelier («Вера», «Роза»)
+        inside = sum(words.capital_inside[form] for form in forms.forms(token))  # «Юлаю»
         return inside >= 2 and seen_lower <= inside
     # No name reading («Кити», «Яшвин»): only if the book capitalises it mid-sentence, counting
     # every form of the word («Хлопуши», «Хлопушей» with «Хлопуша»).

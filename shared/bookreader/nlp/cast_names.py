@@ -331,7 +331,9 @@ def _patronymic_nominative(token: str) -> str | None:
 
 def _guessed(token: str) -> bool:
     """pymorphy3 does not know the word: its readings are guesses from the ending."""
-    return not morph().word_is_known(token.lower()) and not first_name_entry(token)
+    if morph().word_is_known(token.lower()) or first_name_entry(token):
+        return False
+    return not any(first_name_entry(p.normal_form) for p in parse_word(token)[:3])  # «Емельки»
 
 
 def _name_parses(token: str) -> list:
