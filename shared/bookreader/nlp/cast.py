@@ -473,11 +473,13 @@ def _single_value(name: _Name) -> str | None:
 
 
 def _titled_surnames(names: dict[tuple, _Name]) -> set[str]:
-    """Surnames the book writes after a title ("Mr. Turner"): the bare word is that person."""
+    """Surnames the book writes after a title ("Mr. Turner") or after a first name ("Hugh
+    Boone") more than once: the bare word is that person."""
     return {
         value
         for name in names.values()
-        if name.variant.titled and name.variant.kind == "person"
+        if (name.variant.titled and name.variant.kind == "person")
+        or (_naming_parts(name) > 1 and len(name.mentions) >= 2)
         for slot, value in name.variant.parts
         if slot == "last"
     }

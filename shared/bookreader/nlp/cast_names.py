@@ -41,6 +41,9 @@ EN_TITLES: dict[str, str | None] = {
     "mademoiselle": "femn", "countess": "femn", "princess": "femn", "queen": "femn",
     "aunt": "femn", "sister": "femn", "messrs": None, "st": None, "saint": None,
 }  # fmt: skip
+_EN_FIRST_NAME_TITLES = frozenset(
+    ["sir", "lady", "dame", "master", "uncle", "aunt", "brother", "sister"]
+)
 _EN_STATUS = {"mrs": "mrs", "madame": "mrs", "miss": "miss", "mademoiselle": "miss", "ms": None}
 EN_PLACE_WORDS = frozenset(
     [
@@ -408,7 +411,7 @@ def _agreeing_reading(tokens: Sequence[str], choices: list[list]) -> tuple[str |
     """The (gender, case) every part of a run can take — names of one person agree in case, and
     name readings in gender — supported best; None when there is none («Пугачеву Ивана»)."""
     best: tuple[float, str | None, str] | None = None
-    for gender, case in {(p.tag.gender, p.tag.case) for p in choices[0]}:
+    for gender, case in sorted({(p.tag.gender, p.tag.case) for p in choices[0]}, key=str):
         total = 0.0
         for token, options in zip(tokens, choices, strict=True):
             if not any(_slot_of(p) for p in options) or _guessed(token):
@@ -485,6 +488,7 @@ def english_variant(tokens: Sequence[str]) -> NameVariant | None:
     """The run's name without titles; a title makes a lone word a surname ("Mr. Holmes")."""
     gender: str | None = None
     status: str | None = None
+    first_title = ""
     titled = False
     rest: list[str] = []
     for token in tokens:
@@ -493,6 +497,7 @@ def english_variant(tokens: Sequence[str]) -> NameVariant | None:
             titled = True
             gender = gender or EN_TITLES[key]
             status = status or _EN_STATUS.get(key)
+            first_title = first_title or key
             continue
         rest.append(token)
     if not rest:
@@ -500,7 +505,9 @@ def english_variant(tokens: Sequence[str]) -> NameVariant | None:
     if rest[-1].lower() in EN_PLACE_WORDS and len(rest) > 1:
         return NameVariant("place", (("place", " ".join(rest)),), None, " ".join(rest), titled)
     if len(rest) == 1:
-        parts: tuple[tuple[Slot, str], ...] = (("last" if titled else "name", rest[0]),)
+        # "Mr. Holmes" is a surname; "Sir George", "Miss Alice" may be a first name.
+        surname = titled and not (status == "miss" or first_title in _EN_FIRST_NAME_TITLES)
+        parts: tuple[tuple[Slot, str], ...] = (("last" if surname else "name", rest[0]),)
     else:
         parts = (("first", rest[0]), ("last", rest[-1]))
         parts += tuple(("middle", token) for token in rest[1:-1])
