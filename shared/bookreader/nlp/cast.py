@@ -45,6 +45,7 @@ from bookreader.nlp.morph_analyzer import parse_word
 NER_WORDS_PER_BOOK = {"ru": 15_000, "en": 8_000}  # ≈1 s of NER; the extractor shares the budget
 NER_SAMPLES_PER_NAME = 3
 CONTEXT_CHARS = 160  # each side of a sampled mention, cut at sentence ends
+PLACE_SHARE = 0.75  # English: this share of mentions after a place preposition makes a place
 SIDE_BY_SIDE = 0.15  # a diminutive this often in one sentence with a full name is someone else
 DOMINANCE = 3.0  # a shared part goes to the person mentioned this many times more than the next
 ALIAS_LIMIT = 20  # surface forms stored per member, most frequent first
@@ -440,6 +441,9 @@ def _decide_kinds(
     for key, name in names.items():
         vote = votes.get(key)
         guess = name.variant.kind
+        if lang == "en" and not name.variant.titled and _mostly_a_destination(name, texts):
+            name.kind = "place"  # "to Waterloo", "from Pondicherry", "at Stoke Moran"
+            continue
         if lang == "en" and not name.variant.titled and _not_a_person_en(name, texts):
             name.kind = "place" if _share_after(name, texts, _LOCATIVE) > 0.5 else None
             name.rejected = name.kind is None
@@ -483,6 +487,11 @@ def _titled_surnames(names: dict[tuple, _Name]) -> set[str]:
         for slot, value in name.variant.parts
         if slot == "last"
     }
+
+
+def _mostly_a_destination(name: _Name, texts: dict[int, str]) -> bool:
+    """Three in four mentions after "in/at/from/to/near/of": a place, whatever NER says."""
+    return len(name.mentions) >= 2 and _share_after(name, texts, _LOCATIVE) >= PLACE_SHARE
 
 
 def _not_a_person_en(name: _Name, texts: dict[int, str]) -> bool:

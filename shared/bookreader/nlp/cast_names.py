@@ -494,7 +494,7 @@ def english_variant(tokens: Sequence[str]) -> NameVariant | None:
     for token in tokens:
         key = token.rstrip(".").lower()
         if not rest and key in EN_TITLES:
-            titled = True
+            titled = titled or key not in ("st", "saint")  # "St. Monica" may be a church
             gender = gender or EN_TITLES[key]
             status = status or _EN_STATUS.get(key)
             first_title = first_title or key
