@@ -10,8 +10,12 @@ Two stages, so a whole novel takes about a second:
    sentences around each uncertain name, within a word budget, to confirm it and tell a person
    from a place. Without the English model a heuristic decides (titles, place words,
    prepositions).
-Variants are then merged: fuller names absorb their parts («Петрович» → «Иван Петрович» when
-that is the only Петрович); a part shared by several names goes to the one that dominates.
+Variants are then merged on keys (cast_names): the full first name behind a diminutive
+(ru_names.tsv: Костя → Константин), a patronymic's root (Аркадьич = Аркадьевич), a surname's
+masculine form. Fuller names absorb their parts («Петрович» → «Иван Петрович» when that is the
+only Петрович); a part shared by several people goes to the one the book names far more.
+Appearance words of character descriptions go to the person named nearest them in their
+sentence.
 """
 
 from __future__ import annotations
