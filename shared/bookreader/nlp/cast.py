@@ -465,6 +465,9 @@ def _decide_kinds(
                 name.kind = "person"  # "Toller" where the book also says "Mrs. Toller"
             else:
                 name.rejected = vote["other"] + vote["none"] > vote["person"] + vote["place"]
+                surname = dict(name.variant.parts).get("last")
+                if name.rejected and surname in titled_surnames:
+                    name.rejected = False  # "Neville St. Clair" of "Mr. St. Clair": may join
             continue
         if guess == "person" or name.variant.titled:
             name.kind = "person"
@@ -570,7 +573,11 @@ def _cluster(names: list[_Name], texts: dict[int, str]) -> list[_Cluster]:
         surname = dict(name.variant.parts).get("last")
         if surname is None:
             continue
-        fitting = [c for c in clusters if _may_join(c, name) and c.parts.get("last") == surname]
+        fitting = [
+            c
+            for c in clusters
+            if _may_join(c, name) and surname in (c.parts.get("last"), c.parts.get("name"))
+        ]
         target = _dominant(fitting)
         if target is not None:
             _join(target, name)
