@@ -555,7 +555,7 @@ def _cluster(names: list[_Name], texts: dict[int, str]) -> list[_Cluster]:
             for c in clusters
             if _may_join(c, name) and _shared(c.parts, name) >= min(2, _naming_parts(name))
         ]
-        target = _dominant(fitting)
+        target = _dominant(fitting, name)
         if target is not None and _is_diminutive(name) and _side_by_side(name, target, texts):
             target = None  # «Аннушка» beside «Анна» in one sentence: two women
         if target is None and name.kind is None:
@@ -578,7 +578,7 @@ def _cluster(names: list[_Name], texts: dict[int, str]) -> list[_Cluster]:
             for c in clusters
             if _may_join(c, name) and surname in (c.parts.get("last"), c.parts.get("name"))
         ]
-        target = _dominant(fitting)
+        target = _dominant(fitting, name)
         if target is not None:
             _join(target, name)
     return clusters
@@ -618,13 +618,25 @@ def _may_join(cluster: _Cluster, name: _Name) -> bool:
     )
 
 
-def _dominant(fitting: list[_Cluster]) -> _Cluster | None:
-    """The only fitting person, or the one the book names far more than the next: a part
-    several people share («Гринев»: the narrator and his father) goes to the most named."""
+def _dominant(fitting: list[_Cluster], name: _Name) -> _Cluster | None:
+    """The only fitting person, or the one the book names far more than the next: a surname
+    several people share («Гринев»: the narrator and his father) goes to the most named of
+    them; a bare first name («Николай») to the one most often called by that first name."""
     if len(fitting) <= 1:
         return fitting[0] if fitting else None
-    fitting.sort(key=lambda c: -c.mentions)
-    return fitting[0] if fitting[0].mentions >= DOMINANCE * fitting[1].mentions else None
+    first_names = {value for slot, value in name.variant.parts if slot == "first"}
+
+    def support(cluster: _Cluster) -> int:
+        if not first_names or _naming_parts(name) > 1:
+            return cluster.mentions
+        return sum(
+            len(other.mentions)
+            for other in cluster.names
+            if first_names <= {value for slot, value in other.variant.parts if slot == "first"}
+        )
+
+    fitting.sort(key=lambda c: -support(c))
+    return fitting[0] if support(fitting[0]) >= DOMINANCE * support(fitting[1]) else None
 
 
 def _join(cluster: _Cluster, name: _Name) -> None:
