@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: help local-up test test-python test-frontend test-fast lint fmt bench dlq admin cfn-lint \
 	sam-cli deploy local-up-edge tls test-edge backup restore \
-	clean eval-extract spa test-tools openapi bench-footprint bench-faults fuzz check-providers bench-search eval-prompts lexicon lexicon-coverage bench-export
+	clean eval-extract spa test-tools openapi bench-footprint bench-faults fuzz check-providers bench-search eval-prompts lexicon lexicon-coverage bench-export eval-cast
 
 # The web app: `npm ci` when the lock file changed, `vite build` when any source changed.
 NODE_STAMP := frontend/node_modules/.installed
@@ -198,6 +198,10 @@ PROMPT_GOLD := bench/gold/prompts.jsonl
 eval-prompts: $(STAMP)
 	$(PY) -m bookreader.images.evaluate_prompts \
 	  $(if $(filter command line,$(origin GOLD)),$(GOLD),$(PROMPT_GOLD)) $(if $(HALF),--half $(HALF))
+
+## Cast quality on the cast gold (bench/gold/cast): alias P/R/F1 and noise per book; WRITE=1 updates RESULTS.md.
+eval-cast: $(STAMP)
+	$(PY) -m bench.cast_eval $(if $(WRITE),--write) $(CAST_GOLD)
 
 ## Dead letters: `make dlq` lists them, `make dlq REPLAY=<id>` replays one.
 dlq: $(STAMP)

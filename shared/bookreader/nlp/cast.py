@@ -10,12 +10,17 @@ Two stages, so a whole novel takes about a second:
    sentences around each uncertain name, within a word budget, to confirm it and tell a person
    from a place. Without the English model a heuristic decides (titles, place words,
    prepositions).
-Variants are then merged: fuller names absorb their parts («Петрович» → «Иван Петрович» when
-that is the only Петрович); a part shared by several names goes to the one that dominates.
+Variants are then merged on keys (cast_names): the full first name behind a diminutive
+(ru_names.tsv: Костя → Константин), a patronymic's root (Аркадьич = Аркадьевич), a surname's
+masculine form. Fuller names absorb their parts («Петрович» → «Иван Петрович» when that is the
+only Петрович); a part shared by several people goes to the one the book names far more.
+Appearance words of character descriptions go to the person named nearest them in their
+sentence.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
@@ -23,9 +28,12 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, cast
 
+from razdel import sentenize
+
 from bookreader.nlp.cast_names import (
     EN_PLACE_WORDS,
     EN_TITLES,
+    BookForms,
     BookWords,
     NameSpan,
     NameVariant,
@@ -36,11 +44,15 @@ from bookreader.nlp.cast_names import (
 )
 from bookreader.nlp.language import primary_subtag
 from bookreader.nlp.model import SUPPORTED_LANGUAGES, CastMember, Description
+from bookreader.nlp.morph_analyzer import parse_word
 
 NER_WORDS_PER_BOOK = {"ru": 15_000, "en": 8_000}  # ≈1 s of NER; the extractor shares the budget
 NER_SAMPLES_PER_NAME = 3
 CONTEXT_CHARS = 160  # each side of a sampled mention, cut at sentence ends
-DOMINANCE = 3.0  # a shared part goes to the name mentioned this many times more than the next
+PLACE_SHARE = 0.75  # English: this share of mentions after a place preposition makes a place
+SIDE_BY_SIDE = 0.15  # a diminutive this often in one sentence with a full name is someone else
+DOMINANCE = 3.0  # a shared part goes to the person mentioned this many times more than the next
+ALIAS_LIMIT = 20  # surface forms stored per member, most frequent first
 APPEARANCE_LOOKBACK = 300  # a description without a name belongs to the character named just before
 
 _NOT_NAMES = frozenset(
@@ -166,6 +178,12 @@ _NOT_NAMES = frozenset(
     ]
 )
 _LOCATIVE = re.compile(r"\b(?:in|at|from|to|near|into|of|towards)\s*$", re.IGNORECASE)
+_AT_PLACE = re.compile(r"\b(?:in|at|near|into|towards|via)\s*$", re.IGNORECASE)  # not "to Holmes"
+_ARTICLE = re.compile(r"\b(?:the|a|an)\s*$", re.IGNORECASE)
+_EN_DEMONYM = re.compile(r"(?:man|men|woman|women)$")  # "Englishman", "Frenchmen"
+_EN_EPITHET = re.compile(r"-[a-z]")  # "Red-headed": a compound with a lower-case part
+_WORD = re.compile(r"\w+")
+_SENTENCE_ENDS = (".", "!", "?", "…", "\n")
 _NER_LABELS = {"PER": "person", "PERSON": "person", "LOC": "place", "GPE": "place", "FAC": "place"}
 
 
@@ -205,11 +223,13 @@ def build_cast(
     descriptions: Sequence[Description] = (),
     *,
     ner_words: int | None = None,
+    alias_limit: int | None = ALIAS_LIMIT,
 ) -> list[CastMember]:
     """The book's characters and places, most mentioned first; [] for unsupported languages.
 
     `chapters` are (index, plain text); `descriptions` of type "character" give the appearance.
-    `ner_words` caps the words the NER model reads (default: `NER_WORDS_PER_BOOK`).
+    `ner_words` caps the words the NER model reads (default: `NER_WORDS_PER_BOOK`);
+    `alias_limit` the surface forms kept per member (None: all of them).
     """
     lang = primary_subtag(language)
     if lang not in SUPPORTED_LANGUAGES:
@@ -219,36 +239,42 @@ def build_cast(
     budget = NER_WORDS_PER_BOOK[lang] if ner_words is None else ner_words
     votes = _ner_votes(names, dict(chapters), lang, budget)
     _decide_kinds(names, votes, dict(chapters), lang)
-    clusters = _cluster([name for name in names.values() if not name.rejected])
-    members = [_member(cluster) for cluster in clusters if _worth_keeping(cluster)]
+    clusters = _cluster([name for name in names.values() if not name.rejected], dict(chapters))
+    pairs = [(c, _member(c, alias_limit)) for c in clusters if _worth_keeping(c)]
+    _gather_appearance(pairs, descriptions, dict(chapters), lang)
+    members = [member for _, member in pairs]
     members.sort(key=lambda m: (-m.mentions, m.first_chapter, m.first_offset))
-    _gather_appearance(members, clusters, descriptions, dict(chapters))
     return members
 
 
 # --- the cheap pass: which capitalised words can be names --------------------------------
 
 
-def _keeps_russian(token: str, words: BookWords) -> bool:
+def _keeps_russian(token: str, words: BookWords, forms: BookForms) -> bool:
     lower = token.lower()
-    if lower in _NOT_NAMES:
+    if lower in _NOT_NAMES or len(token) <= 2:  # «Ив.», «Ив. Михельсоном»: an initial
         return False
     info = russian_word(token)
     inside, seen_lower = words.capital_inside[token], words.lower[lower]
     tagged = info.person + info.place
     if tagged >= 0.5:
         return inside >= 1 or seen_lower == 0
+    if info.known and (info.adjective >= 0.5 or not info.nominal):
+        return False  # «Придворный», «Божья», «Однако», «Гей», «Поцелуемся»
     if tagged > 0:  # a name reading, but a common word is likelier («Вера», «Роза»)
+        inside = sum(words.capital_inside[form] for form in forms.forms(token))  # «Юлаю»
         return inside >= 2 and seen_lower <= inside
-    # No name reading («Кити», «Яшвин»): only if the book capitalises it mid-sentence.
+    # No name reading («Кити», «Яшвин»): only if the book capitalises it mid-sentence, counting
+    # every form of the word («Хлопуши», «Хлопушей» with «Хлопуша»).
+    inside = sum(words.capital_inside[form] for form in forms.forms(token))
     return inside >= 2 and seen_lower * 4 <= inside
 
 
-def _keeps_english(token: str, words: BookWords) -> bool:
+def _keeps_english(token: str, words: BookWords, forms: BookForms) -> bool:
     lower = token.rstrip(".").lower()
     if lower in _NOT_NAMES or len(token) < 2:
         return False
-    if lower in EN_TITLES:
+    if lower in EN_TITLES or words.after_title[token] >= 2:  # "Mr. Holder", "Mr. John Clay"
         return True
     inside, seen_lower = words.capital_inside[token], words.lower[lower]
     return inside >= 1 and seen_lower * 4 <= inside + words.capital_initial[token]
@@ -256,10 +282,8 @@ def _keeps_english(token: str, words: BookWords) -> bool:
 
 def _collect_names(words: BookWords, lang: str) -> dict[tuple, _Name]:
     keeps = _keeps_english if lang == "en" else _keeps_russian
-    counts = words.capital_inside + words.capital_initial
-    variant_of = (
-        english_variant if lang == "en" else partial(russian_variant, frequency=counts.__getitem__)
-    )
+    forms = BookForms(words.capital_inside + words.capital_initial, stems=lang == "ru")
+    variant_of = english_variant if lang == "en" else partial(russian_variant, forms=forms)
     kept: dict[str, bool] = {}
     variants: dict[tuple[str, ...], NameVariant | None] = {}
     names: dict[tuple, _Name] = {}
@@ -267,14 +291,15 @@ def _collect_names(words: BookWords, lang: str) -> dict[tuple, _Name]:
         flags = []
         for token in span.tokens:
             if token not in kept:
-                kept[token] = keeps(token, words)
+                kept[token] = keeps(token, words, forms)
             flags.append(kept[token])
         for first, last in _split(span, _runs(span, flags, lang), variants, variant_of):
             tokens = span.tokens[first:last]
             variant = variants[tokens]
             if variant is None:
                 continue
-            key = (variant.parts, variant.gender, variant.kind == "place")
+            own = variant.display if len(variant.parts) == 1 else None  # «Аннушка» ≠ «Анна»
+            key = (variant.parts, variant.gender, variant.kind == "place", own)
             name = names.get(key)
             if name is None:
                 name = names[key] = _Name(variant)
@@ -389,8 +414,6 @@ def _ner_votes(
     entities = _entities(joined, lang, model)
     votes: dict[tuple, Counter[str]] = defaultdict(Counter)
     starts = [entity[0] for entity in entities]
-    import bisect
-
     for key, start, end in probes:
         position = bisect.bisect_right(starts, start) - 1
         label = "none"
@@ -418,9 +441,17 @@ def _entities(text: str, lang: str, model: object) -> list[tuple[int, int, str]]
 def _decide_kinds(
     names: dict[tuple, _Name], votes: dict[tuple, Counter[str]], texts: dict[int, str], lang: str
 ) -> None:
+    titled_surnames = _titled_surnames(names) if lang == "en" else set()
     for key, name in names.items():
         vote = votes.get(key)
         guess = name.variant.kind
+        if lang == "en" and not name.variant.titled and _mostly_a_destination(name, texts):
+            name.kind = "place"  # "to Waterloo", "from Pondicherry", "at Stoke Moran"
+            continue
+        if lang == "en" and not name.variant.titled and _not_a_person_en(name, texts):
+            name.kind = "place" if _share_after(name, texts, _LOCATIVE) > 0.5 else None
+            name.rejected = name.kind is None
+            continue
         if vote:
             total = sum(vote.values())
             label, count = max(
@@ -430,28 +461,62 @@ def _decide_kinds(
                 name.kind, name.confirmed = label, True
             elif guess != "unknown" and vote["other"] * 2 < total:
                 name.kind = guess  # the model saw nothing, the dictionary knows the name
-            elif name.variant.titled:
-                name.kind = "person"
+            elif name.variant.titled or _single_value(name) in titled_surnames:
+                name.kind = "person"  # "Toller" where the book also says "Mrs. Toller"
             else:
                 name.rejected = vote["other"] + vote["none"] > vote["person"] + vote["place"]
+                surname = dict(name.variant.parts).get("last")
+                if name.rejected and surname in titled_surnames:
+                    name.rejected = False  # "Neville St. Clair" of "Mr. St. Clair": may join
             continue
-        if guess == "place" or (lang == "en" and _mostly_after_preposition(name, texts)):
-            name.kind = "place" if len(name.mentions) >= 2 or guess == "place" else None
-        elif guess == "person" or name.variant.titled:
+        if guess == "person" or name.variant.titled:
             name.kind = "person"
-        elif len(name.mentions) >= 3:
+        elif guess == "place" or (lang == "en" and _share_after(name, texts, _LOCATIVE) > 0.5):
+            name.kind = "place" if len(name.mentions) >= 2 or guess == "place" else None
+        elif len(name.mentions) >= 3 or _single_value(name) in titled_surnames:
             name.kind = "person"  # unconfirmed; kept only if it recurs
         name.confirmed = guess in ("person", "place") and lang == "ru"
 
 
-def _mostly_after_preposition(name: _Name, texts: dict[int, str]) -> bool:
-    if name.variant.parts[0][0] == "place":
+def _single_value(name: _Name) -> str | None:
+    parts = name.variant.parts
+    return parts[0][1] if len(parts) == 1 and parts[0][0] == "name" else None
+
+
+def _titled_surnames(names: dict[tuple, _Name]) -> set[str]:
+    """Surnames the book writes after a title ("Mr. Turner") or after a first name ("Hugh
+    Boone") more than once: the bare word is that person."""
+    return {
+        value
+        for name in names.values()
+        if (name.variant.titled and name.variant.kind == "person")
+        or (_naming_parts(name) > 1 and len(name.mentions) >= 2)
+        for slot, value in name.variant.parts
+        if slot == "last"
+    }
+
+
+def _mostly_a_destination(name: _Name, texts: dict[int, str]) -> bool:
+    """Three in four mentions after "in/at/from/to/near/of": a place, whatever NER says."""
+    return len(name.mentions) >= 2 and _share_after(name, texts, _LOCATIVE) >= PLACE_SHARE
+
+
+def _not_a_person_en(name: _Name, texts: dict[int, str]) -> bool:
+    """A place or a thing: mostly after an article or a place preposition ("the Cedars", "at
+    Horsham"), a people ("Englishman"), a hyphenated epithet ("Red-headed")."""
+    words = [value for slot, value in name.variant.parts if slot != "title"]
+    if any(_EN_DEMONYM.search(word) or _EN_EPITHET.search(word) for word in words):
         return True
+    return _share_after(name, texts, _ARTICLE) > 0.5 or _share_after(name, texts, _AT_PLACE) > 0.5
+
+
+def _share_after(name: _Name, texts: dict[int, str], before: re.Pattern[str]) -> float:
+    if name.variant.parts[0][0] == "place":
+        return 1.0
     hits = sum(
-        bool(_LOCATIVE.search(texts[m.chapter][max(0, m.start - 12) : m.start]))
-        for m in name.mentions
+        bool(before.search(texts[m.chapter][max(0, m.start - 12) : m.start])) for m in name.mentions
     )
-    return hits * 2 > len(name.mentions)
+    return hits / len(name.mentions)
 
 
 # --- merging variants into members -----------------------------------------------------------
@@ -470,64 +535,126 @@ def _compatible(parts: dict[str, str], gender: str | None, name: _Name) -> bool:
 
 
 def _shared(parts: dict[str, str], name: _Name) -> int:
-    values = set(parts.values())
-    return sum(value in values for _, value in name.variant.parts)
+    values = {value for slot, value in parts.items() if slot != "title"}
+    return sum(value in values for slot, value in name.variant.parts if slot != "title")
 
 
-def _cluster(names: list[_Name]) -> list[_Cluster]:
+def _naming_parts(name: _Name) -> int:
+    return sum(slot != "title" for slot, _ in name.variant.parts)
+
+
+def _cluster(names: list[_Name], texts: dict[int, str]) -> list[_Cluster]:
     clusters: list[_Cluster] = []
+    deferred: list[_Name] = []
     fullest_first = sorted(
-        names, key=lambda n: (-len(n.variant.parts), n.kind is None, -len(n.mentions))
+        names, key=lambda n: (-_naming_parts(n), n.kind is None, -len(n.mentions))
     )
     for name in fullest_first:
-        parts = name.variant.parts
         fitting = [
             c
             for c in clusters
-            if (c.kind == name.kind or name.kind is None)
-            and _compatible(c.parts, c.gender, name)
-            and (_shared(c.parts, name) >= min(2, len(parts)))
-            and (len(parts) > 1 or name.kind in ("person", None))
+            if _may_join(c, name) and _shared(c.parts, name) >= min(2, _naming_parts(name))
         ]
-        target: _Cluster | None = None
-        if len(fitting) == 1:
-            target = fitting[0]
-        elif fitting:
-            values = {value for _, value in parts}
-            fitting.sort(key=lambda c: -_support(c, values))
-            if _support(fitting[0], values) >= DOMINANCE * _support(fitting[1], values):
-                target = fitting[0]
+        target = _dominant(fitting, name)
+        if target is not None and _is_diminutive(name) and _side_by_side(name, target, texts):
+            target = None  # «Аннушка» beside «Анна» in one sentence: two women
         if target is None and name.kind is None:
-            continue  # undecided: may join a known name, never stands alone
-        if target is None:
+            deferred.append(name)  # undecided: may join a known name, never stands alone
+        elif target is None:
             gender = name.variant.gender
-            clusters.append(_Cluster(name.kind or "person", dict(parts), gender, [name]))
+            clusters.append(
+                _Cluster(name.kind or "person", dict(name.variant.parts), gender, [name])
+            )
+        else:
+            _join(target, name)
+    # An undecided first name + surname ("Alexander Holder") joins the one person known by
+    # that surname alone ("Mr. Holder"), once every name has found its person.
+    for name in deferred:
+        surname = dict(name.variant.parts).get("last")
+        if surname is None:
             continue
-        target.names.append(name)
-        for slot, value in parts:
-            if slot != "name":
-                target.parts.setdefault(slot, value)
-        target.gender = target.gender or name.variant.gender
+        fitting = [
+            c
+            for c in clusters
+            if _may_join(c, name) and surname in (c.parts.get("last"), c.parts.get("name"))
+        ]
+        target = _dominant(fitting, name)
+        if target is not None:
+            _join(target, name)
     return clusters
 
 
-def _support(cluster: _Cluster, values: set[str]) -> int:
-    """Mentions of the cluster's names that contain these parts: how much it owns them."""
-    return sum(
-        len(name.mentions)
-        for name in cluster.names
-        if values <= {value for _, value in name.variant.parts}
+def _is_diminutive(name: _Name) -> bool:
+    parts = name.variant.parts
+    return len(parts) == 1 and parts[0][0] == "first" and parts[0][1] != name.variant.display
+
+
+def _side_by_side(name: _Name, cluster: _Cluster, texts: dict[int, str]) -> bool:
+    """The name shares a sentence with the person's other names in a good share of its mentions:
+    the book sets them side by side as two people."""
+    starts: dict[int, list[int]] = defaultdict(list)
+    for other in cluster.names:
+        for mention in other.mentions:
+            starts[mention.chapter].append(mention.start)
+    for chapter_starts in starts.values():
+        chapter_starts.sort()
+    together = 0
+    for mention in name.mentions:
+        text = texts[mention.chapter]
+        left = max(text.rfind(mark, 0, mention.start) for mark in _SENTENCE_ENDS) + 1
+        rights = [text.find(mark, mention.end) for mark in _SENTENCE_ENDS]
+        right = min((r for r in rights if r >= 0), default=len(text))
+        found = starts.get(mention.chapter, [])
+        at = bisect.bisect_left(found, left)
+        together += at < len(found) and found[at] < right
+    return together >= max(2, SIDE_BY_SIDE * len(name.mentions))
+
+
+def _may_join(cluster: _Cluster, name: _Name) -> bool:
+    return (
+        (cluster.kind == name.kind or name.kind is None)
+        and _compatible(cluster.parts, cluster.gender, name)
+        and (_naming_parts(name) > 1 or name.kind in ("person", None))
     )
+
+
+def _dominant(fitting: list[_Cluster], name: _Name) -> _Cluster | None:
+    """The only fitting person, or the one the book names far more than the next: a surname
+    several people share («Гринев»: the narrator and his father) goes to the most named of
+    them; a bare first name («Николай») to the one most often called by that first name."""
+    if len(fitting) <= 1:
+        return fitting[0] if fitting else None
+    first_names = {value for slot, value in name.variant.parts if slot == "first"}
+
+    def support(cluster: _Cluster) -> int:
+        if not first_names or _naming_parts(name) > 1:
+            return cluster.mentions
+        return sum(
+            len(other.mentions)
+            for other in cluster.names
+            if first_names <= {value for slot, value in other.variant.parts if slot == "first"}
+        )
+
+    fitting.sort(key=lambda c: -support(c))
+    return fitting[0] if support(fitting[0]) >= DOMINANCE * support(fitting[1]) else None
+
+
+def _join(cluster: _Cluster, name: _Name) -> None:
+    cluster.names.append(name)
+    for slot, value in name.variant.parts:
+        if slot != "name":
+            cluster.parts.setdefault(slot, value)
+    cluster.gender = cluster.gender or name.variant.gender
 
 
 def _worth_keeping(cluster: _Cluster) -> bool:
     if cluster.mentions >= 2:
         return True
     name = cluster.names[0]
-    return name.confirmed and len(name.variant.parts) > 1
+    return name.confirmed and _naming_parts(name) > 1
 
 
-def _member(cluster: _Cluster) -> CastMember:
+def _member(cluster: _Cluster, alias_limit: int | None = ALIAS_LIMIT) -> CastMember:
     mentions = [m for name in cluster.names for m in name.mentions]
     first = min(mentions, key=lambda m: (m.chapter, m.start))
     total = len(mentions)
@@ -536,7 +663,7 @@ def _member(cluster: _Cluster) -> CastMember:
         by_parts[frozenset(name.variant.parts)].append(name)
 
     def fullness(group: list[_Name]) -> tuple[float, int]:
-        slots = len(group[0].variant.parts) + (0.5 if group[0].variant.titled else 0)
+        slots = _naming_parts(group[0]) + (0.5 if group[0].variant.titled else 0)
         return slots, sum(len(name.mentions) for name in group)
 
     groups = list(by_parts.values())
@@ -547,7 +674,7 @@ def _member(cluster: _Cluster) -> CastMember:
     return CastMember(
         kind="character" if cluster.kind == "person" else "place",
         name=canonical.variant.display,
-        aliases=[surface for surface, _ in surfaces.most_common(20)],
+        aliases=[surface for surface, _ in surfaces.most_common(alias_limit)],
         first_chapter=first.chapter,
         first_offset=first.start,
         mentions=total,
@@ -558,52 +685,83 @@ def _member(cluster: _Cluster) -> CastMember:
 
 
 def _gather_appearance(
-    members: list[CastMember],
-    clusters: list[_Cluster],
+    pairs: list[tuple[_Cluster, CastMember]],
     descriptions: Sequence[Description],
     texts: dict[int, str],
+    lang: str,
 ) -> None:
-    characters = [d for d in descriptions if d.type == "character"]
+    """Each attribute word of a character description goes to the person it is written about:
+    the one named nearest before it in its sentence, else nearest after it in the sentence,
+    else the one named last before the sentence — never to everyone the passage names."""
+    characters = [d for d in descriptions if d.type == "character" and d.summary.attributes]
     if not characters:
         return
-    by_name = {m.name: m for m in members if m.kind == "character"}
     positions: dict[int, list[tuple[int, CastMember]]] = defaultdict(list)
-    for cluster in clusters:
-        if cluster.kind != "person" or not _worth_keeping(cluster):
-            continue
-        member = by_name.get(_member(cluster).name)
-        if member is None:
+    for cluster, member in pairs:
+        if member.kind != "character":
             continue
         for name in cluster.names:
             for mention in name.mentions:
                 positions[mention.chapter].append((mention.start, member))
     for chapter_positions in positions.values():
         chapter_positions.sort(key=lambda item: item[0])
-    aliases = {alias.lower(): m for m in by_name.values() for alias in (m.name, *m.aliases)}
     for description in characters:
-        member = _described(description, positions.get(description.chapter, []), aliases)
-        if member is None:
-            continue
-        for kind, values in description.summary.attributes.items():
+        text = texts.get(description.chapter, "")
+        found = positions.get(description.chapter, [])
+        for kind, value, member in _attributed(description, text, found, lang):
             known = member.appearance.setdefault(kind, [])
-            known.extend(value for value in values if value not in known)
+            if value not in known:
+                known.append(value)
 
 
-def _described(
-    description: Description,
-    positions: list[tuple[int, CastMember]],
-    aliases: dict[str, CastMember],
-) -> CastMember | None:
-    """The character a description is about: the first named in it, else the one just before."""
-    inside = [m for start, m in positions if description.start <= start < description.end]
-    if inside:
-        return inside[0]
-    for listed in description.summary.characters:
-        if listed.lower() in aliases:
-            return aliases[listed.lower()]
-    before = [
-        m
-        for start, m in positions
-        if description.start - APPEARANCE_LOOKBACK <= start < description.start
-    ]
-    return before[-1] if before else None
+def _attributed(
+    description: Description, text: str, positions: list[tuple[int, CastMember]], lang: str
+) -> list[tuple[str, str, CastMember]]:
+    wanted = {
+        value: kind for kind, values in description.summary.attributes.items() for value in values
+    }
+    first = bisect.bisect_left(positions, description.start - APPEARANCE_LOOKBACK, key=_start)
+    last = bisect.bisect_left(positions, description.end, key=_start)
+    nearby = positions[first:last]
+    span = text[description.start : description.end]
+    result: list[tuple[str, str, CastMember]] = []
+    previous = [m for start, m in nearby if start < description.start]
+    carried = previous[-1] if previous else None  # the person named just before the passage
+    for sentence in sentenize(span):
+        s_start = description.start + sentence.start
+        s_end = description.start + sentence.stop
+        named = [(start, m) for start, m in nearby if s_start <= start < s_end]
+        for word in _WORD.finditer(span, sentence.start, sentence.stop):
+            value = _attribute_of(word.group(), wanted, lang)
+            if value is None:
+                continue
+            at = description.start + word.start()
+            before = [m for start, m in named if start < at]
+            after = [m for start, m in named if start > at]
+            owner = before[-1] if before else after[0] if after else carried
+            if owner is not None:
+                result.append((wanted[value], value, owner))
+        if named:
+            carried = named[-1][1]
+    return result
+
+
+def _start(item: tuple[int, CastMember]) -> int:
+    return item[0]
+
+
+def _attribute_of(word: str, wanted: dict[str, str], lang: str) -> str | None:
+    """The attribute (a lemma from the summary) this word is a form of, if any."""
+    lower = word.lower().replace("ё", "е")
+    if lower in wanted:
+        return lower
+    if lang == "ru":
+        for parse in parse_word(lower)[:2]:
+            lemma = parse.normal_form.replace("ё", "е")
+            if lemma in wanted:
+                return lemma
+        return None
+    for suffix in ("es", "s", "ed", "ing"):
+        if lower.endswith(suffix) and lower[: -len(suffix)] in wanted:
+            return lower[: -len(suffix)]
+    return None

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 
 from bookreader.nlp.morph_analyzer import morph, parse_word
 
-Slot = str  # "first" | "patr" | "last" | "name" (could be any) | "place"
+Slot = str  # "first" | "patr" | "last" | "name" (could be any) | "place" | "middle" | "title"
 
 _RU_TOKEN = re.compile(r"(?<![\w-])[А-ЯЁ][а-яё]+(?:-[А-ЯЁа-яё][а-яё]+)*(?![\w-])")
 _RU_LOWER = re.compile(r"(?<![\w-])[а-яё]+(?![\w-])")
@@ -39,6 +41,10 @@ EN_TITLES: dict[str, str | None] = {
     "mademoiselle": "femn", "countess": "femn", "princess": "femn", "queen": "femn",
     "aunt": "femn", "sister": "femn", "messrs": None, "st": None, "saint": None,
 }  # fmt: skip
+_EN_FIRST_NAME_TITLES = frozenset(
+    ["sir", "lady", "dame", "master", "uncle", "aunt", "brother", "sister"]
+)
+_EN_STATUS = {"mrs": "mrs", "madame": "mrs", "miss": "miss", "mademoiselle": "miss", "ms": None}
 EN_PLACE_WORDS = frozenset(
     [
         "street",
@@ -100,6 +106,7 @@ class BookWords:
     lower: Counter[str] = field(default_factory=Counter)  # lower-case word counts
     capital_inside: Counter[str] = field(default_factory=Counter)  # capitalised mid-sentence
     capital_initial: Counter[str] = field(default_factory=Counter)  # capitalised at a start
+    after_title: Counter[str] = field(default_factory=Counter)  # English: in a run after "Mr."
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +162,8 @@ def _close_run(
     tokens = tuple(_strip_possessive(m.group()) if english else m.group() for m in run)
     for position, token in enumerate(tokens):
         (words.capital_initial if position == 0 and initial else words.capital_inside)[token] += 1
+    if english and len(tokens) > 1 and tokens[0].rstrip(".").lower() in EN_TITLES:
+        words.after_title.update(tokens[1:])
     starts = tuple(m.start() for m in run)
     ends = tuple(m.start() + len(token) for m, token in zip(run, tokens, strict=True))
     words.spans.append(
@@ -167,6 +176,14 @@ def _close_run(
 _PERSON_TAGS = ("Name", "Surn", "Patr")
 _SLOT_BY_TAG = {"Name": "first", "Patr": "patr", "Surn": "last", "Geox": "place"}
 _RU_SURNAME = re.compile(r"^(.+?(?:ов|ев|ёв|ин|ын))(?:а|у|ым|е|ым)$")
+_RU_PARTICLE = re.compile(r"-(?:то|де|ка|с|либо|нибудь)$")  # «Марья-то», «Пугачевым-то»
+# Case endings stripped to group the forms of a name pymorphy3 does not know («Юлая», «Юлаю»).
+_RU_ENDINGS = ("ою", "ею", "ом", "ем", "ой", "ей", "ы", "и", "а", "я", "у", "ю", "е", "о", "ь", "й")
+_RU_NOMINATIVE_LIKE = re.compile(r"(?:[бвгджзклмнпрстфхцчшщ]|[аяйьо])$")
+_RU_PATRONYMIC_KEY = re.compile(r"(?:ьевич|евич|ович|ич|ыч|ьевна|евна|овна|инична|ична|ишна|на)$")
+_RU_FEMININE_SURNAME = re.compile(r"^(.+(?:ов|ев|ин|ын))а$")
+_RU_FEMININE_ADJECTIVAL = re.compile(r"^(.+(?:ск|цк))ая$")
+NAMES_TABLE = Path(__file__).with_name("ru_names.tsv")
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,14 +191,114 @@ class RussianWord:
     person: float  # pymorphy3's probability mass of Name/Surn/Patr readings
     place: float  # … of Geox readings
     known: bool
+    adjective: float  # … of adjective readings of a dictionary word («Придворный», «Божья»)
+    nominal: bool  # some reading is a noun (or a name): «Однако», «Гей» have none
+
+
+def clean_russian(token: str) -> str:
+    """The name without a clinging particle («Марья-то» → «Марья»)."""
+    return _RU_PARTICLE.sub("", token)
 
 
 def russian_word(token: str) -> RussianWord:
+    token = clean_russian(token)
     parses = parse_word(token)
     person = sum(p.score for p in parses if any(tag in p.tag for tag in _PERSON_TAGS))
     place = sum(p.score for p in parses if "Geox" in p.tag)
     known = morph().word_is_known(token.lower())
-    return RussianWord(person, place, known)
+    adjective = sum(p.score for p in parses if {"ADJF", "PRTF"} & p.tag.grammemes) if known else 0
+    nominal = any("NOUN" in p.tag for p in parses)
+    return RussianWord(person, place, known, adjective, nominal)
+
+
+def russian_stem(token: str) -> str:
+    """The token lower-cased without its case ending: the forms of one name share it."""
+    word = clean_russian(token).lower().replace("ё", "е")
+    for ending in _RU_ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            return word[: -len(ending)]
+    return word
+
+
+class BookForms:
+    """How often the book capitalises each word, and its forms grouped by stem."""
+
+    def __init__(self, counts: Counter[str], stems: bool = True) -> None:
+        self.counts = counts
+        self._groups: dict[str, list[str]] = {}
+        for token in counts if stems else ():
+            self._groups.setdefault(russian_stem(token), []).append(token)
+
+    def frequency(self, token: str) -> int:
+        return self.counts[token]
+
+    def forms(self, token: str) -> list[str]:
+        """The book's capitalised words sharing the token's stem (the token among them)."""
+        return self._groups.get(russian_stem(token)) or [token]
+
+    def canonical(self, token: str) -> str:
+        """Of the book's forms sharing the token's stem, the likeliest nominative: the most
+        frequent, a nominative-like ending breaking ties («Юлай» for «Юлаю», «Мардохай»)."""
+        forms = self._groups.get(russian_stem(token)) or [token]
+        best = max(
+            forms,
+            key=lambda form: (
+                self.counts[form],
+                bool(_RU_NOMINATIVE_LIKE.search(clean_russian(form))),
+                -len(form),
+                form,
+            ),
+        )
+        return clean_russian(best).replace("ё", "е")
+
+
+_GENDERS = {"m": "masc", "f": "femn"}
+
+
+@cache
+def _full_names() -> dict[str, tuple[str, str] | None]:
+    """Each first name and diminutive (lower-case, ё as е) → (full name, gender); None when two
+    names share the form («Саша»)."""
+    fulls: dict[str, tuple[str, str]] = {}
+    diminutives: dict[str, tuple[str, str] | None] = {}
+    for line in NAMES_TABLE.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        full, gender, forms = line.split("\t")
+        entry = (full, _GENDERS[gender])
+        fulls[full.lower().replace("ё", "е")] = entry
+        for form in forms.split():
+            key = form.lower().replace("ё", "е")
+            diminutives[key] = entry if diminutives.get(key, entry) == entry else None
+    table: dict[str, tuple[str, str] | None] = dict(diminutives)
+    table.update(fulls)
+    return table
+
+
+def first_name_entry(name: str) -> tuple[str, str] | None:
+    """(full name, gender) of a first name or diminutive: «Костя» → («Константин», "masc")."""
+    return _full_names().get(name.lower().replace("ё", "е"))
+
+
+def full_first_name(name: str) -> str:
+    """«Костя» → «Константин», «Стива» → «Степан»; the name itself when not a known diminutive."""
+    entry = first_name_entry(name)
+    return entry[0] if entry else name
+
+
+def _part_key(slot: str, value: str) -> str:
+    """What the parts of two mentions must share to be one person: the full first name, the
+    patronymic's root (Аркадьич = Аркадьевич), the surname's masculine form (Миронова → Миронов)."""
+    if slot == "first":
+        return full_first_name(value)
+    if slot == "patr":
+        root = _RU_PATRONYMIC_KEY.sub("", value.lower().replace("ё", "е")).replace("ь", "")
+        return root.removesuffix("и") or value
+    if slot == "last":
+        masculine = _RU_FEMININE_SURNAME.match(value) or _RU_FEMININE_ADJECTIVAL.match(value)
+        if masculine:
+            return masculine.group(1) + ("ий" if value.endswith("ая") else "")
+    return value
 
 
 def _slot_of(parse: object) -> str | None:
@@ -202,6 +319,24 @@ def _title_case(word: str) -> str:
 
 _SLOT_ORDER = {"first": 0, "patr": 1, "last": 2}
 _RU_PATRONYMIC = re.compile(r"(?:ич|вн)(?:а|у|ем|е|ы|ой|ою)?$")
+_RU_PATRONYMIC_MASC = re.compile(r"^(.+(?:ич|ыч))(?:а|у|ем|ом|е)?$")
+_RU_PATRONYMIC_FEM = re.compile(r"^(.+(?:вн|чн))(?:а|ы|е|у|ой|ою)$")
+
+
+def _patronymic_nominative(token: str) -> str | None:
+    """«Кузмича» → «Кузмич», «Памфиловной» → «Памфиловна» (pymorphy3 lacks the colloquial forms)."""
+    masculine = _RU_PATRONYMIC_MASC.match(token)
+    if masculine:
+        return masculine.group(1)
+    feminine = _RU_PATRONYMIC_FEM.match(token)
+    return feminine.group(1) + "а" if feminine else None
+
+
+def _guessed(token: str) -> bool:
+    """pymorphy3 does not know the word: its readings are guesses from the ending."""
+    if morph().word_is_known(token.lower()) or first_name_entry(token):
+        return False
+    return not any(first_name_entry(p.normal_form) for p in parse_word(token)[:3])  # «Емельки»
 
 
 def _name_parses(token: str) -> list:
@@ -212,83 +347,136 @@ def _name_parses(token: str) -> list:
     return tagged or list(parses[:1])
 
 
-def _single_russian(token: str, frequency: Callable[[str], int]) -> NameVariant:
+def _unknown_value(token: str, parse: object, forms: BookForms | None) -> tuple[Slot, str]:
+    """A word without a name reading: a surname by its suffix, a common noun used as a name by
+    its dictionary nominative («Тетку» → Тетка), anything else by the book's likeliest form."""
+    surname = _RU_SURNAME.match(token)
+    if surname:
+        return "last", surname.group(1)
+    value = forms.canonical(token) if forms else token
+    if "NOUN" in parse.tag and morph().word_is_known(token.lower()):  # type: ignore[attr-defined]
+        nominative = _title_case(_nominative(parse))
+        if forms is None or forms.frequency(nominative):  # «Тетка», not «Палаш» for «Палаша»
+            value = nominative
+    return ("first" if first_name_entry(value) else "name"), value
+
+
+def _value(
+    token: str, parse: object, forms: BookForms | None, in_run: bool = False
+) -> tuple[Slot, str]:
+    slot = _slot_of(parse)
+    if slot == "first" and in_run and _guessed(token):
+        slot = None  # «Престоном Хольтом»: a guessed first name, not «Хольтом» the name
+    if slot == "patr" or (slot is None and _RU_PATRONYMIC.search(token)):
+        colloquial = _patronymic_nominative(token)
+        if colloquial and (slot is None or "Patr" in parse.tag):  # type: ignore[attr-defined]
+            return "patr", colloquial
+    if slot is None:
+        return _unknown_value(token, parse, forms)
+    return slot, _title_case(_nominative(parse))
+
+
+def _single_russian(token: str, forms: BookForms | None) -> NameVariant:
     """One word: of its readings, the one whose nominative the book uses most («Левину» → Левин)."""
     options = _name_parses(token)
+    frequency = forms.frequency if forms else (lambda _: 0)
     best = max(
         options,
         key=lambda p: (frequency(_title_case(_nominative(p))) if _slot_of(p) else 0, p.score),
     )
-    slot = _slot_of(best)
-    if slot is None:
-        surname = _RU_SURNAME.match(token)
-        if surname:
-            value = surname.group(1)
-        elif "NOUN" in best.tag:  # a common noun used as a name: «Тетку», «Тетке» → Тетка
-            value = _title_case(_nominative(best))
-        else:
-            value = token
-        return NameVariant("unknown", (("last" if surname else "name", value),), None, value)
-    value = _title_case(_nominative(best))
-    kind = "place" if slot == "place" else "person"
-    return NameVariant(kind, ((slot, value),), best.tag.gender, value)
+    slot, value = _value(token, best, forms)
+    if slot == "first" and forms and _book_knows_better(value, forms.canonical(token), forms):
+        value, best = forms.canonical(token), options[0]
+        slot = "first" if first_name_entry(value) else "name"  # «Стива», not «Стив»
+    kind = "place" if slot == "place" else "person" if slot != "name" else "unknown"
+    gender = best.tag.gender if _slot_of(best) else None
+    entry = first_name_entry(value) if slot == "first" else None
+    gender = entry[1] if entry else gender  # «Емелька» is a man
+    return NameVariant(kind, ((slot, _part_key(slot, value)),), gender, value)
 
 
-def russian_variant(
-    tokens: Sequence[str], frequency: Callable[[str], int] = lambda _: 0
-) -> NameVariant | None:
-    """The run's name, each part in the nominative, parts agreeing in gender and case; None
-    when the words can't be one name (no common case, two surnames, a place among them)."""
-    if len(tokens) == 1:
-        return _single_russian(tokens[0], frequency)
-    choices = [_name_parses(token) for token in tokens]
-    # The (gender, case) reading every part supports best; names of one person agree.
-    best: tuple[float, str | None, str | None] | None = None
-    readings = {(p.tag.gender, p.tag.case) for p in choices[0]}
-    for gender, case in readings:
+def _book_knows_better(value: str, canonical: str, forms: BookForms) -> bool:
+    """The book's own commonest form is not what pymorphy3 calls the nominative and cannot be a
+    nominative of any name it knows: the book has its own name («Регал», not the woman's name
+    «Регала» whose plural genitive it would be)."""
+    if canonical == value or forms.frequency(canonical) <= forms.frequency(value):
+        return False
+    return not any(
+        _slot_of(p) == "first" and {"nomn", "sing"} <= p.tag.grammemes
+        for p in parse_word(canonical)
+    )
+
+
+def _agreeing_reading(tokens: Sequence[str], choices: list[list]) -> tuple[str | None, str] | None:
+    """The (gender, case) every part of a run can take — names of one person agree in case, and
+    name readings in gender — supported best; None when there is none («Пугачеву Ивана»)."""
+    best: tuple[float, str | None, str] | None = None
+    for gender, case in sorted({(p.tag.gender, p.tag.case) for p in choices[0]}, key=str):
         total = 0.0
-        for options in choices:
-            fitting = [
-                p
-                for p in options
-                if p.tag.case == case and (p.tag.gender in (gender, None) or gender is None)
-            ]
+        for token, options in zip(tokens, choices, strict=True):
+            if not any(_slot_of(p) for p in options) or _guessed(token):
+                continue  # no known name reading («Отрепьев», «Хольтом»): agrees with any case
+            fitting = [p for p in options if p.tag.case == case and _agrees(p, gender)]
             if not fitting:
                 break
             total += max(p.score for p in fitting)
         else:
             if best is None or total > best[0]:
                 best = (total, gender, case)
+    return (best[1], best[2]) if best else None
+
+
+def _agrees(parse: object, gender: str | None) -> bool:
+    own = parse.tag.gender  # type: ignore[attr-defined]
+    return gender is None or own in (gender, None) or not _slot_of(parse)
+
+
+def russian_variant(tokens: Sequence[str], forms: BookForms | None = None) -> NameVariant | None:
+    """The run's name, each part in the nominative, parts agreeing in gender and case; None
+    when the words can't be one name (no common case, two surnames, a place among them)."""
+    tokens = [clean_russian(token) for token in tokens]
+    if len(tokens) == 1:
+        return _single_russian(tokens[0], forms)
+    choices = [_name_parses(token) for token in tokens]
+    reading = _agreeing_reading(tokens, choices)
+    if reading is None:
+        return None
+    gender, case = reading
     parts: list[tuple[Slot, str]] = []
     display: list[str] = []
-    gender = best[1] if best else None
+    frequency = forms.frequency if forms else (lambda _: 0)
+    named_first = any(
+        _slot_of(options[0]) == "first" and not _guessed(token)
+        for token, options in zip(tokens, choices, strict=True)
+    )
     for token, options in zip(tokens, choices, strict=True):
-        if best is not None:
-            fitting = [
-                p for p in options if p.tag.case == best[2] and p.tag.gender in (gender, None)
-            ]
-            parse = max(fitting, key=lambda p: p.score) if fitting else options[0]
-        else:
-            parse = options[0]
-        slot = _slot_of(parse)
-        if slot is None:
-            surname = _RU_SURNAME.match(token)
-            value = surname.group(1) if surname else token
-            slot = "last" if surname or len(tokens) > 1 else "name"
-        else:
-            value = _title_case(_nominative(parse))
-        parts.append((slot, value))
+        fitting = [p for p in options if p.tag.case == case and _agrees(p, gender)]
+        parse = max(
+            fitting or options[:1],
+            key=lambda p: (
+                frequency(_title_case(_nominative(p))) if _slot_of(p) else 0,
+                _slot_of(p) == ("first" if not parts else "last"),  # «Акулиной Памфиловной»
+                p.score,
+            ),
+        )
+        slot, value = _value(token, parse, forms, in_run=True)
+        if slot == "first" and forms and _book_knows_better(value, forms.canonical(token), forms):
+            value = forms.canonical(token)  # «Стива Облонский», not «Стив»
+            slot = "first" if first_name_entry(value) else "name"
+        if slot == "name":  # an unknown word: a first name before a surname, else the surname
+            slot = "first" if not parts and not named_first else "last"
+        entry = first_name_entry(value) if slot == "first" else None
+        gender = entry[1] if entry else gender
+        parts.append((slot, _part_key(slot, value)))
         display.append(value)
-    slots = {slot for slot, _ in parts}
-    if slots == {"place"}:
+    slots = [slot for slot, _ in parts]
+    if set(slots) == {"place"}:
         kind = "place"
-    elif slots & {"first", "patr", "last"} and "place" not in slots:
+    elif set(slots) & {"first", "patr", "last"} and "place" not in slots:
         kind = "person"
     else:
         kind = "unknown"
-    if len({slot for slot, _ in parts if slot != "name"}) < len(
-        [s for s, _ in parts if s != "name"]
-    ):
+    if len(set(slots)) < len(slots):
         return None  # two first names or two surnames: a list, not one name
     return NameVariant(kind, tuple(parts), gender, " ".join(display))
 
@@ -299,13 +487,17 @@ def russian_variant(
 def english_variant(tokens: Sequence[str]) -> NameVariant | None:
     """The run's name without titles; a title makes a lone word a surname ("Mr. Holmes")."""
     gender: str | None = None
+    status: str | None = None
+    first_title = ""
     titled = False
     rest: list[str] = []
     for token in tokens:
         key = token.rstrip(".").lower()
         if not rest and key in EN_TITLES:
-            titled = True
+            titled = titled or key not in ("st", "saint")  # "St. Monica" may be a church
             gender = gender or EN_TITLES[key]
+            status = status or _EN_STATUS.get(key)
+            first_title = first_title or key
             continue
         rest.append(token)
     if not rest:
@@ -313,10 +505,14 @@ def english_variant(tokens: Sequence[str]) -> NameVariant | None:
     if rest[-1].lower() in EN_PLACE_WORDS and len(rest) > 1:
         return NameVariant("place", (("place", " ".join(rest)),), None, " ".join(rest), titled)
     if len(rest) == 1:
-        parts: tuple[tuple[Slot, str], ...] = (("last" if titled else "name", rest[0]),)
+        # "Mr. Holmes" is a surname; "Sir George", "Miss Alice" may be a first name.
+        surname = titled and not (status == "miss" or first_title in _EN_FIRST_NAME_TITLES)
+        parts: tuple[tuple[Slot, str], ...] = (("last" if surname else "name", rest[0]),)
     else:
         parts = (("first", rest[0]), ("last", rest[-1]))
         parts += tuple(("middle", token) for token in rest[1:-1])
+    if status:
+        parts += (("title", status),)  # Mrs. Rucastle and Miss Rucastle are two women
     kind = "person" if titled else "unknown"
     display = " ".join(tokens if titled and len(rest) == 1 else rest)  # "Mrs. Hudson"
     return NameVariant(kind, parts, gender, display, titled)
