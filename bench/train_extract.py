@@ -36,8 +36,8 @@ SPLITS = ("train", "dev", "test")
 PICTURE_C = 0.01
 TYPE_C = 0.01
 ACCEPT = 0.5
-EXTEND = 0.25
-MIN_CONFIDENCE = 0.2
+EXTEND = 0.3
+MIN_CONFIDENCE = 0.3
 # Platt scaling (a logistic curve of the raw score): with a few hundred held-apart spans per
 # language it is steadier than isotonic steps, which jump to 0 and 1 at the ends. The curve
 # is stored sampled at CURVE_POINTS raw scores and interpolated at run time.

@@ -111,11 +111,6 @@ def test_negated_pictures_are_not_descriptions():
     assert _extract("There was no moon, no star, no light.", "en") == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the learned step scores this charge 0.49 pictureable, just under its acceptance"
-    " threshold (0.5, chosen on the dev split): a known recall loss, not tuned away",
-)
 def test_a_simile_inside_the_action_stays_action():
     text = (
         "Как ястреб падает на добычу, так бросился Остап на врагов, рубя саблей направо и "

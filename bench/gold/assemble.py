@@ -3,8 +3,8 @@ inter-annotation agreement on the doubly annotated paragraphs.
 
     python -m bench.gold.assemble <annotation dir>
 
-The directory holds ann-ru.jsonl, ann-en.jsonl, ann-x.jsonl (the primary annotations) and
-ann-x-overlap.jsonl (a blind second annotation of paragraphs the others also annotated).
+The directory holds the primary annotations, one file per annotator (ann-*.jsonl), and
+ann-x-overlap.jsonl, a blind second annotation of paragraphs the others also annotated.
 Writes bench/gold/extract/{train,dev,test}.jsonl, bench/gold/extract/overlap-second.jsonl and
 the generated part of bench/gold/ANNOTATION.md (between its markers)."""
 
@@ -22,7 +22,6 @@ from bookreader.nlp.model import DESCRIPTION_TYPES
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "extract"
 DOC = HERE / "ANNOTATION.md"
-PRIMARY = ("ann-ru.jsonl", "ann-en.jsonl", "ann-x.jsonl")
 SECOND = "ann-x-overlap.jsonl"
 # Split by book, never by paragraph: a book's style, names and vocabulary stay on one side.
 SPLITS = {
@@ -60,10 +59,12 @@ def check(record: dict) -> None:
 
 
 def primary_records(source: Path) -> list[dict]:
-    """Every primary annotation once (the first file naming an id wins), sorted by id."""
+    """Every primary annotation once (the first file by name naming an id wins), by id."""
     seen: dict[str, dict] = {}
-    for name in PRIMARY:
-        for record in read_lines(source / name):
+    for path in sorted(source.glob("ann-*.jsonl")):
+        if path.name == SECOND:
+            continue
+        for record in read_lines(path):
             check(record)
             seen.setdefault(record["id"], record)
     return [seen[key] for key in sorted(seen)]

@@ -22,7 +22,7 @@ from bookreader.nlp.features import (
 from bookreader.nlp.learned import LearnedModel, packaged_model
 from bookreader.nlp.model import SUPPORTED_LANGUAGES, Description
 from bookreader.nlp.sentences import split_sentences
-from bookreader.nlp.spans import ScoredSentence, Span, merge_sentences
+from bookreader.nlp.spans import MAX_CHARS, MAX_SENTENCES, ScoredSentence, Span, merge_sentences
 from bookreader.nlp.summary import build_summary
 from bookreader.nlp.syntax import parse_english, parse_russian, sentence_votes
 from bookreader.nlp.vectors import sentence_vectors
@@ -258,9 +258,11 @@ def learned_spans(
     model: LearnedModel,
     vectors: list[list[float]] | None = None,
 ) -> list[tuple[Span, float]]:
-    """Spans the learned step accepts, each with its raw (uncalibrated) score: sentences a
-    painter could draw, typed by the model, joined with an adjacent sentence of the same
-    picture (a weaker neighbour of the same type extends the span)."""
+    """Spans the learned step accepts, each with its raw (uncalibrated) score. Sentences a
+    painter could draw are accepted; a weaker neighbour in the same paragraph joins them (the
+    sentence before or after often carries the picture's detail); adjacent accepted sentences
+    form one picture (up to MAX_SENTENCES, MAX_CHARS), typed by their pooled type evidence,
+    each sentence weighed by how pictureable it is."""
     positions = [p for p, s in enumerate(scored) if _is_candidate(s)]
     if vectors is None:
         vectors = sentence_vectors(scored, language) if positions else []
@@ -268,35 +270,57 @@ def learned_spans(
     for sentence in scored:
         sentence.pictureable = 0.0
         sentence.type_probability = 0.0
+    evidence = {}
     for row, position in enumerate(positions):
-        sentence = scored[position]
-        best = int(types[row].argmax())
-        sentence.pictureable = float(picture[row])
-        sentence.kind = model.type_classes[best]
-        sentence.type_probability = float(types[row][best])
+        scored[position].pictureable = float(picture[row])
+        evidence[position] = types[row]
     accepted = {p for p in positions if scored[p].pictureable >= model.accept}
-    extended = set(accepted)
     for position in sorted(accepted):
-        anchor = scored[position]
         for other in (position - 1, position + 1):
-            if other in accepted or not 0 <= other < len(scored):
-                continue
-            neighbour = scored[other]
-            if (
-                neighbour.paragraph == anchor.paragraph
-                and neighbour.pictureable >= model.extend
-                and neighbour.kind == anchor.kind
-                and neighbour.features.quoted < 0.5
-            ):
-                extended.add(other)
-    chosen = [scored[p] for p in sorted(extended)]
+            if other in evidence and _joins(scored[position], scored[other], model.extend):
+                accepted.add(other)
     spans = []
-    for span in merge_sentences(chosen, text):
-        if span.end <= span.start or _bare_mention(span) or _bare_deed(span, language):
-            continue
-        raw = max(s.pictureable * s.type_probability for s in span.sentences)
-        spans.append((span, raw))
+    for group in _pictures(sorted(accepted), scored, text):
+        pooled = sum(scored[p].pictureable * evidence[p] for p in group)
+        best = int(pooled.argmax())
+        share = float(pooled[best] / sum(scored[p].pictureable for p in group))
+        for p in group:
+            scored[p].kind = model.type_classes[best]
+            scored[p].type_probability = share
+        for span in merge_sentences([scored[p] for p in group], text):
+            if span.end <= span.start or _bare_mention(span) or _bare_deed(span, language):
+                continue
+            spans.append((span, max(s.pictureable for s in span.sentences) * share))
     return spans
+
+
+def _joins(anchor: ScoredSentence, neighbour: ScoredSentence, floor: float) -> bool:
+    return (
+        neighbour.paragraph == anchor.paragraph
+        and neighbour.pictureable >= floor
+        and neighbour.features.quoted < 0.5
+    )
+
+
+def _pictures(positions: list[int], scored: list[ScoredSentence], text: str) -> list[list[int]]:
+    """Runs of adjacent sentences of one paragraph, within the span limits."""
+    groups: list[list[int]] = []
+    for position in positions:
+        sentence = scored[position]
+        if groups:
+            last = groups[-1]
+            previous = scored[last[-1]]
+            if (
+                last[-1] == position - 1
+                and previous.paragraph == sentence.paragraph
+                and not text[previous.features.end : sentence.features.start].strip()
+                and len(last) < MAX_SENTENCES
+                and sentence.features.end - scored[last[0]].features.start <= MAX_CHARS
+            ):
+                last.append(position)
+                continue
+        groups.append([position])
+    return groups
 
 
 def extract_chapter(
