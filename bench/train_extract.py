@@ -7,7 +7,9 @@ Every sentence the fast stage proposes (extractor.analyse) becomes a vector (vec
 label from the gold by the evaluation's matching rule (the sentence and a gold span overlap by
 at least half the shorter): a type, "none", or nothing when it only touches a salience-1 span
 (left out, as the evaluation leaves those out). Two logistic regressions are fitted with
-scikit-learn: pictureable or not over all proposals, and the type over the pictureable ones.
+scikit-learn: pictureable or not over all proposals (with per-language copies of the
+features), and the type over the pictureable ones (base features only; more weights there
+lowered the held-out type accuracy).
 The confidence curve is Platt's logistic, per language, fitted on leave-one-book-out predictions of
 the fitting books (each book's spans are scored by a model that never saw that book). The
 result is written as JSON (learned.py reads it); inputs are sorted and the solvers
@@ -28,7 +30,7 @@ from bookreader.nlp.evaluate import GoldSpan, PredictedSpan, Report, overlaps_en
 from bookreader.nlp.extractor import _is_candidate, analyse, learned_spans
 from bookreader.nlp.learned import MODEL_FILE, LearnedModel
 from bookreader.nlp.spans import ScoredSentence
-from bookreader.nlp.vectors import TYPES, feature_names, sentence_vectors
+from bookreader.nlp.vectors import TYPES, base_feature_names, feature_names, sentence_vectors
 
 GOLD = Path(__file__).resolve().parent / "gold" / "extract"
 SPLITS = ("train", "dev", "test")
@@ -121,9 +123,13 @@ def fit(paragraphs: list[Paragraph], calibration: dict | None = None) -> Learned
     picture.fit(standard, pictureable)
     positive = standard[pictureable]
     kinds = [label for label in labels if label != "none"]
+    base = len(base_feature_names())
     typer = LogisticRegression(C=TYPE_C, max_iter=5000, class_weight="balanced")
-    typer.fit(positive, kinds)
+    typer.fit(positive[:, :base], kinds)
     order = [list(typer.classes_).index(t) for t in TYPES if t in typer.classes_]
+    # the type model reads the base features only: zero weights for the Russian copies
+    type_coef = np.zeros((len(order), standard.shape[1]))
+    type_coef[:, :base] = typer.coef_[order]
     return LearnedModel(
         features=feature_names(),
         mean=mean,
@@ -131,7 +137,7 @@ def fit(paragraphs: list[Paragraph], calibration: dict | None = None) -> Learned
         picture_coef=picture.coef_[0],
         picture_bias=float(picture.intercept_[0]),
         type_classes=[str(typer.classes_[i]) for i in order],
-        type_coef=typer.coef_[order],
+        type_coef=type_coef,
         type_bias=typer.intercept_[order],
         calibration=calibration or {},
         accept=ACCEPT,

@@ -57,7 +57,7 @@ _PERSON_PRONOUNS = {
 }
 
 
-def feature_names() -> list[str]:
+def base_feature_names() -> list[str]:
     names = ["bias", "lang_ru"]
     names += [f"score_{t}" for t in TYPES]
     names += [f"share_{t}" for t in TYPES]
@@ -76,6 +76,14 @@ def feature_names() -> list[str]:
         names += [f"{side}_strength", f"{side}_same_kind", f"{side}_quoted"]
         names += [f"{side}_score_{t}" for t in TYPES]
     return names
+
+
+def feature_names() -> list[str]:
+    """The base features, then each of them again for Russian only: the two languages'
+    lexicons and parsers differ, so the same evidence may weigh differently (the
+    pictureable model uses these; the type model only the base ones)."""
+    base = base_feature_names()
+    return base + [f"ru_x_{name}" for name in base[2:]]
 
 
 @cache
@@ -164,5 +172,6 @@ def sentence_vectors(scored: list[ScoredSentence], language: str) -> list[list[f
         previous = scored[position - 1] if position > 0 else None
         following = scored[position + 1] if position + 1 < len(scored) else None
         row += _neighbour(sentence, previous) + _neighbour(sentence, following)
-        vectors.append(row)
+        russian = language == "ru"
+        vectors.append(row + [value if russian else 0.0 for value in row[2:]])
     return vectors
