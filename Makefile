@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: help local-up test test-python test-frontend test-fast lint fmt bench dlq admin cfn-lint \
 	sam-cli deploy local-up-edge tls test-edge backup restore \
-	clean eval-extract spa test-tools openapi bench-footprint bench-faults fuzz check-providers bench-search eval-prompts lexicon lexicon-coverage bench-export eval-cast
+	clean eval-extract spa test-tools openapi bench-footprint bench-faults fuzz check-providers bench-search eval-prompts lexicon lexicon-coverage bench-export eval-cast train-extract
 
 # The web app: `npm ci` when the lock file changed, `vite build` when any source changed.
 NODE_STAMP := frontend/node_modules/.installed
@@ -168,7 +168,7 @@ bench-search: $(STAMP)
 	$(PY) -m bench.search
 
 GOLD ?= ../shared/goldset/dev.jsonl
-## Extraction quality on a gold set: `make eval-extract GOLD=<path>` (last line: JSON summary).
+## Extraction quality on a gold set: `make eval-extract GOLD=<path>` (last line: JSON, per_type, reliability).
 eval-extract: $(STAMP)
 	$(PY) -m bookreader.nlp.evaluate $(GOLD)
 
@@ -202,6 +202,15 @@ eval-prompts: $(STAMP)
 ## Cast quality on the cast gold (bench/gold/cast): alias P/R/F1 and noise per book; WRITE=1 updates RESULTS.md.
 eval-cast: $(STAMP)
 	$(PY) -m bench.cast_eval $(if $(WRITE),--write) $(CAST_GOLD)
+
+# The extractor's learned step is fitted on bench/gold/extract (train + dev splits), then fitted
+# again and compared: the build must give the same bytes.
+## Refit the extractor's learned step (shared/bookreader/nlp/extract_model.json) from the gold.
+train-extract: $(STAMP)
+	$(PY) -m bench.train_extract --fit train+dev --out shared/bookreader/nlp/extract_model.json
+	@check=$$(mktemp) && $(PY) -m bench.train_extract --fit train+dev --out $$check >/dev/null && \
+	  cmp shared/bookreader/nlp/extract_model.json $$check && rm -f $$check && \
+	  echo "rebuilt twice: identical"
 
 ## Dead letters: `make dlq` lists them, `make dlq REPLAY=<id>` replays one.
 dlq: $(STAMP)

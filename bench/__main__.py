@@ -63,10 +63,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.suite in ("all", "extract"):
         run_corpus_suite("extract", extract, args.output, repeats=1 if args.quick else 2)
     if args.suite in ("all", "eval") and evaluation.GOLD.exists():
-        report, result = evaluation.run()
-        check = evaluation.run(evaluation.CHECKSET)[1] if evaluation.CHECKSET.exists() else None
         environment = environment_lines(machine(), "none (offline)")
-        body = evaluation.render(report, result, environment, check)
+        body = evaluation.render(evaluation.run_all(), environment)
         write_section("eval", body, args.output)
     if args.suite in ("all", "generate"):
         run_generate_suite(args.output, quick=args.quick)

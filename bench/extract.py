@@ -88,6 +88,15 @@ def render(results: dict[str, Any], environment: list[str]) -> str:
             f" {item['cast']} | {item['first_chapter_s']:.2f} | {item['total_s']:.2f} |"
             f" {item['s_per_500k']:.2f} | {item['peak_rss_mb']:.0f} |"
         )
+    lines += ["", "Share of each type among a book's descriptions:", ""]
+    for name, item in results["books"].items():
+        total = max(item["descriptions"], 1)
+        shares = ", ".join(f"{k} {v / total:.1%}" for k, v in item["types"].items())
+        lines.append(f"- {name}: {shares}")
+    top_share = max(
+        max(item["types"].values()) / max(item["descriptions"], 1)
+        for item in results["books"].values()
+    )
     first = sorted(results["first_chapter_s"])
     worst_rate = max(item["s_per_500k"] for item in results["books"].values())
     worst_rss = max(item["peak_rss_mb"] for item in results["books"].values())
@@ -107,6 +116,9 @@ def render(results: dict[str, Any], environment: list[str]) -> str:
         _goal("< 10 s per 500,000 characters", f"{worst_rate:.2f} s", worst_rate < 10),
         _goal("worker memory < 1 GB", f"{worst_rss:.0f} MB", worst_rss < 1024),
         _goal("first chapter within 2 s of parse", f"{median:.2f} s (median)", median < 2),
+        _goal(
+            "no type above 45 % of a novel's descriptions", f"{top_share:.1%}", top_share <= 0.45
+        ),
     ]
     return "\n".join(lines)
 

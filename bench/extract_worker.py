@@ -11,6 +11,7 @@ from pathlib import Path
 
 from bookreader.books import parse_book
 from bookreader.nlp.language import book_language, primary_subtag
+from bookreader.nlp.model import DESCRIPTION_TYPES
 
 
 def main(path: str) -> None:
@@ -38,6 +39,9 @@ def main(path: str) -> None:
                 "chapters": len(chapters),
                 "language": language,
                 "descriptions": len(found),
+                "types": {
+                    kind: sum(1 for d in found if d.type == kind) for kind in DESCRIPTION_TYPES
+                },
                 "cast": len(cast),
                 "first_chapter_s": first_chapter_s,
                 "descriptions_s": descriptions_s,

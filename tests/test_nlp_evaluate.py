@@ -69,8 +69,46 @@ def test_evaluate_on_the_dev_set_ends_with_the_json_line(capsys):
         "f1",
         "typeblind_f1",
         "per_type",
+        "reliability",
         "n_gold",
         "n_pred",
     }
     assert set(headline["per_type"]) == {"location", "character", "atmosphere", "object", "action"}
     assert headline["n_gold"] > 0
+
+
+def test_the_json_line_has_per_type_f1_and_the_reliability_table(capsys):
+    split = Path(__file__).parents[1] / "bench" / "gold" / "extract" / "dev.jsonl"
+    assert main([str(split)]) == 0
+    out = capsys.readouterr().out.strip().splitlines()
+    headline = json.loads(out[-1])
+    gold_objects = sum(
+        1
+        for line in split.read_text(encoding="utf-8").splitlines()
+        for s in json.loads(line)["spans"]
+        if s["type"] == "object" and s.get("salience", 2) >= 2
+    )
+    assert gold_objects > 0
+    objects = headline["per_type"]["object"]
+    assert set(objects) == {"precision", "recall", "f1"}
+    rows = headline["reliability"]
+    assert [row["band"][0] for row in rows] == [0.0, 0.2, 0.4, 0.6, 0.8]
+    for row in rows:
+        if row["count"]:
+            low, high = row["band"]
+            assert low <= row["mean_confidence"] <= high
+            assert 0 <= row["precision"] <= 1
+    assert any("mean" in line for line in out[:-1])  # the printed table shows it too
+
+
+def test_reliability_counts_mean_confidence_and_precision_per_band():
+    gold = [GoldSpan(0, 50, "location", 2), GoldSpan(60, 120, "action", 2)]
+    predicted = [
+        PredictedSpan(0, 50, "location", 0.9),
+        PredictedSpan(60, 120, "object", 0.7),
+        PredictedSpan(130, 140, "action", 0.65),
+    ]
+    rows = score([(gold, predicted)]).reliability()
+    assert rows[3] == {"band": [0.6, 0.8], "count": 2, "mean_confidence": 0.675, "precision": 0.0}
+    assert rows[4] == {"band": [0.8, 1.0], "count": 1, "mean_confidence": 0.9, "precision": 1.0}
+    assert rows[0]["count"] == 0 and rows[0]["mean_confidence"] is None

@@ -2,8 +2,9 @@
 
     python -m bookreader.nlp.evaluate <gold.jsonl>
 
-Prints per-type and overall precision/recall/F1, the type-blind F1 and the calibration of
-confidence; the last line is one JSON object with the headline numbers."""
+Prints per-type and overall precision/recall/F1, the type-blind F1 and the reliability of
+confidence (per band: count, mean confidence, precision); the last line is one JSON object with
+the headline numbers, `per_type` and `reliability`."""
 
 from __future__ import annotations
 
@@ -91,6 +92,22 @@ def match_paragraph(
     return Outcome(verdicts, [j in found for j in range(len(counted))])
 
 
+def matched_pairs(
+    first: Sequence[GoldSpan], second: Sequence[GoldSpan], typed: bool = True
+) -> list[tuple[int, int]]:
+    """(index in first, index in second) of a maximum one-to-one matching under the matching
+    rule, salience ignored: how two annotations of one paragraph agree."""
+    edges = [
+        [
+            j
+            for j, b in enumerate(second)
+            if (not typed or a.type == b.type) and overlaps_enough(a.start, a.end, b.start, b.end)
+        ]
+        for a in first
+    ]
+    return sorted(_max_matching(edges, len(second)).items())
+
+
 @dataclass
 class Counts:
     tp: int = 0  # matched predictions
@@ -120,6 +137,8 @@ class Report:
         default_factory=lambda: {t: Counts() for t in DESCRIPTION_TYPES}
     )
     bands: list[list[int]] = field(default_factory=lambda: [[0, 0] for _ in CONFIDENCE_BANDS])
+    # sum of the confidences counted in each band (its mean confidence = sum / count)
+    band_confidence: list[float] = field(default_factory=lambda: [0.0 for _ in CONFIDENCE_BANDS])
     n_gold: int = 0
     n_pred: int = 0
 
@@ -137,9 +156,26 @@ class Report:
                 }
                 for kind, c in self.per_type.items()
             },
+            "reliability": self.reliability(),
             "n_gold": self.n_gold,
             "n_pred": self.n_pred,
         }
+
+    def reliability(self) -> list[dict]:
+        """Per confidence band: predictions counted, their mean confidence and precision."""
+        rows = []
+        for (low, high), (correct, total), summed in zip(
+            CONFIDENCE_BANDS, self.bands, self.band_confidence, strict=True
+        ):
+            rows.append(
+                {
+                    "band": [low, min(high, 1.0)],
+                    "count": total,
+                    "mean_confidence": round(summed / total, 4) if total else None,
+                    "precision": round(correct / total, 4) if total else None,
+                }
+            )
+        return rows
 
 
 def score(pairs: Iterable[tuple[Sequence[GoldSpan], Sequence[PredictedSpan]]]) -> Report:
@@ -169,6 +205,7 @@ def score(pairs: Iterable[tuple[Sequence[GoldSpan], Sequence[PredictedSpan]]]) -
                 if low <= p.confidence < high:
                     report.bands[band][0] += int(verdict)
                     report.bands[band][1] += 1
+                    report.band_confidence[band] += p.confidence
     return report
 
 
@@ -202,11 +239,13 @@ def format_report(report: Report) -> str:
             f"{name:<12}{c.precision:>8.3f}{c.recall:>8.3f}{c.f1:>8.3f}{c.tp:>6}{c.predicted:>6}{c.found:>7}{c.gold:>6}"
         )
     lines.append("")
-    lines.append("calibration (confidence band: precision, correct/counted)")
-    for (low, high), (correct, total) in zip(CONFIDENCE_BANDS, report.bands, strict=True):
-        share = f"{correct / total:.3f}" if total else "  -  "
-        closing = "]" if high > 1 else ")"
-        lines.append(f"  [{low:.1f}, {min(high, 1.0):.1f}{closing}: {share}  {correct}/{total}")
+    lines.append("calibration (confidence band: precision, correct/counted, mean confidence)")
+    for row, (correct, total) in zip(report.reliability(), report.bands, strict=True):
+        low, high = row["band"]
+        share = f"{row['precision']:.3f}" if total else "  -  "
+        mean = f"{row['mean_confidence']:.3f}" if total else "-"
+        closing = "]" if high >= 1 else ")"
+        lines.append(f"  [{low:.1f}, {high:.1f}{closing}: {share}  {correct}/{total}  mean {mean}")
     high_correct = report.bands[-1][0]
     high_total = report.bands[-1][1]
     share = f"{high_correct / high_total:.3f}" if high_total else "-"

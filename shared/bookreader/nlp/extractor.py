@@ -11,7 +11,6 @@ from collections.abc import Callable
 from typing import Any
 
 from bookreader.nlp import pipelines
-from bookreader.nlp.calibration import confidence
 from bookreader.nlp.clauses import area_kind
 from bookreader.nlp.features import (
     SentenceFeatures,
@@ -20,13 +19,19 @@ from bookreader.nlp.features import (
     plain_moves,
     sentence_features,
 )
+from bookreader.nlp.learned import LearnedModel, packaged_model
 from bookreader.nlp.model import SUPPORTED_LANGUAGES, Description
 from bookreader.nlp.sentences import split_sentences
-from bookreader.nlp.spans import ScoredSentence, Span, bridge_gaps, merge_sentences
+from bookreader.nlp.spans import MAX_CHARS, MAX_SENTENCES, ScoredSentence, Span, merge_sentences
 from bookreader.nlp.summary import build_summary
 from bookreader.nlp.syntax import parse_english, parse_russian, sentence_votes
+from bookreader.nlp.vectors import sentence_vectors
 
-# A sentence becomes a candidate from this strength on; lower means more recall, less precision.
+# The lexical stage over-generates: every sentence with some visual evidence from this strength
+# on goes to the learned step, which accepts and types it (learned.py).
+CANDIDATE_FLOOR = 0.0
+# The rule-based stage's own threshold, still used where it decides alone (retyping mixed
+# sentences, neighbours taking a stronger neighbour's type).
 CANDIDATE_STRENGTH = 2.0
 MIN_TYPE_SCORE = 1.0
 NEURAL_WORD_BUDGET = 15_000  # words of English spans parsed by the trained pipeline per call
@@ -43,8 +48,6 @@ ACTION_DAMPING = 0.5
 # Mixed sentences (the runner-up type reaches this share of the winner) are typed a second
 # time by which type's clauses cover most of the sentence (clauses.py).
 AREA_MARGIN = 0.75
-# Spans calibrated below this confidence are mostly wrong (about one in three right): not emitted.
-MIN_CONFIDENCE = 0.4
 _settings = {"use_english_model": True}
 
 
@@ -123,6 +126,7 @@ def _apply_structure(scored: list[ScoredSentence], text: str, language: str) -> 
         docs = {s.features.start: doc for s, (_, doc) in zip(chosen, pairs, strict=True)}
     for sentence, words in zip(chosen, parsed, strict=True):
         votes = sentence_votes(words, language)
+        sentence.votes = votes
         if not any(votes.values()):
             continue
         scores = sentence.features.scores
@@ -231,25 +235,113 @@ def _amod_reader(
     return pairs
 
 
-def extract_chapter(
-    chapter: int, text: str, paragraphs: list[tuple[int, int]], language: str
-) -> list[Description]:
-    """Descriptions of one chapter, in text order; offsets slice `text` exactly and every span
-    lies inside one paragraph. Languages other than ru/en yield nothing."""
-    if language not in SUPPORTED_LANGUAGES or not text.strip():
-        return []
+def analyse(
+    text: str, paragraphs: list[tuple[int, int]], language: str
+) -> tuple[list[ScoredSentence], dict[int, object]]:
+    """The fast candidate stage: every sentence scored by the lexical pass, the strongest
+    re-weighed by their parse; returns the sentences and the English docs by start."""
     scored = score_sentences(text, paragraphs, language)
     docs = _apply_structure(scored, text, language)
     _retype_mixed(scored, text)
     _absorb_weak_neighbours(scored)
-    candidates = bridge_gaps(scored, lambda s: s.strength >= CANDIDATE_STRENGTH)
+    return scored, docs
+
+
+def _is_candidate(sentence: ScoredSentence) -> bool:
+    return sentence.features.visual > 0 and sentence.strength >= CANDIDATE_FLOOR
+
+
+def learned_spans(
+    scored: list[ScoredSentence],
+    text: str,
+    language: str,
+    model: LearnedModel,
+    vectors: list[list[float]] | None = None,
+) -> list[tuple[Span, float]]:
+    """Spans the learned step accepts, each with its raw (uncalibrated) score. Sentences a
+    painter could draw are accepted; a weaker neighbour in the same paragraph joins them (the
+    sentence before or after often carries the picture's detail); adjacent accepted sentences
+    form one picture (up to MAX_SENTENCES, MAX_CHARS), typed by their pooled type evidence,
+    each sentence weighed by how pictureable it is."""
+    positions = [p for p, s in enumerate(scored) if _is_candidate(s)]
+    if vectors is None:
+        vectors = sentence_vectors(scored, language) if positions else []
+    picture, types = model.predict([vectors[p] for p in positions])
+    for sentence in scored:
+        sentence.pictureable = 0.0
+        sentence.type_probability = 0.0
+    evidence = {}
+    for row, position in enumerate(positions):
+        scored[position].pictureable = float(picture[row])
+        evidence[position] = types[row]
+    accepted = {p for p in positions if scored[p].pictureable >= model.accept}
+    for position in sorted(accepted):
+        for other in (position - 1, position + 1):
+            if other in evidence and _joins(scored[position], scored[other], model.extend):
+                accepted.add(other)
+    spans = []
+    for group in _pictures(sorted(accepted), scored, text):
+        pooled = sum(scored[p].pictureable * evidence[p] for p in group)
+        best = int(pooled.argmax())
+        share = float(pooled[best] / sum(scored[p].pictureable for p in group))
+        for p in group:
+            scored[p].kind = model.type_classes[best]
+            scored[p].type_probability = share
+        for span in merge_sentences([scored[p] for p in group], text):
+            if span.end <= span.start or _bare_mention(span) or _bare_deed(span, language):
+                continue
+            spans.append((span, max(s.pictureable for s in span.sentences) * share))
+    return spans
+
+
+def _joins(anchor: ScoredSentence, neighbour: ScoredSentence, floor: float) -> bool:
+    return (
+        neighbour.paragraph == anchor.paragraph
+        and neighbour.pictureable >= floor
+        and neighbour.features.quoted < 0.5
+    )
+
+
+def _pictures(positions: list[int], scored: list[ScoredSentence], text: str) -> list[list[int]]:
+    """Runs of adjacent sentences of one paragraph, within the span limits."""
+    groups: list[list[int]] = []
+    for position in positions:
+        sentence = scored[position]
+        if groups:
+            last = groups[-1]
+            previous = scored[last[-1]]
+            if (
+                last[-1] == position - 1
+                and previous.paragraph == sentence.paragraph
+                and not text[previous.features.end : sentence.features.start].strip()
+                and len(last) < MAX_SENTENCES
+                and sentence.features.end - scored[last[0]].features.start <= MAX_CHARS
+            ):
+                last.append(position)
+                continue
+        groups.append([position])
+    return groups
+
+
+def extract_chapter(
+    chapter: int,
+    text: str,
+    paragraphs: list[tuple[int, int]],
+    language: str,
+    model: LearnedModel | None = None,
+) -> list[Description]:
+    """Descriptions of one chapter, in text order; offsets slice `text` exactly and every span
+    lies inside one paragraph. Languages other than ru/en yield nothing. `model` defaults to
+    the packaged learned step (training passes its own)."""
+    if language not in SUPPORTED_LANGUAGES or not text.strip():
+        return []
+    model = model or packaged_model()
+    scored, docs = analyse(text, paragraphs, language)
     budget = {"words": NEURAL_WORD_BUDGET}
     descriptions = []
-    for span in merge_sentences(candidates, text):
-        if span.end <= span.start or _bare_mention(span) or _bare_deed(span, language):
-            continue
-        conf = confidence(span.strength, span.kind, span.purity, span.split)
-        if conf < MIN_CONFIDENCE:
+    for span, raw in learned_spans(scored, text, language, model):
+        conf = model.confidence(raw, language)
+        if conf < model.min_confidence:
             continue
         tokens = [t for s in span.sentences for t in s.features.tokens]
         amod = None

@@ -192,3 +192,34 @@ PLAIN_MOVES = _words("""
 sit sat seat rise rose risen stand stood kneel knelt kneeled lie lay lain hurry hurried hasten
 turn bow bowed nod nodded ride rode ridden drive drove driven escape
 """)
+
+# Inner states and bodily sensations: felt, not seen (a dizzy spell, a dry mouth, fear). A
+# sentence made of them gives a painter nothing to draw.
+INNER_STATE = _words("""
+feel felt feeling fear afraid terror dread anxiety anxious shame ashamed joy joyful glad
+delight grief sorrow sad sadness despair hope longing love hate hatred anger angry rage fury
+jealousy jealous pity regret remorse guilt pride proud anguish misery miserable happy unhappy
+lonely loneliness weary weariness tired fatigue dizzy giddy faint sick nausea pain ache
+aching hurt thirst thirsty hunger hungry sleepy numb shiver tremble trembling
+excitement excited nervous nervously uneasy uneasiness calm relief relieved surprise
+surprised astonished astonishment amazement bewildered confused confusion embarrassed
+embarrassment annoyed annoyance irritation impatience impatient curiosity curious mood
+heart soul conscience emotion passion sensation comfort discomfort suffer suffering
+""")
+
+# Verbs of extent: a road, a wall or a range that "runs", "winds", "rises" is a place laid
+# out, not a deed (location, not action).
+EXTENT_VERBS = _words("""
+run ran wind wound stretch stretched extend extended rise rose tower towered lie lay slope
+sloped descend lead led border bordered overlook overlooked overhang overhung skirt encircle
+surround surrounded line lined dot dotted crown crowned flank flanked span spanned
+""")
+
+# Animals: described for their look they are pictures of a creature (character when it acts as
+# one, like the White Rabbit), never of a thing.
+ANIMALS = _words("""
+horse mare stallion pony dog hound cat kitten rabbit mouse rat bird owl crow raven eagle hawk
+dove pigeon sparrow goose duck hen cock chicken swan whale fish shark seal bear wolf fox deer
+stag cow bull ox calf sheep lamb goat pig lion tiger snake serpent lizard frog toad turtle
+caterpillar dodo gryphon lobster puppy
+""")

@@ -20,6 +20,10 @@ class ScoredSentence:
     features: SentenceFeatures
     kind: str
     strength: float  # evidence for a picture of `kind` (before calibration)
+    votes: dict[str, float] | None = None  # the parse's type votes, when the sentence was parsed
+    # the learned step's verdict: P(a painter could draw it), P(type | pictureable)
+    pictureable: float = 0.0
+    type_probability: float = 0.0
 
 
 @dataclass

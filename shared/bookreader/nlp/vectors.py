@@ -1,0 +1,177 @@
+"""The learned step's input: one numeric vector per sentence, built only from what the cheap
+pass and the parse already computed (type scores, vocabulary hits, penalties, parse votes),
+plus the sentence's place in its paragraph and its neighbours' evidence — a picture often
+spreads over the sentence before or after."""
+
+from __future__ import annotations
+
+import math
+from functools import cache
+from types import ModuleType
+
+from bookreader.nlp import lexicon_en, lexicon_ru
+from bookreader.nlp.features import adjective_hits, plain_moves
+from bookreader.nlp.spans import ScoredSentence
+
+TYPES = ("location", "character", "atmosphere", "object", "action")
+_CATEGORIES = (
+    "PLACE",
+    "BODY",
+    "CLOTHING",
+    "BUILD",
+    "SKY_WEATHER",
+    "LIGHT_VERBS",
+    "LIGHT_ADJ",
+    "WEATHER_ADJ",
+    "TIME_SEASON",
+    "ACTION_VERBS",
+    "MOTION",
+    "POSTURE_VERBS",
+    "COLOUR",
+    "MATERIAL",
+    "SIZE_SHAPE",
+)
+_PENALTIES = ("THOUGHT", "ABSTRACT", "SPEECH", "PRONOUNS_DIALOGUE")
+# The first noun-like word of a sentence is usually its subject: what the picture is of.
+_NOUN_CLASSES = ("BODY", "CLOTHING", "SKY_WEATHER", "PLACE", "ARTEFACT", "PERSON")
+_PERSON_PRONOUNS = {
+    "ru": frozenset(
+        [
+            "он",
+            "она",
+            "они",
+            "его",
+            "ее",
+            "её",
+            "их",
+            "ему",
+            "ей",
+            "им",
+            "него",
+            "нее",
+            "неё",
+            "них",
+        ]
+    ),
+    "en": frozenset(["he", "she", "they", "him", "her", "them", "his", "hers", "their"]),
+}
+
+
+def base_feature_names() -> list[str]:
+    names = ["bias", "lang_ru"]
+    names += [f"score_{t}" for t in TYPES]
+    names += [f"share_{t}" for t in TYPES]
+    names += [f"kind_{t}" for t in TYPES]
+    names += ["strength", "log_visual", "adjectives", "artefact_attributes"]
+    names += [f"hits_{c}" for c in _CATEGORIES]
+    names += [f"penalty_{p}" for p in _PENALTIES]
+    names += ["negated", "quoted", "question", "log_words", "short"]
+    names += ["inner_state", "inner_share", "extent_verbs", "plain_move_share", "person_pronouns"]
+    names += ["proper_names", "parsed", "artefacts", "animals"]
+    names += [f"first_noun_{c}" for c in _NOUN_CLASSES]
+    names += [f"vote_{t}" for t in TYPES]
+    names += ["first_in_paragraph", "last_in_paragraph", "log_paragraph_sentences"]
+    names += ["paragraph_quoted"]
+    for side in ("prev", "next"):
+        names += [f"{side}_strength", f"{side}_same_kind", f"{side}_quoted"]
+        names += [f"{side}_score_{t}" for t in TYPES]
+    return names
+
+
+def feature_names() -> list[str]:
+    """The base features, then each of them again for Russian only: the two languages'
+    lexicons and parsers differ, so the same evidence may weigh differently (the
+    pictureable model uses these; the type model only the base ones)."""
+    base = base_feature_names()
+    return base + [f"ru_x_{name}" for name in base[2:]]
+
+
+@cache
+def _lexicon(language: str) -> ModuleType:
+    return lexicon_ru if language == "ru" else lexicon_en
+
+
+def _own(sentence: ScoredSentence, language: str) -> list[float]:
+    features = sentence.features
+    lexicon = _lexicon(language)
+    scores = features.scores
+    visual = features.visual
+    lemmas = [t.lemma for t in features.tokens]
+    inner = sum(1 for lemma in lemmas if lemma in lexicon.INNER_STATE)
+    extent = sum(1 for lemma in lemmas if lemma in lexicon.EXTENT_VERBS)
+    moves = [
+        features.tokens[index].lemma
+        for index, categories in features.matches
+        if "ACTION_VERBS" in categories or "MOTION" in categories
+    ]
+    plain = plain_moves(language)
+    plain_share = sum(1 for lemma in moves if lemma in plain) / len(moves) if moves else 0.0
+    pronouns = sum(1 for t in features.tokens if t.lower in _PERSON_PRONOUNS[language])
+    names = sum(1 for t in features.tokens if t.pos == "PROPN")
+    votes = sentence.votes or {}
+    words = max(features.words, 1)
+    row = [1.0, float(language == "ru")]
+    row += [scores.get(t, 0.0) for t in TYPES]
+    row += [scores.get(t, 0.0) / visual if visual > 0 else 0.0 for t in TYPES]
+    row += [float(sentence.kind == t) for t in TYPES]
+    row += [sentence.strength, math.log1p(visual), adjective_hits(features)]
+    row += [features.artefact_attributes]
+    row += [features.hits.get(c, 0) for c in _CATEGORIES]
+    row += [features.penalties.get(p, 0) for p in _PENALTIES]
+    row += [features.negated, features.quoted, float(features.question), math.log(words)]
+    row += [float(words < 6)]
+    row += [inner, inner / words * 10, extent, plain_share, pronouns]
+    row += [names, float(sentence.votes is not None)]
+    row += [sum(1 for lemma in lemmas if lemma in lexicon.ARTEFACT)]
+    row += [sum(1 for lemma in lemmas if lemma in lexicon.ANIMALS)]
+    row += _first_noun(sentence, lexicon, language)
+    row += [votes.get(t, 0.0) for t in TYPES]
+    return [float(value) for value in row]
+
+
+def _first_noun(sentence: ScoredSentence, lexicon: ModuleType, language: str) -> list[float]:
+    for token in sentence.features.tokens:
+        if token.lower in _PERSON_PRONOUNS[language] or token.pos == "PROPN":
+            found = "PERSON"
+        else:
+            found = next((c for c in _NOUN_CLASSES[:-1] if token.lemma in getattr(lexicon, c)), "")
+        if found:
+            return [float(found == c) for c in _NOUN_CLASSES]
+    return [0.0] * len(_NOUN_CLASSES)
+
+
+def _neighbour(sentence: ScoredSentence, other: ScoredSentence | None) -> list[float]:
+    if other is None or other.paragraph != sentence.paragraph:
+        return [0.0] * (3 + len(TYPES))
+    scores = other.features.scores
+    return [
+        other.strength,
+        float(other.kind == sentence.kind),
+        other.features.quoted,
+        *[scores.get(t, 0.0) for t in TYPES],
+    ]
+
+
+def sentence_vectors(scored: list[ScoredSentence], language: str) -> list[list[float]]:
+    """One vector per sentence of `scored` (a chapter's sentences in text order)."""
+    by_paragraph: dict[int, list[int]] = {}
+    for position, sentence in enumerate(scored):
+        by_paragraph.setdefault(sentence.paragraph, []).append(position)
+    quoted: dict[int, float] = {}
+    for paragraph, positions in by_paragraph.items():
+        words = sum(scored[p].features.words for p in positions) or 1
+        quoted[paragraph] = (
+            sum(scored[p].features.quoted * scored[p].features.words for p in positions) / words
+        )
+    vectors = []
+    for position, sentence in enumerate(scored):
+        siblings = by_paragraph[sentence.paragraph]
+        row = _own(sentence, language)
+        row += [float(position == siblings[0]), float(position == siblings[-1])]
+        row += [math.log(len(siblings)), quoted[sentence.paragraph]]
+        previous = scored[position - 1] if position > 0 else None
+        following = scored[position + 1] if position + 1 < len(scored) else None
+        row += _neighbour(sentence, previous) + _neighbour(sentence, following)
+        russian = language == "ru"
+        vectors.append(row + [value if russian else 0.0 for value in row[2:]])
+    return vectors
