@@ -127,3 +127,18 @@ class UserListQuery(Query):
     q: QueryText | None = Field(None, description="Part of an email or display name")
     page: WholeNumber = Field(1, ge=1, le=1_000_000)
     page_size: WholeNumber = Field(20, ge=1, le=100)
+
+
+class OpdsPageQuery(Query):
+    page: WholeNumber = Field(1, ge=1, le=100_000)
+
+
+class OpdsBooksQuery(Query):
+    author: QueryText | None = Field(None, description="Only books with exactly this author")
+    language: QueryText | None = Field(None, description="Only books in this language")
+    page: WholeNumber = Field(1, ge=1, le=100_000)
+
+
+class OpdsSearchQuery(Query):
+    q: QueryText = Field(description="Words that must each appear in the title or an author")
+    page: WholeNumber = Field(1, ge=1, le=100_000)
