@@ -46,7 +46,6 @@ class Entry:
     links: list[Link]
     authors: list[str] = field(default_factory=list)
     published: datetime | None = None
-    summary: str | None = None
     language: str | None = None
     publisher: str | None = None
     categories: list[str] = field(default_factory=list)
@@ -120,8 +119,6 @@ def _entry(parent: etree._Element, entry: Entry) -> None:
         etree.SubElement(element, f"{{{DC_NS}}}language").text = _xml_safe(entry.language)
     if entry.publisher:
         etree.SubElement(element, f"{{{DC_NS}}}publisher").text = _xml_safe(entry.publisher)
-    if entry.summary:
-        _text(element, "summary", entry.summary).set("type", "text")
     _text(element, "content", entry.content).set("type", "text")
     for link in entry.links:
         _link(element, link)

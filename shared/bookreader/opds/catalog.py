@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Literal
 from urllib.parse import urlencode
 
+from bookreader.config import get_settings
 from bookreader.library import books, keys, views
 from bookreader.library.records import BookImageRecord, BookRecord
 from bookreader.opds import acquisition, search
@@ -31,7 +32,6 @@ from bookreader.opds.atom import (
     Paging,
 )
 
-PAGE_SIZE = 25
 PRODUCT = "BookReader AI"
 _URN_NAMESPACE = uuid.UUID("6f0c7a51-3d54-4c3e-9a43-0e9b8f6f1a18")  # this catalogue's own
 Locale = Literal["ru", "en"]
@@ -81,6 +81,10 @@ class Catalog:
     user_id: str
     base: str
     locale: Locale = "en"
+
+    @property
+    def page_size(self) -> int:
+        return get_settings().opds_page_size
 
     def say(self, key: str, **values: object) -> str:
         return _STRINGS[key][self.locale].format(**values)
@@ -133,8 +137,8 @@ class Catalog:
         )
 
     def authors(self, page: int) -> Feed:
-        offset = (page - 1) * PAGE_SIZE
-        counts, total = books.author_counts(self.user_id, offset=offset, limit=PAGE_SIZE)
+        offset = (page - 1) * self.page_size
+        counts, total = books.author_counts(self.user_id, offset=offset, limit=self.page_size)
         now = datetime.now(UTC)
         entries = [
             Entry(
@@ -196,7 +200,7 @@ class Catalog:
 
     def recent(self, page: int) -> Feed:
         found, total = books.list_books(
-            self.user_id, readable_only=True, sort="created", page=page, page_size=PAGE_SIZE
+            self.user_id, readable_only=True, sort="created", page=page, page_size=self.page_size
         )
         return self._book_feed("recent", self.say("recent"), "/recent", {}, page, found, total)
 
@@ -209,7 +213,7 @@ class Catalog:
             sort="title",
             descending=False,
             page=page,
-            page_size=PAGE_SIZE,
+            page_size=self.page_size,
         )
         params = {
             name: value for name, value in (("author", author), ("language", language)) if value
@@ -221,7 +225,7 @@ class Catalog:
         return self._book_feed(key, title, "/books", params, page, found, total)
 
     def search(self, terms: str, page: int) -> Feed:
-        found, total = search.search_books(self.user_id, terms, page=page, page_size=PAGE_SIZE)
+        found, total = search.search_books(self.user_id, terms, page=page, page_size=self.page_size)
         feed = self._book_feed(
             "search?" + urlencode({"q": terms}),
             self.say("results", terms=terms),
@@ -231,7 +235,9 @@ class Catalog:
             found,
             total,
         )
-        paging = Paging(total=total, start_index=(page - 1) * PAGE_SIZE + 1, per_page=PAGE_SIZE)
+        paging = Paging(
+            total=total, start_index=(page - 1) * self.page_size + 1, per_page=self.page_size
+        )
         return Feed(**{**feed.__dict__, "paging": paging})
 
     def _book_feed(
@@ -278,17 +284,17 @@ class Catalog:
             Link(href=f"/books/{book.id}", rel="alternate", type="text/html", title=PRODUCT)
         )
         description = metadata.get("description") or None
-        details = self.say(
-            "words", format=(book.format or "").upper(), words=f"{book.word_count or 0:,}"
-        )
+        words = f"{book.word_count or 0:,}"
+        if self.locale == "ru":
+            words = words.replace(",", "\u00a0")  # 5 995: Russian groups digits with spaces
+        details = self.say("words", format=(book.format or "").upper(), words=words)
         return Entry(
             id=f"urn:uuid:{book.id}",
             title=book.title or book.filename,
             updated=book.updated_at,
             published=book.created_at,
             authors=list(book.authors),
-            summary=description,
-            content=description or details,
+            content=f"{description}\n\n{details}" if description else details,
             language=book.language,
             publisher=metadata.get("publisher") or None,
             categories=[str(subject) for subject in (metadata.get("subjects") or [])][:10],
@@ -302,7 +308,7 @@ class Catalog:
     def _paging_links(
         self, name: str, params: dict[str, str], page: int, total: int, kind: str
     ) -> list[Link]:
-        last = max(1, -(-total // PAGE_SIZE))
+        last = max(1, -(-total // self.page_size))
         links = [
             Link(href=self._page_href(name, params, 1), rel="first", type=kind),
             Link(href=self._page_href(name, params, last), rel="last", type=kind),
