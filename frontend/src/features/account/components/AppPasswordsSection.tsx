@@ -146,7 +146,7 @@ export function AppPasswordsSection() {
             </p>
           )}
         </div>
-        <fieldset className="field">
+        <fieldset className="field app-password-scopes">
           <legend>{t("appPasswords.usedFor")}</legend>
           {SCOPES.map((scope) => (
             <div key={scope} className="checkbox-row">
