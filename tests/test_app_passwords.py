@@ -4,6 +4,7 @@ guessing."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import re
 from collections.abc import Iterator
@@ -21,7 +22,7 @@ from bookreader.auth.app_passwords import (
     verify_app_password,
     verify_app_password_key,
 )
-from bookreader.auth.device_sign_in import authenticate_device
+from bookreader.auth.device_sign_in import authenticate_device, basic_credentials
 from bookreader.auth.limits import begin_login_attempt
 from bookreader.config import get_settings
 from bookreader.errors import BookReaderError
@@ -193,3 +194,26 @@ def test_guessing_from_many_addresses_locks_the_devices_out_not_the_account(env)
     # The account's own sign-in has a lockout of its own: its owner still signs in.
     begin_login_attempt(user.email)
     assert users.authenticate(user.email, password).id == user.id
+
+
+def test_basic_credentials_are_read_as_e_readers_send_them() -> None:
+    def header(raw: bytes) -> dict[str, str]:
+        return {"authorization": "Basic " + base64.b64encode(raw).decode()}
+
+    assert basic_credentials(header("анна@пример.рф:abcd-efgh".encode())) == (
+        "анна@пример.рф",
+        "abcd-efgh",
+    )
+    # Only the first colon separates: a password may hold more.
+    assert basic_credentials(header(b"a@example.com:x:y")) == ("a@example.com", "x:y")
+    assert basic_credentials({"authorization": "basic " + base64.b64encode(b"a@b.c:p").decode()})
+    for refused in (
+        {},
+        {"authorization": "Bearer abc"},
+        {"authorization": "Basic"},
+        {"authorization": "Basic !!!"},
+        header(b"no colon at all"),
+        header(b":password without a login"),
+        header(b"\xff\xfe:latin-1 bytes"),
+    ):
+        assert basic_credentials(refused) is None, refused
