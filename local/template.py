@@ -110,6 +110,8 @@ class FunctionSpec:
     max_retry_attempts: int = 2  # the AWS default for asynchronous invocation
     on_failure: str | None = None
     public_routes: set[str] = field(default_factory=set)
+    # "METHOD /path" → the app-password scope it needs (HTTP Basic instead of a bearer token).
+    app_password_routes: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -315,6 +317,7 @@ def _function_spec(
         max_retry_attempts=int(invoke_config.get("MaximumRetryAttempts", 2)),
         on_failure=on_failure,
         public_routes=set(metadata.get("PublicRoutes", [])),
+        app_password_routes=_app_password_routes(metadata.get("AppPasswordRoutes", [])),
     )
     raw_events = (resource.get("Properties") or {}).get("Events") or {}
     for event_name, event in raw_events.items():
@@ -352,6 +355,19 @@ def _function_spec(
                 )
             )
     return spec
+
+
+def _app_password_routes(entries: list[str]) -> dict[str, str]:
+    """`["GET /opds opds", …]` → {"GET /opds": "opds", …}."""
+    routes: dict[str, str] = {}
+    for entry in entries:
+        route, _, scope = str(entry).rpartition(" ")
+        if not route or not scope:
+            raise BookReaderError(
+                "template_invalid", f"AppPasswordRoutes entry {entry!r}: METHOD /path scope", 500
+            )
+        routes[route] = scope
+    return routes
 
 
 def _entry_point(resource: dict[str, Any], properties: dict[str, Any]) -> tuple[str, str]:

@@ -28,23 +28,39 @@ TOPOLOGY = load_topology(
 METHODS = {"get", "put", "post", "patch", "delete"}
 
 
-def _template_routes() -> dict[str, bool]:
-    """ "METHOD /path" of every API route in the template → whether it is public."""
+def _template_routes() -> dict[str, str]:
+    """ "METHOD /path" of every API route in the template → how it is signed in: `public`,
+    `bearer`, or `appPassword:<scope>`."""
     routes = {}
     for route in TOPOLOGY.routes:
-        public = TOPOLOGY.functions[route.function].public_routes
-        routes[f"{route.method} {route.path}"] = f"{route.method} {route.path}" in public
+        spec = TOPOLOGY.functions[route.function]
+        key = f"{route.method} {route.path}"
+        if key in spec.public_routes:
+            routes[key] = "public"
+        elif key in spec.app_password_routes:
+            routes[key] = f"appPassword:{spec.app_password_routes[key]}"
+        else:
+            routes[key] = "bearer"
     return routes
 
 
-def _document_routes() -> dict[str, bool]:
+def _document_routes() -> dict[str, str]:
     document = build_document()
-    return {
-        f"{method.upper()} {path}": operation["security"] == []
-        for path, methods in document["paths"].items()
-        for method, operation in methods.items()
-        if method in METHODS
-    }
+    scopes = {operation.key: operation.app_password for operation in OPERATIONS}
+    routes = {}
+    for path, methods in document["paths"].items():
+        for method, operation in methods.items():
+            if method not in METHODS:
+                continue
+            key = f"{method.upper()} {path}"
+            security = operation["security"]
+            if security == []:
+                routes[key] = "public"
+            elif security == [{"appPassword": []}]:
+                routes[key] = f"appPassword:{scopes[key]}"
+            else:
+                routes[key] = "bearer"
+    return routes
 
 
 def test_the_document_is_valid_openapi_3_1() -> None:
@@ -58,15 +74,22 @@ def test_every_template_route_is_documented_with_its_auth_and_nothing_else() -> 
     assert _document_routes() == _template_routes()
 
 
-def test_private_operations_require_the_bearer_scheme() -> None:
+def test_private_operations_require_the_bearer_scheme_or_an_app_password() -> None:
     document = build_document()
     scheme = document["components"]["securitySchemes"]["bearer"]
     assert (scheme["type"], scheme["scheme"]) == ("http", "bearer")
+    basic = document["components"]["securitySchemes"]["appPassword"]
+    assert (basic["type"], basic["scheme"]) == ("http", "basic")
+    app_password_paths = set()
     for path, methods in document["paths"].items():
         for method, operation in methods.items():
             if operation["security"]:
-                assert operation["security"] == [{"bearer": []}], (method, path)
+                assert operation["security"] in ([{"bearer": []}], [{"appPassword": []}])
                 assert "401" in operation["responses"], (method, path)
+                assert "429" in operation["responses"], (method, path)
+            if operation["security"] == [{"appPassword": []}]:
+                app_password_paths.add(path)
+    assert app_password_paths and all(path.startswith("/opds") for path in app_password_paths)
 
 
 def _load_app(function_dir: Path):
@@ -79,14 +102,21 @@ def _load_app(function_dir: Path):
 
 
 def test_function_apps_declare_exactly_the_table_with_the_same_auth() -> None:
-    declared: dict[str, tuple[bool, bool]] = {}
+    declared: dict[str, tuple[bool, bool, str | None]] = {}
     for app_file in sorted((ROOT / "functions").glob("*/app.py")):
         app = _load_app(app_file.parent)
         for path, methods in app.routes.items():
             for method in methods:
                 key = f"{method} {path}"
-                declared[key] = (key in app.public_routes, app.role_routes.get(key) == "admin")
-    table = {operation.key: (operation.public, operation.admin) for operation in OPERATIONS}
+                declared[key] = (
+                    key in app.public_routes,
+                    app.role_routes.get(key) == "admin",
+                    app.app_password_routes.get(key),
+                )
+    table = {
+        operation.key: (operation.public, operation.admin, operation.app_password)
+        for operation in OPERATIONS
+    }
     assert declared == table
 
 

@@ -7,11 +7,16 @@ checked without anyone touching this file:
 - every other route answers 401 without a token and with a garbage one, and accepts a user's
   valid token (unless it is an admin route);
 - every route under /admin/ answers 403 to a user and lets an admin through;
-- whatever a route answers with a body is JSON labelled `application/json`.
+- a route its function's `AppPasswordRoutes` lists (the OPDS catalogue) takes HTTP Basic with
+  an app password of its scope only: no credentials, a bearer token or the account password
+  answer 401 with a Basic challenge; and no other route takes an app password;
+- whatever a route answers with a body is JSON labelled `application/json` (an app-password
+  route's feeds are its own documented types).
 """
 
 from __future__ import annotations
 
+import base64
 import re
 import uuid
 from pathlib import Path
@@ -53,7 +58,12 @@ def is_admin(route: ApiRoute) -> bool:
     return route.path.startswith("/admin/")
 
 
-PRIVATE = [route for route in ROUTES if not is_public(route)]
+def app_password_scope(route: ApiRoute) -> str | None:
+    return TOPOLOGY.functions[route.function].app_password_routes.get(route_id(route))
+
+
+APP_PASSWORD = [route for route in ROUTES if app_password_scope(route) is not None]
+PRIVATE = [route for route in ROUTES if not is_public(route) and route not in APP_PASSWORD]
 ADMIN = [route for route in ROUTES if is_admin(route)]
 USER_ROUTES = [route for route in PRIVATE if not is_admin(route)]
 
@@ -135,8 +145,16 @@ def user(client: AuthClient) -> Session:
 
 def test_the_matrix_sees_the_whole_template() -> None:
     ids = {route_id(route) for route in ROUTES}
-    assert {"GET /health", "POST /auth/login", "GET /auth/me", "GET /admin/users"} <= ids
-    assert {"POST /books/{book_id}/exports", "GET /exports/{export_id}"} <= ids
+    assert {
+        "GET /health",
+        "POST /auth/login",
+        "GET /auth/me",
+        "GET /admin/users",
+        "GET /opds",
+        "POST /books/{book_id}/exports",
+        "GET /exports/{export_id}",
+    } <= ids
+    assert {route_id(route) for route in APP_PASSWORD} >= {"GET /opds", "GET /opds/search"}
     unknown = PUBLIC - ids - {f"ANY {route.path}" for route in ROUTES}
     assert not unknown, f"PublicRoutes names routes the template does not have: {unknown}"
     assert PRIVATE and ADMIN and USER_ROUTES
@@ -149,7 +167,59 @@ def test_without_a_token_only_public_routes_answer(client: AuthClient, route: Ap
         assert_not_the_guard(response)
     else:
         assert_error(response, 401, "unauthenticated")
-        assert response.headers["WWW-Authenticate"].startswith("Bearer")
+        scheme = "Basic" if route in APP_PASSWORD else "Bearer"
+        assert response.headers["WWW-Authenticate"].startswith(scheme)
+
+
+def basic(login: str, password: str) -> dict[str, str]:
+    token = base64.b64encode(f"{login}:{password}".encode()).decode("ascii")
+    return {"Authorization": f"Basic {token}"}
+
+
+def app_password(client: AuthClient, user: Session, scopes: list[str]) -> str:
+    response = client.request(
+        "POST",
+        "/account/app-passwords",
+        token=user.access_token,
+        json={"name": "Kobo Libra", "scopes": scopes},
+    )
+    assert response.status_code == 201, response.text
+    return response.json()["password"]
+
+
+@pytest.mark.parametrize("route", APP_PASSWORD, ids=route_id)
+def test_app_password_routes_refuse_tokens_and_the_account_password(
+    client: AuthClient, user: Session, route: ApiRoute
+) -> None:
+    other_scope = app_password(client, user, ["kosync"])
+    for name, headers in {
+        "bearer": user.auth,
+        "account password": basic(user.email, user.password),
+        "another scope": basic(user.email, other_scope),
+        "garbage": {"Authorization": "Basic !!!"},
+    }.items():
+        response = call(client, route, headers=headers)
+        assert response.status_code == 401, f"{name}: {response.status_code} {response.text}"
+        assert_error(response, 401)
+        assert response.headers["WWW-Authenticate"].startswith("Basic realm="), name
+
+
+@pytest.mark.parametrize("route", APP_PASSWORD, ids=route_id)
+def test_app_password_routes_let_a_device_through(
+    client: AuthClient, user: Session, route: ApiRoute
+) -> None:
+    secret = app_password(client, user, [app_password_scope(route) or ""])
+    response = call(client, route, headers=basic(user.email, secret))
+    assert "WWW-Authenticate" not in response.headers, response.text
+    assert response.status_code not in (401, 403) and response.status_code < 500, response.text
+
+
+@pytest.mark.parametrize("route", PRIVATE, ids=route_id)
+def test_private_routes_refuse_an_app_password(
+    client: AuthClient, user: Session, route: ApiRoute
+) -> None:
+    secret = app_password(client, user, ["opds", "kosync"])
+    assert_error(call(client, route, headers=basic(user.email, secret)), 401, "unauthenticated")
 
 
 def _garbage_tokens(rt: InProcessRuntime, user: Session) -> dict[str, str]:

@@ -57,6 +57,17 @@ def test_public_routes_in_apps_are_exactly_those_the_template_marks(template: Pa
         assert app.public_routes == spec.public_routes, spec.name
 
 
+@pytest.mark.parametrize("template", TEMPLATES, ids=["production", "fixture"])
+def test_app_password_routes_in_apps_are_exactly_those_the_template_marks(template: Path) -> None:
+    """A route takes an app password (and no bearer token) only if both say so, same scope."""
+    for spec in load_topology(template, PARAMETERS).functions.values():
+        app = load_app(spec)
+        if app is None:
+            continue
+        assert getattr(app, "app_password_routes", {}) == spec.app_password_routes, spec.name
+        assert not set(spec.app_password_routes) & spec.public_routes, spec.name
+
+
 def test_admin_routes_require_the_admin_role() -> None:
     for spec in load_topology(ROOT / "template.yaml", PARAMETERS).functions.values():
         app = load_app(spec)

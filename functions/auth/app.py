@@ -5,8 +5,8 @@ from __future__ import annotations
 from chalice import Response
 
 from bookreader.api.bodies import LoginBody, PasswordBody, RegisterBody
-from bookreader.api.schemas import AccessToken, SignedIn
-from bookreader.auth import sessions, users
+from bookreader.api.schemas import AccessToken, AppPasswordList, SignedIn
+from bookreader.auth import app_passwords, sessions, users
 from bookreader.auth.cookies import cleared_refresh_cookie, refresh_cookie, refresh_token_from
 from bookreader.auth.denylist import deny_token
 from bookreader.auth.guard import bearer_token
@@ -117,3 +117,20 @@ def change_password() -> Response:
     user = users.get_user(app.user.sub)
     access = issue_access_token(user.id, user.role, session=family)
     return json_response(AccessToken(access_token=access.token, expires_in=access.expires_in))
+
+
+@app.route("/account/app-passwords", methods=["GET"])
+def list_app_passwords() -> Response:
+    return json_response(AppPasswordList(items=app_passwords.list_app_passwords(app.user.sub)))
+
+
+@app.route("/account/app-passwords", methods=["POST"])
+def create_app_password() -> Response:
+    body = parse_body(app.current_request, app_passwords.AppPasswordCreate)
+    return json_response(app_passwords.create_app_password(app.user.sub, body), 201)
+
+
+@app.route("/account/app-passwords/{app_password_id}", methods=["DELETE"])
+def revoke_app_password(app_password_id: str) -> Response:
+    app_passwords.revoke_app_password(app.user.sub, app_password_id)
+    return Response(body="", status_code=204)

@@ -97,6 +97,9 @@ class Settings(BaseSettings):
     scrypt_p: int = Field(1, ge=1, validation_alias="SCRYPT_P")
     password_min_length: int = Field(10, ge=8, validation_alias="PASSWORD_MIN_LENGTH")
 
+    # Entries per page of the OPDS catalogue's feeds.
+    opds_page_size: int = Field(25, ge=1, le=200, validation_alias="OPDS_PAGE_SIZE")
+
     # Rate limits: requests allowed per RATE_LIMIT_WINDOW seconds (sliding window, Redis).
     rate_limit_window: int = Field(60, ge=1, validation_alias="RATE_LIMIT_WINDOW")
     rate_limit_login_ip_email: int = Field(5, ge=1, validation_alias="RATE_LIMIT_LOGIN_IP_EMAIL")

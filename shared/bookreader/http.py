@@ -15,7 +15,10 @@ from chalice.app import Request
 from pydantic import BaseModel, ValidationError
 
 from bookreader.api.queries import PG_INT_MAX
+from bookreader.auth.app_passwords import Device, Scope
+from bookreader.auth.device_sign_in import authenticate_basic
 from bookreader.auth.guard import authenticate, request_ip, require_role
+from bookreader.auth.limits import limit_api
 from bookreader.auth.origin import cors_headers
 from bookreader.auth.tokens import AccessClaims, Role
 from bookreader.errors import BookReaderError, error_body
@@ -47,6 +50,10 @@ class BookReaderApp(Chalice):
     """A Chalice app whose routes are authenticated unless declared public, and whose every
     route renders errors as `{"error": {...}}`.
 
+    A route is authenticated by an access token (the default), or, declared with
+    `app_password=<scope>`, by HTTP Basic with an app password of that scope (e-reader apps);
+    such a route never takes an access token, and no other route takes an app password.
+
     Chalice turns exceptions into its own body before middleware sees them, so the rendering
     wraps each view function instead.
     """
@@ -60,13 +67,22 @@ class BookReaderApp(Chalice):
         self.api.binary_types = [*self.api.binary_types, *BINARY_TYPES]
         self.public_routes: set[str] = set()  # "METHOD /path", compared with the template
         self.role_routes: dict[str, Role] = {}
+        self.app_password_routes: dict[str, Scope] = {}  # "METHOD /path" → the scope it needs
         # Chalice serves one request per process at a time, like `current_request`.
         self.claims: AccessClaims | None = None
+        self.caller_device: Device | None = None
 
     def route(
-        self, path: str, *, public: bool = False, role: Role = "user", **kwargs: Any
+        self,
+        path: str,
+        *,
+        public: bool = False,
+        role: Role = "user",
+        app_password: Scope | None = None,
+        **kwargs: Any,
     ) -> Callable[..., Any]:
-        """Declare a route; it requires a valid access token unless `public=True`."""
+        """Declare a route; it requires a valid access token unless `public=True`, or an app
+        password of the scope `app_password` names."""
         # Chalice would answer other content types with its own 415 body; parse_body answers
         # in ours instead.
         kwargs.setdefault("content_types", ["*/*"])
@@ -76,6 +92,10 @@ class BookReaderApp(Chalice):
             self.public_routes.update(f"{method} {path}" for method in methods)
         if role != "user":
             self.role_routes.update({f"{method} {path}": role for method in methods})
+        if app_password is not None:
+            self.app_password_routes.update(
+                {f"{method} {path}": app_password for method in methods}
+            )
 
         def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
             @functools.wraps(view)
@@ -87,8 +107,14 @@ class BookReaderApp(Chalice):
             def answered(**params: Any) -> Response:
                 try:
                     self.claims = None
-                    if not public:
-                        request = self.current_request
+                    self.caller_device = None
+                    request = self.current_request
+                    if app_password is not None:
+                        self.caller_device = authenticate_basic(
+                            request.headers, self.client_ip, app_password
+                        )
+                        limit_api(self.caller_device.user_id, read=request.method == "GET")
+                    elif not public:
                         self.claims = authenticate(request.headers, request.method)
                         require_role(self.claims, role)
                     result = view(**params)
@@ -116,6 +142,13 @@ class BookReaderApp(Chalice):
         if self.claims is None:
             raise BookReaderError("unauthenticated", "Sign in first.", 401)
         return self.claims
+
+    @property
+    def device(self) -> Device:
+        """The device calling the current app-password route."""
+        if self.caller_device is None:
+            raise BookReaderError("unauthenticated", "Sign in with an app password.", 401)
+        return self.caller_device
 
     @property
     def client_ip(self) -> str:

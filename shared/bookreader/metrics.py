@@ -22,6 +22,8 @@ RATE_LIMIT_HITS = Counter(
 KNOWN_LIMITS = (
     "login-ip-email+login-ip",
     "login-account",
+    "device-ip-login+device-ip",
+    "device-account",
     "register-ip+register-email",
     "password-user",
     "api-user",

@@ -18,6 +18,7 @@ from bookreader.api.operations import OPERATIONS, PATH_PARAMETERS, Content, Oper
 
 SERVERS = [{"url": "/api"}]  # the stage prefix browsers see, locally, behind nginx and on AWS
 SECURITY_SCHEME = "bearer"
+APP_PASSWORD_SCHEME = "appPassword"
 _REF = "#/components/schemas/{model}"
 _PARAMETER = re.compile(r"\{([^}]+)\}")
 
@@ -40,6 +41,7 @@ TAGS = [
     ("Search", "Full-text search in a book or the whole library"),
     ("Illustrations", "Pictures of passages, and illustration settings"),
     ("Exports", "The book as an EPUB with its illustrations, to read elsewhere"),
+    ("OPDS", "The library as an OPDS 1.2 catalogue for e-reader apps (app passwords)"),
     ("Admin", "User administration (administrators only)"),
     ("Health", "Probes"),
     ("Docs", "This document"),
@@ -126,7 +128,7 @@ def _first_line(text: str | None) -> str:
 
 def _error_statuses(operation: Operation) -> list[int]:
     statuses = set(operation.errors)
-    if not operation.public:  # the token guard: no token, per-user limits, Redis down
+    if not operation.public:  # the guard: no credentials, limits, Redis down
         statuses.update((401, 429, 503))
     if operation.admin:
         statuses.add(403)
@@ -188,7 +190,12 @@ def _operation(
         "content": {"application/json": {"schema": refs[(schemas.ErrorBody, "serialization")]}},
     }
     document["responses"] = responses
-    document["security"] = [] if operation.public else [{SECURITY_SCHEME: []}]
+    if operation.public:
+        document["security"] = []
+    elif operation.app_password is not None:
+        document["security"] = [{APP_PASSWORD_SCHEME: []}]
+    else:
+        document["security"] = [{SECURITY_SCHEME: []}]
     return document
 
 
@@ -225,7 +232,15 @@ def build_document() -> dict[str, Any]:
         "components": {
             "schemas": dict(sorted(components.items())),
             "securitySchemes": {
-                SECURITY_SCHEME: {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+                SECURITY_SCHEME: {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},
+                APP_PASSWORD_SCHEME: {
+                    "type": "http",
+                    "scheme": "basic",
+                    "description": (
+                        "The account's email and an app password (Account → App passwords),"
+                        " for e-reader apps; the account password is refused here."
+                    ),
+                },
             },
         },
     }

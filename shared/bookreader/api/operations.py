@@ -25,6 +25,7 @@ from bookreader.annotations.model import (
     HighlightUpdate,
 )
 from bookreader.api import bodies, queries, schemas
+from bookreader.auth.app_passwords import AppPasswordCreate, Scope
 from bookreader.auth.users import AdminUserUpdate, ProfileUpdate
 from bookreader.exports.pipeline import ExportRequest
 from bookreader.images.preferences import PreferencesUpdate
@@ -51,6 +52,9 @@ EXPORT = Content(
     also=(("application/json", {"type": "object"}), ("text/csv", {"type": "string"})),
 )
 BINARY_IMAGE = Content("image/*", {"type": "string", "contentMediaType": "image/*"})
+_XML = {"type": "string", "contentMediaType": "application/xml"}
+OPDS_NAVIGATION = Content("application/atom+xml;profile=opds-catalog;kind=navigation", _XML)
+OPDS_ACQUISITION = Content("application/atom+xml;profile=opds-catalog;kind=acquisition", _XML)
 
 
 Response = type[BaseModel] | Content | None
@@ -70,6 +74,8 @@ class Operation:
     query: type[queries.Query] | None = None
     public: bool = False
     admin: bool = False
+    # Signed in with HTTP Basic and an app password of this scope instead of a bearer token.
+    app_password: Scope | None = None
     errors: tuple[int, ...] = ()
     description: str = ""
 
@@ -200,6 +206,37 @@ OPERATIONS: tuple[Operation, ...] = (
         {200: schemas.AccessToken},
         body=bodies.PasswordBody,
         errors=(429,),
+    ),
+    Operation(
+        "listAppPasswords",
+        "GET",
+        "/account/app-passwords",
+        "The app passwords of the user's e-reader devices",
+        "Auth",
+        {200: schemas.AppPasswordList},
+    ),
+    Operation(
+        "createAppPassword",
+        "POST",
+        "/account/app-passwords",
+        "Create an app password for a device (the secret is shown once)",
+        "Auth",
+        {201: schemas.CreatedAppPassword},
+        body=AppPasswordCreate,
+        errors=(409,),
+        description=(
+            "An app password signs an e-reader app in (HTTP Basic: the account's email and the"
+            " password) to the OPDS catalogue (`opds`) or KOReader progress sync (`kosync`),"
+            " never to this API or the sign-in page. 409 `app_password_limit` past 20."
+        ),
+    ),
+    Operation(
+        "revokeAppPassword",
+        "DELETE",
+        "/account/app-passwords/{app_password_id}",
+        "Revoke an app password: its device is refused from its next request",
+        "Auth",
+        {204: NoContent},
     ),
     # --- uploads and the library ----------------------------------------------------------
     Operation(
@@ -554,6 +591,95 @@ OPERATIONS: tuple[Operation, ...] = (
         {200: schemas.Export},
         description="A failed export has `error` with a reason in words; ask for it again.",
     ),
+    # --- the OPDS catalogue (e-reader apps, HTTP Basic with an app password) ---------------
+    Operation(
+        "getOpdsRoot",
+        "GET",
+        "/opds",
+        "The catalogue's root (OPDS 1.2 navigation feed)",
+        "OPDS",
+        {200: OPDS_NAVIGATION},
+        app_password="opds",
+        description=(
+            "Add this URL to an OPDS app with the account's email and an app password of scope"
+            " `opds`. Every 401 carries `WWW-Authenticate: Basic`. Failed attempts are limited"
+            " like sign-in (per address and email, per address, and a per-account lockout):"
+            " 429 with `Retry-After`."
+        ),
+    ),
+    Operation(
+        "getOpdsRecent",
+        "GET",
+        "/opds/recent",
+        "The newest books (acquisition feed, paged)",
+        "OPDS",
+        {200: OPDS_ACQUISITION},
+        query=queries.OpdsPageQuery,
+        app_password="opds",
+    ),
+    Operation(
+        "getOpdsBooks",
+        "GET",
+        "/opds/books",
+        "All books A–Z, or one author's, or one language's (acquisition feed, paged)",
+        "OPDS",
+        {200: OPDS_ACQUISITION},
+        query=queries.OpdsBooksQuery,
+        app_password="opds",
+    ),
+    Operation(
+        "getOpdsAuthors",
+        "GET",
+        "/opds/authors",
+        "Authors A–Z (navigation feed, paged)",
+        "OPDS",
+        {200: OPDS_NAVIGATION},
+        query=queries.OpdsPageQuery,
+        app_password="opds",
+    ),
+    Operation(
+        "getOpdsLanguages",
+        "GET",
+        "/opds/languages",
+        "The languages of the library (navigation feed)",
+        "OPDS",
+        {200: OPDS_NAVIGATION},
+        app_password="opds",
+    ),
+    Operation(
+        "searchOpds",
+        "GET",
+        "/opds/search",
+        "Books whose title or authors hold every word (acquisition feed, paged)",
+        "OPDS",
+        {200: OPDS_ACQUISITION},
+        query=queries.OpdsSearchQuery,
+        app_password="opds",
+    ),
+    Operation(
+        "getOpdsOpenSearch",
+        "GET",
+        "/opds/opensearch.xml",
+        "The OpenSearch description of the catalogue's search",
+        "OPDS",
+        {200: Content("application/opensearchdescription+xml", _XML)},
+        app_password="opds",
+    ),
+    Operation(
+        "downloadOpdsBook",
+        "GET",
+        "/opds/books/{book_id}/file",
+        "Download the book's original file",
+        "OPDS",
+        {302: NoContent},
+        app_password="opds",
+        errors=(409,),
+        description=(
+            "302 to a short-lived URL of the file (EPUB `application/epub+zip`, FB2"
+            " `application/x-fictionbook+xml`, zipped FB2 `application/fb2+zip`); apps follow"
+            " it and send no credentials to the store. 409 `book_not_ready` before parsing."
+        ),
+    ),
     # --- administration -------------------------------------------------------------------
     Operation(
         "getAdminOverview",
@@ -647,4 +773,5 @@ PATH_PARAMETERS: dict[str, tuple[dict[str, Any], str]] = {
     "bookmark_id": ({"type": "string", "format": "uuid"}, "A bookmark's id"),
     "highlight_id": ({"type": "string", "format": "uuid"}, "A highlight's id"),
     "export_id": ({"type": "string", "format": "uuid"}, "An export's id"),
+    "app_password_id": ({"type": "string", "format": "uuid"}, "An app password's id"),
 }

@@ -135,3 +135,18 @@ class AnnotationExportQuery(Query):
         description="`md` Markdown grouped by chapter, `json` with offsets and anchors, `csv` in"
         " Readwise's import columns",
     )
+
+
+class OpdsPageQuery(Query):
+    page: WholeNumber = Field(1, ge=1, le=100_000)
+
+
+class OpdsBooksQuery(Query):
+    author: QueryText | None = Field(None, description="Only books with exactly this author")
+    language: QueryText | None = Field(None, description="Only books in this language")
+    page: WholeNumber = Field(1, ge=1, le=100_000)
+
+
+class OpdsSearchQuery(Query):
+    q: QueryText = Field(description="Words that must each appear in the title or an author")
+    page: WholeNumber = Field(1, ge=1, le=100_000)

@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from bookreader.auth.app_passwords import AppPassword, CreatedAppPassword
 from bookreader.auth.users import User, UserPage
 from bookreader.books.model import BookMetadata, TocEntry
 from bookreader.exports.records import ExportFormat, ExportState, IllustrationChoice
@@ -21,7 +22,8 @@ from bookreader.library.lifecycle import BookState
 from bookreader.library.positions import ReadingPosition
 from bookreader.nlp.model import CastMember, DescriptionType, VisualSummary
 
-__all__ = ["ReadingPosition", "User", "UserPage"]  # domain models answered as they are
+# Domain models answered as they are.
+__all__ = ["AppPassword", "CreatedAppPassword", "ReadingPosition", "User", "UserPage"]
 
 Direction = Literal["ltr", "rtl"]
 
@@ -66,6 +68,12 @@ class AccessToken(Answer):
     access_token: str
     token_type: Literal["bearer"] = "bearer"
     expires_in: int = Field(description="Seconds until the access token expires")
+
+
+class AppPasswordList(Answer):
+    """The user's app passwords (e-reader devices), newest first; secrets are never shown."""
+
+    items: list[AppPassword]
 
 
 class SignedIn(AccessToken):

@@ -11,12 +11,18 @@ The lockout is bounded so a stranger cannot lock a reader out for good: each wai
 LOGIN_LOCKOUT_MAX_SECONDS, attempts refused during a wait are not counted, and signed-in
 devices keep their sessions. Emails that match no account are counted the same way, so the
 answer never tells whether an account exists.
+
+Devices (e-reader apps signing in with an app password on every request) have the same limits
+with two differences: the per-address windows count only unsuccessful attempts (a catalogue
+browsed page after page is not a guesser), and their lockout is kept apart from sign-in's, so
+a device's successful requests never forgive guesses at the account password.
 """
 
 from __future__ import annotations
 
 import hashlib
 import math
+from typing import Literal
 
 import redis
 
@@ -25,7 +31,7 @@ from bookreader.auth.emails import lookup_form
 from bookreader.config import get_settings
 from bookreader.errors import BookReaderError
 from bookreader.metrics import RATE_LIMIT_HITS
-from bookreader.ratelimit import Limit, hit, hit_all
+from bookreader.ratelimit import Limit, ensure_room, hit, hit_all
 from bookreader.ratelimit.redis_guard import client_or_default, fail_closed
 
 # What clients see while Redis (and so every limit) is away.
@@ -74,12 +80,48 @@ def limit_login(ip: str, email: str, *, client: redis.Redis | None = None) -> No
     )
 
 
+LockoutKind = Literal["login", "device"]
+
+
+def _device_failure_limits(ip: str, login: str) -> list[Limit]:
+    settings = get_settings()
+    window = settings.rate_limit_window
+    return [
+        Limit(
+            f"device-ip-login:{_digest(ip, lookup_form(login))}",
+            settings.rate_limit_login_ip_email,
+            window,
+        ),
+        Limit(f"device-ip:{_digest(ip)}", settings.rate_limit_login_ip, window),
+    ]
+
+
+def limit_device_sign_in(ip: str, login: str, *, client: redis.Redis | None = None) -> None:
+    """An app-password request: 429 once this address has failed too often (per login, and in
+    all), with login's numbers; nothing is counted here (see `device_sign_in_failed`)."""
+    ensure_room(_device_failure_limits(ip, login), client=client, unavailable=UNAVAILABLE)
+
+
+def device_sign_in_failed(ip: str, login: str, *, client: redis.Redis | None = None) -> None:
+    """Count an unsuccessful app-password attempt against its address's windows."""
+    try:
+        hit_all(_device_failure_limits(ip, login), client=client, unavailable=UNAVAILABLE)
+    except BookReaderError as error:
+        if error.status != 429:  # a full window is what the next attempt will be told
+            raise
+
+
 def begin_login_attempt(
-    email: str, *, client: redis.Redis | None = None, now: float | None = None
+    email: str,
+    *,
+    kind: LockoutKind = "login",
+    client: redis.Redis | None = None,
+    now: float | None = None,
 ) -> None:
     """Count a sign-in attempt on the account of `email`, or 429 `login_locked` while it waits.
 
-    `now` (seconds) replaces the Redis server's clock; tests use it to be exact.
+    `kind` "device" counts app-password attempts on a lockout of their own. `now` (seconds)
+    replaces the Redis server's clock; tests use it to be exact.
     """
     settings = get_settings()
     arguments = [
@@ -91,9 +133,11 @@ def begin_login_attempt(
     ]
     with fail_closed(UNAVAILABLE, _UNAVAILABLE_MESSAGE):
         redis_client = client_or_default(client)
-        wait_ms = int(redis_client.register_script(_ATTEMPT)([_lockout_key(email)], arguments))
+        wait_ms = int(
+            redis_client.register_script(_ATTEMPT)([_lockout_key(email, kind)], arguments)
+        )
     if wait_ms > 0:
-        RATE_LIMIT_HITS.labels("login-account").inc()
+        RATE_LIMIT_HITS.labels(f"{kind}-account").inc()
         retry_after = max(1, math.ceil(wait_ms / 1000))
         raise BookReaderError(
             "login_locked",
@@ -104,10 +148,12 @@ def begin_login_attempt(
         )
 
 
-def login_succeeded(email: str, *, client: redis.Redis | None = None) -> None:
-    """Forget the account's unsuccessful attempts: its owner is back."""
+def login_succeeded(
+    email: str, *, kind: LockoutKind = "login", client: redis.Redis | None = None
+) -> None:
+    """Forget the account's unsuccessful attempts (of this kind): its owner is back."""
     with fail_closed(UNAVAILABLE, _UNAVAILABLE_MESSAGE):
-        client_or_default(client).delete(_lockout_key(email))
+        client_or_default(client).delete(_lockout_key(email, kind))
 
 
 def limit_register(ip: str, email: str, *, client: redis.Redis | None = None) -> None:
@@ -155,8 +201,9 @@ def limit_api(user_id: str, *, read: bool = False, client: redis.Redis | None = 
     hit(key, limit, settings.rate_limit_window, client=client, unavailable=UNAVAILABLE)
 
 
-def _lockout_key(email: str) -> str:
-    return redis_conn.key("auth", "lockout", _digest(lookup_form(email)))
+def _lockout_key(email: str, kind: LockoutKind = "login") -> str:
+    name = "lockout" if kind == "login" else f"lockout-{kind}"
+    return redis_conn.key("auth", name, _digest(lookup_form(email)))
 
 
 def _digest(*parts: str) -> str:

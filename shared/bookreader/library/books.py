@@ -11,7 +11,13 @@ from bookreader.books.model import ParsedBook
 from bookreader.config import get_settings
 from bookreader.errors import BookReaderError
 from bookreader.ids import is_uuid
-from bookreader.library.lifecycle import BookState, expire_uploads, parse_progress, transition
+from bookreader.library.lifecycle import (
+    READABLE,
+    BookState,
+    expire_uploads,
+    parse_progress,
+    transition,
+)
 from bookreader.library.records import (
     BookImageRecord,
     BookRecord,
@@ -289,13 +295,22 @@ def list_books(
     descending: bool = True,
     page: int = 1,
     page_size: int = 20,
+    readable_only: bool = False,
+    exact_author: str | None = None,
 ) -> tuple[list[BookRecord], int]:
-    """One page of the user's books and the total matching the filters."""
+    """One page of the user's books and the total matching the filters (`readable_only`: the
+    books a reader can open; `exact_author`: one of the book's authors is exactly this)."""
     where = ["user_id = CAST(:u AS uuid)"]
     params: dict[str, Any] = {"u": user_id}
     if state:
         where.append("state = :state")
         params["state"] = str(state)
+    if readable_only:
+        where.append("state = ANY(CAST(:readable AS text[]))")
+        params["readable"] = sorted(str(item) for item in READABLE)
+    if exact_author is not None:
+        where.append("authors @> jsonb_build_array(CAST(:exact_author AS text))")
+        params["exact_author"] = exact_author
     if language:
         where.append("(language = :lang OR language LIKE :lang_prefix)")
         params.update(lang=language.lower(), lang_prefix=f"{language.lower()}-%")
@@ -387,6 +402,59 @@ def get_image(book_id: str, image_id: str) -> BookImageRecord:
     if not found:
         raise BookReaderError("image_not_found", "The book has no such image.", 404)
     return BookImageRecord.model_validate(found[0])
+
+
+def cover_images(book_ids: list[str]) -> dict[str, BookImageRecord]:
+    """The cover picture of each of these books that has one, by book id."""
+    if not book_ids:
+        return {}
+    with db.get_pool().connection() as conn:
+        rows = conn.run(
+            "SELECT b.id::text AS book_id, i.id, i.media_type, i.size, i.object_key"
+            " FROM books b JOIN book_images i ON i.book_id = b.id AND i.id = b.cover_image_id"
+            " WHERE b.id = ANY(CAST(:ids AS uuid[]))",
+            ids=book_ids,
+        )
+        found = db.rows_as_dicts(conn, rows)
+    return {row.pop("book_id"): BookImageRecord.model_validate(row) for row in found}
+
+
+def author_counts(
+    user_id: str, *, offset: int = 0, limit: int = 50
+) -> tuple[list[tuple[str, int]], int]:
+    """One page of the authors of the user's readable books, A–Z, with how many books each
+    has; and how many authors there are."""
+    with db.get_pool().connection() as conn:
+        readable = sorted(str(item) for item in READABLE)
+        source = (
+            "FROM books, jsonb_array_elements_text(books.authors) AS author"
+            " WHERE user_id = CAST(:u AS uuid) AND state = ANY(CAST(:readable AS text[]))"
+        )
+        total = conn.run(f"SELECT count(DISTINCT author) {source}", u=user_id, readable=readable)[
+            0
+        ][0]
+        rows = conn.run(
+            f"SELECT author, count(*) {source} GROUP BY author ORDER BY lower(author), author"
+            " LIMIT :limit OFFSET :offset",
+            u=user_id,
+            readable=readable,
+            limit=limit,
+            offset=offset,
+        )
+    return [(str(name), int(count)) for name, count in rows], int(total)
+
+
+def language_counts(user_id: str) -> list[tuple[str, int]]:
+    """The languages of the user's readable books (as declared), with how many books each."""
+    with db.get_pool().connection() as conn:
+        rows = conn.run(
+            "SELECT language, count(*) FROM books WHERE user_id = CAST(:u AS uuid)"
+            " AND state = ANY(CAST(:readable AS text[])) AND language IS NOT NULL"
+            " GROUP BY language ORDER BY count(*) DESC, language",
+            u=user_id,
+            readable=sorted(str(item) for item in READABLE),
+        )
+    return [(str(language), int(count)) for language, count in rows]
 
 
 def display_titles(user_id: str, book_ids: list[str]) -> dict[str, str]:

@@ -7,6 +7,6 @@ The limits a particular caller applies (per IP, per account, per provider) live 
 caller, e.g. `bookreader.auth.limits`.
 """
 
-from bookreader.ratelimit.window import Limit, hit, hit_all
+from bookreader.ratelimit.window import Limit, ensure_room, hit, hit_all
 
-__all__ = ["Limit", "hit", "hit_all"]
+__all__ = ["Limit", "ensure_room", "hit", "hit_all"]

@@ -52,6 +52,33 @@ return 0
 """
 
 
+# The same arithmetic without recording anything: is any of the limits exhausted now?
+# KEYS: the limited sets. ARGV: now in ms ("" = the server's clock), then limit and window (ms)
+# for each key. Returns 0 when every limit has room, else the wait in ms.
+_PEEK = """
+local now
+if ARGV[1] == '' then
+  local t = redis.call('TIME')
+  now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+else
+  now = tonumber(ARGV[1])
+end
+local wait = 0
+for i, key in ipairs(KEYS) do
+  local limit = tonumber(ARGV[2 * i])
+  local window = tonumber(ARGV[1 + 2 * i])
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
+  local count = redis.call('ZCARD', key)
+  if count >= limit then
+    local blocking = redis.call('ZRANGE', key, count - limit, count - limit, 'WITHSCORES')
+    local free_at = tonumber(blocking[2]) + window
+    if free_at - now > wait then wait = free_at - now end
+  end
+end
+return wait
+"""
+
+
 @dataclass(frozen=True)
 class Limit:
     """At most `limit` hits on `key` in any `window_s` seconds."""
@@ -98,6 +125,31 @@ def hit_all(
     with fail_closed(unavailable):
         redis_client = client_or_default(client)
         wait_ms = int(redis_client.register_script(_SLIDING_WINDOW)(keys, arguments))
+    _refuse_if_waiting(limits, wait_ms)
+
+
+def ensure_room(
+    limits: Sequence[Limit],
+    *,
+    client: redis.Redis | None = None,
+    now: float | None = None,
+    unavailable: str = UNAVAILABLE,
+) -> None:
+    """429 `rate_limited` when any limit is exhausted, without counting a hit: for limits that
+    count only what went wrong (failed sign-ins), checked before the attempt is made."""
+    if not limits:
+        return
+    arguments: list[str | int] = ["" if now is None else round(now * 1000)]
+    for item in limits:
+        arguments += [item.limit, math.ceil(item.window_s * 1000)]
+    keys = [redis_conn.key("rl", item.key) for item in limits]
+    with fail_closed(unavailable):
+        redis_client = client_or_default(client)
+        wait_ms = int(redis_client.register_script(_PEEK)(keys, arguments))
+    _refuse_if_waiting(limits, wait_ms)
+
+
+def _refuse_if_waiting(limits: Sequence[Limit], wait_ms: int) -> None:
     if wait_ms > 0:
         RATE_LIMIT_HITS.labels(limit_label(item.key for item in limits)).inc()
         retry_after = max(1, math.ceil(wait_ms / 1000))

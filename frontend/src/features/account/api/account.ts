@@ -33,3 +33,28 @@ export function updateIllustrationSettings(
 ): Promise<IllustrationSettings> {
   return unwrap(api.PATCH("/settings/illustrations", { body: changes }));
 }
+
+export type AppPassword = components["schemas"]["AppPassword"];
+export type CreatedAppPassword = components["schemas"]["CreatedAppPassword"];
+export type AppPasswordScope = AppPassword["scopes"][number];
+
+export const appPasswordsKey = ["account", "app-passwords"] as const;
+
+export async function listAppPasswords(): Promise<AppPassword[]> {
+  return (await unwrap(api.GET("/account/app-passwords"))).items;
+}
+
+export function createAppPassword(body: {
+  name: string;
+  scopes: AppPasswordScope[];
+}): Promise<CreatedAppPassword> {
+  return unwrap(api.POST("/account/app-passwords", { body }));
+}
+
+export async function revokeAppPassword(id: string): Promise<void> {
+  await unwrap(
+    api.DELETE("/account/app-passwords/{app_password_id}", {
+      params: { path: { app_password_id: id } },
+    }),
+  );
+}

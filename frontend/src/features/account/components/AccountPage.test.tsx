@@ -31,6 +31,9 @@ beforeAll(async () => {
         expires_in: 900,
       });
     }
+    if (request.method === "GET" && request.path === "/api/account/app-passwords") {
+      return sendJson(response, 200, { items: [] });
+    }
     if (request.method === "GET" && request.path === "/api/settings/illustrations") {
       return sendJson(response, 200, {
         auto_illustrate: false,

@@ -7,6 +7,7 @@ import { usePageTitle } from "@/components/usePageTitle";
 import { ApiError, useSession, type User } from "@/lib/api";
 import { type Language, LANGUAGES, setLanguage } from "@/lib/i18n";
 import { changePassword, updateProfile } from "../api/account";
+import { AppPasswordsSection } from "./AppPasswordsSection";
 import { IllustrationSettingsForm } from "./IllustrationSettingsForm";
 
 const LANGUAGE_NAMES: Record<Language, string> = { en: "English", ru: "Русский" };
@@ -202,6 +203,7 @@ export default function AccountPage() {
       <LanguageForm user={session.user} />
       <IllustrationSettingsForm />
       <PasswordForm />
+      <AppPasswordsSection />
     </div>
   );
 }

@@ -1,0 +1,90 @@
+"""OPDS: the reader's library as an OPDS 1.2 catalogue for e-reader apps (KOReader, Moon+
+Reader, FBReader, Thorium, KyBook), signed in with HTTP Basic: email and an app password."""
+
+from __future__ import annotations
+
+from chalice import Response
+
+from bookreader.api.queries import OpdsBooksQuery, OpdsPageQuery, OpdsSearchQuery
+from bookreader.auth import users
+from bookreader.errors import BookReaderError
+from bookreader.http import BookReaderApp, parse_query
+from bookreader.library import books
+from bookreader.library.lifecycle import READABLE
+from bookreader.opds import acquisition, opensearch
+from bookreader.opds.atom import ACQUISITION, NAVIGATION, OPENSEARCH_DESCRIPTION, Feed, render_feed
+from bookreader.opds.catalog import PRODUCT, Catalog
+
+app = BookReaderApp("opds")
+
+# Feeds carry short-lived picture URLs and private data: revalidated, never shared by caches.
+_HEADERS = {"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"}
+
+
+def _catalog() -> Catalog:
+    user = users.get_user(app.device.user_id)
+    return Catalog(user_id=user.id, base=app.mount_prefix, locale=user.locale)
+
+
+def _atom(feed: Feed, kind: str) -> Response:
+    body = render_feed(feed).decode("utf-8")
+    return Response(body=body, status_code=200, headers={"Content-Type": kind, **_HEADERS})
+
+
+@app.route("/opds", methods=["GET"], app_password="opds")
+def root() -> Response:
+    return _atom(_catalog().root(), NAVIGATION)
+
+
+@app.route("/opds/recent", methods=["GET"], app_password="opds")
+def recent() -> Response:
+    query = parse_query(app.current_request, OpdsPageQuery)
+    return _atom(_catalog().recent(query.page), ACQUISITION)
+
+
+@app.route("/opds/books", methods=["GET"], app_password="opds")
+def all_books() -> Response:
+    query = parse_query(app.current_request, OpdsBooksQuery)
+    feed = _catalog().all_books(query.page, author=query.author, language=query.language)
+    return _atom(feed, ACQUISITION)
+
+
+@app.route("/opds/authors", methods=["GET"], app_password="opds")
+def authors() -> Response:
+    query = parse_query(app.current_request, OpdsPageQuery)
+    return _atom(_catalog().authors(query.page), NAVIGATION)
+
+
+@app.route("/opds/languages", methods=["GET"], app_password="opds")
+def languages() -> Response:
+    return _atom(_catalog().languages(), NAVIGATION)
+
+
+@app.route("/opds/search", methods=["GET"], app_password="opds")
+def search() -> Response:
+    query = parse_query(app.current_request, OpdsSearchQuery)
+    return _atom(_catalog().search(query.q, query.page), ACQUISITION)
+
+
+@app.route("/opds/opensearch.xml", methods=["GET"], app_password="opds")
+def opensearch_description() -> Response:
+    catalog = _catalog()
+    body = opensearch.render_description(
+        catalog.path("/search"), PRODUCT, catalog.say("search_about")
+    ).decode("utf-8")
+    return Response(
+        body=body, status_code=200, headers={"Content-Type": OPENSEARCH_DESCRIPTION, **_HEADERS}
+    )
+
+
+@app.route("/opds/books/{book_id}/file", methods=["GET"], app_password="opds")
+def download(book_id: str) -> Response:
+    """302 to a short-lived URL of the original file (see `opds.acquisition`)."""
+    book = books.get_book(app.device.user_id, book_id)
+    if book.state not in READABLE:
+        raise BookReaderError("book_not_ready", "This book cannot be opened yet.", 409)
+    return Response(
+        body="",
+        status_code=302,
+        headers={"Location": acquisition.download_url(book), **_HEADERS},
+    )
