@@ -26,7 +26,7 @@ TYPE_WEIGHTS: dict[str, dict[str, float]] = {
     "action": {"ACTION_VERBS": 1.0, "MOTION": 0.4},
 }
 _VISUAL_ADJ = ("COLOUR", "MATERIAL", "SIZE_SHAPE", "LIGHT_ADJ")
-_CATEGORIES = (
+CATEGORIES = (
     "PLACE",
     "BODY",
     "CLOTHING",
@@ -43,7 +43,7 @@ _CATEGORIES = (
     "MATERIAL",
     "SIZE_SHAPE",
 )
-_PENALTIES = ("THOUGHT", "ABSTRACT", "SPEECH", "PRONOUNS_DIALOGUE")
+PENALTIES = ("THOUGHT", "ABSTRACT", "SPEECH", "PRONOUNS_DIALOGUE")
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 _NEGATION_WINDOW = 3
 _LIGHT_VERB_WINDOW = 5  # "cast a quick glance", «бросила на него быстрый взгляд»
@@ -162,7 +162,7 @@ def sentence_features(
     hits: dict[str, int] = {}
     seen: set[str] = set()  # a word repeated ("faces, faces, faces") is one piece of evidence
     for index, token in enumerate(tokens):
-        matched = [c for c in _CATEGORIES if token.lemma in getattr(lexicon, c)]
+        matched = [c for c in CATEGORIES if token.lemma in getattr(lexicon, c)]
         if not matched:
             if token.lemma in lexicon.PRONOUNS_DIALOGUE and (
                 features.quoted > 0.5 or language == "en"

@@ -10,28 +10,10 @@ from functools import cache
 from types import ModuleType
 
 from bookreader.nlp import lexicon_en, lexicon_ru
-from bookreader.nlp.features import adjective_hits, plain_moves
+from bookreader.nlp.features import CATEGORIES, PENALTIES, adjective_hits, plain_moves
 from bookreader.nlp.spans import ScoredSentence
 
 TYPES = ("location", "character", "atmosphere", "object", "action")
-_CATEGORIES = (
-    "PLACE",
-    "BODY",
-    "CLOTHING",
-    "BUILD",
-    "SKY_WEATHER",
-    "LIGHT_VERBS",
-    "LIGHT_ADJ",
-    "WEATHER_ADJ",
-    "TIME_SEASON",
-    "ACTION_VERBS",
-    "MOTION",
-    "POSTURE_VERBS",
-    "COLOUR",
-    "MATERIAL",
-    "SIZE_SHAPE",
-)
-_PENALTIES = ("THOUGHT", "ABSTRACT", "SPEECH", "PRONOUNS_DIALOGUE")
 # The first noun-like word of a sentence is usually its subject: what the picture is of.
 _NOUN_CLASSES = ("BODY", "CLOTHING", "SKY_WEATHER", "PLACE", "ARTEFACT", "PERSON")
 _PERSON_PRONOUNS = {
@@ -63,8 +45,8 @@ def base_feature_names() -> list[str]:
     names += [f"share_{t}" for t in TYPES]
     names += [f"kind_{t}" for t in TYPES]
     names += ["strength", "log_visual", "adjectives", "artefact_attributes"]
-    names += [f"hits_{c}" for c in _CATEGORIES]
-    names += [f"penalty_{p}" for p in _PENALTIES]
+    names += [f"hits_{c}" for c in CATEGORIES]
+    names += [f"penalty_{p}" for p in PENALTIES]
     names += ["negated", "quoted", "question", "log_words", "short"]
     names += ["inner_state", "inner_share", "extent_verbs", "plain_move_share", "person_pronouns"]
     names += ["proper_names", "parsed", "artefacts", "animals"]
@@ -116,8 +98,8 @@ def _own(sentence: ScoredSentence, language: str) -> list[float]:
     row += [float(sentence.kind == t) for t in TYPES]
     row += [sentence.strength, math.log1p(visual), adjective_hits(features)]
     row += [features.artefact_attributes]
-    row += [features.hits.get(c, 0) for c in _CATEGORIES]
-    row += [features.penalties.get(p, 0) for p in _PENALTIES]
+    row += [features.hits.get(c, 0) for c in CATEGORIES]
+    row += [features.penalties.get(p, 0) for p in PENALTIES]
     row += [features.negated, features.quoted, float(features.question), math.log(words)]
     row += [float(words < 6)]
     row += [inner, inner / words * 10, extent, plain_share, pronouns]
