@@ -163,7 +163,7 @@ def list_app_passwords(user_id: str) -> list[AppPassword]:
             " ORDER BY created_at DESC, id",
             u=user_id,
         )
-        return [AppPassword.model_validate(row) for row in db.rows_as_dicts(conn, rows)]
+        return db.rows_as(conn, rows, AppPassword)
 
 
 def revoke_app_password(user_id: str, app_password_id: str) -> None:

@@ -10,11 +10,12 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pg8000.native
 from pg8000.native import Connection
+from pydantic import BaseModel
 
 from bookreader.config import get_settings
 from bookreader.errors import BookReaderError
@@ -215,3 +216,11 @@ def rows_as_dicts(conn: Connection, rows: list[list[Any]]) -> list[dict[str, Any
     """Turn the rows of the last `conn.run` into dicts keyed by column name."""
     names = [column["name"] for column in conn.columns or []]
     return [dict(zip(names, row, strict=True)) for row in rows]
+
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+def rows_as(conn: Connection, rows: list[list[Any]], model: type[ModelT]) -> list[ModelT]:
+    """The rows of the last `conn.run` as typed records (columns named like the fields)."""
+    return [model.model_validate(row) for row in rows_as_dicts(conn, rows)]

@@ -51,7 +51,7 @@ def export_not_found() -> BookReaderError:
 
 
 def _records(conn: db.Connection, rows: list[list[Any]]) -> list[ExportRecord]:
-    return [ExportRecord.model_validate(row) for row in db.rows_as_dicts(conn, rows)]
+    return db.rows_as(conn, rows, ExportRecord)
 
 
 def _first(conn: db.Connection, rows: list[list[Any]]) -> ExportRecord | None:

@@ -65,7 +65,7 @@ def image_not_found() -> BookReaderError:
 
 
 def _records(conn: db.Connection, rows: list[list[Any]]) -> list[ImageRecord]:
-    return [ImageRecord.model_validate(row) for row in db.rows_as_dicts(conn, rows)]
+    return db.rows_as(conn, rows, ImageRecord)
 
 
 def _first(conn: db.Connection, rows: list[list[Any]]) -> ImageRecord | None:

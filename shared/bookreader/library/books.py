@@ -67,7 +67,7 @@ def book_not_found() -> BookReaderError:
 
 
 def _books(conn: db.Connection, rows: list[list[Any]]) -> list[BookRecord]:
-    return [BookRecord.model_validate(row) for row in db.rows_as_dicts(conn, rows)]
+    return db.rows_as(conn, rows, BookRecord)
 
 
 def create_book(
@@ -346,7 +346,7 @@ def chapter_list(book_id: str) -> list[ChapterEntry]:
             " WHERE book_id = CAST(:b AS uuid) ORDER BY index",
             b=book_id,
         )
-        return [ChapterEntry.model_validate(row) for row in db.rows_as_dicts(conn, rows)]
+        return db.rows_as(conn, rows, ChapterEntry)
 
 
 def chapter_lengths(book_id: str) -> dict[int, int]:
@@ -380,7 +380,7 @@ def footnotes(book_id: str) -> list[FootnoteRecord]:
             "SELECT id, title, html FROM footnotes WHERE book_id = CAST(:b AS uuid) ORDER BY id",
             b=book_id,
         )
-        return [FootnoteRecord.model_validate(row) for row in db.rows_as_dicts(conn, rows)]
+        return db.rows_as(conn, rows, FootnoteRecord)
 
 
 # A book image's id as parsing names it (`<digest>.<extension>`); anything else is not found

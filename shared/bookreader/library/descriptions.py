@@ -327,7 +327,7 @@ def list_descriptions(
             aid=after[2] if after else None,
             limit=limit,
         )
-        return [DescriptionRecord.model_validate(row) for row in db.rows_as_dicts(conn, rows)]
+        return db.rows_as(conn, rows, DescriptionRecord)
 
 
 def list_cast(book_id: str, *, up_to_chapter: int | None = None) -> tuple[list[CastMember], int]:
@@ -339,7 +339,7 @@ def list_cast(book_id: str, *, up_to_chapter: int | None = None) -> tuple[list[C
             " FROM cast_members WHERE book_id = CAST(:b AS uuid) ORDER BY position",
             b=book_id,
         )
-        members = [CastMember.model_validate(row) for row in db.rows_as_dicts(conn, rows)]
+        members = db.rows_as(conn, rows, CastMember)
     if up_to_chapter is None:
         return members, 0
     met = [member for member in members if member.first_chapter <= up_to_chapter]

@@ -21,9 +21,8 @@ from bookreader.errors import BookReaderError
 from bookreader.metrics import RATE_LIMIT_HITS, limit_label
 from bookreader.ratelimit.redis_guard import UNAVAILABLE, client_or_default, fail_closed
 
-# KEYS: the limited sets. ARGV: now in ms ("" = the server's clock), the hit's member, then
-# limit and window (ms) for each key. Returns 0 when the hit is recorded, else the wait in ms.
-_SLIDING_WINDOW = """
+# Both scripts start from `now` in ms: ARGV[1], or the server's clock when it is "".
+_NOW = """
 local now
 if ARGV[1] == '' then
   local t = redis.call('TIME')
@@ -31,6 +30,13 @@ if ARGV[1] == '' then
 else
   now = tonumber(ARGV[1])
 end
+"""
+
+# KEYS: the limited sets. ARGV: now in ms ("" = the server's clock), the hit's member, then
+# limit and window (ms) for each key. Returns 0 when the hit is recorded, else the wait in ms.
+_SLIDING_WINDOW = (
+    _NOW
+    + """
 local wait = 0
 for i, key in ipairs(KEYS) do
   local limit = tonumber(ARGV[1 + 2 * i])
@@ -50,19 +56,15 @@ for i, key in ipairs(KEYS) do
 end
 return 0
 """
+)
 
 
 # The same arithmetic without recording anything: is any of the limits exhausted now?
 # KEYS: the limited sets. ARGV: now in ms ("" = the server's clock), then limit and window (ms)
 # for each key. Returns 0 when every limit has room, else the wait in ms.
-_PEEK = """
-local now
-if ARGV[1] == '' then
-  local t = redis.call('TIME')
-  now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-else
-  now = tonumber(ARGV[1])
-end
+_PEEK = (
+    _NOW
+    + """
 local wait = 0
 for i, key in ipairs(KEYS) do
   local limit = tonumber(ARGV[2 * i])
@@ -77,6 +79,7 @@ for i, key in ipairs(KEYS) do
 end
 return wait
 """
+)
 
 
 @dataclass(frozen=True)
