@@ -117,6 +117,9 @@ def test_settings_default_off_validate_and_show_the_quota(rt: RunningRuntime) ->
     assert too_far.status_code == 422
     cleared = reader.request("PATCH", "/settings/illustrations", json={"style": ""}).json()
     assert cleared["style"] is None and cleared["chapters_ahead"] == 3
+    # A client sending null for a setting that always has a value changes nothing.
+    nulls = reader.request("PATCH", "/settings/illustrations", json={"chapters_ahead": None})
+    assert nulls.status_code == 200 and nulls.json()["chapters_ahead"] == 3
 
 
 def test_default_style_applies_to_requests_without_one(book) -> None:

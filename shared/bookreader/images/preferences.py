@@ -45,6 +45,9 @@ def update_preferences(user_id: str, update: PreferencesUpdate) -> IllustrationP
     with db.get_pool().transaction() as conn:
         current = load_preferences(conn, user_id)
         changes = update.model_dump(exclude_unset=True)
+        # null means "no change" for a setting that always has a value; for the style it
+        # clears the reader's default, like an empty string.
+        changes = {k: v for k, v in changes.items() if v is not None or k == "style"}
         if "style" in changes:
             changes["style"] = changes["style"] or None
         merged = current.model_copy(update=changes)
