@@ -130,7 +130,7 @@ _IRREGULAR_PLURALS = {
 _COMPOUND_HEADS = ("woman", "man", "scarf", "wife")  # fisherman, headscarf, housewife
 _SAME_IN_PLURAL = {
     *("sheep", "deer", "fish", "grass", "hay", "smoke", "snow", "cattle", "people", "hair"),
-    *("furniture", "clothing", "luggage", "foliage", "military"),
+    *("furniture", "clothing", "luggage", "foliage", "military", "lightning"),
 }
 
 
