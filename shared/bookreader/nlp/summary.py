@@ -62,6 +62,7 @@ _EN_CONCRETE_SUFFIXED = frozenset(
         (
             "entrance pavement garment ornament monument apartment battlement compartment",
             "embankment encampment parchment instrument fragment mansion station lantern",
+            "building stocking painting covering dwelling crossing clearing",
         )
     ).split()
 )
@@ -74,7 +75,7 @@ _EN_NOT_DRAWN = frozenset(
             "reason question matter fact point manner middle course order air distance",
             "direction attention effort step turn rest whole half top bottom edge other",
             "people difficulty trouble chance need hope concern reserve interest sense effect",
-            "result nature",
+            "result nature length width height depth inch mile dint ado piece style care",
         )
     ).split()
 )
@@ -85,6 +86,7 @@ _EN_EMPTY_MODIFIERS = frozenset(
     ).split()
 )
 _EN_MODIFIER_DEPS = ("amod", "compound", "nmod")
+_EN_ARTICLES = frozenset({"the", "a", "an", "this", "that"})
 _EN_MODIFIER_POS = ("ADJ", "NOUN", "VERB")
 _EN_SUBJECT_DEPS = ("nsubj", "nsubjpass", "ROOT", "attr")
 _CASES = {"gen1": "gent", "gen2": "gent", "acc2": "accs", "loc1": "loct", "loc2": "loct"}
@@ -103,27 +105,35 @@ class NounPhrase:
 
 def noun_phrases(doc: Any) -> list[NounPhrase]:
     """The noun phrases of a spaCy doc: each common noun with its nearest adjective, participle
-    and compound modifiers; a plural head as written ("icicles"), a singular one as its lemma."""
+    and compound modifiers; a plural head as written ("icicles"), a singular one as its lemma. A
+    capitalised noun after an article is a common noun too ("the old King", "this Fir Tree")."""
     phrases = []
     for token in doc:
-        if token.pos_ != "NOUN" or token.dep_ == "compound":  # "smoke" of "smoke rings"
-            continue
+        titled = token.pos_ == "PROPN" and any(
+            child.dep_ == "det" and child.lower_ in _EN_ARTICLES for child in token.children
+        )
+        if not (token.pos_ == "NOUN" or titled) or token.dep_ == "compound":
+            continue  # "smoke" of "smoke rings" is said with its head
         modifiers = [
             child.lower_
             for child in token.children
             if child.i < token.i
             and child.dep_ in _EN_MODIFIER_DEPS
             # a lower-case word the tagger took for a name ("the castle gate") is a noun too
-            and (child.pos_ in _EN_MODIFIER_POS or (child.pos_ == "PROPN" and child.is_lower))
+            and (
+                child.pos_ in _EN_MODIFIER_POS
+                or (child.pos_ == "PROPN" and (child.is_lower or titled))
+            )
             and child.lower_ not in _EN_EMPTY_MODIFIERS
             and child.lower_.isalpha()
         ]
-        head = token.lower_ if token.tag_ == "NNS" else token.lemma_.lower()
+        plural = token.tag_ in ("NNS", "NNPS")
+        lemma = token.lower_ if titled else token.lemma_.lower()
         subject = token.dep_ in _EN_SUBJECT_DEPS or (
             token.dep_ == "conj" and token.head.dep_ in _EN_SUBJECT_DEPS
         )
-        words = (*modifiers[-_MAX_MODIFIERS:], head)
-        phrases.append(NounPhrase(words, token.lemma_.lower(), subject))
+        words = (*modifiers[-_MAX_MODIFIERS:], token.lower_ if plural else lemma)
+        phrases.append(NounPhrase(words, lemma, subject))
     return phrases
 
 
@@ -203,7 +213,10 @@ def _drawable_en(lemma: str, lexicon: ModuleType) -> bool:
         return False
     if lemma in lexicon.INNER_STATE or lemma in lexicon.TIME_SEASON:
         return False
-    return not lemma.endswith(_EN_ABSTRACT_SUFFIXES) or lemma in _EN_CONCRETE_SUFFIXED
+    if lemma in _EN_CONCRETE_SUFFIXED:
+        return True
+    gerund = lemma.endswith("ing") and len(lemma) >= 8  # "wriggling"; not "ring", "pudding"
+    return not (gerund or lemma.endswith(_EN_ABSTRACT_SUFFIXES))
 
 
 def _vocabulary_subjects(tokens: list[Token], lexicon: ModuleType) -> list[str]:
