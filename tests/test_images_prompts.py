@@ -487,6 +487,10 @@ def test_an_ambiguous_russian_word_is_read_by_its_neighbours() -> None:
     assert "pine forest" in forest and "pine forests" not in forest
     house = summary_prompt("Огромный дом горел огнями сквозь свои большие окна.").prompt.lower()
     assert "big windows" in house and "several" not in house
+    # a spelling variant the analyser lists first is not another word: «вареньем» is jam
+    jam = build_summary(tokenize("вазочка с вареньем", 0, 18, "ru"), "ru").subjects
+    assert "варенье" in jam and "варение" not in jam
+    assert translate_word("ожерелие", "ru") == translate_word("ожерелье", "ru") == "necklace"
     # a plural verb beside it: several horses; «между тем» names nothing
     horses = summary_prompt("Лошади бежали дружно. Ветер между тем становился сильнее.")
     assert "horses" in horses.prompt.lower()

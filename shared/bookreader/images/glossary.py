@@ -53,7 +53,7 @@ def translate_word(lemma: str, language: str) -> str | None:
         return None
     if language != "ru":
         return None if has_cyrillic(word) else word
-    english = _lookup(word) or _derived(word)
+    english = _lookup(word) or _spelling_variant(word) or _derived(word)
     if english is None and "-" in word:  # "темно-синий" → "dark blue" when both halves are known
         parts = [_COMPOUND_PREFIXES.get(p) or _lookup(p) for p in word.split("-")]
         english = " ".join(p for p in parts if p) if all(parts) else None
@@ -180,6 +180,17 @@ _DERIVATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("ской", ("", "а", "ь")),
     ("чий", ("к",)),
 )
+
+
+# pymorphy3 spells some lemmas the old way (ущелие, ожерелие) where the dictionaries say ущелье.
+_SPELLINGS = (("ие", "ье"), ("ье", "ие"), ("ия", "ья"), ("ья", "ия"))
+
+
+def _spelling_variant(word: str) -> str | None:
+    for ending, other in _SPELLINGS:
+        if word.endswith(ending) and (english := _lookup(word[: -len(ending)] + other)):
+            return english
+    return None
 
 
 def _derived(word: str) -> str | None:

@@ -311,6 +311,8 @@ def _noun_reading(token: Token, parses: tuple[Any, ...], context: _Context) -> A
     agrees with the adjectives before it, else an oblique case after a preposition, else a
     nominative plural beside a plural verb, else the first."""
     nouns = [p for p in parses if p.tag.POS == "NOUN" and not _NAME_TAGS & p.tag.grammemes]
+    # a spelling variant the analyser lists first («вареньем» as варение) is no other thing
+    nouns.sort(key=lambda p: bool({"V-be", "V-ie"} & p.tag.grammemes))
     if not nouns:
         return None
     agreeing = [n for n in nouns if any(_agreeing(m, n) for m in context.modifiers)]
