@@ -370,6 +370,10 @@ def test_the_lexicon_is_book_scale_english_only_and_curated_senses_win() -> None
     assert translate_word("маяк", "ru") == "lighthouse"  # the lexicon alone says "beacon"
     assert translate_word("окошечко", "ru") == translate_word("окошко", "ru")  # diminutive
     assert translate_word("гусарский", "ru") == "hussar"  # from the noun it comes from
+    assert "пороховой" not in table and "пороховой" not in glossary()
+    assert translate_word("пороховой", "ru") == translate_word("порох", "ru")  # "powder flask"
+    assert translate_word("белые", "ru") == "white"  # an adjective lemmatised as a noun
+    assert translate_word("малый", "ru") == "small"  # the visual sense, not "less"
 
 
 def test_a_described_animal_or_thing_is_not_a_portrait_but_a_person_is() -> None:
