@@ -396,6 +396,13 @@ _VISUAL_EN = (
 )
 _CLAUSE_CHARS = 140
 _MIN_QUOTE_TOKENS = 6
+_MIN_CLIPPED_TOKENS = 16
+# A clipped clause does not end on a word that leads into what was cut ("at wide intervals in the").
+_DANGLING = frozenset(
+    " ".join(
+        ("the a an of in at on to with and or but by from for as into", "upon its his her")
+    ).split()
+)
 
 
 def prompt_tokens(text: str) -> int:
@@ -407,8 +414,8 @@ def prompt_tokens(text: str) -> int:
 
 def _key_phrase(text: str, budget: int) -> str:
     """The English passage's most visual clauses, in their order, within `budget` tokens (each
-    one clipped; the best one cut to the budget when alone it is too long); quotes and odd
-    characters removed. Nothing when the budget is too small to say anything."""
+    one clipped; the best one cut to the budget when alone it is too long and the budget is not
+    small); quotes and odd characters removed. Nothing when no clause fits."""
     if budget < _MIN_QUOTE_TOKENS:
         return ""
     clean = re.sub(r"[^A-Za-z0-9 ,.;:!?'\-]+", " ", text)
@@ -424,8 +431,8 @@ def _key_phrase(text: str, budget: int) -> str:
     for _, position, clause in sorted(scored):
         size = prompt_tokens(clause) + 1
         if used + size > budget:
-            if chosen:
-                continue
+            if chosen or budget < _MIN_CLIPPED_TOKENS:
+                continue  # a few words cut from a long clause say less than the subjects did
             clause = _words_within(clause, budget - 1)
             size = prompt_tokens(clause) + 1
         chosen.append((position, clause))
@@ -446,6 +453,8 @@ def _words_within(clause: str, budget: int) -> str:
         if prompt_tokens(" ".join([*words, word])) > budget:
             break
         words.append(word)
+    while words and words[-1].lower().strip(",;:") in _DANGLING:
+        words.pop()
     return " ".join(words).rstrip(" ,;:")
 
 
