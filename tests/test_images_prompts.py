@@ -18,11 +18,19 @@ from bookreader.images.glossary import (
     translate_word,
 )
 from bookreader.images.model import BookContext, ImagePrompt
-from bookreader.images.prompts import MAX_PROMPT_CHARS, build_prompt, period_hint
+from bookreader.images.prompts import (
+    MAX_PROMPT_CHARS,
+    PROMPT_TOKENS,
+    build_prompt,
+    period_hint,
+    prompt_tokens,
+)
 from bookreader.images.styles import STYLES
-from bookreader.nlp import lexicon_en, lexicon_ru
+from bookreader.nlp import extractor, lexicon_en, lexicon_ru
 from bookreader.nlp.extractor import extract_chapter
+from bookreader.nlp.features import tokenize
 from bookreader.nlp.model import CastMember, Description, VisualSummary
+from bookreader.nlp.summary import build_summary, noun_phrases
 
 CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 RU_BOOK = BookContext(
@@ -362,6 +370,10 @@ def test_the_lexicon_is_book_scale_english_only_and_curated_senses_win() -> None
     assert translate_word("маяк", "ru") == "lighthouse"  # the lexicon alone says "beacon"
     assert translate_word("окошечко", "ru") == translate_word("окошко", "ru")  # diminutive
     assert translate_word("гусарский", "ru") == "hussar"  # from the noun it comes from
+    assert "пороховой" not in table and "пороховой" not in glossary()
+    assert translate_word("пороховой", "ru") == translate_word("порох", "ru")  # "powder flask"
+    assert translate_word("белые", "ru") == "white"  # an adjective lemmatised as a noun
+    assert translate_word("малый", "ru") == "small"  # the visual sense, not "less"
 
 
 def test_a_described_animal_or_thing_is_not_a_portrait_but_a_person_is() -> None:
@@ -420,8 +432,15 @@ def test_eval_prompts_ends_with_the_summary_line(tmp_path, capsys) -> None:
     ]
     gold.write_text("\n".join(json.dumps(row, ensure_ascii=False) for row in rows) + "\n")
     assert evaluate_prompts.main([str(gold)]) == 0
-    last = capsys.readouterr().out.strip().splitlines()[-1]
-    summary = json.loads(last)
+    lines = capsys.readouterr().out.strip().splitlines()
+    summary = json.loads(lines[-1])
+    # where each missed subject was lost: the unicorn by the prompt, the tower by extraction
+    assert lines[-2] == (
+        "Missed subjects by where they were lost: ru: extraction 0, span 0, prompt 1; "
+        "en: extraction 1, span 0, prompt 0"
+    )
+    rows = [line.split(" | ") for line in lines if line.startswith("| ru-000")]
+    assert rows and rows[0][3:5] == ["unicorn", "prompt"]
     assert set(summary) == {"subject_recall", "n", "no_description", "by_lang"}
     assert summary["n"] == 2 and summary["no_description"] == 1
     assert summary["by_lang"] == {"ru": round(2 / 3, 3), "en": 0.0}
@@ -441,3 +460,126 @@ def test_several_things_are_said_in_the_plural_and_a_named_woman_is_drawn_as_one
     assert woman.prompt.lower().startswith("portrait of a woman")
     place = ru_prompt(describe("location", ["улица"], characters=["Казань"]))
     assert "woman" not in place.prompt and " man" not in place.prompt
+
+
+# --- noun phrases read in context, English phrases from the parse, the model's window
+
+
+def summary_prompt(text: str, language: str = "ru", kind: str = "location") -> ImagePrompt:
+    """The prompt for a description whose summary is built from the whole text (no extraction:
+    what is tested is how the summary reads the words)."""
+    tokens = tokenize(text, 0, len(text), language)
+    phrases = None
+    if language == "en" and (pipeline := extractor.english_pipeline()) is not None:
+        phrases = lambda: noun_phrases(pipeline(text))  # noqa: E731
+    summary = build_summary(tokens, language, phrases)
+    description = describe(kind, summary.subjects, summary.attributes, summary.characters)
+    book = BookContext(language=language, sha256="e" * 64)
+    return build_prompt(description, text, language=language, book=book)
+
+
+def test_an_ambiguous_russian_word_is_read_by_its_neighbours() -> None:
+    # «ели» after a preposition is a fir, not "ate"
+    assert "fir tree" in summary_prompt("Из-за ели вышел огромный бурый медведь.").prompt.lower()
+    # «чепце» after an agreeing adjective is a cap, not the river Чепца (and no one's name)
+    old_woman = summary_prompt("Старуха в чёрном чепце сидела в кресле.", kind="character")
+    assert "black bonnet" in old_woman.prompt.lower()
+    tokens = tokenize("Старуха в чёрном чепце сидела.", 0, 30, "ru")
+    assert build_summary(tokens, "ru").characters == []
+    # the adjective says one forest and several windows; «свои» is not "several"
+    forest = summary_prompt("За рекой темнел сосновый бор.").prompt.lower()
+    assert "pine forest" in forest and "pine forests" not in forest
+    house = summary_prompt("Огромный дом горел огнями сквозь свои большие окна.").prompt.lower()
+    assert "big windows" in house and "several" not in house
+    # a spelling variant the analyser lists first is not another word: «вареньем» is jam
+    jam = build_summary(tokenize("вазочка с вареньем", 0, 18, "ru"), "ru").subjects
+    assert "варенье" in jam and "варение" not in jam
+    assert translate_word("ожерелие", "ru") == translate_word("ожерелье", "ru") == "necklace"
+    # a plural verb beside it: several horses; «между тем» names nothing
+    horses = summary_prompt("Лошади бежали дружно. Ветер между тем становился сильнее.")
+    assert "horses" in horses.prompt.lower()
+    assert not re.search(r"\b(subjects?|themes?|topics?)\b", horses.prompt.lower())
+
+
+def test_english_noun_phrases_keep_compounds_plurals_and_things_outside_the_vocabularies(
+    english_model: bool,
+) -> None:
+    boats = summary_prompt(
+        "Fishing boats rocked at the wooden pier; nets hung drying on the poles and gulls "
+        "wheeled over the water.",
+        "en",
+    ).prompt.lower()
+    assert {"nets", "gulls"} <= set(re.findall(r"[a-z]+", boats)) or not english_model
+    assert "boats" in boats  # several, with or without the parse
+    if not english_model:
+        return
+    assert boats.startswith("fishing boats")
+    smoke = summary_prompt(
+        "He sat by the fire and watched the blue smoke-rings as they drifted up to the ceiling.",
+        "en",
+    ).prompt
+    assert "blue smoke rings" in smoke.lower()
+    winter = summary_prompt(
+        "Long icicles hung down from the eaves of the houses, and the little boys wore caps.",
+        "en",
+    ).prompt.lower()
+    assert {"long icicles", "houses", "little boys"} <= {
+        phrase.strip() for phrase in re.split(r"[.,]", winter)
+    }
+    king = summary_prompt("The kind old King went down to open the castle gate.", "en").prompt
+    assert "king" in king.lower() and "castle gate" in king.lower()
+    face = summary_prompt(
+        "Her lips parted, all thought of her reserve lost in her overpowering excitement.",
+        "en",
+        "character",
+    ).prompt.lower()
+    assert "lips" in face and "excitement" not in face.split('"')[0]
+
+
+@pytest.fixture(params=[True, False], ids=["en-model", "en-fallback"])
+def english_model(request) -> object:
+    if request.param and extractor.english_pipeline() is None:
+        pytest.skip("the trained English pipeline is not installed")
+    extractor.use_english_model(request.param)
+    yield request.param
+    extractor.use_english_model(True)
+
+
+def test_the_quote_gets_only_the_room_the_subjects_and_style_leave() -> None:
+    text = (
+        "The old mill stood by the river under tall dark elms, its great wheel green with moss. "
+        "Beyond the mill the meadow ran down to the water, where white geese walked in the reeds "
+        "and a boat lay tied to a post near the wooden bridge over the stream."
+    )
+    short = build_prompt(
+        describe("location", ["old mill", "river"]), text, language="en", book=BookContext()
+    )
+    assert '"' in short.prompt and prompt_tokens(short.prompt) <= PROMPT_TOKENS
+    assert short.prompt.lower().startswith("old mill")
+    many = [f"{colour} {thing}" for colour in ("grey", "white") for thing in ("mill", "wheel")]
+    many += ["river", "elms", "moss", "meadow", "water", "geese", "reeds", "boat", "post", "bridge"]
+    crowded = build_prompt(describe("location", many), text, language="en", book=BookContext())
+    assert prompt_tokens(crowded.prompt) <= PROMPT_TOKENS
+    assert crowded.prompt.lower().startswith("grey mill")
+    quoted = crowded.prompt.split('"')[1] if '"' in crowded.prompt else ""
+    assert len(quoted) < len(short.prompt.split('"')[1])  # the subjects came first
+    assert prompt_tokens("Old mill, river.") == 5 and prompt_tokens("Watercolour") == 2
+
+
+def test_eval_prompts_tells_a_subject_the_span_left_out_from_one_the_prompt_lost() -> None:
+    text = "Коляска шестериком стояла у подъезда. Огромный дом горел огнями сквозь окна."
+    passage = evaluate_prompts.GoldPassage("ru-x", "ru", "location", text, [["carriage"]])
+    second = text.index("Огромный")
+    tokens = tokenize(text, second, len(text), "ru")
+    span = Description(
+        chapter=0,
+        start=second,
+        end=len(text),
+        type="location",
+        confidence=0.9,
+        priority=0.5,
+        summary=build_summary(tokens, "ru"),
+    )
+    whole = evaluate_prompts.whole_passage(passage, span)
+    assert (whole.start, whole.end, whole.type) == (0, len(text), "location")
+    assert "коляска" in whole.summary.subjects and "коляска" not in span.summary.subjects

@@ -5,7 +5,10 @@
 Each gold line is `{"lang", "type", "text", "subjects": [[alternative, …], …]}`; one inner list is
 one thing the prompt must name, any alternative counting (whole words, case-insensitive). The
 passage goes through extraction as a chapter of its own; the longest description found gets the
-prompt the pipeline would build (offline, no language model). Prints a table, then one JSON line:
+prompt the pipeline would build (offline, no language model). A missed subject is told apart by
+where it was lost: "span" when a prompt built the same way from the whole passage names it (the
+extracted span left it out), "prompt" when even that one does not, "extraction" when the passage
+got no description. Prints a table, then one JSON line:
 `{"subject_recall", "n", "no_description", "by_lang": {"ru", "en"}}`."""
 
 from __future__ import annotations
@@ -14,13 +17,15 @@ import argparse
 import json
 import re
 import sys
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 from bookreader.images.model import BookContext
 from bookreader.images.prompts import build_prompt
-from bookreader.nlp.extractor import extract_chapter
+from bookreader.nlp.extractor import analyse, english_pipeline, extract_chapter
 from bookreader.nlp.model import Description
+from bookreader.nlp.summary import build_summary, noun_phrases
 
 
 @dataclass(frozen=True)
@@ -37,6 +42,7 @@ class PassageResult:
     passage: GoldPassage
     prompt: str  # "" when no description was found
     found: list[bool]  # per gold subject
+    lost: list[str]  # per gold subject: "", "span", "prompt" or "extraction"
 
     @property
     def described(self) -> bool:
@@ -78,11 +84,36 @@ def longest_description(passage: GoldPassage) -> Description | None:
 def evaluate_passage(passage: GoldPassage) -> PassageResult:
     description = longest_description(passage)
     if description is None:
-        return PassageResult(passage, "", [False] * len(passage.subjects))
+        missed = [False] * len(passage.subjects)
+        return PassageResult(passage, "", missed, ["extraction"] * len(passage.subjects))
+    prompt = _prompt(passage, description)
+    found = [names(prompt, alts) for alts in passage.subjects]
+    whole = ""
+    if not all(found):
+        whole = _prompt(passage, whole_passage(passage, description))
+    lost = [
+        "" if ok else "span" if names(whole, alts) else "prompt"
+        for alts, ok in zip(passage.subjects, found, strict=True)
+    ]
+    return PassageResult(passage, prompt, found, lost)
+
+
+def whole_passage(passage: GoldPassage, description: Description) -> Description:
+    """The description as if its span were the whole passage (same type): what the prompt would
+    name had extraction taken every sentence."""
+    text = passage.text
+    scored, _ = analyse(text, [(0, len(text))], passage.lang)
+    tokens = [token for sentence in scored for token in sentence.features.tokens]
+    pipeline = english_pipeline() if passage.lang == "en" else None
+    phrases = (lambda: noun_phrases(pipeline(text))) if pipeline is not None else None
+    summary = build_summary(tokens, passage.lang, phrases)
+    return description.model_copy(update={"start": 0, "end": len(text), "summary": summary})
+
+
+def _prompt(passage: GoldPassage, description: Description) -> str:
     book = BookContext(language=passage.lang, sha256="0" * 64)
     text = passage.text[description.start : description.end]
-    prompt = build_prompt(description, text, language=passage.lang, book=book).prompt
-    return PassageResult(passage, prompt, [names(prompt, alts) for alts in passage.subjects])
+    return build_prompt(description, text, language=passage.lang, book=book).prompt
 
 
 def summary(results: list[PassageResult]) -> dict[str, object]:
@@ -101,17 +132,34 @@ def summary(results: list[PassageResult]) -> dict[str, object]:
 
 
 def table(results: list[PassageResult]) -> str:
-    lines = ["| id | type | found | missed | prompt |", "|---|---|---|---|---|"]
+    lines = ["| id | type | found | missed | lost in | prompt |", "|---|---|---|---|---|---|"]
     for result in results:
         subjects = result.passage.subjects
         hit = [alts[0] for alts, ok in zip(subjects, result.found, strict=True) if ok]
         missed = [alts[0] for alts, ok in zip(subjects, result.found, strict=True) if not ok]
+        stages = [stage for stage in result.lost if stage]
         prompt = result.prompt.replace("|", "/") or "(no description)"
         lines.append(
             f"| {result.passage.id} | {result.passage.type} | {', '.join(hit)} "
-            f"| {', '.join(missed)} | {prompt} |"
+            f"| {', '.join(missed)} | {', '.join(stages)} | {prompt} |"
         )
     return "\n".join(lines)
+
+
+def losses(results: list[PassageResult]) -> str:
+    """One line: how many missed subjects each stage lost, by language."""
+    counts = {
+        lang: Counter(s for r in results if r.passage.lang == lang for s in r.lost if s)
+        for lang in ("ru", "en")
+    }
+    parts = [
+        f"{lang}: " + ", ".join(f"{stage} {counts[lang][stage]}" for stage in _STAGES)
+        for lang in ("ru", "en")
+    ]
+    return "Missed subjects by where they were lost: " + "; ".join(parts)
+
+
+_STAGES = ("extraction", "span", "prompt")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -126,6 +174,7 @@ def main(argv: list[str] | None = None) -> int:
     print(table(results))
     described = summary([r for r in results if r.described])
     print(f"Recall on the passages with a description: {json.dumps(described['by_lang'])}")
+    print(losses(results))
     print(json.dumps(summary(results), ensure_ascii=False))
     return 0
 

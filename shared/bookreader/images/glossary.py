@@ -53,7 +53,7 @@ def translate_word(lemma: str, language: str) -> str | None:
         return None
     if language != "ru":
         return None if has_cyrillic(word) else word
-    english = _lookup(word) or _derived(word)
+    english = _lookup(word) or _spelling_variant(word) or _derived(word) or _adjective_of(word)
     if english is None and "-" in word:  # "темно-синий" → "dark blue" when both halves are known
         parts = [_COMPOUND_PREFIXES.get(p) or _lookup(p) for p in word.split("-")]
         english = " ".join(p for p in parts if p) if all(parts) else None
@@ -130,7 +130,7 @@ _IRREGULAR_PLURALS = {
 _COMPOUND_HEADS = ("woman", "man", "scarf", "wife")  # fisherman, headscarf, housewife
 _SAME_IN_PLURAL = {
     *("sheep", "deer", "fish", "grass", "hay", "smoke", "snow", "cattle", "people", "hair"),
-    *("furniture", "clothing", "luggage", "foliage", "military"),
+    *("furniture", "clothing", "luggage", "foliage", "military", "lightning"),
 }
 
 
@@ -160,7 +160,8 @@ def translate_all(lemmas: list[str], language: str) -> list[str]:
 
 
 # Diminutives and relational adjectives the dictionaries do not list, read through the word they
-# come from: «окошечко» → окошко → window, «тоненький» → тонкий, «гусарский» → гусар (hussar).
+# come from: «окошечко» → окошко → window, «тоненький» → тонкий, «гусарский» → гусар (hussar),
+# «пороховой» → порох (powder).
 _DERIVATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("енький", ("кий", "ый", "ой", "ий")),
     ("онький", ("кий", "ый", "ой")),
@@ -179,7 +180,38 @@ _DERIVATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("ский", ("", "а", "ь", "ия")),
     ("ской", ("", "а", "ь")),
     ("чий", ("к",)),
+    # relational adjectives say the noun they come from, as English does before a noun:
+    # «пороховой» → порох (powder), «чайный» → чай (tea), «полевой» → поле (field)
+    ("овый", ("",)),
+    ("овой", ("",)),
+    ("евый", ("ь", "е", "")),
+    ("евой", ("ь", "е", "")),
+    ("ный", ("", "ь", "а", "о")),
+    ("ной", ("", "ь", "а", "о")),
 )
+
+
+# pymorphy3 spells some lemmas the old way (ущелие, ожерелие) where the dictionaries say ущелье.
+_SPELLINGS = (("ие", "ье"), ("ье", "ие"), ("ия", "ья"), ("ья", "ия"))
+
+
+def _spelling_variant(word: str) -> str | None:
+    for ending, other in _SPELLINGS:
+        if word.endswith(ending) and (english := _lookup(word[: -len(ending)] + other)):
+            return english
+    return None
+
+
+def _adjective_of(word: str) -> str | None:
+    """An adjective the analyser lemmatised as a noun of its own («белые», «старое»): the
+    dictionaries know it by its masculine form."""
+    from bookreader.nlp.morph_analyzer import parse_word
+
+    for parse in parse_word(word):
+        if parse.tag.POS in ("ADJF", "ADJS") and "Apro" not in parse.tag:
+            lemma = str(parse.normal_form).replace("ё", "е")
+            return _lookup(lemma) if lemma != word else None
+    return None
 
 
 def _derived(word: str) -> str | None:

@@ -22,6 +22,10 @@ from bookreader.nlp.model import CastMember, Description
 from bookreader.nlp.morph_analyzer import morph
 
 MAX_PROMPT_CHARS = 600
+# What CLIP-based image models read of a prompt (SDXL and its kin: 77 tokens with the start and
+# end marks): the quoted passage gets only the room the subjects, details and style leave.
+PROMPT_TOKENS = 75
+_TOKEN = re.compile(r"[^\W_]+|[^\w\s]")
 
 SIZES: dict[str, tuple[int, int]] = {
     "location": (1024, 768),
@@ -82,7 +86,9 @@ NEGATIVE_HISTORICAL = (
 )
 # Summary attribute kinds in the order a reader would describe a scene.
 _ATTRIBUTE_ORDER = ("time", "season", "weather", "light", "colour", "material", "size", "clothing")
-_SUBJECT_LIMIT = 12
+# Things named: up to 16 while the prompt fits the model's window, at least 12 in any case.
+_SUBJECT_LIMIT = 16
+_SUBJECT_FLOOR = 12
 
 # Known classics (lower-case fragment of an author's name, either script) → their period.
 CLASSIC_AUTHORS: tuple[tuple[str, str], ...] = (
@@ -154,12 +160,10 @@ def build_prompt(
     if not figures:  # named people outside the cast still show as a man or a woman
         figures = _named_people(summary.characters, text, language, description.type)
     actions = _actions(text, language) if description.type == "action" else []
-    quote = _key_phrase(text) if language == "en" else ""
     period = period_hint(book)
     if preset.monochrome:
         subjects = _distinct(_without_colours(subject) for subject in subjects)
         attributes.pop("colour", None)
-        quote = _without_colours(quote)
 
     opening, others = _opening(description.type, figures, subjects)
     framing = _FRAMING.get(description.type, "")
@@ -167,12 +171,19 @@ def build_prompt(
         opening,
         others[: _SUBJECT_LIMIT - 1],
         [", ".join(actions)] if actions else [],
-        [f'"{quote}"'] if quote else [],
+        [],  # the English passage's own words, in what the rest leaves of the model's window
         _details(attributes, subjects),
         [framing] if framing else [],
         [period] if period else [],
         [f"{preset.lead}, {preset.suffix}"],
     ]
+    while len(sections[1]) >= _SUBJECT_FLOOR and prompt_tokens(_bounded(sections)) > PROMPT_TOKENS:
+        sections[1].pop()
+    if language == "en":
+        room = PROMPT_TOKENS - prompt_tokens(_bounded(sections)) - 3  # quotes and a full stop
+        quote = _key_phrase(text, room)
+        quote = _without_colours(quote) if preset.monochrome else quote
+        sections[3] = [f'"{quote}"'] if quote else []
     prompt = _bounded(sections)
     if has_cyrillic(prompt):  # never expected: the glossary only yields English
         prompt = re.sub(r"\s+", " ", re.sub(r"[\u0400-\u04ff]+", "", prompt))
@@ -383,31 +394,68 @@ _VISUAL_EN = (
     | lexicon_en.LIGHT_ADJ
     | lexicon_en.ARTEFACT
 )
-_KEY_PHRASE_CHARS = 240
 _CLAUSE_CHARS = 140
+_MIN_QUOTE_TOKENS = 6
+_MIN_CLIPPED_TOKENS = 16
+# A clipped clause does not end on a word that leads into what was cut ("at wide intervals in the").
+_DANGLING = frozenset(
+    " ".join(
+        ("the a an of in at on to with and or but by from for as into", "upon its his her")
+    ).split()
+)
 
 
-def _key_phrase(text: str) -> str:
-    """The English passage's most visual clauses, in their order, within a budget (each one
-    clipped); quotes and odd characters removed."""
+def prompt_tokens(text: str) -> int:
+    """About how many CLIP tokens a prompt takes, on the safe side: each punctuation mark one,
+    each word one more per 8 letters (long words are the rare ones that split). Against CLIP's
+    own tokenizer on our prompts, the real count is 0.81–1.02 times this."""
+    return sum(1 + len(piece) // 8 if piece[0].isalnum() else 1 for piece in _TOKEN.findall(text))
+
+
+def _key_phrase(text: str, budget: int) -> str:
+    """The English passage's most visual clauses, in their order, within `budget` tokens (each
+    one clipped; the best one cut to the budget when alone it is too long and the budget is not
+    small); quotes and odd characters removed. Nothing when no clause fits."""
+    if budget < _MIN_QUOTE_TOKENS:
+        return ""
     clean = re.sub(r"[^A-Za-z0-9 ,.;:!?'\-]+", " ", text)
     clean = re.sub(r"\s+", " ", clean).strip()
     scored = []
     for position, clause in enumerate(_SENTENCE_END.split(clean)):
-        clause = clause.strip(" ,.;:!?'-")
-        if len(clause) > _CLAUSE_CHARS:
-            clause = clause[:_CLAUSE_CHARS].rsplit(" ", 1)[0].rstrip(" ,;:")
+        clause = _clipped(clause.strip(" ,.;:!?'-"), _CLAUSE_CHARS)
         score = sum(word in _VISUAL_EN for word in re.findall(r"[a-z\-]+", clause.lower()))
         if score:
             scored.append((-score, position, clause))
     chosen: list[tuple[int, str]] = []
     used = 0
     for _, position, clause in sorted(scored):
-        if used + len(clause) > _KEY_PHRASE_CHARS and chosen:
-            continue
+        size = prompt_tokens(clause) + 1
+        if used + size > budget:
+            if chosen or budget < _MIN_CLIPPED_TOKENS:
+                continue  # a few words cut from a long clause say less than the subjects did
+            clause = _words_within(clause, budget - 1)
+            size = prompt_tokens(clause) + 1
         chosen.append((position, clause))
-        used += len(clause) + 2
+        used += size
     return "; ".join(clause for _, clause in sorted(chosen))
+
+
+def _clipped(clause: str, limit: int) -> str:
+    if len(clause) <= limit:
+        return clause
+    return clause[:limit].rsplit(" ", 1)[0].rstrip(" ,;:")
+
+
+def _words_within(clause: str, budget: int) -> str:
+    """The clause's first words, as many as fit in `budget` tokens."""
+    words: list[str] = []
+    for word in clause.split():
+        if prompt_tokens(" ".join([*words, word])) > budget:
+            break
+        words.append(word)
+    while words and words[-1].lower().strip(",;:") in _DANGLING:
+        words.pop()
+    return " ".join(words).rstrip(" ,;:")
 
 
 def _bounded(sections: list[list[str]]) -> str:

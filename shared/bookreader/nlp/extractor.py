@@ -23,7 +23,7 @@ from bookreader.nlp.learned import LearnedModel, packaged_model
 from bookreader.nlp.model import SUPPORTED_LANGUAGES, Description
 from bookreader.nlp.sentences import split_sentences
 from bookreader.nlp.spans import MAX_CHARS, MAX_SENTENCES, ScoredSentence, Span, merge_sentences
-from bookreader.nlp.summary import build_summary
+from bookreader.nlp.summary import NounPhrase, build_summary, noun_phrases
 from bookreader.nlp.syntax import parse_english, parse_russian, sentence_votes
 from bookreader.nlp.vectors import sentence_vectors
 
@@ -209,30 +209,16 @@ def _priority(span: Span, conf: float) -> float:
     return round(min(max(value, 0.0), 1.0), 3)
 
 
-def _amod_pairs(doc: Any) -> list[tuple[str, str]]:
-    return [
-        (token.lemma_.lower(), token.head.lemma_.lower())
-        for token in doc
-        if token.dep_ == "amod" and token.head.pos_ in ("NOUN", "PROPN")
-    ]
+def _phrases_from_docs(docs: list[Any]) -> Callable[[], list[NounPhrase]]:
+    return lambda: [phrase for doc in docs for phrase in noun_phrases(doc)]
 
 
-def _amod_from_docs(docs: list[Any]) -> Callable[[], list[tuple[str, str]]]:
-    return lambda: [pair for doc in docs for pair in _amod_pairs(doc)]
-
-
-def _amod_reader(
-    span_text: str, budget: dict[str, int]
-) -> Callable[[], list[tuple[str, str]]] | None:
+def _phrase_reader(span_text: str, budget: dict[str, int]) -> Callable[[], list[NounPhrase]] | None:
     pipeline = english_pipeline()
     if pipeline is None or budget["words"] <= 0:
         return None
     budget["words"] -= span_text.count(" ") + 1
-
-    def pairs() -> list[tuple[str, str]]:
-        return _amod_pairs(pipeline(span_text))
-
-    return pairs
+    return lambda: noun_phrases(pipeline(span_text))
 
 
 def analyse(
@@ -344,13 +330,13 @@ def extract_chapter(
         if conf < model.min_confidence:
             continue
         tokens = [t for s in span.sentences for t in s.features.tokens]
-        amod = None
+        phrases = None
         if language == "en":
             parsed = [docs.get(s.features.start) for s in span.sentences]
             if all(doc is not None for doc in parsed):
-                amod = _amod_from_docs(parsed)
+                phrases = _phrases_from_docs(parsed)
             else:
-                amod = _amod_reader(text[span.start : span.end], budget)
+                phrases = _phrase_reader(text[span.start : span.end], budget)
         descriptions.append(
             Description(
                 chapter=chapter,
@@ -359,7 +345,7 @@ def extract_chapter(
                 type=span.kind,
                 confidence=conf,
                 priority=_priority(span, conf),
-                summary=build_summary(tokens, language, amod),
+                summary=build_summary(tokens, language, phrases),
             )
         )
     return descriptions

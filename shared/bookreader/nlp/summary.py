@@ -1,15 +1,25 @@
-"""The visual summary of a span in lemma form: key noun phrases, attributes by kind, and the
-names that appear. English uses the trained pipeline's amod pairs when it is installed.
+"""The visual summary of a span: key noun phrases, attributes by kind (lemmas), and the names
+that appear.
 
 Russian noun phrases come from the morphology: every concrete noun with the adjectives right
-before it, the nominative ones (what the sentence is about: «на стене висела старая сабля»)
-first, so that a prompt can open with what is depicted."""
+before it that agree with it, the nominative ones (what the sentence is about: «на стене висела
+старая сабля») first. An ambiguous word is read by its neighbours, not by the analyser's first
+guess: after a preposition or an agreeing adjective it is a noun («из-за ели»: a fir, not "ate";
+«в чёрном чепце»: a cap, not the river Чепца), and the reading that agrees with its adjectives
+gives its number and case («большие окна»: windows; «сосновый бор»: one pine forest).
+
+English noun phrases come from the trained pipeline's parse when it is installed: every noun
+with its adjective and compound modifiers ("blue smoke rings", "paper label"), the head in the
+plural when the passage has several, the subjects of clauses first; without the parse, the
+visual vocabularies' nouns and the adjectives right before them."""
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from types import ModuleType
+from typing import Any
 
 from bookreader.nlp import lexicon_en, lexicon_ru
 from bookreader.nlp.features import Token
@@ -27,8 +37,11 @@ _ATTRIBUTE_KINDS = {
 }
 _SEASONS = {"осень", "зима", "весна", "лето", "autumn", "winter", "spring", "summer"}
 _NOUN_VOCABULARIES = ("PLACE", "BODY", "CLOTHING", "SKY_WEATHER")
-_MAX_SUBJECTS = 12
-_MAX_SUBJECTS_RU = 14
+_THING_VOCABULARIES = (*_NOUN_VOCABULARIES, "ARTEFACT", "ANIMALS")
+# More than a prompt says (it keeps about a dozen): a Russian phrase the dictionaries cannot
+# translate must not take the place of one they can.
+_MAX_SUBJECTS = 16
+_MAX_SUBJECTS_RU = 20
 _MAX_MODIFIERS = 2  # «старый яблоневый сад»: the adjectives nearest the noun
 # Nouns that name no thing to draw: measures, abstractions by their suffix, time spans.
 _RU_ABSTRACT_SUFFIXES = ("ость", "ение", "ание", "ство", "изм")
@@ -42,13 +55,95 @@ _RU_NOT_DRAWN = frozenset(
         )
     ).split()
 )
+_EN_ABSTRACT_SUFFIXES = ("ness", "tion", "sion", "ity", "ism", "ment", "ance", "ence", "ship")
+# Concrete nouns with an abstract-looking suffix that the visual vocabularies do not list.
+_EN_CONCRETE_SUFFIXED = frozenset(
+    " ".join(
+        (
+            "entrance pavement garment ornament monument apartment battlement compartment",
+            "embankment encampment parchment instrument fragment mansion station lantern",
+            "building stocking painting covering dwelling crossing clearing",
+        )
+    ).split()
+)
+_EN_NOT_DRAWN = frozenset(
+    " ".join(
+        (
+            "time way moment thing something nothing anything everything use sort kind part",
+            "side end lot number instant minute hour day week year while sight view glance",
+            "look silence sound noise voice word smell life death soul mind thought idea",
+            "reason question matter fact point manner middle course order air distance",
+            "direction attention effort step turn rest whole half top bottom edge other",
+            "people difficulty trouble chance need hope concern reserve interest sense effect",
+            "result nature length width height depth inch mile dint ado piece style care",
+        )
+    ).split()
+)
+# Adjectives that say nothing a painter could show ("the same door", "its own garden").
+_EN_EMPTY_MODIFIERS = frozenset(
+    " ".join(
+        ("other same such own certain various several many few more most last next first", "whole")
+    ).split()
+)
+_EN_MODIFIER_DEPS = ("amod", "compound", "nmod")
+_EN_ARTICLES = frozenset({"the", "a", "an", "this", "that"})
+_EN_MODIFIER_POS = ("ADJ", "NOUN", "VERB")
+_EN_SUBJECT_DEPS = ("nsubj", "nsubjpass", "ROOT", "attr")
+_CASES = {"gen1": "gent", "gen2": "gent", "acc2": "accs", "loc1": "loct", "loc2": "loct"}
+_NAME_TAGS = frozenset({"Name", "Surn", "Patr", "Geox", "Orgn", "Trad"})
+_VERB_POS = frozenset({"VERB", "INFN", "GRND", "PRTS"})
+
+
+@dataclass(frozen=True)
+class NounPhrase:
+    """A noun of an English parse with the modifiers before it, as the passage says them."""
+
+    words: tuple[str, ...]  # modifiers, then the head ("blue", "smoke", "rings")
+    head: str  # the head's lemma ("ring")
+    subject: bool  # the subject of its clause: what the sentence is about
+
+
+def noun_phrases(doc: Any) -> list[NounPhrase]:
+    """The noun phrases of a spaCy doc: each common noun with its nearest adjective, participle
+    and compound modifiers; a plural head as written ("icicles"), a singular one as its lemma. A
+    capitalised noun after an article is a common noun too ("the old King", "this Fir Tree")."""
+    phrases = []
+    for token in doc:
+        titled = token.pos_ == "PROPN" and any(
+            child.dep_ == "det" and child.lower_ in _EN_ARTICLES for child in token.children
+        )
+        if not (token.pos_ == "NOUN" or titled) or token.dep_ == "compound":
+            continue  # "smoke" of "smoke rings" is said with its head
+        modifiers = [
+            child.lower_
+            for child in token.children
+            if child.i < token.i
+            and child.dep_ in _EN_MODIFIER_DEPS
+            # a lower-case word the tagger took for a name ("the castle gate") is a noun too
+            and (
+                child.pos_ in _EN_MODIFIER_POS
+                or (child.pos_ == "PROPN" and (child.is_lower or titled))
+            )
+            and child.lower_ not in _EN_EMPTY_MODIFIERS
+            and child.lower_.isalpha()
+        ]
+        plural = token.tag_ in ("NNS", "NNPS")
+        lemma = token.lower_ if titled else token.lemma_.lower()
+        subject = token.dep_ in _EN_SUBJECT_DEPS or (
+            token.dep_ == "conj" and token.head.dep_ in _EN_SUBJECT_DEPS
+        )
+        words = (*modifiers[-_MAX_MODIFIERS:], token.lower_ if plural else lemma)
+        phrases.append(NounPhrase(words, lemma, subject))
+    return phrases
 
 
 def build_summary(
     tokens: list[Token],
     language: str,
-    amod_pairs: Callable[[], list[tuple[str, str]]] | None = None,
+    phrases: Callable[[], Sequence[NounPhrase]] | None = None,
 ) -> VisualSummary:
+    """The summary of a span's tokens; `phrases` gives the English parse's noun phrases (read
+    only when called: parsing is the expensive part)."""
     lexicon: ModuleType = lexicon_ru if language == "ru" else lexicon_en
     attributes: dict[str, list[str]] = {}
     for token in tokens:
@@ -63,10 +158,16 @@ def build_summary(
             values = attributes.setdefault("weather", [])
             if token.lemma not in values:
                 values.append(token.lemma)
-    subjects = _subjects(tokens, lexicon, language, amod_pairs)
+    common: set[int] = set()
+    if language == "ru":
+        subjects = _russian_subjects(tokens, lexicon, common)
+    elif phrases is not None:
+        subjects = _english_subjects(phrases(), lexicon)
+    else:
+        subjects = _vocabulary_subjects(tokens, lexicon)
     characters = []
-    for token in tokens:
-        if token.pos == "PROPN" and _is_name(token, lexicon):
+    for position, token in enumerate(tokens):
+        if token.pos == "PROPN" and position not in common and _is_name(token, lexicon):
             name = token.lemma.capitalize() if language == "ru" else token.lower.capitalize()
             if name not in characters:
                 characters.append(name)
@@ -83,62 +184,186 @@ def _is_name(token: Token, lexicon: ModuleType) -> bool:
     )
 
 
-def _subjects(
-    tokens: list[Token],
-    lexicon: ModuleType,
-    language: str,
-    amod_pairs: Callable[[], list[tuple[str, str]]] | None,
-) -> list[str]:
-    if language == "ru":
-        return _russian_subjects(tokens, lexicon)
+def _english_subjects(phrases: Sequence[NounPhrase], lexicon: ModuleType) -> list[str]:
+    """Drawable noun phrases: the subjects of clauses that the visual vocabularies know as
+    things first, then the other subjects, then the rest in text order; one phrase per head, the
+    one with the most modifiers."""
+    things = frozenset().union(*(getattr(lexicon, name) for name in _THING_VOCABULARIES))
+    best: dict[str, tuple[int, int, NounPhrase]] = {}
+    for position, phrase in enumerate(phrases):
+        if not _drawable_en(phrase.head, lexicon):
+            continue
+        rank = (0 if phrase.head in things else 1) if phrase.subject else 2
+        kept = best.get(phrase.head)
+        if kept is None:
+            best[phrase.head] = (rank, position, phrase)
+        else:
+            richer = phrase if len(phrase.words) > len(kept[2].words) else kept[2]
+            best[phrase.head] = (min(rank, kept[0]), kept[1], richer)
+    ordered = sorted(best.values(), key=lambda item: item[:2])
+    return [" ".join(phrase.words) for _, _, phrase in ordered][:_MAX_SUBJECTS]
+
+
+def _drawable_en(lemma: str, lexicon: ModuleType) -> bool:
+    if any(lemma in getattr(lexicon, name) for name in _THING_VOCABULARIES):
+        return True
+    if lemma in _EN_NOT_DRAWN or len(lemma) < 2 or not lemma.isalpha():
+        return False
+    if any(lemma in getattr(lexicon, name) for name in ("ABSTRACT", "THOUGHT", "SPEECH")):
+        return False
+    if lemma in lexicon.INNER_STATE or lemma in lexicon.TIME_SEASON:
+        return False
+    if lemma in _EN_CONCRETE_SUFFIXED:
+        return True
+    gerund = lemma.endswith("ing") and len(lemma) >= 8  # "wriggling"; not "ring", "pudding"
+    return not (gerund or lemma.endswith(_EN_ABSTRACT_SUFFIXES))
+
+
+def _vocabulary_subjects(tokens: list[Token], lexicon: ModuleType) -> list[str]:
+    """Without a parse: the vocabularies' things, after the adjectives right before them; a head
+    written in the plural stays plural."""
     adjectives = lexicon.COLOUR | lexicon.MATERIAL | lexicon.SIZE_SHAPE | lexicon.LIGHT_ADJ
     adjectives |= lexicon.BUILD | lexicon.WEATHER_ADJ
-    nouns = frozenset().union(*(getattr(lexicon, name) for name in _NOUN_VOCABULARIES))
-    nouns |= lexicon.ARTEFACT
+    nouns = frozenset().union(*(getattr(lexicon, name) for name in _THING_VOCABULARIES))
+
+    def said(token: Token) -> str:
+        plural = token.lower != token.lemma and token.lower.endswith("s")
+        return token.lower if plural else token.lemma
+
     subjects: list[str] = []
-    if amod_pairs is not None:
-        subjects.extend(f"{adjective} {noun}" for adjective, noun in amod_pairs())
-    else:
-        for left, right in itertools.pairwise(tokens):
-            if left.lemma in adjectives and right.lemma in nouns and right.start - left.end <= 2:
-                subjects.append(f"{left.lemma} {right.lemma}")
+    for left, right in itertools.pairwise(tokens):
+        if left.lemma in adjectives and right.lemma in nouns and right.start - left.end <= 2:
+            subjects.append(f"{left.lemma} {said(right)}")
+    heads = {phrase.split()[-1] for phrase in subjects}
     for token in tokens:
-        if token.lemma in nouns and not any(token.lemma in s.split() for s in subjects):
-            subjects.append(token.lemma)
-    unique = list(dict.fromkeys(subjects))
-    # things of the visual vocabularies first ("pewter lamp" before "natural reserve")
-    unique.sort(key=lambda phrase: phrase.split()[-1] not in nouns)
-    return unique[:_MAX_SUBJECTS]
+        if token.lemma in nouns and said(token) not in heads:
+            subjects.append(said(token))
+            heads.add(said(token))
+    return list(dict.fromkeys(subjects))[:_MAX_SUBJECTS]
 
 
-def _russian_subjects(tokens: list[Token], lexicon: ModuleType) -> list[str]:
+def _russian_subjects(tokens: list[Token], lexicon: ModuleType, common: set[int]) -> list[str]:
     """«прилагательное* существительное» phrases in lemma form (a plural head in its nominative
-    plural): the nominative ones first, then the other things in text order."""
-    ranked: list[tuple[int, int, str]] = []
-    modifiers: list[Token] = []
-    previous: Token | None = None
+    plural): the nominative ones first, then the other things in text order. Positions of
+    tokens read as common nouns are added to `common` (they are not names)."""
+    parses = [parse_word(token.lower.replace("ё", "е")) for token in tokens]
+    ranked: list[tuple[int, int, str, str]] = []
+    modifiers: list[int] = []  # positions of the adjectives right before
     for position, token in enumerate(tokens):
-        adjacent = previous is not None and token.start - previous.end <= 2
-        if not adjacent:
+        previous = position - 1 if position and _adjacent(tokens, position - 1, position) else None
+        if previous is None:
             modifiers = []
-        if token.pos == "ADJ":
-            modifiers.append(token)
-        elif _common_noun(token) and _drawable(token.lemma, lexicon):
-            words = [m.lemma for m in modifiers[-_MAX_MODIFIERS:]] + [_head_form(token)]
-            rank = 0 if _nominative(token.lower) else 1
-            ranked.append((rank, position, " ".join(words)))
-            modifiers = []
-        else:
-            modifiers = []
-        previous = token
-    phrases = [phrase for _, _, phrase in sorted(ranked)]
-    unique: list[str] = []
-    for phrase in phrases:  # "сабля" after "старинный сабля" adds nothing
-        head = _lemma_of(phrase.split()[-1])
-        if any(_lemma_of(kept.split()[-1]) == head for kept in unique):
+        if _modifier(parses[position]):
+            modifiers.append(position)
             continue
-        unique.append(phrase)
+        context = _Context(
+            [parses[m] for m in modifiers],
+            previous is not None and _is_preposition(parses[previous]),
+            _plural_verb_beside(tokens, parses, position),
+        )
+        noun = _noun_reading(token, parses[position], context)
+        if noun is not None and _drawable(_normal(noun), lexicon):
+            common.add(position)
+            agreeing = [m for m in modifiers if _agreeing(parses[m], noun)]
+            words = [_modifier_lemma(tokens[m], parses[m], noun) for m in agreeing]
+            phrase = " ".join([*words[-_MAX_MODIFIERS:], _head_form(noun)])
+            ranked.append((0 if _case(noun) == "nomn" else 1, position, phrase, _normal(noun)))
+            modifiers = []
+        elif noun is not None or not (parses[position] and "Apro" in parses[position][0].tag):
+            modifiers = []  # «свои большие окна»: a pronoun-adjective does not break the phrase
+    unique: list[str] = []
+    heads: set[str] = set()
+    for _, _, phrase, lemma in sorted(ranked):  # "сабля" after "старинный сабля" adds nothing
+        if lemma not in heads:
+            heads.add(lemma)
+            unique.append(phrase)
     return unique[:_MAX_SUBJECTS_RU]
+
+
+@dataclass(frozen=True)
+class _Context:
+    modifiers: list[tuple[Any, ...]]  # the parses of the adjectives right before the word
+    after_preposition: bool
+    plural_verb: bool  # a finite verb in the plural right before or after it («лошади бежали»)
+
+
+def _adjacent(tokens: list[Token], left: int, right: int) -> bool:
+    return tokens[right].start - tokens[left].end <= 2
+
+
+def _is_preposition(parses: tuple[Any, ...]) -> bool:
+    return bool(parses) and parses[0].tag.POS == "PREP"
+
+
+def _plural_verb_beside(tokens: list[Token], parses: list[tuple[Any, ...]], at: int) -> bool:
+    for other in (at - 1, at + 1):
+        if 0 <= other < len(tokens) and _adjacent(tokens, min(at, other), max(at, other)):
+            first = parses[other][0] if parses[other] else None
+            if first is not None and first.tag.POS == "VERB" and first.tag.number == "plur":
+                return True
+    return False
+
+
+def _noun_reading(token: Token, parses: tuple[Any, ...], context: _Context) -> Any | None:
+    """The common-noun parse this word has here, or None. A word read first as a noun (or as a
+    place name that is also a thing) is one; a word read first as a verb only after a
+    preposition or an agreeing adjective («из-за ели»: a fir). Of the noun readings: one that
+    agrees with the adjectives before it, else an oblique case after a preposition, else a
+    nominative plural beside a plural verb, else the first."""
+    nouns = [p for p in parses if p.tag.POS == "NOUN" and not _NAME_TAGS & p.tag.grammemes]
+    # a spelling variant the analyser lists first («вареньем» as варение) is no other thing
+    nouns.sort(key=lambda p: bool({"V-be", "V-ie"} & p.tag.grammemes))
+    if not nouns:
+        return None
+    agreeing = [n for n in nouns if any(_agreeing(m, n) for m in context.modifiers)]
+    first = parses[0].tag
+    first_is_noun = token.pos == "NOUN" or (token.pos == "PROPN" and "Geox" in first)
+    verb_first = first.POS in _VERB_POS
+    if not (first_is_noun or (verb_first and (agreeing or context.after_preposition))):
+        return None
+    if agreeing:
+        return agreeing[0]
+    if context.after_preposition:
+        return next((n for n in nouns if _case(n) != "nomn"), nouns[0])
+    if context.plural_verb:
+        return next((n for n in nouns if {"nomn", "plur"} <= n.tag.grammemes), nouns[0])
+    return nouns[0]
+
+
+def _modifier(parses: tuple[Any, ...]) -> bool:
+    """An adjective or participle that can stand before a noun (not «свой», «который»)."""
+    return bool(parses) and parses[0].tag.POS in ("ADJF", "PRTF") and "Apro" not in parses[0].tag
+
+
+def _agreeing(adjective_parses: tuple[Any, ...], noun: Any) -> bool:
+    return any(_agree(p, noun) for p in adjective_parses if p.tag.POS in ("ADJF", "PRTF"))
+
+
+def _agree(adjective: Any, noun: Any) -> bool:
+    """Case and number agree (and gender in the singular, when the noun has one)."""
+    if _case(adjective) != _case(noun) or adjective.tag.number != noun.tag.number:
+        return False
+    gender = noun.tag.gender
+    singular = adjective.tag.number == "sing" and gender in ("masc", "femn", "neut")
+    return not singular or adjective.tag.gender in (None, gender)
+
+
+def _modifier_lemma(token: Token, parses: tuple[Any, ...], noun: Any) -> str:
+    """The adjective's lemma in the reading that agrees with the noun; of two («большие»:
+    большой or больший), the one the visual vocabulary knows."""
+    readings = [p for p in parses if p.tag.POS in ("ADJF", "PRTF") and _agree(p, noun)]
+    lemmas = [str(p.normal_form).replace("ё", "е") for p in readings] or [token.lemma]
+    visual = lexicon_ru.SIZE_SHAPE | lexicon_ru.COLOUR | lexicon_ru.MATERIAL | lexicon_ru.BUILD
+    return next((lemma for lemma in lemmas if lemma in visual), lemmas[0])
+
+
+def _case(parse: Any) -> str | None:
+    case = parse.tag.case
+    return _CASES.get(case, case)
+
+
+def _normal(parse: Any) -> str:
+    return str(parse.normal_form).replace("ё", "е")
 
 
 def _drawable(lemma: str, lexicon: ModuleType) -> bool:
@@ -149,41 +374,11 @@ def _drawable(lemma: str, lexicon: ModuleType) -> bool:
     return not lemma.endswith(_RU_ABSTRACT_SUFFIXES) or lemma in lexicon.PLACE
 
 
-def _head_form(token: Token) -> str:
+def _head_form(noun: Any) -> str:
     """The head noun's lemma, or its nominative plural when the passage shows several
     («рыбацкие лодки» → "лодки": boats, not a boat); words only used in the plural keep the
     lemma."""
-    parses = parse_word(token.lower.replace("ё", "е"))
-    if not parses:
-        return token.lemma
-    tag = parses[0].tag
-    if "plur" not in tag or {"Pltm", "Sgtm"} & tag.grammemes:
-        return token.lemma
-    plural = parses[0].inflect({"nomn", "plur"})
-    return plural.word.replace("ё", "е") if plural is not None else token.lemma
-
-
-def _lemma_of(word: str) -> str:
-    parses = parse_word(word)
-    return str(parses[0].normal_form).replace("ё", "е") if parses else word
-
-
-def _common_noun(token: Token) -> bool:
-    """A noun, or a word read first as a place name that is also a common noun (the analyser
-    knows a river Сабля: «сабля» is still a sabre)."""
-    if token.pos == "NOUN":
-        return True
-    if token.pos != "PROPN":
-        return False
-    parses = parse_word(token.lower.replace("ё", "е"))
-    if not parses or "Geox" not in parses[0].tag:
-        return False
-    return any(
-        p.tag.POS == "NOUN" and not {"Name", "Surn", "Patr", "Geox"} & p.tag.grammemes
-        for p in parses
-    )
-
-
-def _nominative(word: str) -> bool:
-    parses = parse_word(word.replace("ё", "е"))
-    return bool(parses) and "nomn" in parses[0].tag
+    if "plur" not in noun.tag or {"Pltm", "Sgtm"} & noun.tag.grammemes:
+        return _normal(noun)
+    plural = noun.inflect({"nomn", "plur"})
+    return plural.word.replace("ё", "е") if plural is not None else _normal(noun)
