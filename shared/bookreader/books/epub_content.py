@@ -56,6 +56,9 @@ class Document:
     ids: dict[str, etree._Element] = field(default_factory=dict)
     direction: str | None = None  # `dir` of <body> or <html>, if it says ltr or rtl
     language: str | None = None  # `lang` of <body> or <html>
+    # Each source element's path below <body> as KOReader writes it ("div/p[3]"), taken before
+    # any clean-up changes the tree (see `source_paths`).
+    sources: dict[etree._Element, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -98,6 +101,7 @@ def load_document(archive: SafeZip, path: str, limits: ParseLimits) -> Document 
         return None
     direction = (body.get("dir") or root.get("dir") or "").strip().lower()
     language = body.get("lang") or root.get("lang")
+    sources = source_paths(body)
     _clean(body)
     ids: dict[str, str] = {}
     for element in body.iter():
@@ -105,7 +109,30 @@ def load_document(archive: SafeZip, path: str, limits: ParseLimits) -> Document 
             value = element.get(key)
             if value and (key == "id" or element.tag == "a"):
                 ids.setdefault(value, element)
-    return Document(path, body, ids, direction if direction in ("ltr", "rtl") else None, language)
+    return Document(
+        path, body, ids, direction if direction in ("ltr", "rtl") else None, language, sources
+    )
+
+
+def source_paths(body: etree._Element) -> dict[etree._Element, str]:
+    """Every element's path below `body` in KOReader's (crengine's) XPointer form: each step is
+    the element's name, with its 1-based position among same-named siblings when there are
+    several (`div/p[3]`, `div/h2`)."""
+    paths: dict[etree._Element, str] = {body: ""}
+    for parent in body.iter():
+        if parent not in paths:
+            continue  # under a comment or processing instruction: not an element path
+        children = [child for child in parent if isinstance(child.tag, str)]
+        counts: dict[str, int] = {}
+        for child in children:
+            counts[child.tag] = counts.get(child.tag, 0) + 1
+        seen: dict[str, int] = {}
+        base = paths[parent]
+        for child in children:
+            seen[child.tag] = seen.get(child.tag, 0) + 1
+            step = child.tag if counts[child.tag] == 1 else f"{child.tag}[{seen[child.tag]}]"
+            paths[child] = f"{base}/{step}" if base else step
+    return paths
 
 
 def _parse_as_html(data: bytes, limits: ParseLimits) -> etree._Element | None:
