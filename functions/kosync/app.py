@@ -7,7 +7,7 @@ from chalice import Response
 
 from bookreader.http import BookReaderApp, parse_body
 from bookreader.kosync import protocol, sync
-from bookreader.kosync.protocol import Authorized, ProgressUpdate
+from bookreader.kosync.protocol import Authorized, NoProgress, ProgressAnswer, ProgressUpdate
 
 app = BookReaderApp("kosync", device_sign_in=protocol.sign_in, render_error=protocol.render_error)
 
@@ -33,4 +33,4 @@ def get_progress(document: str) -> Response:
     if not protocol.DOCUMENT.match(document):
         raise protocol.document_invalid()
     found = sync.pull(app.device, document)
-    return protocol.answer(found if found is not None else {})
+    return protocol.answer(ProgressAnswer(found if found is not None else NoProgress()))

@@ -32,7 +32,7 @@ from bookreader.images.preferences import PreferencesUpdate
 from bookreader.kosync.protocol import (
     Authorized,
     KosyncError,
-    Progress,
+    ProgressAnswer,
     ProgressSaved,
     ProgressUpdate,
 )
@@ -748,7 +748,7 @@ OPERATIONS: tuple[Operation, ...] = (
         "/kosync/syncs/progress/{document}",
         "The newest place in a document, from any device",
         "KOReader",
-        {200: Progress},
+        {200: ProgressAnswer},
         app_password="kosync",
         error_model=KosyncError,
         error_statuses=(401, 403, 429, 503),

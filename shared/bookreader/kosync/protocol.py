@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from chalice import Response
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, RootModel, field_validator
 
 from bookreader.auth.app_passwords import Device, Scope
 from bookreader.auth.device_sign_in import authenticate_device
@@ -97,6 +97,16 @@ class Progress(BaseModel):
     timestamp: int
 
 
+class NoProgress(BaseModel):
+    """`{}`: nothing is known of the document."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class ProgressAnswer(RootModel[Progress | NoProgress]):
+    """The newest place in a document, or `{}`."""
+
+
 def sign_in(headers: Mapping[str, str], ip: str, scope: Scope) -> Device:
     """The device of KOReader's `x-auth-user` / `x-auth-key` headers, rate-limited like
     sign-in (`device_sign_in.authenticate_device`)."""
@@ -140,8 +150,8 @@ def render_error(error: BookReaderError) -> Response:
     return Response(body=json.dumps(body.model_dump()), status_code=status, headers=headers)
 
 
-def answer(body: BaseModel | dict[str, Any]) -> Response:
-    data = body.model_dump(mode="json") if isinstance(body, BaseModel) else body
+def answer(body: BaseModel) -> Response:
+    data = body.model_dump(mode="json")
     return Response(body=json.dumps(data, ensure_ascii=False), status_code=200, headers=_HEADERS)
 
 

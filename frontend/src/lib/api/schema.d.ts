@@ -2033,6 +2033,11 @@ export interface components {
             /** Password */
             password: string;
         };
+        /**
+         * NoProgress
+         * @description `{}`: nothing is known of the document.
+         */
+        NoProgress: Record<string, never>;
         /** PasswordBody */
         PasswordBody: {
             /** Current Password */
@@ -2165,6 +2170,11 @@ export interface components {
             /** Timestamp */
             timestamp: number;
         };
+        /**
+         * ProgressAnswer
+         * @description The newest place in a document, or `{}`.
+         */
+        ProgressAnswer: components["schemas"]["Progress"] | components["schemas"]["NoProgress"];
         /** ProgressSaved */
         ProgressSaved: {
             /** Document */
@@ -6798,13 +6808,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Where the reader is in a document: the newest place of any device, KOReader's own as */
+            /** @description The newest place in a document, or `{}`. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Progress"];
+                    "application/json": components["schemas"]["ProgressAnswer"];
                 };
             };
             /** @description Not signed in, or the token is invalid or expired */
