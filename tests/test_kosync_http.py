@@ -12,6 +12,7 @@ from typing import Any
 import lxml.html
 import pytest
 import requests
+from lxml import etree
 
 from bookreader import db
 from local.launcher import RunningRuntime
@@ -240,7 +241,7 @@ def test_koreader_to_the_web_reader_through_the_conflict_rule(library: Library) 
     assert pushed.status_code == 200, pushed.text
 
     held = library.position()
-    assert held["device_name"] == "KOReader (Kobo_io)"
+    assert held["device_name"] == "KOReader on Kobo_io"
     assert held["device_id"].startswith("koreader:")
     assert held["percentage"] == pytest.approx(71.0)
     assert held["chapter"] == 1  # DocFragment 4 is our chapter 1: the cover page made none
@@ -253,7 +254,7 @@ def test_koreader_to_the_web_reader_through_the_conflict_rule(library: Library) 
     )
     assert stale.status_code == 409, stale.text
     current = stale.json()["error"]["details"]["current"]
-    assert (current["device_name"], current["chapter"]) == ("KOReader (Kobo_io)", 1)
+    assert (current["device_name"], current["chapter"]) == ("KOReader on Kobo_io", 1)
 
     # KOReader itself gets its own place back as it sent it, and knows it is its own.
     again = kobo.get_progress(library.document).json()
@@ -308,7 +309,7 @@ def test_the_web_reader_to_koreader_and_back(library: Library) -> None:
     assert (held["chapter"], held["offset"], held["device_name"]) == (
         1,
         start,
-        "KOReader (Kindle)",
+        "KOReader on Kindle",
     )
 
 
@@ -333,7 +334,7 @@ def test_a_real_epub_by_its_partial_md5_and_a_file_by_its_name(rt: RunningRuntim
     device = KOReader(rt, email_of(reader), app_password(reader, ["kosync"]))
     assert device.update_progress(koreader_partial_md5(data), "/body/DocFragment[1].0", 0.5).ok
     held = reader.request("GET", f"/books/{book_id}/position").json()
-    assert held["device_name"] == "KOReader (Kobo_io)" and held["percentage"] == pytest.approx(50)
+    assert held["device_name"] == "KOReader on Kobo_io" and held["percentage"] == pytest.approx(50)
 
     # KOReader's "file name" matching: the MD5 of the name; the percentage places the reader.
     by_name = koreader_filename_md5("The Waste Land.epub")
@@ -352,32 +353,60 @@ def test_books_parsed_before_sync_get_their_id_on_first_use(rt: RunningRuntime) 
     device = KOReader(rt, email_of(reader), app_password(reader, ["kosync"]))
     assert device.update_progress(koreader_partial_md5(data), "/body/DocFragment[1].0", 0.3).ok
     held = reader.request("GET", f"/books/{book_id}/position").json()
-    assert held["device_name"] == "KOReader (Kobo_io)"
+    assert held["device_name"] == "KOReader on Kobo_io"
     with db.connect(rt.env["DATABASE_URL"]) as conn:
         stored = conn.run("SELECT partial_md5 FROM books WHERE id = CAST(:b AS uuid)", b=book_id)
     assert stored[0][0] == koreader_partial_md5(data)
 
 
-def test_fb2_moves_by_percentage_both_ways(rt: RunningRuntime) -> None:
+def fb2_paragraph(data: bytes, starts: str) -> tuple[str, str]:
+    """(KOReader's path, normalised text) of the first FB2 <p> whose text starts with
+    `starts`, read from the file: each step is the local name, with its position among
+    same-named siblings when there are several."""
+    root = etree.fromstring(data)
+    element = next(
+        p for p in root.iter("{*}p") if " ".join("".join(p.itertext()).split()).startswith(starts)
+    )
+    steps = []
+    node = element
+    while node.getparent() is not None:
+        name = etree.QName(node).localname
+        same = [s for s in node.getparent() if etree.QName(s).localname == name]
+        steps.append(name if len(same) == 1 else f"{name}[{same.index(node) + 1}]")
+        node = node.getparent()
+    path = "/FictionBook/" + "/".join(reversed(steps))
+    return path, " ".join("".join(element.itertext()).split())
+
+
+def test_fb2_places_both_ways_and_any_other_progress_by_percentage(rt: RunningRuntime) -> None:
     reader = Reader(rt)
     data = PUSHKIN.read_bytes()
     book_id = reader.upload(PUSHKIN.name, data)
     book = reader.wait(book_id)
-    lengths = [
-        len(reader.request("GET", f"/books/{book_id}/chapters/{i}").json()["text"])
+    texts = [
+        reader.request("GET", f"/books/{book_id}/chapters/{i}").json()["text"]
         for i in range(book["chapter_count"])
     ]
     device = KOReader(rt, email_of(reader), app_password(reader, ["kosync"]))
     document = koreader_partial_md5(data)
-    fb2_place = "/FictionBook/body/section[5]/p[12]/text().4"
-    assert device.update_progress(document, fb2_place, 0.5).ok
-    held = reader.request("GET", f"/books/{book_id}/position").json()
-    before = sum(lengths[: held["chapter"]]) + held["offset"]
-    assert before <= 0.5 * sum(lengths) < before + lengths[held["chapter"]] + 1
 
+    # A progress that is no XPointer (a page number): the percentage places the reader.
+    assert device.update_progress(document, 56, 0.5).ok
+    held = reader.request("GET", f"/books/{book_id}/position").json()
+    before = sum(len(t) for t in texts[: held["chapter"]]) + held["offset"]
+    assert before <= 0.5 * sum(len(t) for t in texts) < before + len(texts[held["chapter"]]) + 1
+
+    # KOReader's place in the FB2's own DOM lands in the paragraph, at the character.
+    path, text = fb2_paragraph(data, "Батюшка не любил ни переменять")
+    assert device.update_progress(document, f"{path}/text().9", 0.3).ok
+    held = reader.request("GET", f"/books/{book_id}/position").json()
+    assert texts[held["chapter"]][held["offset"] :].startswith(text[9:50])
+
+    # The web reader's place goes back as the XPointer of its paragraph.
+    start = texts[held["chapter"]].index(text[:40])
     web = {
-        "chapter": 1,
-        "offset": 0,
+        "chapter": held["chapter"],
+        "offset": start + 30,
         "percentage": 12.5,
         "device_id": "phone-1",
         "device_name": "Chrome on Android",
@@ -387,4 +416,4 @@ def test_fb2_moves_by_percentage_both_ways(rt: RunningRuntime) -> None:
     pulled = device.get_progress(document).json()
     assert pulled["percentage"] == pytest.approx(0.125)
     assert pulled["device"] == "Chrome on Android"
-    assert pulled["progress"] == ""  # FB2: no XPointer of ours, KOReader goes by percentage
+    assert pulled["progress"] == f"{path}.0"

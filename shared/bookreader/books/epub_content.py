@@ -23,6 +23,7 @@ from bookreader.books.paragraph_text import (
     text_before,
 )
 from bookreader.books.safety import SafeZip, check_depth, parse_xml
+from bookreader.books.source_paths import source_paths
 from bookreader.errors import BookReaderError
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
@@ -57,7 +58,7 @@ class Document:
     direction: str | None = None  # `dir` of <body> or <html>, if it says ltr or rtl
     language: str | None = None  # `lang` of <body> or <html>
     # Each source element's path below <body> as KOReader writes it ("div/p[3]"), taken before
-    # any clean-up changes the tree (see `source_paths`).
+    # any clean-up changes the tree (`books.source_paths`).
     sources: dict[etree._Element, str] = field(default_factory=dict)
 
 
@@ -112,27 +113,6 @@ def load_document(archive: SafeZip, path: str, limits: ParseLimits) -> Document 
     return Document(
         path, body, ids, direction if direction in ("ltr", "rtl") else None, language, sources
     )
-
-
-def source_paths(body: etree._Element) -> dict[etree._Element, str]:
-    """Every element's path below `body` in KOReader's (crengine's) XPointer form: each step is
-    the element's name, with its 1-based position among same-named siblings when there are
-    several (`div/p[3]`, `div/h2`)."""
-    paths: dict[etree._Element, str] = {body: ""}
-    for parent in body.iter():
-        if parent not in paths:
-            continue  # under a comment or processing instruction: not an element path
-        children = [child for child in parent if isinstance(child.tag, str)]
-        counts: dict[str, int] = {}
-        for child in children:
-            counts[child.tag] = counts.get(child.tag, 0) + 1
-        seen: dict[str, int] = {}
-        base = paths[parent]
-        for child in children:
-            seen[child.tag] = seen.get(child.tag, 0) + 1
-            step = child.tag if counts[child.tag] == 1 else f"{child.tag}[{seen[child.tag]}]"
-            paths[child] = f"{base}/{step}" if base else step
-    return paths
 
 
 def _parse_as_html(data: bytes, limits: ParseLimits) -> etree._Element | None:

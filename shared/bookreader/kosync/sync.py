@@ -2,7 +2,8 @@
 
 A push is kept as KOReader sent it (any document, known or not, as the reference server does)
 and, when the document is one of the reader's books, becomes that device's place through the
-same save as any device (`library.positions`): device "KOReader (<model>)", id
+same save as any device (`library.positions`): device "KOReader on <model>" (read in the web
+reader's question as "… (KOReader on Kobo_io, 10 minutes ago)", like "Chrome on Android"), id
 `koreader:<KOReader's device id>`. KOReader has no way to ask the reader about a conflict, so
 its push always becomes the book's position (it is made from the latest version); the web
 reader, whose next save was made from an older one, then asks "Continue at …?".
@@ -53,7 +54,7 @@ def device_key(device_id: str, device: str) -> str:
 
 
 def device_name(update: ProgressUpdate) -> str:
-    return _CONTROL.sub("", f"KOReader ({update.device})")[:80]
+    return _CONTROL.sub("", f"KOReader on {update.device}")[:80]
 
 
 def push(device: Device, update: ProgressUpdate) -> ProgressSaved:

@@ -1,12 +1,13 @@
-"""KOReader's place in an EPUB (a crengine XPointer) ↔ our place (chapter, character offset),
-and its share of the book ↔ ours.
+"""KOReader's place in an EPUB or FB2 book (a crengine XPointer) ↔ our place (chapter,
+character offset), and its share of the book ↔ ours.
 
 KOReader builds one DOM of the whole EPUB: every spine entry N (1-based) becomes
 `/body/DocFragment[N]`, holding that file's `<body>`. A place is a path into it,
 `/body/DocFragment[12]/body/div/p[5]/text().42`: each step names an element and, when its
 parent has several of that name, its 1-based position among them (crengine's
 `ldomXPointer::toStringV2`; newer crengine writes `[1]` too, so both are read); `text()[k].c`
-is character c of the k-th text node. Parse keeps, for every paragraph of an EPUB chapter, the
+is character c of the k-th text node. An FB2 book is one DOM as it is:
+`/FictionBook/body/section[2]/p[5]/text().10`. Parse keeps, for every paragraph, the
 path of its element in the original file (`Chapter.sources`), so a place maps to the paragraph
 whose element it is in. Inside a paragraph the offset is exact when the place is in the
 paragraph's own first text node, else the paragraph's start.
@@ -17,7 +18,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_ROOT = re.compile(r"^/body(?:\[1\])?/DocFragment\[(\d{1,6})\](?:/body(?:\[1\])?)?(?=/|\.|$)")
+_ROOT = re.compile(
+    r"^(?:/body(?:\[1\])?/DocFragment\[(\d{1,6})\](?:/body(?:\[1\])?)?|/FictionBook(?:\[1\])?)"
+    r"(?=/|\.|$)"
+)
 _STEP = re.compile(r"^([A-Za-z_][\w.-]*)(?:\[(\d{1,6})\])?$")
 _TEXT = re.compile(r"^text\(\)(?:\[(\d{1,6})\])?$")
 _POINT = re.compile(r"\.(\d{1,9})$")
@@ -36,15 +40,14 @@ class ChapterLayout:
 
 @dataclass(frozen=True)
 class XPointer:
-    fragment: int
+    fragment: int  # the EPUB spine entry (1-based); 0 in an FB2 book
     steps: tuple[tuple[str, int], ...]  # (element name, position among same-named siblings)
     text_node: int | None  # k of `text()[k]`, None when the place is an element
     offset: int
 
 
 def parse(value: str) -> XPointer | None:
-    """An EPUB XPointer as KOReader writes it; None for anything else (a PDF page number, an
-    FB2 path)."""
+    """An EPUB or FB2 XPointer as KOReader writes it; None for anything else (a PDF page)."""
     root = _ROOT.match(value)
     if root is None:
         return None
@@ -65,7 +68,7 @@ def parse(value: str) -> XPointer | None:
         if step is None:
             return None
         steps.append((step.group(1), int(step.group(2) or 1)))
-    return XPointer(int(root.group(1)), tuple(steps), text_node, offset)
+    return XPointer(int(root.group(1) or 0), tuple(steps), text_node, offset)
 
 
 def _source(value: str) -> tuple[int, tuple[tuple[str, int], ...]] | None:

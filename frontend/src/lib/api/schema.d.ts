@@ -751,7 +751,7 @@ export interface paths {
         get?: never;
         /**
          * KOReader pushes its place in a document
-         * @description Kept for any document; when the document is one of the reader's books (KOReader's partial MD5 of the original file, or the MD5 of its name) it becomes the book's position, saved as device `KOReader (<device>)`. 403 code 2004 without a valid `document`, 2003 for any other bad field.
+         * @description Kept for any document; when the document is one of the reader's books (KOReader's partial MD5 of the original file, or the MD5 of its name) it becomes the book's position, saved as device `KOReader on <device>`. 403 code 2004 without a valid `document`, 2003 for any other bad field.
          */
         put: operations["kosyncPushProgress"];
         post?: never;

@@ -4,8 +4,8 @@
 ALTER TABLE books ADD COLUMN partial_md5 text CHECK (partial_md5 ~ '^[0-9a-f]{32}$');
 CREATE INDEX books_by_partial_md5 ON books (user_id, partial_md5) WHERE partial_md5 IS NOT NULL;
 
--- For each paragraph of an EPUB chapter, its element in the original file as a KOReader
--- XPointer (a JSON array of strings, one per paragraph); NULL for FB2 and books parsed before.
+-- For each paragraph of a chapter, its element in the original file as a KOReader XPointer (a
+-- JSON array of strings, one per paragraph); NULL for books parsed before.
 ALTER TABLE chapters ADD COLUMN sources jsonb;
 
 -- What KOReader last pushed for a document, as it sent it (the reference server keeps any
