@@ -63,18 +63,17 @@ def push(device: Device, update: ProgressUpdate) -> ProgressSaved:
     with db.get_pool().transaction() as conn:
         rows = conn.run(
             "INSERT INTO kosync_progress (user_id, document, progress, percentage, device,"
-            " device_id, book_id) VALUES (CAST(:u AS uuid), :d, :p, :pc, :dev, :did,"
-            " CAST(:b AS uuid)) ON CONFLICT (user_id, document) DO UPDATE SET"
+            " device_id) VALUES (CAST(:u AS uuid), :d, :p, :pc, :dev, :did)"
+            " ON CONFLICT (user_id, document) DO UPDATE SET"
             " progress = EXCLUDED.progress, percentage = EXCLUDED.percentage,"
-            " device = EXCLUDED.device, device_id = EXCLUDED.device_id,"
-            " book_id = EXCLUDED.book_id, updated_at = now() RETURNING updated_at",
+            " device = EXCLUDED.device, device_id = EXCLUDED.device_id, updated_at = now()"
+            " RETURNING updated_at",
             u=device.user_id,
             d=update.document,
             p=update.progress,
             pc=update.percentage,
             dev=update.device,
             did=update.device_id,
-            b=match.book.id if match else None,
         )
     saved_at: datetime = rows[0][0]
     if match is not None:

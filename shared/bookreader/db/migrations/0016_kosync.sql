@@ -9,7 +9,8 @@ CREATE INDEX books_by_partial_md5 ON books (user_id, partial_md5) WHERE partial_
 ALTER TABLE chapters ADD COLUMN sources jsonb;
 
 -- What KOReader last pushed for a document, as it sent it (the reference server keeps any
--- document's progress, known to us or not). `book_id` is the book it maps to, if any.
+-- document's progress, known to us or not); a push for one of the reader's books also moves
+-- the book's position (reading_positions).
 CREATE TABLE kosync_progress (
     user_id     uuid NOT NULL REFERENCES users (id) ON DELETE CASCADE,
     document    text NOT NULL CHECK (document ~ '^[A-Za-z0-9_-]{1,64}$'),
@@ -17,7 +18,6 @@ CREATE TABLE kosync_progress (
     percentage  double precision NOT NULL CHECK (percentage BETWEEN 0 AND 1),
     device      text NOT NULL,
     device_id   text NOT NULL DEFAULT '',
-    book_id     uuid REFERENCES books (id) ON DELETE SET NULL,
     updated_at  timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (user_id, document)
 );
