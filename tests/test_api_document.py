@@ -14,7 +14,7 @@ from types import SimpleNamespace
 import pytest
 from openapi_spec_validator import validate
 
-from bookreader.api.openapi import build_document, document_text
+from bookreader.api.openapi import APP_PASSWORD_SECURITY, build_document, document_text
 from bookreader.api.operations import OPERATIONS
 from bookreader.api.queries import PG_INT_MAX, BookListQuery, DescriptionListQuery, UserListQuery
 from bookreader.errors import BookReaderError
@@ -56,7 +56,8 @@ def _document_routes() -> dict[str, str]:
             security = operation["security"]
             if security == []:
                 routes[key] = "public"
-            elif security == [{"appPassword": []}]:
+            elif security in APP_PASSWORD_SECURITY.values():
+                assert security == APP_PASSWORD_SECURITY[scopes[key] or ""], key
                 routes[key] = f"appPassword:{scopes[key]}"
             else:
                 routes[key] = "bearer"
@@ -80,16 +81,24 @@ def test_private_operations_require_the_bearer_scheme_or_an_app_password() -> No
     assert (scheme["type"], scheme["scheme"]) == ("http", "bearer")
     basic = document["components"]["securitySchemes"]["appPassword"]
     assert (basic["type"], basic["scheme"]) == ("http", "basic")
+    for name in ("kosyncUser", "kosyncKey"):
+        header = document["components"]["securitySchemes"][name]
+        assert (header["type"], header["in"]) == ("apiKey", "header")
     app_password_paths = set()
     for path, methods in document["paths"].items():
         for method, operation in methods.items():
             if operation["security"]:
-                assert operation["security"] in ([{"bearer": []}], [{"appPassword": []}])
+                assert operation["security"] in (
+                    [{"bearer": []}],
+                    *APP_PASSWORD_SECURITY.values(),
+                )
                 assert "401" in operation["responses"], (method, path)
                 assert "429" in operation["responses"], (method, path)
-            if operation["security"] == [{"appPassword": []}]:
+            if operation["security"] in APP_PASSWORD_SECURITY.values():
                 app_password_paths.add(path)
-    assert app_password_paths and all(path.startswith("/opds") for path in app_password_paths)
+    assert app_password_paths and all(
+        path.startswith(("/opds", "/kosync")) for path in app_password_paths
+    )
 
 
 def _load_app(function_dir: Path):

@@ -478,6 +478,46 @@ def test_a_readers_walk_matches_the_document(contract: Contract) -> None:
         token=token,
     )
 
+    # --- e-readers: KOReader's progress sync (the kosync protocol) --------------------------
+    sync_secret = contract.call(
+        "POST",
+        "/account/app-passwords",
+        201,
+        token=token,
+        json={"name": "KOReader", "scopes": ["kosync"]},
+    ).json()["password"]
+    koreader = {
+        "Accept": "application/vnd.koreader.v1+json",
+        "x-auth-user": email,
+        "x-auth-key": hashlib.md5(sync_secret.encode(), usedforsecurity=False).hexdigest(),
+    }
+    contract.call(
+        "POST",
+        "/kosync/users/create",
+        402,
+        json={"username": email, "password": koreader["x-auth-key"]},
+    )
+    contract.call("GET", "/kosync/users/auth", 200, headers=koreader)
+    contract.call("GET", "/kosync/users/auth", 401, headers={**koreader, "x-auth-key": "0" * 32})
+    document = hashlib.md5(b"a file of KOReader's own", usedforsecurity=False).hexdigest()
+    progress = {
+        "document": document,
+        "progress": "/body/DocFragment[2]/body/p[3]/text().4",
+        "percentage": 0.25,
+        "device": "Kobo_io",
+        "device_id": "A1B2",
+    }
+    contract.call("PUT", "/kosync/syncs/progress", 200, headers=koreader, json=progress)
+    contract.call("PUT", "/kosync/syncs/progress", 403, headers=koreader, json={"progress": "1"})
+    pulled = contract.call(
+        "GET",
+        "/kosync/syncs/progress/{document}",
+        200,
+        path=f"/kosync/syncs/progress/{document}",
+        headers=koreader,
+    ).json()
+    assert pulled["progress"] == progress["progress"] and pulled["device_id"] == "A1B2"
+
     # --- leaving ----------------------------------------------------------------------------
     fresh_token = contract.call(
         "POST",

@@ -7,9 +7,11 @@ checked without anyone touching this file:
 - every other route answers 401 without a token and with a garbage one, and accepts a user's
   valid token (unless it is an admin route);
 - every route under /admin/ answers 403 to a user and lets an admin through;
-- a route its function's `AppPasswordRoutes` lists (the OPDS catalogue) takes HTTP Basic with
-  an app password of its scope only: no credentials, a bearer token or the account password
-  answer 401 with a Basic challenge; and no other route takes an app password;
+- a route its function's `AppPasswordRoutes` lists takes an app password of its scope only:
+  the OPDS catalogue by HTTP Basic (no credentials, a bearer token or the account password
+  answer 401 with a Basic challenge), KOReader sync (scope `kosync`) by KOReader's
+  `x-auth-user` / `x-auth-key` headers (answering the kosync protocol's 401 `{"code": 2001}`);
+  and no other route takes an app password;
 - whatever a route answers with a body is JSON labelled `application/json` (an app-password
   route's feeds are its own documented types).
 """
@@ -17,6 +19,7 @@ checked without anyone touching this file:
 from __future__ import annotations
 
 import base64
+import hashlib
 import re
 import uuid
 from pathlib import Path
@@ -63,6 +66,9 @@ def app_password_scope(route: ApiRoute) -> str | None:
 
 
 APP_PASSWORD = [route for route in ROUTES if app_password_scope(route) is not None]
+# KOReader sync carries the app password in its own headers and answers in its own shape.
+KOSYNC = [route for route in APP_PASSWORD if app_password_scope(route) == "kosync"]
+BASIC = [route for route in APP_PASSWORD if route not in KOSYNC]
 PRIVATE = [route for route in ROUTES if not is_public(route) and route not in APP_PASSWORD]
 ADMIN = [route for route in ROUTES if is_admin(route)]
 USER_ROUTES = [route for route in PRIVATE if not is_admin(route)]
@@ -80,7 +86,7 @@ def call(
 def assert_not_the_guard(response: requests.Response) -> None:
     """The bearer-token guard did not turn the request away (whatever the route said next)."""
     assert "WWW-Authenticate" not in response.headers, response.text
-    if response.status_code in (401, 403):
+    if response.status_code in (401, 403) and "error" in response.json():
         code = response.json()["error"]["code"]
         assert code not in {"unauthenticated", "token_invalid", "token_expired", "forbidden"}, (
             response.text
@@ -154,7 +160,8 @@ def test_the_matrix_sees_the_whole_template() -> None:
         "POST /books/{book_id}/exports",
         "GET /exports/{export_id}",
     } <= ids
-    assert {route_id(route) for route in APP_PASSWORD} >= {"GET /opds", "GET /opds/search"}
+    assert {route_id(route) for route in BASIC} >= {"GET /opds", "GET /opds/search"}
+    assert {route_id(route) for route in KOSYNC} >= {"GET /kosync/users/auth"}
     unknown = PUBLIC - ids - {f"ANY {route.path}" for route in ROUTES}
     assert not unknown, f"PublicRoutes names routes the template does not have: {unknown}"
     assert PRIVATE and ADMIN and USER_ROUTES
@@ -165,6 +172,8 @@ def test_without_a_token_only_public_routes_answer(client: AuthClient, route: Ap
     response = call(client, route)
     if is_public(route):
         assert_not_the_guard(response)
+    elif route in KOSYNC:
+        assert_kosync_unauthorized(response)
     else:
         assert_error(response, 401, "unauthenticated")
         scheme = "Basic" if route in APP_PASSWORD else "Bearer"
@@ -187,7 +196,20 @@ def app_password(client: AuthClient, user: Session, scopes: list[str]) -> str:
     return response.json()["password"]
 
 
-@pytest.mark.parametrize("route", APP_PASSWORD, ids=route_id)
+def assert_kosync_unauthorized(response: requests.Response) -> None:
+    """The kosync protocol's refusal: 401 `{"code": 2001, "message": "Unauthorized"}`."""
+    assert response.status_code == 401, response.text
+    assert response.headers["Content-Type"] == "application/json"
+    assert response.json() == {"code": 2001, "message": "Unauthorized"}
+
+
+def kosync_headers(login: str, password: str) -> dict[str, str]:
+    """What KOReader sends: the login and the MD5 (hex) of the password it was given."""
+    key = hashlib.md5(password.encode(), usedforsecurity=False).hexdigest()
+    return {"x-auth-user": login, "x-auth-key": key}
+
+
+@pytest.mark.parametrize("route", BASIC, ids=route_id)
 def test_app_password_routes_refuse_tokens_and_the_account_password(
     client: AuthClient, user: Session, route: ApiRoute
 ) -> None:
@@ -204,7 +226,36 @@ def test_app_password_routes_refuse_tokens_and_the_account_password(
         assert response.headers["WWW-Authenticate"].startswith("Basic realm="), name
 
 
-@pytest.mark.parametrize("route", APP_PASSWORD, ids=route_id)
+@pytest.mark.parametrize("route", KOSYNC, ids=route_id)
+def test_kosync_routes_refuse_tokens_basic_and_the_account_password(
+    client: AuthClient, user: Session, route: ApiRoute
+) -> None:
+    other_scope = app_password(client, user, ["opds"])
+    sync = app_password(client, user, ["kosync"])
+    for name, headers in {
+        "bearer": user.auth,
+        "basic with the right app password": basic(user.email, sync),
+        "account password": kosync_headers(user.email, user.password),
+        "another scope": kosync_headers(user.email, other_scope),
+        "the secret itself as the key": {"x-auth-user": user.email, "x-auth-key": sync},
+        "no login": kosync_headers("", sync),
+    }.items():
+        response = call(client, route, headers=headers)
+        assert response.status_code == 401, f"{name}: {response.status_code} {response.text}"
+        assert_kosync_unauthorized(response)
+
+
+@pytest.mark.parametrize("route", KOSYNC, ids=route_id)
+def test_kosync_routes_let_a_koreader_device_through(
+    client: AuthClient, user: Session, route: ApiRoute
+) -> None:
+    secret = app_password(client, user, ["kosync"])
+    response = call(client, route, headers=kosync_headers(user.email, secret))
+    assert response.status_code not in (401, 402) and response.status_code < 500, response.text
+    assert_json(response)
+
+
+@pytest.mark.parametrize("route", BASIC, ids=route_id)
 def test_app_password_routes_let_a_device_through(
     client: AuthClient, user: Session, route: ApiRoute
 ) -> None:
@@ -220,6 +271,8 @@ def test_private_routes_refuse_an_app_password(
 ) -> None:
     secret = app_password(client, user, ["opds", "kosync"])
     assert_error(call(client, route, headers=basic(user.email, secret)), 401, "unauthenticated")
+    sync = kosync_headers(user.email, secret)
+    assert_error(call(client, route, headers=sync), 401, "unauthenticated")
 
 
 def _garbage_tokens(rt: InProcessRuntime, user: Session) -> dict[str, str]:

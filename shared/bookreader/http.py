@@ -21,12 +21,14 @@ from bookreader.auth.guard import authenticate, request_ip, require_role
 from bookreader.auth.limits import limit_api
 from bookreader.auth.origin import cors_headers
 from bookreader.auth.tokens import AccessClaims, Role
-from bookreader.errors import BookReaderError, error_body
+from bookreader.errors import BookReaderError
 from bookreader.log import configure_function_logging
 from bookreader.mount import mount_prefix
 from bookreader.validation import from_pydantic, invalid_fields
 
 Model = TypeVar("Model", bound=BaseModel)
+# (request headers, client address, scope) → the device whose app password they carry.
+DeviceSignIn = Callable[[Mapping[str, str], str, Scope], Device]
 logger = logging.getLogger("bookreader.http")
 
 BINARY_TYPES = [
@@ -53,6 +55,8 @@ class BookReaderApp(Chalice):
     A route is authenticated by an access token (the default), or, declared with
     `app_password=<scope>`, by HTTP Basic with an app password of that scope (e-reader apps);
     such a route never takes an access token, and no other route takes an app password.
+    An app whose devices carry the app password another way (KOReader's headers) passes its own
+    `device_sign_in`, and `render_error` when its clients expect another error shape.
 
     Chalice turns exceptions into its own body before middleware sees them, so the rendering
     wraps each view function instead.
@@ -61,8 +65,16 @@ class BookReaderApp(Chalice):
     # Chalice sets it before every view runs (None only between invocations).
     current_request: Request
 
-    def __init__(self, app_name: str) -> None:
+    def __init__(
+        self,
+        app_name: str,
+        *,
+        device_sign_in: DeviceSignIn | None = None,
+        render_error: Callable[[BookReaderError], Response] | None = None,
+    ) -> None:
         super().__init__(app_name=app_name)
+        self.device_sign_in: DeviceSignIn = device_sign_in or authenticate_basic
+        self.render_error = render_error or error_response
         configure_function_logging()
         self.api.binary_types = [*self.api.binary_types, *BINARY_TYPES]
         self.public_routes: set[str] = set()  # "METHOD /path", compared with the template
@@ -110,7 +122,7 @@ class BookReaderApp(Chalice):
                     self.caller_device = None
                     request = self.current_request
                     if app_password is not None:
-                        self.caller_device = authenticate_basic(
+                        self.caller_device = self.device_sign_in(
                             request.headers, self.client_ip, app_password
                         )
                         limit_api(self.caller_device.user_id, read=request.method == "GET")
@@ -121,14 +133,14 @@ class BookReaderApp(Chalice):
                     # Chalice would serialise anything else itself, with no Content-Type.
                     return result if isinstance(result, Response) else json_response(result)
                 except BookReaderError as error:
-                    return error_response(error)
+                    return self.render_error(error)
                 except ChaliceViewError as error:
                     code = type(error).__name__.removesuffix("Error").lower() or "error"
-                    return json_response(error_body(code, str(error)), error.STATUS_CODE)
+                    return self.render_error(BookReaderError(code, str(error), error.STATUS_CODE))
                 except Exception:
                     logger.exception("unhandled error in %s %s", path, methods)
-                    return json_response(
-                        error_body("internal_error", "An internal error occurred."), 500
+                    return self.render_error(
+                        BookReaderError("internal_error", "An internal error occurred.", 500)
                     )
 
             register(rendered)

@@ -19,12 +19,19 @@ from bookreader.api.operations import OPERATIONS, PATH_PARAMETERS, Content, Oper
 SERVERS = [{"url": "/api"}]  # the stage prefix browsers see, locally, behind nginx and on AWS
 SECURITY_SCHEME = "bearer"
 APP_PASSWORD_SCHEME = "appPassword"
+KOSYNC_USER_SCHEME, KOSYNC_KEY_SCHEME = "kosyncUser", "kosyncKey"
+# How a route of each app-password scope is signed in.
+APP_PASSWORD_SECURITY: dict[str, list[dict[str, list[str]]]] = {
+    "opds": [{APP_PASSWORD_SCHEME: []}],
+    "kosync": [{KOSYNC_USER_SCHEME: [], KOSYNC_KEY_SCHEME: []}],
+}
 _REF = "#/components/schemas/{model}"
 _PARAMETER = re.compile(r"\{([^}]+)\}")
 
 ERROR_MEANINGS = {  # what each error status means for a client
     400: "The request cannot be read",
     401: "Not signed in, or the token is invalid or expired",
+    402: "Refused by the protocol (kosync: no registration from a device)",
     403: "Not allowed",
     404: "Not found (or not yours)",
     409: "Conflicts with the current state",
@@ -42,6 +49,7 @@ TAGS = [
     ("Illustrations", "Pictures of passages, and illustration settings"),
     ("Exports", "The book as an EPUB with its illustrations, to read elsewhere"),
     ("OPDS", "The library as an OPDS 1.2 catalogue for e-reader apps (app passwords)"),
+    ("KOReader", "KOReader's progress sync (the kosync protocol, app passwords)"),
     ("Admin", "User administration (administrators only)"),
     ("Health", "Probes"),
     ("Docs", "This document"),
@@ -68,6 +76,8 @@ def _models() -> list[tuple[type[BaseModel], JsonSchemaMode]]:
         (schemas.ErrorBody, "serialization"): None
     }
     for operation in OPERATIONS:
+        if operation.error_model is not None:
+            found[(operation.error_model, "serialization")] = None
         if operation.body is not None:
             found[(operation.body, "validation")] = None
         for response in operation.responses.values():
@@ -127,6 +137,8 @@ def _first_line(text: str | None) -> str:
 
 
 def _error_statuses(operation: Operation) -> list[int]:
+    if operation.error_statuses is not None:
+        return sorted(operation.error_statuses)
     statuses = set(operation.errors)
     if not operation.public:  # the guard: no credentials, limits, Redis down
         statuses.update((401, 429, 503))
@@ -180,20 +192,21 @@ def _operation(
                 "description": _first_line(response.__doc__) or response.__name__,
                 "content": {"application/json": {"schema": refs[(response, "serialization")]}},
             }
+    error_schema = refs[(operation.error_model or schemas.ErrorBody, "serialization")]
     for status in _error_statuses(operation):
         responses[str(status)] = {
             "description": ERROR_MEANINGS.get(status, "Error"),
-            "content": {"application/json": {"schema": refs[(schemas.ErrorBody, "serialization")]}},
+            "content": {"application/json": {"schema": error_schema}},
         }
     responses["default"] = {
         "description": "Any other error, in the same shape (500 `internal_error`)",
-        "content": {"application/json": {"schema": refs[(schemas.ErrorBody, "serialization")]}},
+        "content": {"application/json": {"schema": error_schema}},
     }
     document["responses"] = responses
     if operation.public:
         document["security"] = []
     elif operation.app_password is not None:
-        document["security"] = [{APP_PASSWORD_SCHEME: []}]
+        document["security"] = APP_PASSWORD_SECURITY[operation.app_password]
     else:
         document["security"] = [{SECURITY_SCHEME: []}]
     return document
@@ -239,6 +252,20 @@ def build_document() -> dict[str, Any]:
                     "description": (
                         "The account's email and an app password (Account → App passwords),"
                         " for e-reader apps; the account password is refused here."
+                    ),
+                },
+                KOSYNC_USER_SCHEME: {
+                    "type": "apiKey",
+                    "in": "header",
+                    "name": "x-auth-user",
+                    "description": "KOReader progress sync: the account's email",
+                },
+                KOSYNC_KEY_SCHEME: {
+                    "type": "apiKey",
+                    "in": "header",
+                    "name": "x-auth-key",
+                    "description": (
+                        "KOReader progress sync: the MD5 (hex) of an app password of scope `kosync`"
                     ),
                 },
             },

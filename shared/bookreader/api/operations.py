@@ -29,6 +29,13 @@ from bookreader.auth.app_passwords import AppPasswordCreate, Scope
 from bookreader.auth.users import AdminUserUpdate, ProfileUpdate
 from bookreader.exports.pipeline import ExportRequest
 from bookreader.images.preferences import PreferencesUpdate
+from bookreader.kosync.protocol import (
+    Authorized,
+    KosyncError,
+    ProgressAnswer,
+    ProgressSaved,
+    ProgressUpdate,
+)
 from bookreader.library.positions import PositionUpdate
 from bookreader.library.uploads import UploadRequest
 from bookreader.search.model import SearchPage
@@ -74,10 +81,14 @@ class Operation:
     query: type[queries.Query] | None = None
     public: bool = False
     admin: bool = False
-    # Signed in with HTTP Basic and an app password of this scope instead of a bearer token.
+    # Signed in with an app password of this scope instead of a bearer token (HTTP Basic; the
+    # kosync scope: KOReader's x-auth-user / x-auth-key headers).
     app_password: Scope | None = None
     errors: tuple[int, ...] = ()
     description: str = ""
+    # A protocol of its own (kosync): its errors have this shape and exactly these statuses.
+    error_model: type[BaseModel] | None = None
+    error_statuses: tuple[int, ...] | None = None
 
     @property
     def key(self) -> str:
@@ -680,6 +691,73 @@ OPERATIONS: tuple[Operation, ...] = (
             " it and send no credentials to the store. 409 `book_not_ready` before parsing."
         ),
     ),
+    # --- KOReader progress sync (the kosync protocol, KOReader's headers) -----------------
+    Operation(
+        "kosyncRegister",
+        "POST",
+        "/kosync/users/create",
+        "Register a KOReader account: always refused",
+        "KOReader",
+        {},
+        public=True,
+        error_model=KosyncError,
+        error_statuses=(402,),
+        description=(
+            "Accounts are made in the web app, not from a device: 402 with code 2005 and a"
+            " message KOReader shows (create an app password of scope `kosync`, then log in"
+            " with the account's email and it)."
+        ),
+    ),
+    Operation(
+        "kosyncAuthorize",
+        "GET",
+        "/kosync/users/auth",
+        "Check KOReader's credentials",
+        "KOReader",
+        {200: Authorized},
+        app_password="kosync",
+        error_model=KosyncError,
+        error_statuses=(401, 429, 503),
+        description=(
+            "`x-auth-user`: the account's email; `x-auth-key`: the MD5 (hex) of an app"
+            " password of scope `kosync`. 401 code 2001 otherwise; failed attempts are limited"
+            " like sign-in (429 with `Retry-After`)."
+        ),
+    ),
+    Operation(
+        "kosyncPushProgress",
+        "PUT",
+        "/kosync/syncs/progress",
+        "KOReader pushes its place in a document",
+        "KOReader",
+        {200: ProgressSaved},
+        body=ProgressUpdate,
+        app_password="kosync",
+        error_model=KosyncError,
+        error_statuses=(401, 403, 429, 503),
+        description=(
+            "Kept for any document; when the document is one of the reader's books (KOReader's"
+            " partial MD5 of the original file, or the MD5 of its name) it becomes the book's"
+            " position, saved as device `KOReader on <device>`. 403 code 2004 without a valid"
+            " `document`, 2003 for any other bad field."
+        ),
+    ),
+    Operation(
+        "kosyncPullProgress",
+        "GET",
+        "/kosync/syncs/progress/{document}",
+        "The newest place in a document, from any device",
+        "KOReader",
+        {200: ProgressAnswer},
+        app_password="kosync",
+        error_model=KosyncError,
+        error_statuses=(401, 403, 429, 503),
+        description=(
+            "`{}` when nothing is known. A place the web reader saved comes as the XPointer of"
+            " its paragraph when the document is the book's original EPUB (else an empty"
+            " `progress`), and always with its `percentage` (0–1)."
+        ),
+    ),
     # --- administration -------------------------------------------------------------------
     Operation(
         "getAdminOverview",
@@ -774,4 +852,8 @@ PATH_PARAMETERS: dict[str, tuple[dict[str, Any], str]] = {
     "highlight_id": ({"type": "string", "format": "uuid"}, "A highlight's id"),
     "export_id": ({"type": "string", "format": "uuid"}, "An export's id"),
     "app_password_id": ({"type": "string", "format": "uuid"}, "An app password's id"),
+    "document": (
+        {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,64}$"},
+        "KOReader's id of a document (the partial MD5 of its file, or the MD5 of its name)",
+    ),
 }

@@ -118,6 +118,10 @@ def parse_epub(
     language = package.metadata.language
 
     documents: list[tuple[Document, bool, bool]] = []  # (document, linear, is the nav document)
+    # KOReader numbers every spine entry (1-based) as a DocFragment, whatever its type.
+    fragments: dict[str, int] = {}
+    for number, (item, _) in enumerate(package.spine, start=1):
+        fragments.setdefault(item.path or "", number)
     seen: set[str] = set()
     raw_toc: list[RawEntry] = []
     for item, linear in package.spine:
@@ -161,7 +165,9 @@ def parse_epub(
         fallback = GUTENBERG_LICENSE if draft.licence else fallback
         declared = draft.parts[0].document.direction
         direction: Direction = book_direction if declared is None else _direction(declared)
-        chapters.append(_chapter(index, draft, toc, links, fallback, direction))
+        chapter = _chapter(index, draft, toc, links, fallback, direction)
+        chapter.sources = _sources(draft, fragments)
+        chapters.append(chapter)
     if not toc:
         toc = _toc_from_headings(chapters, drafts)
     unique = list({note.id: note for note in notes.values()}.values())
@@ -439,6 +445,23 @@ def _chapter(
         paragraphs=[(s, s + len(b.text)) for s, b in zip(draft.starts, draft.blocks, strict=True)],
         word_count=count_words(draft.text),
     )
+
+
+def _sources(draft: _Draft, fragments: dict[str, int]) -> list[str]:
+    """Each paragraph's element in the original file as a KOReader XPointer. A paragraph made
+    of an inline run beside blocks has no element of its own there: its container stands in."""
+    sources = []
+    ends = [part.first for part in draft.parts[1:]] + [len(draft.blocks)]
+    for part, end in zip(draft.parts, ends, strict=True):
+        document = part.document
+        root = f"/body/DocFragment[{fragments.get(document.path, 0)}]/body"
+        for block in draft.blocks[part.first : end]:
+            element: etree._Element | None = block.element
+            while element is not None and element not in document.sources:
+                element = element.getparent()
+            path = document.sources.get(element, "") if element is not None else ""
+            sources.append(f"{root}/{path}" if path else root)
+    return sources
 
 
 def _rewrite_links(root: etree._Element, path: str, links: _Links) -> None:

@@ -23,6 +23,7 @@ from bookreader.books.paragraph_text import (
     text_before,
 )
 from bookreader.books.safety import SafeZip, check_depth, parse_xml
+from bookreader.books.source_paths import source_paths
 from bookreader.errors import BookReaderError
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
@@ -56,6 +57,9 @@ class Document:
     ids: dict[str, etree._Element] = field(default_factory=dict)
     direction: str | None = None  # `dir` of <body> or <html>, if it says ltr or rtl
     language: str | None = None  # `lang` of <body> or <html>
+    # Each source element's path below <body> as KOReader writes it ("div/p[3]"), taken before
+    # any clean-up changes the tree (`books.source_paths`).
+    sources: dict[etree._Element, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -98,6 +102,7 @@ def load_document(archive: SafeZip, path: str, limits: ParseLimits) -> Document 
         return None
     direction = (body.get("dir") or root.get("dir") or "").strip().lower()
     language = body.get("lang") or root.get("lang")
+    sources = source_paths(body)
     _clean(body)
     ids: dict[str, str] = {}
     for element in body.iter():
@@ -105,7 +110,9 @@ def load_document(archive: SafeZip, path: str, limits: ParseLimits) -> Document 
             value = element.get(key)
             if value and (key == "id" or element.tag == "a"):
                 ids.setdefault(value, element)
-    return Document(path, body, ids, direction if direction in ("ltr", "rtl") else None, language)
+    return Document(
+        path, body, ids, direction if direction in ("ltr", "rtl") else None, language, sources
+    )
 
 
 def _parse_as_html(data: bytes, limits: ParseLimits) -> etree._Element | None:

@@ -29,6 +29,7 @@ from bookreader.books.model import (
 )
 from bookreader.books.safety import parse_xml
 from bookreader.books.sanitize import sanitize_html
+from bookreader.books.source_paths import source_paths
 from bookreader.errors import BookReaderError
 
 NOTE_BODIES = frozenset({"notes", "comments", "footnotes"})
@@ -51,6 +52,10 @@ def parse_fb2(
         limits=limits,
         deadline=deadline,
     )
+    context.sources = {
+        element: f"/FictionBook/{path}" if path else "/FictionBook"
+        for element, path in source_paths(root, context.name).items()
+    }
     images = read_images(root, context)
     bodies = [child for child in root if context.name(child) == "body"]
     note_bodies = [body for body in bodies if (body.get("name") or "").lower() in NOTE_BODIES]
@@ -198,6 +203,7 @@ class _ChapterBuilder:
                 text=text,
                 paragraphs=offsets,
                 word_count=count_words(text),
+                sources=writer.sources,
             )
         )
 

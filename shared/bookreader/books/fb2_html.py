@@ -95,6 +95,8 @@ class Context:
     limits: ParseLimits
     deadline: Deadline
     positions: dict[str, tuple[int, int]] = field(default_factory=dict)  # FB2 id → position
+    # Each element's place as KOReader names it ("/FictionBook/body/section[2]/p[5]").
+    sources: dict[etree._Element, str] = field(default_factory=dict)
 
     def name(self, element: etree._Element) -> str | None:
         """The FB2 local name, or None for comments and elements of foreign namespaces."""
@@ -144,7 +146,9 @@ class HtmlWriter:
         self.chapter = chapter  # None for footnotes: their ids are not reading positions
         self.html: list[str] = []
         self.paragraphs: list[str] = []
+        self.sources: list[str] = []  # each paragraph's element in the file (KOReader's terms)
         self.length = 0  # length of the chapter text so far
+        self._element: etree._Element | None = None  # the innermost element being written
         self.heading = "h1"
         # the open paragraph's text pieces: (index in `html`, raw text), settled at its end
         self._text: list[tuple[int, str]] | None = None
@@ -168,6 +172,13 @@ class HtmlWriter:
         if name is None or name in REMOVED:
             return
         self.mark(element.get("id"))
+        outer, self._element = self._element, element
+        try:
+            self._element_content(element, name, table)
+        finally:
+            self._element = outer
+
+    def _element_content(self, element: etree._Element, name: str, table: str) -> None:
         rule = TABLES[table].get(name) or (BLOCK.get(name) if table != "inline" else None)
         if rule is None:  # unknown or misplaced: keep its text, drop the wrapper
             self.children(element, table)
@@ -230,6 +241,10 @@ class HtmlWriter:
         if self.length > limits.max_chapter_chars:
             raise book_error("chapter_too_long", f"more than {limits.max_chapter_chars}")
         self.paragraphs.append(text)
+        element = self._element
+        while element is not None and element not in self.context.sources:
+            element = element.getparent()
+        self.sources.append(self.context.sources.get(element, "") if element is not None else "")
         return f' data-p="{len(self.paragraphs) - 1}"'
 
     def _link(self, element: etree._Element) -> None:

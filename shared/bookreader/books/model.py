@@ -39,6 +39,10 @@ class Chapter(BaseModel):
     text: str
     paragraphs: list[tuple[int, int]]
     word_count: int
+    # For each paragraph, where its element is in the original file as a KOReader XPointer:
+    # EPUB "/body/DocFragment[3]/body/div/p[2]" (DocFragment N is spine entry N), FB2
+    # "/FictionBook/body/section[2]/p[5]".
+    sources: list[str] = Field(default_factory=list)
 
 
 class Footnote(BaseModel):

@@ -162,6 +162,7 @@ def save_parsed(
     sha256: str,
     images: list[tuple[str, str, int, str]],  # (id, media type, size, object key)
     has_cover_thumb: bool,
+    partial_md5: str | None = None,
 ) -> bool:
     """Store the parsed content and mark the book parsed, inside the caller's transaction;
     False (nothing stored) when the book is no longer `parsing`.
@@ -178,6 +179,7 @@ def save_parsed(
         sha256=sha256,
         images=images,
         has_cover_thumb=has_cover_thumb,
+        partial_md5=partial_md5,
     )
     return True
 
@@ -215,16 +217,19 @@ def replace_content(
     sha256: str,
     images: list[tuple[str, str, int, str]],  # (id, media type, size, object key)
     has_cover_thumb: bool,
+    partial_md5: str | None = None,
 ) -> None:
     """Replace the book's chapters, notes, pictures and metadata with `parsed`, inside the
-    caller's transaction (the state is the caller's business)."""
+    caller's transaction (the state is the caller's business). `partial_md5` is KOReader's id
+    of the file (`kosync.document_id`)."""
     for table in ("chapters", "footnotes", "book_images"):
         conn.run(f"DELETE FROM {table} WHERE book_id = CAST(:b AS uuid)", b=book_id)
     for chapter in parsed.chapters:
         conn.run(
             "INSERT INTO chapters (book_id, index, title, level, linear, direction, html, text,"
-            " paragraphs, word_count) VALUES (CAST(:b AS uuid), :i, :title, :level, :linear,"
-            " :direction, :html, :text, CAST(:paragraphs AS jsonb), :words)",
+            " paragraphs, word_count, sources) VALUES (CAST(:b AS uuid), :i, :title, :level,"
+            " :linear, :direction, :html, :text, CAST(:paragraphs AS jsonb), :words,"
+            " CAST(:sources AS jsonb))",
             b=book_id,
             i=chapter.index,
             title=chapter.title,
@@ -235,6 +240,7 @@ def replace_content(
             text=chapter.text,
             paragraphs=json.dumps(chapter.paragraphs),
             words=chapter.word_count,
+            sources=json.dumps(chapter.sources, ensure_ascii=False) if chapter.sources else None,
         )
     index_book(conn, book_id, parsed.chapters, parsed.metadata.language)
     for note in parsed.footnotes:
@@ -265,6 +271,7 @@ def replace_content(
         " toc = CAST(:toc AS jsonb),"
         " cover_image_id = :cover, has_cover_thumb = :thumb, chapter_count = :chapters,"
         " word_count = :words, reading_minutes = :minutes, size = :size, sha256 = :sha,"
+        " partial_md5 = COALESCE(:partial_md5, partial_md5),"
         " parsed_at = now(), updated_at = now() WHERE id = CAST(:b AS uuid)",
         format=parsed.format,
         title=meta.title,
@@ -280,6 +287,7 @@ def replace_content(
         minutes=parsed.reading_minutes,
         size=size,
         sha=sha256,
+        partial_md5=partial_md5,
         b=book_id,
     )
 

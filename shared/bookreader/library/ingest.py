@@ -20,6 +20,7 @@ from bookreader.config import get_settings
 from bookreader.db import get_pool
 from bookreader.errors import BookReaderError
 from bookreader.events import ObjectCreated
+from bookreader.kosync.document_id import partial_md5
 from bookreader.library import books, keys
 from bookreader.library.lifecycle import BookState, move, parse_progress
 from bookreader.library.records import BookRecord
@@ -103,6 +104,7 @@ def _ingest(book: BookRecord, created: ObjectCreated) -> None:
             sha256=sha256,
             images=stored_images,
             has_cover_thumb=has_thumb,
+            partial_md5=partial_md5(data),
         )
     if not stored:  # failed or re-driven meanwhile: what happened then stands
         log_event(logger, "book left parsing meanwhile; not stored", book_id=book_id)

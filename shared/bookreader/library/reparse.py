@@ -18,6 +18,7 @@ from bookreader import db, jobs
 from bookreader.config import get_settings
 from bookreader.db.leases import session_lease
 from bookreader.errors import BookReaderError
+from bookreader.kosync.document_id import partial_md5
 from bookreader.library import books, descriptions
 from bookreader.library.ingest import parse_stored, store_pictures
 from bookreader.library.lifecycle import BookState
@@ -73,6 +74,7 @@ def reparse_book(book_id: str, reanchor: Sequence[Reanchor] = ()) -> bool:
                 sha256=hashlib.sha256(data).hexdigest(),
                 images=pictures,
                 has_cover_thumb=has_thumb,
+                partial_md5=partial_md5(data),
             )
             lost = descriptions.reanchor_descriptions(conn, book_id, before, texts)
             for hook in reanchor:

@@ -741,6 +741,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/kosync/syncs/progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * KOReader pushes its place in a document
+         * @description Kept for any document; when the document is one of the reader's books (KOReader's partial MD5 of the original file, or the MD5 of its name) it becomes the book's position, saved as device `KOReader on <device>`. 403 code 2004 without a valid `document`, 2003 for any other bad field.
+         */
+        put: operations["kosyncPushProgress"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/kosync/syncs/progress/{document}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The newest place in a document, from any device
+         * @description `{}` when nothing is known. A place the web reader saved comes as the XPointer of its paragraph when the document is the book's original EPUB (else an empty `progress`), and always with its `percentage` (0–1).
+         */
+        get: operations["kosyncPullProgress"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/kosync/users/auth": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Check KOReader's credentials
+         * @description `x-auth-user`: the account's email; `x-auth-key`: the MD5 (hex) of an app password of scope `kosync`. 401 code 2001 otherwise; failed attempts are limited like sign-in (429 with `Retry-After`).
+         */
+        get: operations["kosyncAuthorize"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/kosync/users/create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Register a KOReader account: always refused
+         * @description Accounts are made in the web app, not from a device: 402 with code 2005 and a message KOReader shows (create an app password of scope `kosync`, then log in with the account's email and it).
+         */
+        post: operations["kosyncRegister"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/opds": {
         parameters: {
             query?: never;
@@ -1075,6 +1155,14 @@ export interface components {
         AppPasswordList: {
             /** Items */
             items: components["schemas"]["AppPassword"][];
+        };
+        /** Authorized */
+        Authorized: {
+            /**
+             * Authorized
+             * @description "OK"
+             */
+            authorized: string;
         };
         /** BookDetail */
         BookDetail: {
@@ -1916,6 +2004,19 @@ export interface components {
             /** Used Today */
             used_today: number;
         };
+        /**
+         * KosyncError
+         * @description The error shape of the kosync protocol (KOReader shows `message`).
+         */
+        KosyncError: {
+            /**
+             * Code
+             * @description 2001 unauthorized, 2003 invalid request, 2004 no document, 2005 registration refused, 2000 server error
+             */
+            code: number;
+            /** Message */
+            message: string;
+        };
         /** Live */
         Live: {
             /**
@@ -1932,6 +2033,11 @@ export interface components {
             /** Password */
             password: string;
         };
+        /**
+         * NoProgress
+         * @description `{}`: nothing is known of the document.
+         */
+        NoProgress: Record<string, never>;
         /** PasswordBody */
         PasswordBody: {
             /** Current Password */
@@ -2044,6 +2150,73 @@ export interface components {
             preferences?: {
                 [key: string]: unknown;
             } | null;
+        };
+        /**
+         * Progress
+         * @description Where the reader is in a document: the newest place of any device, KOReader's own as
+         *     it sent it, or the web reader's translated into KOReader's terms.
+         */
+        Progress: {
+            /** Document */
+            document: string;
+            /** Progress */
+            progress: string;
+            /** Percentage */
+            percentage: number;
+            /** Device */
+            device: string;
+            /** Device Id */
+            device_id: string;
+            /** Timestamp */
+            timestamp: number;
+        };
+        /**
+         * ProgressAnswer
+         * @description The newest place in a document, or `{}`.
+         */
+        ProgressAnswer: components["schemas"]["Progress"] | components["schemas"]["NoProgress"];
+        /** ProgressSaved */
+        ProgressSaved: {
+            /** Document */
+            document: string;
+            /**
+             * Timestamp
+             * @description Unix time of the save, seconds
+             */
+            timestamp: number;
+        };
+        /**
+         * ProgressUpdate
+         * @description What KOReader pushes. Newer KOReader versions may add fields (`metadata`,
+         *     `identifiers`): they are accepted and ignored.
+         */
+        ProgressUpdate: {
+            /**
+             * Document
+             * @description KOReader's id of the file
+             */
+            document: string;
+            /**
+             * Progress
+             * @description An XPointer (EPUB, FB2: `/body/DocFragment[3]/body/p[2]/text().5`) or a page number (PDF)
+             */
+            progress: string;
+            /**
+             * Percentage
+             * @description Share read, 0–1
+             */
+            percentage: number;
+            /**
+             * Device
+             * @description KOReader's device model
+             */
+            device: string;
+            /**
+             * Device Id
+             * @description KOReader's id of the device
+             * @default
+             */
+            device_id?: string;
         };
         /** QuotaUpdate */
         QuotaUpdate: {
@@ -6550,6 +6723,228 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    kosyncPushProgress: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProgressUpdate"];
+            };
+        };
+        responses: {
+            /** @description ProgressSaved */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgressSaved"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KosyncError"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KosyncError"];
+                };
+            };
+            /** @description Too many requests: wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KosyncError"];
+                };
+            };
+            /** @description A service it needs is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KosyncError"];
+                };
+            };
+            /** @description Any other error, in the same shape (500 `internal_error`) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KosyncError"];
+                };
+            };
+        };
+    };
+    kosyncPullProgress: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description KOReader's id of a document (the partial MD5 of its file, or the MD5 of its name) */
+                document: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The newest place in a document, or `{}`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgressAnswer"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KosyncError"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KosyncError"];
+                };
+            };
+            /** @description Too many requests: wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KosyncError"];
+                };
+            };
+            /** @description A service it needs is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KosyncError"];
+                };
+            };
+            /** @description Any other error, in the same shape (500 `internal_error`) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KosyncError"];
+                };
+            };
+        };
+    };
+    kosyncAuthorize: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Authorized */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Authorized"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KosyncError"];
+                };
+            };
+            /** @description Too many requests: wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KosyncError"];
+                };
+            };
+            /** @description A service it needs is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KosyncError"];
+                };
+            };
+            /** @description Any other error, in the same shape (500 `internal_error`) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KosyncError"];
+                };
+            };
+        };
+    };
+    kosyncRegister: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Refused by the protocol (kosync: no registration from a device) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KosyncError"];
+                };
+            };
+            /** @description Any other error, in the same shape (500 `internal_error`) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KosyncError"];
                 };
             };
         };
