@@ -21,6 +21,7 @@ from lxml import etree
 
 from local.launcher import RunningRuntime
 from tests.support.auth_client import AuthClient, Session, assert_error, fake_ip
+from tests.support.epub import METADATA, make_epub, xhtml
 from tests.support.library import FIXTURES, PARSED, PUSHKIN, PUSHKIN_ZIP
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -255,13 +256,59 @@ def test_search_goes_through_the_opensearch_description(library: dict) -> None:
     url = etree.fromstring(description.content).find(f"{OPENSEARCH}Url")
     assert url.get("type") == ACQUISITION and "{searchTerms}" in url.get("template")
 
-    found, parsed = device.feed(url.get("template").replace("{searchTerms}", "дочка"), ACQUISITION)
+    def search(terms: str) -> tuple[etree._Element, feedparser.FeedParserDict]:
+        return device.feed(url.get("template").replace("{searchTerms}", terms), ACQUISITION)
+
+    # The title matches, and so does the text: the book is listed once.
+    found, parsed = search("дочка")
     assert titles(found) == ["Капитанская дочка"]
     assert found.findtext(f"{OPENSEARCH}totalResults") == "1"
-    by_author, _ = device.feed(url.get("template").replace("{searchTerms}", "eliot"), ACQUISITION)
+    by_author, _ = search("eliot")
     assert titles(by_author) == ["The Waste Land"]
-    nothing, _ = device.feed(url.get("template").replace("{searchTerms}", "Толстой"), ACQUISITION)
+    nothing, _ = search("Достоевский")
     assert titles(nothing) == [] and parsed.feed.title
+
+
+def test_a_word_only_in_a_books_text_finds_it_in_any_form(library: dict) -> None:
+    device: Device = library["device"]
+    # «столяром» is in no title and in no text; Каштанка's text has «столяр» and «столяра».
+    found, parsed = device.feed("/opds/search?q=столяром", ACQUISITION)
+    assert [entry.title for entry in parsed.entries] == ["Каштанка"]
+    assert parsed.feed.get("opensearch_totalresults") == "1"
+    entry = parsed.entries[0]
+    assert entry.id == f"urn:uuid:{library['books']['kashtanka']}"
+    assert {link.rel for link in entry.links} >= {ACQUISITION_REL}
+    assert titles(found) == ["Каштанка"]
+
+
+def test_title_matches_come_before_books_whose_text_matches(library: dict) -> None:
+    client: AuthClient = library["client"]
+    carol = client.register()
+
+    def named(title: str) -> bytes:
+        metadata = METADATA.replace(
+            "<dc:title>Generated</dc:title>", f"<dc:title>{title}</dc:title>"
+        )
+        metadata = metadata.replace(
+            "<dc:language>en</dc:language>", "<dc:language>ru</dc:language>"
+        )
+        return make_epub(
+            {"one.xhtml": xhtml("<p>Мастерская стояла на углу.</p>")}, metadata=metadata
+        )
+
+    # Her older books are named for the word; the newest only says it in its text.
+    for name, data in (
+        ("Столяры.epub", named("Столяры")),
+        ("Столярное дело.epub", named("Столярное дело")),
+        ("Каштанка.epub", KASHTANKA.read_bytes()),
+    ):
+        wait_parsed(client, carol, upload(client, carol, name, data))
+    device = Device(library["rt"], carol.email, new_app_password(client, carol)["password"])
+    found, _ = device.feed("/opds/search?q=столяр", ACQUISITION)
+    assert titles(found) == ["Столярное дело", "Столяры"], "names first, newest first, two a page"
+    assert found.findtext(f"{OPENSEARCH}totalResults") == "3"
+    after, _ = device.feed(links(found)["next"].get("href"), ACQUISITION)
+    assert titles(after) == ["Каштанка"] and "next" not in links(after)
 
 
 def test_another_readers_books_never_appear(library: dict) -> None:

@@ -650,11 +650,16 @@ OPERATIONS: tuple[Operation, ...] = (
         "searchOpds",
         "GET",
         "/opds/search",
-        "Books whose title or authors hold every word (acquisition feed, paged)",
+        "Books whose title or authors hold every word, then books whose text matches"
+        " (acquisition feed, paged)",
         "OPDS",
         {200: OPDS_ACQUISITION},
         query=queries.OpdsSearchQuery,
         app_password="opds",
+        description=(
+            "Titles and authors match every word (newest first); the books' text is searched"
+            " like `GET /search` (stemmed, best first, at most 50 books)."
+        ),
     ),
     Operation(
         "getOpdsOpenSearch",

@@ -48,8 +48,8 @@ _STRINGS: dict[str, dict[Locale, str]] = {
     "languages_about": {"en": "Books in each language", "ru": "Книги на каждом языке"},
     "search": {"en": "Search", "ru": "Поиск"},
     "search_about": {
-        "en": "Search your library: titles and authors",
-        "ru": "Поиск по библиотеке: названия и авторы",
+        "en": "Search your library: titles, authors and the books' text",
+        "ru": "Поиск по библиотеке: названия, авторы и текст книг",
     },
     "results": {"en": "Search: {terms}", "ru": "Поиск: {terms}"},
     "books": {"en": "{count} books", "ru": "Книг: {count}"},
