@@ -469,6 +469,35 @@ def test_a_readers_walk_matches_the_document(contract: Contract) -> None:
         **as_device,
     )
     assert requests.get(download.headers["Location"], timeout=30).content == data
+    # The illustrated edition: the export asked for above, reused; 503 while it is built.
+    illustrated = f"/opds/books/{book_id}/illustrated.epub"
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        building = contract.client.request("GET", illustrated, allow_redirects=False, **as_device)
+        if building.status_code != 503:
+            break
+        assert_documented("GET", "/opds/books/{book_id}/illustrated.epub", building)
+        assert int(building.headers["Retry-After"]) >= 1
+        time.sleep(0.5)
+    edition = contract.call(
+        "GET",
+        "/opds/books/{book_id}/illustrated.epub",
+        302,
+        path=illustrated,
+        allow_redirects=False,
+        **as_device,
+    )
+    assert requests.get(edition.headers["Location"], timeout=30).content[:2] == b"PK"
+    for feed in (
+        "/opds",
+        "/opds/recent",
+        "/opds/books",
+        "/opds/authors",
+        "/opds/languages",
+        "/opds/opensearch.xml",
+    ):
+        contract.call("HEAD", feed, 200, **as_device)
+    contract.call("HEAD", "/opds/search", 200, params={"q": "Каштанка"}, **as_device)
     contract.call("GET", "/opds", 401, headers={"Authorization": f"Bearer {token}"})
     contract.call(
         "DELETE",

@@ -8,8 +8,10 @@ and revoked app passwords are refused; guessing is limited."""
 from __future__ import annotations
 
 import base64
+import io
 import json
 import time
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urljoin, urlsplit
@@ -22,6 +24,7 @@ from lxml import etree
 from local.launcher import RunningRuntime
 from tests.support.auth_client import AuthClient, Session, assert_error, fake_ip
 from tests.support.epub import METADATA, make_epub, xhtml
+from tests.support.fb2 import fb2
 from tests.support.library import FIXTURES, PARSED, PUSHKIN, PUSHKIN_ZIP
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -383,3 +386,92 @@ def test_paging_past_the_end_and_bad_queries_answer_in_words(library: dict) -> N
     assert_error(device.get("/opds/recent?page=zero"), 422, "validation_failed")
     first = parse_qs(urlsplit(links(beyond)["first"].get("href")).query)
     assert "page" not in first
+
+
+def wait_state(client: AuthClient, session: Session, book_id: str, states: tuple[str, ...]) -> str:
+    deadline = time.time() + 180
+    while time.time() < deadline:
+        state = client.request("GET", f"/books/{book_id}", token=session.access_token).json()
+        if state["state"] in (*states, "failed", "extraction_unsupported_language"):
+            return state["state"]
+        time.sleep(0.25)
+    raise AssertionError(f"{book_id} stuck")
+
+
+def test_ready_books_offer_an_illustrated_epub_made_on_first_ask(library: dict) -> None:
+    client: AuthClient = library["client"]
+    dave = client.register()
+    story = "Метель мела третий день, и столяр не выходил из мастерской."
+    original = fb2(
+        f"<body><section><title><p>Глава первая</p></title><p>{story}</p></section></body>"
+    )
+    book_id = upload(client, dave, "Проба.fb2", original)
+    assert wait_state(client, dave, book_id, ("ready",)) == "ready"
+    device = Device(library["rt"], dave.email, new_app_password(client, dave)["password"])
+
+    recent, parsed = device.feed("/opds/recent", ACQUISITION)
+    offered = [
+        link
+        for link in entries(recent)[0].findall(f"{ATOM}link")
+        if link.get("rel") == ACQUISITION_REL
+    ]
+    assert [link.get("type") for link in offered] == [
+        "application/x-fictionbook+xml",
+        "application/epub+zip",
+    ], "an FB2 original, and the illustrated edition as EPUB"
+    illustrated = offered[1]
+    assert illustrated.get("title") == "EPUB with illustrations"
+    assert illustrated.get("href").endswith(f"/opds/books/{book_id}/illustrated.epub")
+    assert "EPUB with illustrations" in {link.get("title") for link in parsed.entries[0].links}
+
+    # The first ask starts the build: the app is told to come back, in words and in seconds.
+    first = device.get(illustrated.get("href"), allow_redirects=False)
+    error = assert_error(first, 503, "export_in_progress")
+    assert int(first.headers["Retry-After"]) >= 1 and error["details"]["export_id"]
+    deadline = time.time() + 120
+    answer = first
+    while answer.status_code == 503 and time.time() < deadline:
+        time.sleep(0.5)
+        answer = device.get(illustrated.get("href"), allow_redirects=False)
+    assert answer.status_code == 302, answer.text
+    epub = requests.get(answer.headers["Location"], timeout=30)  # no credentials to the store
+    assert epub.status_code == 200
+    assert epub.headers["Content-Type"] == "application/epub+zip"
+    with zipfile.ZipFile(io.BytesIO(epub.content)) as archive:
+        assert archive.read("mimetype") == b"application/epub+zip"
+        pages = [
+            archive.read(name).decode() for name in archive.namelist() if name.endswith("html")
+        ]
+    assert any(story in page for page in pages)
+    # Asked again, the cached file is handed over at once (the same export).
+    again = device.get(illustrated.get("href"), allow_redirects=False)
+    assert again.status_code == 302
+
+    bobs = library["books"]["bobs"]
+    assert_error(
+        device.get(f"/opds/books/{bobs}/illustrated.epub", allow_redirects=False),
+        404,
+        "book_not_found",
+    )
+
+
+def test_feeds_answer_head_like_get_without_a_body(library: dict) -> None:
+    device: Device = library["device"]
+    for href, kind in (
+        ("/opds", NAVIGATION),
+        ("/opds/recent", ACQUISITION),
+        ("/opds/search?q=дочка", ACQUISITION),
+        ("/opds/opensearch.xml", "application/opensearchdescription+xml"),
+    ):
+        login = f"{device.email}:{device.password}"
+        token = base64.b64encode(login.encode()).decode()
+        head = requests.head(
+            device.url(href),
+            headers={"Authorization": f"Basic {token}", "X-Forwarded-For": device.ip},
+            timeout=30,
+        )
+        assert head.status_code == 200, (href, head.status_code)
+        assert head.headers["Content-Type"] == kind and not head.content
+        assert int(head.headers["Content-Length"]) > 0, "the length a GET would carry"
+    refused = requests.head(device.url("/opds"), timeout=30)
+    assert refused.status_code == 401 and refused.headers["WWW-Authenticate"].startswith("Basic")

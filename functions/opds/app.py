@@ -17,6 +17,9 @@ from bookreader.opds.catalog import PRODUCT, Catalog
 
 app = BookReaderApp("opds")
 
+# Feeds answer HEAD like GET without the body: KOReader checks a feed's headers with HEAD
+# before its "sync catalog" downloads.
+FEED_METHODS = ["GET", "HEAD"]
 # Feeds carry short-lived picture URLs and private data: revalidated, never shared by caches.
 _HEADERS = {"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"}
 
@@ -31,42 +34,42 @@ def _atom(feed: Feed, kind: str) -> Response:
     return Response(body=body, status_code=200, headers={"Content-Type": kind, **_HEADERS})
 
 
-@app.route("/opds", methods=["GET"], app_password="opds")
+@app.route("/opds", methods=FEED_METHODS, app_password="opds")
 def root() -> Response:
     return _atom(_catalog().root(), NAVIGATION)
 
 
-@app.route("/opds/recent", methods=["GET"], app_password="opds")
+@app.route("/opds/recent", methods=FEED_METHODS, app_password="opds")
 def recent() -> Response:
     query = parse_query(app.current_request, OpdsPageQuery)
     return _atom(_catalog().recent(query.page), ACQUISITION)
 
 
-@app.route("/opds/books", methods=["GET"], app_password="opds")
+@app.route("/opds/books", methods=FEED_METHODS, app_password="opds")
 def all_books() -> Response:
     query = parse_query(app.current_request, OpdsBooksQuery)
     feed = _catalog().all_books(query.page, author=query.author, language=query.language)
     return _atom(feed, ACQUISITION)
 
 
-@app.route("/opds/authors", methods=["GET"], app_password="opds")
+@app.route("/opds/authors", methods=FEED_METHODS, app_password="opds")
 def authors() -> Response:
     query = parse_query(app.current_request, OpdsPageQuery)
     return _atom(_catalog().authors(query.page), NAVIGATION)
 
 
-@app.route("/opds/languages", methods=["GET"], app_password="opds")
+@app.route("/opds/languages", methods=FEED_METHODS, app_password="opds")
 def languages() -> Response:
     return _atom(_catalog().languages(), NAVIGATION)
 
 
-@app.route("/opds/search", methods=["GET"], app_password="opds")
+@app.route("/opds/search", methods=FEED_METHODS, app_password="opds")
 def search() -> Response:
     query = parse_query(app.current_request, OpdsSearchQuery)
     return _atom(_catalog().search(query.q, query.page), ACQUISITION)
 
 
-@app.route("/opds/opensearch.xml", methods=["GET"], app_password="opds")
+@app.route("/opds/opensearch.xml", methods=FEED_METHODS, app_password="opds")
 def opensearch_description() -> Response:
     catalog = _catalog()
     body = opensearch.render_description(
@@ -88,3 +91,11 @@ def download(book_id: str) -> Response:
         status_code=302,
         headers={"Location": acquisition.download_url(book), **_HEADERS},
     )
+
+
+@app.route("/opds/books/{book_id}/illustrated.epub", methods=["GET"], app_password="opds")
+def download_illustrated(book_id: str) -> Response:
+    """302 to the illustrated EPUB once built; 503 with `Retry-After` while it is being made
+    (see `opds.acquisition`)."""
+    url = acquisition.illustrated_download_url(app.device.user_id, book_id)
+    return Response(body="", status_code=302, headers={"Location": url, **_HEADERS})

@@ -113,7 +113,9 @@ class BookReaderApp(Chalice):
                         self.caller_device = authenticate_basic(
                             request.headers, self.client_ip, app_password
                         )
-                        limit_api(self.caller_device.user_id, read=request.method == "GET")
+                        limit_api(
+                            self.caller_device.user_id, read=request.method in ("GET", "HEAD")
+                        )
                     elif not public:
                         self.claims = authenticate(request.headers, request.method)
                         require_role(self.claims, role)

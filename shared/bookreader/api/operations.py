@@ -9,7 +9,7 @@ query is validated, 400/413/415 for JSON bodies); `errors` lists the others.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from pydantic import BaseModel
@@ -78,13 +78,28 @@ class Operation:
     app_password: Scope | None = None
     errors: tuple[int, ...] = ()
     description: str = ""
+    # Also answered to HEAD: the same headers without the body (an operation of its own).
+    head: bool = False
 
     @property
     def key(self) -> str:
         return f"{self.method} {self.path}"
 
 
-OPERATIONS: tuple[Operation, ...] = (
+def head_of(operation: Operation) -> Operation:
+    """The HEAD twin of a GET operation: the same status and headers, no body."""
+    return replace(
+        operation,
+        id=f"head{operation.id[0].upper()}{operation.id[1:]}",
+        method="HEAD",
+        summary=f"{operation.summary} — headers only",
+        responses={status: NoContent for status in operation.responses},
+        description="Answers like GET without the body (KOReader checks a feed with HEAD).",
+        head=False,
+    )
+
+
+_DECLARED: tuple[Operation, ...] = (
     # --- health and the contract itself ---------------------------------------------------
     Operation(
         "getHealth", "GET", "/health", "Liveness", "Health", {200: schemas.Live}, public=True
@@ -600,6 +615,7 @@ OPERATIONS: tuple[Operation, ...] = (
         "OPDS",
         {200: OPDS_NAVIGATION},
         app_password="opds",
+        head=True,
         description=(
             "Add this URL to an OPDS app with the account's email and an app password of scope"
             " `opds`. Every 401 carries `WWW-Authenticate: Basic`. Failed attempts are limited"
@@ -616,6 +632,7 @@ OPERATIONS: tuple[Operation, ...] = (
         {200: OPDS_ACQUISITION},
         query=queries.OpdsPageQuery,
         app_password="opds",
+        head=True,
     ),
     Operation(
         "getOpdsBooks",
@@ -626,6 +643,7 @@ OPERATIONS: tuple[Operation, ...] = (
         {200: OPDS_ACQUISITION},
         query=queries.OpdsBooksQuery,
         app_password="opds",
+        head=True,
     ),
     Operation(
         "getOpdsAuthors",
@@ -636,6 +654,7 @@ OPERATIONS: tuple[Operation, ...] = (
         {200: OPDS_NAVIGATION},
         query=queries.OpdsPageQuery,
         app_password="opds",
+        head=True,
     ),
     Operation(
         "getOpdsLanguages",
@@ -645,6 +664,7 @@ OPERATIONS: tuple[Operation, ...] = (
         "OPDS",
         {200: OPDS_NAVIGATION},
         app_password="opds",
+        head=True,
     ),
     Operation(
         "searchOpds",
@@ -656,6 +676,7 @@ OPERATIONS: tuple[Operation, ...] = (
         {200: OPDS_ACQUISITION},
         query=queries.OpdsSearchQuery,
         app_password="opds",
+        head=True,
         description=(
             "Titles and authors match every word (newest first); the books' text is searched"
             " like `GET /search` (stemmed, best first, at most 50 books)."
@@ -669,6 +690,7 @@ OPERATIONS: tuple[Operation, ...] = (
         "OPDS",
         {200: Content("application/opensearchdescription+xml", _XML)},
         app_password="opds",
+        head=True,
     ),
     Operation(
         "downloadOpdsBook",
@@ -683,6 +705,23 @@ OPERATIONS: tuple[Operation, ...] = (
             "302 to a short-lived URL of the file (EPUB `application/epub+zip`, FB2"
             " `application/x-fictionbook+xml`, zipped FB2 `application/fb2+zip`); apps follow"
             " it and send no credentials to the store. 409 `book_not_ready` before parsing."
+        ),
+    ),
+    Operation(
+        "downloadOpdsIllustrated",
+        "GET",
+        "/opds/books/{book_id}/illustrated.epub",
+        "Download the book as an EPUB with its illustrations",
+        "OPDS",
+        {302: NoContent},
+        app_password="opds",
+        errors=(409, 503),
+        description=(
+            "Starts or reuses the cached illustrated export (as `POST /books/{book_id}/exports`"
+            " with `illustrations: ready`). 302 to a short-lived URL of the EPUB once it is"
+            " built; 503 `export_in_progress` with `Retry-After` (seconds) and"
+            " `details.progress` while it is being made. 409 `book_not_ready` until the book"
+            " is `ready`. Feeds offer the link for ready books only."
         ),
     ),
     # --- administration -------------------------------------------------------------------
@@ -759,6 +798,9 @@ OPERATIONS: tuple[Operation, ...] = (
     ),
 )
 
+OPERATIONS: tuple[Operation, ...] = _DECLARED + tuple(
+    head_of(operation) for operation in _DECLARED if operation.head
+)
 BY_KEY: dict[str, Operation] = {operation.key: operation for operation in OPERATIONS}
 
 # Path parameters by name: their schema and meaning.
