@@ -447,6 +447,28 @@ def test_ready_books_offer_an_illustrated_epub_made_on_first_ask(library: dict) 
     again = device.get(illustrated.get("href"), allow_redirects=False)
     assert again.status_code == 302
 
+    # A book whose passages are not found (a language extraction does not read) can be read
+    # and downloaded, but has no illustrated edition.
+    metadata = METADATA.replace("<dc:language>en</dc:language>", "<dc:language>de</dc:language>")
+    german = make_epub(
+        {"one.xhtml": xhtml("<p>Der Schnee fiel die ganze Nacht auf das stille Dorf.</p>")},
+        metadata=metadata.replace("<dc:title>Generated</dc:title>", "<dc:title>Schnee</dc:title>"),
+    )
+    plain_id = upload(client, dave, "Schnee.epub", german)
+    assert wait_state(client, dave, plain_id, ("ready",)) == "extraction_unsupported_language"
+    recent, _ = device.feed("/opds/recent", ACQUISITION)
+    plain = next(e for e in entries(recent) if e.findtext(f"{ATOM}id") == f"urn:uuid:{plain_id}")
+    assert [
+        link.get("type")
+        for link in plain.findall(f"{ATOM}link")
+        if link.get("rel") == ACQUISITION_REL
+    ] == ["application/epub+zip"], "the original only"
+    assert_error(
+        device.get(f"/opds/books/{plain_id}/illustrated.epub", allow_redirects=False),
+        409,
+        "book_not_ready",
+    )
+
     bobs = library["books"]["bobs"]
     assert_error(
         device.get(f"/opds/books/{bobs}/illustrated.epub", allow_redirects=False),
