@@ -55,6 +55,8 @@ BINARY_IMAGE = Content("image/*", {"type": "string", "contentMediaType": "image/
 _XML = {"type": "string", "contentMediaType": "application/xml"}
 OPDS_NAVIGATION = Content("application/atom+xml;profile=opds-catalog;kind=navigation", _XML)
 OPDS_ACQUISITION = Content("application/atom+xml;profile=opds-catalog;kind=acquisition", _XML)
+OPDS_JSON = Content("application/opds+json", {"type": "object"})
+OPDS_PUBLICATION = Content("application/opds-publication+json", {"type": "object"})
 
 
 Response = type[BaseModel] | Content | None
@@ -723,6 +725,89 @@ _DECLARED: tuple[Operation, ...] = (
             " `details.progress` while it is being made. 409 `book_not_ready` until the book"
             " is `ready`. Feeds offer the link for ready books only."
         ),
+    ),
+    # --- the same catalogue as OPDS 2.0 (JSON), for the apps that read it -----------------
+    Operation(
+        "getOpds2Root",
+        "GET",
+        "/opds/v2",
+        "The catalogue's root (OPDS 2.0 navigation feed)",
+        "OPDS",
+        {200: OPDS_JSON},
+        app_password="opds",
+        head=True,
+        description=(
+            "The feeds of `/opds` as OPDS 2.0 JSON (`application/opds+json`), for apps that read"
+            " it (Thorium, Readium); same credentials and limits. Search is the templated"
+            " `search` link (`{?query}`); downloads are the `/opds/books/{book_id}/…` routes."
+        ),
+    ),
+    Operation(
+        "getOpds2Recent",
+        "GET",
+        "/opds/v2/recent",
+        "The newest books (OPDS 2.0 publications feed, paged)",
+        "OPDS",
+        {200: OPDS_JSON},
+        query=queries.OpdsPageQuery,
+        app_password="opds",
+        head=True,
+    ),
+    Operation(
+        "getOpds2Books",
+        "GET",
+        "/opds/v2/books",
+        "All books A–Z, or one author's, or one language's (OPDS 2.0 publications feed, paged)",
+        "OPDS",
+        {200: OPDS_JSON},
+        query=queries.OpdsBooksQuery,
+        app_password="opds",
+        head=True,
+    ),
+    Operation(
+        "getOpds2Publication",
+        "GET",
+        "/opds/v2/books/{book_id}",
+        "One book (OPDS 2.0 publication)",
+        "OPDS",
+        {200: OPDS_PUBLICATION},
+        app_password="opds",
+        head=True,
+        errors=(409,),
+        description="409 `book_not_ready` for a book that cannot be opened yet.",
+    ),
+    Operation(
+        "getOpds2Authors",
+        "GET",
+        "/opds/v2/authors",
+        "Authors A–Z (OPDS 2.0 navigation feed, paged)",
+        "OPDS",
+        {200: OPDS_JSON},
+        query=queries.OpdsPageQuery,
+        app_password="opds",
+        head=True,
+    ),
+    Operation(
+        "getOpds2Languages",
+        "GET",
+        "/opds/v2/languages",
+        "The languages of the library (OPDS 2.0 navigation feed)",
+        "OPDS",
+        {200: OPDS_JSON},
+        app_password="opds",
+        head=True,
+    ),
+    Operation(
+        "searchOpds2",
+        "GET",
+        "/opds/v2/search",
+        "Books whose title or authors hold every word, then books whose text matches"
+        " (OPDS 2.0 publications feed, paged)",
+        "OPDS",
+        {200: OPDS_JSON},
+        query=queries.Opds2SearchQuery,
+        app_password="opds",
+        head=True,
     ),
     # --- administration -------------------------------------------------------------------
     Operation(
