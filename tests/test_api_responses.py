@@ -498,6 +498,23 @@ def test_a_readers_walk_matches_the_document(contract: Contract) -> None:
     ):
         contract.call("HEAD", feed, 200, **as_device)
     contract.call("HEAD", "/opds/search", 200, params={"q": "Каштанка"}, **as_device)
+    # The same catalogue as OPDS 2.0 (JSON).
+    v2_feeds = ("/opds/v2", "/opds/v2/recent", "/opds/v2/authors", "/opds/v2/languages")
+    for feed in v2_feeds:
+        contract.call("GET", feed, 200, **as_device)
+        contract.call("HEAD", feed, 200, **as_device)
+    contract.call("GET", "/opds/v2/books", 200, params={"language": "ru"}, **as_device)
+    contract.call("HEAD", "/opds/v2/books", 200, **as_device)
+    contract.call("GET", "/opds/v2/search", 200, params={"query": "Каштанка"}, **as_device)
+    contract.call("HEAD", "/opds/v2/search", 200, params={"query": "Каштанка"}, **as_device)
+    for method in ("GET", "HEAD"):
+        contract.call(
+            method,
+            "/opds/v2/books/{book_id}",
+            200,
+            path=f"/opds/v2/books/{book_id}",
+            **as_device,
+        )
     contract.call("GET", "/opds", 401, headers={"Authorization": f"Bearer {token}"})
     contract.call(
         "DELETE",
