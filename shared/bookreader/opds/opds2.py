@@ -5,10 +5,10 @@ An entry holding an acquisition link is a publication (`publications`, with Read
 Publication metadata, its links and its `images`); any other entry is one link of the feed's
 `navigation`, titled. Paged feeds carry `numberOfItems`, `itemsPerPage` and `currentPage`.
 
-A book without a cover has no `images`: the schema asks for at least one (JPEG, PNG or GIF), but
-a made-up picture would claim a cover the book does not have, and the apps we read about
-(Thorium, Readium) draw a placeholder of their own. A cover stored in another format (WebP) is
-listed with its own type. Both are the catalogue's known departures, in docs/e-readers.md.
+A book without a cover has no `images`: the draft asks every publication for at least one (JPEG,
+PNG or GIF), but a made-up picture would show a cover the book does not have. A cover stored in
+another format (WebP) is listed with its own type. Both are known departures from the draft,
+recorded in docs/e-readers.md.
 """
 
 from __future__ import annotations
