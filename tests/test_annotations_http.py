@@ -262,6 +262,33 @@ def test_exports_parse_back_as_markdown_json_and_readwise_csv(rt: RunningRuntime
     assert fields_of(bad) == {"format"}
 
 
+def test_csv_cells_that_a_spreadsheet_would_run_as_formulas_start_with_an_apostrophe(
+    rt: RunningRuntime,
+) -> None:
+    reader = Reader(rt)
+    formula = "=HYPERLINK(A1) was chalked on the lighthouse door."
+    book_id = upload_book(reader, book_file([formula, STAIRS], title="+Storm Log"), "log.epub")
+    highlight(reader, book_id, 0, formula, note="@SUM(1+1)")
+    highlight(reader, book_id, 0, "narrow stairs", note="-2+3")
+    highlight(reader, book_id, 1, "broken boats", note="\tindented\r\n=1")
+
+    table = reader.request("GET", f"/books/{book_id}/annotations/export", params={"format": "csv"})
+    assert table.status_code == 200, table.text
+    rows = {row["Highlight"]: row for row in csv.DictReader(io.StringIO(table.text))}
+    assert set(rows) == {f"'{formula}", "narrow stairs", "broken boats"}
+    assert rows[f"'{formula}"]["Note"] == "'@SUM(1+1)"
+    assert rows["narrow stairs"]["Note"] == "'-2+3"
+    assert rows["broken boats"]["Note"] == "'\tindented\r\n=1"  # only a cell's start counts
+    assert {row["Title"] for row in rows.values()} == {"'+Storm Log"}
+    assert rows["narrow stairs"]["Author"] == "Tester"  # text cells stay as they are
+    # The other formats are not spreadsheets: they keep the text exactly.
+    exported = reader.request(
+        "GET", f"/books/{book_id}/annotations/export", params={"format": "json"}
+    ).json()
+    assert exported["books"][0]["title"] == "+Storm Log"
+    assert {item["note"] for item in exported["books"][0]["highlights"]} >= {"@SUM(1+1)", "-2+3"}
+
+
 def admin_headers(rt: RunningRuntime, reader: Reader) -> dict[str, str]:
     me = reader.request("GET", "/auth/me").json()
     with db.connect(rt.env["DATABASE_URL"]) as conn:

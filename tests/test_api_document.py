@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 TOPOLOGY = load_topology(
     ROOT / "template.yaml", {"DatabaseUrl": "x", "RedisUrl": "y", "JwtSecret": "x" * 32}
 )
-METHODS = {"get", "put", "post", "patch", "delete"}
+METHODS = {"get", "head", "put", "post", "patch", "delete"}
 
 
 def _template_routes() -> dict[str, str]:

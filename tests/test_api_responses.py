@@ -469,6 +469,52 @@ def test_a_readers_walk_matches_the_document(contract: Contract) -> None:
         **as_device,
     )
     assert requests.get(download.headers["Location"], timeout=30).content == data
+    # The illustrated edition: the export asked for above, reused; 503 while it is built.
+    illustrated = f"/opds/books/{book_id}/illustrated.epub"
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        building = contract.client.request("GET", illustrated, allow_redirects=False, **as_device)
+        if building.status_code != 503:
+            break
+        assert_documented("GET", "/opds/books/{book_id}/illustrated.epub", building)
+        assert int(building.headers["Retry-After"]) >= 1
+        time.sleep(0.5)
+    edition = contract.call(
+        "GET",
+        "/opds/books/{book_id}/illustrated.epub",
+        302,
+        path=illustrated,
+        allow_redirects=False,
+        **as_device,
+    )
+    assert requests.get(edition.headers["Location"], timeout=30).content[:2] == b"PK"
+    for feed in (
+        "/opds",
+        "/opds/recent",
+        "/opds/books",
+        "/opds/authors",
+        "/opds/languages",
+        "/opds/opensearch.xml",
+    ):
+        contract.call("HEAD", feed, 200, **as_device)
+    contract.call("HEAD", "/opds/search", 200, params={"q": "Каштанка"}, **as_device)
+    # The same catalogue as OPDS 2.0 (JSON).
+    v2_feeds = ("/opds/v2", "/opds/v2/recent", "/opds/v2/authors", "/opds/v2/languages")
+    for feed in v2_feeds:
+        contract.call("GET", feed, 200, **as_device)
+        contract.call("HEAD", feed, 200, **as_device)
+    contract.call("GET", "/opds/v2/books", 200, params={"language": "ru"}, **as_device)
+    contract.call("HEAD", "/opds/v2/books", 200, **as_device)
+    contract.call("GET", "/opds/v2/search", 200, params={"query": "Каштанка"}, **as_device)
+    contract.call("HEAD", "/opds/v2/search", 200, params={"query": "Каштанка"}, **as_device)
+    for method in ("GET", "HEAD"):
+        contract.call(
+            method,
+            "/opds/v2/books/{book_id}",
+            200,
+            path=f"/opds/v2/books/{book_id}",
+            **as_device,
+        )
     contract.call("GET", "/opds", 401, headers={"Authorization": f"Bearer {token}"})
     contract.call(
         "DELETE",

@@ -16,6 +16,8 @@ from typing import Any
 import pytest
 import requests
 
+from bookreader.auth import sessions
+from bookreader.db import connect
 from local.launcher import RunningRuntime
 from local.services import EmbeddedRedis
 from tests.support.auth_client import (
@@ -701,9 +703,46 @@ def test_refresh_rotates_the_cookie_and_a_reused_old_one_revokes_the_whole_famil
     rotated = refresh_cookie_of(first).value
     assert rotated != reader.refresh_token
     assert client.me(body["access_token"]).status_code == 200
+    # The rightful client uses what it received, so the old token coming back is a copy.
+    newest = refresh_cookie_of(client.refresh(rotated)).value
 
     assert_error(client.refresh(reader.refresh_token), 401, "refresh_reused")
-    assert_error(client.refresh(rotated), 401)
+    assert_error(client.refresh(newest), 401)
+
+
+def test_a_refresh_whose_answer_was_lost_may_be_retried_within_the_grace_window(
+    rt: InProcessRuntime, client: AuthClient, reader: Session
+) -> None:
+    # The browser sent the refresh and went offline before the answer (its new cookie) came:
+    # it still holds the spent token, and presents it again once back online.
+    lost = client.refresh(reader.refresh_token)
+    assert lost.status_code == 200, lost.text
+    retried = client.refresh(reader.refresh_token)
+    body = assert_signed_in(retried, 200, reader.email)
+    assert client.me(body["access_token"]).status_code == 200
+    assert client.me(reader.access_token).status_code == 200, "the session was not ended"
+    held = refresh_cookie_of(retried).value
+    assert held not in (reader.refresh_token, refresh_cookie_of(lost).value)
+    assert client.refresh(held).status_code == 200, "the session goes on from the new cookie"
+
+
+def test_a_spent_refresh_token_after_the_grace_window_revokes_the_family(
+    rt: InProcessRuntime, client: AuthClient, reader: Session
+) -> None:
+    lost = client.refresh(reader.refresh_token)
+    assert lost.status_code == 200, lost.text
+    successor = refresh_cookie_of(lost).value
+    # The window (REFRESH_REUSE_GRACE_SECONDS, 30 s) has passed: its clock is the rotation
+    # time the database keeps, moved back instead of waiting.
+    with connect(rt.env["DATABASE_URL"]) as conn:
+        conn.run(
+            "UPDATE refresh_tokens SET rotated_at = rotated_at - interval '31 seconds'"
+            " WHERE token_hash = :hash",
+            hash=sessions.hash_refresh_token(reader.refresh_token),
+        )
+    assert_error(client.refresh(reader.refresh_token), 401, "refresh_reused")
+    assert_error(client.refresh(successor), 401, "refresh_invalid")
+    assert_error(client.me(reader.access_token), 401, "token_revoked")
 
 
 def test_refresh_without_or_with_a_garbage_cookie_answers_401(client: AuthClient) -> None:
@@ -984,6 +1023,7 @@ def test_a_reused_refresh_token_also_cuts_off_the_sessions_access_tokens(
     rightful = client.refresh(reader.refresh_token)  # the owner refreshes first…
     rightful_access = assert_signed_in(rightful, 200, reader.email)["access_token"]
     assert client.me(rightful_access).status_code == 200
+    assert client.refresh(refresh_cookie_of(rightful).value).status_code == 200  # …and again
     # …then the thief replays the stolen refresh token: the session ends, and with it every
     # access token it handed out — the thief's 15 minutes are gone.
     assert_error(client.refresh(reader.refresh_token), 401, "refresh_reused")

@@ -75,7 +75,9 @@ def test_reused_refresh_token_revokes_family(
 ) -> None:
     user = _new_user(pool)
     stolen = sessions.issue_refresh(user, pool=pool)
-    legitimate = sessions.rotate_refresh(stolen.token, pool=pool)
+    # The rightful holder received its successor and used it: the spent token is the thief's.
+    received = sessions.rotate_refresh(stolen.token, pool=pool)
+    legitimate = sessions.rotate_refresh(received.token, pool=pool)
     other_device = sessions.issue_refresh(user, pool=pool)
     with caplog.at_level(logging.WARNING, logger="bookreader.auth.sessions"):
         _refused(stolen.token, pool, "refresh_reused")
@@ -91,6 +93,43 @@ def test_reused_refresh_token_revokes_family(
     assert (
         sessions.rotate_refresh(other_device.token, pool=pool).family_id == other_device.family_id
     )
+
+
+def test_a_token_whose_answer_was_lost_is_rotated_again_within_the_grace_window(
+    pool: db.Pool,
+) -> None:
+    user = _new_user(pool)
+    spent = sessions.issue_refresh(user, pool=pool)
+    sessions.rotate_refresh(spent.token, pool=pool)  # the answer never reached the client
+    retried = sessions.rotate_refresh(spent.token, pool=pool)
+    again = sessions.rotate_refresh(spent.token, pool=pool)  # lost a second time
+    assert retried.family_id == again.family_id == spent.family_id
+    assert len({spent.token, retried.token, again.token}) == 3
+    # The session goes on from the successor the client finally holds.
+    assert sessions.rotate_refresh(again.token, pool=pool).family_id == spent.family_id
+
+
+def test_a_spent_token_is_theft_once_its_successor_was_used_even_within_the_window(
+    pool: db.Pool,
+) -> None:
+    user = _new_user(pool)
+    spent = sessions.issue_refresh(user, pool=pool)
+    successor = sessions.rotate_refresh(spent.token, pool=pool)
+    newest = sessions.rotate_refresh(successor.token, pool=pool)
+    _refused(spent.token, pool, "refresh_reused")
+    _refused(newest.token, pool, "refresh_invalid")
+
+
+def test_a_spent_token_after_the_grace_window_revokes_the_family(
+    pool: db.Pool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    user = _new_user(pool)
+    spent = sessions.issue_refresh(user, pool=pool)
+    successor = sessions.rotate_refresh(spent.token, pool=pool)
+    monkeypatch.setenv("REFRESH_REUSE_GRACE_SECONDS", "0")
+    get_settings.cache_clear()
+    _refused(spent.token, pool, "refresh_reused")
+    _refused(successor.token, pool, "refresh_invalid")
 
 
 def test_unknown_refresh_token_is_refused(pool: db.Pool) -> None:

@@ -8,8 +8,10 @@ and revoked app passwords are refused; guessing is limited."""
 from __future__ import annotations
 
 import base64
+import io
 import json
 import time
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urljoin, urlsplit
@@ -21,6 +23,8 @@ from lxml import etree
 
 from local.launcher import RunningRuntime
 from tests.support.auth_client import AuthClient, Session, assert_error, fake_ip
+from tests.support.epub import METADATA, make_epub, xhtml
+from tests.support.fb2 import fb2
 from tests.support.library import FIXTURES, PARSED, PUSHKIN, PUSHKIN_ZIP
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -255,13 +259,59 @@ def test_search_goes_through_the_opensearch_description(library: dict) -> None:
     url = etree.fromstring(description.content).find(f"{OPENSEARCH}Url")
     assert url.get("type") == ACQUISITION and "{searchTerms}" in url.get("template")
 
-    found, parsed = device.feed(url.get("template").replace("{searchTerms}", "дочка"), ACQUISITION)
+    def search(terms: str) -> tuple[etree._Element, feedparser.FeedParserDict]:
+        return device.feed(url.get("template").replace("{searchTerms}", terms), ACQUISITION)
+
+    # The title matches, and so does the text: the book is listed once.
+    found, parsed = search("дочка")
     assert titles(found) == ["Капитанская дочка"]
     assert found.findtext(f"{OPENSEARCH}totalResults") == "1"
-    by_author, _ = device.feed(url.get("template").replace("{searchTerms}", "eliot"), ACQUISITION)
+    by_author, _ = search("eliot")
     assert titles(by_author) == ["The Waste Land"]
-    nothing, _ = device.feed(url.get("template").replace("{searchTerms}", "Толстой"), ACQUISITION)
+    nothing, _ = search("Достоевский")
     assert titles(nothing) == [] and parsed.feed.title
+
+
+def test_a_word_only_in_a_books_text_finds_it_in_any_form(library: dict) -> None:
+    device: Device = library["device"]
+    # «столяром» is in no title and in no text; Каштанка's text has «столяр» and «столяра».
+    found, parsed = device.feed("/opds/search?q=столяром", ACQUISITION)
+    assert [entry.title for entry in parsed.entries] == ["Каштанка"]
+    assert parsed.feed.get("opensearch_totalresults") == "1"
+    entry = parsed.entries[0]
+    assert entry.id == f"urn:uuid:{library['books']['kashtanka']}"
+    assert {link.rel for link in entry.links} >= {ACQUISITION_REL}
+    assert titles(found) == ["Каштанка"]
+
+
+def test_title_matches_come_before_books_whose_text_matches(library: dict) -> None:
+    client: AuthClient = library["client"]
+    carol = client.register()
+
+    def named(title: str) -> bytes:
+        metadata = METADATA.replace(
+            "<dc:title>Generated</dc:title>", f"<dc:title>{title}</dc:title>"
+        )
+        metadata = metadata.replace(
+            "<dc:language>en</dc:language>", "<dc:language>ru</dc:language>"
+        )
+        return make_epub(
+            {"one.xhtml": xhtml("<p>Мастерская стояла на углу.</p>")}, metadata=metadata
+        )
+
+    # Her older books are named for the word; the newest only says it in its text.
+    for name, data in (
+        ("Столяры.epub", named("Столяры")),
+        ("Столярное дело.epub", named("Столярное дело")),
+        ("Каштанка.epub", KASHTANKA.read_bytes()),
+    ):
+        wait_parsed(client, carol, upload(client, carol, name, data))
+    device = Device(library["rt"], carol.email, new_app_password(client, carol)["password"])
+    found, _ = device.feed("/opds/search?q=столяр", ACQUISITION)
+    assert titles(found) == ["Столярное дело", "Столяры"], "names first, newest first, two a page"
+    assert found.findtext(f"{OPENSEARCH}totalResults") == "3"
+    after, _ = device.feed(links(found)["next"].get("href"), ACQUISITION)
+    assert titles(after) == ["Каштанка"] and "next" not in links(after)
 
 
 def test_another_readers_books_never_appear(library: dict) -> None:
@@ -336,3 +386,114 @@ def test_paging_past_the_end_and_bad_queries_answer_in_words(library: dict) -> N
     assert_error(device.get("/opds/recent?page=zero"), 422, "validation_failed")
     first = parse_qs(urlsplit(links(beyond)["first"].get("href")).query)
     assert "page" not in first
+
+
+def wait_state(client: AuthClient, session: Session, book_id: str, states: tuple[str, ...]) -> str:
+    deadline = time.time() + 180
+    while time.time() < deadline:
+        state = client.request("GET", f"/books/{book_id}", token=session.access_token).json()
+        if state["state"] in (*states, "failed", "extraction_unsupported_language"):
+            return state["state"]
+        time.sleep(0.25)
+    raise AssertionError(f"{book_id} stuck")
+
+
+def test_ready_books_offer_an_illustrated_epub_made_on_first_ask(library: dict) -> None:
+    client: AuthClient = library["client"]
+    dave = client.register()
+    story = "Метель мела третий день, и столяр не выходил из мастерской."
+    original = fb2(
+        f"<body><section><title><p>Глава первая</p></title><p>{story}</p></section></body>"
+    )
+    book_id = upload(client, dave, "Проба.fb2", original)
+    assert wait_state(client, dave, book_id, ("ready",)) == "ready"
+    device = Device(library["rt"], dave.email, new_app_password(client, dave)["password"])
+
+    recent, parsed = device.feed("/opds/recent", ACQUISITION)
+    offered = [
+        link
+        for link in entries(recent)[0].findall(f"{ATOM}link")
+        if link.get("rel") == ACQUISITION_REL
+    ]
+    assert [link.get("type") for link in offered] == [
+        "application/x-fictionbook+xml",
+        "application/epub+zip",
+    ], "an FB2 original, and the illustrated edition as EPUB"
+    illustrated = offered[1]
+    assert illustrated.get("title") == "EPUB with illustrations"
+    assert illustrated.get("href").endswith(f"/opds/books/{book_id}/illustrated.epub")
+    assert "EPUB with illustrations" in {link.get("title") for link in parsed.entries[0].links}
+
+    # The first ask starts the build: the app is told to come back, in words and in seconds.
+    first = device.get(illustrated.get("href"), allow_redirects=False)
+    error = assert_error(first, 503, "export_in_progress")
+    assert int(first.headers["Retry-After"]) >= 1 and error["details"]["export_id"]
+    deadline = time.time() + 120
+    answer = first
+    while answer.status_code == 503 and time.time() < deadline:
+        time.sleep(0.5)
+        answer = device.get(illustrated.get("href"), allow_redirects=False)
+    assert answer.status_code == 302, answer.text
+    epub = requests.get(answer.headers["Location"], timeout=30)  # no credentials to the store
+    assert epub.status_code == 200
+    assert epub.headers["Content-Type"] == "application/epub+zip"
+    with zipfile.ZipFile(io.BytesIO(epub.content)) as archive:
+        assert archive.read("mimetype") == b"application/epub+zip"
+        pages = [
+            archive.read(name).decode() for name in archive.namelist() if name.endswith("html")
+        ]
+    assert any(story in page for page in pages)
+    # Asked again, the cached file is handed over at once (the same export).
+    again = device.get(illustrated.get("href"), allow_redirects=False)
+    assert again.status_code == 302
+
+    # A book whose passages are not found (a language extraction does not read) can be read
+    # and downloaded, but has no illustrated edition.
+    metadata = METADATA.replace("<dc:language>en</dc:language>", "<dc:language>de</dc:language>")
+    german = make_epub(
+        {"one.xhtml": xhtml("<p>Der Schnee fiel die ganze Nacht auf das stille Dorf.</p>")},
+        metadata=metadata.replace("<dc:title>Generated</dc:title>", "<dc:title>Schnee</dc:title>"),
+    )
+    plain_id = upload(client, dave, "Schnee.epub", german)
+    assert wait_state(client, dave, plain_id, ("ready",)) == "extraction_unsupported_language"
+    recent, _ = device.feed("/opds/recent", ACQUISITION)
+    plain = next(e for e in entries(recent) if e.findtext(f"{ATOM}id") == f"urn:uuid:{plain_id}")
+    assert [
+        link.get("type")
+        for link in plain.findall(f"{ATOM}link")
+        if link.get("rel") == ACQUISITION_REL
+    ] == ["application/epub+zip"], "the original only"
+    assert_error(
+        device.get(f"/opds/books/{plain_id}/illustrated.epub", allow_redirects=False),
+        409,
+        "book_not_ready",
+    )
+
+    bobs = library["books"]["bobs"]
+    assert_error(
+        device.get(f"/opds/books/{bobs}/illustrated.epub", allow_redirects=False),
+        404,
+        "book_not_found",
+    )
+
+
+def test_feeds_answer_head_like_get_without_a_body(library: dict) -> None:
+    device: Device = library["device"]
+    for href, kind in (
+        ("/opds", NAVIGATION),
+        ("/opds/recent", ACQUISITION),
+        ("/opds/search?q=дочка", ACQUISITION),
+        ("/opds/opensearch.xml", "application/opensearchdescription+xml"),
+    ):
+        login = f"{device.email}:{device.password}"
+        token = base64.b64encode(login.encode()).decode()
+        head = requests.head(
+            device.url(href),
+            headers={"Authorization": f"Basic {token}", "X-Forwarded-For": device.ip},
+            timeout=30,
+        )
+        assert head.status_code == 200, (href, head.status_code)
+        assert head.headers["Content-Type"] == kind and not head.content
+        assert int(head.headers["Content-Length"]) > 0, "the length a GET would carry"
+    refused = requests.head(device.url("/opds"), timeout=30)
+    assert refused.status_code == 401 and refused.headers["WWW-Authenticate"].startswith("Basic")

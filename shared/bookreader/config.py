@@ -90,6 +90,11 @@ class Settings(BaseSettings):
     jwt_leeway_seconds: int = Field(10, ge=0, le=30, validation_alias="JWT_LEEWAY_SECONDS")
     access_token_ttl: int = Field(900, ge=60, le=3600, validation_alias="ACCESS_TOKEN_TTL")
     refresh_token_ttl: int = Field(30 * 86400, ge=3600, validation_alias="REFRESH_TOKEN_TTL")
+    # A refresh token rotated this recently whose successor was never used may come back once
+    # more (its answer was lost, e.g. going offline): it is rotated again, not taken for theft.
+    refresh_reuse_grace_seconds: int = Field(
+        30, ge=0, le=300, validation_alias="REFRESH_REUSE_GRACE_SECONDS"
+    )
 
     # Password hashing (scrypt). Raising these re-hashes each user's password at next login.
     scrypt_n: int = Field(2**15, ge=2**10, validation_alias="SCRYPT_N")

@@ -125,7 +125,9 @@ class BookReaderApp(Chalice):
                         self.caller_device = self.device_sign_in(
                             request.headers, self.client_ip, app_password
                         )
-                        limit_api(self.caller_device.user_id, read=request.method == "GET")
+                        limit_api(
+                            self.caller_device.user_id, read=request.method in ("GET", "HEAD")
+                        )
                     elif not public:
                         self.claims = authenticate(request.headers, request.method)
                         require_role(self.claims, role)

@@ -193,6 +193,16 @@ def to_json(annotations: list[BookAnnotations]) -> str:
 # --- CSV (Readwise) --------------------------------------------------------------------------
 
 
+# A spreadsheet takes a cell starting with one of these for a formula (OWASP, "CSV Injection").
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """A cell a spreadsheet shows as text: a leading apostrophe before a formula's first
+    character, so a book's title or a note cannot run `=HYPERLINK(…)` in the reader's Excel."""
+    return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
+
+
 def to_csv(annotations: list[BookAnnotations]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
@@ -201,11 +211,11 @@ def to_csv(annotations: list[BookAnnotations]) -> str:
         for item in book.highlights:
             writer.writerow(
                 (
-                    item.quote,
-                    book.title,
-                    ", ".join(book.authors),
+                    spreadsheet_safe(item.quote),
+                    spreadsheet_safe(book.title),
+                    spreadsheet_safe(", ".join(book.authors)),
                     "",  # URL: the API does not know the address readers open the app at
-                    item.note,
+                    spreadsheet_safe(item.note),
                     book.location(item.chapter, item.start),
                     item.created_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S"),
                 )

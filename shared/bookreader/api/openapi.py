@@ -48,7 +48,11 @@ TAGS = [
     ("Search", "Full-text search in a book or the whole library"),
     ("Illustrations", "Pictures of passages, and illustration settings"),
     ("Exports", "The book as an EPUB with its illustrations, to read elsewhere"),
-    ("OPDS", "The library as an OPDS 1.2 catalogue for e-reader apps (app passwords)"),
+    (
+        "OPDS",
+        "The library as an OPDS 1.2 (Atom) and 2.0 (JSON) catalogue for e-reader apps"
+        " (app passwords)",
+    ),
     ("KOReader", "KOReader's progress sync (the kosync protocol, app passwords)"),
     ("Admin", "User administration (administrators only)"),
     ("Health", "Probes"),

@@ -9,7 +9,7 @@ query is validated, 400/413/415 for JSON bodies); `errors` lists the others.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from pydantic import BaseModel
@@ -62,6 +62,8 @@ BINARY_IMAGE = Content("image/*", {"type": "string", "contentMediaType": "image/
 _XML = {"type": "string", "contentMediaType": "application/xml"}
 OPDS_NAVIGATION = Content("application/atom+xml;profile=opds-catalog;kind=navigation", _XML)
 OPDS_ACQUISITION = Content("application/atom+xml;profile=opds-catalog;kind=acquisition", _XML)
+OPDS_JSON = Content("application/opds+json", {"type": "object"})
+OPDS_PUBLICATION = Content("application/opds-publication+json", {"type": "object"})
 
 
 Response = type[BaseModel] | Content | None
@@ -89,13 +91,28 @@ class Operation:
     # A protocol of its own (kosync): its errors have this shape and exactly these statuses.
     error_model: type[BaseModel] | None = None
     error_statuses: tuple[int, ...] | None = None
+    # Also answered to HEAD: the same headers without the body (an operation of its own).
+    head: bool = False
 
     @property
     def key(self) -> str:
         return f"{self.method} {self.path}"
 
 
-OPERATIONS: tuple[Operation, ...] = (
+def head_of(operation: Operation) -> Operation:
+    """The HEAD twin of a GET operation: the same status and headers, no body."""
+    return replace(
+        operation,
+        id=f"head{operation.id[0].upper()}{operation.id[1:]}",
+        method="HEAD",
+        summary=f"{operation.summary} — headers only",
+        responses={status: NoContent for status in operation.responses},
+        description="Answers like GET without the body (KOReader checks a feed with HEAD).",
+        head=False,
+    )
+
+
+_DECLARED: tuple[Operation, ...] = (
     # --- health and the contract itself ---------------------------------------------------
     Operation(
         "getHealth", "GET", "/health", "Liveness", "Health", {200: schemas.Live}, public=True
@@ -611,6 +628,7 @@ OPERATIONS: tuple[Operation, ...] = (
         "OPDS",
         {200: OPDS_NAVIGATION},
         app_password="opds",
+        head=True,
         description=(
             "Add this URL to an OPDS app with the account's email and an app password of scope"
             " `opds`. Every 401 carries `WWW-Authenticate: Basic`. Failed attempts are limited"
@@ -627,6 +645,7 @@ OPERATIONS: tuple[Operation, ...] = (
         {200: OPDS_ACQUISITION},
         query=queries.OpdsPageQuery,
         app_password="opds",
+        head=True,
     ),
     Operation(
         "getOpdsBooks",
@@ -637,6 +656,7 @@ OPERATIONS: tuple[Operation, ...] = (
         {200: OPDS_ACQUISITION},
         query=queries.OpdsBooksQuery,
         app_password="opds",
+        head=True,
     ),
     Operation(
         "getOpdsAuthors",
@@ -647,6 +667,7 @@ OPERATIONS: tuple[Operation, ...] = (
         {200: OPDS_NAVIGATION},
         query=queries.OpdsPageQuery,
         app_password="opds",
+        head=True,
     ),
     Operation(
         "getOpdsLanguages",
@@ -656,16 +677,23 @@ OPERATIONS: tuple[Operation, ...] = (
         "OPDS",
         {200: OPDS_NAVIGATION},
         app_password="opds",
+        head=True,
     ),
     Operation(
         "searchOpds",
         "GET",
         "/opds/search",
-        "Books whose title or authors hold every word (acquisition feed, paged)",
+        "Books whose title or authors hold every word, then books whose text matches"
+        " (acquisition feed, paged)",
         "OPDS",
         {200: OPDS_ACQUISITION},
         query=queries.OpdsSearchQuery,
         app_password="opds",
+        head=True,
+        description=(
+            "Titles and authors match every word (newest first); the books' text is searched"
+            " like `GET /search` (stemmed, best first, at most 50 books)."
+        ),
     ),
     Operation(
         "getOpdsOpenSearch",
@@ -675,6 +703,7 @@ OPERATIONS: tuple[Operation, ...] = (
         "OPDS",
         {200: Content("application/opensearchdescription+xml", _XML)},
         app_password="opds",
+        head=True,
     ),
     Operation(
         "downloadOpdsBook",
@@ -758,6 +787,106 @@ OPERATIONS: tuple[Operation, ...] = (
             " `progress`), and always with its `percentage` (0–1)."
         ),
     ),
+    Operation(
+        "downloadOpdsIllustrated",
+        "GET",
+        "/opds/books/{book_id}/illustrated.epub",
+        "Download the book as an EPUB with its illustrations",
+        "OPDS",
+        {302: NoContent},
+        app_password="opds",
+        errors=(409, 503),
+        description=(
+            "Starts or reuses the cached illustrated export (as `POST /books/{book_id}/exports`"
+            " with `illustrations: ready`). 302 to a short-lived URL of the EPUB once it is"
+            " built; 503 `export_in_progress` with `Retry-After` (seconds) and"
+            " `details.progress` while it is being made. 409 `book_not_ready` until the book"
+            " is `ready`. Feeds offer the link for ready books only."
+        ),
+    ),
+    # --- the same catalogue as OPDS 2.0 (JSON), for the apps that read it -----------------
+    Operation(
+        "getOpds2Root",
+        "GET",
+        "/opds/v2",
+        "The catalogue's root (OPDS 2.0 navigation feed)",
+        "OPDS",
+        {200: OPDS_JSON},
+        app_password="opds",
+        head=True,
+        description=(
+            "The feeds of `/opds` as OPDS 2.0 JSON (`application/opds+json`), for apps that read"
+            " it (Thorium, Readium); same credentials and limits. Search is the templated"
+            " `search` link (`{?query}`); downloads are the `/opds/books/{book_id}/…` routes."
+        ),
+    ),
+    Operation(
+        "getOpds2Recent",
+        "GET",
+        "/opds/v2/recent",
+        "The newest books (OPDS 2.0 publications feed, paged)",
+        "OPDS",
+        {200: OPDS_JSON},
+        query=queries.OpdsPageQuery,
+        app_password="opds",
+        head=True,
+    ),
+    Operation(
+        "getOpds2Books",
+        "GET",
+        "/opds/v2/books",
+        "All books A–Z, or one author's, or one language's (OPDS 2.0 publications feed, paged)",
+        "OPDS",
+        {200: OPDS_JSON},
+        query=queries.OpdsBooksQuery,
+        app_password="opds",
+        head=True,
+    ),
+    Operation(
+        "getOpds2Publication",
+        "GET",
+        "/opds/v2/books/{book_id}",
+        "One book (OPDS 2.0 publication)",
+        "OPDS",
+        {200: OPDS_PUBLICATION},
+        app_password="opds",
+        head=True,
+        errors=(409,),
+        description="409 `book_not_ready` for a book that cannot be opened yet.",
+    ),
+    Operation(
+        "getOpds2Authors",
+        "GET",
+        "/opds/v2/authors",
+        "Authors A–Z (OPDS 2.0 navigation feed, paged)",
+        "OPDS",
+        {200: OPDS_JSON},
+        query=queries.OpdsPageQuery,
+        app_password="opds",
+        head=True,
+    ),
+    Operation(
+        "getOpds2Languages",
+        "GET",
+        "/opds/v2/languages",
+        "The languages of the library (OPDS 2.0 navigation feed)",
+        "OPDS",
+        {200: OPDS_JSON},
+        app_password="opds",
+        head=True,
+    ),
+    Operation(
+        "searchOpds2",
+        "GET",
+        "/opds/v2/search",
+        "Books whose title or authors hold every word, then books whose text matches"
+        " (OPDS 2.0 publications feed, paged)",
+        "OPDS",
+        {200: OPDS_JSON},
+        query=queries.Opds2SearchQuery,
+        app_password="opds",
+        head=True,
+    ),
     # --- administration -------------------------------------------------------------------
     Operation(
         "getAdminOverview",
@@ -832,6 +961,9 @@ OPERATIONS: tuple[Operation, ...] = (
     ),
 )
 
+OPERATIONS: tuple[Operation, ...] = _DECLARED + tuple(
+    head_of(operation) for operation in _DECLARED if operation.head
+)
 BY_KEY: dict[str, Operation] = {operation.key: operation for operation in OPERATIONS}
 
 # Path parameters by name: their schema and meaning.

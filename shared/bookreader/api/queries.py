@@ -150,3 +150,10 @@ class OpdsBooksQuery(Query):
 class OpdsSearchQuery(Query):
     q: QueryText = Field(description="Words that must each appear in the title or an author")
     page: WholeNumber = Field(1, ge=1, le=100_000)
+
+
+class Opds2SearchQuery(Query):
+    """OPDS 2.0's search: its templated link `{?query}` names the words `query`."""
+
+    query: QueryText = Field(description="Words that must each appear in the title or an author")
+    page: WholeNumber = Field(1, ge=1, le=100_000)

@@ -6,6 +6,12 @@ one of the same family. A token that was already rotated coming back means two p
 it — one of them a thief — so the whole family is revoked, the access tokens it issued stop
 working at once (`denylist.end_session_tokens`), and the event is logged.
 
+One exception: an answer lost on the way (the client went offline mid-refresh) leaves the
+client with the token it just spent. Presented again within `refresh_reuse_grace_seconds` of
+its rotation, while the successor it was exchanged for has never been used, it is rotated once
+more (a fresh successor in the same family) instead of ending the session. Whoever received a
+successor and used it holds the session; the spent token coming back after that is theft.
+
 Each function runs its own transaction on the pool: the family revocation on reuse must be
 committed even though the call then fails.
 """
@@ -52,25 +58,30 @@ def rotate_refresh(token: str, *, pool: db.Pool | None = None) -> IssuedRefresh:
     """Exchange a live refresh token for a new one in the same family.
 
     401 `refresh_invalid` for unknown, expired or revoked tokens; 401 `refresh_reused` (and
-    the family revoked) for a token that was already rotated; 403 `account_disabled`.
+    the family revoked) for a token that was already rotated, unless within the grace window
+    (see the module's docstring); 403 `account_disabled`.
     """
     token_hash = hash_refresh_token(token)
     ended: str | None = None  # why the family was revoked, raised once that is committed
     with (pool or db.get_pool()).transaction() as conn:
         rows = conn.run(
             "SELECT r.id, r.user_id, r.family_id, r.expires_at <= now(), r.rotated_at,"
-            " r.revoked_at, u.disabled"
+            " r.revoked_at, u.disabled,"
+            " r.rotated_at > now() - make_interval(secs => :grace)"
+            " AND s.rotated_at IS NULL AND s.revoked_at IS NULL"
             " FROM refresh_tokens r JOIN users u ON u.id = r.user_id"
+            " LEFT JOIN refresh_tokens s ON s.id = r.replaced_by"
             " WHERE r.token_hash = :hash FOR UPDATE OF r",
             hash=token_hash,
+            grace=get_settings().refresh_reuse_grace_seconds,
         )
         if not rows:
             raise _invalid()
-        token_id, user_id, family_id, expired, rotated_at, revoked_at, disabled = rows[0]
+        token_id, user_id, family_id, expired, rotated_at, revoked_at, disabled, lost = rows[0]
         user_id, family_id = str(user_id), str(family_id)
         if revoked_at is not None or expired:
             raise _invalid()
-        if rotated_at is not None:
+        if rotated_at is not None and not lost:
             _revoke_family(conn, family_id)
             ended = "reused"
         elif disabled:
@@ -78,13 +89,23 @@ def rotate_refresh(token: str, *, pool: db.Pool | None = None) -> IssuedRefresh:
             ended = "disabled"
         else:
             issued = _insert(conn, user_id, family_id)
+            # A retry within the grace window keeps the first rotation's time (the window does
+            # not slide) and points at the newest successor, the one the client now holds.
             conn.run(
-                "UPDATE refresh_tokens SET rotated_at = now(),"
+                "UPDATE refresh_tokens SET rotated_at = COALESCE(rotated_at, now()),"
                 " replaced_by = (SELECT id FROM refresh_tokens WHERE token_hash = :new)"
                 " WHERE id = :id",
                 new=hash_refresh_token(issued.token),
                 id=token_id,
             )
+            if rotated_at is not None:
+                log_event(
+                    logger,
+                    "refresh token presented again within the grace window; rotated again",
+                    event="refresh_token_retry",
+                    user_id=user_id,
+                    family_id=family_id,
+                )
             return issued
     # Outside the transaction: the revocation above is committed before we fail the request.
     denylist.end_session_tokens(family_id)

@@ -305,11 +305,16 @@ def list_books(
     page_size: int = 20,
     readable_only: bool = False,
     exact_author: str | None = None,
+    book_ids: list[str] | None = None,
 ) -> tuple[list[BookRecord], int]:
     """One page of the user's books and the total matching the filters (`readable_only`: the
-    books a reader can open; `exact_author`: one of the book's authors is exactly this)."""
+    books a reader can open; `exact_author`: one of the book's authors is exactly this;
+    `book_ids`: only among these)."""
     where = ["user_id = CAST(:u AS uuid)"]
     params: dict[str, Any] = {"u": user_id}
+    if book_ids is not None:
+        where.append("id::text = ANY(CAST(:ids AS text[]))")
+        params["ids"] = book_ids
     if state:
         where.append("state = :state")
         params["state"] = str(state)

@@ -5,6 +5,11 @@ short-lived presigned URL of the store, as every file of the API is served: a 50
 not fit a Lambda response (6 MB), and the store serves ranges and large files well. E-reader
 apps follow it: KOReader's OPDS client follows 301/302/303/307/308 and sends the credentials
 only to the catalogue's own origin; Android and desktop HTTP clients do the same.
+
+The illustrated edition is the exports domain's EPUB (`exports.pipeline.request_export`, which
+finds the cached file of this content or starts building it): ready → the same redirect; still
+building → 503 `export_in_progress` with `Retry-After`, the "try again shortly" every HTTP
+client knows (KOReader shows the status line and keeps no file; see docs/e-readers.md).
 """
 
 from __future__ import annotations
@@ -12,6 +17,11 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from bookreader.config import get_settings
+from bookreader.errors import BookReaderError
+from bookreader.exports import pipeline
+from bookreader.exports.views import export_view
+from bookreader.library import books
+from bookreader.library.lifecycle import BookState
 from bookreader.library.records import BookRecord
 from bookreader.opds.atom import REL_ACQUISITION, Link
 from bookreader.storage import get_store
@@ -20,6 +30,11 @@ EPUB = "application/epub+zip"
 FB2 = "application/x-fictionbook+xml"
 # A zipped FB2 as the Russian catalogues (and the apps reading them) name it.
 FB2_ZIP = "application/fb2+zip"
+ILLUSTRATED_TITLE = "EPUB with illustrations"
+# What the catalogue's illustrated edition is: the EPUB with every ready picture.
+ILLUSTRATED = pipeline.ExportRequest(format="epub", illustrations="ready")
+# When to ask again for an edition still being built (a typical novel takes seconds).
+RETRY_AFTER_S = 15
 
 
 def original_media_type(book: BookRecord) -> str:
@@ -50,12 +65,41 @@ def acquisition_links(book: BookRecord, base: str) -> list[Link]:
 
 
 def illustrated_epub_link(book: BookRecord, base: str) -> Link | None:
-    """SEAM for the illustrated EPUB export (`POST /api/books/{id}/exports`, built on another
-    branch): when `bookreader.exports` is on main, return an acquisition link (type EPUB,
-    title "EPUB with illustrations") to a catalogue route that starts or reuses the cached
-    export and redirects to it, like `download_url`. Until then the catalogue offers the
-    original file only."""
-    return None
+    """The illustrated EPUB, for a book whose pictures can be chosen (read in and its passages
+    found: `ready`), whether the original is an EPUB or an FB2. The route's name ends in
+    `.epub`: KOReader takes a download's file type from its link's suffix first."""
+    if book.state != BookState.READY:
+        return None
+    return Link(
+        href=f"{base}/opds/books/{book.id}/illustrated.epub",
+        rel=REL_ACQUISITION,
+        type=EPUB,
+        title=ILLUSTRATED_TITLE,
+    )
+
+
+def illustrated_download_url(user_id: str, book_id: str) -> str:
+    """A short-lived URL of the book's illustrated EPUB, once built; asking starts the build
+    (or finds the cached file). 503 `export_in_progress` with `Retry-After` meanwhile."""
+    book = books.get_book(user_id, book_id)  # 404 for anyone else's
+    if book.state != BookState.READY:
+        raise BookReaderError(
+            "book_not_ready",
+            "The illustrated edition can be made once the book has been read in.",
+            409,
+            {"state": str(book.state)},
+        )
+    record, _ = pipeline.request_export(user_id, book_id, ILLUSTRATED)
+    url = export_view(record, book.title or book.filename).url
+    if url is None:
+        raise BookReaderError(
+            "export_in_progress",
+            f"The illustrated EPUB is being made; try again in {RETRY_AFTER_S} seconds.",
+            503,
+            {"export_id": record.id, "state": record.state, "progress": record.progress},
+            headers={"Retry-After": str(RETRY_AFTER_S)},
+        )
+    return url
 
 
 def download_url(book: BookRecord) -> str:

@@ -26,6 +26,8 @@ REL_ACQUISITION = "http://opds-spec.org/acquisition"
 REL_IMAGE = "http://opds-spec.org/image"
 REL_THUMBNAIL = "http://opds-spec.org/image/thumbnail"
 REL_SORT_NEW = "http://opds-spec.org/sort/new"
+# The OPDS 2.0 twin of a feed, which Atom feeds advertise as an alternate.
+OPDS_JSON = "application/opds+json"
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,8 @@ class Link:
     type: str
     title: str | None = None
     length: int | None = None
+    # OPDS 2.0 only: `href` is a URI template (RFC 6570), e.g. the search link's `{?query}`.
+    templated: bool = False
 
 
 @dataclass(frozen=True)
@@ -53,7 +57,8 @@ class Entry:
 
 @dataclass(frozen=True)
 class Paging:
-    """Where a page sits in its list, for `opensearch:` counts (search results)."""
+    """Where a page sits in its list: `opensearch:` counts in Atom, `numberOfItems`,
+    `itemsPerPage` and `currentPage` in OPDS 2.0."""
 
     total: int
     start_index: int

@@ -2,6 +2,11 @@
 newest books, all books A–Z, by author, by language, and search results (acquisition feeds,
 paged). Only books a reader can open are listed, and only the reader's own.
 
+The same feeds are served twice, one content in two serialisations: OPDS 1.2 (Atom, `atom.py`)
+under `/opds` and OPDS 2.0 (JSON, `opds2.py`) under `/opds/v2`; a `Catalog` of `version` 2 only
+points its links at the JSON feeds and names the JSON media types. Downloads are one set of
+routes for both (`/opds/books/{id}/file`, `…/illustrated.epub`).
+
 Links are absolute paths under the API's mount (`/api/opds/…`), which apps resolve against the
 feed's URL; pictures are short-lived presigned URLs of the store, which need no credentials.
 Ids are URNs: `urn:uuid:<book id>` for a book, a name-based UUID of (user, feed) for a feed.
@@ -10,18 +15,21 @@ Ids are URNs: `urn:uuid:<book id>` for a book, a name-based UUID of (user, feed)
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Literal
 from urllib.parse import urlencode
 
 from bookreader.config import get_settings
+from bookreader.errors import BookReaderError
 from bookreader.library import books, keys, views
+from bookreader.library.lifecycle import READABLE
 from bookreader.library.records import BookImageRecord, BookRecord
 from bookreader.opds import acquisition, search
 from bookreader.opds.atom import (
     ACQUISITION,
     NAVIGATION,
+    OPDS_JSON,
     OPENSEARCH_DESCRIPTION,
     REL_IMAGE,
     REL_SORT_NEW,
@@ -33,8 +41,11 @@ from bookreader.opds.atom import (
 )
 
 PRODUCT = "BookReader AI"
+# A publication's own OPDS 2.0 document (`/opds/v2/books/{id}`).
+OPDS_PUBLICATION = "application/opds-publication+json"
 _URN_NAMESPACE = uuid.UUID("6f0c7a51-3d54-4c3e-9a43-0e9b8f6f1a18")  # this catalogue's own
 Locale = Literal["ru", "en"]
+Version = Literal[1, 2]
 
 _STRINGS: dict[str, dict[Locale, str]] = {
     "library": {"en": "My library", "ru": "Моя библиотека"},
@@ -48,8 +59,8 @@ _STRINGS: dict[str, dict[Locale, str]] = {
     "languages_about": {"en": "Books in each language", "ru": "Книги на каждом языке"},
     "search": {"en": "Search", "ru": "Поиск"},
     "search_about": {
-        "en": "Search your library: titles and authors",
-        "ru": "Поиск по библиотеке: названия и авторы",
+        "en": "Search your library: titles, authors and the books' text",
+        "ru": "Поиск по библиотеке: названия, авторы и текст книг",
     },
     "results": {"en": "Search: {terms}", "ru": "Поиск: {terms}"},
     "books": {"en": "{count} books", "ru": "Книг: {count}"},
@@ -76,11 +87,13 @@ _LANGUAGE_NAMES = {
 
 @dataclass(frozen=True)
 class Catalog:
-    """One reader's catalogue, as seen at `base` (the API's mount, e.g. `/api`)."""
+    """One reader's catalogue, as seen at `base` (the API's mount, e.g. `/api`), in OPDS
+    `version` 1 (Atom) or 2 (JSON)."""
 
     user_id: str
     base: str
     locale: Locale = "en"
+    version: Version = 1
 
     @property
     def page_size(self) -> int:
@@ -90,32 +103,76 @@ class Catalog:
         return _STRINGS[key][self.locale].format(**values)
 
     def path(self, name: str) -> str:
-        return f"{self.base}/opds{name}"
+        return f"{self.base}/opds{'/v2' if self.version == 2 else ''}{name}"
+
+    @property
+    def navigation(self) -> str:
+        return OPDS_JSON if self.version == 2 else NAVIGATION
+
+    @property
+    def acquisition(self) -> str:
+        return OPDS_JSON if self.version == 2 else ACQUISITION
+
+    @property
+    def search_param(self) -> str:
+        # OpenSearch's template names it `q`; OPDS 2.0's templated link conventionally `query`.
+        return "query" if self.version == 2 else "q"
+
+    def twin(self) -> Catalog:
+        """The same catalogue in the other OPDS version."""
+        return replace(self, version=1 if self.version == 2 else 2)
 
     def urn(self, name: str) -> str:
         return f"urn:uuid:{uuid.uuid5(_URN_NAMESPACE, f'{self.user_id}/{name}')}"
 
-    def common_links(self, self_href: str, kind: str) -> list[Link]:
-        return [
-            Link(href=self_href, rel="self", type=kind),
-            Link(href=self.path(""), rel="start", type=NAVIGATION, title=PRODUCT),
+    def common_links(
+        self, name: str, kind: str, params: dict[str, str] | None = None, page: int = 1
+    ) -> list[Link]:
+        """self, start, search, and the feed's twin in the other version (Atom names it an
+        alternate; the JSON feeds do not point back at Atom)."""
+        params = params or {}
+        links = [
+            Link(href=self._page_href(name, params, page), rel="self", type=kind),
+            Link(href=self.path(""), rel="start", type=self.navigation, title=PRODUCT),
+        ]
+        if self.version == 2:
+            links.append(
+                Link(
+                    href=self.path("/search") + "{?query}",
+                    rel="search",
+                    type=OPDS_JSON,
+                    title=self.say("search"),
+                    templated=True,
+                )
+            )
+            return links
+        links.append(
             Link(
                 href=self.path("/opensearch.xml"),
                 rel="search",
                 type=OPENSEARCH_DESCRIPTION,
                 title=self.say("search"),
-            ),
-        ]
+            )
+        )
+        twin = self.twin()
+        twin_params = {
+            (twin.search_param if key == self.search_param else key): value
+            for key, value in params.items()
+        }
+        links.append(
+            Link(href=twin._page_href(name, twin_params, page), rel="alternate", type=OPDS_JSON)
+        )
+        return links
 
     # --- navigation feeds --------------------------------------------------------------------
 
     def root(self) -> Feed:
         now = datetime.now(UTC)
         sections = [
-            ("recent", self.path("/recent"), REL_SORT_NEW, ACQUISITION),
-            ("all", self.path("/books"), "subsection", ACQUISITION),
-            ("authors", self.path("/authors"), "subsection", NAVIGATION),
-            ("languages", self.path("/languages"), "subsection", NAVIGATION),
+            ("recent", self.path("/recent"), REL_SORT_NEW, self.acquisition),
+            ("all", self.path("/books"), "subsection", self.acquisition),
+            ("authors", self.path("/authors"), "subsection", self.navigation),
+            ("languages", self.path("/languages"), "subsection", self.navigation),
         ]
         entries = [
             Entry(
@@ -132,7 +189,7 @@ class Catalog:
             title=f"{PRODUCT}: {self.say('library')}",
             updated=now,
             author=PRODUCT,
-            links=self.common_links(self.path(""), NAVIGATION),
+            links=self.common_links("", self.navigation),
             entries=entries,
         )
 
@@ -150,15 +207,14 @@ class Catalog:
                     Link(
                         href=f"{self.path('/books')}?{urlencode({'author': name})}",
                         rel="subsection",
-                        type=ACQUISITION,
+                        type=self.acquisition,
                     )
                 ],
             )
             for name, count in counts
         ]
-        href = self._page_href("/authors", {}, page)
-        links = self.common_links(href, NAVIGATION)
-        links += self._paging_links("/authors", {}, page, total, NAVIGATION)
+        links = self.common_links("/authors", self.navigation, page=page)
+        links += self._paging_links("/authors", {}, page, total, self.navigation)
         return Feed(
             id=self.urn("authors"),
             title=self.say("authors"),
@@ -166,6 +222,7 @@ class Catalog:
             author=PRODUCT,
             links=links,
             entries=entries,
+            paging=self._paging(page, total),
         )
 
     def languages(self) -> Feed:
@@ -181,7 +238,7 @@ class Catalog:
                     Link(
                         href=f"{self.path('/books')}?{urlencode({'language': code})}",
                         rel="subsection",
-                        type=ACQUISITION,
+                        type=self.acquisition,
                     )
                 ],
             )
@@ -192,7 +249,7 @@ class Catalog:
             title=self.say("languages"),
             updated=now,
             author=PRODUCT,
-            links=self.common_links(self.path("/languages"), NAVIGATION),
+            links=self.common_links("/languages", self.navigation),
             entries=entries,
         )
 
@@ -226,19 +283,23 @@ class Catalog:
 
     def search(self, terms: str, page: int) -> Feed:
         found, total = search.search_books(self.user_id, terms, page=page, page_size=self.page_size)
-        feed = self._book_feed(
+        return self._book_feed(
             "search?" + urlencode({"q": terms}),
             self.say("results", terms=terms),
             "/search",
-            {"q": terms},
+            {self.search_param: terms},
             page,
             found,
             total,
         )
-        paging = Paging(
-            total=total, start_index=(page - 1) * self.page_size + 1, per_page=self.page_size
-        )
-        return Feed(**{**feed.__dict__, "paging": paging})
+
+    def publication(self, book_id: str) -> Entry:
+        """One book as its catalogue entry (OPDS 2.0's publication document); 404 for anyone
+        else's book, 409 for one that cannot be opened yet, as its download answers."""
+        book = books.get_book(self.user_id, book_id)
+        if book.state not in READABLE:
+            raise BookReaderError("book_not_ready", "This book cannot be opened yet.", 409)
+        return self._book_entry(book, books.cover_images([book.id]).get(book.id))
 
     def _book_feed(
         self,
@@ -252,8 +313,8 @@ class Catalog:
     ) -> Feed:
         covers = books.cover_images([book.id for book in found])
         entries = [self._book_entry(book, covers.get(book.id)) for book in found]
-        links = self.common_links(self._page_href(name, params, page), ACQUISITION)
-        links += self._paging_links(name, params, page, total, ACQUISITION)
+        links = self.common_links(name, self.acquisition, params, page)
+        links += self._paging_links(name, params, page, total, self.acquisition)
         updated = max((book.updated_at for book in found), default=datetime.now(UTC))
         return Feed(
             id=self.urn(key),
@@ -262,11 +323,21 @@ class Catalog:
             author=PRODUCT,
             links=links,
             entries=entries,
+            paging=self._paging(page, total),
+        )
+
+    def _paging(self, page: int, total: int) -> Paging:
+        return Paging(
+            total=total, start_index=(page - 1) * self.page_size + 1, per_page=self.page_size
         )
 
     def _book_entry(self, book: BookRecord, cover: BookImageRecord | None) -> Entry:
         metadata = book.metadata or {}
         links: list[Link] = []
+        if self.version == 2:  # OPDS 2.0 requires a publication's self link
+            links.append(
+                Link(href=self.path(f"/books/{book.id}"), rel="self", type=OPDS_PUBLICATION)
+            )
         if cover is not None:
             cover_key, cover_type = cover.object_key, cover.media_type
             links.append(Link(href=views.presigned(cover_key), rel=REL_IMAGE, type=cover_type))

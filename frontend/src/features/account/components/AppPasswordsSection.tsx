@@ -18,9 +18,10 @@ import {
 
 const SCOPES: AppPasswordScope[] = ["opds", "kosync"];
 
-/** Where an OPDS app finds the catalogue: this site's API, whatever prefix it is served under. */
-export function catalogueUrl(origin: string = window.location.origin): string {
-  return `${origin}/api/opds`;
+/** Where an OPDS app finds the catalogue: this site's API, whatever prefix it is served under;
+ * `/v2` is the same catalogue as OPDS 2.0 (JSON). */
+export function catalogueUrl(origin: string = window.location.origin, version: 1 | 2 = 1): string {
+  return `${origin}/api/opds${version === 2 ? "/v2" : ""}`;
 }
 
 function CreatedNotice({ created, onDone }: { created: CreatedAppPassword; onDone: () => void }) {
@@ -124,6 +125,9 @@ export function AppPasswordsSection() {
       <p className="muted">{t("appPasswords.about")}</p>
       <p>
         {t("appPasswords.catalogue")} <code>{catalogueUrl()}</code>
+      </p>
+      <p className="muted">
+        {t("appPasswords.catalogueJson")} <code>{catalogueUrl(window.location.origin, 2)}</code>
       </p>
 
       {created && <CreatedNotice created={created} onDone={() => setCreated(null)} />}
