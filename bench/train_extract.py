@@ -39,8 +39,16 @@ SPLITS = ("train", "dev", "test")
 # accuracy 0.55 vs 0.48–0.52); hashed lemma features lowered it (0.47–0.52: they learn a book's
 # names, not its pictures). Joining a weaker neighbour (EXTEND) measured +0.01 typed F1 and
 # +0.02 type-blind F1 leave-one-book-out: kept, though within the noise of this data.
+# Issue 15, second round (leave-one-book-out over the seven train + dev books): the essay cues
+# (vectors.py) and a weaker type model (TYPE_C 0.01 → 0.003) measured typed F1 0.510 → 0.535,
+# type-blind 0.764 → 0.790. A stricter acceptance (0.6) added 0.004 there but lost the actions
+# of clear action sentences (their type share is low, so their confidence fell under the
+# floor); a floor of 0.4 bought precision (0.56 → 0.66) at type-blind F1 0.79 → 0.70. Both
+# left out. Features of the sentence's subject (its first noun a thing or an animal, a count
+# of furniture, food, vehicle and jewellery nouns) lowered type-blind F1 by 0.02–0.07, in
+# either model: left out too.
 PICTURE_C = 0.01
-TYPE_C = 0.01
+TYPE_C = 0.003
 ACCEPT = 0.5
 EXTEND = 0.3
 MIN_CONFIDENCE = 0.3
@@ -187,6 +195,8 @@ def out_of_fold(paragraphs: list[Paragraph]) -> dict[str, tuple[np.ndarray, np.n
         pairs.sort()
         raw = np.asarray([[x] for x, _ in pairs])
         hit = np.asarray([y for _, y in pairs])
+        if len(set(hit.tolist())) < 2:  # a tiny build (tests): no curve, the raw score stays
+            continue
         platt = LogisticRegression(C=PLATT_C, max_iter=5000).fit(raw, hit)
         curves[language] = (grid, platt.predict_proba(grid[:, None])[:, 1])
     return curves

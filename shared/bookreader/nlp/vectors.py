@@ -9,7 +9,7 @@ import math
 from functools import cache
 from types import ModuleType
 
-from bookreader.nlp import lexicon_en, lexicon_ru
+from bookreader.nlp import cues, lexicon_en, lexicon_ru
 from bookreader.nlp.features import CATEGORIES, PENALTIES, adjective_hits, plain_moves
 from bookreader.nlp.spans import ScoredSentence
 
@@ -54,6 +54,8 @@ def base_feature_names() -> list[str]:
     names += [f"vote_{t}" for t in TYPES]
     names += ["first_in_paragraph", "last_in_paragraph", "log_paragraph_sentences"]
     names += ["paragraph_quoted"]
+    names += ["generic_person", "modal", "habitual", "present", "essay_density"]
+    names += ["paragraph_essay", "dialogue_gesture"]
     for side in ("prev", "next"):
         names += [f"{side}_strength", f"{side}_same_kind", f"{side}_quoted"]
         names += [f"{side}_score_{t}" for t in TYPES]
@@ -111,6 +113,17 @@ def _own(sentence: ScoredSentence, language: str) -> list[float]:
     return [float(value) for value in row]
 
 
+def essay_cues(sentence: ScoredSentence, language: str) -> list[int]:
+    """Counts of generic-person, modal, habitual and present-tense words."""
+    words = [t.lower for t in sentence.features.tokens]
+    return [
+        cues.count(words, cues.GENERIC_PERSON[language]),
+        cues.count(words, cues.MODAL[language]),
+        cues.count(words, cues.HABITUAL[language]),
+        cues.count(words, cues.PRESENT[language]),
+    ]
+
+
 def _first_noun(sentence: ScoredSentence, lexicon: ModuleType, language: str) -> list[float]:
     for token in sentence.features.tokens:
         if token.lower in _PERSON_PRONOUNS[language] or token.pos == "PROPN":
@@ -140,17 +153,25 @@ def sentence_vectors(scored: list[ScoredSentence], language: str) -> list[list[f
     for position, sentence in enumerate(scored):
         by_paragraph.setdefault(sentence.paragraph, []).append(position)
     quoted: dict[int, float] = {}
+    essay: dict[int, float] = {}
+    counts = [sum(essay_cues(sentence, language)) for sentence in scored]
     for paragraph, positions in by_paragraph.items():
         words = sum(scored[p].features.words for p in positions) or 1
         quoted[paragraph] = (
             sum(scored[p].features.quoted * scored[p].features.words for p in positions) / words
         )
+        essay[paragraph] = sum(counts[p] for p in positions) / words * 10
     vectors = []
     for position, sentence in enumerate(scored):
         siblings = by_paragraph[sentence.paragraph]
         row = _own(sentence, language)
         row += [float(position == siblings[0]), float(position == siblings[-1])]
         row += [math.log(len(siblings)), quoted[sentence.paragraph]]
+        cue_counts = essay_cues(sentence, language)
+        words = max(sentence.features.words, 1)
+        row += [float(c) for c in cue_counts] + [counts[position] / words * 10]
+        row += [essay[sentence.paragraph]]
+        row += [quoted[sentence.paragraph] / (1.0 + sentence.features.visual)]
         previous = scored[position - 1] if position > 0 else None
         following = scored[position + 1] if position + 1 < len(scored) else None
         row += _neighbour(sentence, previous) + _neighbour(sentence, following)
