@@ -52,6 +52,9 @@ CONTEXT_CHARS = 160  # each side of a sampled mention, cut at sentence ends
 PLACE_SHARE = 0.75  # English: this share of mentions after a place preposition makes a place
 SIDE_BY_SIDE = 0.15  # a diminutive this often in one sentence with a full name is someone else
 DOMINANCE = 3.0  # a shared part goes to the person mentioned this many times more than the next
+SCENE_CHARS = 1500  # each side of a diminutive: the stretch of text its person's other names are in
+PRESENT_SHARE = 0.34  # a diminutive whose person's other names are this rarely around is another
+SAME_COMPANY = 0.5  # … unless this share of the names around it are around the person too
 ALIAS_LIMIT = 20  # surface forms stored per member, most frequent first
 APPEARANCE_LOOKBACK = 300  # a description without a name belongs to the character named just before
 
@@ -549,14 +552,22 @@ def _cluster(names: list[_Name], texts: dict[int, str]) -> list[_Cluster]:
     fullest_first = sorted(
         names, key=lambda n: (-_naming_parts(n), n.kind is None, -len(n.mentions))
     )
+    neighbours = _Neighbours(names)
     for name in fullest_first:
         fitting = [
             c
             for c in clusters
             if _may_join(c, name) and _shared(c.parts, name) >= min(2, _naming_parts(name))
         ]
-        target = _dominant(fitting, name)
-        if target is not None and _is_diminutive(name) and _side_by_side(name, target, texts):
+        target = _dominant(fitting, name, texts)
+        if (
+            target is not None
+            and _is_diminutive(name)
+            and (
+                _side_by_side(name, target, texts)
+                or not _same_person_around(name, target, neighbours)
+            )
+        ):
             target = None  # «Аннушка» beside «Анна» in one sentence: two women
         if target is None and name.kind is None:
             deferred.append(name)  # undecided: may join a known name, never stands alone
@@ -578,7 +589,7 @@ def _cluster(names: list[_Name], texts: dict[int, str]) -> list[_Cluster]:
             for c in clusters
             if _may_join(c, name) and surname in (c.parts.get("last"), c.parts.get("name"))
         ]
-        target = _dominant(fitting, name)
+        target = _dominant(fitting, name, texts)
         if target is not None:
             _join(target, name)
     return clusters
@@ -618,10 +629,90 @@ def _may_join(cluster: _Cluster, name: _Name) -> bool:
     )
 
 
-def _dominant(fitting: list[_Cluster], name: _Name) -> _Cluster | None:
+def _same_person_around(name: _Name, cluster: _Cluster, neighbours: _Neighbours) -> bool:
+    """A diminutive and the person's other names meet: the rarer of the two is said within a
+    scene of the other in a fair share of its mentions («Стива» where «Степан Аркадьич» is,
+    «Кити Щербацкая» where «Кити» is), or else among the same people. Anna's son «Сережа» meets
+    neither «Сергей Иванович» nor his company: two people."""
+    ours = [m for other in cluster.names for m in other.mentions]
+    rare, common = (
+        (name.mentions, ours) if len(name.mentions) <= len(ours) else (ours, name.mentions)
+    )
+    starts: dict[int, list[int]] = defaultdict(list)
+    for mention in common:
+        starts[mention.chapter].append(mention.start)
+    for chapter_starts in starts.values():
+        chapter_starts.sort()
+    near = 0
+    for mention in rare:
+        found = starts.get(mention.chapter, [])
+        at = bisect.bisect_left(found, mention.start - SCENE_CHARS)
+        near += at < len(found) and found[at] <= mention.end + SCENE_CHARS
+    if near >= PRESENT_SHARE * len(rare):
+        return True
+    mine, theirs = neighbours.around([name]), neighbours.around(cluster.names)
+    if rare is not name.mentions:
+        mine, theirs = theirs, mine
+    return len(mine & theirs) >= SAME_COMPANY * len(mine)
+
+
+class _Neighbours:
+    """Which other names the book mentions within a scene of each mention."""
+
+    def __init__(self, names: list[_Name]) -> None:
+        self.index: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        for number, name in enumerate(names):
+            if len(name.mentions) >= 2 and name.kind == "person":
+                for mention in name.mentions:
+                    self.index[mention.chapter].append((mention.start, number))
+        for chapter_index in self.index.values():
+            chapter_index.sort()
+        self.numbers = {id(name): number for number, name in enumerate(names)}
+
+    def around(self, names: list[_Name]) -> set[int]:
+        own = {self.numbers.get(id(name)) for name in names}
+        found: set[int] = set()
+        for name in names:
+            for mention in name.mentions:
+                entries = self.index.get(mention.chapter, [])
+                at = bisect.bisect_left(entries, (mention.start - SCENE_CHARS, -1))
+                while at < len(entries) and entries[at][0] <= mention.end + SCENE_CHARS:
+                    found.add(entries[at][1])
+                    at += 1
+        return found - own
+
+
+def _antecedent(name: _Name, fitting: list[_Cluster]) -> _Cluster | None:
+    """The person whose fuller name comes last before the part, mention by mention, within a
+    chapter — a shortened name points back to the latest person it fits («Левин» after
+    «Константин Левин», not after «Николай Левин») — if one wins far more mentions."""
+    owners: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for number, cluster in enumerate(fitting):
+        for other in cluster.names:
+            for mention in other.mentions:
+                owners[mention.chapter].append((mention.start, number))
+    for chapter_owners in owners.values():
+        chapter_owners.sort()
+    votes: Counter[int] = Counter()
+    for mention in name.mentions:
+        found = owners.get(mention.chapter, [])
+        at = bisect.bisect_left(found, (mention.start, -1))
+        if at:
+            votes[found[at - 1][1]] += 1
+        elif found:
+            votes[found[0][1]] += 1  # the part comes first in its chapter: the next full name
+    ranked = [*votes.most_common(2), (-1, 0), (-1, 0)]
+    (best, first), (_, second) = ranked[0], ranked[1]
+    return fitting[best] if first >= 2 and first >= DOMINANCE * second else None
+
+
+def _dominant(
+    fitting: list[_Cluster], name: _Name, texts: dict[int, str] | None = None
+) -> _Cluster | None:
     """The only fitting person, or the one the book names far more than the next: a surname
     several people share («Гринев»: the narrator and his father) goes to the most named of
-    them; a bare first name («Николай») to the one most often called by that first name."""
+    them; a bare first name («Николай») to the one most often called by that first name;
+    failing that, to the person it points back to (`_antecedent`)."""
     if len(fitting) <= 1:
         return fitting[0] if fitting else None
     first_names = {value for slot, value in name.variant.parts if slot == "first"}
@@ -636,7 +727,9 @@ def _dominant(fitting: list[_Cluster], name: _Name) -> _Cluster | None:
         )
 
     fitting.sort(key=lambda c: -support(c))
-    return fitting[0] if support(fitting[0]) >= DOMINANCE * support(fitting[1]) else None
+    if support(fitting[0]) >= DOMINANCE * support(fitting[1]):
+        return fitting[0]
+    return _antecedent(name, fitting) if texts is not None else None
 
 
 def _join(cluster: _Cluster, name: _Name) -> None:
