@@ -183,6 +183,12 @@ _NOT_NAMES = frozenset(
 _LOCATIVE = re.compile(r"\b(?:in|at|from|to|near|into|of|towards)\s*$", re.IGNORECASE)
 _AT_PLACE = re.compile(r"\b(?:in|at|near|into|towards|via)\s*$", re.IGNORECASE)  # not "to Holmes"
 _ARTICLE = re.compile(r"\b(?:the|a|an)\s*$", re.IGNORECASE)
+# "the Surrey side", "the lovely Surrey lanes": a proper name as a noun's modifier is a place
+_MODIFIER_BEFORE = re.compile(r"\b(?:the|a|an)(?:\s+[a-z][a-z-]*){0,2}\s+$")
+_MODIFIER_AFTER = re.compile(r"^\s[a-z]")
+_SPEECH_VERB = r"(?:said|asked|cried|remarked|answered|replied|whispered|shouted|exclaimed)"
+_SPEECH_BEFORE = re.compile(rf"\b{_SPEECH_VERB}\s+$")  # "said Holmes"
+_SPEECH_AFTER = re.compile(rf"^\s+{_SPEECH_VERB}\b")  # "Holmes remarked"
 _EN_DEMONYM = re.compile(r"(?:man|men|woman|women)$")  # "Englishman", "Frenchmen"
 _EN_EPITHET = re.compile(r"-[a-z]")  # "Red-headed": a compound with a lower-case part
 _WORD = re.compile(r"\w+")
@@ -448,6 +454,9 @@ def _decide_kinds(
     for key, name in names.items():
         vote = votes.get(key)
         guess = name.variant.kind
+        if lang == "en" and not name.variant.titled and _place_by_context(name, texts):
+            name.kind = "place"  # "of Surrey", "the Surrey side", "to Hampshire"
+            continue
         if lang == "en" and not name.variant.titled and _mostly_a_destination(name, texts):
             name.kind = "place"  # "to Waterloo", "from Pondicherry", "at Stoke Moran"
             continue
@@ -502,6 +511,24 @@ def _titled_surnames(names: dict[tuple, _Name]) -> set[str]:
 def _mostly_a_destination(name: _Name, texts: dict[int, str]) -> bool:
     """Three in four mentions after "in/at/from/to/near/of": a place, whatever NER says."""
     return len(name.mentions) >= 2 and _share_after(name, texts, _LOCATIVE) >= PLACE_SHARE
+
+
+def _place_by_context(name: _Name, texts: dict[int, str]) -> bool:
+    """Half its mentions after a place preposition or modifying a noun ("the Surrey lanes"),
+    and none beside a verb of speech ("said Holmes", "Holmes remarked"): a county, a town.
+    The small NER model calls such words people more often than not."""
+    if len(name.mentions) < 2 or _single_value(name) is None:
+        return False
+    placed = 0
+    for mention in name.mentions:
+        text = texts[mention.chapter]
+        before = text[max(0, mention.start - 30) : mention.start]
+        after = text[mention.end : mention.end + 25]
+        if _SPEECH_BEFORE.search(before) or _SPEECH_AFTER.search(after):
+            return False
+        modifier = _MODIFIER_BEFORE.search(before) and _MODIFIER_AFTER.search(after)
+        placed += bool(_LOCATIVE.search(before[-12:]) or modifier)
+    return placed >= 0.5 * len(name.mentions)
 
 
 def _not_a_person_en(name: _Name, texts: dict[int, str]) -> bool:
