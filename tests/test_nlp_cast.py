@@ -428,3 +428,32 @@ def test_an_english_county_used_as_a_place_is_not_a_character():
     kinds = {alias: member.kind for member in cast for alias in member.aliases}
     assert kinds.get("Surrey") != "character"
     assert kinds["Holmes"] == "character"
+
+
+# The Captain's Daughter (abridged): the captain is «Иван Кузмич» to everyone, «Иван Миронов»
+# and «Миронов» now and then; the doctor «Василий Семеныч» beside «Весловский» (Anna Karenina)
+# is someone else.
+CAPTAIN = [
+    (
+        0,
+        "Иван Кузмич вышел на крыльцо. Василиса Егоровна позвала Ивана Кузмича обедать, и "
+        "Иван Кузмич сел за стол. Швабрин сказал: эта девушка — дочь Ивана Миронова, "
+        "который казнен при взятии крепости. Ивану Кузмичу было не до того. "
+        "«Бедный Миронов! — сказал генерал. — Хороший был офицер». Иван Кузмич молчал.",
+    ),
+    (
+        1,
+        "Весловский сел в коляску. Весловский смеялся, и Васенька Весловский махал шляпой. "
+        "– А мы думали вас застать на поле, Василий Семеныч, – обратилась она к доктору. "
+        "Весловский поклонился Весловскому брату. Весловский уехал, и Весловский вернулся. "
+        "Васенька Весловский пел.",
+    ),
+]
+
+
+def test_first_name_and_patronymic_join_first_name_and_surname_of_one_man():
+    cast = build_cast(CAPTAIN, "ru")
+    by_alias = {alias: member for member in cast for alias in member.aliases}
+    assert by_alias["Ивана Миронова"] is by_alias["Иван Кузмич"] is by_alias["Миронов"]
+    # the surnamed man is the commoner name here: the polite «Василий Семеныч» stays apart
+    assert by_alias["Василий Семеныч"] is not by_alias["Весловский"]

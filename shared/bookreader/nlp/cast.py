@@ -619,7 +619,7 @@ def _cluster(names: list[_Name], texts: dict[int, str]) -> list[_Cluster]:
         target = _dominant(fitting, name, texts)
         if target is not None:
             _join(target, name)
-    return clusters
+    return _join_complements(clusters)
 
 
 def _is_diminutive(name: _Name) -> bool:
@@ -665,6 +665,16 @@ def _same_person_around(name: _Name, cluster: _Cluster, neighbours: _Neighbours)
     rare, common = (
         (name.mentions, ours) if len(name.mentions) <= len(ours) else (ours, name.mentions)
     )
+    if _near_share(rare, common) >= PRESENT_SHARE:
+        return True
+    mine, theirs = neighbours.around([name]), neighbours.around(cluster.names)
+    if rare is not name.mentions:
+        mine, theirs = theirs, mine
+    return len(mine & theirs) >= SAME_COMPANY * len(mine)
+
+
+def _near_share(rare: list[_Mention], common: list[_Mention]) -> float:
+    """The share of `rare` mentions with one of `common` within a scene (`SCENE_CHARS`)."""
     starts: dict[int, list[int]] = defaultdict(list)
     for mention in common:
         starts[mention.chapter].append(mention.start)
@@ -675,12 +685,45 @@ def _same_person_around(name: _Name, cluster: _Cluster, neighbours: _Neighbours)
         found = starts.get(mention.chapter, [])
         at = bisect.bisect_left(found, mention.start - SCENE_CHARS)
         near += at < len(found) and found[at] <= mention.end + SCENE_CHARS
-    if near >= PRESENT_SHARE * len(rare):
-        return True
-    mine, theirs = neighbours.around([name]), neighbours.around(cluster.names)
-    if rare is not name.mentions:
-        mine, theirs = theirs, mine
-    return len(mine & theirs) >= SAME_COMPANY * len(mine)
+    return near / len(rare) if rare else 0.0
+
+
+def _join_complements(clusters: list[_Cluster]) -> list[_Cluster]:
+    """A person known by first name and patronymic («Иван Кузмич») and one known by the same
+    first name and a surname («Ивана Миронова», «Миронов») are one man when nothing in their
+    names disagrees, no one else fits, the rarer is named where the other is, and the
+    patronymic is the usual name: a first name and surname said now and then to introduce
+    him. The other way round — «Весловский» everywhere, a «Василий Семеныч» once — the
+    polite name is more often someone else's (the doctor in the same room)."""
+    by_first: dict[str, list[_Cluster]] = defaultdict(list)
+    for cluster in clusters:
+        if cluster.kind == "person" and "first" in cluster.parts:
+            by_first[cluster.parts["first"]].append(cluster)
+    merged: set[int] = set()
+    for group in by_first.values():
+        formal = [c for c in group if "patr" in c.parts and "last" not in c.parts]
+        for surnamed in [c for c in group if "last" in c.parts and "patr" not in c.parts]:
+            fitting = [
+                c
+                for c in formal
+                if id(c) not in merged
+                and c.mentions > surnamed.mentions
+                and not (c.gender and surnamed.gender and c.gender != surnamed.gender)
+                and _near_share(*_rarer_first(c, surnamed)) >= PRESENT_SHARE
+            ]
+            if len(fitting) != 1:
+                continue
+            target = fitting[0]
+            for name in surnamed.names:
+                _join(target, name)
+            merged.add(id(surnamed))
+    return [c for c in clusters if id(c) not in merged]
+
+
+def _rarer_first(a: _Cluster, b: _Cluster) -> tuple[list[_Mention], list[_Mention]]:
+    ours = [m for name in a.names for m in name.mentions]
+    theirs = [m for name in b.names for m in name.mentions]
+    return (ours, theirs) if len(ours) <= len(theirs) else (theirs, ours)
 
 
 class _Neighbours:
