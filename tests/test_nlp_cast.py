@@ -457,3 +457,21 @@ def test_first_name_and_patronymic_join_first_name_and_surname_of_one_man():
     assert by_alias["Ивана Миронова"] is by_alias["Иван Кузмич"] is by_alias["Миронов"]
     # the surnamed man is the commoner name here: the polite «Василий Семеныч» stays apart
     assert by_alias["Василий Семеныч"] is not by_alias["Весловский"]
+
+
+def test_a_name_in_a_subordinate_clause_does_not_take_the_sentence_s_appearance():
+    # Anna Karenina, part one, the ball: the black velvet dress is Anna's, not Kitty's.
+    text = (
+        "Кити вошла в залу. Анна была не в лиловом, как того непременно хотела Кити, но в "
+        "черном, низко срезанном бархатном платье, открывавшем ее точеные полные плечи. "
+        "Кити смотрела на Анну, и Анна улыбалась, глядя на Кити."
+    )
+    start = text.index("Анна была")
+    end = text.index("Кити смотрела")
+    description = _character_description(
+        text, start, end, clothing=["платье"], colour=["черный"], material=["бархатный"]
+    )
+    cast = _by_name(build_cast([(0, text)], "ru", [description]))
+    anna = cast["Анна"].appearance
+    assert anna == {"colour": ["черный"], "material": ["бархатный"], "clothing": ["платье"]}
+    assert cast["Кити"].appearance == {}

@@ -192,6 +192,18 @@ _SPEECH_AFTER = re.compile(rf"^\s+{_SPEECH_VERB}\b")  # "Holmes remarked"
 _EN_DEMONYM = re.compile(r"(?:man|men|woman|women)$")  # "Englishman", "Frenchmen"
 _EN_EPITHET = re.compile(r"-[a-z]")  # "Red-headed": a compound with a lower-case part
 _WORD = re.compile(r"\w+")
+# A subordinate clause up to its next punctuation: a name in it («как того хотела Кити») is not
+# who the rest of the sentence describes («Анна была не в лиловом, как того хотела Кити, но в
+# черном платье»).
+_SUBORDINATE = {
+    "ru": re.compile(
+        r",\s*(?:как|что|чтобы|когда|где|если|хотя|пока|будто|котор\w+)\b[^,;:—–.!?]*"
+    ),
+    "en": re.compile(
+        r",\s*(?:as|that|when|where|which|who|whom|whose|if|because|while|though)\b[^,;:—–.!?]*",
+        re.IGNORECASE,
+    ),
+}
 _SENTENCE_ENDS = (".", "!", "?", "…", "\n")
 _NER_LABELS = {"PER": "person", "PERSON": "person", "LOC": "place", "GPE": "place", "FAC": "place"}
 
@@ -894,13 +906,25 @@ def _attributed(
         s_start = description.start + sentence.start
         s_end = description.start + sentence.stop
         named = [(start, m) for start, m in nearby if s_start <= start < s_end]
+        clauses = [
+            match.span()
+            for match in _SUBORDINATE[lang].finditer(span, sentence.start, sentence.stop)
+        ]
         for word in _WORD.finditer(span, sentence.start, sentence.stop):
             value = _attribute_of(word.group(), wanted, lang)
             if value is None:
                 continue
             at = description.start + word.start()
-            before = [m for start, m in named if start < at]
-            after = [m for start, m in named if start > at]
+            aside = [
+                (description.start + a, description.start + b)
+                for a, b in clauses
+                if not a <= word.start() < b
+            ]
+            outside = [
+                (start, m) for start, m in named if not any(a <= start < b for a, b in aside)
+            ]
+            before = [m for start, m in outside if start < at]
+            after = [m for start, m in outside if start > at]
             owner = before[-1] if before else after[0] if after else carried
             if owner is not None:
                 result.append((wanted[value], value, owner))
