@@ -227,10 +227,10 @@ _RU_ADJECTIVAL_STEM = re.compile(r"^(.+(?:ск|цк))(?:ий|ого|ому|им|
 
 def russian_stem(token: str) -> str:
     """The token lower-cased without its case ending: the forms of one name share it (an
-    adjectival surname's too: «Крицкий», «Крицкого», «Крицкому»)."""
+    adjectival surname the dictionary lacks too: «Крицкий», «Крицкого», «Крицкому»)."""
     word = clean_russian(token).lower().replace("ё", "е")
     adjectival = _RU_ADJECTIVAL_STEM.match(word)
-    if adjectival:
+    if adjectival and not morph().word_is_known(word):  # «Запорожской» is a dictionary adjective
         return adjectival.group(1)
     for ending in _RU_ENDINGS:
         if word.endswith(ending) and len(word) - len(ending) >= 3:
