@@ -13,9 +13,14 @@ Two stages, so a whole novel takes about a second:
 Variants are then merged on keys (cast_names): the full first name behind a diminutive
 (ru_names.tsv: Костя → Константин), a patronymic's root (Аркадьич = Аркадьевич), a surname's
 masculine form. Fuller names absorb their parts («Петрович» → «Иван Петрович» when that is the
-only Петрович); a part shared by several people goes to the one the book names far more.
+only Петрович); a part shared by several people goes to the one the book names far more, or
+else to the one whose fuller name it points back to («Левин» after «Константин Левин»). A
+diminutive joins a person only if it meets their names in a scene or their company (Anna's son
+«Сережа» is not «Сергей Иванович»); a first name with patronymic takes in the same first name
+with a surname when they meet and the patronymic is the usual name («Иван Кузмич» = «Иван
+Миронов»). English words mostly after place prepositions or modifying a noun are places.
 Appearance words of character descriptions go to the person named nearest them in their
-sentence.
+sentence, outside subordinate clauses.
 """
 
 from __future__ import annotations
