@@ -35,6 +35,7 @@ class CastGold:
     characters: dict[str, frozenset[str]]  # name → its surface forms
     ambiguous: frozenset[str]
     not_characters: frozenset[str]
+    chapters: tuple[int, int] | None = None  # first and last chapter index read; None: all
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,7 @@ def load_gold(path: Path) -> CastGold:
         characters=characters,
         ambiguous=frozenset(raw.get("ambiguous", ())),
         not_characters=frozenset(raw.get("not_characters", ())),
+        chapters=tuple(raw["chapters"]) if raw.get("chapters") else None,  # type: ignore[arg-type]
     )
 
 
@@ -108,15 +110,22 @@ def score_cast(
     )
 
 
-def run_cast(path: Path, language: str) -> tuple[list[tuple[str, list[str]]], float]:
-    """The book's cast as (kind, every surface form) per member, and the cast step's seconds."""
+def run_cast(
+    path: Path, language: str, chapters: tuple[int, int] | None = None
+) -> tuple[list[tuple[str, list[str]]], float]:
+    """The book's cast as (kind, every surface form) per member, and the cast step's seconds;
+    `chapters` (first, last index) reads only part of the book (a novel's first part)."""
     from bookreader.books import parse_book
     from bookreader.nlp.cast import build_cast
 
     book = parse_book(path.read_bytes(), image_url=lambda image_id: image_id)
-    chapters = [(chapter.index, chapter.text) for chapter in book.chapters]
+    texts = [
+        (chapter.index, chapter.text)
+        for chapter in book.chapters
+        if chapters is None or chapters[0] <= chapter.index <= chapters[1]
+    ]
     started = time.perf_counter()
-    cast = build_cast(chapters, language, alias_limit=None)
+    cast = build_cast(texts, language, alias_limit=None)
     seconds = time.perf_counter() - started
     return [(member.kind, list(member.aliases)) for member in cast], seconds
 
@@ -128,8 +137,9 @@ def evaluate(gold_paths: list[Path], corpus: Path = CORPUS) -> list[CastScore]:
         book = corpus / gold.book
         if not book.exists():
             book = corpus / "bench" / gold.book
-        members, seconds = run_cast(book, gold.language)
-        scores.append(score_cast(gold, members, seconds=seconds))
+        members, seconds = run_cast(book, gold.language, gold.chapters)
+        label = gold.book + (" ch. {}–{}".format(*gold.chapters) if gold.chapters else "")
+        scores.append(score_cast(gold, members, book=label, seconds=seconds))
     return scores
 
 

@@ -13,9 +13,14 @@ Two stages, so a whole novel takes about a second:
 Variants are then merged on keys (cast_names): the full first name behind a diminutive
 (ru_names.tsv: Костя → Константин), a patronymic's root (Аркадьич = Аркадьевич), a surname's
 masculine form. Fuller names absorb their parts («Петрович» → «Иван Петрович» when that is the
-only Петрович); a part shared by several people goes to the one the book names far more.
+only Петрович); a part shared by several people goes to the one the book names far more, or
+else to the one whose fuller name it points back to («Левин» after «Константин Левин»). A
+diminutive joins a person only if it meets their names in a scene or their company (Anna's son
+«Сережа» is not «Сергей Иванович»); a first name with patronymic takes in the same first name
+with a surname when they meet and the patronymic is the usual name («Иван Кузмич» = «Иван
+Миронов»). English words mostly after place prepositions or modifying a noun are places.
 Appearance words of character descriptions go to the person named nearest them in their
-sentence.
+sentence, outside subordinate clauses.
 """
 
 from __future__ import annotations
@@ -52,6 +57,9 @@ CONTEXT_CHARS = 160  # each side of a sampled mention, cut at sentence ends
 PLACE_SHARE = 0.75  # English: this share of mentions after a place preposition makes a place
 SIDE_BY_SIDE = 0.15  # a diminutive this often in one sentence with a full name is someone else
 DOMINANCE = 3.0  # a shared part goes to the person mentioned this many times more than the next
+SCENE_CHARS = 1500  # each side of a diminutive: the stretch of text its person's other names are in
+PRESENT_SHARE = 0.34  # a diminutive whose person's other names are this rarely around is another
+SAME_COMPANY = 0.5  # … unless this share of the names around it are around the person too
 ALIAS_LIMIT = 20  # surface forms stored per member, most frequent first
 APPEARANCE_LOOKBACK = 300  # a description without a name belongs to the character named just before
 
@@ -180,9 +188,27 @@ _NOT_NAMES = frozenset(
 _LOCATIVE = re.compile(r"\b(?:in|at|from|to|near|into|of|towards)\s*$", re.IGNORECASE)
 _AT_PLACE = re.compile(r"\b(?:in|at|near|into|towards|via)\s*$", re.IGNORECASE)  # not "to Holmes"
 _ARTICLE = re.compile(r"\b(?:the|a|an)\s*$", re.IGNORECASE)
+# "the Surrey side", "the lovely Surrey lanes": a proper name as a noun's modifier is a place
+_MODIFIER_BEFORE = re.compile(r"\b(?:the|a|an)(?:\s+[a-z][a-z-]*){0,2}\s+$")
+_MODIFIER_AFTER = re.compile(r"^\s[a-z]")
+_SPEECH_VERB = r"(?:said|asked|cried|remarked|answered|replied|whispered|shouted|exclaimed)"
+_SPEECH_BEFORE = re.compile(rf"\b{_SPEECH_VERB}\s+$")  # "said Holmes"
+_SPEECH_AFTER = re.compile(rf"^\s+{_SPEECH_VERB}\b")  # "Holmes remarked"
 _EN_DEMONYM = re.compile(r"(?:man|men|woman|women)$")  # "Englishman", "Frenchmen"
 _EN_EPITHET = re.compile(r"-[a-z]")  # "Red-headed": a compound with a lower-case part
 _WORD = re.compile(r"\w+")
+# A subordinate clause up to its next punctuation: a name in it («как того хотела Кити») is not
+# who the rest of the sentence describes («Анна была не в лиловом, как того хотела Кити, но в
+# черном платье»).
+_SUBORDINATE = {
+    "ru": re.compile(
+        r",\s*(?:как|что|чтобы|когда|где|если|хотя|пока|будто|котор\w+)\b[^,;:—–.!?]*"
+    ),
+    "en": re.compile(
+        r",\s*(?:as|that|when|where|which|who|whom|whose|if|because|while|though)\b[^,;:—–.!?]*",
+        re.IGNORECASE,
+    ),
+}
 _SENTENCE_ENDS = (".", "!", "?", "…", "\n")
 _NER_LABELS = {"PER": "person", "PERSON": "person", "LOC": "place", "GPE": "place", "FAC": "place"}
 
@@ -445,6 +471,9 @@ def _decide_kinds(
     for key, name in names.items():
         vote = votes.get(key)
         guess = name.variant.kind
+        if lang == "en" and not name.variant.titled and _place_by_context(name, texts):
+            name.kind = "place"  # "of Surrey", "the Surrey side", "to Hampshire"
+            continue
         if lang == "en" and not name.variant.titled and _mostly_a_destination(name, texts):
             name.kind = "place"  # "to Waterloo", "from Pondicherry", "at Stoke Moran"
             continue
@@ -501,6 +530,24 @@ def _mostly_a_destination(name: _Name, texts: dict[int, str]) -> bool:
     return len(name.mentions) >= 2 and _share_after(name, texts, _LOCATIVE) >= PLACE_SHARE
 
 
+def _place_by_context(name: _Name, texts: dict[int, str]) -> bool:
+    """Half its mentions after a place preposition or modifying a noun ("the Surrey lanes"),
+    and none beside a verb of speech ("said Holmes", "Holmes remarked"): a county, a town.
+    The small NER model calls such words people more often than not."""
+    if len(name.mentions) < 2 or _single_value(name) is None:
+        return False
+    placed = 0
+    for mention in name.mentions:
+        text = texts[mention.chapter]
+        before = text[max(0, mention.start - 30) : mention.start]
+        after = text[mention.end : mention.end + 25]
+        if _SPEECH_BEFORE.search(before) or _SPEECH_AFTER.search(after):
+            return False
+        modifier = _MODIFIER_BEFORE.search(before) and _MODIFIER_AFTER.search(after)
+        placed += bool(_LOCATIVE.search(before[-12:]) or modifier)
+    return placed >= 0.5 * len(name.mentions)
+
+
 def _not_a_person_en(name: _Name, texts: dict[int, str]) -> bool:
     """A place or a thing: mostly after an article or a place preposition ("the Cedars", "at
     Horsham"), a people ("Englishman"), a hyphenated epithet ("Red-headed")."""
@@ -549,14 +596,22 @@ def _cluster(names: list[_Name], texts: dict[int, str]) -> list[_Cluster]:
     fullest_first = sorted(
         names, key=lambda n: (-_naming_parts(n), n.kind is None, -len(n.mentions))
     )
+    neighbours = _Neighbours(names)
     for name in fullest_first:
         fitting = [
             c
             for c in clusters
             if _may_join(c, name) and _shared(c.parts, name) >= min(2, _naming_parts(name))
         ]
-        target = _dominant(fitting, name)
-        if target is not None and _is_diminutive(name) and _side_by_side(name, target, texts):
+        target = _dominant(fitting, name, texts)
+        if (
+            target is not None
+            and _is_diminutive(name)
+            and (
+                _side_by_side(name, target, texts)
+                or not _same_person_around(name, target, neighbours)
+            )
+        ):
             target = None  # «Аннушка» beside «Анна» in one sentence: two women
         if target is None and name.kind is None:
             deferred.append(name)  # undecided: may join a known name, never stands alone
@@ -578,10 +633,10 @@ def _cluster(names: list[_Name], texts: dict[int, str]) -> list[_Cluster]:
             for c in clusters
             if _may_join(c, name) and surname in (c.parts.get("last"), c.parts.get("name"))
         ]
-        target = _dominant(fitting, name)
+        target = _dominant(fitting, name, texts)
         if target is not None:
             _join(target, name)
-    return clusters
+    return _join_complements(clusters)
 
 
 def _is_diminutive(name: _Name) -> bool:
@@ -618,10 +673,133 @@ def _may_join(cluster: _Cluster, name: _Name) -> bool:
     )
 
 
-def _dominant(fitting: list[_Cluster], name: _Name) -> _Cluster | None:
+def _same_person_around(name: _Name, cluster: _Cluster, neighbours: _Neighbours) -> bool:
+    """A diminutive and the person's other names meet: the rarer of the two is said within a
+    scene of the other in a fair share of its mentions («Стива» where «Степан Аркадьич» is,
+    «Кити Щербацкая» where «Кити» is), or else among the same people. Anna's son «Сережа» meets
+    neither «Сергей Иванович» nor his company: two people."""
+    ours = [m for other in cluster.names for m in other.mentions]
+    rare, common = (
+        (name.mentions, ours) if len(name.mentions) <= len(ours) else (ours, name.mentions)
+    )
+    if _near_share(rare, common) >= PRESENT_SHARE:
+        return True
+    mine, theirs = neighbours.around([name]), neighbours.around(cluster.names)
+    if rare is not name.mentions:
+        mine, theirs = theirs, mine
+    return len(mine & theirs) >= SAME_COMPANY * len(mine)
+
+
+def _near_share(rare: list[_Mention], common: list[_Mention]) -> float:
+    """The share of `rare` mentions with one of `common` within a scene (`SCENE_CHARS`)."""
+    starts: dict[int, list[int]] = defaultdict(list)
+    for mention in common:
+        starts[mention.chapter].append(mention.start)
+    for chapter_starts in starts.values():
+        chapter_starts.sort()
+    near = 0
+    for mention in rare:
+        found = starts.get(mention.chapter, [])
+        at = bisect.bisect_left(found, mention.start - SCENE_CHARS)
+        near += at < len(found) and found[at] <= mention.end + SCENE_CHARS
+    return near / len(rare) if rare else 0.0
+
+
+def _join_complements(clusters: list[_Cluster]) -> list[_Cluster]:
+    """A person known by first name and patronymic («Иван Кузмич») and one known by the same
+    first name and a surname («Ивана Миронова», «Миронов») are one man when nothing in their
+    names disagrees, no one else fits, the rarer is named where the other is, and the
+    patronymic is the usual name: a first name and surname said now and then to introduce
+    him. The other way round — «Весловский» everywhere, a «Василий Семеныч» once — the
+    polite name is more often someone else's (the doctor in the same room)."""
+    by_first: dict[str, list[_Cluster]] = defaultdict(list)
+    for cluster in clusters:
+        if cluster.kind == "person" and "first" in cluster.parts:
+            by_first[cluster.parts["first"]].append(cluster)
+    merged: set[int] = set()
+    for group in by_first.values():
+        formal = [c for c in group if "patr" in c.parts and "last" not in c.parts]
+        for surnamed in [c for c in group if "last" in c.parts and "patr" not in c.parts]:
+            fitting = [
+                c
+                for c in formal
+                if id(c) not in merged
+                and c.mentions > surnamed.mentions
+                and not (c.gender and surnamed.gender and c.gender != surnamed.gender)
+                and _near_share(*_rarer_first(c, surnamed)) >= PRESENT_SHARE
+            ]
+            if len(fitting) != 1:
+                continue
+            target = fitting[0]
+            for name in surnamed.names:
+                _join(target, name)
+            merged.add(id(surnamed))
+    return [c for c in clusters if id(c) not in merged]
+
+
+def _rarer_first(a: _Cluster, b: _Cluster) -> tuple[list[_Mention], list[_Mention]]:
+    ours = [m for name in a.names for m in name.mentions]
+    theirs = [m for name in b.names for m in name.mentions]
+    return (ours, theirs) if len(ours) <= len(theirs) else (theirs, ours)
+
+
+class _Neighbours:
+    """Which other names the book mentions within a scene of each mention."""
+
+    def __init__(self, names: list[_Name]) -> None:
+        self.index: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        for number, name in enumerate(names):
+            if len(name.mentions) >= 2 and name.kind == "person":
+                for mention in name.mentions:
+                    self.index[mention.chapter].append((mention.start, number))
+        for chapter_index in self.index.values():
+            chapter_index.sort()
+        self.numbers = {id(name): number for number, name in enumerate(names)}
+
+    def around(self, names: list[_Name]) -> set[int]:
+        own = {self.numbers.get(id(name)) for name in names}
+        found: set[int] = set()
+        for name in names:
+            for mention in name.mentions:
+                entries = self.index.get(mention.chapter, [])
+                at = bisect.bisect_left(entries, (mention.start - SCENE_CHARS, -1))
+                while at < len(entries) and entries[at][0] <= mention.end + SCENE_CHARS:
+                    found.add(entries[at][1])
+                    at += 1
+        return found - own
+
+
+def _antecedent(name: _Name, fitting: list[_Cluster]) -> _Cluster | None:
+    """The person whose fuller name comes last before the part, mention by mention, within a
+    chapter — a shortened name points back to the latest person it fits («Левин» after
+    «Константин Левин», not after «Николай Левин») — if one wins far more mentions."""
+    owners: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for number, cluster in enumerate(fitting):
+        for other in cluster.names:
+            for mention in other.mentions:
+                owners[mention.chapter].append((mention.start, number))
+    for chapter_owners in owners.values():
+        chapter_owners.sort()
+    votes: Counter[int] = Counter()
+    for mention in name.mentions:
+        found = owners.get(mention.chapter, [])
+        at = bisect.bisect_left(found, (mention.start, -1))
+        if at:
+            votes[found[at - 1][1]] += 1
+        elif found:
+            votes[found[0][1]] += 1  # the part comes first in its chapter: the next full name
+    ranked = [*votes.most_common(2), (-1, 0), (-1, 0)]
+    (best, first), (_, second) = ranked[0], ranked[1]
+    return fitting[best] if first >= 2 and first >= DOMINANCE * second else None
+
+
+def _dominant(
+    fitting: list[_Cluster], name: _Name, texts: dict[int, str] | None = None
+) -> _Cluster | None:
     """The only fitting person, or the one the book names far more than the next: a surname
     several people share («Гринев»: the narrator and his father) goes to the most named of
-    them; a bare first name («Николай») to the one most often called by that first name."""
+    them; a bare first name («Николай») to the one most often called by that first name;
+    failing that, to the person it points back to (`_antecedent`)."""
     if len(fitting) <= 1:
         return fitting[0] if fitting else None
     first_names = {value for slot, value in name.variant.parts if slot == "first"}
@@ -636,7 +814,9 @@ def _dominant(fitting: list[_Cluster], name: _Name) -> _Cluster | None:
         )
 
     fitting.sort(key=lambda c: -support(c))
-    return fitting[0] if support(fitting[0]) >= DOMINANCE * support(fitting[1]) else None
+    if support(fitting[0]) >= DOMINANCE * support(fitting[1]):
+        return fitting[0]
+    return _antecedent(name, fitting) if texts is not None else None
 
 
 def _join(cluster: _Cluster, name: _Name) -> None:
@@ -731,13 +911,25 @@ def _attributed(
         s_start = description.start + sentence.start
         s_end = description.start + sentence.stop
         named = [(start, m) for start, m in nearby if s_start <= start < s_end]
+        clauses = [
+            match.span()
+            for match in _SUBORDINATE[lang].finditer(span, sentence.start, sentence.stop)
+        ]
         for word in _WORD.finditer(span, sentence.start, sentence.stop):
             value = _attribute_of(word.group(), wanted, lang)
             if value is None:
                 continue
             at = description.start + word.start()
-            before = [m for start, m in named if start < at]
-            after = [m for start, m in named if start > at]
+            aside = [
+                (description.start + a, description.start + b)
+                for a, b in clauses
+                if not a <= word.start() < b
+            ]
+            outside = [
+                (start, m) for start, m in named if not any(a <= start < b for a, b in aside)
+            ]
+            before = [m for start, m in outside if start < at]
+            after = [m for start, m in outside if start > at]
             owner = before[-1] if before else after[0] if after else carried
             if owner is not None:
                 result.append((wanted[value], value, owner))

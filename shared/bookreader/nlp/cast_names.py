@@ -206,14 +206,32 @@ def russian_word(token: str) -> RussianWord:
     person = sum(p.score for p in parses if any(tag in p.tag for tag in _PERSON_TAGS))
     place = sum(p.score for p in parses if "Geox" in p.tag)
     known = morph().word_is_known(token.lower())
-    adjective = sum(p.score for p in parses if {"ADJF", "PRTF"} & p.tag.grammemes) if known else 0
+    # A possessive adjective («Левину» of лев, «Фомин» of Фома) is what surnames in -ин/-ов grew
+    # from: beside a surname reading it says nothing against the name.
+    surname = any("Surn" in p.tag for p in parses)
+    adjective = (
+        sum(
+            p.score
+            for p in parses
+            if {"ADJF", "PRTF"} & p.tag.grammemes and not (surname and "Poss" in p.tag)
+        )
+        if known
+        else 0
+    )
     nominal = any("NOUN" in p.tag for p in parses)
     return RussianWord(person, place, known, adjective, nominal)
 
 
+_RU_ADJECTIVAL_STEM = re.compile(r"^(.+(?:ск|цк))(?:ий|ого|ому|им|ом|ая|ой|ую|ою|ие|их|ими)$")
+
+
 def russian_stem(token: str) -> str:
-    """The token lower-cased without its case ending: the forms of one name share it."""
+    """The token lower-cased without its case ending: the forms of one name share it (an
+    adjectival surname the dictionary lacks too: «Крицкий», «Крицкого», «Крицкому»)."""
     word = clean_russian(token).lower().replace("ё", "е")
+    adjectival = _RU_ADJECTIVAL_STEM.match(word)
+    if adjectival and not morph().word_is_known(word):  # «Запорожской» is a dictionary adjective
+        return adjectival.group(1)
     for ending in _RU_ENDINGS:
         if word.endswith(ending) and len(word) - len(ending) >= 3:
             return word[: -len(ending)]
