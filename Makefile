@@ -177,13 +177,14 @@ check-providers: $(STAMP)
 	@$(PY) -m local check-providers $(if $(PROVIDERS),--providers "$(PROVIDERS)")
 
 ## Regenerate the Russian → English prompt lexicon from Debian's English–Russian dictionaries
-## (installed with apt-get when missing; wordfreq ranks senses at build time only).
+## (installed with apt-get when missing; wordfreq ranks senses and lemminflect gives English
+## participles, at build time only).
 lexicon: $(STAMP)
 	@if ! test -f /usr/share/dictd/mueller7.dict.dz || ! test -f /usr/share/dictd/freedict-eng-rus.dict.dz; then \
 	  echo "Installing mueller7-dict and dict-freedict-eng-rus (apt-get)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 	    mueller7-dict dict-freedict-eng-rus >/dev/null; fi
-	$(PY) -m pip install --quiet 'wordfreq==3.1.1'
+	$(PY) -m pip install --quiet 'wordfreq==3.1.1' 'lemminflect==0.2.3'
 	$(PY) -m bookreader.images.build_lexicon > shared/bookreader/images/lexicon_ru_en.tsv.new
 	mv shared/bookreader/images/lexicon_ru_en.tsv.new shared/bookreader/images/lexicon_ru_en.tsv
 

@@ -6,10 +6,12 @@ dictionaries (dictd format, as Debian installs them):
 Sources, both GPL-2-or-later (see the TSV's header): Mueller's English–Russian dictionary, 7th
 edition (Debian `mueller7-dict`, 46 k headwords) and FreeDict's English–Russian dictionary
 (Debian `dict-freedict-eng-rus`, 1.7 k headwords). Every Russian translation of a noun or
-adjective sense becomes a candidate for its English headword; a Russian lemma keeps the English
-word that names it best: an early sense, early in its sense, of a common English word (word
-frequencies from the `wordfreq` package, a build-time dependency only). Run only at build time
-(`make lexicon`); the product reads the committed TSV."""
+adjective sense becomes a candidate for its English headword, and every Russian verb of a verb
+sense lends its participles the English participle (`lemminflect` inflects the English verb;
+the participle is listed by its own masculine form, «разорванный» → torn). A Russian lemma keeps
+the English word that names it best: an early sense, early in its sense, of a common English
+word (word frequencies from the `wordfreq` package). Both packages are build-time only (`make
+lexicon`); the product reads the committed TSV."""
 
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from bookreader.nlp.morph_analyzer import morph
 
@@ -36,14 +39,24 @@ _FIGURATIVE = ("_перен.", "_разг.", "_уст.", "_поэт.", "_пре�
 _PARENS = re.compile(r"\([^()]*\)")
 _LATIN = re.compile(r"[A-Za-z]")
 _RUSSIAN_WORD = re.compile(r"^[а-яё]+(?:-[а-яё]+)?$")
-_WANTED = {"n": "NOUN", "a": "ADJF"}
+_WANTED = {"n": "NOUN", "a": "ADJF", "v": "INFN"}
+# A verb's Russian participles said by an English participle: «разорванный» (past passive) by
+# the past participle (torn), «сверкающий» / «сверкавший» (active) by the -ing form (sparkling).
+_PARTICIPLES = (
+    ({"PRTF", "past", "pssv"}, "VBN"),
+    ({"PRTF", "pres", "pssv"}, "VBN"),
+    ({"PRTF", "pres", "actv"}, "VBG"),
+    ({"PRTF", "past", "actv", "impf"}, "VBG"),
+)
+_MASC_NOMN = frozenset({"masc", "sing", "nomn"})
+_FROM_VERB = 0.8  # a word the dictionary gives as an adjective names its participle better
 
 
 @dataclass(frozen=True)
 class Candidate:
     russian: str
     english: str
-    pos: str  # NOUN | ADJF
+    pos: str  # NOUN | ADJF | INFN
     score: float
 
 
@@ -143,11 +156,40 @@ def _commonness(english: str) -> float:
 
 def lemma_of(word: str, pos: str) -> str | None:
     """The pymorphy3 lemma when the word can be that part of speech (the dictionary's own
-    headword forms are already lemmas; this folds spelling variants and drops mismatches)."""
+    headword forms are already lemmas; this folds spelling variants and drops mismatches). A
+    participle given as an adjective («вышитый») keeps its own masculine form, the key the
+    prompt looks participles up by (pymorphy3's normal form of one is the verb)."""
     for parse in morph().parse(word):
         if pos == parse.tag.POS:
             return str(parse.normal_form).replace("ё", "е")
+        if pos == "ADJF" and parse.tag.POS == "PRTF":
+            return participle_key(parse)
     return None
+
+
+def participle_key(parse: Any) -> str | None:
+    """A participle's masculine nominative singular, ё as е: how the lexicon lists it."""
+    form = parse.inflect(set(_MASC_NOMN))
+    return str(form.word).replace("ё", "е") if form else None
+
+
+def participles(verb: str, english: str) -> Iterator[tuple[str, str]]:
+    """(Russian participle key, English participle) of a Russian infinitive translating an
+    English verb; an English phrasal verb ("put on") inflects its first word."""
+    from lemminflect import getInflection
+
+    infinitive = next((p for p in morph().parse(verb) if p.tag.POS == "INFN"), None)
+    if infinitive is None:
+        return
+    first, _, rest = english.partition(" ")
+    for grammemes, english_tag in _PARTICIPLES:
+        if not grammemes - {"PRTF", "past", "pres", "pssv", "actv"} <= infinitive.tag.grammemes:
+            continue  # the active past of a perfective verb («разорвавший») is no modifier
+        form = infinitive.inflect((grammemes - {"impf"}) | _MASC_NOMN)
+        inflected = getInflection(first, english_tag)
+        if form is None or not inflected:
+            continue
+        yield str(form.word).replace("ё", "е"), " ".join([inflected[0], *([rest] if rest else [])])
 
 
 def build(dictd: Path = DICTD) -> dict[str, str]:
@@ -157,27 +199,34 @@ def build(dictd: Path = DICTD) -> dict[str, str]:
         if not path.exists():
             raise SystemExit(f"{path} is missing: install the Debian package (make lexicon)")
         for candidate in candidates(path):
-            lemma = lemma_of(candidate.russian, candidate.pos)
-            if lemma is None:
-                continue
             english = (
                 candidate.english.replace("-", " ")
                 if " " in candidate.english
                 else (candidate.english)
             )
-            if lemma not in best or candidate.score > best[lemma][0]:
-                best[lemma] = (candidate.score, english)
+            if candidate.pos == "INFN":
+                said = list(participles(candidate.russian, english))
+                score = candidate.score * _FROM_VERB
+            else:
+                lemma = lemma_of(candidate.russian, candidate.pos)
+                said = [(lemma, english)] if lemma else []
+                score = candidate.score
+            for lemma, words in said:
+                if lemma not in best or score > best[lemma][0]:
+                    best[lemma] = (score, words)
     return {lemma: english for lemma, (_, english) in sorted(best.items())}
 
 
 HEADER = (
-    "# Russian lemma (pymorphy3 normal form, ё as е) → English, for image prompts.\n"
+    "# Russian lemma (pymorphy3 normal form; a participle by its own masculine form; ё as е)\n"
+    "# → English, for image prompts.\n"
     "# Generated by `make lexicon` (python -m bookreader.images.build_lexicon): do not edit;\n"
     "# hand-curated senses go to glossary_ru_en.tsv, which wins over this table.\n"
     "# Inverted from Mueller's English-Russian dictionary, 7th ed. (S. Starostin 1996,\n"
     "# E. S. Cymbalyuk 1999-2000; Debian mueller7-dict) and FreeDict's English-Russian\n"
     "# dictionary (FreeDict contributors; Debian dict-freedict-eng-rus), both GPL-2.0-or-later:\n"
-    "# this derived table is distributed under the same licence.\n"
+    "# this derived table is distributed under the same licence. English participles of the\n"
+    "# verbs' Russian participles are inflected with lemminflect (MIT) at build time.\n"
 )
 
 
