@@ -121,7 +121,7 @@ def test_russian_character_is_a_portrait_with_cast_traits() -> None:
 def test_russian_atmosphere_translates_sky_and_weather() -> None:
     description = describe(
         "atmosphere",
-        ["луна", "снег", "звезда"],
+        ["луна", "снег", "звезды"],
         {"time": ["ночь"], "light": ["лунный"], "weather": ["метель"], "colour": ["синий"]},
     )
     image = ru_prompt(description, "Ночь была лунная, мела метель.")
@@ -583,3 +583,30 @@ def test_eval_prompts_tells_a_subject_the_span_left_out_from_one_the_prompt_lost
     whole = evaluate_prompts.whole_passage(passage, span)
     assert (whole.start, whole.end, whole.type) == (0, len(text), "location")
     assert "коляска" in whole.summary.subjects and "коляска" not in span.summary.subjects
+
+
+# --- participles, number from the text, prepositions
+
+
+def test_participles_are_said_by_english_participles() -> None:
+    ship = summary_prompt("Корабль с разорванными парусами шёл среди огромных волн.").prompt
+    assert "torn sails" in ship.lower()
+    # a participle the curated glossary knows by its verb (осветить → lit) keeps that sense
+    hall = summary_prompt("Освещённый зал был полон дам в белых платьях.").prompt.lower()
+    assert "lit hall" in hall
+    # participles outside the glossary come from the generated lexicon, built from the verbs
+    assert "горящий" not in glossary() and lexicon()["горящий"] == "burning"
+    assert translate_phrase("горящий свеча", "ru") == "burning candle"
+    # a participle the analyser reads as an adjective of its own
+    assert translate_phrase("шитый мундир", "ru") == "embroidered uniform"
+
+
+def test_the_glossary_is_singular_and_the_number_comes_from_the_text() -> None:
+    assert translate_phrase("бровь", "ru") == "eyebrow"
+    assert translate_phrase("брови", "ru") == "eyebrows"
+    assert translate_phrase("звездочки", "ru") == "little stars"
+    prompt = summary_prompt("Она смотрела сквозь снежинки на тёмную улицу.").prompt.lower()
+    assert "snowflakes" in prompt  # «сквозь» takes the accusative: several snowflakes
+    night = summary_prompt("Месяц и звёзды ярко сияли над площадью.", kind="atmosphere")
+    words = re.findall(r"[a-z]+", night.prompt.lower())
+    assert "stars" in words and "star" not in words  # said once, in the plural

@@ -53,7 +53,14 @@ def translate_word(lemma: str, language: str) -> str | None:
         return None
     if language != "ru":
         return None if has_cyrillic(word) else word
-    english = _lookup(word) or _spelling_variant(word) or _derived(word) or _adjective_of(word)
+    english = (
+        glossary().get(word)
+        or _curated_verb(word)
+        or lexicon().get(word)
+        or _spelling_variant(word)
+        or _derived(word)
+        or _adjective_of(word)
+    )
     if english is None and "-" in word:  # "темно-синий" → "dark blue" when both halves are known
         parts = [_COMPOUND_PREFIXES.get(p) or _lookup(p) for p in word.split("-")]
         english = " ".join(p for p in parts if p) if all(parts) else None
@@ -199,6 +206,17 @@ def _spelling_variant(word: str) -> str | None:
     for ending, other in _SPELLINGS:
         if word.endswith(ending) and (english := _lookup(word[: -len(ending)] + other)):
             return english
+    return None
+
+
+def _curated_verb(word: str) -> str | None:
+    """A participle («освещенный») the glossary knows by its verb (осветить → lit): the curated
+    visual sense wins over the lexicon's participle."""
+    from bookreader.nlp.morph_analyzer import parse_word
+
+    for parse in parse_word(word):
+        if parse.tag.POS == "PRTF":
+            return glossary().get(str(parse.normal_form).replace("ё", "е"))
     return None
 
 

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable, Sequence
 from functools import cache
 
-from bookreader.images.glossary import has_cyrillic, translate_all, translate_phrase
+from bookreader.images.glossary import has_cyrillic, pluralize, translate_all, translate_phrase
 from bookreader.images.model import BookContext, ImagePrompt
 from bookreader.images.styles import StylePreset, resolve_style
 from bookreader.nlp import lexicon_en, lexicon_ru
@@ -208,7 +208,8 @@ def _details(attributes: dict[str, list[str]], subjects: list[str]) -> list[str]
         for kind, words in attributes.items()
         if kind not in ("colour", "clothing", "size", "material")
         for word in words
-        if word not in said
+        # a lemma the subjects say, in the plural too ("star" beside "stars")
+        if not (set(word.split()) <= said or set(pluralize(word).split()) <= said)
     ]
     if colours := attributes.get("colour"):
         details.append(" and ".join(colours[:3]) + " palette")

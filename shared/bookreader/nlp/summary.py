@@ -259,6 +259,9 @@ def _russian_subjects(tokens: list[Token], lexicon: ModuleType, common: set[int]
         context = _Context(
             [parses[m] for m in modifiers],
             previous is not None and _is_preposition(parses[previous]),
+            _GOVERNS.get(tokens[previous].lower, frozenset())
+            if previous is not None
+            else frozenset(),
             _plural_verb_beside(tokens, parses, position),
         )
         noun = _noun_reading(token, parses[position], context)
@@ -284,7 +287,24 @@ def _russian_subjects(tokens: list[Token], lexicon: ModuleType, common: set[int]
 class _Context:
     modifiers: list[tuple[Any, ...]]  # the parses of the adjectives right before the word
     after_preposition: bool
+    governed: frozenset[str]  # the cases the preposition before it takes (empty: any)
     plural_verb: bool  # a finite verb in the plural right before or after it («лошади бежали»)
+
+
+# The cases a preposition takes, where the noun after it is ambiguous («сквозь снежинки»: the
+# accusative plural, not a genitive singular).
+_GOVERNS: dict[str, frozenset[str]] = {
+    **dict.fromkeys(("сквозь", "через", "про"), frozenset({"accs"})),
+    **dict.fromkeys(("в", "во", "на", "о", "об"), frozenset({"accs", "loct"})),
+    **dict.fromkeys(("за", "под", "подо"), frozenset({"accs", "ablt"})),
+    **dict.fromkeys(("над", "перед", "между", "меж"), frozenset({"ablt"})),
+    **dict.fromkeys(("к", "ко", "по"), frozenset({"datv"})),
+    **dict.fromkeys(("при",), frozenset({"loct"})),
+    **dict.fromkeys(
+        ("из", "от", "до", "у", "без", "для", "около", "возле", "среди", "вокруг", "мимо"),
+        frozenset({"gent"}),
+    ),
+}
 
 
 def _adjacent(tokens: list[Token], left: int, right: int) -> bool:
@@ -296,8 +316,13 @@ def _is_preposition(parses: tuple[Any, ...]) -> bool:
 
 
 def _plural_verb_beside(tokens: list[Token], parses: list[tuple[Any, ...]], at: int) -> bool:
-    for other in (at - 1, at + 1):
-        if 0 <= other < len(tokens) and _adjacent(tokens, min(at, other), max(at, other)):
+    after = at + 1
+    if after + 1 < len(tokens) and parses[after] and parses[after][0].tag.POS == "ADVB":
+        after += 1  # «звезды ярко сияли»
+    for other in (at - 1, after):
+        if 0 <= other < len(tokens) and all(
+            _adjacent(tokens, i, i + 1) for i in range(min(at, other), max(at, other))
+        ):
             first = parses[other][0] if parses[other] else None
             if first is not None and first.tag.POS == "VERB" and first.tag.number == "plur":
                 return True
@@ -324,7 +349,8 @@ def _noun_reading(token: Token, parses: tuple[Any, ...], context: _Context) -> A
     if agreeing:
         return agreeing[0]
     if context.after_preposition:
-        return next((n for n in nouns if _case(n) != "nomn"), nouns[0])
+        governed = [n for n in nouns if _case(n) in context.governed]
+        return next(iter(governed), next((n for n in nouns if _case(n) != "nomn"), nouns[0]))
     if context.plural_verb:
         return next((n for n in nouns if {"nomn", "plur"} <= n.tag.grammemes), nouns[0])
     return nouns[0]
@@ -352,9 +378,17 @@ def _modifier_lemma(token: Token, parses: tuple[Any, ...], noun: Any) -> str:
     """The adjective's lemma in the reading that agrees with the noun; of two («большие»:
     большой or больший), the one the visual vocabulary knows."""
     readings = [p for p in parses if p.tag.POS in ("ADJF", "PRTF") and _agree(p, noun)]
-    lemmas = [str(p.normal_form).replace("ё", "е") for p in readings] or [token.lemma]
+    lemmas = [_adjective_lemma(p) for p in readings] or [token.lemma]
     visual = lexicon_ru.SIZE_SHAPE | lexicon_ru.COLOUR | lexicon_ru.MATERIAL | lexicon_ru.BUILD
     return next((lemma for lemma in lemmas if lemma in visual), lemmas[0])
+
+
+def _adjective_lemma(parse: Any) -> str:
+    """An adjective's lemma; a participle's own masculine form («разорванными» → разорванный),
+    since its normal form is the verb and the lexicon lists participles by their own form."""
+    if parse.tag.POS == "PRTF" and (form := parse.inflect({"masc", "sing", "nomn"})):
+        return str(form.word).replace("ё", "е")
+    return _normal(parse)
 
 
 def _case(parse: Any) -> str | None:
