@@ -50,6 +50,7 @@ _PARTICIPLES = (
 )
 _MASC_NOMN = frozenset({"masc", "sing", "nomn"})
 _FROM_VERB = 0.8  # a word the dictionary gives as an adjective names its participle better
+_LATER_VERB = 0.4  # the verb of a word first a noun ("to moon about") is rarely the sense meant
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,7 @@ class Candidate:
     english: str
     pos: str  # NOUN | ADJF | INFN
     score: float
+    later: bool = False  # from a verb block after the entry's first part of speech
 
 
 def entries(text: str) -> Iterator[tuple[str, list[str]]]:
@@ -81,31 +83,35 @@ class Sense:
     homonym: int  # 0 for _I (or none), 1 for _II…
     number: int  # 0 for the first sense
     text: str
+    later: bool = False  # a part of speech after the entry's first («moon» the verb)
 
 
 def senses(body: list[str]) -> Iterator[Sense]:
     homonym, pos, number, current = 0, "", 0, ""
+    blocks, later = 0, False
     for raw in body:
         line = raw.strip()
         if found := _HOMONYM.match(line):
             if current:
-                yield Sense(pos, homonym, number, current)
+                yield Sense(pos, homonym, number, current, later)
             homonym, pos, number, current = len(found.group(1)) - 1, "", 0, ""
+            blocks, later = 0, False
             line = line[found.end() :].strip()
         line = _TRANSCRIPTION.sub(" ", line).strip()
         if found := _POS_BLOCK.match(line):
             if current:
-                yield Sense(pos, homonym, number, current)
+                yield Sense(pos, homonym, number, current, later)
             pos, number, current = found.group(1), 0, ""
+            blocks, later = blocks + 1, blocks > 0
             line = line[found.end() :].strip()
         if found := _SENSE_START.match(line):
             if current:
-                yield Sense(pos, homonym, number, current)
+                yield Sense(pos, homonym, number, current, later)
             number, current = int(found.group(1)) - 1, ""
             line = line[found.end() :]
         current += " " + line
     if current.strip():
-        yield Sense(pos, homonym, number, current)
+        yield Sense(pos, homonym, number, current, later)
 
 
 def translations(sense: str) -> list[tuple[str, bool, bool]]:
@@ -141,7 +147,8 @@ def candidates(source: Path) -> Iterator[Candidate]:
             for position, (russian, figurative, attributive) in enumerate(translations(sense.text)):
                 score = commonness / rank / (1 + 0.4 * position)
                 pos = "ADJF" if attributive else wanted
-                yield Candidate(russian, english, pos, score * (0.3 if figurative else 1.0))
+                weight = 0.3 if figurative else 1.0
+                yield Candidate(russian, english, pos, score * weight, sense.later)
 
 
 def _commonness(english: str) -> float:
@@ -206,7 +213,7 @@ def build(dictd: Path = DICTD) -> dict[str, str]:
             )
             if candidate.pos == "INFN":
                 said = list(participles(candidate.russian, english))
-                score = candidate.score * _FROM_VERB
+                score = candidate.score * _FROM_VERB * (_LATER_VERB if candidate.later else 1.0)
             else:
                 lemma = lemma_of(candidate.russian, candidate.pos)
                 said = [(lemma, english)] if lemma else []
