@@ -597,6 +597,11 @@ def test_participles_are_said_by_english_participles() -> None:
     # participles outside the glossary come from the generated lexicon, built from the verbs
     assert "горящий" not in glossary() and lexicon()["горящий"] == "burning"
     assert translate_phrase("горящий свеча", "ru") == "burning candle"
+    # the perfective participle of a verb the dictionaries give only as the imperfective
+    # (накрывать → накрыть → накрытый)
+    assert (
+        "накрытый" not in glossary() and translate_phrase("накрытый стол", "ru") == "covered table"
+    )
     # a participle the analyser reads as an adjective of its own
     assert translate_phrase("шитый мундир", "ru") == "embroidered uniform"
 

@@ -50,6 +50,7 @@ _PARTICIPLES = (
 )
 _MASC_NOMN = frozenset({"masc", "sing", "nomn"})
 _FROM_VERB = 0.8  # a word the dictionary gives as an adjective names its participle better
+_PAIRED = 0.9  # a perfective found by its suffix, not listed by the dictionary
 _LATER_VERB = 0.4  # the verb of a word first a noun ("to moon about") is rarely the sense meant
 
 
@@ -180,6 +181,37 @@ def participle_key(parse: Any) -> str | None:
     return str(form.word).replace("ё", "е") if form else None
 
 
+# The dictionaries mostly give a verb's imperfective (надевать, отворять); its perfective, whose
+# past passive participle is the one books use (надетый, отворённый), by the usual suffix pairs,
+# kept only when the analyser knows it as a perfective verb.
+_PERFECTIVES = (
+    ("ывать", ("ать", "ыть", "нуть", "ить")),
+    ("ивать", ("ать", "ить", "нуть", "еть")),
+    ("евать", ("еть",)),
+    ("авать", ("ать",)),
+    ("влять", ("вить",)),
+    ("млять", ("мить",)),
+    ("блять", ("бить",)),
+    ("плять", ("пить",)),
+    ("ять", ("ить",)),
+    ("ать", ("ить",)),
+)
+
+
+def perfectives(verb: str) -> list[str]:
+    """Perfective partners of an imperfective infinitive that the analyser knows."""
+    found = []
+    for suffix, replacements in _PERFECTIVES:
+        if verb.endswith(suffix) and len(verb) - len(suffix) >= 2:
+            for replacement in replacements:
+                other = verb[: -len(suffix)] + replacement
+                known = morph().word_is_known(other)
+                if known and any({"INFN", "perf"} <= p.tag.grammemes for p in morph().parse(other)):
+                    found.append(other)
+            break
+    return found
+
+
 def participles(verb: str, english: str) -> Iterator[tuple[str, str]]:
     """(Russian participle key, English participle) of a Russian infinitive translating an
     English verb; an English phrasal verb ("put on") inflects its first word."""
@@ -214,6 +246,10 @@ def build(dictd: Path = DICTD) -> dict[str, str]:
             if candidate.pos == "INFN":
                 said = list(participles(candidate.russian, english))
                 score = candidate.score * _FROM_VERB * (_LATER_VERB if candidate.later else 1.0)
+                for perfective in perfectives(candidate.russian):
+                    for lemma, words in participles(perfective, english):
+                        if lemma not in best or score * _PAIRED > best[lemma][0]:
+                            best[lemma] = (score * _PAIRED, words)
             else:
                 lemma = lemma_of(candidate.russian, candidate.pos)
                 said = [(lemma, english)] if lemma else []
