@@ -243,18 +243,15 @@ def build(dictd: Path = DICTD) -> dict[str, str]:
                 if " " in candidate.english
                 else (candidate.english)
             )
+            said: list[tuple[str, str, float]] = []
             if candidate.pos == "INFN":
-                said = list(participles(candidate.russian, english))
                 score = candidate.score * _FROM_VERB * (_LATER_VERB if candidate.later else 1.0)
+                said = [(r, e, score) for r, e in participles(candidate.russian, english)]
                 for perfective in perfectives(candidate.russian):
-                    for lemma, words in participles(perfective, english):
-                        if lemma not in best or score * _PAIRED > best[lemma][0]:
-                            best[lemma] = (score * _PAIRED, words)
-            else:
-                lemma = lemma_of(candidate.russian, candidate.pos)
-                said = [(lemma, english)] if lemma else []
-                score = candidate.score
-            for lemma, words in said:
+                    said += [(r, e, score * _PAIRED) for r, e in participles(perfective, english)]
+            elif lemma := lemma_of(candidate.russian, candidate.pos):
+                said = [(lemma, english, candidate.score)]
+            for lemma, words, score in said:
                 if lemma not in best or score > best[lemma][0]:
                     best[lemma] = (score, words)
     return {lemma: english for lemma, (_, english) in sorted(best.items())}
