@@ -100,7 +100,7 @@ test("KOReader and the web reader hand the place to each other through an app pa
   const question = (await asks.getByRole("paragraph").textContent()) ?? "";
   const [, chapter, device, when] = ui.placeQuestion.exec(question) ?? [];
   expect(chapter, question).toBe("5");
-  expect(device, question).toBe("KOReader on Kobo_io");
+  expect(device, question).toBe(names.koreaderDevice(kobo.model));
   expect(when, question).toBeTruthy();
   await expect.poll(serverChapter, { message: "not overwritten while asking" }).toBe(4);
 

@@ -10,6 +10,8 @@ export type EReadersUi = {
   syncScope: string;
   createdFor: (name: string) => string;
   secret: string;
+  /** How the web reader names a KOReader device (the plugin sends its model). */
+  koreaderDevice: (model: string) => string;
 };
 
 export const E_READERS: Record<Language, EReadersUi> = {
@@ -22,6 +24,7 @@ export const E_READERS: Record<Language, EReadersUi> = {
     syncScope: "Sync reading progress (KOReader)",
     createdFor: (name) => `The app password for «${name}»:`,
     secret: "App password",
+    koreaderDevice: (model) => `KOReader on ${model}`,
   },
   ru: {
     account: "Профиль",
@@ -32,5 +35,6 @@ export const E_READERS: Record<Language, EReadersUi> = {
     syncScope: "Синхронизировать прогресс чтения (KOReader)",
     createdFor: (name) => `Пароль приложения для «${name}»:`,
     secret: "Пароль приложения",
+    koreaderDevice: (model) => `KOReader на ${model}`,
   },
 };
