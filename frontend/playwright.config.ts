@@ -87,9 +87,10 @@ export default defineConfig({
       ]
     : [
         {
-          // The main journey once more, on a phone, by a Russian-speaking reader.
+          // The main journey once more, on a phone, by a Russian-speaking reader; and KOReader's
+          // sync, whose device name the web reader says in the interface's language.
           name: "phone-ru",
-          testMatch: "journey.e2e.ts",
+          testMatch: ["journey.e2e.ts", "koreader-sync.e2e.ts"],
           use: {
             ...devices["Pixel 5"],
             browserName: "chromium",

@@ -11,9 +11,17 @@ export type PlaceFacts = {
   updated_at: string;
 };
 
-/** "Chrome on Android", "this device", or "another device" for one that gave no name. */
+// The server names a KOReader device "KOReader on <model>" (its id "koreader:…"), in no
+// language: said again here in the interface's.
+const KOREADER = /^KOReader on (.+)$/;
+
+/** "Chrome on Android", "KOReader on Kobo_io", "this device", or "another device" for one that
+ * gave no name. */
 export function deviceLabel(place: PlaceFacts, t: TFunction): string {
   if (place.device_id !== "" && place.device_id === deviceId()) return t("sync:device.this");
+  const koreader =
+    place.device_id.startsWith("koreader:") && KOREADER.exec(place.device_name ?? "");
+  if (koreader) return t("sync:device.koreader", { model: koreader[1] });
   return place.device_name || t("sync:device.unnamed");
 }
 

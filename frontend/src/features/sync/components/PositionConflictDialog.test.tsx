@@ -1,4 +1,4 @@
-import { fireEvent, render, screen } from "@testing-library/react";
+import { cleanup, fireEvent, render, screen } from "@testing-library/react";
 import { I18nextProvider } from "react-i18next";
 import { ApiError } from "@/lib/api";
 import { createI18n } from "@/lib/i18n";
@@ -65,6 +65,18 @@ describe("PositionConflictDialog", () => {
       "Продолжить с главы 12 (другое устройство, 5 минут назад) или остаться здесь?",
     );
     expect(screen.getByRole("button", { name: "Остаться здесь" })).toBeVisible();
+  });
+
+  it("names a KOReader device in the interface's language", () => {
+    const koreader = { device_id: "koreader:1f0c", device_name: "KOReader on Kobo_io" };
+    show("ru", koreader);
+    expect(screen.getByRole("dialog")).toHaveAccessibleDescription(
+      /^Продолжить с главы 12, 34\s?% \(KOReader на Kobo_io, 5 минут назад\) или остаться здесь\?$/,
+    );
+    cleanup();
+    // A web browser that happens to be called so is not taken for one.
+    show("ru", { device_id: "phone-1", device_name: "KOReader on Kobo_io" });
+    expect(screen.getByRole("dialog")).toHaveAccessibleDescription(/\(KOReader on Kobo_io, /);
   });
 
   it("is not a conflict when the save failed for another reason", () => {
