@@ -7,37 +7,20 @@
  * points at the web reader's chapter.
  */
 import { readFileSync } from "node:fs";
-import type { Page } from "@playwright/test";
 import { expect, test } from "./support/fixtures";
 import { register } from "./support/account";
 import { CHEKHOV_EPUB, uploadByInput, uploadRow } from "./support/books";
 import { Koreader, paragraphOfEpub, partialMd5 } from "./support/koreader";
 import { apiAs } from "./support/offline";
-import { currentView, expectMovedFrom, expectOnScreen, rememberPlace } from "./support/reader";
+import {
+  currentView,
+  expectChapter,
+  expectMovedFrom,
+  expectOnScreen,
+  openChapter,
+  rememberPlace,
+} from "./support/reader";
 import { E_READERS } from "./support/ui-e-readers";
-import type { Ui } from "./support/ui";
-
-// Каштанка's chapters by index (Russian titles whatever the interface's language); one EPUB file
-// each, so chapter i is KOReader's DocFragment[i + 1].
-const CHAPTER_TITLES: Record<number, string> = {
-  0: "Глава первая. Дурное поведение",
-  1: "Глава вторая. Таинственный незнакомец",
-  4: "Глава пятая. Талант! Талант!",
-  5: "Глава шестая. Беспокойная ночь",
-};
-
-async function openChapter(page: Page, ui: Ui, index: number): Promise<void> {
-  await page.getByRole("button", { name: ui.contents }).click();
-  const contents = page.getByRole("dialog", { name: ui.contents });
-  await contents.getByRole("button", { name: CHAPTER_TITLES[index] }).click();
-  await expectChapter(page, index);
-}
-
-async function expectChapter(page: Page, index: number): Promise<void> {
-  await expect(
-    page.getByRole("banner").getByText(CHAPTER_TITLES[index]!, { exact: true }),
-  ).toBeVisible();
-}
 
 test("KOReader and the web reader hand the place to each other through an app password", async ({
   page,

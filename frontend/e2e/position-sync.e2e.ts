@@ -10,16 +10,15 @@ import { expect, test } from "./support/fixtures";
 import { register, signIn } from "./support/account";
 import { CHEKHOV_EPUB, uploadByInput, uploadRow } from "./support/books";
 import { apiAs, expectServiceWorker, queuedPositions } from "./support/offline";
-import { currentView, expectMovedFrom, expectOnScreen, rememberPlace } from "./support/reader";
+import {
+  currentView,
+  expectChapter,
+  expectMovedFrom,
+  expectOnScreen,
+  openChapter,
+  rememberPlace,
+} from "./support/reader";
 import type { Ui } from "./support/ui";
-
-// Каштанка's chapters, by index (their titles are in Russian whatever the interface's language).
-const CHAPTER_TITLES = [
-  "Глава первая. Дурное поведение",
-  "Глава вторая. Таинственный незнакомец",
-  "Глава третья. Новое, очень приятное знакомство",
-  "Глава четвертая. Чудеса в решете",
-];
 
 type ServerPosition = {
   chapter: number;
@@ -28,20 +27,6 @@ type ServerPosition = {
   device_id: string;
   devices: { device_id: string; chapter: number; offset: number }[];
 };
-
-async function openChapter(page: Page, ui: Ui, index: number): Promise<void> {
-  await page.getByRole("button", { name: ui.contents }).click();
-  const contents = page.getByRole("dialog", { name: ui.contents });
-  await contents.getByRole("button", { name: CHAPTER_TITLES[index] }).click();
-  await expectChapter(page, index);
-}
-
-/** The reader's bar names the chapter on screen. */
-async function expectChapter(page: Page, index: number): Promise<void> {
-  await expect(
-    page.getByRole("banner").getByText(CHAPTER_TITLES[index]!, { exact: true }),
-  ).toBeVisible();
-}
 
 async function nextPage(page: Page, ui: Ui): Promise<void> {
   const view = await currentView(page);

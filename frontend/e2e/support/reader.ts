@@ -4,6 +4,7 @@
  * not clipped away by the page they sit on (paginated mode hides the other columns).
  */
 import { expect, type Page } from "@playwright/test";
+import type { Ui } from "./ui";
 
 export type Paragraph = { index: number; text: string };
 
@@ -119,4 +120,30 @@ async function settle(
     )
     .toBe(true);
   return settled;
+}
+
+/** Каштанка's chapters by index (CHEKHOV_EPUB: one content document each, so chapter i is
+ * KOReader's DocFragment[i + 1]); the titles are Russian whatever the interface's language. */
+export const KASHTANKA_CHAPTERS = [
+  "Глава первая. Дурное поведение",
+  "Глава вторая. Таинственный незнакомец",
+  "Глава третья. Новое, очень приятное знакомство",
+  "Глава четвертая. Чудеса в решете",
+  "Глава пятая. Талант! Талант!",
+  "Глава шестая. Беспокойная ночь",
+];
+
+/** Opens a chapter of Каштанка from the contents, as a reader does. */
+export async function openChapter(page: Page, ui: Ui, index: number): Promise<void> {
+  await page.getByRole("button", { name: ui.contents }).click();
+  const contents = page.getByRole("dialog", { name: ui.contents });
+  await contents.getByRole("button", { name: KASHTANKA_CHAPTERS[index] }).click();
+  await expectChapter(page, index);
+}
+
+/** The reader's bar names the chapter on screen. */
+export async function expectChapter(page: Page, index: number): Promise<void> {
+  await expect(
+    page.getByRole("banner").getByText(KASHTANKA_CHAPTERS[index]!, { exact: true }),
+  ).toBeVisible();
 }
