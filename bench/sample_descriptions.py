@@ -15,6 +15,7 @@ from pathlib import Path
 
 from bench.parse import CORPUS
 from bookreader.books import parse_book
+from bookreader.books.matter import story_paragraphs
 from bookreader.nlp.extractor import extract_chapter
 from bookreader.nlp.language import book_language, primary_subtag
 from bookreader.nlp.model import DESCRIPTION_TYPES
@@ -31,7 +32,14 @@ def describe(path: Path) -> list[tuple[str, str, float]]:
     chapters = [(c.index, c.text, c.paragraphs) for c in book.chapters]
     language = primary_subtag(book_language([c[:2] for c in chapters], book.metadata.language))
     found = []
-    for index, text, paragraphs in chapters:
+    for chapter in book.chapters:
+        index, text = chapter.index, chapter.text
+        # As the extract function reads a book: the story's paragraphs only (`books.matter`).
+        paragraphs = story_paragraphs(
+            chapter.title, text, chapter.paragraphs, story=chapter.story, linear=chapter.linear
+        )
+        if not paragraphs:
+            continue
         for d in extract_chapter(index, text, paragraphs, language):
             found.append((text[d.start : d.end], d.type, d.confidence))
     return found

@@ -165,3 +165,17 @@ def test_unsupported_language_stays_readable(rt: RunningRuntime) -> None:
     assert book["state"] == "extraction_unsupported_language"
     assert reader.request("GET", f"/books/{book_id}/chapters/0").status_code == 200
     assert reader.request("GET", f"/books/{book_id}/descriptions").json()["items"] == []
+
+
+NOTES_EPUB = ARABIC.parent / "ru-gen-chekhov-kashtanka-notes.epub3-endnotes.epub"
+
+
+def test_notes_chapters_stay_readable_but_give_no_descriptions(rt: RunningRuntime) -> None:
+    reader = Reader(rt)
+    book_id = reader.upload(NOTES_EPUB.name, NOTES_EPUB.read_bytes())
+    assert wait_for_state(reader, book_id, ("ready",))["state"] == "ready"
+    chapters = {item["chapter"] for item in all_descriptions(reader, book_id)}
+    assert chapters == {0, 1}  # the story's two chapters; not the endnotes nor the comments
+    for index in (2, 3):
+        page = reader.request("GET", f"/books/{book_id}/chapters/{index}")
+        assert page.status_code == 200 and page.json()["text"]

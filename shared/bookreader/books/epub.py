@@ -20,6 +20,7 @@ from bookreader.books.epub_content import (
     Document,
     Extraction,
     element_text,
+    epub_types,
     extract_blocks,
     is_note_element,
     load_document,
@@ -39,6 +40,7 @@ from bookreader.books.epub_toc import (
     walk_toc,
 )
 from bookreader.books.limits import Deadline, ParseLimits, book_error
+from bookreader.books.matter import GUTENBERG_END, is_non_story_type
 from bookreader.books.model import (
     Chapter,
     Direction,
@@ -55,8 +57,8 @@ from bookreader.errors import BookReaderError
 ImageUrl = Callable[[str], str]
 FOREIGN_BLOCKS = tuple(sorted(BLOCK_TAGS - TAGS))  # <address>, <center>, <details>, …
 GUTENBERG_START = re.compile(r"(?i)^\*{3} ?START OF (THE|THIS) PROJECT GUTENBERG")
-GUTENBERG_END = re.compile(r"(?i)^\*{3} ?END OF (THE|THIS) PROJECT GUTENBERG")
 GUTENBERG_LICENSE = "The Project Gutenberg License"
+SHORT_UNTYPED = 200  # characters: a heading beside a typed notes section, not a chapter
 PSEUDO_HEADING = re.compile(r"(?i)^(?:[IVXLC]+|(?:глава|chapter|часть|part)\s+\S+)\.?$")
 BACK_LINK_TEXT = re.compile(r"^[\s↩↑⤴⬆^\ufe0e\ufe0f]*[↩↑⤴⬆][\s↩↑⤴⬆^\ufe0e\ufe0f]*$")
 # Titles for chapters that have none: (the front matter, a numbered chapter) per language.
@@ -95,6 +97,7 @@ class _Draft:
     anchors: dict[tuple[str, str], int]  # (path, element id) → block index
     front: bool = False  # before the first document the TOC points at, without a heading
     licence: bool = False  # Project Gutenberg's licence, in a file of its own
+    story: bool = True  # False: notes, contents, index… by the book's own markup (`matter`)
     starts: list[int] = field(default_factory=list)
     text: str = ""
 
@@ -124,6 +127,7 @@ def parse_epub(
         fragments.setdefault(item.path or "", number)
     seen: set[str] = set()
     raw_toc: list[RawEntry] = []
+    non_story = set(package.non_story_pages)
     for item, linear in package.spine:
         deadline.check()
         if item.path in seen or item.media_type not in ("application/xhtml+xml", "text/html"):
@@ -135,13 +139,22 @@ def parse_epub(
         is_nav = item is package.nav
         if is_nav:
             raw_toc = nav_entries(document)  # read before its nav elements are removed
+            non_story |= _landmarks_non_story(document)
         documents.append((document, linear, is_nav))
     raw_toc = raw_toc or _raw_toc(archive, package, limits)
     cover = _cover(archive, package, [d for d, _, _ in documents], image_ids, limits)
 
     notes = _find_notes([d for d, _, _ in documents])
+    non_story |= {d.path for d, _, _ in documents if _marked_non_story(d)}  # before clean-up
     drafts = _drafts(
-        documents, notes, limits, deadline, (cover, image_ids), raw_paths(raw_toc), language
+        documents,
+        notes,
+        limits,
+        deadline,
+        (cover, image_ids),
+        raw_paths(raw_toc),
+        language,
+        non_story,
     )
 
     anchors: dict[tuple[str, str], tuple[int, int]] = {}
@@ -314,9 +327,11 @@ def _drafts(
     images: tuple[str | None, dict[str, str]],  # (cover id, archive path → image id)
     toc_paths: set[str],
     language: str | None,
+    non_story: set[str],
 ) -> list[_Draft]:
     """Chapters from spine documents. A document the TOC does not point at and that has no
-    heading continues the previous chapter (converters split long chapters into files)."""
+    heading continues the previous chapter (converters split long chapters into files), unless
+    one is the story and the other not (`non_story`: paths of notes, contents, index…)."""
     note_elements = {id(note.element): note.element for note in notes.values()}
     drafts: list[_Draft] = []
     for document, linear, is_nav in documents:
@@ -347,17 +362,53 @@ def _drafts(
         licence = bool(blocks) and bool(GUTENBERG_END.match(blocks[0].text))
         if licence:
             linear = False  # Project Gutenberg's licence after the book: not to be read on
-        elif drafts and not targeted and not has_heading and drafts[-1].linear == linear:
+        story = document.path not in non_story
+        continues = drafts and drafts[-1].linear == linear and drafts[-1].story == story
+        if continues and not licence and not targeted and not has_heading:
             drafts[-1].add(document, extraction)
             continue
         front = bool(toc_paths) and not drafts and not targeted and not has_heading
-        draft = _Draft([], linear, [], {}, front=front)
-        draft.licence = licence
+        draft = _Draft([], linear, [], {}, front=front, licence=licence, story=story)
         draft.add(document, extraction)
         drafts.append(draft)
     for draft in drafts:
         _number_paragraphs(draft, limits)
     return drafts
+
+
+def _marked_non_story(document: Document) -> bool:
+    """The document's body says it is not the story, or its top elements do: one typed as
+    notes, contents… and nothing else but typed the same or short (a heading). A single-file
+    book whose contents section alone is typed stays the story."""
+
+    def types(element: etree._Element) -> set[str]:
+        return epub_types(element) | set((element.get("role") or "").split())
+
+    if is_non_story_type(types(document.body)):
+        return True
+    marked = False
+    for child in document.body:
+        if not isinstance(child.tag, str):
+            continue
+        if is_non_story_type(types(child)):
+            marked = True
+        elif len(element_text(child).strip()) > SHORT_UNTYPED:
+            return False
+    return marked
+
+
+def _landmarks_non_story(nav: Document) -> set[str]:
+    """Documents the nav's landmarks name as contents, notes, index… (read before the nav
+    elements are removed)."""
+    pages = set()
+    for element in nav.body.iter("nav"):
+        if "landmarks" not in epub_types(element):
+            continue
+        for link in element.iter("a"):
+            path, fragment = resolve(nav.path, link.get("href") or "")
+            if path and not fragment and is_non_story_type(epub_types(link)):
+                pages.add(path)
+    return pages
 
 
 def _mark_note_references(document: Document, notes: dict[tuple[str, str], _Note]) -> None:
@@ -439,6 +490,7 @@ def _chapter(
         title=title.replace("\n", " ")[:300],
         level=named[1] if named else 0,
         linear=draft.linear,
+        story=draft.story,
         direction=direction,
         html=_html([part.document.body for part in draft.parts], direction),
         text=draft.text,

@@ -15,6 +15,7 @@ from urllib.parse import unquote, urlsplit
 from lxml import etree
 
 from bookreader.books.limits import ParseLimits, book_error
+from bookreader.books.matter import NON_STORY_GUIDE_TYPES
 from bookreader.books.model import BookMetadata
 from bookreader.books.safety import SafeZip, parse_xml, safe_entry_name
 from bookreader.errors import BookReaderError
@@ -44,6 +45,8 @@ class Package:
     cover_candidates: list[ManifestItem]  # best first
     cover_page: str | None = None  # EPUB 2 `<guide><reference type="cover">` document
     direction: str | None = None  # the spine's page-progression-direction ("rtl", "ltr")
+    # EPUB 2 `<guide>` documents that are not the story (notes, contents, index, copyright)
+    non_story_pages: frozenset[str] = frozenset()
 
 
 def may_be_image(item: ManifestItem) -> bool:
@@ -118,6 +121,7 @@ def read_package(archive: SafeZip, limits: ParseLimits) -> Package:
         covers,
         cover_page=_guide_cover(root, opf_path),
         direction=direction.strip().lower() or None,
+        non_story_pages=_guide_non_story(root, opf_path),
     )
 
 
@@ -127,6 +131,17 @@ def _guide_cover(root: etree._Element, opf_path: str) -> str | None:
             path, _ = resolve(opf_path, element.get("href") or "")
             return path
     return None
+
+
+def _guide_non_story(root: etree._Element, opf_path: str) -> frozenset[str]:
+    pages = set()
+    for element in root.iter():
+        kind = (element.get("type") or "").lower()
+        if local(element) == "reference" and kind in NON_STORY_GUIDE_TYPES:
+            path, fragment = resolve(opf_path, element.get("href") or "")
+            if path and not fragment:  # "book.html#toc" names a part of a file, not the file
+                pages.add(path)
+    return frozenset(pages)
 
 
 def _find_opf(archive: SafeZip, limits: ParseLimits) -> str:

@@ -34,6 +34,9 @@ class Chapter(BaseModel):
     title: str
     level: int = 0  # depth in the book's hierarchy (FB2 nested sections, EPUB nav depth)
     linear: bool = True  # False: outside the main reading flow (EPUB linear="no")
+    # False: readable, but not the story (notes, contents, index by the book's markup): no
+    # descriptions are extracted from it (`books.matter`)
+    story: bool = True
     direction: Direction = "ltr"  # also the `dir` of the HTML's root element
     html: str
     text: str

@@ -226,15 +226,16 @@ def replace_content(
         conn.run(f"DELETE FROM {table} WHERE book_id = CAST(:b AS uuid)", b=book_id)
     for chapter in parsed.chapters:
         conn.run(
-            "INSERT INTO chapters (book_id, index, title, level, linear, direction, html, text,"
-            " paragraphs, word_count, sources) VALUES (CAST(:b AS uuid), :i, :title, :level,"
-            " :linear, :direction, :html, :text, CAST(:paragraphs AS jsonb), :words,"
-            " CAST(:sources AS jsonb))",
+            "INSERT INTO chapters (book_id, index, title, level, linear, story, direction, html,"
+            " text, paragraphs, word_count, sources) VALUES (CAST(:b AS uuid), :i, :title,"
+            " :level, :linear, :story, :direction, :html, :text, CAST(:paragraphs AS jsonb),"
+            " :words, CAST(:sources AS jsonb))",
             b=book_id,
             i=chapter.index,
             title=chapter.title,
             level=chapter.level,
             linear=chapter.linear,
+            story=chapter.story,
             direction=chapter.direction,
             html=chapter.html,
             text=chapter.text,

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from bookreader import db
 from bookreader.anchoring import TextQuote, hint_for, locate, quote_at, relocate
+from bookreader.books.matter import story_paragraphs
 from bookreader.errors import BookReaderError
 from bookreader.library import books
 from bookreader.library.books import BOOK_COLUMNS
@@ -237,13 +238,20 @@ def finish_run(book_id: str, state: BookState) -> bool:
 
 
 def chapter_texts(book_id: str) -> list[tuple[int, str, list[tuple[int, int]]]]:
+    """Every chapter's (index, text, paragraphs to extract from): the paragraphs are only the
+    story's (`books.matter`), none for notes, contents, a licence…"""
     with db.get_pool().connection() as conn:
         rows = conn.run(
-            "SELECT index, text, paragraphs FROM chapters WHERE book_id = CAST(:b AS uuid)"
-            " ORDER BY linear DESC, index",
+            "SELECT index, title, text, paragraphs, linear, story FROM chapters"
+            " WHERE book_id = CAST(:b AS uuid) ORDER BY linear DESC, index",
             b=book_id,
         )
-    return [(index, text, [tuple(pair) for pair in paragraphs]) for index, text, paragraphs in rows]
+    found = []
+    for index, title, text, pairs, linear, story in rows:
+        paragraphs = [(start, end) for start, end in pairs]
+        kept = story_paragraphs(title, text, paragraphs, story=story, linear=linear)
+        found.append((index, text, kept))
+    return found
 
 
 def owners_book(conn: db.Connection, user_id: str, description_id: str) -> BookRecord | None:

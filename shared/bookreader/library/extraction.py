@@ -48,7 +48,7 @@ def _extract_leased(book_id: str, after_parse: bool) -> BookState | None:
     if book is None or book.state not in READABLE:
         log_event(logger, "nothing to extract", book_id=book_id, state=book and book.state)
         return None
-    chapters = descriptions.chapter_texts(book_id)
+    chapters = descriptions.chapter_texts(book_id)  # with the paragraphs of the story only
     texts = [(index, text) for index, text, _ in chapters]
     main, per_chapter = languages(texts, book.language)  # mixed books: chapters on their own
     language = primary_subtag(main)
@@ -70,13 +70,17 @@ def _extract_leased(book_id: str, after_parse: bool) -> BookState | None:
         chapter_language = primary_subtag(per_chapter.get(index)) or language
         items = (
             extract_chapter(index, text, paragraphs, chapter_language)
-            if is_supported(chapter_language) and text.strip()
-            else []
+            if is_supported(chapter_language) and paragraphs and text.strip()
+            else []  # not the story (notes, contents, licence: `books.matter`) or no language
         )
         orphaned = descriptions.replace_chapter(book_id, index, text, items)
         delete_book_objects(orphaned)
         found.extend(items)
-    cast = build_cast(texts, language, found)
+    # The cast is read from the story only: the part of each chapter before its notes.
+    story = [
+        (index, text[: paragraphs[-1][1]]) for index, text, paragraphs in chapters if paragraphs
+    ]
+    cast = build_cast(story, language, found)
     descriptions.replace_cast(book_id, cast)
     finished = descriptions.finish_run(book_id, BookState.READY)
     log_event(logger, "book extracted", book_id=book_id, descriptions=len(found), cast=len(cast))
