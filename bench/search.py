@@ -100,6 +100,7 @@ def _store_library(
 ) -> tuple[list[str], list[dict[str, Any]]]:
     """The 50 books stored as parse stores them; the ids and each corpus book's timings."""
     from bookreader.library import books
+    from bookreader.library.records import StoredFile
     from bookreader.search.index import index_book
 
     ids, timings = [], []
@@ -119,8 +120,7 @@ def _store_library(
             conn,
             book_id,
             book,
-            size=1,
-            sha256=uuid.uuid4().hex,
+            StoredFile(size=1, sha256=uuid.uuid4().hex),
             images=[],
             has_cover_thumb=False,
         )

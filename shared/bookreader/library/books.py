@@ -24,6 +24,7 @@ from bookreader.library.records import (
     ChapterEntry,
     ChapterRecord,
     FootnoteRecord,
+    StoredFile,
 )
 from bookreader.search.index import index_book
 
@@ -157,12 +158,10 @@ def save_parsed(
     conn: db.Connection,
     book_id: str,
     parsed: ParsedBook,
+    file: StoredFile,
     *,
-    size: int,
-    sha256: str,
     images: list[tuple[str, str, int, str]],  # (id, media type, size, object key)
     has_cover_thumb: bool,
-    partial_md5: str | None = None,
 ) -> bool:
     """Store the parsed content and mark the book parsed, inside the caller's transaction;
     False (nothing stored) when the book is no longer `parsing`.
@@ -171,16 +170,7 @@ def save_parsed(
     """
     if not transition(conn, book_id, BookState.PARSED, progress=parse_progress(1.0)):
         return False
-    replace_content(
-        conn,
-        book_id,
-        parsed,
-        size=size,
-        sha256=sha256,
-        images=images,
-        has_cover_thumb=has_cover_thumb,
-        partial_md5=partial_md5,
-    )
+    replace_content(conn, book_id, parsed, file, images=images, has_cover_thumb=has_cover_thumb)
     return True
 
 
@@ -212,16 +202,13 @@ def replace_content(
     conn: db.Connection,
     book_id: str,
     parsed: ParsedBook,
+    file: StoredFile,
     *,
-    size: int,
-    sha256: str,
     images: list[tuple[str, str, int, str]],  # (id, media type, size, object key)
     has_cover_thumb: bool,
-    partial_md5: str | None = None,
 ) -> None:
     """Replace the book's chapters, notes, pictures and metadata with `parsed`, inside the
-    caller's transaction (the state is the caller's business). `partial_md5` is KOReader's id
-    of the file (`kosync.document_id`)."""
+    caller's transaction (the state is the caller's business)."""
     for table in ("chapters", "footnotes", "book_images"):
         conn.run(f"DELETE FROM {table} WHERE book_id = CAST(:b AS uuid)", b=book_id)
     for chapter in parsed.chapters:
@@ -286,9 +273,9 @@ def replace_content(
         chapters=len(parsed.chapters),
         words=parsed.word_count,
         minutes=parsed.reading_minutes,
-        size=size,
-        sha=sha256,
-        partial_md5=partial_md5,
+        size=file.size,
+        sha=file.sha256,
+        partial_md5=file.partial_md5,
         b=book_id,
     )
 

@@ -23,7 +23,7 @@ from bookreader.events import ObjectCreated
 from bookreader.kosync.document_id import partial_md5
 from bookreader.library import books, keys
 from bookreader.library.lifecycle import BookState, move, parse_progress
-from bookreader.library.records import BookRecord
+from bookreader.library.records import BookRecord, StoredFile
 from bookreader.library.thumbnails import cover_thumbnail
 from bookreader.log import log_event
 from bookreader.storage import get_store
@@ -82,8 +82,8 @@ def _ingest(book: BookRecord, created: ObjectCreated) -> None:
         raise BookReaderError(
             "file_too_large", f"The file exceeds {settings.max_upload_bytes} bytes.", 422
         )
-    sha256 = hashlib.sha256(data).hexdigest()
-    duplicate = books.find_by_sha256(user_id, sha256, exclude=book_id)
+    file = stored_file(data)
+    duplicate = books.find_by_sha256(user_id, file.sha256, exclude=book_id)
     if duplicate is not None:
         raise BookReaderError(
             "duplicate", "You already have this book.", 409, {"book_id": duplicate.id}
@@ -97,20 +97,20 @@ def _ingest(book: BookRecord, created: ObjectCreated) -> None:
         if not jobs.claim_once(conn, created.idempotency_key, "parse"):
             return
         stored = books.save_parsed(
-            conn,
-            book_id,
-            parsed,
-            size=len(data),
-            sha256=sha256,
-            images=stored_images,
-            has_cover_thumb=has_thumb,
-            partial_md5=partial_md5(data),
+            conn, book_id, parsed, file, images=stored_images, has_cover_thumb=has_thumb
         )
     if not stored:  # failed or re-driven meanwhile: what happened then stands
         log_event(logger, "book left parsing meanwhile; not stored", book_id=book_id)
         return
     log_event(logger, "book parsed", book_id=book_id, chapters=len(parsed.chapters))
     _start_extraction(book_id)
+
+
+def stored_file(data: bytes) -> StoredFile:
+    """What parse records of the file's bytes (size, SHA-256, KOReader's partial MD5)."""
+    return StoredFile(
+        size=len(data), sha256=hashlib.sha256(data).hexdigest(), partial_md5=partial_md5(data)
+    )
 
 
 def parse_stored(data: bytes, book_id: str) -> ParsedBook:

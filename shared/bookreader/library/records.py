@@ -15,6 +15,17 @@ from bookreader.nlp.model import DescriptionType, VisualSummary
 Direction = Literal["ltr", "rtl"]
 
 
+class StoredFile(BaseModel):
+    """What is known of a book's original file once it is read: its size, SHA-256 (the
+    duplicate check) and KOReader's partial MD5 (`kosync.document_id`)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    size: int
+    sha256: str
+    partial_md5: str | None = None
+
+
 class Row(BaseModel):
     model_config = ConfigDict(frozen=True)
 

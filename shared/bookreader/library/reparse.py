@@ -10,7 +10,6 @@ passes, in the same transaction. Then extraction runs again over the new text.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import Callable, Sequence
 
@@ -18,9 +17,8 @@ from bookreader import db, jobs
 from bookreader.config import get_settings
 from bookreader.db.leases import session_lease
 from bookreader.errors import BookReaderError
-from bookreader.kosync.document_id import partial_md5
 from bookreader.library import books, descriptions
-from bookreader.library.ingest import parse_stored, store_pictures
+from bookreader.library.ingest import parse_stored, store_pictures, stored_file
 from bookreader.library.lifecycle import BookState
 from bookreader.log import log_event
 from bookreader.storage import delete_book_objects, get_store
@@ -67,14 +65,7 @@ def reparse_book(book_id: str, reanchor: Sequence[Reanchor] = ()) -> bool:
         with db.get_pool().transaction() as conn:
             before = books.chapter_texts_for_update(conn, book_id)
             books.replace_content(
-                conn,
-                book_id,
-                parsed,
-                size=len(data),
-                sha256=hashlib.sha256(data).hexdigest(),
-                images=pictures,
-                has_cover_thumb=has_thumb,
-                partial_md5=partial_md5(data),
+                conn, book_id, parsed, stored_file(data), images=pictures, has_cover_thumb=has_thumb
             )
             lost = descriptions.reanchor_descriptions(conn, book_id, before, texts)
             for hook in reanchor:

@@ -32,11 +32,10 @@ else
 end
 """
 
-# KEYS: the limited sets. ARGV: now in ms ("" = the server's clock), the hit's member, then
-# limit and window (ms) for each key. Returns 0 when the hit is recorded, else the wait in ms.
-_SLIDING_WINDOW = (
-    _NOW
-    + """
+# Both scripts read KEYS: the limited sets; ARGV: now in ms ("" = the server's clock), the hit's
+# member ("" when only peeking), then limit and window (ms) for each key. `wait` is how long in
+# ms until every limit has room again (0: room now).
+_WAIT = """
 local wait = 0
 for i, key in ipairs(KEYS) do
   local limit = tonumber(ARGV[1 + 2 * i])
@@ -49,6 +48,13 @@ for i, key in ipairs(KEYS) do
     if free_at - now > wait then wait = free_at - now end
   end
 end
+"""
+
+# Records the hit only when every limit has room; returns 0 then, else the wait.
+_SLIDING_WINDOW = (
+    _NOW
+    + _WAIT
+    + """
 if wait > 0 then return wait end
 for i, key in ipairs(KEYS) do
   redis.call('ZADD', key, now, ARGV[2])
@@ -58,28 +64,8 @@ return 0
 """
 )
 
-
 # The same arithmetic without recording anything: is any of the limits exhausted now?
-# KEYS: the limited sets. ARGV: now in ms ("" = the server's clock), then limit and window (ms)
-# for each key. Returns 0 when every limit has room, else the wait in ms.
-_PEEK = (
-    _NOW
-    + """
-local wait = 0
-for i, key in ipairs(KEYS) do
-  local limit = tonumber(ARGV[2 * i])
-  local window = tonumber(ARGV[1 + 2 * i])
-  redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
-  local count = redis.call('ZCARD', key)
-  if count >= limit then
-    local blocking = redis.call('ZRANGE', key, count - limit, count - limit, 'WITHSCORES')
-    local free_at = tonumber(blocking[2]) + window
-    if free_at - now > wait then wait = free_at - now end
-  end
-end
-return wait
-"""
-)
+_PEEK = _NOW + _WAIT + "return wait\n"
 
 
 @dataclass(frozen=True)
@@ -121,13 +107,7 @@ def hit_all(
     for item in limits:
         if item.limit < 1 or item.window_s <= 0:
             raise ValueError(f"bad limit {item}")
-    arguments: list[str | int] = ["" if now is None else round(now * 1000), secrets.token_hex(8)]
-    for item in limits:
-        arguments += [item.limit, math.ceil(item.window_s * 1000)]
-    keys = [redis_conn.key("rl", item.key) for item in limits]
-    with fail_closed(unavailable):
-        redis_client = client_or_default(client)
-        wait_ms = int(redis_client.register_script(_SLIDING_WINDOW)(keys, arguments))
+    wait_ms = _run(_SLIDING_WINDOW, limits, secrets.token_hex(8), client, now, unavailable)
     _refuse_if_waiting(limits, wait_ms)
 
 
@@ -142,14 +122,24 @@ def ensure_room(
     count only what went wrong (failed sign-ins), checked before the attempt is made."""
     if not limits:
         return
-    arguments: list[str | int] = ["" if now is None else round(now * 1000)]
+    _refuse_if_waiting(limits, _run(_PEEK, limits, "", client, now, unavailable))
+
+
+def _run(
+    script: str,
+    limits: Sequence[Limit],
+    member: str,
+    client: redis.Redis | None,
+    now: float | None,
+    unavailable: str,
+) -> int:
+    """Runs one of the scripts over `limits`; the wait in ms (0: room)."""
+    arguments: list[str | int] = ["" if now is None else round(now * 1000), member]
     for item in limits:
         arguments += [item.limit, math.ceil(item.window_s * 1000)]
     keys = [redis_conn.key("rl", item.key) for item in limits]
     with fail_closed(unavailable):
-        redis_client = client_or_default(client)
-        wait_ms = int(redis_client.register_script(_PEEK)(keys, arguments))
-    _refuse_if_waiting(limits, wait_ms)
+        return int(client_or_default(client).register_script(script)(keys, arguments))
 
 
 def _refuse_if_waiting(limits: Sequence[Limit], wait_ms: int) -> None:
