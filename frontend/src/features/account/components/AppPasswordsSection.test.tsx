@@ -96,6 +96,7 @@ describe("app passwords on the account page", () => {
     expect(row).toHaveTextContent(/last used/);
     expect(screen.getByText(`${window.location.origin}/api/opds`)).toBeInTheDocument();
     expect(screen.getByText(`${window.location.origin}/api/opds/v2`)).toBeInTheDocument();
+    expect(screen.getByText(`${window.location.origin}/api/kosync`)).toBeInTheDocument();
   });
 
   it("shows a new password once, then lists it as never used", async () => {

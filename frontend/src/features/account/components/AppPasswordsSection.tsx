@@ -24,6 +24,11 @@ export function catalogueUrl(origin: string = window.location.origin, version: 1
   return `${origin}/api/opds${version === 2 ? "/v2" : ""}`;
 }
 
+/** What KOReader's "Progress sync → Custom sync server" is set to. */
+export function syncServerUrl(origin: string = window.location.origin): string {
+  return `${origin}/api/kosync`;
+}
+
 function CreatedNotice({ created, onDone }: { created: CreatedAppPassword; onDone: () => void }) {
   const { t } = useTranslation("account");
   const id = useId();
@@ -128,6 +133,9 @@ export function AppPasswordsSection() {
       </p>
       <p className="muted">
         {t("appPasswords.catalogueJson")} <code>{catalogueUrl(window.location.origin, 2)}</code>
+      </p>
+      <p>
+        {t("appPasswords.syncServer")} <code>{syncServerUrl()}</code>
       </p>
 
       {created && <CreatedNotice created={created} onDone={() => setCreated(null)} />}
