@@ -82,12 +82,19 @@ class ComfyUIProvider:
     def _wait_for_output(self, prompt_id: str, deadline: float) -> dict[str, str]:
         """The first output image's `filename`, `subfolder` and `type` once the run is done."""
         while True:
-            response = self.client.request(
-                "GET",
-                f"{self.base_url}/history/{prompt_id}",
-                deadline=deadline,
-                max_bytes=_JSON_LIMIT,
-            )
+            try:
+                response = self.client.request(
+                    "GET",
+                    f"{self.base_url}/history/{prompt_id}",
+                    deadline=deadline,
+                    max_bytes=_JSON_LIMIT,
+                )
+            except BookReaderError as error:
+                # The deadline can pass during a poll as well as between polls: either way the
+                # run was queued, and its id is what an admin needs to find it in ComfyUI.
+                if error.code == "provider_timeout":
+                    raise _timed_out(prompt_id) from error
+                raise
             entry = _json_object(response.body, self.name).get(prompt_id)
             if isinstance(entry, dict):
                 status = entry.get("status") or {}
@@ -100,13 +107,17 @@ class ComfyUIProvider:
                     raise bad_response(self.name, "the workflow finished without an image")
             # Not in the history yet: queued or still running.
             if self._clock() + self.poll_seconds >= deadline:
-                raise BookReaderError(
-                    "provider_timeout",
-                    f"comfyui: prompt {prompt_id} had not finished by the deadline",
-                    504,
-                    {"provider": self.name, "prompt_id": prompt_id},
-                )
+                raise _timed_out(prompt_id)
             self._sleep(self.poll_seconds)
+
+
+def _timed_out(prompt_id: str) -> BookReaderError:
+    return BookReaderError(
+        "provider_timeout",
+        f"comfyui: prompt {prompt_id} had not finished by the deadline",
+        504,
+        {"provider": "comfyui", "prompt_id": prompt_id},
+    )
 
 
 def _first_image(outputs: Any) -> dict[str, str] | None:
