@@ -211,6 +211,42 @@ def test_a_picture_whose_invocation_was_lost_is_drawn_and_one_asked_for_long_ago
     assert failed["error"]["code"] == "generation_stuck" and failed["error"]["message"]
 
 
+def test_an_export_whose_invocation_was_lost_is_built_and_one_asked_for_long_ago_fails(
+    rt: RunningRuntime, reader: Reader, ready_book: str
+) -> None:
+    asked = reader.request("POST", f"/books/{ready_book}/exports", json={"format": "epub"})
+    assert asked.status_code in (200, 202), asked.text
+    export_id = asked.json()["id"]
+
+    def export(state: str) -> dict[str, Any] | None:
+        found = reader.request("GET", f"/exports/{export_id}").json()
+        return found if found["state"] == state else None
+
+    eventually(lambda: export("ready"), "see the export built")
+    # Back to `queued` with nothing on its way to the export function (a dead letter), untouched
+    # for 20 minutes: the sweeper hands it over again and the reader gets the file.
+    sql(
+        rt,
+        "UPDATE exports SET state = 'queued', progress = 0, object_key = NULL,"
+        " updated_at = now() - interval '20 minutes' WHERE id = CAST(:i AS uuid)",
+        i=export_id,
+    )
+    rebuilt = eventually(lambda: export("ready"), "build the export whose invocation was lost")
+    assert rebuilt["url"] and rebuilt["bytes"] > 0
+    # Asked for hours ago and still not built: failed with a reason, and asking again builds it.
+    sql(
+        rt,
+        "UPDATE exports SET state = 'running', created_at = now() - interval '5 hours',"
+        " updated_at = now() - interval '5 hours' WHERE id = CAST(:i AS uuid)",
+        i=export_id,
+    )
+    failed = eventually(lambda: export("failed"), "fail the export asked for hours ago")
+    assert failed["error"]["code"] == "export_stuck" and failed["error"]["message"]
+    again = reader.request("POST", f"/books/{ready_book}/exports", json={"format": "epub"})
+    assert again.json()["id"] == export_id
+    assert eventually(lambda: export("ready"), "build the export asked for again")["url"]
+
+
 def test_orphaned_cache_entries_and_objects_are_removed_and_nothing_else(
     rt: RunningRuntime, reader: Reader, ready_book: str
 ) -> None:
@@ -283,6 +319,8 @@ def test_each_sweep_is_one_log_line_and_adds_to_the_totals(rt: RunningRuntime) -
         "books_failed_stuck",
         "images_redriven",
         "images_failed_stuck",
+        "exports_redriven",
+        "exports_failed_stuck",
         "cache_entries_removed",
         "orphaned_objects_removed",
     ):

@@ -67,6 +67,11 @@ class Settings(BaseSettings):
     # One still not drawn `image_give_up_seconds` after it was asked for fails `generation_stuck`.
     stuck_image_seconds: int = Field(900, ge=60, validation_alias="STUCK_IMAGE_SECONDS")
     image_give_up_seconds: int = Field(3600, ge=60, validation_alias="IMAGE_GIVE_UP_SECONDS")
+    # The same for an illustrated EPUB export (a build reports progress every 5 %, so a live one
+    # is never untouched this long); one not built an hour after it was asked for fails
+    # `export_stuck`, and asking again starts it afresh.
+    stuck_export_seconds: int = Field(900, ge=60, validation_alias="STUCK_EXPORT_SECONDS")
+    export_give_up_seconds: int = Field(3600, ge=60, validation_alias="EXPORT_GIVE_UP_SECONDS")
     parse_function_name: str = Field("", validation_alias="PARSE_FUNCTION_NAME")
     # Extract is invoked after a successful parse once it is deployed (empty: not yet).
     extract_function_name: str = Field("", validation_alias="EXTRACT_FUNCTION_NAME")

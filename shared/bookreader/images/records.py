@@ -222,34 +222,6 @@ def mark_state(
         return _records(conn, rows)[0]
 
 
-def fail_abandoned(conn: db.Connection, stale_s: float, give_up_s: float) -> list[str]:
-    """Pictures asked for `give_up_s` ago and untouched for `stale_s`, still not drawn: failed
-    with `generation_stuck`; their ids."""
-    rows = conn.run(
-        "UPDATE images SET state = 'failed', error_code = 'generation_stuck',"
-        " error_message = :m, updated_at = now() WHERE state IN ('queued', 'running')"
-        " AND updated_at < now() - make_interval(secs => CAST(:stale AS double precision))"
-        " AND created_at < now() - make_interval(secs => CAST(:give_up AS double precision))"
-        " RETURNING id::text",
-        m="The picture could not be drawn in time. Ask for it again.",
-        stale=stale_s,
-        give_up=give_up_s,
-    )
-    return [row[0] for row in rows]
-
-
-def claim_stale(conn: db.Connection, stale_s: float) -> list[str]:
-    """Pictures `queued` or `running` untouched for `stale_s`, touched now so that one sweep
-    claims each (a compare-and-set in one statement); their ids."""
-    rows = conn.run(
-        "UPDATE images SET updated_at = now() WHERE state IN ('queued', 'running')"
-        " AND updated_at < now() - make_interval(secs => CAST(:stale AS double precision))"
-        " RETURNING id::text",
-        stale=stale_s,
-    )
-    return [row[0] for row in rows]
-
-
 def cached_image(cache_key: str) -> CachedImage | None:
     with db.get_pool().connection() as conn:
         rows = conn.run(

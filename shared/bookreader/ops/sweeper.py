@@ -9,8 +9,9 @@ undo each other:
 3. pictures `queued` or `running` untouched past a deadline (their invocation lost: retries
    spent while a service stayed away) → handed to generate again; still not drawn an hour
    after they were asked for → `failed` with `generation_stuck`;
-4. illustration-cache entries no image refers to → removed (the shared cache leaked before);
-5. objects no row refers to, older than a grace period → removed.
+4. exports (illustrated EPUBs) the same way → built again, or `failed` with `export_stuck`;
+5. illustration-cache entries no image refers to → removed (the shared cache leaked before);
+6. objects no row refers to, older than a grace period → removed.
 It reports what it did in one JSON log line, and adds the counts to `sweeper_totals`
 (monotonic counters a metrics endpoint reads with `sweeper_totals()`).
 """
@@ -20,13 +21,12 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from bookreader import db, jobs
 from bookreader.config import Settings, get_settings
 from bookreader.errors import BookReaderError
 from bookreader.events import object_created_record
-from bookreader.images import records
 from bookreader.library.lifecycle import BookState, expire_uploads, transition
 from bookreader.log import log_event
 from bookreader.ops.references import referenced_keys
@@ -36,6 +36,8 @@ logger = logging.getLogger("bookreader.sweeper")
 # Only what the product writes is ever considered an orphan; anything else in the bucket stays.
 OWNED_PREFIXES = ("uploads/", "books/", "image-cache/")
 STUCK_CODES = {BookState.PARSING: "parse_stuck", BookState.EXTRACTING: "extraction_stuck"}
+# Tables of work asked for by a reader, moved queued → running → ready | failed by one function.
+WorkTable = Literal["images", "exports"]
 
 
 @dataclass
@@ -46,6 +48,8 @@ class SweepReport:
     books_failed_stuck: int = 0
     images_redriven: int = 0
     images_failed_stuck: int = 0
+    exports_redriven: int = 0
+    exports_failed_stuck: int = 0
     cache_entries_removed: int = 0
     orphaned_objects_removed: int = 0
     errors: list[str] = field(default_factory=list)
@@ -65,6 +69,7 @@ def sweep(settings: Settings | None = None, store: ObjectStore | None = None) ->
         ("expire_uploads", _expire_uploads),
         ("stuck_books", _stuck_books),
         ("stuck_images", _stuck_images),
+        ("stuck_exports", _stuck_exports),
         ("orphaned_cache", _orphaned_cache),
         ("orphaned_objects", _orphaned_objects),
     )
@@ -216,17 +221,69 @@ def _fail_stuck(
 def _stuck_images(
     pool: db.Pool, settings: Settings, store: ObjectStore, report: SweepReport
 ) -> None:
-    stale, give_up = settings.stuck_image_seconds, settings.image_give_up_seconds
-    with pool.transaction() as conn:
-        failed = records.fail_abandoned(conn, stale, give_up)
-    with pool.transaction() as conn:
-        stuck = records.claim_stale(conn, stale)
+    failed, stuck = _stuck_work(
+        pool,
+        "images",
+        settings.stuck_image_seconds,
+        settings.image_give_up_seconds,
+        BookReaderError(
+            "generation_stuck", "The picture could not be drawn in time. Ask for it again.", 500
+        ),
+    )
     report.images_failed_stuck = len(failed)
     for image_id in stuck:
         # Generate draws an image once: a live worker still on it keeps it.
         jobs.invoke_async(settings.generate_function_name, {"image_id": image_id})
         report.images_redriven += 1
         log_event(logger, "stuck picture re-driven", image_id=image_id)
+
+
+def _stuck_exports(
+    pool: db.Pool, settings: Settings, store: ObjectStore, report: SweepReport
+) -> None:
+    failed, stuck = _stuck_work(
+        pool,
+        "exports",
+        settings.stuck_export_seconds,
+        settings.export_give_up_seconds,
+        BookReaderError(
+            "export_stuck", "The EPUB could not be built in time. Ask for it again.", 500
+        ),
+    )
+    report.exports_failed_stuck = len(failed)
+    for export_id in stuck:
+        # The build runs once under its lease: a live worker still on it keeps it.
+        jobs.invoke_async(settings.export_function_name, {"export_id": export_id})
+        report.exports_redriven += 1
+        log_event(logger, "stuck export re-driven", export_id=export_id)
+
+
+def _stuck_work(
+    pool: db.Pool, table: WorkTable, stale_s: float, give_up_s: float, error: BookReaderError
+) -> tuple[list[str], list[str]]:
+    """Rows `queued` or `running` untouched for `stale_s`: those asked for `give_up_s` ago are
+    failed with `error`, the others touched now, so that one sweep claims each (a compare-and-set
+    in one statement). Their ids: (failed, to re-drive)."""
+    with pool.transaction() as conn:
+        failed = conn.run(
+            f"UPDATE {table} SET state = 'failed', error_code = :c, error_message = :m,"
+            " updated_at = now() WHERE state IN ('queued', 'running')"
+            " AND updated_at < now() - make_interval(secs => CAST(:stale AS double precision))"
+            " AND created_at < now() - make_interval(secs => CAST(:give_up AS double precision))"
+            " RETURNING id::text",
+            c=error.code,
+            m=error.message,
+            stale=stale_s,
+            give_up=give_up_s,
+        )
+    with pool.transaction() as conn:
+        stuck = conn.run(
+            f"UPDATE {table} SET updated_at = now() WHERE state IN ('queued', 'running')"
+            " AND updated_at < now() - make_interval(secs => CAST(:stale AS double precision))"
+            " RETURNING id::text",
+            stale=stale_s,
+        )
+    return [row[0] for row in failed], [row[0] for row in stuck]
 
 
 def _orphaned_cache(
