@@ -3,6 +3,7 @@ import { useMutation } from "@tanstack/react-query";
 import { type FormEvent, useId, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useErrorText } from "@/components/ErrorNotice";
+import { TextField } from "@/components/TextField";
 import { usePageTitle } from "@/components/usePageTitle";
 import { ApiError, useSession, type User } from "@/lib/api";
 import { type Language, LANGUAGES, setLanguage } from "@/lib/i18n";
@@ -35,22 +36,13 @@ function ProfileForm({ user }: { user: User }) {
     <form onSubmit={submit} className="card" aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>{t("profile")}</h2>
       <p className="muted">{user.email}</p>
-      <div className="field">
-        <label htmlFor={`${id}-name`}>{t("displayName")}</label>
-        <input
-          id={`${id}-name`}
-          value={name}
-          autoComplete="nickname"
-          onChange={(event) => setName(event.target.value)}
-          aria-invalid={nameProblem ? true : undefined}
-          aria-describedby={nameProblem ? `${id}-name-error` : undefined}
-        />
-        {nameProblem && (
-          <p id={`${id}-name-error`} className="field-error">
-            {nameProblem}
-          </p>
-        )}
-      </div>
+      <TextField
+        label={t("displayName")}
+        value={name}
+        autoComplete="nickname"
+        onChange={setName}
+        error={nameProblem}
+      />
       {save.error && !nameProblem && (
         <p className="error-text" role="alert">
           {errorText(save.error)}
@@ -136,40 +128,22 @@ function PasswordForm() {
   return (
     <form onSubmit={submit} className="card" aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>{t("passwordTitle")}</h2>
-      <div className="field">
-        <label htmlFor={`${id}-current`}>{t("currentPassword")}</label>
-        <input
-          id={`${id}-current`}
-          type="password"
-          autoComplete="current-password"
-          value={current}
-          onChange={(event) => setCurrent(event.target.value)}
-          aria-invalid={currentProblem ? true : undefined}
-          aria-describedby={currentProblem ? `${id}-current-error` : undefined}
-        />
-        {currentProblem && (
-          <p id={`${id}-current-error`} className="field-error">
-            {currentProblem}
-          </p>
-        )}
-      </div>
-      <div className="field">
-        <label htmlFor={`${id}-new`}>{t("newPassword")}</label>
-        <input
-          id={`${id}-new`}
-          type="password"
-          autoComplete="new-password"
-          value={next}
-          onChange={(event) => setNext(event.target.value)}
-          aria-invalid={newProblem ? true : undefined}
-          aria-describedby={newProblem ? `${id}-new-error` : undefined}
-        />
-        {newProblem && (
-          <p id={`${id}-new-error`} className="field-error">
-            {newProblem}
-          </p>
-        )}
-      </div>
+      <TextField
+        label={t("currentPassword")}
+        type="password"
+        autoComplete="current-password"
+        value={current}
+        onChange={setCurrent}
+        error={currentProblem}
+      />
+      <TextField
+        label={t("newPassword")}
+        type="password"
+        autoComplete="new-password"
+        value={next}
+        onChange={setNext}
+        error={newProblem}
+      />
       {other && (
         <p className="error-text" role="alert">
           {other}

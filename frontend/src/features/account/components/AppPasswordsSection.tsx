@@ -5,6 +5,7 @@ import { type FormEvent, useId, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ConfirmDialog } from "@/components/ConfirmDialog";
 import { useErrorText } from "@/components/ErrorNotice";
+import { TextField } from "@/components/TextField";
 import { ApiError } from "@/lib/api";
 import {
   type AppPassword,
@@ -141,23 +142,14 @@ export function AppPasswordsSection() {
       {created && <CreatedNotice created={created} onDone={() => setCreated(null)} />}
 
       <form onSubmit={submit} aria-label={t("appPasswords.create")}>
-        <div className="field">
-          <label htmlFor={`${id}-name`}>{t("appPasswords.name")}</label>
-          <input
-            id={`${id}-name`}
-            value={name}
-            maxLength={60}
-            placeholder={t("appPasswords.namePlaceholder")}
-            onChange={(event) => setName(event.target.value)}
-            aria-invalid={nameProblem ? true : undefined}
-            aria-describedby={nameProblem ? `${id}-name-error` : undefined}
-          />
-          {nameProblem && (
-            <p id={`${id}-name-error`} className="field-error">
-              {nameProblem}
-            </p>
-          )}
-        </div>
+        <TextField
+          label={t("appPasswords.name")}
+          value={name}
+          maxLength={60}
+          placeholder={t("appPasswords.namePlaceholder")}
+          onChange={setName}
+          error={nameProblem}
+        />
         <fieldset className="field app-password-scopes">
           <legend>{t("appPasswords.usedFor")}</legend>
           {SCOPES.map((scope) => (

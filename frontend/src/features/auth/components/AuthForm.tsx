@@ -1,14 +1,15 @@
 /** The sign-in and registration form: labelled fields, inline errors, the rate-limit countdown. */
-import { type FormEvent, useId, useState } from "react";
+import { type FormEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { useErrorText } from "@/components/ErrorNotice";
+import { TextField } from "@/components/TextField";
 import { usePageTitle } from "@/components/usePageTitle";
 import { useCountdown } from "@/hooks/useCountdown";
 import { ApiError } from "@/lib/api";
 import { i18n, isLanguage } from "@/lib/i18n";
 import { register, signIn } from "../api/auth";
-import { fieldErrors, type FieldName } from "../fieldErrors";
+import { fieldErrors } from "../fieldErrors";
 import { LanguageSwitch } from "./LanguageSwitch";
 
 type Mode = "sign-in" | "register";
@@ -16,7 +17,6 @@ type Mode = "sign-in" | "register";
 export function AuthForm({ mode }: { mode: Mode }) {
   const { t } = useTranslation("auth");
   const errorText = useErrorText();
-  const id = useId();
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
   const [displayName, setDisplayName] = useState("");
@@ -55,14 +55,6 @@ export function AuthForm({ mode }: { mode: Mode }) {
     }
   }
 
-  const describe = (name: FieldName) => (fields[name] ? `${id}-${name}-error` : undefined);
-  const fieldError = (name: FieldName) =>
-    fields[name] ? (
-      <p id={`${id}-${name}-error`} className="field-error">
-        {fields[name]}
-      </p>
-    ) : null;
-
   return (
     <main id="main" className="auth-page">
       <div className="auth-card">
@@ -72,50 +64,35 @@ export function AuthForm({ mode }: { mode: Mode }) {
         </div>
         <h1>{title}</h1>
         <form onSubmit={submit} noValidate>
-          <div className="field">
-            <label htmlFor={`${id}-email`}>{t("email")}</label>
-            <input
-              id={`${id}-email`}
-              name="email"
-              type="email"
-              autoComplete={mode === "sign-in" ? "username" : "email"}
-              required
-              value={email}
-              onChange={(event) => setEmail(event.target.value)}
-              aria-invalid={fields.email ? true : undefined}
-              aria-describedby={describe("email")}
-            />
-            {fieldError("email")}
-          </div>
-          <div className="field">
-            <label htmlFor={`${id}-password`}>{t("password")}</label>
-            <input
-              id={`${id}-password`}
-              name="password"
-              type="password"
-              autoComplete={mode === "sign-in" ? "current-password" : "new-password"}
-              required
-              value={password}
-              onChange={(event) => setPassword(event.target.value)}
-              aria-invalid={fields.password ? true : undefined}
-              aria-describedby={describe("password")}
-            />
-            {fieldError("password")}
-          </div>
+          <TextField
+            label={t("email")}
+            name="email"
+            type="email"
+            autoComplete={mode === "sign-in" ? "username" : "email"}
+            required
+            value={email}
+            onChange={setEmail}
+            error={fields.email}
+          />
+          <TextField
+            label={t("password")}
+            name="password"
+            type="password"
+            autoComplete={mode === "sign-in" ? "current-password" : "new-password"}
+            required
+            value={password}
+            onChange={setPassword}
+            error={fields.password}
+          />
           {mode === "register" && (
-            <div className="field">
-              <label htmlFor={`${id}-name`}>{t("displayName")}</label>
-              <input
-                id={`${id}-name`}
-                name="display_name"
-                autoComplete="nickname"
-                value={displayName}
-                onChange={(event) => setDisplayName(event.target.value)}
-                aria-invalid={fields.display_name ? true : undefined}
-                aria-describedby={describe("display_name")}
-              />
-              {fieldError("display_name")}
-            </div>
+            <TextField
+              label={t("displayName")}
+              name="display_name"
+              autoComplete="nickname"
+              value={displayName}
+              onChange={setDisplayName}
+              error={fields.display_name}
+            />
           )}
           {limited && (
             <p className="error-text" role="alert">
