@@ -213,7 +213,7 @@ def test_listing_filters_sorts_and_pages(reader: Reader) -> None:
     assert [field["field"] for field in bad.json()["error"]["details"]["fields"]] == ["sort"]
 
 
-def test_search_matches_title_author_or_file_name_literally(reader: Reader) -> None:
+def test_search_matches_title_author_or_file_name_literally_or_by_stem(reader: Reader) -> None:
     reader.wait(reader.upload("dochka_100%.fb2", PUSHKIN.read_bytes()))
 
     def found(text: str) -> int:
@@ -228,6 +228,9 @@ def test_search_matches_title_author_or_file_name_literally(reader: Reader) -> N
     assert found("Толстой") == 0
     assert found("пушкин дочка") == 1 and found("пушкин толстой") == 0  # every word
     assert found("ПУШКИН") == 1 and found("Капитанская Дочка") == 1
+    # Other forms of a title's words find it too, as a reader types them in a sentence.
+    assert found("капитанскую дочку") == 1 and found("пушкина") == 1
+    assert found("дочерью") == 0  # a stem, not a guess
 
 
 def test_reading_progress_follows_the_saved_position(reader: Reader) -> None:

@@ -58,6 +58,12 @@ def _like(text: str) -> str:
     return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
+# What the library's search box looks in, lower-cased, ё read as е.
+_SEARCHED = (
+    "translate(lower(COALESCE(title, '') || ' ' || authors::text || ' ' || filename), 'ё', 'е')"
+)
+
+
 def _fold(text: str) -> str:
     return text.lower().replace("ё", "е")
 
@@ -318,13 +324,16 @@ def list_books(
     if author:
         where.append("authors::text ILIKE :author ESCAPE '\\'")
         params["author"] = _like(author)
-    # Every word must appear in the title, an author or the file name; ё and е match each other.
+    # Every word must appear in the title, an author or the file name, literally or in another
+    # form of the word (Russian and English stemming: «дочку» finds «Дочка»); ё and е match.
     for number, word in enumerate(_fold(text or "").split()[:8]):
         where.append(
-            f"translate(lower(COALESCE(title, '') || ' ' || authors::text || ' ' || filename),"
-            f" 'ё', 'е') LIKE :word{number} ESCAPE '\\'"
+            f"({_SEARCHED} LIKE :word{number} ESCAPE '\\'"
+            f" OR to_tsvector('russian', {_SEARCHED}) @@ plainto_tsquery('russian', :stem{number})"
+            f" OR to_tsvector('english', {_SEARCHED}) @@ plainto_tsquery('english', :stem{number}))"
         )
         params[f"word{number}"] = _like(word)
+        params[f"stem{number}"] = word
     order = f"{SORTS[sort]} {'DESC' if descending else 'ASC'} NULLS LAST, created_at DESC"
     clause = " AND ".join(where)
     with db.get_pool().connection() as conn:
