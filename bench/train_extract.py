@@ -30,13 +30,7 @@ from bookreader.nlp.evaluate import GoldSpan, PredictedSpan, Report, overlaps_en
 from bookreader.nlp.extractor import _is_candidate, analyse, learned_spans
 from bookreader.nlp.learned import MODEL_FILE, LearnedModel
 from bookreader.nlp.spans import ScoredSentence
-from bookreader.nlp.vectors import (
-    TYPES,
-    base_feature_names,
-    feature_names,
-    picture_feature_names,
-    sentence_vectors,
-)
+from bookreader.nlp.vectors import TYPES, base_feature_names, feature_names, sentence_vectors
 
 GOLD = Path(__file__).resolve().parent / "gold" / "extract"
 SPLITS = ("train", "dev", "test")
@@ -137,27 +131,22 @@ def fit(paragraphs: list[Paragraph], calibration: dict | None = None) -> Learned
     mean[0], scale[0] = 0.0, 1.0  # the bias column stays 1 (the models fit their own intercept)
     standard = (matrix - mean) / scale
     pictureable = np.asarray([label != "none" for label in labels])
-    # the picture model reads the base features and their Russian copies; the type model the
-    # base features and the noun classes after them: each has zero weights for the others
-    seen = len(picture_feature_names())
     picture = LogisticRegression(C=PICTURE_C, max_iter=5000, class_weight="balanced")
-    picture.fit(standard[:, :seen], pictureable)
-    picture_coef = np.zeros(standard.shape[1])
-    picture_coef[:seen] = picture.coef_[0]
+    picture.fit(standard, pictureable)
     positive = standard[pictureable]
     kinds = [label for label in labels if label != "none"]
     base = len(base_feature_names())
-    read = [*range(base), *range(seen, standard.shape[1])]
     typer = LogisticRegression(C=TYPE_C, max_iter=5000, class_weight="balanced")
-    typer.fit(positive[:, read], kinds)
+    typer.fit(positive[:, :base], kinds)
     order = [list(typer.classes_).index(t) for t in TYPES if t in typer.classes_]
+    # the type model reads the base features only: zero weights for the Russian copies
     type_coef = np.zeros((len(order), standard.shape[1]))
-    type_coef[:, read] = typer.coef_[order]
+    type_coef[:, :base] = typer.coef_[order]
     return LearnedModel(
         features=feature_names(),
         mean=mean,
         scale=scale,
-        picture_coef=picture_coef,
+        picture_coef=picture.coef_[0],
         picture_bias=float(picture.intercept_[0]),
         type_classes=[str(typer.classes_[i]) for i in order],
         type_coef=type_coef,

@@ -10,8 +10,6 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-import numpy as np
-
 from bookreader.nlp import pipelines
 from bookreader.nlp.clauses import area_kind
 from bookreader.nlp.features import (
@@ -249,10 +247,8 @@ def learned_spans(
     """Spans the learned step accepts, each with its raw (uncalibrated) score. Sentences a
     painter could draw are accepted; a weaker neighbour in the same paragraph joins them (the
     sentence before or after often carries the picture's detail); adjacent accepted sentences
-    form one picture (up to MAX_SENTENCES, MAX_CHARS), typed by their pooled type evidence
-    (the sum of each sentence's log-probabilities, weighed by how pictureable it is: sentences
-    of one picture are independent evidence for its type, so one sentence sure it is not an
-    object outweighs two that lean mildly to it)."""
+    form one picture (up to MAX_SENTENCES, MAX_CHARS), typed by their pooled type evidence,
+    each sentence weighed by how pictureable it is."""
     positions = [p for p, s in enumerate(scored) if _is_candidate(s)]
     if vectors is None:
         vectors = sentence_vectors(scored, language) if positions else []
@@ -272,7 +268,7 @@ def learned_spans(
     spans = []
     for group in _pictures(sorted(accepted), scored, text):
         pooled = sum(scored[p].pictureable * evidence[p] for p in group)
-        best = int(sum(scored[p].pictureable * np.log(evidence[p] + 1e-9) for p in group).argmax())
+        best = int(pooled.argmax())
         share = float(pooled[best] / sum(scored[p].pictureable for p in group))
         for p in group:
             scored[p].kind = model.type_classes[best]

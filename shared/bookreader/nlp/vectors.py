@@ -9,7 +9,7 @@ import math
 from functools import cache
 from types import ModuleType
 
-from bookreader.nlp import classes, cues, lexicon_en, lexicon_ru
+from bookreader.nlp import cues, lexicon_en, lexicon_ru
 from bookreader.nlp.features import CATEGORIES, PENALTIES, adjective_hits, plain_moves
 from bookreader.nlp.spans import ScoredSentence
 
@@ -62,30 +62,12 @@ def base_feature_names() -> list[str]:
     return names
 
 
-def picture_feature_names() -> list[str]:
+def feature_names() -> list[str]:
     """The base features, then each of them again for Russian only: the two languages'
     lexicons and parsers differ, so the same evidence may weigh differently (the
-    pictureable model reads these)."""
+    pictureable model uses these; the type model only the base ones)."""
     base = base_feature_names()
     return base + [f"ru_x_{name}" for name in base[2:]]
-
-
-# What the nouns of a sentence name, in the order a class is looked for: the type model reads
-# how many of each a sentence has, their shares, and the class of the first one.
-_CLASSES = ("PLACE", "SKY_WEATHER", "BODY", "CLOTHING", "THING", "ANIMAL", "PERSON")
-
-
-def type_feature_names() -> list[str]:
-    """Features only the type model reads (after the picture model's): the classes of the
-    sentence's nouns (classes.py)."""
-    names = [f"class_{c}" for c in _CLASSES]
-    names += [f"class_share_{c}" for c in _CLASSES]
-    names += [f"first_class_{c}" for c in _CLASSES]
-    return names
-
-
-def feature_names() -> list[str]:
-    return picture_feature_names() + type_feature_names()
 
 
 @cache
@@ -153,38 +135,6 @@ def _first_noun(sentence: ScoredSentence, lexicon: ModuleType, language: str) ->
     return [0.0] * len(_NOUN_CLASSES)
 
 
-def _noun_class(token, lexicon: ModuleType, language: str) -> str:
-    lemma = token.lemma
-    for name in _CLASSES[:4]:
-        if lemma in getattr(lexicon, name):
-            return name
-    if lemma in lexicon.ARTEFACT or classes.member(lemma, classes.THING[language], language):
-        return "THING"
-    if classes.member(lemma, lexicon.ANIMALS, language):
-        return "ANIMAL"
-    if (
-        token.lower in _PERSON_PRONOUNS[language]
-        or token.pos == "PROPN"
-        or classes.member(lemma, classes.PERSON[language], language)
-    ):
-        return "PERSON"
-    return ""
-
-
-def _class_features(sentence: ScoredSentence, language: str) -> list[float]:
-    lexicon = _lexicon(language)
-    found = [_noun_class(t, lexicon, language) for t in sentence.features.tokens]
-    found = [c for c in found if c]
-    counts = [sum(1 for c in found if c == name) for name in _CLASSES]
-    total = max(len(found), 1)
-    first = found[0] if found else ""
-    return [
-        *[float(n) for n in counts],
-        *[n / total for n in counts],
-        *[float(first == name) for name in _CLASSES],
-    ]
-
-
 def _neighbour(sentence: ScoredSentence, other: ScoredSentence | None) -> list[float]:
     if other is None or other.paragraph != sentence.paragraph:
         return [0.0] * (3 + len(TYPES))
@@ -226,6 +176,5 @@ def sentence_vectors(scored: list[ScoredSentence], language: str) -> list[list[f
         following = scored[position + 1] if position + 1 < len(scored) else None
         row += _neighbour(sentence, previous) + _neighbour(sentence, following)
         russian = language == "ru"
-        row += [value if russian else 0.0 for value in row[2:]]
-        vectors.append(row + _class_features(sentence, language))
+        vectors.append(row + [value if russian else 0.0 for value in row[2:]])
     return vectors
