@@ -1,0 +1,119 @@
+"""Where the extractor's types go wrong, measured without looking at the test split: each book
+of the fitting splits is scored by a model fitted (with its calibration) on the other books.
+
+    python -m bench.typing_confusion [--fit train+dev] [--test]
+
+Prints the typed and type-blind scores and a confusion table of gold type (rows) against
+predicted type (columns): predictions are first matched to gold spans of their own type, the
+rest type-blind (a wrong type), under the evaluation's matching rule; `miss` counts gold spans
+(salience ≥ 2) nothing matched, the `none` row predictions that match no gold span. `--test`
+scores the test split once with a model fitted on all fitting books, as `make train-extract`
+builds it (for a report, never for choosing)."""
+
+from __future__ import annotations
+
+import argparse
+from collections import Counter
+
+from bench.train_extract import Paragraph, fit, load, out_of_fold, predictions, prepare
+from bookreader.nlp.evaluate import (
+    GoldSpan,
+    PredictedSpan,
+    Report,
+    matched_pairs,
+    overlaps_enough,
+    score,
+)
+from bookreader.nlp.learned import LearnedModel
+from bookreader.nlp.vectors import TYPES
+
+MISS = "miss"
+NONE = "none"
+
+
+def confusion(paragraph: Paragraph, predicted: list[PredictedSpan], table: Counter) -> None:
+    """Add one paragraph's (gold type, predicted type) pairs to `table`."""
+    gold = [g for g in paragraph.gold if g.salience >= 2]
+    weak = [g for g in paragraph.gold if g.salience < 2]
+    spans = [GoldSpan(p.start, p.end, p.type) for p in predicted]
+    pairs = matched_pairs(gold, spans, typed=True)
+    gold_left = [i for i in range(len(gold)) if i not in {a for a, _ in pairs}]
+    spans_left = [j for j in range(len(spans)) if j not in {b for _, b in pairs}]
+    blind = matched_pairs([gold[i] for i in gold_left], [spans[j] for j in spans_left], False)
+    pairs += [(gold_left[a], spans_left[b]) for a, b in blind]
+    for a, b in pairs:
+        table[gold[a].type, spans[b].type] += 1
+    matched_gold = {a for a, _ in pairs}
+    matched_spans = {b for _, b in pairs}
+    for index, span in enumerate(gold):
+        if index not in matched_gold:
+            table[span.type, MISS] += 1
+    for index, span in enumerate(spans):
+        # a prediction on a salience-1 span is left out, as the evaluation leaves it out
+        if index not in matched_spans and not any(
+            overlaps_enough(span.start, span.end, w.start, w.end) for w in weak
+        ):
+            table[NONE, span.type] += 1
+
+
+def _score(paragraphs: list[Paragraph], model: LearnedModel, table: Counter) -> list:
+    pairs = []
+    for paragraph in paragraphs:
+        found = [
+            PredictedSpan(s.start, s.end, s.kind, conf)
+            for s, _, conf in predictions(paragraph, model)
+        ]
+        confusion(paragraph, found, table)
+        pairs.append((paragraph.gold, found))
+    return pairs
+
+
+def leave_one_book_out(paragraphs: list[Paragraph]) -> tuple[Report, Counter]:
+    table: Counter = Counter()
+    pairs = []
+    for book in sorted({p.book for p in paragraphs}):
+        rest = [p for p in paragraphs if p.book != book]
+        model = fit(rest, out_of_fold(rest))
+        pairs += _score([p for p in paragraphs if p.book == book], model, table)
+    return score(pairs), table
+
+
+def format_table(table: Counter) -> str:
+    columns = [*TYPES, MISS]
+    lines = ["gold \\ predicted " + "".join(f"{c:>11}" for c in columns)]
+    for row in [*TYPES, NONE]:
+        lines.append(f"{row:<17}" + "".join(f"{table.get((row, c), 0):>11}" for c in columns))
+    return "\n".join(lines)
+
+
+def format_scores(report: Report) -> str:
+    per_type = " ".join(f"{kind} {c.f1:.2f}" for kind, c in report.per_type.items())
+    o, b = report.overall, report.typeblind
+    return (
+        f"typed P {o.precision:.3f} R {o.recall:.3f} F1 {o.f1:.3f}; type-blind P {b.precision:.3f}"
+        f" F1 {b.f1:.3f}; per-type F1: {per_type}"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--fit", default="train+dev")
+    parser.add_argument("--test", action="store_true")
+    args = parser.parse_args(argv)
+    paragraphs = [prepare(r) for split in args.fit.split("+") for r in load(split)]
+    report, table = leave_one_book_out(paragraphs)
+    print(f"== leave-one-book-out over {args.fit}")
+    print(format_scores(report))
+    print(format_table(table))
+    if args.test:
+        table = Counter()
+        model = fit(paragraphs, out_of_fold(paragraphs))
+        report = score(_score([prepare(r) for r in load("test")], model, table))
+        print(f"== test (fitted on {args.fit})")
+        print(format_scores(report))
+        print(format_table(table))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
