@@ -79,11 +79,12 @@ def translate_word(lemma: str, language: str) -> str | None:
         or _spelling_variant(word)
         or _derived(word)
         or _adjective_of(word)
+        or _negated(word)
     )
     if english is None and "-" in word:  # "темно-синий" → "dark blue" when both halves are known
-        parts = [_COMPOUND_PREFIXES.get(p) or _lookup(p) for p in word.split("-")]
+        parts = [_compound_part(p) for p in word.split("-")]
         english = " ".join(p for p in parts if p) if all(parts) else None
-    return english
+    return english or _joined_compound(word)
 
 
 def translate_phrase(phrase: str, language: str) -> str | None:
@@ -196,13 +197,22 @@ _DERIVATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("очка", ("ка", "а")),
     ("ечка", ("ка", "а", "я")),
     ("ичка", ("ица",)),
-    ("ушка", ("а",)),
+    ("ушка", ("уха", "а")),  # старушка → старуха
+    ("ичок", ("ик",)),  # старичок → старик
+    ("онка", ("а",)),  # ручонка → рука
+    ("енка", ("а",)),
+    ("инка", ("а", "")),  # травинка → трава
+    ("чик", ("",)),  # диванчик → диван
     ("ышка", ("а",)),
     ("ико", ("о",)),
+    ("це", ("о",)),  # тельце → тело, болотце → болото
+    ("оватый", ("ый", "ой", "ий")),  # рябоватый → рябой
+    ("еватый", ("ый", "ий")),
     ("ка", ("а", "ь", "я", "")),
     ("ко", ("о",)),
     ("ик", ("",)),
     ("ок", ("",)),
+    ("ек", ("",)),  # височек → висок (through the alternation)
     ("ский", ("", "а", "ь", "ия")),
     ("ской", ("", "а", "ь")),
     ("чий", ("к",)),
@@ -253,12 +263,92 @@ def _adjective_of(word: str) -> str | None:
 
 def _derived(word: str) -> str | None:
     for suffix, replacements in _DERIVATIONS:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+        if word.endswith(suffix) and len(word) - len(suffix) >= _SHORTEST_STEM.get(suffix, 3):
             stem = word[: -len(suffix)]
-            for replacement in replacements:
-                if english := _lookup(stem + replacement):
-                    return english
+            for base in (stem, *_alternated(stem)):
+                for replacement in replacements:
+                    if english := _lookup(base + replacement):
+                        return english
     return None
 
 
+# A diminutive's stem ends in the alternated consonant of its base: каблучок → каблук, шажок →
+# шаг, личико → лицо, ручонка → рука.
+_ALTERNATIONS = {"ч": ("к", "ц", "т"), "ж": ("г", "з"), "ш": ("х", "с"), "щ": ("ст", "ск")}
+_SHORTEST_STEM = {"енький": 2, "онький": 2}  # узенький → узкий
+
+
+def _alternated(stem: str) -> tuple[str, ...]:
+    return tuple(stem[:-1] + other for other in _ALTERNATIONS.get(stem[-1:], ()))
+
+
 _COMPOUND_PREFIXES = {"темно": "dark", "светло": "light", "бледно": "pale", "ярко": "bright"}
+_ADJECTIVE_ENDINGS = ("ый", "ий", "ой")
+
+
+def _compound_part(part: str) -> str | None:
+    """One half of «серо-зеленый», «добродушно-красивый»: a tone, a word, or the adjective a
+    linking -о/-е stands for (серо → серый → grey)."""
+    if english := _COMPOUND_PREFIXES.get(part) or _lookup(part):
+        return english
+    if part.endswith(("о", "е")) and len(part) >= 3:
+        stem = (
+            part[:-1].removesuffix("ов").removesuffix("ев")
+            if part.endswith(("овато", "евато"))
+            else part[:-1]
+        )
+        return next((e for end in _ADJECTIVE_ENDINGS if (e := _lookup(stem + end))), None)
+    return None
+
+
+def _negated(word: str) -> str | None:
+    """«нескошенный» → unmown, «незагорелый» → untanned: не- before a known participle or
+    adjective whose English is a participle takes un-; others are left out (un- is not
+    general in English)."""
+    if not word.startswith("не") or len(word) < 7:
+        return None
+    english = _lookup(word[2:]) or _derived(word[2:])
+    if english and " " not in english and english.endswith(("ed", "en", "wn")):
+        return "un" + english
+    return None
+
+
+# «черноволосый» → black-haired, «белоголовый» → white-headed: an adjective's stem, a linking
+# -о-/-е-, a noun, an adjective ending; said the English way, adjective-noun-ed.
+_NOUN_ENDINGS = ("а", "", "ь", "я", "о")  # длиннополый: пола (skirt) before пол (floor)
+
+
+def _joined_compound(word: str) -> str | None:
+    if not word.endswith(_ADJECTIVE_ENDINGS) or len(word) < 8:
+        return None
+    body = word[:-2]
+    for link in range(3, len(body) - 2):
+        if body[link] not in "ое":
+            continue
+        first = next((e for end in _ADJECTIVE_ENDINGS if (e := _lookup(body[:link] + end))), None)
+        if first is None or not first.isalpha():
+            continue
+        for end in _NOUN_ENDINGS:
+            noun = _lookup(body[link + 1 :] + end)
+            if noun and noun.isalpha() and _is_noun(body[link + 1 :] + end):
+                return f"{first}-{_with_ed(noun)}"
+    return None
+
+
+def _is_noun(word: str) -> bool:
+    from bookreader.nlp.morph_analyzer import parse_word
+
+    return any(p.tag.POS == "NOUN" and p.normal_form == word for p in parse_word(word))
+
+
+def _with_ed(noun: str) -> str:
+    """hair → haired, eye → eyed, leg → legged."""
+    if noun.endswith("e"):
+        return noun + "d"
+    short = (
+        len(noun) <= 4
+        and noun[-1] in "bdglmnprt"
+        and noun[-2] in "aeiou"
+        and noun[-3:-2] not in ("a", "e", "i", "o", "u", "")
+    )
+    return noun + (noun[-1] if short else "") + "ed"
