@@ -308,7 +308,9 @@ def _negated(word: str) -> str | None:
     if not word.startswith("не") or len(word) < 7:
         return None
     english = _lookup(word[2:]) or _derived(word[2:])
-    if english and " " not in english and english.endswith(("ed", "en", "wn")):
+    if english and english.isalpha() and english.endswith(("ed", "en", "wn")):
+        if english.startswith(("un", "in", "dis")):
+            return None  # нераспечатанный: not "ununsealed"
         return "un" + english
     return None
 
