@@ -59,6 +59,9 @@ def test_ordinals_and_hues_written_only_with_a_tone_are_in_the_lexicon() -> None
         ("серо-зеленый", "grey green"),
         ("черноволосый", "black-haired"),
         ("белоногий", "white-legged"),
+        ("полутемный", "half-dark"),
+        ("полуулыбка", "half-smile"),
+        ("диванчик", "sofa"),
     ],
 )
 def test_words_the_dictionaries_lack_are_read_through_words_they_know(
@@ -74,6 +77,9 @@ def test_derivations_that_would_guess_are_left_out() -> None:
     assert translate_word("невидный", "ru") is None  # видный is not a participle: no un-
     with without_glossary():
         assert translate_word("нераспечатанный", "ru") is None  # not "ununsealed"
+        # two nouns fit the middle of the compound (грудь, груда): no guess
+        assert translate_word("белогрудый", "ru") is None
+        assert translate_word("рядчик", "ru") is None  # an agent noun (-чик after д), not a ряд
     assert translate_word("кракозябровый", "ru") is None
 
 

@@ -80,6 +80,7 @@ def translate_word(lemma: str, language: str) -> str | None:
         or _derived(word)
         or _adjective_of(word)
         or _negated(word)
+        or _half(word)
     )
     if english is None and "-" in word:  # "темно-синий" → "dark blue" when both halves are known
         parts = [_compound_part(p) for p in word.split("-")]
@@ -202,7 +203,7 @@ _DERIVATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("онка", ("а",)),  # ручонка → рука
     ("енка", ("а",)),
     ("инка", ("а", "")),  # травинка → трава
-    ("чик", ("",)),  # диванчик → диван
+    ("чик", ("",)),  # диванчик → диван (not after д, т, з, с: рядчик is an agent, not a ряд)
     ("ышка", ("а",)),
     ("ико", ("о",)),
     ("це", ("о",)),  # тельце → тело, болотце → болото
@@ -265,6 +266,8 @@ def _derived(word: str) -> str | None:
     for suffix, replacements in _DERIVATIONS:
         if word.endswith(suffix) and len(word) - len(suffix) >= _SHORTEST_STEM.get(suffix, 3):
             stem = word[: -len(suffix)]
+            if suffix == "чик" and stem.endswith(("д", "т", "з", "с")):
+                continue
             for base in (stem, *_alternated(stem)):
                 for replacement in replacements:
                     if english := _lookup(base + replacement):
@@ -301,6 +304,14 @@ def _compound_part(part: str) -> str | None:
     return None
 
 
+def _half(word: str) -> str | None:
+    """«полутемный» → half-dark, «полуулыбка» → half-smile: полу- before a known word."""
+    if not word.startswith("полу") or len(word) < 7:
+        return None
+    english = _lookup(word[4:]) or _derived(word[4:])
+    return f"half-{english}" if english and english.isalpha() else None
+
+
 def _negated(word: str) -> str | None:
     """«нескошенный» → unmown, «незагорелый» → untanned: не- before a known participle or
     adjective whose English is a participle takes un-; others are left out (un- is not
@@ -317,7 +328,7 @@ def _negated(word: str) -> str | None:
 
 # «черноволосый» → black-haired, «белоголовый» → white-headed: an adjective's stem, a linking
 # -о-/-е-, a noun, an adjective ending; said the English way, adjective-noun-ed.
-_NOUN_ENDINGS = ("а", "", "ь", "я", "о")  # длиннополый: пола (skirt) before пол (floor)
+_NOUN_ENDINGS = ("", "а", "ь", "я", "о")
 
 
 def _joined_compound(word: str) -> str | None:
@@ -330,10 +341,15 @@ def _joined_compound(word: str) -> str | None:
         first = next((e for end in _ADJECTIVE_ENDINGS if (e := _lookup(body[:link] + end))), None)
         if first is None or not first.isalpha():
             continue
-        for end in _NOUN_ENDINGS:
-            noun = _lookup(body[link + 1 :] + end)
-            if noun and noun.isalpha() and _is_noun(body[link + 1 :] + end):
-                return f"{first}-{_with_ed(noun)}"
+        nouns = {
+            noun
+            for end in _NOUN_ENDINGS
+            if (noun := _lookup(body[link + 1 :] + end))
+            and noun.isalpha()
+            and _is_noun(body[link + 1 :] + end)
+        }
+        if len(nouns) == 1:  # белогрудый: грудь or груда? длиннополый: пола or пол? left out
+            return f"{first}-{_with_ed(nouns.pop())}"
     return None
 
 
