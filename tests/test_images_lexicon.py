@@ -45,6 +45,21 @@ def test_ordinals_and_hues_written_only_with_a_tone_are_in_the_lexicon() -> None
     assert "лиловый" in lexicon()  # the dictionary says only «бледно-лиловый», «тёмно-лиловый»
 
 
+def test_a_colour_named_only_as_a_colour_is_an_adjective() -> None:
+    # "dove-colour _n. сизый цвет": the adjective сизый, not a noun
+    said = translations(" сизый цвет", "dove-colour")
+    assert [(t.russian, t.attributive) for t in said] == [("сизый", True)]
+    assert lexicon()["сизый"] == "dove-colour"
+
+
+def test_no_slur_from_the_dictionary_reaches_the_lexicon() -> None:
+    table = lexicon()
+    assert table["енот"] == "racoon" and table["негр"] == "black"
+    assert table["вязанка"] == "bundle" and table["тормозящий"] == "braking"
+    slurs = {"coon", "negro", "nigger", "faggot", "squaw", "chink", "dago", "retarded"}
+    assert not slurs & {word for english in table.values() for word in english.split()}
+
+
 @pytest.mark.parametrize(
     ("russian", "english"),
     [
@@ -62,6 +77,8 @@ def test_ordinals_and_hues_written_only_with_a_tone_are_in_the_lexicon() -> None
         ("полутемный", "half-dark"),
         ("полуулыбка", "half-smile"),
         ("диванчик", "sofa"),
+        ("зала", "hall"),  # the older feminine of зал
+        ("гостиный", "salon"),  # «гостиная»: the analyser's lemma is the masculine adjective
     ],
 )
 def test_words_the_dictionaries_lack_are_read_through_words_they_know(

@@ -33,6 +33,15 @@ _TRANSCRIPTION = re.compile(r"\[[^\]]*\]")
 _POS_BLOCK = re.compile(
     r"^(?:\d+\.\s*)?_(n-ord|n-card|n|a|v|adv|pron|prep|conj|int|num|attr|pl|p-p|pres-p|past)\."
 )
+# English slurs and insults the dictionary lists as headwords (енот was "coon", темнокожий
+# "negro", вязанка "faggot"): never a prompt's word.
+_OFFENSIVE = frozenset(
+    {
+        *("nigger", "nigga", "negro", "negress", "coon", "darkie", "darky", "chink", "gook"),
+        *("dago", "wop", "spic", "kike", "yid", "squaw", "faggot", "fag", "dyke", "tranny"),
+        *("retard", "jap", "gyp", "wog", "paki", "redskin", "hottentot", "coolie", "sambo"),
+    }
+)
 _SENSE_START = re.compile(r"^(\d+)\)")
 _LABEL = re.compile(r"_[^\s.]+\.")  # _разг. _ам. _зоол. …
 _FIGURATIVE = ("_перен.", "_разг.", "_уст.", "_поэт.", "_презр.", "_шутл.", "_груб.", "_жарг.")
@@ -146,6 +155,8 @@ def translations(sense: str, headword: str = "") -> list[Translation]:
             continue  # an example phrase or a cross-reference
         for item in segment.split(","):
             item = _LABEL.sub(" ", item).strip(" .!?-—").lower().replace("ё", "е")
+            if colour := _COLOUR_NAME.match(item):  # "dove-colour": «сизый цвет» → сизый
+                item, attributive = colour.group(1), True
             if _RUSSIAN_WORD.match(item):
                 words.append(Translation(item, figurative, attributive))
             if head := _loose_head(item):
@@ -153,6 +164,7 @@ def translations(sense: str, headword: str = "") -> list[Translation]:
     return words
 
 
+_COLOUR_NAME = re.compile(r"^([а-я]+(?:-[а-я]+)?(?:ый|ий|ой)) цвет$")
 _TONED = re.compile(r"^[а-я]+о-([а-я]+)$")  # «бледно-лиловый», «розовато-лиловый»
 
 
@@ -183,6 +195,8 @@ def candidates(source: Path) -> Iterator[Candidate]:
         english = headword.strip().lower()
         if not _HEADWORD.match(english) or english.count(" ") > 1:
             continue
+        if _OFFENSIVE & set(re.split(r"[ -]", english)):
+            continue  # a slur never names anything in a prompt; the next sense will
         commonness = _commonness(english)
         for sense in senses(body):
             wanted = _WANTED.get(sense.pos or "n")

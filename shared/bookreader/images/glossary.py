@@ -79,6 +79,7 @@ def translate_word(lemma: str, language: str) -> str | None:
         or _spelling_variant(word)
         or _derived(word)
         or _adjective_of(word)
+        or _noun_of(word)
         or _negated(word)
         or _half(word)
     )
@@ -259,6 +260,27 @@ def _adjective_of(word: str) -> str | None:
         if parse.tag.POS in ("ADJF", "ADJS") and "Apro" not in parse.tag:
             lemma = str(parse.normal_form).replace("ё", "е")
             return _lookup(lemma) if lemma != word else None
+    return None
+
+
+def _noun_of(word: str) -> str | None:
+    """A room or a horse said by an adjective alone («гостиная», «пристяжная»): the analyser
+    gives the masculine adjective (гостиный), the dictionaries the feminine noun; and a noun in
+    its older feminine form (зала) that the dictionaries know as masculine (зал)."""
+    from bookreader.nlp.morph_analyzer import parse_word
+
+    for parse in parse_word(word):
+        if parse.tag.POS == "ADJF" and "Apro" not in parse.tag and str(parse.normal_form) == word:
+            for grammemes in ({"femn", "sing", "nomn"}, {"neut", "sing", "nomn"}):
+                form = parse.inflect(grammemes)
+                if form is not None and (english := _lookup(form.word.replace("ё", "е"))):
+                    return english
+            return None
+        if parse.tag.POS == "NOUN" and "femn" in parse.tag and word.endswith("а"):
+            masculine = word[:-1]
+            if any(p.tag.POS == "NOUN" and "masc" in p.tag for p in parse_word(masculine)):
+                return _lookup(masculine)
+            return None
     return None
 
 
