@@ -80,6 +80,8 @@ def test_no_slur_from_the_dictionary_reaches_the_lexicon() -> None:
         ("зала", "hall"),  # the older feminine of зал
         ("гостиный", "salon"),  # «гостиная»: the analyser's lemma is the masculine adjective
         ("кавалерийский", "cavalry"),  # a relational adjective of a noun in -ия
+        ("суконный", "cloth"),  # the noun's fleeting vowel: сукно
+        ("ковровый", "carpet"),  # ковер
     ],
 )
 def test_words_the_dictionaries_lack_are_read_through_words_they_know(

@@ -293,7 +293,7 @@ def _derived(word: str) -> str | None:
             stem = word[: -len(suffix)]
             if suffix == "чик" and stem.endswith(("д", "т", "з", "с")):
                 continue
-            for base in (stem, *_alternated(stem)):
+            for base in (stem, *_alternated(stem), *_fleeting(stem)):
                 for replacement in replacements:
                     if english := _lookup(base + replacement):
                         return english
@@ -304,6 +304,18 @@ def _derived(word: str) -> str | None:
 # шаг, личико → лицо, ручонка → рука.
 _ALTERNATIONS = {"ч": ("к", "ц", "т"), "ж": ("г", "з"), "ш": ("х", "с"), "щ": ("ст", "ск")}
 _SHORTEST_STEM = {"енький": 2, "онький": 2}  # узенький → узкий
+
+
+_VOWELS = "аеиоуыэюяй"
+
+
+def _fleeting(stem: str) -> tuple[str, ...]:
+    """The stem with its fleeting vowel dropped or restored: суконный → сукно, ковровый → ковер."""
+    if len(stem) >= 4 and stem[-2] in "ое" and stem[-3] not in _VOWELS:
+        return (stem[:-2] + stem[-1],)
+    if len(stem) >= 3 and stem[-1] not in _VOWELS and stem[-2] not in _VOWELS:
+        return (stem[:-1] + "е" + stem[-1], stem[:-1] + "о" + stem[-1])
+    return ()
 
 
 def _alternated(stem: str) -> tuple[str, ...]:
