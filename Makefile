@@ -189,7 +189,9 @@ lexicon: $(STAMP)
 	mv shared/bookreader/images/lexicon_ru_en.tsv.new shared/bookreader/images/lexicon_ru_en.tsv
 
 ## Share of noun and adjective occurrences in the Russian corpus books' descriptions the prompt
-## vocabulary translates: `make lexicon-coverage [CORPUS=../shared/corpus]`.
+## vocabulary translates, curation and held-out books apart (the split: HELD_OUT in
+## lexicon_coverage.py; curated entries come from curation books only):
+## `make lexicon-coverage [CORPUS=../shared/corpus]`.
 CORPUS ?= ../shared/corpus
 lexicon-coverage: $(STAMP)
 	$(PY) -m bookreader.images.lexicon_coverage $(CORPUS)

@@ -21,7 +21,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from bookreader.nlp.morph_analyzer import morph
 
@@ -31,15 +31,28 @@ _HEADWORD = re.compile(r"^[a-z][a-z' -]*[a-z]$")
 _HOMONYM = re.compile(r"^_(I+|IV|V)\b")
 _TRANSCRIPTION = re.compile(r"\[[^\]]*\]")
 _POS_BLOCK = re.compile(
-    r"^(?:\d+\.\s*)?_(n|a|v|adv|pron|prep|conj|int|num|attr|pl|p-p|pres-p|past)\."
+    r"^(?:\d+\.\s*)?_(n-ord|n-card|n|a|v|adv|pron|prep|conj|int|num|attr|pl|p-p|pres-p|past)\."
+)
+# English slurs and insults the dictionary lists as headwords (енот was "coon", темнокожий
+# "negro", вязанка "faggot"): never a prompt's word.
+_OFFENSIVE = frozenset(
+    {
+        *("nigger", "nigga", "negro", "negress", "coon", "darkie", "darky", "chink", "gook"),
+        *("dago", "wop", "spic", "kike", "yid", "squaw", "faggot", "fag", "dyke", "tranny"),
+        *("retard", "jap", "gyp", "wog", "paki", "redskin", "hottentot", "coolie", "sambo"),
+    }
 )
 _SENSE_START = re.compile(r"^(\d+)\)")
 _LABEL = re.compile(r"_[^\s.]+\.")  # _разг. _ам. _зоол. …
 _FIGURATIVE = ("_перен.", "_разг.", "_уст.", "_поэт.", "_презр.", "_шутл.", "_груб.", "_жарг.")
 _PARENS = re.compile(r"\([^()]*\)")
+# «двигать(ся)» is two verbs, the transitive and the reflexive; the brackets would hide the second
+_REFLEXIVE = re.compile(r"\b([а-яё]+)\((с[яь])\)(?=\s*(?:[,;]|$))")
+# an example whose translation is one Russian word: "fur coat (меховая) шуба", "high boot сапог"
+_EXAMPLE = re.compile(r"^([a-z][a-z' -]*[a-z])\s+([а-яё]+)$")
 _LATIN = re.compile(r"[A-Za-z]")
 _RUSSIAN_WORD = re.compile(r"^[а-яё]+(?:-[а-яё]+)?$")
-_WANTED = {"n": "NOUN", "a": "ADJF", "v": "INFN"}
+_WANTED = {"n": "NOUN", "a": "ADJF", "v": "INFN", "n-ord": "ADJF"}  # "third" _n-ord. третий
 # A verb's Russian participles said by an English participle: «разорванный» (past passive) by
 # the past participle (torn), «сверкающий» / «сверкавший» (active) by the -ing form (sparkling).
 _PARTICIPLES = (
@@ -52,6 +65,8 @@ _MASC_NOMN = frozenset({"masc", "sing", "nomn"})
 _FROM_VERB = 0.8  # a word the dictionary gives as an adjective names its participle better
 _PAIRED = 0.9  # a perfective found by its suffix, not listed by the dictionary
 _LATER_VERB = 0.4  # the verb of a word first a noun ("to moon about") is rarely the sense meant
+_EXAMPLE_WEIGHT = 0.5  # a word translating an example phrase names it less surely than a sense
+_LOOSE = 0.2  # a hue without its tone: a last resort
 
 
 @dataclass(frozen=True)
@@ -115,22 +130,63 @@ def senses(body: list[str]) -> Iterator[Sense]:
         yield Sense(pos, homonym, number, current, later)
 
 
-def translations(sense: str) -> list[tuple[str, bool, bool]]:
-    """The Russian single words of a sense, in order, each with whether a figurative or
-    colloquial label stands before it and whether it is attributive (`_attr.`: the adjective
-    of a noun, «казацкий» under Cossack); examples (they hold English) are skipped."""
+class Translation(NamedTuple):
+    russian: str
+    figurative: bool  # a figurative or colloquial label stands before it
+    attributive: bool  # `_attr.`: the adjective of a noun, «казацкий» under Cossack
+    english: str = ""  # the example phrase it translates ("fur coat"), "" for the headword
+    loose: bool = False  # a hue said without its tone («бледно-лиловый» → лиловый)
+
+
+def translations(sense: str, headword: str = "") -> list[Translation]:
+    """The Russian single words of a sense, in order. Examples (they hold English) are skipped,
+    except a short one that has the headword and is translated by one Russian word ("fur coat
+    шуба"): that word is given the example's English."""
     words = []
     figurative = False
+    sense = _REFLEXIVE.sub(r"\1, \1\2", sense)
     for segment in _PARENS.sub(" ", _PARENS.sub(" ", sense)).split(";"):
         figurative = figurative or any(label in segment for label in _FIGURATIVE)
         attributive = "_attr." in segment
         if _LATIN.search(_LABEL.sub(" ", segment)):
+            example = _example(_LABEL.sub(" ", segment), headword)
+            if example:
+                words.append(Translation(example[1], figurative, attributive, example[0]))
             continue  # an example phrase or a cross-reference
         for item in segment.split(","):
-            item = _LABEL.sub(" ", item).strip(" .!?-—").lower()
+            item = _LABEL.sub(" ", item).strip(" .!?-—").lower().replace("ё", "е")
+            if colour := _COLOUR_NAME.match(item):  # "dove-colour": «сизый цвет» → сизый
+                item, attributive = colour.group(1), True
             if _RUSSIAN_WORD.match(item):
-                words.append((item.replace("ё", "е"), figurative, attributive))
+                words.append(Translation(item, figurative, attributive))
+            if head := _loose_head(item):
+                words.append(Translation(head, figurative, attributive, loose=True))
     return words
+
+
+_COLOUR_NAME = re.compile(r"^([а-я]+(?:-[а-я]+)?(?:ый|ий|ой)) цвет$")
+_TONED = re.compile(r"^[а-я]+о-([а-я]+)$")  # «бледно-лиловый», «розовато-лиловый»
+
+
+def _loose_head(item: str) -> str | None:
+    """A colour's hue after its tone («бледно-лиловый» → лиловый): it names the headword only
+    when nothing names it better (see _LOOSE). (The noun of an adjective + noun translation,
+    «нижняя рубаха» → рубаха, was tried: too often a mere kind of it, «бизань» → dandy.)"""
+    found = _TONED.match(item)
+    return found.group(1) if found else None
+
+
+def _example(segment: str, headword: str) -> tuple[str, str] | None:
+    """(English, Russian) of a noun phrase of two or three words with the headword in it
+    ("riding boot сапог", "fur coat шуба") translated by one Russian word."""
+    found = _EXAMPLE.match(" ".join(segment.split()).strip(" .,!?"))
+    if not found or not headword:
+        return None
+    english, russian = found.group(1), found.group(2)
+    words = english.split()
+    if not 2 <= len(words) <= 3 or words[0] in ("to", "a", "the") or headword not in words:
+        return None
+    return english, russian.replace("ё", "е")
 
 
 def candidates(source: Path) -> Iterator[Candidate]:
@@ -139,17 +195,26 @@ def candidates(source: Path) -> Iterator[Candidate]:
         english = headword.strip().lower()
         if not _HEADWORD.match(english) or english.count(" ") > 1:
             continue
+        if _OFFENSIVE & set(re.split(r"[ -]", english)):
+            continue  # a slur never names anything in a prompt; the next sense will
         commonness = _commonness(english)
         for sense in senses(body):
             wanted = _WANTED.get(sense.pos or "n")
             if wanted is None:
                 continue
             rank = (1 + sense.number) * (1 + 0.7 * sense.homonym)
-            for position, (russian, figurative, attributive) in enumerate(translations(sense.text)):
+            for position, said in enumerate(translations(sense.text, english)):
+                if said.english and wanted == "INFN":
+                    continue  # a verb's example is a clause, not a name for a thing
                 score = commonness / rank / (1 + 0.4 * position)
-                pos = "ADJF" if attributive else wanted
-                weight = 0.3 if figurative else 1.0
-                yield Candidate(russian, english, pos, score * weight, sense.later)
+                pos = "ADJF" if said.attributive else wanted
+                weight = (0.3 if said.figurative else 1.0) * (
+                    _EXAMPLE_WEIGHT if said.english else 1
+                )
+                weight *= _LOOSE if said.loose else 1.0
+                yield Candidate(
+                    said.russian, said.english or english, pos, score * weight, sense.later
+                )
 
 
 def _commonness(english: str) -> float:

@@ -8,12 +8,16 @@ transliterated, so no Cyrillic reaches a prompt."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
 
 _TABLE = Path(__file__).with_name("glossary_ru_en.tsv")
 _LEXICON = Path(__file__).with_name("lexicon_ru_en.tsv")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_CURATED_ON: ContextVar[bool] = ContextVar("curated_glossary_on", default=True)
 
 
 @cache
@@ -28,6 +32,21 @@ def lexicon() -> dict[str, str]:
     return _read(_LEXICON)
 
 
+@contextmanager
+def without_glossary() -> Iterator[None]:
+    """Translate with the generated lexicon and the derivations only: how coverage is measured
+    without the hand-curated entries (`make lexicon-coverage`)."""
+    token = _CURATED_ON.set(False)
+    try:
+        yield
+    finally:
+        _CURATED_ON.reset(token)
+
+
+def _curated() -> dict[str, str]:
+    return glossary() if _CURATED_ON.get() else {}
+
+
 def _read(table: Path) -> dict[str, str]:
     entries: dict[str, str] = {}
     for line in table.read_text(encoding="utf-8").splitlines():
@@ -39,7 +58,7 @@ def _read(table: Path) -> dict[str, str]:
 
 
 def _lookup(lemma: str) -> str | None:
-    return glossary().get(lemma) or lexicon().get(lemma)
+    return _curated().get(lemma) or lexicon().get(lemma)
 
 
 def has_cyrillic(text: str) -> bool:
@@ -54,17 +73,20 @@ def translate_word(lemma: str, language: str) -> str | None:
     if language != "ru":
         return None if has_cyrillic(word) else word
     english = (
-        glossary().get(word)
+        _curated().get(word)
         or _curated_verb(word)
         or lexicon().get(word)
         or _spelling_variant(word)
         or _derived(word)
         or _adjective_of(word)
+        or _noun_of(word)
+        or _negated(word)
+        or _half(word)
     )
     if english is None and "-" in word:  # "темно-синий" → "dark blue" when both halves are known
-        parts = [_COMPOUND_PREFIXES.get(p) or _lookup(p) for p in word.split("-")]
+        parts = [_compound_part(p) for p in word.split("-")]
         english = " ".join(p for p in parts if p) if all(parts) else None
-    return english
+    return english or _joined_compound(word)
 
 
 def translate_phrase(phrase: str, language: str) -> str | None:
@@ -93,7 +115,7 @@ def translate_phrase(phrase: str, language: str) -> str | None:
 def _curated_phrase(words: list[str]) -> str | None:
     """A curated phrase ("книжный шкаф" → bookcase) ending the words, with their modifiers."""
     for size in range(len(words), 1, -1):
-        english = glossary().get(" ".join(words[-size:]).replace("ё", "е"))
+        english = _curated().get(" ".join(words[-size:]).replace("ё", "е"))
         if english:
             rest = [translate_word(word, "ru") for word in words[:-size]]
             return " ".join([*(m for m in rest if m), english])
@@ -177,13 +199,25 @@ _DERIVATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("очка", ("ка", "а")),
     ("ечка", ("ка", "а", "я")),
     ("ичка", ("ица",)),
-    ("ушка", ("а",)),
+    ("ушка", ("уха", "а")),  # старушка → старуха
+    ("ичок", ("ик",)),  # старичок → старик
+    ("онка", ("а",)),  # ручонка → рука
+    ("енка", ("а",)),
+    ("инка", ("а", "")),  # травинка → трава
+    ("чик", ("",)),  # диванчик → диван (not after д, т, з, с: рядчик is an agent, not a ряд)
     ("ышка", ("а",)),
     ("ико", ("о",)),
+    ("це", ("о",)),  # тельце → тело, болотце → болото
+    ("оватый", ("ый", "ой", "ий")),  # рябоватый → рябой
+    ("еватый", ("ый", "ий")),
     ("ка", ("а", "ь", "я", "")),
     ("ко", ("о",)),
     ("ик", ("",)),
     ("ок", ("",)),
+    ("ек", ("",)),  # височек → висок (through the alternation)
+    ("ийский", ("ия",)),  # кавалерийский → кавалерия
+    ("ейский", ("ия", "ея")),  # гвардейский → гвардия
+    ("ический", ("ия", "ика")),  # топографический → топография
     ("ский", ("", "а", "ь", "ия")),
     ("ской", ("", "а", "ь")),
     ("чий", ("к",)),
@@ -216,7 +250,7 @@ def _curated_verb(word: str) -> str | None:
 
     for parse in parse_word(word):
         if parse.tag.POS == "PRTF":
-            return glossary().get(str(parse.normal_form).replace("ё", "е"))
+            return _curated().get(str(parse.normal_form).replace("ё", "е"))
     return None
 
 
@@ -232,14 +266,144 @@ def _adjective_of(word: str) -> str | None:
     return None
 
 
-def _derived(word: str) -> str | None:
-    for suffix, replacements in _DERIVATIONS:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            stem = word[: -len(suffix)]
-            for replacement in replacements:
-                if english := _lookup(stem + replacement):
+def _noun_of(word: str) -> str | None:
+    """A room or a horse said by an adjective alone («гостиная», «пристяжная»): the analyser
+    gives the masculine adjective (гостиный), the dictionaries the feminine noun; and a noun in
+    its older feminine form (зала) that the dictionaries know as masculine (зал)."""
+    from bookreader.nlp.morph_analyzer import parse_word
+
+    for parse in parse_word(word):
+        if parse.tag.POS == "ADJF" and "Apro" not in parse.tag and str(parse.normal_form) == word:
+            for grammemes in ({"femn", "sing", "nomn"}, {"neut", "sing", "nomn"}):
+                form = parse.inflect(grammemes)
+                if form is not None and (english := _lookup(form.word.replace("ё", "е"))):
                     return english
+            return None
+        if parse.tag.POS == "NOUN" and "femn" in parse.tag and word.endswith("а"):
+            masculine = word[:-1]
+            if any(p.tag.POS == "NOUN" and "masc" in p.tag for p in parse_word(masculine)):
+                return _lookup(masculine)
+            return None
     return None
 
 
+def _derived(word: str) -> str | None:
+    for suffix, replacements in _DERIVATIONS:
+        if word.endswith(suffix) and len(word) - len(suffix) >= _SHORTEST_STEM.get(suffix, 3):
+            stem = word[: -len(suffix)]
+            if suffix == "чик" and stem.endswith(("д", "т", "з", "с")):
+                continue
+            for base in (stem, *_alternated(stem), *_fleeting(stem)):
+                for replacement in replacements:
+                    if english := _lookup(base + replacement):
+                        return english
+    return None
+
+
+# A diminutive's stem ends in the alternated consonant of its base: каблучок → каблук, шажок →
+# шаг, личико → лицо, ручонка → рука.
+_ALTERNATIONS = {"ч": ("к", "ц", "т"), "ж": ("г", "з"), "ш": ("х", "с"), "щ": ("ст", "ск")}
+_SHORTEST_STEM = {"енький": 2, "онький": 2}  # узенький → узкий
+
+
+_VOWELS = "аеиоуыэюяй"
+
+
+def _fleeting(stem: str) -> tuple[str, ...]:
+    """The stem with its fleeting vowel dropped or restored: суконный → сукно, ковровый → ковер."""
+    if len(stem) >= 4 and stem[-2] in "ое" and stem[-3] not in _VOWELS:
+        return (stem[:-2] + stem[-1],)
+    if len(stem) >= 3 and stem[-1] not in _VOWELS and stem[-2] not in _VOWELS:
+        return (stem[:-1] + "е" + stem[-1], stem[:-1] + "о" + stem[-1])
+    return ()
+
+
+def _alternated(stem: str) -> tuple[str, ...]:
+    return tuple(stem[:-1] + other for other in _ALTERNATIONS.get(stem[-1:], ()))
+
+
 _COMPOUND_PREFIXES = {"темно": "dark", "светло": "light", "бледно": "pale", "ярко": "bright"}
+_ADJECTIVE_ENDINGS = ("ый", "ий", "ой")
+
+
+def _compound_part(part: str) -> str | None:
+    """One half of «серо-зеленый», «добродушно-красивый»: a tone, a word, or the adjective a
+    linking -о/-е stands for (серо → серый → grey)."""
+    if english := _COMPOUND_PREFIXES.get(part) or _lookup(part):
+        return english
+    if part.endswith(("о", "е")) and len(part) >= 3:
+        stem = (
+            part[:-1].removesuffix("ов").removesuffix("ев")
+            if part.endswith(("овато", "евато"))
+            else part[:-1]
+        )
+        return next((e for end in _ADJECTIVE_ENDINGS if (e := _lookup(stem + end))), None)
+    return None
+
+
+def _half(word: str) -> str | None:
+    """«полутемный» → half-dark, «полуулыбка» → half-smile: полу- before a known word."""
+    if not word.startswith("полу") or len(word) < 7:
+        return None
+    english = _lookup(word[4:]) or _derived(word[4:])
+    return f"half-{english}" if english and english.isalpha() else None
+
+
+def _negated(word: str) -> str | None:
+    """«нескошенный» → unmown, «незагорелый» → untanned: не- before a known participle or
+    adjective whose English is a participle takes un-; others are left out (un- is not
+    general in English)."""
+    if not word.startswith("не") or len(word) < 7:
+        return None
+    english = _lookup(word[2:]) or _derived(word[2:])
+    if english and english.isalpha() and english.endswith(("ed", "en", "wn")):
+        if english.startswith(("un", "in", "dis")):
+            return None  # нераспечатанный: not "ununsealed"
+        return "un" + english
+    return None
+
+
+# «черноволосый» → black-haired, «белоголовый» → white-headed: an adjective's stem, a linking
+# -о-/-е-, a noun, an adjective ending; said the English way, adjective-noun-ed.
+_NOUN_ENDINGS = ("", "а", "ь", "я", "о")
+
+
+def _joined_compound(word: str) -> str | None:
+    if not word.endswith(_ADJECTIVE_ENDINGS) or len(word) < 8:
+        return None
+    body = word[:-2]
+    for link in range(3, len(body) - 2):
+        if body[link] not in "ое":
+            continue
+        first = next((e for end in _ADJECTIVE_ENDINGS if (e := _lookup(body[:link] + end))), None)
+        if first is None or not first.isalpha():
+            continue
+        nouns = {
+            noun
+            for end in _NOUN_ENDINGS
+            if (noun := _lookup(body[link + 1 :] + end))
+            and noun.isalpha()
+            and _is_noun(body[link + 1 :] + end)
+        }
+        if len(nouns) == 1:  # белогрудый: грудь or груда? длиннополый: пола or пол? left out
+            return f"{first}-{_with_ed(nouns.pop())}"
+    return None
+
+
+def _is_noun(word: str) -> bool:
+    from bookreader.nlp.morph_analyzer import parse_word
+
+    return any(p.tag.POS == "NOUN" and p.normal_form == word for p in parse_word(word))
+
+
+def _with_ed(noun: str) -> str:
+    """hair → haired, eye → eyed, leg → legged."""
+    if noun.endswith("e"):
+        return noun + "d"
+    short = (
+        len(noun) <= 4
+        and noun[-1] in "bdglmnprt"
+        and noun[-2] in "aeiou"
+        and noun[-3:-2] not in ("a", "e", "i", "o", "u", "")
+    )
+    return noun + (noun[-1] if short else "") + "ed"
