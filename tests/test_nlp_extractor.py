@@ -503,3 +503,45 @@ def test_a_bare_plain_movement_is_a_report_not_a_picture(text, language, english
 )
 def test_a_vivid_or_detailed_movement_is_still_an_action(text, language, english_model):
     assert "action" in _types(text, language)
+
+
+def test_a_storm_in_six_short_sentences_is_one_span():
+    # six short sentences of one picture, shorter together than two long ones: the last two
+    # (the lightning and the rain) stay in the span instead of becoming a picture of their own
+    text = (
+        "Солнце скрылось. Подул холодный ветер. Над лесом поползли черные тучи. "
+        "Сверкнула молния. Пошел крупный дождь. Поле потемнело."
+    )
+    found = _extract(text, "ru")
+    assert [(d.start, d.end, d.type) for d in found] == [(0, len(text), "atmosphere")]
+
+
+def test_short_sentences_run_longer_than_long_ones():
+    from bookreader.nlp.spans import MAX_CHARS, MAX_SENTENCES, fits
+
+    assert fits(MAX_SENTENCES, MAX_CHARS)
+    assert fits(MAX_SENTENCES + 2, 300)
+    assert not fits(MAX_SENTENCES + 1, MAX_CHARS - 1)
+    assert not fits(2, MAX_CHARS + 1)
+
+
+@pytest.mark.parametrize(
+    ("second", "whole"),
+    [
+        ("His face was brown and wrinkled, and a grey beard hung down to his belt.", True),
+        ("The face was brown and wrinkled, and a grey beard hung down to the belt.", False),
+    ],
+)
+def test_a_description_opening_with_a_pronoun_takes_the_sentence_naming_its_subject(second, whole):
+    # without the ordinary neighbour rule (extend above any score), only a pronoun at the
+    # description's start brings in the sentence before: the stranger the prompt must name
+    import dataclasses
+
+    model = dataclasses.replace(packaged_model(), extend=1.01)
+    text = "We had just finished our supper when a stranger ran into the hall. " + second
+    scored, _ = extractor.analyse(text, [(0, len(text))], "en")
+    spans = [
+        (span.start, span.end) for span, _ in extractor.learned_spans(scored, text, "en", model)
+    ]
+    start = 0 if whole else text.index(second)
+    assert spans == [(start, len(text))]

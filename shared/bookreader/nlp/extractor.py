@@ -22,10 +22,10 @@ from bookreader.nlp.features import (
 from bookreader.nlp.learned import LearnedModel, packaged_model
 from bookreader.nlp.model import SUPPORTED_LANGUAGES, Description
 from bookreader.nlp.sentences import split_sentences
-from bookreader.nlp.spans import MAX_CHARS, MAX_SENTENCES, ScoredSentence, Span, merge_sentences
+from bookreader.nlp.spans import ScoredSentence, Span, fits, merge_sentences
 from bookreader.nlp.summary import NounPhrase, build_summary, noun_phrases
 from bookreader.nlp.syntax import parse_english, parse_russian, sentence_votes
-from bookreader.nlp.vectors import sentence_vectors
+from bookreader.nlp.vectors import PERSON_PRONOUNS, sentence_vectors
 
 # The lexical stage over-generates: every sentence with some visual evidence from this strength
 # on goes to the learned step, which accepts and types it (learned.py).
@@ -247,7 +247,7 @@ def learned_spans(
     """Spans the learned step accepts, each with its raw (uncalibrated) score. Sentences a
     painter could draw are accepted; a weaker neighbour in the same paragraph joins them (the
     sentence before or after often carries the picture's detail); adjacent accepted sentences
-    form one picture (up to MAX_SENTENCES, MAX_CHARS), typed by their pooled type evidence,
+    form one picture (within the span limits, spans.fits), typed by their pooled type evidence,
     each sentence weighed by how pictureable it is."""
     positions = [p for p, s in enumerate(scored) if _is_candidate(s)]
     if vectors is None:
@@ -263,7 +263,11 @@ def learned_spans(
     accepted = {p for p in positions if scored[p].pictureable >= model.accept}
     for position in sorted(accepted):
         for other in (position - 1, position + 1):
-            if other in evidence and _joins(scored[position], scored[other], model.extend):
+            if other not in evidence:
+                continue
+            if _joins(scored[position], scored[other], model.extend) or (
+                other == position - 1 and _antecedent(scored, other, language)
+            ):
                 accepted.add(other)
     spans = []
     for group in _pictures(sorted(accepted), scored, text):
@@ -278,6 +282,21 @@ def learned_spans(
                 continue
             spans.append((span, max(s.pictureable for s in span.sentences) * share))
     return spans
+
+
+def _antecedent(scored: list[ScoredSentence], previous: int, language: str) -> bool:
+    """An accepted sentence that opens with a personal pronoun ("Her violet eyes shining…",
+    «Его встретили…») describes someone the sentence before names: that one joins the picture
+    (when it is a candidate of the same paragraph, not dialogue), or the prompt loses its
+    subject."""
+    before, sentence = scored[previous], scored[previous + 1]
+    tokens = sentence.features.tokens
+    return (
+        bool(tokens)
+        and tokens[0].lower in PERSON_PRONOUNS[language]
+        and before.paragraph == sentence.paragraph
+        and before.features.quoted < 0.5
+    )
 
 
 def _joins(anchor: ScoredSentence, neighbour: ScoredSentence, floor: float) -> bool:
@@ -300,8 +319,7 @@ def _pictures(positions: list[int], scored: list[ScoredSentence], text: str) -> 
                 last[-1] == position - 1
                 and previous.paragraph == sentence.paragraph
                 and not text[previous.features.end : sentence.features.start].strip()
-                and len(last) < MAX_SENTENCES
-                and sentence.features.end - scored[last[0]].features.start <= MAX_CHARS
+                and fits(len(last) + 1, sentence.features.end - scored[last[0]].features.start)
             ):
                 last.append(position)
                 continue

@@ -1,5 +1,6 @@
 """From scored sentences to description spans: one type per span, adjacent sentences of the
-same picture merged (up to four short sentences within MAX_CHARS), trailing whitespace left out."""
+same picture merged (up to four sentences within MAX_CHARS, more when they are short), trailing
+whitespace left out."""
 
 from __future__ import annotations
 
@@ -12,6 +13,19 @@ from bookreader.nlp.features import SentenceFeatures
 # character budget, not the count, keeps spans near the guidelines' "about three sentences".
 MAX_SENTENCES = 4
 MAX_CHARS = 700
+# A run of short sentences («Лошади бежали дружно. Ветер завыл; сделалась метель.») is one
+# picture beyond four sentences while it stays within half the character budget.
+SHORT_RUN_SENTENCES = 7
+SHORT_RUN_CHARS = MAX_CHARS // 2
+
+
+def fits(sentences: int, chars: int) -> bool:
+    """Whether a span of this many sentences and characters is within the limits."""
+    if chars > MAX_CHARS:
+        return False
+    return sentences <= MAX_SENTENCES or (
+        sentences <= SHORT_RUN_SENTENCES and chars <= SHORT_RUN_CHARS
+    )
 
 
 @dataclass
@@ -97,8 +111,7 @@ def merge_sentences(scored: list[ScoredSentence], text: str) -> list[Span]:
             current is not None
             and adjacent
             and current.kind == sentence.kind
-            and len(current.sentences) < MAX_SENTENCES
-            and sentence.features.end - current.start <= MAX_CHARS
+            and fits(len(current.sentences) + 1, sentence.features.end - current.start)
         ):
             current.sentences.append(sentence)
             current.end = sentence.features.end
