@@ -410,6 +410,61 @@ def test_an_adjectival_surname_is_one_person_in_every_case():
     assert by_alias["Крицкий"].kind == "character"
 
 
+# Anna Karenina, the night train (abridged): Anna's maid Аннушка sits by her in the same scene,
+# and her brother is «Стива» in apposition to his full name.
+TRAIN = [
+    (
+        0,
+        "Степан Аркадьич Облонский – Стива, как его звали в свете, – проводил сестру. "
+        "Анна Аркадьевна вошла в вагон. Она села на свой диванчик, рядом с Аннушкой. Анна "
+        "ответила несколько слов дамам и попросила Аннушку достать фонарик. Аннушка уже "
+        "дремала, держа красный мешочек на коленах. Анна стала читать. Стива остался на "
+        "платформе. Степан Аркадьич махал рукой. Анна попросила Аннушку подать платок. "
+        "Аннушка подала его, и Анна вышла на платформу.",
+    )
+]
+
+
+def test_a_diminutive_acting_on_the_full_names_bearer_is_someone_else():
+    cast = build_cast(TRAIN, "ru")
+    by_alias = {alias: member for member in cast for alias in member.aliases}
+    assert by_alias["Аннушку"] is not by_alias["Анна"]
+    assert by_alias["Аннушка"] is by_alias["Аннушку"] is by_alias["Аннушкой"]
+    assert by_alias["Анна"] is by_alias["Анна Аркадьевна"]
+    # named twice in one sentence, but in apposition (one case): one man
+    assert by_alias["Стива"] is by_alias["Степан Аркадьич"]
+
+
+# Anna Karenina, part one (abridged): clipped patronymics pymorphy3 reads as a surname
+# («Дмитрича») or a place («Дмитрич»), a surname it does not know («Кознышева»), and a
+# diminutive of two men's names («Егорушка»: Георгий or Егор).
+PATRONYMICS = [
+    (
+        0,
+        "Константин Дмитрич Левин приехал в Москву. Все ждали Константина Дмитрича к обеду, "
+        "и Левин опоздал. Сергей Иванович Кознышев читал. Левин пошёл к брату, и Кознышева "
+        "все уважали; Сергей Иванович был весел. Николай Дмитрич, брат их, не пришёл. "
+        "Левин и Сергей Иванович говорили о Николае.",
+    ),
+    (
+        1,
+        "На бал приехал красивый и статный мужчина Егорушка Корсунский. Корсунский "
+        "танцевал с Кити, и Корсунского все знали. Кити улыбалась Корсунскому.",
+    ),
+]
+
+
+def test_clipped_patronymics_unknown_surnames_and_a_mans_diminutive_join_their_person():
+    cast = build_cast(PATRONYMICS, "ru")
+    by_alias = {alias: member for member in cast for alias in member.aliases}
+    levin = by_alias["Константин Дмитрич Левин"]
+    assert by_alias["Константина Дмитрича"] is levin
+    assert by_alias["Кознышева"] is by_alias["Сергей Иванович Кознышев"]
+    assert by_alias["Николай Дмитрич"] is not levin
+    assert by_alias["Николай Дмитрич"].kind == "character"
+    assert by_alias["Егорушка Корсунский"] is by_alias["Корсунский"]
+
+
 # The Speckled Band (abridged): a county named mostly "of Surrey" or as a modifier.
 SURREY = [
     (

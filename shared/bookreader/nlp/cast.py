@@ -30,7 +30,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import partial
+from functools import lru_cache, partial
 from typing import Any, cast
 
 from razdel import sentenize
@@ -42,8 +42,10 @@ from bookreader.nlp.cast_names import (
     BookWords,
     NameSpan,
     NameVariant,
+    clean_russian,
     english_variant,
     find_name_spans,
+    first_name_entry,
     russian_variant,
     russian_word,
 )
@@ -210,6 +212,7 @@ _SUBORDINATE = {
     ),
 }
 _SENTENCE_ENDS = (".", "!", "?", "…", "\n")
+_DIALOGUE_DASH = re.compile(r"\s[–—]\s")
 _NER_LABELS = {"PER": "person", "PERSON": "person", "LOC": "place", "GPE": "place", "FAC": "place"}
 
 
@@ -287,6 +290,8 @@ def _keeps_russian(token: str, words: BookWords, forms: BookForms) -> bool:
         return inside >= 1 or seen_lower == 0
     if info.known and (info.adjective >= 0.5 or not info.nominal):
         return False  # «Придворный», «Божья», «Однако», «Гей», «Поцелуемся»
+    if not info.known and first_name_entry(token):  # «Егорушка»: a name pymorphy3 lacks
+        return inside >= 1 or seen_lower == 0
     if tagged > 0:  # a name reading, but a common word is likelier («Вера», «Роза»)
         inside = sum(words.capital_inside[form] for form in forms.forms(token))  # «Юлаю»
         return inside >= 2 and seen_lower <= inside
@@ -593,8 +598,10 @@ def _naming_parts(name: _Name) -> int:
 def _cluster(names: list[_Name], texts: dict[int, str]) -> list[_Cluster]:
     clusters: list[_Cluster] = []
     deferred: list[_Name] = []
+    # a diminutive after the full name's own forms: it is judged against all of them
     fullest_first = sorted(
-        names, key=lambda n: (-_naming_parts(n), n.kind is None, -len(n.mentions))
+        names,
+        key=lambda n: (-_naming_parts(n), _is_diminutive(n), n.kind is None, -len(n.mentions)),
     )
     neighbours = _Neighbours(names)
     for name in fullest_first:
@@ -609,10 +616,11 @@ def _cluster(names: list[_Name], texts: dict[int, str]) -> list[_Cluster]:
             and _is_diminutive(name)
             and (
                 _side_by_side(name, target, texts)
+                or _in_another_role(name, target, texts)
                 or not _same_person_around(name, target, neighbours)
             )
         ):
-            target = None  # «Аннушка» beside «Анна» in one sentence: two women
+            target = None  # «Анна … попросила Аннушку»: two women
         if target is None and name.kind is None:
             deferred.append(name)  # undecided: may join a known name, never stands alone
         elif target is None:
@@ -663,6 +671,69 @@ def _side_by_side(name: _Name, cluster: _Cluster, texts: dict[int, str]) -> bool
         at = bisect.bisect_left(found, left)
         together += at < len(found) and found[at] < right
     return together >= max(2, SIDE_BY_SIDE * len(name.mentions))
+
+
+def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    left = max(text.rfind(mark, 0, start) for mark in _SENTENCE_ENDS) + 1
+    rights = [text.find(mark, end) for mark in _SENTENCE_ENDS]
+    return left, min((r for r in rights if r >= 0), default=len(text))
+
+
+def _in_another_role(name: _Name, cluster: _Cluster, texts: dict[int, str]) -> bool:
+    """The narrator names the diminutive and the person in one sentence in different cases
+    («Анна … попросила Аннушку достать фонарик»): one acts on the other, and a writer names
+    one person twice in a sentence only in apposition, in the same case («Степан Аркадьич
+    Облонский – Стива»). Direct speech does not count: a name called out in the vocative sits
+    beside the narrator's other name for the same person («– Костя! – Левин обернулся»)."""
+    ours: dict[int, list[tuple[_Mention, str]]] = defaultdict(list)
+    for other in cluster.names:
+        for mention in other.mentions:
+            ours[mention.chapter].append((mention, other.variant.display))
+    apart = 0
+    for mention in name.mentions:
+        text = texts[mention.chapter]
+        if _in_speech(text, mention.start):
+            continue
+        left, right = _sentence_bounds(text, mention.start, mention.end)
+        cases = _cases(mention.surface, name.variant.display)
+        apart += any(
+            left <= other.start < right
+            and not _in_speech(text, other.start)
+            and not cases & _cases(other.surface, display)
+            for other, display in ours.get(mention.chapter, ())
+        )
+    return apart >= max(1, SIDE_BY_SIDE * len(name.mentions))
+
+
+@lru_cache(maxsize=20_000)
+def _cases(surface: str, display: str) -> frozenset[str]:
+    """The cases a Russian name's form can be read in, all its words agreeing (singular
+    readings); the name's own nominative is a nominative whatever pymorphy3 thinks of it
+    («Стива», to pymorphy3 the genitive of «Стив»)."""
+    found: frozenset[str] | None = None
+    for token in surface.split():
+        parses = parse_word(clean_russian(token))
+        named = [p for p in parses if any(tag in p.tag for tag in ("Name", "Surn", "Patr"))]
+        cases = frozenset(
+            str(p.tag.case) for p in named or parses if p.tag.case and p.tag.number != "plur"
+        )
+        found = cases if found is None else found & cases
+    nominative = frozenset(["nomn"]) if clean_russian(surface) == display else frozenset()
+    return (found or frozenset()) | nominative
+
+
+def _in_speech(text: str, position: int) -> bool:
+    """The position is inside direct speech: a «quotation», or a dialogue line's spoken part
+    (a line opening with a dash alternates speech and narration at each dash: «– Стива, –
+    сказала она, – иди»)."""
+    line_start = text.rfind("\n", 0, position) + 1
+    before = text[line_start:position]
+    if before.count("«") > before.count("»"):
+        return True
+    opening = before.lstrip()
+    if not opening or opening[0] not in "–—-":
+        return False
+    return len(_DIALOGUE_DASH.findall(opening[1:])) % 2 == 0
 
 
 def _may_join(cluster: _Cluster, name: _Name) -> bool:
