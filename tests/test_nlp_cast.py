@@ -465,6 +465,29 @@ def test_clipped_patronymics_unknown_surnames_and_a_mans_diminutive_join_their_p
     assert by_alias["Егорушка Корсунский"] is by_alias["Корсунский"]
 
 
+# Taras Bulba (abridged): regiments named by adjectives, and a surname the dictionary knows
+# as an adjective.
+KURENS = [
+    (
+        0,
+        "Один за другим валили курени: Уманский, Поповичевский, Каневский. Казаки Уманского "
+        "куреня стояли у ворот, и весь Уманский курень пошёл за Тарасом. Тарас Бульба "
+        "смотрел на них. Коронный гетман Николай Потоцкий стоял с армией. И Потоцкий не "
+        "красовался бы больше на своем аргамаке. Гетман отпустил Потоцкого, и тому же "
+        "Потоцкому поручено было поймать Тараса.",
+    )
+]
+
+
+def test_a_regiments_adjective_is_not_a_person_and_an_adjectival_surname_is():
+    cast = build_cast(KURENS, "ru")
+    by_alias = {alias: member for member in cast for alias in member.aliases}
+    assert not {"Уманский", "Уманского"} & by_alias.keys()
+    potocki = by_alias["Николай Потоцкий"]
+    assert potocki.kind == "character"
+    assert by_alias["Потоцкий"] is by_alias["Потоцкого"] is by_alias["Потоцкому"] is potocki
+
+
 # The Speckled Band (abridged): a county named mostly "of Surrey" or as a modifier.
 SURREY = [
     (

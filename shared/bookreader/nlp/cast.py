@@ -288,6 +288,10 @@ def _keeps_russian(token: str, words: BookWords, forms: BookForms) -> bool:
     tagged = info.person + info.place
     if tagged >= 0.5:
         return inside >= 1 or seen_lower == 0
+    if info.known and info.adjective >= 0.5 and info.person > 0:
+        # «Потоцкий»: an adjective to the dictionary, a surname to the book, which capitalises
+        # it mid-sentence and never writes it in lower case
+        return inside >= 1 and seen_lower == 0 and _capitalised_inside(token, words, forms) >= 2
     if info.known and (info.adjective >= 0.5 or not info.nominal):
         return False  # «Придворный», «Божья», «Однако», «Гей», «Поцелуемся»
     if not info.known and first_name_entry(token):  # «Егорушка»: a name pymorphy3 lacks
@@ -299,6 +303,16 @@ def _keeps_russian(token: str, words: BookWords, forms: BookForms) -> bool:
     # every form of the word («Хлопуши», «Хлопушей» with «Хлопуша»).
     inside = sum(words.capital_inside[form] for form in forms.forms(token))
     return inside >= 2 and seen_lower * 4 <= inside
+
+
+def _capitalised_inside(token: str, words: BookWords, forms: BookForms) -> int:
+    """Mid-sentence capitalisations of the word's forms (its stem's, or its lemma's)."""
+    lemmas = {parse.normal_form for parse in parse_word(token)[:3]}
+    return sum(
+        count
+        for form, count in words.capital_inside.items()
+        if form in forms.forms(token) or parse_word(form)[0].normal_form in lemmas
+    )
 
 
 def _keeps_english(token: str, words: BookWords, forms: BookForms) -> bool:
@@ -476,6 +490,9 @@ def _decide_kinds(
     for key, name in names.items():
         vote = votes.get(key)
         guess = name.variant.kind
+        if lang == "ru" and _attribute_of_a_noun(name, texts):
+            name.rejected = True  # «Уманский курень», «Уманского куреня»: a regiment's name
+            continue
         if lang == "en" and not name.variant.titled and _place_by_context(name, texts):
             name.kind = "place"  # "of Surrey", "the Surrey side", "to Hampshire"
             continue
@@ -510,6 +527,40 @@ def _decide_kinds(
         elif len(name.mentions) >= 3 or _single_value(name) in titled_surnames:
             name.kind = "person"  # unconfirmed; kept only if it recurs
         name.confirmed = guess in ("person", "place") and lang == "ru"
+
+
+_NEXT_WORD = re.compile(r"\s([а-яё]+)")
+
+
+def _attribute_of_a_noun(name: _Name, texts: dict[int, str]) -> bool:
+    """A one-word adjectival name that half its mentions put right before a lower-case noun
+    agreeing with it in case, number and gender is that noun's attribute, not a person."""
+    surface_words = {m.surface for m in name.mentions}
+    if len(name.variant.parts) != 1 or not all(
+        _ADJECTIVAL.search(clean_russian(word)) for word in surface_words
+    ):
+        return False
+    attached = 0
+    for mention in name.mentions:
+        following = _NEXT_WORD.match(texts[mention.chapter], mention.end)
+        attached += following is not None and _agree(mention.surface, following.group(1))
+    return attached * 2 >= len(name.mentions)
+
+
+_ADJECTIVAL = re.compile(r"(?:ий|ый|ой|ая|ое|ого|ому|ым|ом|ую|ые|ых|ыми|ие|их|ими)$")
+
+
+def _agree(adjective: str, noun: str) -> bool:
+    readings = {
+        (p.tag.case, p.tag.number, p.tag.gender if p.tag.number == "sing" else None)
+        for p in parse_word(clean_russian(adjective).lower())
+        if "ADJF" in p.tag
+    }
+    return any(
+        "NOUN" in p.tag
+        and (p.tag.case, p.tag.number, p.tag.gender if p.tag.number == "sing" else None) in readings
+        for p in parse_word(noun)
+    )
 
 
 def _single_value(name: _Name) -> str | None:
