@@ -488,6 +488,26 @@ def test_a_regiments_adjective_is_not_a_person_and_an_adjectival_surname_is():
     assert by_alias["Потоцкий"] is by_alias["Потоцкого"] is by_alias["Потоцкому"] is potocki
 
 
+# Taras Bulba (abridged): the son introduced as «Остап Бульба», once in a roll-call as
+# «Бульбенко Остап», and otherwise «Остап».
+OSTAP = [
+    (
+        0,
+        "Старший сын, Остап Бульба, вошёл в светлицу. Остап был хмур. Остап сел у окна. "
+        "Отец смотрел на Остапа, и Остап молчал. Наутро Остап поехал в Сечь. "
+        "Остапу дали коня, и Остап поскакал. Остапом гордился отец. Остап был силён. "
+        "Кошевой читал: «Бульбенко Остап!» Остап вышел вперёд. Остапа выбрали куренным. "
+        "Остап повёл казаков, и Остап победил. Об Остапе говорили все.",
+    )
+]
+
+
+def test_a_first_name_far_commoner_than_its_fuller_names_goes_to_the_one_introduced_first():
+    cast = build_cast(OSTAP, "ru")
+    by_alias = {alias: member for member in cast for alias in member.aliases}
+    assert by_alias["Остап"] is by_alias["Остап Бульба"] is by_alias["Остапа"]
+
+
 # The Speckled Band (abridged): a county named mostly "of Surrey" or as a modifier.
 SURREY = [
     (

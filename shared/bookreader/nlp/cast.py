@@ -661,7 +661,7 @@ def _cluster(names: list[_Name], texts: dict[int, str]) -> list[_Cluster]:
             for c in clusters
             if _may_join(c, name) and _shared(c.parts, name) >= min(2, _naming_parts(name))
         ]
-        target = _dominant(fitting, name, texts)
+        target = _dominant(fitting, name, texts) or _introduced(fitting, name)
         if (
             target is not None
             and _is_diminutive(name)
@@ -939,6 +939,20 @@ def _dominant(
     if support(fitting[0]) >= DOMINANCE * support(fitting[1]):
         return fitting[0]
     return _antecedent(name, fitting) if texts is not None else None
+
+
+def _introduced(fitting: list[_Cluster], name: _Name) -> _Cluster | None:
+    """A first name the book uses far more than all the fuller names it fits together is one
+    person's usual name, and the fuller names its occasional forms: it goes to the one the book
+    introduced first («Остап Бульба», later «Бульбенко Остап» in a roll-call, then «Остап»
+    a hundred times)."""
+    if len(fitting) < 2 or name.variant.parts[0][0] != "first" or _naming_parts(name) > 1:
+        return None
+    if len(name.mentions) < DOMINANCE * sum(c.mentions for c in fitting):
+        return None
+    return min(
+        fitting, key=lambda c: min((m.chapter, m.start) for n in c.names for m in n.mentions)
+    )
 
 
 def _join(cluster: _Cluster, name: _Name) -> None:
