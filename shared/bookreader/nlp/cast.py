@@ -308,10 +308,12 @@ def _keeps_russian(token: str, words: BookWords, forms: BookForms) -> bool:
 def _capitalised_inside(token: str, words: BookWords, forms: BookForms) -> int:
     """Mid-sentence capitalisations of the word's forms (its stem's, or its lemma's)."""
     lemmas = {parse.normal_form for parse in parse_word(token)[:3]}
+    own = set(forms.forms(token))
+    stem = token[:4]  # a form of one lemma shares its first letters; spares parsing every word
     return sum(
         count
         for form, count in words.capital_inside.items()
-        if form in forms.forms(token) or parse_word(form)[0].normal_form in lemmas
+        if form in own or (form[:4] == stem and parse_word(form)[0].normal_form in lemmas)
     )
 
 
