@@ -16,9 +16,13 @@ masculine form. Fuller names absorb their parts («Петрович» → «Ив
 only Петрович); a part shared by several people goes to the one the book names far more, or
 else to the one whose fuller name it points back to («Левин» after «Константин Левин»). A
 diminutive joins a person only if it meets their names in a scene or their company (Anna's son
-«Сережа» is not «Сергей Иванович»); a first name with patronymic takes in the same first name
+«Сережа» is not «Сергей Иванович») and the narrator never sets it beside them in another case
+(«Анна … попросила Аннушку»: her maid); a first name far commoner than the fuller names it fits
+goes to the one introduced first; a first name with patronymic takes in the same first name
 with a surname when they meet and the patronymic is the usual name («Иван Кузмич» = «Иван
-Миронов»). English words mostly after place prepositions or modifying a noun are places.
+Миронов»). English words mostly after place prepositions or modifying a noun are places; a
+Russian adjectival name mostly right before a noun it agrees with is that noun's attribute
+(«Уманский курень»).
 Appearance words of character descriptions go to the person named nearest them in their
 sentence, outside subordinate clauses.
 """
