@@ -181,8 +181,8 @@ def main(argv: list[str] | None = None) -> int:
             "cast",
             "## Cast aliases against the cast gold (`make eval-cast`)\n\n"
             f"- Date: {about['date']}, commit {about['commit']} (working tree may differ)\n"
-            "- Gold and metric: bench/gold/cast/README.md; dev books tuned on, test book not\n\n"
-            + report,
+            "- Gold and metric: bench/gold/cast/README.md; every book tuned on (the test book since"
+            " 2026-12-06: no held-out cast book is left)\n\n" + report,
         )
     print(json.dumps(summary(scores), ensure_ascii=False))
     return 0

@@ -410,6 +410,104 @@ def test_an_adjectival_surname_is_one_person_in_every_case():
     assert by_alias["Крицкий"].kind == "character"
 
 
+# Anna Karenina, the night train (abridged): Anna's maid Аннушка sits by her in the same scene,
+# and her brother is «Стива» in apposition to his full name.
+TRAIN = [
+    (
+        0,
+        "Степан Аркадьич Облонский – Стива, как его звали в свете, – проводил сестру. "
+        "Анна Аркадьевна вошла в вагон. Она села на свой диванчик, рядом с Аннушкой. Анна "
+        "ответила несколько слов дамам и попросила Аннушку достать фонарик. Аннушка уже "
+        "дремала, держа красный мешочек на коленах. Анна стала читать. Стива остался на "
+        "платформе. Степан Аркадьич махал рукой. Анна попросила Аннушку подать платок. "
+        "Аннушка подала его, и Анна вышла на платформу.",
+    )
+]
+
+
+def test_a_diminutive_acting_on_the_full_names_bearer_is_someone_else():
+    cast = build_cast(TRAIN, "ru")
+    by_alias = {alias: member for member in cast for alias in member.aliases}
+    assert by_alias["Аннушку"] is not by_alias["Анна"]
+    assert by_alias["Аннушка"] is by_alias["Аннушку"] is by_alias["Аннушкой"]
+    assert by_alias["Анна"] is by_alias["Анна Аркадьевна"]
+    # named twice in one sentence, but in apposition (one case): one man
+    assert by_alias["Стива"] is by_alias["Степан Аркадьич"]
+
+
+# Anna Karenina, part one (abridged): clipped patronymics pymorphy3 reads as a surname
+# («Дмитрича») or a place («Дмитрич»), a surname it does not know («Кознышева»), and a
+# diminutive of two men's names («Егорушка»: Георгий or Егор).
+PATRONYMICS = [
+    (
+        0,
+        "Константин Дмитрич Левин приехал в Москву. Все ждали Константина Дмитрича к обеду, "
+        "и Левин опоздал. Сергей Иванович Кознышев читал. Левин пошёл к брату, и Кознышева "
+        "все уважали; Сергей Иванович был весел. Николай Дмитрич, брат их, не пришёл. "
+        "Левин и Сергей Иванович говорили о Николае.",
+    ),
+    (
+        1,
+        "На бал приехал красивый и статный мужчина Егорушка Корсунский. Корсунский "
+        "танцевал с Кити, и Корсунского все знали. Кити улыбалась Корсунскому.",
+    ),
+]
+
+
+def test_clipped_patronymics_unknown_surnames_and_a_mans_diminutive_join_their_person():
+    cast = build_cast(PATRONYMICS, "ru")
+    by_alias = {alias: member for member in cast for alias in member.aliases}
+    levin = by_alias["Константин Дмитрич Левин"]
+    assert by_alias["Константина Дмитрича"] is levin
+    assert by_alias["Кознышева"] is by_alias["Сергей Иванович Кознышев"]
+    assert by_alias["Николай Дмитрич"] is not levin
+    assert by_alias["Николай Дмитрич"].kind == "character"
+    assert by_alias["Егорушка Корсунский"] is by_alias["Корсунский"]
+
+
+# Taras Bulba (abridged): regiments named by adjectives, and a surname the dictionary knows
+# as an adjective.
+KURENS = [
+    (
+        0,
+        "Один за другим валили курени: Уманский, Поповичевский, Каневский. Казаки Уманского "
+        "куреня стояли у ворот, и весь Уманский курень пошёл за Тарасом. Тарас Бульба "
+        "смотрел на них. Коронный гетман Николай Потоцкий стоял с армией. И Потоцкий не "
+        "красовался бы больше на своем аргамаке. Гетман отпустил Потоцкого, и тому же "
+        "Потоцкому поручено было поймать Тараса.",
+    )
+]
+
+
+def test_a_regiments_adjective_is_not_a_person_and_an_adjectival_surname_is():
+    cast = build_cast(KURENS, "ru")
+    by_alias = {alias: member for member in cast for alias in member.aliases}
+    assert not {"Уманский", "Уманского"} & by_alias.keys()
+    potocki = by_alias["Николай Потоцкий"]
+    assert potocki.kind == "character"
+    assert by_alias["Потоцкий"] is by_alias["Потоцкого"] is by_alias["Потоцкому"] is potocki
+
+
+# Taras Bulba (abridged): the son introduced as «Остап Бульба», once in a roll-call as
+# «Бульбенко Остап», and otherwise «Остап».
+OSTAP = [
+    (
+        0,
+        "Старший сын, Остап Бульба, вошёл в светлицу. Остап был хмур. Остап сел у окна. "
+        "Отец смотрел на Остапа, и Остап молчал. Наутро Остап поехал в Сечь. "
+        "Остапу дали коня, и Остап поскакал. Остапом гордился отец. Остап был силён. "
+        "Кошевой читал: «Бульбенко Остап!» Остап вышел вперёд. Остапа выбрали куренным. "
+        "Остап повёл казаков, и Остап победил. Об Остапе говорили все.",
+    )
+]
+
+
+def test_a_first_name_far_commoner_than_its_fuller_names_goes_to_the_one_introduced_first():
+    cast = build_cast(OSTAP, "ru")
+    by_alias = {alias: member for member in cast for alias in member.aliases}
+    assert by_alias["Остап"] is by_alias["Остап Бульба"] is by_alias["Остапа"]
+
+
 # The Speckled Band (abridged): a county named mostly "of Surrey" or as a modifier.
 SURREY = [
     (

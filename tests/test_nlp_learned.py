@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 
 from bench import train_extract
@@ -88,3 +89,38 @@ def test_training_twice_gives_the_same_bytes():
     second = train_extract.train(["train"], limit=40)[1]
     assert json.dumps(first, sort_keys=True) == json.dumps(second, sort_keys=True)
     assert from_json(first).features == feature_names()
+
+
+def _held_apart(hit_chance, seed: int = 0) -> list[train_extract.HeldApart]:
+    rng = np.random.default_rng(seed)
+    points = []
+    for number in range(600):
+        raw = float(rng.uniform(0.05, 0.95))
+        sentences = int(rng.integers(1, 5))
+        hit = float(rng.random() < hit_chance(raw, sentences))
+        language = "ru" if number % 2 else "en"
+        points.append(train_extract.HeldApart(language, f"book{number % 6}", raw, sentences, hit))
+    return points
+
+
+def test_the_confidence_takes_the_simplest_form_that_predicts_unseen_books_as_well():
+    # the raw score is already a probability: a pooled two-parameter curve, not one per language
+    form, table = train_extract.choose_calibration(_held_apart(lambda raw, _: raw))
+    assert form in ("platt-pooled", "raw-platt-pooled")
+    assert {row["form"] for row in table} == set(train_extract.CALIBRATIONS)
+
+    # longer spans are right more often at the same raw score: the sentence count earns its place
+    def longer_is_likelier(raw: float, sentences: int) -> float:
+        return 1 / (1 + np.exp(-(np.log(raw / (1 - raw)) + 1.2 * (sentences - 2.5))))
+
+    form, _ = train_extract.choose_calibration(_held_apart(longer_is_likelier))
+    assert form == "platt-sentences-pooled"
+    fitted, parameters = train_extract.fit_calibration(form, _held_apart(longer_is_likelier))
+    assert parameters == 3 and set(fitted) == {"ru", "en"}
+    model = from_json(json.loads(MODEL_FILE.read_text(encoding="utf-8")))
+    model = from_json({**model.to_json(), "calibration": {}})
+    calibrated = from_json(
+        {**model.to_json(), "calibration": {"ru": {"platt": vars(fitted["ru"])}}}
+    )
+    assert calibrated.confidence(0.5, "ru", 4) > calibrated.confidence(0.5, "ru", 1)
+    assert calibrated.confidence(0.5, "en", 1) == 0.5  # no calibration: the raw score stays

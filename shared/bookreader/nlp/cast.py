@@ -16,9 +16,13 @@ masculine form. Fuller names absorb their parts («Петрович» → «Ив
 only Петрович); a part shared by several people goes to the one the book names far more, or
 else to the one whose fuller name it points back to («Левин» after «Константин Левин»). A
 diminutive joins a person only if it meets their names in a scene or their company (Anna's son
-«Сережа» is not «Сергей Иванович»); a first name with patronymic takes in the same first name
+«Сережа» is not «Сергей Иванович») and the narrator never sets it beside them in another case
+(«Анна … попросила Аннушку»: her maid); a first name far commoner than the fuller names it fits
+goes to the one introduced first; a first name with patronymic takes in the same first name
 with a surname when they meet and the patronymic is the usual name («Иван Кузмич» = «Иван
-Миронов»). English words mostly after place prepositions or modifying a noun are places.
+Миронов»). English words mostly after place prepositions or modifying a noun are places; a
+Russian adjectival name mostly right before a noun it agrees with is that noun's attribute
+(«Уманский курень»).
 Appearance words of character descriptions go to the person named nearest them in their
 sentence, outside subordinate clauses.
 """
@@ -30,7 +34,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import partial
+from functools import lru_cache, partial
 from typing import Any, cast
 
 from razdel import sentenize
@@ -42,8 +46,10 @@ from bookreader.nlp.cast_names import (
     BookWords,
     NameSpan,
     NameVariant,
+    clean_russian,
     english_variant,
     find_name_spans,
+    first_name_entry,
     russian_variant,
     russian_word,
 )
@@ -210,6 +216,7 @@ _SUBORDINATE = {
     ),
 }
 _SENTENCE_ENDS = (".", "!", "?", "…", "\n")
+_DIALOGUE_DASH = re.compile(r"\s[–—]\s")
 _NER_LABELS = {"PER": "person", "PERSON": "person", "LOC": "place", "GPE": "place", "FAC": "place"}
 
 
@@ -285,8 +292,14 @@ def _keeps_russian(token: str, words: BookWords, forms: BookForms) -> bool:
     tagged = info.person + info.place
     if tagged >= 0.5:
         return inside >= 1 or seen_lower == 0
+    if info.known and info.adjective >= 0.5 and info.person > 0:
+        # «Потоцкий»: an adjective to the dictionary, a surname to the book, which capitalises
+        # it mid-sentence and never writes it in lower case
+        return inside >= 1 and seen_lower == 0 and _capitalised_inside(token, words, forms) >= 2
     if info.known and (info.adjective >= 0.5 or not info.nominal):
         return False  # «Придворный», «Божья», «Однако», «Гей», «Поцелуемся»
+    if not info.known and first_name_entry(token):  # «Егорушка»: a name pymorphy3 lacks
+        return inside >= 1 or seen_lower == 0
     if tagged > 0:  # a name reading, but a common word is likelier («Вера», «Роза»)
         inside = sum(words.capital_inside[form] for form in forms.forms(token))  # «Юлаю»
         return inside >= 2 and seen_lower <= inside
@@ -294,6 +307,18 @@ def _keeps_russian(token: str, words: BookWords, forms: BookForms) -> bool:
     # every form of the word («Хлопуши», «Хлопушей» with «Хлопуша»).
     inside = sum(words.capital_inside[form] for form in forms.forms(token))
     return inside >= 2 and seen_lower * 4 <= inside
+
+
+def _capitalised_inside(token: str, words: BookWords, forms: BookForms) -> int:
+    """Mid-sentence capitalisations of the word's forms (its stem's, or its lemma's)."""
+    lemmas = {parse.normal_form for parse in parse_word(token)[:3]}
+    own = set(forms.forms(token))
+    stem = token[:4]  # a form of one lemma shares its first letters; spares parsing every word
+    return sum(
+        count
+        for form, count in words.capital_inside.items()
+        if form in own or (form[:4] == stem and parse_word(form)[0].normal_form in lemmas)
+    )
 
 
 def _keeps_english(token: str, words: BookWords, forms: BookForms) -> bool:
@@ -471,6 +496,9 @@ def _decide_kinds(
     for key, name in names.items():
         vote = votes.get(key)
         guess = name.variant.kind
+        if lang == "ru" and _attribute_of_a_noun(name, texts):
+            name.rejected = True  # «Уманский курень», «Уманского куреня»: a regiment's name
+            continue
         if lang == "en" and not name.variant.titled and _place_by_context(name, texts):
             name.kind = "place"  # "of Surrey", "the Surrey side", "to Hampshire"
             continue
@@ -505,6 +533,40 @@ def _decide_kinds(
         elif len(name.mentions) >= 3 or _single_value(name) in titled_surnames:
             name.kind = "person"  # unconfirmed; kept only if it recurs
         name.confirmed = guess in ("person", "place") and lang == "ru"
+
+
+_NEXT_WORD = re.compile(r"\s([а-яё]+)")
+
+
+def _attribute_of_a_noun(name: _Name, texts: dict[int, str]) -> bool:
+    """A one-word adjectival name that half its mentions put right before a lower-case noun
+    agreeing with it in case, number and gender is that noun's attribute, not a person."""
+    surface_words = {m.surface for m in name.mentions}
+    if len(name.variant.parts) != 1 or not all(
+        _ADJECTIVAL.search(clean_russian(word)) for word in surface_words
+    ):
+        return False
+    attached = 0
+    for mention in name.mentions:
+        following = _NEXT_WORD.match(texts[mention.chapter], mention.end)
+        attached += following is not None and _agree(mention.surface, following.group(1))
+    return attached * 2 >= len(name.mentions)
+
+
+_ADJECTIVAL = re.compile(r"(?:ий|ый|ой|ая|ое|ого|ому|ым|ом|ую|ые|ых|ыми|ие|их|ими)$")
+
+
+def _agree(adjective: str, noun: str) -> bool:
+    readings = {
+        (p.tag.case, p.tag.number, p.tag.gender if p.tag.number == "sing" else None)
+        for p in parse_word(clean_russian(adjective).lower())
+        if "ADJF" in p.tag
+    }
+    return any(
+        "NOUN" in p.tag
+        and (p.tag.case, p.tag.number, p.tag.gender if p.tag.number == "sing" else None) in readings
+        for p in parse_word(noun)
+    )
 
 
 def _single_value(name: _Name) -> str | None:
@@ -593,8 +655,10 @@ def _naming_parts(name: _Name) -> int:
 def _cluster(names: list[_Name], texts: dict[int, str]) -> list[_Cluster]:
     clusters: list[_Cluster] = []
     deferred: list[_Name] = []
+    # a diminutive after the full name's own forms: it is judged against all of them
     fullest_first = sorted(
-        names, key=lambda n: (-_naming_parts(n), n.kind is None, -len(n.mentions))
+        names,
+        key=lambda n: (-_naming_parts(n), _is_diminutive(n), n.kind is None, -len(n.mentions)),
     )
     neighbours = _Neighbours(names)
     for name in fullest_first:
@@ -603,16 +667,17 @@ def _cluster(names: list[_Name], texts: dict[int, str]) -> list[_Cluster]:
             for c in clusters
             if _may_join(c, name) and _shared(c.parts, name) >= min(2, _naming_parts(name))
         ]
-        target = _dominant(fitting, name, texts)
+        target = _dominant(fitting, name, texts) or _introduced(fitting, name)
         if (
             target is not None
             and _is_diminutive(name)
             and (
                 _side_by_side(name, target, texts)
+                or _in_another_role(name, target, texts)
                 or not _same_person_around(name, target, neighbours)
             )
         ):
-            target = None  # «Аннушка» beside «Анна» in one sentence: two women
+            target = None  # «Анна … попросила Аннушку»: two women
         if target is None and name.kind is None:
             deferred.append(name)  # undecided: may join a known name, never stands alone
         elif target is None:
@@ -663,6 +728,69 @@ def _side_by_side(name: _Name, cluster: _Cluster, texts: dict[int, str]) -> bool
         at = bisect.bisect_left(found, left)
         together += at < len(found) and found[at] < right
     return together >= max(2, SIDE_BY_SIDE * len(name.mentions))
+
+
+def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    left = max(text.rfind(mark, 0, start) for mark in _SENTENCE_ENDS) + 1
+    rights = [text.find(mark, end) for mark in _SENTENCE_ENDS]
+    return left, min((r for r in rights if r >= 0), default=len(text))
+
+
+def _in_another_role(name: _Name, cluster: _Cluster, texts: dict[int, str]) -> bool:
+    """The narrator names the diminutive and the person in one sentence in different cases
+    («Анна … попросила Аннушку достать фонарик»): one acts on the other, and a writer names
+    one person twice in a sentence only in apposition, in the same case («Степан Аркадьич
+    Облонский – Стива»). Direct speech does not count: a name called out in the vocative sits
+    beside the narrator's other name for the same person («– Костя! – Левин обернулся»)."""
+    ours: dict[int, list[tuple[_Mention, str]]] = defaultdict(list)
+    for other in cluster.names:
+        for mention in other.mentions:
+            ours[mention.chapter].append((mention, other.variant.display))
+    apart = 0
+    for mention in name.mentions:
+        text = texts[mention.chapter]
+        if _in_speech(text, mention.start):
+            continue
+        left, right = _sentence_bounds(text, mention.start, mention.end)
+        cases = _cases(mention.surface, name.variant.display)
+        apart += any(
+            left <= other.start < right
+            and not _in_speech(text, other.start)
+            and not cases & _cases(other.surface, display)
+            for other, display in ours.get(mention.chapter, ())
+        )
+    return apart >= max(1, SIDE_BY_SIDE * len(name.mentions))
+
+
+@lru_cache(maxsize=20_000)
+def _cases(surface: str, display: str) -> frozenset[str]:
+    """The cases a Russian name's form can be read in, all its words agreeing (singular
+    readings); the name's own nominative is a nominative whatever pymorphy3 thinks of it
+    («Стива», to pymorphy3 the genitive of «Стив»)."""
+    found: frozenset[str] | None = None
+    for token in surface.split():
+        parses = parse_word(clean_russian(token))
+        named = [p for p in parses if any(tag in p.tag for tag in ("Name", "Surn", "Patr"))]
+        cases = frozenset(
+            str(p.tag.case) for p in named or parses if p.tag.case and p.tag.number != "plur"
+        )
+        found = cases if found is None else found & cases
+    nominative = frozenset(["nomn"]) if clean_russian(surface) == display else frozenset()
+    return (found or frozenset()) | nominative
+
+
+def _in_speech(text: str, position: int) -> bool:
+    """The position is inside direct speech: a «quotation», or a dialogue line's spoken part
+    (a line opening with a dash alternates speech and narration at each dash: «– Стива, –
+    сказала она, – иди»)."""
+    line_start = text.rfind("\n", 0, position) + 1
+    before = text[line_start:position]
+    if before.count("«") > before.count("»"):
+        return True
+    opening = before.lstrip()
+    if not opening or opening[0] not in "–—-":
+        return False
+    return len(_DIALOGUE_DASH.findall(opening[1:])) % 2 == 0
 
 
 def _may_join(cluster: _Cluster, name: _Name) -> bool:
@@ -817,6 +945,20 @@ def _dominant(
     if support(fitting[0]) >= DOMINANCE * support(fitting[1]):
         return fitting[0]
     return _antecedent(name, fitting) if texts is not None else None
+
+
+def _introduced(fitting: list[_Cluster], name: _Name) -> _Cluster | None:
+    """A first name the book uses far more than all the fuller names it fits together is one
+    person's usual name, and the fuller names its occasional forms: it goes to the one the book
+    introduced first («Остап Бульба», later «Бульбенко Остап» in a roll-call, then «Остап»
+    a hundred times)."""
+    if len(fitting) < 2 or name.variant.parts[0][0] != "first" or _naming_parts(name) > 1:
+        return None
+    if len(name.mentions) < DOMINANCE * sum(c.mentions for c in fitting):
+        return None
+    return min(
+        fitting, key=lambda c: min((m.chapter, m.start) for n in c.names for m in n.mentions)
+    )
 
 
 def _join(cluster: _Cluster, name: _Name) -> None:

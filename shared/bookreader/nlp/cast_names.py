@@ -275,10 +275,11 @@ _GENDERS = {"m": "masc", "f": "femn"}
 
 @cache
 def _full_names() -> dict[str, tuple[str, str] | None]:
-    """Each first name and diminutive (lower-case, ё as е) → (full name, gender); None when two
-    names share the form («Саша»)."""
+    """Each first name and diminutive (lower-case, ё as е) → (full name, gender); a form two
+    names of one gender share is its own full name («Егорушка»); None when a man's and a woman's
+    names share it («Саша»)."""
     fulls: dict[str, tuple[str, str]] = {}
-    diminutives: dict[str, tuple[str, str] | None] = {}
+    owners: dict[str, dict[tuple[str, str], str]] = {}  # form → its entries → the form as written
     for line in NAMES_TABLE.read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
             continue
@@ -286,9 +287,16 @@ def _full_names() -> dict[str, tuple[str, str] | None]:
         entry = (full, _GENDERS[gender])
         fulls[full.lower().replace("ё", "е")] = entry
         for form in forms.split():
-            key = form.lower().replace("ё", "е")
-            diminutives[key] = entry if diminutives.get(key, entry) == entry else None
-    table: dict[str, tuple[str, str] | None] = dict(diminutives)
+            owners.setdefault(form.lower().replace("ё", "е"), {})[entry] = form
+    table: dict[str, tuple[str, str] | None] = {}
+    for key, entries in owners.items():
+        genders = {gender for _, gender in entries}
+        if len(entries) == 1:
+            table[key] = next(iter(entries))
+        elif len(genders) == 1:  # «Егорушка» of Георгий or Егор: its own name, but a man's
+            table[key] = (next(iter(entries.values())), genders.pop())
+        else:
+            table[key] = None  # «Саша»: a man or a woman
     table.update(fulls)
     return table
 
@@ -350,6 +358,24 @@ def _patronymic_nominative(token: str) -> str | None:
     return feminine.group(1) + "а" if feminine else None
 
 
+_RU_PATRONYMIC_ROOT = re.compile(r"^(.+?)ь?(?:ич|ыч)(?:а|у|ем|ом|е)?$")
+
+
+def _colloquial_patronymic(token: str) -> str | None:
+    """The nominative of a clipped patronymic made from a first name that pymorphy3 reads as
+    something else («Дмитрича»: a surname; «Дмитрич»: a place): «Дмитрич» of Дмитрий,
+    «Станиславич» of Станислав. A word in -ич whose root names no one («Гриневич») is not one."""
+    root = _RU_PATRONYMIC_ROOT.match(token)
+    if root is None:
+        return None
+    stem = root.group(1)
+    for ending in ("", "ий", "й", "а", "я"):
+        entry = first_name_entry(stem + ending)
+        if entry and entry[1] == "masc":
+            return _patronymic_nominative(token)
+    return None
+
+
 def _guessed(token: str) -> bool:
     """pymorphy3 does not know the word: its readings are guesses from the ending."""
     if morph().word_is_known(token.lower()) or first_name_entry(token):
@@ -362,6 +388,8 @@ def _name_parses(token: str) -> list:
     tagged = [p for p in parses if _slot_of(p)]
     if _RU_PATRONYMIC.search(token):  # «Дмитрич» is a patronymic, whatever else it could be
         tagged = [p for p in tagged if "Patr" in p.tag] or tagged
+    if _guessed(token):  # a first name pymorphy3 does not know is likelier a surname («Кознышева»)
+        tagged = [p for p in tagged if "Surn" in p.tag] or tagged
     return tagged or list(parses[:1])
 
 
@@ -385,6 +413,8 @@ def _value(
     slot = _slot_of(parse)
     if slot == "first" and in_run and _guessed(token):
         slot = None  # «Престоном Хольтом»: a guessed first name, not «Хольтом» the name
+    if slot != "patr" and _colloquial_patronymic(token):
+        return "patr", _colloquial_patronymic(token)  # type: ignore[return-value]
     if slot == "patr" or (slot is None and _RU_PATRONYMIC.search(token)):
         colloquial = _patronymic_nominative(token)
         if colloquial and (slot is None or "Patr" in parse.tag):  # type: ignore[attr-defined]
@@ -408,6 +438,8 @@ def _single_russian(token: str, forms: BookForms | None) -> NameVariant:
         slot = "first" if first_name_entry(value) else "name"  # «Стива», not «Стив»
     kind = "place" if slot == "place" else "person" if slot != "name" else "unknown"
     gender = best.tag.gender if _slot_of(best) else None
+    if slot == "last" and _guessed(token) and len({p.tag.gender for p in options}) > 1:
+        gender = None  # «Кознышева», a surname pymorphy3 guesses: his genitive or her nominative
     entry = first_name_entry(value) if slot == "first" else None
     gender = entry[1] if entry else gender  # «Емелька» is a man
     return NameVariant(kind, ((slot, _part_key(slot, value)),), gender, value)

@@ -344,7 +344,7 @@ def extract_chapter(
     budget = {"words": NEURAL_WORD_BUDGET}
     descriptions = []
     for span, raw in learned_spans(scored, text, language, model):
-        conf = model.confidence(raw, language)
+        conf = model.confidence(raw, language, len(span.sentences))
         if conf < model.min_confidence:
             continue
         tokens = [t for s in span.sentences for t in s.features.tokens]

@@ -1,14 +1,16 @@
 """The learned acceptance and typing step, evaluated from a small JSON file.
 
 `make train-extract` fits two logistic regressions on the annotated gold (bench/gold/extract)
-with scikit-learn and writes their coefficients here as JSON, with a per-language calibration
-curve (Platt scaling) fitted on held-apart (leave-one-book-out) predictions. At run time nothing
-is unpickled and scikit-learn is not imported: a matrix product, a sigmoid, a softmax and a
-linear interpolation along the stored curve."""
+with scikit-learn and writes their coefficients here as JSON, with a calibration per language
+fitted on held-apart (leave-one-book-out) predictions: Platt's logistic of the raw score's
+logit and the span's sentence count, or a curve of raw scores (isotonic steps), whichever form
+the build chose. At run time nothing is unpickled and scikit-learn is not imported: a matrix
+product, a sigmoid, a softmax and the calibration's sigmoid or linear interpolation."""
 
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -17,6 +19,23 @@ from typing import Any
 import numpy as np
 
 MODEL_FILE = Path(__file__).with_name("extract_model.json")
+
+
+@dataclass(frozen=True)
+class Platt:
+    """Confidence = sigmoid(logit · logit(raw) + sentences · sentence count + bias)."""
+
+    logit: float
+    sentences: float
+    bias: float
+
+    def __call__(self, raw: float, sentences: int) -> float:
+        clipped = min(max(raw, 1e-3), 1 - 1e-3)
+        z = self.logit * math.log(clipped / (1 - clipped)) + self.sentences * sentences + self.bias
+        return 1.0 / (1.0 + math.exp(-z))
+
+
+Curve = tuple[np.ndarray, np.ndarray]  # raw scores and their confidences, increasing
 
 
 @dataclass(frozen=True)
@@ -29,8 +48,8 @@ class LearnedModel:
     type_classes: list[str]
     type_coef: np.ndarray  # (classes, features)
     type_bias: np.ndarray  # (classes,)
-    # language → (raw scores, calibrated confidences), increasing; identity when absent
-    calibration: dict[str, tuple[np.ndarray, np.ndarray]]
+    # language → its calibration; the raw score stays when absent
+    calibration: dict[str, Platt | Curve]
     accept: float  # a sentence is a candidate picture from this P(pictureable) on
     extend: float  # a neighbour joins an accepted sentence's span from this P on
     min_confidence: float  # spans calibrated below this are not emitted
@@ -46,11 +65,14 @@ class LearnedModel:
         weights = np.exp(logits)
         return picture, weights / weights.sum(axis=1, keepdims=True)
 
-    def confidence(self, raw: float, language: str) -> float:
-        curve = self.calibration.get(language)
-        if curve is None:
+    def confidence(self, raw: float, language: str, sentences: int = 1) -> float:
+        """The calibrated confidence of a span with this raw score and this many sentences."""
+        calibration = self.calibration.get(language)
+        if calibration is None:
             return round(min(max(raw, 0.0), 1.0), 3)
-        return round(float(np.interp(raw, curve[0], curve[1])), 3)
+        if isinstance(calibration, Platt):
+            return round(calibration(raw, sentences), 3)
+        return round(float(np.interp(raw, calibration[0], calibration[1])), 3)
 
     def to_json(self) -> dict[str, Any]:
         def numbers(values: np.ndarray) -> list:
@@ -67,8 +89,8 @@ class LearnedModel:
                 "bias": numbers(self.type_bias),
             },
             "calibration": {
-                language: {"raw": numbers(x), "confidence": numbers(y)}
-                for language, (x, y) in sorted(self.calibration.items())
+                language: _calibration_json(calibration, numbers)
+                for language, calibration in sorted(self.calibration.items())
             },
             "thresholds": {
                 "accept": self.accept,
@@ -76,6 +98,24 @@ class LearnedModel:
                 "min_confidence": self.min_confidence,
             },
         }
+
+
+def _calibration_json(calibration: Platt | Curve, numbers: Any) -> dict[str, Any]:
+    if isinstance(calibration, Platt):
+        return {
+            "platt": {
+                "logit": round(calibration.logit, 6),
+                "sentences": round(calibration.sentences, 6),
+                "bias": round(calibration.bias, 6),
+            }
+        }
+    return {"raw": numbers(calibration[0]), "confidence": numbers(calibration[1])}
+
+
+def _calibration(data: dict[str, Any]) -> Platt | Curve:
+    if "platt" in data:
+        return Platt(**{key: float(value) for key, value in data["platt"].items()})
+    return np.asarray(data["raw"], dtype=float), np.asarray(data["confidence"], dtype=float)
 
 
 def from_json(data: dict[str, Any]) -> LearnedModel:
@@ -89,11 +129,7 @@ def from_json(data: dict[str, Any]) -> LearnedModel:
         type_coef=np.asarray(data["type"]["coef"], dtype=float),
         type_bias=np.asarray(data["type"]["bias"], dtype=float),
         calibration={
-            language: (
-                np.asarray(curve["raw"], dtype=float),
-                np.asarray(curve["confidence"], dtype=float),
-            )
-            for language, curve in data.get("calibration", {}).items()
+            language: _calibration(entry) for language, entry in data.get("calibration", {}).items()
         },
         accept=float(data["thresholds"]["accept"]),
         extend=float(data["thresholds"]["extend"]),
