@@ -15,7 +15,7 @@ from __future__ import annotations
 import argparse
 from collections import Counter
 
-from bench.train_extract import Paragraph, fit, load, out_of_fold, predictions, prepare
+from bench.train_extract import Paragraph, calibrate, fit, load, predictions, prepare
 from bookreader.nlp.evaluate import (
     GoldSpan,
     PredictedSpan,
@@ -73,7 +73,7 @@ def leave_one_book_out(paragraphs: list[Paragraph]) -> tuple[Report, Counter]:
     pairs = []
     for book in sorted({p.book for p in paragraphs}):
         rest = [p for p in paragraphs if p.book != book]
-        model = fit(rest, out_of_fold(rest))
+        model = fit(rest, calibrate(rest)[0])
         pairs += _score([p for p in paragraphs if p.book == book], model, table)
     return score(pairs), table
 
@@ -107,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     print(format_table(table))
     if args.test:
         table = Counter()
-        model = fit(paragraphs, out_of_fold(paragraphs))
+        model = fit(paragraphs, calibrate(paragraphs)[0])
         report = score(_score([prepare(r) for r in load("test")], model, table))
         print(f"== test (fitted on {args.fit})")
         print(format_scores(report))
