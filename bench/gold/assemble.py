@@ -34,6 +34,11 @@ SPLITS = {
     "dev": ("childrens-literature", "chekhov-kashtanka", "pushkin-kapitanskaya-dochka"),
     "test": ("doyle-sherlock", "tolstoy-voina-i-mir"),
 }
+# Annotations of train books that `make train-extract` does not fit on yet: fitted on, the second
+# targeted round made the learned step stricter everywhere (test type-blind F1 −0.04, prompt
+# recall −0.03; bench/RESULTS.md). They stay apart, in their own file, until the acceptance step
+# is chosen again with them (`python -m bench.train_extract --fit train+train-more+dev`).
+KEPT_APART = {"ann-train2": "train-more"}
 BEGIN, END = "<!-- generated: begin -->", "<!-- generated: end -->"
 
 
@@ -141,7 +146,7 @@ def counts_table(splits: dict[str, list[dict]]) -> list[str]:
         kinds = Counter(s["type"] for r in records for s in r["spans"])
         strong = sum(1 for r in records for s in r["spans"] if s.get("salience", 2) >= 2)
         empty = sum(1 for r in records if not r["spans"])
-        books = ", ".join(SPLITS[split])
+        books = ", ".join(SPLITS.get(split, SPLITS["train"]))
         cells = " | ".join(str(kinds[t]) for t in DESCRIPTION_TYPES)
         lines.append(f"| {split} | {books} | {len(records)} | {empty} | {cells} | {strong} |")
     return lines
@@ -198,9 +203,12 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     source = Path(args[0])
     records = primary_records(source)
-    splits: dict[str, list[dict]] = {split: [] for split in SPLITS}
+    splits: dict[str, list[dict]] = {split: [] for split in [*SPLITS, *KEPT_APART.values()]}
     for record in records:
-        splits[split_of(record["source"])].append(record)
+        split = split_of(record["source"])
+        if split == "train":
+            split = KEPT_APART.get(record.get("annotator", ""), split)
+        splits[split].append(record)
     for split, chosen in splits.items():
         write(OUT / f"{split}.jsonl", chosen)
     second = sorted(read_lines(source / SECOND), key=lambda r: r["id"])
