@@ -221,52 +221,49 @@ def _fail_stuck(
 def _stuck_images(
     pool: db.Pool, settings: Settings, store: ObjectStore, report: SweepReport
 ) -> None:
-    failed, stuck = _stuck_work(
+    # Generate draws an image once: a live worker still on it keeps it.
+    report.images_failed_stuck, report.images_redriven = _stuck_work(
         pool,
-        "images",
+        StuckWork("images", "image_id", settings.generate_function_name),
         settings.stuck_image_seconds,
         settings.image_give_up_seconds,
         BookReaderError(
             "generation_stuck", "The picture could not be drawn in time. Ask for it again.", 500
         ),
     )
-    report.images_failed_stuck = len(failed)
-    for image_id in stuck:
-        # Generate draws an image once: a live worker still on it keeps it.
-        jobs.invoke_async(settings.generate_function_name, {"image_id": image_id})
-        report.images_redriven += 1
-        log_event(logger, "stuck picture re-driven", image_id=image_id)
 
 
 def _stuck_exports(
     pool: db.Pool, settings: Settings, store: ObjectStore, report: SweepReport
 ) -> None:
-    failed, stuck = _stuck_work(
+    # The build runs once under its lease: a live worker still on it keeps it.
+    report.exports_failed_stuck, report.exports_redriven = _stuck_work(
         pool,
-        "exports",
+        StuckWork("exports", "export_id", settings.export_function_name),
         settings.stuck_export_seconds,
         settings.export_give_up_seconds,
         BookReaderError(
             "export_stuck", "The EPUB could not be built in time. Ask for it again.", 500
         ),
     )
-    report.exports_failed_stuck = len(failed)
-    for export_id in stuck:
-        # The build runs once under its lease: a live worker still on it keeps it.
-        jobs.invoke_async(settings.export_function_name, {"export_id": export_id})
-        report.exports_redriven += 1
-        log_event(logger, "stuck export re-driven", export_id=export_id)
+
+
+@dataclass(frozen=True)
+class StuckWork:
+    table: WorkTable
+    id_field: str  # the row's id in the function's event, `{"image_id": …}`
+    function_name: str
 
 
 def _stuck_work(
-    pool: db.Pool, table: WorkTable, stale_s: float, give_up_s: float, error: BookReaderError
-) -> tuple[list[str], list[str]]:
+    pool: db.Pool, work: StuckWork, stale_s: float, give_up_s: float, error: BookReaderError
+) -> tuple[int, int]:
     """Rows `queued` or `running` untouched for `stale_s`: those asked for `give_up_s` ago are
-    failed with `error`, the others touched now, so that one sweep claims each (a compare-and-set
-    in one statement). Their ids: (failed, to re-drive)."""
+    failed with `error`; the others are touched now, so that one sweep claims each (a
+    compare-and-set in one statement), and handed to their function again. (failed, re-driven)"""
     with pool.transaction() as conn:
         failed = conn.run(
-            f"UPDATE {table} SET state = 'failed', error_code = :c, error_message = :m,"
+            f"UPDATE {work.table} SET state = 'failed', error_code = :c, error_message = :m,"
             " updated_at = now() WHERE state IN ('queued', 'running')"
             " AND updated_at < now() - make_interval(secs => CAST(:stale AS double precision))"
             " AND created_at < now() - make_interval(secs => CAST(:give_up AS double precision))"
@@ -278,12 +275,15 @@ def _stuck_work(
         )
     with pool.transaction() as conn:
         stuck = conn.run(
-            f"UPDATE {table} SET updated_at = now() WHERE state IN ('queued', 'running')"
+            f"UPDATE {work.table} SET updated_at = now() WHERE state IN ('queued', 'running')"
             " AND updated_at < now() - make_interval(secs => CAST(:stale AS double precision))"
             " RETURNING id::text",
             stale=stale_s,
         )
-    return [row[0] for row in failed], [row[0] for row in stuck]
+    for (row_id,) in stuck:
+        jobs.invoke_async(work.function_name, {work.id_field: row_id})
+        log_event(logger, "stuck work re-driven", table=work.table, **{work.id_field: row_id})
+    return len(failed), len(stuck)
 
 
 def _orphaned_cache(
