@@ -1,21 +1,23 @@
 """Where the extractor's types go wrong, measured without looking at the test split: each book
 of the fitting splits is scored by a model fitted (with its calibration) on the other books.
 
-    python -m bench.typing_confusion [--fit train+dev] [--test]
+    python -m bench.typing_confusion [--fit train+train-more+dev] [--score train+dev] [--test]
 
 Prints the typed and type-blind scores and a confusion table of gold type (rows) against
 predicted type (columns): predictions are first matched to gold spans of their own type, the
 rest type-blind (a wrong type), under the evaluation's matching rule; `miss` counts gold spans
 (salience ≥ 2) nothing matched, the `none` row predictions that match no gold span. `--test`
 scores the test split once with a model fitted on all fitting books, as `make train-extract`
-builds it (for a report, never for choosing)."""
+builds it (for a report, never for choosing). `--score` restricts the scored paragraphs to
+some of the fitting splits (each fold still fits on every other book's paragraphs of all of
+`--fit`), so fits on more data stay comparable with fits on less."""
 
 from __future__ import annotations
 
 import argparse
 from collections import Counter
 
-from bench.train_extract import Paragraph, calibrate, fit, load, predictions, prepare
+from bench.train_extract import FIT, Paragraph, calibrate, fit, load, predictions, prepare
 from bookreader.nlp.evaluate import (
     GoldSpan,
     PredictedSpan,
@@ -68,13 +70,18 @@ def _score(paragraphs: list[Paragraph], model: LearnedModel, table: Counter) -> 
     return pairs
 
 
-def leave_one_book_out(paragraphs: list[Paragraph]) -> tuple[Report, Counter]:
+def leave_one_book_out(
+    paragraphs: list[Paragraph], scored: set[str] | None = None
+) -> tuple[Report, Counter]:
+    """Each book's paragraphs (of the `scored` splits; all when None) scored by a model fitted
+    on the other books'."""
     table: Counter = Counter()
     pairs = []
-    for book in sorted({p.book for p in paragraphs}):
+    held = [p for p in paragraphs if scored is None or p.split in scored]
+    for book in sorted({p.book for p in held}):
         rest = [p for p in paragraphs if p.book != book]
         model = fit(rest, calibrate(rest)[0])
-        pairs += _score([p for p in paragraphs if p.book == book], model, table)
+        pairs += _score([p for p in held if p.book == book], model, table)
     return score(pairs), table
 
 
@@ -97,18 +104,20 @@ def format_scores(report: Report) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--fit", default="train+dev")
+    parser.add_argument("--fit", default=FIT)
+    parser.add_argument("--score", default=None, help="splits scored (default: all of --fit)")
     parser.add_argument("--test", action="store_true")
     args = parser.parse_args(argv)
-    paragraphs = [prepare(r) for split in args.fit.split("+") for r in load(split)]
-    report, table = leave_one_book_out(paragraphs)
-    print(f"== leave-one-book-out over {args.fit}")
+    paragraphs = [prepare(r, split) for split in args.fit.split("+") for r in load(split)]
+    scored = set(args.score.split("+")) if args.score else None
+    report, table = leave_one_book_out(paragraphs, scored)
+    print(f"== leave-one-book-out over {args.fit}, scored on {args.score or args.fit}")
     print(format_scores(report))
     print(format_table(table))
     if args.test:
         table = Counter()
         model = fit(paragraphs, calibrate(paragraphs)[0])
-        report = score(_score([prepare(r) for r in load("test")], model, table))
+        report = score(_score([prepare(r, "test") for r in load("test")], model, table))
         print(f"== test (fitted on {args.fit})")
         print(format_scores(report))
         print(format_table(table))

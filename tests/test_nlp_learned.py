@@ -124,3 +124,18 @@ def test_the_confidence_takes_the_simplest_form_that_predicts_unseen_books_as_we
     )
     assert calibrated.confidence(0.5, "ru", 4) > calibrated.confidence(0.5, "ru", 1)
     assert calibrated.confidence(0.5, "en", 1) == 0.5  # no calibration: the raw score stays
+
+
+def test_the_targeted_rounds_none_sentences_weigh_down_to_the_other_splits_share():
+    # other splits: 4 pictures, 6 "none" (60 %); the targeted round: 2 pictures, 8 "none"
+    pictureable = np.asarray([True] * 4 + [False] * 6 + [True] * 2 + [False] * 8)
+    reweighted = np.asarray([False] * 10 + [True] * 10)
+    weights = train_extract.sample_weights(pictureable, reweighted)
+    assert weights[:10].tolist() == [1.0] * 10  # the other splits keep their weight
+    assert weights[10:12].tolist() == [1.0, 1.0]  # the round's pictures too
+    none_share = weights[~pictureable].sum() / weights.sum()
+    assert none_share == pytest.approx(0.6)
+    # without a reweighted split (the build on train + dev) nothing changes
+    assert (
+        train_extract.sample_weights(pictureable, np.zeros(20, dtype=bool)).tolist() == [1.0] * 20
+    )
