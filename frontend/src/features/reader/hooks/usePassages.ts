@@ -177,24 +177,29 @@ export function useChapterPassages(
 
 export function useIllustrationSettings() {
   const queryClient = useQueryClient();
-  const settings = useQuery({
-    queryKey: passageKeys.settings,
-    queryFn: getIllustrationSettings,
-    staleTime: 30_000,
-  });
-  const [saveFailed, setSaveFailed] = useState(false);
   // Changes sent and not yet answered, in order: an earlier answer must not undo a later change
   // the reader already sees (ticking "automatic" while "chapters ahead" is being saved).
   const pending = useRef(new Map<number, IllustrationSettingsChange>());
   const nextId = useRef(0);
+  const stillPending = (): IllustrationSettingsChange =>
+    Object.assign({}, ...pending.current.values());
+  const settings = useQuery({
+    queryKey: passageKeys.settings,
+    queryFn: getIllustrationSettings,
+    staleTime: 30_000,
+    // Nor may a fetch answered meanwhile (the dialog opening on stale settings refetches them).
+    select: (data: IllustrationSettings) =>
+      pending.current.size ? ({ ...data, ...stillPending() } as IllustrationSettings) : data,
+  });
+  const [saveFailed, setSaveFailed] = useState(false);
   /** Applies the change at once and saves it; resolves with the saved settings (null: failed). */
   const change = useCallback(
     (update: IllustrationSettingsChange): Promise<IllustrationSettings | null> => {
       const id = nextId.current++;
+      void queryClient.cancelQueries({ queryKey: passageKeys.settings });
       const before = queryClient.getQueryData<IllustrationSettings>(passageKeys.settings);
       pending.current.set(id, update);
       if (before) queryClient.setQueryData(passageKeys.settings, { ...before, ...update });
-      const stillPending = () => Object.assign({}, ...pending.current.values());
       return updateIllustrationSettings(update).then(
         (saved) => {
           pending.current.delete(id);
