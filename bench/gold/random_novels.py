@@ -139,7 +139,8 @@ def mix(path: Path) -> None:
             total = sum(sum(c.values()) for c in paragraphs)
             with_any = sum(1 for c in paragraphs if c)
             print(
-                f"## {source}, {label}: {len(book)} paragraphs, {with_any} with a span, {total} spans"
+                f"## {source}, {label}: {len(book)} paragraphs,"
+                f" {with_any} with a span, {total} spans"
             )
             print(
                 "| type | spans | share | 95 % bootstrap over paragraphs | 95 % Wilson over spans |"
