@@ -67,3 +67,20 @@ def test_agreement_matches_spans_by_the_evaluation_rule():
     assert scores["typed_f1"] == 0.5  # only the action pair agrees on the type
     assert scores["typeblind_f1"] == 1.0
     assert scores["matched_typeblind"] == 2
+
+
+def test_random_novels_sample_is_kept_apart_from_the_fitted_gold():
+    """Issue 15's fresh random gold of two train novels measures the type mix; it must share no
+    paragraph with what the learned step is fitted on, nor with any other gold file."""
+    sample = _records("random-novels")
+    assert {r["source"] for r in sample} == {"melville-moby-dick", "tolstoy-anna-karenina"}
+    assert all(r["selection"] == "random" and r["annotator"] == "ann-random3" for r in sample)
+    others = {
+        " ".join(r["text"].split())
+        for name in ("train", "train-more", "dev", "test")
+        for r in _records(name)
+    }
+    for record in sample:
+        assert " ".join(record["text"].split()) not in others
+        for span in record["spans"]:
+            assert record["text"][span["start"] : span["end"]].strip()

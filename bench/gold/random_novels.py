@@ -2,6 +2,7 @@
 
     python -m bench.gold.random_novels sample [--n 60] [--seed 1515] > paragraphs.jsonl
     python -m bench.gold.random_novels mix [bench/gold/extract/random-novels.jsonl]
+    python -m bench.gold.random_novels compare [bench/gold/extract/random-novels.jsonl]
 
 `sample` draws, with a fixed seed, `n` paragraphs from each of Moby-Dick and Anna Karenina by
 the splits' rule (a story paragraph of 120–1,200 characters, verbatim from the product's
@@ -9,7 +10,10 @@ parser), leaving out every paragraph already in the extraction gold, the shared 
 check set; it writes them in draw order with empty `spans`, for annotating by hand (taking the
 first k of a book is still a random sample of k). `mix` prints each book's share of gold spans
 per type with a 95 % interval from a bootstrap over paragraphs (spans of one paragraph are not
-independent), plus the Wilson interval over spans for comparison."""
+independent), plus the Wilson interval over spans for comparison. `compare` runs the extractor
+(so only after the annotation is final): its type mix on the sampled paragraphs, gold type
+against predicted type there, and its whole-novel mix split into the paragraphs the sampling
+rule admits and the rest (the gold speaks only for the former)."""
 
 from __future__ import annotations
 
@@ -157,6 +161,63 @@ def mix(path: Path) -> None:
             print()
 
 
+def compare(path: Path) -> None:
+    from types import SimpleNamespace
+
+    from bench.typing_confusion import MISS, NONE, confusion
+    from bookreader.nlp.evaluate import GoldSpan, predict
+    from bookreader.nlp.extractor import extract_chapter
+
+    records = [json.loads(line) for line in path.open(encoding="utf-8")]
+    for source, (lang, book_path) in BOOKS.items():
+        table: Counter = Counter()
+        predicted: Counter = Counter()
+        sampled = [r for r in records if r["source"] == source]
+        for record in sampled:
+            found = predict(record)
+            predicted.update(p.type for p in found)
+            gold = [
+                GoldSpan(s["start"], s["end"], s["type"], s["salience"]) for s in record["spans"]
+            ]
+            # `confusion` reads only the paragraph's gold spans.
+            confusion(SimpleNamespace(gold=gold), found, table)  # type: ignore[arg-type]
+        total = sum(predicted.values()) or 1
+        print(f"## {source}: the extractor on the {len(sampled)} sampled paragraphs")
+        print(
+            "predicted: "
+            + ", ".join(
+                f"{k} {predicted[k]} ({predicted[k] / total:.0%})" for k in DESCRIPTION_TYPES
+            )
+        )
+        columns = [*DESCRIPTION_TYPES, MISS]
+        print("| gold \\ predicted | " + " | ".join(columns) + " |")
+        print("|---|" + "---:|" * len(columns))
+        for row in [*DESCRIPTION_TYPES, NONE]:
+            print(f"| {row} | " + " | ".join(str(table[row, c]) for c in columns) + " |")
+        book = parse_book(book_path.read_bytes(), image_url=lambda image_id: image_id)
+        inside: Counter = Counter()
+        outside: Counter = Counter()
+        for chapter in book.chapters:
+            kept = story_paragraphs(
+                chapter.title,
+                chapter.text,
+                chapter.paragraphs,
+                story=chapter.story,
+                linear=chapter.linear,
+            )
+            if not kept:
+                continue
+            for d in extract_chapter(chapter.index, chapter.text, kept, lang):
+                home = next(((a, b) for a, b in kept if a <= d.start < b), (0, 0))
+                ruled = SHORTEST <= home[1] - home[0] <= LONGEST
+                (inside if ruled else outside)[d.type] += 1
+        for name, counts in (("inside the sampling rule", inside), ("outside it", outside)):
+            n = sum(counts.values()) or 1
+            shares = ", ".join(f"{k} {counts[k] / n:.1%}" for k in DESCRIPTION_TYPES)
+            print(f"whole novel, {name}: {sum(counts.values())} descriptions — {shares}")
+        print()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -167,8 +228,14 @@ def main(argv: list[str] | None = None) -> int:
     shares.add_argument(
         "gold", nargs="?", type=Path, default=HERE / "extract" / "random-novels.jsonl"
     )
+    versus = commands.add_parser("compare")
+    versus.add_argument(
+        "gold", nargs="?", type=Path, default=HERE / "extract" / "random-novels.jsonl"
+    )
     args = parser.parse_args(argv)
-    if args.command == "sample":
+    if args.command == "compare":
+        compare(args.gold)
+    elif args.command == "sample":
         # The sample's own file is left out of the exclusions, so the draw repeats exactly.
         for record in sample(args.n, args.seed, HERE / "extract" / "random-novels.jsonl"):
             sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
