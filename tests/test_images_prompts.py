@@ -441,10 +441,32 @@ def test_eval_prompts_ends_with_the_summary_line(tmp_path, capsys) -> None:
     )
     rows = [line.split(" | ") for line in lines if line.startswith("| ru-000")]
     assert rows and rows[0][3:5] == ["unicorn", "prompt"]
-    assert set(summary) == {"subject_recall", "n", "no_description", "by_lang"}
+    assert set(summary) == {
+        "subject_recall",
+        "n",
+        "no_description",
+        "by_lang",
+        "subject_first",
+        "subject_first_by_lang",
+    }
     assert summary["n"] == 2 and summary["no_description"] == 1
     assert summary["by_lang"] == {"ru": round(2 / 3, 3), "en": 0.0}
     assert summary["subject_recall"] == 0.5
+    # the fountain opens the prompt; of the described passages (one, Russian) all open on a subject
+    assert rows[0][5] == "yes"
+    assert summary["subject_first"] == 1.0
+    assert summary["subject_first_by_lang"] == {"ru": 1.0, "en": 0.0}
+
+
+def test_subject_first_reads_only_the_prompts_first_sentence() -> None:
+    passage = evaluate_prompts.GoldPassage("ru-x", "ru", "location", "", [["carriage"], ["porch"]])
+    opening = evaluate_prompts.PassageResult(passage, "Carriage. Porch.", [True, True], ["", ""])
+    later = evaluate_prompts.PassageResult(
+        passage, "People. Carriage, porch.", [True] * 2, [""] * 2
+    )
+    assert opening.subject_first and not later.subject_first
+    summary = evaluate_prompts.summary([opening, later])
+    assert summary["subject_first"] == 0.5 and summary["subject_recall"] == 1.0
 
 
 def test_several_things_are_said_in_the_plural_and_a_named_woman_is_drawn_as_one() -> None:
