@@ -201,9 +201,10 @@ def main(argv: list[str] | None = None) -> int:
     print(table(results))
     described = summary([r for r in results if r.described])
     print(f"Recall on the passages with a description: {json.dumps(described['by_lang'])}")
+    first = {"all": described["subject_first"], "by_lang": described["subject_first_by_lang"]}
     print(
         "Subject first (the prompt's first sentence names a gold subject), described passages: "
-        + json.dumps({"all": described["subject_first"], **described["subject_first_by_lang"]})
+        + json.dumps(first)
     )
     print(losses(results))
     print(json.dumps(summary(results), ensure_ascii=False))
