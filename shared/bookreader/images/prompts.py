@@ -86,8 +86,8 @@ NEGATIVE_HISTORICAL = (
 )
 # Summary attribute kinds in the order a reader would describe a scene.
 _ATTRIBUTE_ORDER = ("time", "season", "weather", "light", "colour", "material", "size", "clothing")
-# Things named: up to 16 while the prompt fits the model's window, at least 12 in any case.
-_SUBJECT_LIMIT = 16
+# Things named: up to 20 while the prompt fits the model's window, at least 12 in any case.
+_SUBJECT_LIMIT = 20
 _SUBJECT_FLOOR = 12
 
 # Known classics (lower-case fragment of an author's name, either script) → their period.
@@ -166,6 +166,7 @@ def build_prompt(
         attributes.pop("colour", None)
 
     opening, others = _opening(description.type, figures, subjects)
+    others = _by_salience(description.type, others)
     framing = _FRAMING.get(description.type, "")
     sections = [
         opening,
@@ -267,18 +268,118 @@ def characters_in(
 
 
 def _opening(kind: str, figures: list[str], subjects: list[str]) -> tuple[list[str], list[str]]:
-    """What the picture shows, first: the characters of the cast in it, else the head subject;
-    a portrait only of people. Returns (opening items, the remaining subjects)."""
-    if figures:
+    """What the picture shows, first: for a portrait or an action the characters of the cast in
+    it, else the head subject (then the characters); a portrait only of people. Returns (opening
+    items, the remaining subjects)."""
+    if not subjects and not figures:
+        return [], []
+    at = head_subject(kind, subjects) if subjects else -1
+    rest = [subject for index, subject in enumerate(subjects) if index != at]
+    if figures and kind in _PEOPLE_KINDS:
         people = " and ".join(figures[:2])
         lead = f"portrait of {people}" if kind == "character" else people
-        return [lead, *subjects[:1]], subjects[1:]
-    if not subjects:
-        return [], []
-    head = subjects[0]
+        return [lead, *([subjects[at]] if at >= 0 else [])], rest
+    if at < 0:
+        return [" and ".join(figures[:2])], []
+    head = subjects[at]
     if kind == "character" and _is_person(head):
         head = f"portrait of {head}"
-    return [head], subjects[1:]
+    return [head, *figures[:2]], rest
+
+
+# The kinds whose picture is of someone: a person opens them; any other kind opens on its place
+# or thing, the people in it said after.
+_PEOPLE_KINDS = ("character", "action")
+# English heads that name no one thing to draw first: how many or what sort ("heaps of coal",
+# "pairs", "a dozen"), a name or a hue, or people at large.
+_NOT_A_HEAD = frozenset(
+    " ".join(
+        (
+            "people folk crowd pair couple heap pile dozen half lot number mass gross group row",
+            "thing object sign name hue colour color shade shape form sort kind part piece bit",
+            "line rest whole step",
+        )
+    ).split()
+)
+# Light without its source ("the light", "a gleam"): it colours a picture but is not its subject.
+_LIGHT_NOUNS = frozenset(
+    " ".join(
+        ("light ray beam glow gleam glimmer shimmer sparkle radiance glare", "fire flame spark")
+    ).split()
+)
+
+# People a passage may name besides the portrait's heads (any of them is "someone").
+_PERSONS = PERSON_NOUNS | frozenset(
+    " ".join(
+        (
+            "brother sister lad fellow stranger visitor traveller master mistress lord lady",
+            "nobleman marshal adjutant tradeswoman",
+        )
+    ).split()
+)
+_BODY = lexicon_en.BODY | {"body", "foot", "feet"}
+
+
+def head_subject(kind: str, subjects: Sequence[str]) -> int:
+    """Which subject opens the picture: the first (the summary puts the clause subjects first)
+    unless it is a poor head — how many or what sort of things, a body part, bare light, or, for a
+    place, mood or thing, a person — and a better one follows. A portrait prefers a person, then
+    an animal."""
+
+    def rank(index: int) -> tuple[int, int]:
+        head = _english_head(subjects[index])
+        if head in _NOT_A_HEAD:
+            tier = 5
+        elif head in _BODY:
+            tier = 4
+        elif head in _LIGHT_NOUNS:
+            tier = 3
+        elif head in _PERSONS:
+            tier = 0 if kind in _PEOPLE_KINDS else 2
+        elif kind == "character":
+            tier = 1 if head in lexicon_en.ANIMALS else 2
+        else:
+            tier = 0
+        return tier, index
+
+    return min(range(len(subjects)), key=rank)
+
+
+def _by_salience(kind: str, subjects: list[str]) -> list[str]:
+    """The other things in the order the prompt may cut them from the end: what sort or how many
+    last, and body parts after the things, except in a portrait (a beard is what it shows)."""
+
+    def rank(index: int) -> int:
+        head = _english_head(subjects[index])
+        if head in _NOT_A_HEAD:
+            return 2
+        return 1 if kind != "character" and head in _BODY else 0
+
+    return [subjects[i] for i in sorted(range(len(subjects)), key=lambda i: (rank(i), i))]
+
+
+def _english_head(phrase: str) -> str:
+    """The phrase's last word as a singular lemma the vocabularies list ("ladies" → lady)."""
+    word = phrase.lower().split()[-1] if phrase.split() else ""
+    known = _PERSONS | _NOT_A_HEAD | _LIGHT_NOUNS | _BODY
+    for singular in _singulars(word):
+        if singular in known:
+            return singular
+    return word
+
+
+def _singulars(word: str) -> list[str]:
+    irregular = {"men": "man", "women": "woman", "children": "child", "people": "people"}
+    forms = [word, irregular.get(word, word)]
+    if word.endswith("men"):
+        forms.append(word[:-3] + "man")
+    if word.endswith("ies"):
+        forms.append(word[:-3] + "y")
+    if word.endswith("es"):
+        forms.append(word[:-2])
+    if word.endswith("s"):
+        forms.append(word[:-1])
+    return forms
 
 
 def _is_person(phrase: str) -> bool:
