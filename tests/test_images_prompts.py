@@ -648,10 +648,12 @@ def test_the_glossary_is_singular_and_the_number_comes_from_the_text() -> None:
         # people at large, a quantity, a body part, bare light: a thing that follows opens
         ("location", ["люди", "огромный дом", "большой окна", "крыльцо"], "huge house"),
         ("location", ["груды", "закоптелый стены", "улицы"], "smoky walls"),
-        ("atmosphere", ["огни", "снег", "город", "окна", "крыши"], "snow"),
+        ("location", ["свет", "снег", "город", "окна", "крыши"], "snow"),
+        ("atmosphere", ["пламя", "дым", "небо"], "flames"),  # a fire is a thing, not bare light
         ("object", ["незнакомец", "колокол", "пистолет"], "bell"),  # a thing, not who brought it
-        # a portrait opens on the person, not on her eyes
+        # a portrait opens on the person, not on her eyes; a person the analyser knows as one
         ("character", ["лиловый глаза", "губы", "молодой женщина"], "portrait of young woman"),
+        ("character", ["красный шапка", "толстый полковник"], "portrait of fat colonel"),
         # a good first subject stays first
         ("location", ["колодец", "деревянный ведро", "двор"], "well"),
     ],

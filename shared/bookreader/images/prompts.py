@@ -19,7 +19,7 @@ from bookreader.images.model import BookContext, ImagePrompt
 from bookreader.images.styles import StylePreset, resolve_style
 from bookreader.nlp import lexicon_en, lexicon_ru
 from bookreader.nlp.model import CastMember, Description
-from bookreader.nlp.morph_analyzer import morph
+from bookreader.nlp.morph_analyzer import morph, parse_word
 
 MAX_PROMPT_CHARS = 600
 # What CLIP-based image models read of a prompt (SDXL and its kin: 77 tokens with the start and
@@ -155,6 +155,7 @@ def build_prompt(
     subjects = _distinct(
         english for phrase in summary.subjects if (english := translate_phrase(phrase, language))
     )
+    people = _people_heads(summary.subjects, language)
     characters = characters_in(description, text, cast)
     figures = _figures(characters, text, language, monochrome=preset.monochrome)
     if not figures:  # named people outside the cast still show as a man or a woman
@@ -165,7 +166,7 @@ def build_prompt(
         subjects = _distinct(_without_colours(subject) for subject in subjects)
         attributes.pop("colour", None)
 
-    opening, others = _opening(description.type, figures, subjects)
+    opening, others = _opening(description.type, figures, subjects, people)
     others = _by_salience(description.type, others)
     framing = _FRAMING.get(description.type, "")
     sections = [
@@ -267,22 +268,24 @@ def characters_in(
     return [member for _, member in scored]
 
 
-def _opening(kind: str, figures: list[str], subjects: list[str]) -> tuple[list[str], list[str]]:
+def _opening(
+    kind: str, figures: list[str], subjects: list[str], people: frozenset[str] = frozenset()
+) -> tuple[list[str], list[str]]:
     """What the picture shows, first: for a portrait or an action the characters of the cast in
     it, else the head subject (then the characters); a portrait only of people. Returns (opening
     items, the remaining subjects)."""
     if not subjects and not figures:
         return [], []
-    at = head_subject(kind, subjects) if subjects else -1
+    at = head_subject(kind, subjects, people) if subjects else -1
     rest = [subject for index, subject in enumerate(subjects) if index != at]
     if figures and kind in _PEOPLE_KINDS:
-        people = " and ".join(figures[:2])
-        lead = f"portrait of {people}" if kind == "character" else people
+        cast = " and ".join(figures[:2])
+        lead = f"portrait of {cast}" if kind == "character" else cast
         return [lead, *([subjects[at]] if at >= 0 else [])], rest
     if at < 0:
         return [" and ".join(figures[:2])], []
     head = subjects[at]
-    if kind == "character" and _is_person(head):
+    if kind == "character" and (_is_person(head) or head.lower().split()[-1] in people):
         head = f"portrait of {head}"
     return [head, *figures[:2]], rest
 
@@ -297,15 +300,14 @@ _NOT_A_HEAD = frozenset(
         (
             "people folk crowd pair couple heap pile dozen half lot number mass gross group row",
             "thing object sign name hue colour color shade shape form sort kind part piece bit",
-            "line rest whole step",
+            "line rest whole step front",
         )
     ).split()
 )
-# Light without its source ("the light", "a gleam"): it colours a picture but is not its subject.
+# Light without its source ("the light", "a gleam"): it colours a place or a thing but is not
+# its subject (a mood picture may be of the light itself).
 _LIGHT_NOUNS = frozenset(
-    " ".join(
-        ("light ray beam glow gleam glimmer shimmer sparkle radiance glare", "fire flame spark")
-    ).split()
+    ("light", "ray", "beam", "glow", "gleam", "glimmer", "shimmer", "sparkle", "radiance", "glare")
 )
 
 # People a passage may name besides the portrait's heads (any of them is "someone").
@@ -318,13 +320,15 @@ _PERSONS = PERSON_NOUNS | frozenset(
     ).split()
 )
 _BODY = lexicon_en.BODY | {"body", "foot", "feet"}
+_NAME_TAGS = frozenset({"Name", "Surn", "Patr", "Geox", "Orgn", "Trad"})
 
 
-def head_subject(kind: str, subjects: Sequence[str]) -> int:
+def head_subject(kind: str, subjects: Sequence[str], people: frozenset[str] = frozenset()) -> int:
     """Which subject opens the picture: the first (the summary puts the clause subjects first)
-    unless it is a poor head — how many or what sort of things, a body part, bare light, or, for a
-    place, mood or thing, a person — and a better one follows. A portrait prefers a person, then
-    an animal."""
+    unless it is a poor head and a better one follows. Poor, worst first: how many or what sort
+    of things, a body part, bare light, and for a place, mood or thing a person. A portrait
+    prefers a person, then an animal; `people` are English heads the source language knows as
+    persons (Russian animate nouns that are no animals: «полковник», «полячка»)."""
 
     def rank(index: int) -> tuple[int, int]:
         head = _english_head(subjects[index])
@@ -334,8 +338,12 @@ def head_subject(kind: str, subjects: Sequence[str]) -> int:
             tier = 4
         elif head in _LIGHT_NOUNS:
             tier = 3
-        elif head in _PERSONS:
-            tier = 0 if kind in _PEOPLE_KINDS else 2
+        elif kind not in _PEOPLE_KINDS:
+            # the analyser's animacy is not trusted to demote (a sailing ship, «парусник», is
+            # also a sailfish): only the English list of people does
+            tier = 2 if head in _PERSONS else 0
+        elif head in _PERSONS or subjects[index].lower().split()[-1] in people:
+            tier = 0
         elif kind == "character":
             tier = 1 if head in lexicon_en.ANIMALS else 2
         else:
@@ -343,6 +351,27 @@ def head_subject(kind: str, subjects: Sequence[str]) -> int:
         return tier, index
 
     return min(range(len(subjects)), key=rank)
+
+
+def _people_heads(phrases: Sequence[str], language: str) -> frozenset[str]:
+    """English last words of the Russian phrases whose head is a person: an animate noun the
+    analyser knows («полковник», «полячка»), not an animal."""
+    if language != "ru":
+        return frozenset()
+    heads = set()
+    for phrase in phrases:
+        words = phrase.split()
+        readings = parse_word(words[-1].replace("ё", "е")) if words else ()
+        # every common-noun reading animate («пол» is a floor, and Paul only as a name)
+        nouns = [r for r in readings if r.tag.POS == "NOUN" and not _NAME_TAGS & r.tag.grammemes]
+        if not nouns or any("anim" not in r.tag for r in nouns):
+            continue
+        english = translate_phrase(phrase, "ru")
+        lemma = str(nouns[0].normal_form).replace("ё", "е")
+        animal = lemma in lexicon_ru.ANIMALS or _english_head(english or "") in lexicon_en.ANIMALS
+        if english and not animal:
+            heads.add(english.lower().split()[-1])
+    return frozenset(heads)
 
 
 def _by_salience(kind: str, subjects: list[str]) -> list[str]:
@@ -361,7 +390,7 @@ def _by_salience(kind: str, subjects: list[str]) -> list[str]:
 def _english_head(phrase: str) -> str:
     """The phrase's last word as a singular lemma the vocabularies list ("ladies" → lady)."""
     word = phrase.lower().split()[-1] if phrase.split() else ""
-    known = _PERSONS | _NOT_A_HEAD | _LIGHT_NOUNS | _BODY
+    known = _PERSONS | _NOT_A_HEAD | _LIGHT_NOUNS | _BODY | lexicon_en.ANIMALS
     for singular in _singulars(word):
         if singular in known:
             return singular
