@@ -441,10 +441,32 @@ def test_eval_prompts_ends_with_the_summary_line(tmp_path, capsys) -> None:
     )
     rows = [line.split(" | ") for line in lines if line.startswith("| ru-000")]
     assert rows and rows[0][3:5] == ["unicorn", "prompt"]
-    assert set(summary) == {"subject_recall", "n", "no_description", "by_lang"}
+    assert set(summary) == {
+        "subject_recall",
+        "n",
+        "no_description",
+        "by_lang",
+        "subject_first",
+        "subject_first_by_lang",
+    }
     assert summary["n"] == 2 and summary["no_description"] == 1
     assert summary["by_lang"] == {"ru": round(2 / 3, 3), "en": 0.0}
     assert summary["subject_recall"] == 0.5
+    # the fountain opens the prompt; of the described passages (one, Russian) all open on a subject
+    assert rows[0][5] == "yes"
+    assert summary["subject_first"] == 1.0
+    assert summary["subject_first_by_lang"] == {"ru": 1.0, "en": 0.0}
+
+
+def test_subject_first_reads_only_the_prompts_first_sentence() -> None:
+    passage = evaluate_prompts.GoldPassage("ru-x", "ru", "location", "", [["carriage"], ["porch"]])
+    opening = evaluate_prompts.PassageResult(passage, "Carriage. Porch.", [True, True], ["", ""])
+    later = evaluate_prompts.PassageResult(
+        passage, "People. Carriage, porch.", [True] * 2, [""] * 2
+    )
+    assert opening.subject_first and not later.subject_first
+    summary = evaluate_prompts.summary([opening, later])
+    assert summary["subject_first"] == 0.5 and summary["subject_recall"] == 1.0
 
 
 def test_several_things_are_said_in_the_plural_and_a_named_woman_is_drawn_as_one() -> None:
@@ -615,3 +637,58 @@ def test_the_glossary_is_singular_and_the_number_comes_from_the_text() -> None:
     night = summary_prompt("Месяц и звёзды ярко сияли над площадью.", kind="atmosphere")
     words = re.findall(r"[a-z]+", night.prompt.lower())
     assert "stars" in words and "star" not in words  # said once, in the plural
+
+
+# --- what opens the prompt: the thing the passage is about, not a word about it
+
+
+@pytest.mark.parametrize(
+    ("kind", "subjects", "opening"),
+    [
+        # people at large, a quantity, a body part, bare light: a thing that follows opens
+        ("location", ["люди", "огромный дом", "большой окна", "крыльцо"], "huge house"),
+        ("location", ["груды", "закоптелый стены", "улицы"], "smoky walls"),
+        ("location", ["свет", "снег", "город", "окна", "крыши"], "snow"),
+        ("atmosphere", ["пламя", "дым", "небо"], "flames"),  # a fire is a thing, not bare light
+        ("object", ["незнакомец", "колокол", "пистолет"], "bell"),  # a thing, not who brought it
+        # a portrait opens on the person, not on her eyes; a person the analyser knows as one
+        ("character", ["лиловый глаза", "губы", "молодой женщина"], "portrait of young woman"),
+        ("character", ["красный шапка", "толстый полковник"], "portrait of fat colonel"),
+        # a good first subject stays first
+        ("location", ["колодец", "деревянный ведро", "двор"], "well"),
+    ],
+)
+def test_the_head_subject_opens_the_prompt(kind: str, subjects: list[str], opening: str) -> None:
+    prompt = ru_prompt(describe(kind, subjects)).prompt.lower()
+    assert prompt.split(". ", 1)[0] == opening, prompt
+    # nothing is lost: the subject passed over is still said after it
+    passed_over = translate_phrase(subjects[0], "ru")
+    assert passed_over is not None and passed_over.lower() in prompt
+
+
+def test_a_place_opens_on_the_place_and_the_people_in_it_follow() -> None:
+    meadow = ru_prompt(describe("location", ["брат", "трава", "луг"], characters=["Левин"]))
+    assert meadow.prompt.lower().startswith("grass, a man.")
+    portrait = ru_prompt(describe("character", ["трава"], characters=["Марья"]))
+    assert portrait.prompt.lower().startswith("portrait of a woman, grass.")
+
+
+def test_the_cap_on_things_cuts_what_sort_and_how_many_before_the_things() -> None:
+    # a rider's gear listed first, then the house he rides to: the sparrows on its roof come last
+    gear = ["копье", "сабля", "кожаный седло", "походный горшок", "пороховой патроны", "снаряд"]
+    place = ["тряпка", "стол", "дом", "высокий забор", "ворота", "сарай", "конюшня", "колодец"]
+    subjects = ["небольшой окошки", "куча", "труба", "дырявый крыша", "голова", *gear, *place]
+    prompt = ru_prompt(describe("location", [*subjects, "воробьи"])).prompt.lower()
+    assert prompt.startswith("small windows.") and "leather saddle" in prompt
+    assert "sparrows" in prompt and "pile" not in prompt  # how many is cut before a thing
+    assert prompt.index("sparrows") < prompt.index("head")  # a body part after the things
+    assert prompt_tokens(prompt) <= PROMPT_TOKENS
+
+
+def test_short_nouns_and_ambiguous_plurals_the_dictionaries_know_are_translated() -> None:
+    # «ус» is two letters, yet a moustache; «пустыни» is пустыня (desert) as well as пустынь
+    tokens = tokenize("Белый ус его серебрился.", 0, 24, "ru")
+    assert "белый ус" in build_summary(tokens, "ru").subjects
+    assert translate_phrase("белый ус", "ru") == "white moustache"
+    assert translate_phrase("печальный пустыни", "ru") == "sad deserts"
+    assert translate_word("варенье", "ru") == "jam"  # the lexicon says "conserve"

@@ -8,8 +8,11 @@ passage goes through extraction as a chapter of its own; the longest description
 prompt the pipeline would build (offline, no language model). A missed subject is told apart by
 where it was lost: "span" when a prompt built the same way from the whole passage names it (the
 extracted span left it out), "prompt" when even that one does not, "extraction" when the passage
-got no description. Prints a table, then one JSON line:
-`{"subject_recall", "n", "no_description", "by_lang": {"ru", "en"}}`."""
+got no description. A second measure, "subject first": of the passages with a description, the
+share whose prompt opens (its first sentence) by naming one of the gold subjects — what the
+picture is of, before its setting. Prints a table, then one JSON line:
+`{"subject_recall", "n", "no_description", "by_lang": {"ru", "en"}, "subject_first",
+"subject_first_by_lang": {"ru", "en"}}`."""
 
 from __future__ import annotations
 
@@ -48,6 +51,12 @@ class PassageResult:
     def described(self) -> bool:
         return bool(self.prompt)
 
+    @property
+    def subject_first(self) -> bool:
+        """Whether the prompt's first sentence names one of the gold subjects."""
+        opening = first_sentence(self.prompt)
+        return any(names(opening, alternatives) for alternatives in self.passage.subjects)
+
 
 def load_gold(path: Path) -> list[GoldPassage]:
     passages = []
@@ -74,6 +83,11 @@ def names(prompt: str, alternatives: list[str]) -> bool:
         re.search(rf"(?<![\w-]){re.escape(alternative.lower())}(?![\w-])", lowered)
         for alternative in alternatives
     )
+
+
+def first_sentence(prompt: str) -> str:
+    """The prompt's opening sentence: what it says is depicted."""
+    return re.split(r"(?<=\.)\s", prompt, maxsplit=1)[0]
 
 
 def longest_description(passage: GoldPassage) -> Description | None:
@@ -121,6 +135,11 @@ def summary(results: list[PassageResult]) -> dict[str, object]:
         total = sum(len(r.found) for r in rows)
         return round(sum(sum(r.found) for r in rows) / total, 3) if total else 0.0
 
+    def first(rows: list[PassageResult]) -> float:
+        described = [r for r in rows if r.described]
+        share = sum(r.subject_first for r in described) / len(described) if described else 0.0
+        return round(share, 3)
+
     return {
         "subject_recall": recall(results),
         "n": len(results),
@@ -128,20 +147,28 @@ def summary(results: list[PassageResult]) -> dict[str, object]:
         "by_lang": {
             lang: recall([r for r in results if r.passage.lang == lang]) for lang in ("ru", "en")
         },
+        "subject_first": first(results),
+        "subject_first_by_lang": {
+            lang: first([r for r in results if r.passage.lang == lang]) for lang in ("ru", "en")
+        },
     }
 
 
 def table(results: list[PassageResult]) -> str:
-    lines = ["| id | type | found | missed | lost in | prompt |", "|---|---|---|---|---|---|"]
+    lines = [
+        "| id | type | found | missed | lost in | first | prompt |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for result in results:
         subjects = result.passage.subjects
         hit = [alts[0] for alts, ok in zip(subjects, result.found, strict=True) if ok]
         missed = [alts[0] for alts, ok in zip(subjects, result.found, strict=True) if not ok]
         stages = [stage for stage in result.lost if stage]
         prompt = result.prompt.replace("|", "/") or "(no description)"
+        first = ("yes" if result.subject_first else "no") if result.described else ""
         lines.append(
             f"| {result.passage.id} | {result.passage.type} | {', '.join(hit)} "
-            f"| {', '.join(missed)} | {', '.join(stages)} | {prompt} |"
+            f"| {', '.join(missed)} | {', '.join(stages)} | {first} | {prompt} |"
         )
     return "\n".join(lines)
 
@@ -174,6 +201,11 @@ def main(argv: list[str] | None = None) -> int:
     print(table(results))
     described = summary([r for r in results if r.described])
     print(f"Recall on the passages with a description: {json.dumps(described['by_lang'])}")
+    first = {"all": described["subject_first"], "by_lang": described["subject_first_by_lang"]}
+    print(
+        "Subject first (the prompt's first sentence names a gold subject), described passages: "
+        + json.dumps(first)
+    )
     print(losses(results))
     print(json.dumps(summary(results), ensure_ascii=False))
     return 0

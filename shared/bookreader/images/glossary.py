@@ -128,10 +128,12 @@ def _singular(word: str) -> tuple[str, bool]:
 
     nouns = [p for p in parse_word(word.replace("ё", "е")) if p.tag.POS == "NOUN"]
     plurals = [p for p in nouns if {"nomn", "plur"} <= p.tag.grammemes]
-    best = (plurals or nouns or [None])[0]
-    if best is None:
+    readings = plurals or nouns
+    if not readings:
         return word, False
-    return str(best.normal_form).replace("ё", "е"), bool(plurals)
+    # of two plurals with one form («пустыни»: пустынь or пустыня), one the dictionaries know
+    lemmas = [str(p.normal_form).replace("ё", "е") for p in readings]
+    return next((lemma for lemma in lemmas if _lookup(lemma)), lemmas[0]), bool(plurals)
 
 
 _IRREGULAR_PLURALS = {

@@ -19,7 +19,7 @@ from bookreader.images.model import BookContext, ImagePrompt
 from bookreader.images.styles import StylePreset, resolve_style
 from bookreader.nlp import lexicon_en, lexicon_ru
 from bookreader.nlp.model import CastMember, Description
-from bookreader.nlp.morph_analyzer import morph
+from bookreader.nlp.morph_analyzer import morph, parse_word
 
 MAX_PROMPT_CHARS = 600
 # What CLIP-based image models read of a prompt (SDXL and its kin: 77 tokens with the start and
@@ -86,8 +86,8 @@ NEGATIVE_HISTORICAL = (
 )
 # Summary attribute kinds in the order a reader would describe a scene.
 _ATTRIBUTE_ORDER = ("time", "season", "weather", "light", "colour", "material", "size", "clothing")
-# Things named: up to 16 while the prompt fits the model's window, at least 12 in any case.
-_SUBJECT_LIMIT = 16
+# Things named: up to 20 while the prompt fits the model's window, at least 12 in any case.
+_SUBJECT_LIMIT = 20
 _SUBJECT_FLOOR = 12
 
 # Known classics (lower-case fragment of an author's name, either script) → their period.
@@ -155,6 +155,7 @@ def build_prompt(
     subjects = _distinct(
         english for phrase in summary.subjects if (english := translate_phrase(phrase, language))
     )
+    people = _people_heads(summary.subjects, language)
     characters = characters_in(description, text, cast)
     figures = _figures(characters, text, language, monochrome=preset.monochrome)
     if not figures:  # named people outside the cast still show as a man or a woman
@@ -165,7 +166,8 @@ def build_prompt(
         subjects = _distinct(_without_colours(subject) for subject in subjects)
         attributes.pop("colour", None)
 
-    opening, others = _opening(description.type, figures, subjects)
+    opening, others = _opening(description.type, figures, subjects, people)
+    others = _by_salience(description.type, others)
     framing = _FRAMING.get(description.type, "")
     sections = [
         opening,
@@ -266,19 +268,147 @@ def characters_in(
     return [member for _, member in scored]
 
 
-def _opening(kind: str, figures: list[str], subjects: list[str]) -> tuple[list[str], list[str]]:
-    """What the picture shows, first: the characters of the cast in it, else the head subject;
-    a portrait only of people. Returns (opening items, the remaining subjects)."""
-    if figures:
-        people = " and ".join(figures[:2])
-        lead = f"portrait of {people}" if kind == "character" else people
-        return [lead, *subjects[:1]], subjects[1:]
-    if not subjects:
+def _opening(
+    kind: str, figures: list[str], subjects: list[str], people: frozenset[str] = frozenset()
+) -> tuple[list[str], list[str]]:
+    """What the picture shows, first: for a portrait or an action the characters of the cast in
+    it, else the head subject (then the characters); a portrait only of people. Returns (opening
+    items, the remaining subjects)."""
+    if not subjects and not figures:
         return [], []
-    head = subjects[0]
-    if kind == "character" and _is_person(head):
+    at = head_subject(kind, subjects, people) if subjects else -1
+    rest = [subject for index, subject in enumerate(subjects) if index != at]
+    if figures and kind in _PEOPLE_KINDS:
+        cast = " and ".join(figures[:2])
+        lead = f"portrait of {cast}" if kind == "character" else cast
+        return [lead, *([subjects[at]] if at >= 0 else [])], rest
+    if at < 0:
+        return [" and ".join(figures[:2])], []
+    head = subjects[at]
+    if kind == "character" and (_is_person(head) or head.lower().split()[-1] in people):
         head = f"portrait of {head}"
-    return [head], subjects[1:]
+    return [head, *figures[:2]], rest
+
+
+# The kinds whose picture is of someone: a person opens them; any other kind opens on its place
+# or thing, the people in it said after.
+_PEOPLE_KINDS = ("character", "action")
+# English heads that name no one thing to draw first: how many or what sort ("heaps of coal",
+# "pairs", "a dozen"), a name or a hue, or people at large.
+_NOT_A_HEAD = frozenset(
+    " ".join(
+        (
+            "people folk crowd pair couple heap pile dozen half lot number mass gross group row",
+            "thing object sign name hue colour color shade shape form sort kind part piece bit",
+            "line rest whole step front",
+        )
+    ).split()
+)
+# Light without its source ("the light", "a gleam"): it colours a place or a thing but is not
+# its subject (a mood picture may be of the light itself).
+_LIGHT_NOUNS = frozenset(
+    ("light", "ray", "beam", "glow", "gleam", "glimmer", "shimmer", "sparkle", "radiance", "glare")
+)
+
+# People a passage may name besides the portrait's heads (any of them is "someone").
+_PERSONS = PERSON_NOUNS | frozenset(
+    " ".join(
+        (
+            "brother sister lad fellow stranger visitor traveller master mistress lord lady",
+            "nobleman marshal adjutant tradeswoman",
+        )
+    ).split()
+)
+_BODY = lexicon_en.BODY | {"body", "foot", "feet"}
+_NAME_TAGS = frozenset({"Name", "Surn", "Patr", "Geox", "Orgn", "Trad"})
+
+
+def head_subject(kind: str, subjects: Sequence[str], people: frozenset[str] = frozenset()) -> int:
+    """Which subject opens the picture: the first (the summary puts the clause subjects first)
+    unless it is a poor head and a better one follows. Poor, worst first: how many or what sort
+    of things, a body part, bare light, and for a place, mood or thing a person. A portrait
+    prefers a person, then an animal; `people` are English heads the source language knows as
+    persons (Russian animate nouns that are no animals: «полковник», «полячка»)."""
+
+    def rank(index: int) -> tuple[int, int]:
+        head = _english_head(subjects[index])
+        if head in _NOT_A_HEAD:
+            tier = 5
+        elif head in _BODY:
+            tier = 4
+        elif head in _LIGHT_NOUNS:
+            tier = 3
+        elif kind not in _PEOPLE_KINDS:
+            # the analyser's animacy is not trusted to demote (a sailing ship, «парусник», is
+            # also a sailfish): only the English list of people does
+            tier = 2 if head in _PERSONS else 0
+        elif head in _PERSONS or subjects[index].lower().split()[-1] in people:
+            tier = 0
+        elif kind == "character":
+            tier = 1 if head in lexicon_en.ANIMALS else 2
+        else:
+            tier = 0
+        return tier, index
+
+    return min(range(len(subjects)), key=rank)
+
+
+def _people_heads(phrases: Sequence[str], language: str) -> frozenset[str]:
+    """English last words of the Russian phrases whose head is a person: an animate noun the
+    analyser knows («полковник», «полячка»), not an animal."""
+    if language != "ru":
+        return frozenset()
+    heads = set()
+    for phrase in phrases:
+        words = phrase.split()
+        readings = parse_word(words[-1].replace("ё", "е")) if words else ()
+        # every common-noun reading animate («пол» is a floor, and Paul only as a name)
+        nouns = [r for r in readings if r.tag.POS == "NOUN" and not _NAME_TAGS & r.tag.grammemes]
+        if not nouns or any("anim" not in r.tag for r in nouns):
+            continue
+        english = translate_phrase(phrase, "ru")
+        lemma = str(nouns[0].normal_form).replace("ё", "е")
+        animal = lemma in lexicon_ru.ANIMALS or _english_head(english or "") in lexicon_en.ANIMALS
+        if english and not animal:
+            heads.add(english.lower().split()[-1])
+    return frozenset(heads)
+
+
+def _by_salience(kind: str, subjects: list[str]) -> list[str]:
+    """The other things in the order the prompt may cut them from the end: what sort or how many
+    last, and body parts after the things, except in a portrait (a beard is what it shows)."""
+
+    def rank(index: int) -> int:
+        head = _english_head(subjects[index])
+        if head in _NOT_A_HEAD:
+            return 2
+        return 1 if kind != "character" and head in _BODY else 0
+
+    return [subjects[i] for i in sorted(range(len(subjects)), key=lambda i: (rank(i), i))]
+
+
+def _english_head(phrase: str) -> str:
+    """The phrase's last word as a singular lemma the vocabularies list ("ladies" → lady)."""
+    word = phrase.lower().split()[-1] if phrase.split() else ""
+    known = _PERSONS | _NOT_A_HEAD | _LIGHT_NOUNS | _BODY | lexicon_en.ANIMALS
+    for singular in _singulars(word):
+        if singular in known:
+            return singular
+    return word
+
+
+def _singulars(word: str) -> list[str]:
+    irregular = {"men": "man", "women": "woman", "children": "child", "people": "people"}
+    forms = [word, irregular.get(word, word)]
+    if word.endswith("men"):
+        forms.append(word[:-3] + "man")
+    if word.endswith("ies"):
+        forms.append(word[:-3] + "y")
+    if word.endswith("es"):
+        forms.append(word[:-2])
+    if word.endswith("s"):
+        forms.append(word[:-1])
+    return forms
 
 
 def _is_person(phrase: str) -> bool:

@@ -403,8 +403,10 @@ def _normal(parse: Any) -> str:
 def _drawable(lemma: str, lexicon: ModuleType) -> bool:
     if lemma in lexicon.ABSTRACT or lemma in lexicon.THOUGHT or lemma in lexicon.SPEECH:
         return False
-    if lemma in lexicon.TIME_SEASON or lemma in _RU_NOT_DRAWN or len(lemma) < 3:
+    if lemma in lexicon.TIME_SEASON or lemma in _RU_NOT_DRAWN:
         return False
+    if len(lemma) < 3:  # short words are mostly misreadings, except the vocabularies' («ус», «ёж»)
+        return any(lemma in getattr(lexicon, name) for name in _THING_VOCABULARIES)
     return not lemma.endswith(_RU_ABSTRACT_SUFFIXES) or lemma in lexicon.PLACE
 
 
