@@ -547,3 +547,42 @@ def test_a_description_opening_with_a_pronoun_takes_the_sentence_naming_its_subj
     ]
     start = 0 if whole else text.index(second)
     assert spans == [(start, len(text))]
+
+
+FOG = "A thick white fog lay over the river."
+PINES = "Through the fog the tall black pines of the far bank showed dimly."
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        (f"{FOG} So an hour passed. {PINES}", "en"),
+        (
+            "Над рекой стоял густой белый туман. Я долго думал о письме. "
+            "Сквозь туман чернели высокие сосны на другом берегу.",
+            "ru",
+        ),
+    ],
+)
+def test_a_pause_inside_a_picture_does_not_cut_off_its_second_half(text, language, english_model):
+    # a sentence with nothing to see between two pictured ones: one picture, the pines included
+    # (split in two, the pines' half alone fell under the confidence floor)
+    found = _extract(text, language)
+    assert [(d.start, d.end) for d in found] == [(0, len(text))]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the pause would make a span of five sentences: the gold cuts such runs in two
+        f"{FOG} The moon shone faintly through it. So an hour passed. {PINES} "
+        "Their tops were silver with frost.",
+        # a line of dialogue is not a pause in the picture
+        f"{FOG} “So an hour passed,” he said. {PINES}",
+    ],
+)
+def test_a_pause_joins_no_long_run_and_no_dialogue(text):
+    scored, _ = extractor.analyse(text, [(0, len(text))], "en")
+    spans = extractor.learned_spans(scored, text, "en", packaged_model())
+    assert len(spans) == 2
+    assert all("passed" not in text[span.start : span.end] for span, _ in spans)

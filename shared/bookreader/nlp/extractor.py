@@ -10,6 +10,8 @@ import math
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+
 from bookreader.nlp import pipelines
 from bookreader.nlp.clauses import area_kind
 from bookreader.nlp.features import (
@@ -22,7 +24,7 @@ from bookreader.nlp.features import (
 from bookreader.nlp.learned import LearnedModel, packaged_model
 from bookreader.nlp.model import SUPPORTED_LANGUAGES, Description
 from bookreader.nlp.sentences import split_sentences
-from bookreader.nlp.spans import ScoredSentence, Span, fits, merge_sentences
+from bookreader.nlp.spans import MAX_SENTENCES, ScoredSentence, Span, fits, merge_sentences
 from bookreader.nlp.summary import NounPhrase, build_summary, noun_phrases
 from bookreader.nlp.syntax import parse_english, parse_russian, sentence_votes
 from bookreader.nlp.vectors import PERSON_PRONOUNS, sentence_vectors
@@ -269,6 +271,7 @@ def learned_spans(
                 other == position - 1 and _antecedent(scored, other, language)
             ):
                 accepted.add(other)
+    accepted |= _bridged_gaps(scored, accepted, evidence)
     spans = []
     for group in _pictures(sorted(accepted), scored, text):
         pooled = sum(scored[p].pictureable * evidence[p] for p in group)
@@ -297,6 +300,35 @@ def _antecedent(scored: list[ScoredSentence], previous: int, language: str) -> b
         and before.paragraph == sentence.paragraph
         and before.features.quoted < 0.5
     )
+
+
+def _bridged_gaps(
+    scored: list[ScoredSentence], accepted: set[int], evidence: dict[int, np.ndarray]
+) -> set[int]:
+    """Sentences that join a picture across a pause: one sentence with no visual evidence at
+    all («Таков был след, оставленный Пугачевым!», "Only one thing could be done.") between two
+    accepted sentences of the same paragraph does not end the picture, so the two halves become
+    one span — while the whole stays within MAX_SENTENCES (the gold cuts longer runs into
+    several pictures). The bridge carries no type evidence of its own."""
+    joined = set(accepted)
+    added: set[int] = set()
+    for position in sorted(accepted):
+        gap, after = position + 1, position + 2
+        if gap in joined or after not in joined or gap in evidence:
+            continue
+        if not (
+            scored[position].paragraph == scored[gap].paragraph == scored[after].paragraph
+            and scored[gap].features.quoted < 0.5
+        ):
+            continue
+        left = next(n for n in range(1, position + 2) if position - n not in joined)
+        right = next(n for n in range(1, len(scored) + 1) if after + n not in joined)
+        if left + 1 + right > MAX_SENTENCES:
+            continue
+        joined.add(gap)
+        added.add(gap)
+        evidence[gap] = np.zeros_like(evidence[position])
+    return added
 
 
 def _joins(anchor: ScoredSentence, neighbour: ScoredSentence, floor: float) -> bool:
