@@ -12,6 +12,7 @@ import pytest
 from bookreader.images import lexicon_coverage
 from bookreader.images.build_lexicon import translations
 from bookreader.images.glossary import (
+    glossary_limited_to,
     lexicon,
     translate_phrase,
     translate_word,
@@ -115,6 +116,30 @@ def test_without_the_glossary_only_generated_english_is_used() -> None:
     assert translate_word("маяк", "ru") == "lighthouse"
 
 
+def test_the_glossary_limited_to_some_lemmas_keeps_only_their_curated_senses() -> None:
+    with glossary_limited_to({"дом", "сабля"}):
+        assert translate_word("маяк", "ru") == "beacon"  # not a curated word of those books
+    with glossary_limited_to({"маяк"}):
+        assert translate_word("маяк", "ru") == "lighthouse"
+    assert translate_word("маяк", "ru") == "lighthouse"
+
+
+def test_a_name_at_the_start_of_a_sentence_is_not_counted_as_a_word() -> None:
+    text = (
+        "Вчера к ним приехал Облонский с Каштанкой. Облонский сел у окна. "
+        "Каштанка лежала на ковре. Старый дом стоял у реки. Дом был пуст."
+    )
+    names = lexicon_coverage.book_names([text])
+    # capitalised inside a sentence, never in lower case: names, whatever their analyser lemma
+    assert {"облонский", "каштанка"} <= names  # the lemma of «Каштанкой»; «Каштанка» is каштанк
+    assert "дом" not in names  # «Дом» opens a sentence, «дом» is written in lower case too
+    counted = lexicon_coverage.counted_lemmas(text, names)
+    assert "облонский" not in counted and "каштанк" not in counted
+    assert counted.count("дом") == 2 and "ковер" in counted
+    # without the book's evidence, the sentence-initial names were counted as words
+    assert "облонский" in lexicon_coverage.counted_lemmas(text)
+
+
 PASSAGE = (
     "<section><title><p>Глава первая</p></title>"
     "<p>Старый дом стоял на высоком берегу широкой реки. Его белые стены и зелёная крыша были "
@@ -137,6 +162,9 @@ def test_coverage_is_reported_for_curation_and_held_out_books_apart(
     assert held["occurrences"] == curation["occurrences"] > 10
     assert 0 < held["generated_coverage"] <= held["coverage"] <= 1
     assert result["coverage"] == held["coverage"]  # the same text on both sides
+    # the glossary's entries for words the curation books hold: here all of them
+    assert held["curation_glossary_coverage"] == held["coverage"]
+    assert result["names_left_out"] == 0
     # what is left uncovered is listed for the curation books only (one tunes on those)
     held_row = next(line for line in out.splitlines() if line.startswith("| ru-held.fb2"))
     assert "not listed" in held_row
