@@ -61,9 +61,9 @@ def _inside_sentence(text: str, start: int) -> bool:
 
 
 def book_names(texts: Iterable[str]) -> frozenset[str]:
-    """Words (lemmas and lower-cased forms) a book writes capitalised inside a sentence more
-    often than in lower case: its names («Облонский», «Каштанкой», whatever the analyser makes
-    of them). Such a word at the start of a sentence is a name too, not vocabulary."""
+    """Words (lemmas and lower-cased forms) a book writes capitalised inside a sentence twice or
+    more, and more often than in lower case: its names («Облонский», «Каштанкой», whatever the
+    analyser makes of them). Such a word at the start of a sentence is a name too."""
     capitalised: Counter[str] = Counter()
     lower: Counter[str] = Counter()
     for text in texts:
@@ -73,7 +73,8 @@ def book_names(texts: Iterable[str]) -> frozenset[str]:
                 lower.update(keys)
             elif _inside_sentence(text, token.start):
                 capitalised.update(keys)
-    return frozenset(word for word, n in capitalised.items() if n > lower[word])
+    # twice at least: one capitalised «Молодой» after a colon makes no name
+    return frozenset(word for word, n in capitalised.items() if n >= 2 and n > lower[word])
 
 
 def counted_lemmas(text: str, names: Collection[str] = frozenset()) -> list[str]:
@@ -200,7 +201,7 @@ def main(argv: list[str] | None = None) -> int:
     curation_missing = Counter(
         {lemma: n for lemma, n in parts["curation"].items() if not generated_only(lemma)}
     )
-    print("\nNames left out at the start of a sentence (the book capitalises them inside one):")
+    print("\nNames left out at the start of a sentence (capitalised inside sentences):")
     print(", ".join(f"{lemma} {n}" for lemma, n in names_left_out.most_common(args.top)))
     print("\nMost frequent curation-book lemmas the generated vocabulary lacks (tune on these):")
     print(", ".join(f"{lemma} {n}" for lemma, n in curation_missing.most_common(args.top)))
