@@ -75,7 +75,7 @@ REWEIGHTED = ("train-more",)
 # sentences) and that floor drops them harder. Keeping a span when either confidence passes:
 # 0.542–0.549 / 0.791–0.798. A one-sentence paragraph (not dialogue) as a feature: 0.538 /
 # 0.783; a lone sentence's missing neighbours read as its own evidence: 0.543 / 0.790; ACCEPT
-# 0.45: 0.536 / 0.787. All left out.
+# 0.45: 0.536 / 0.787; every candidate parsed (PARSE_FLOOR 0): 0.542 / 0.791. All left out.
 PICTURE_C = 0.01
 TYPE_C = 0.003
 ACCEPT = 0.5
