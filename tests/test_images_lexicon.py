@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from bookreader.images import lexicon_coverage
-from bookreader.images.build_lexicon import translations
+from bookreader.images.build_lexicon import lemma_of, senses, translations
 from bookreader.images.glossary import (
+    glossary_limited_to,
     lexicon,
     translate_phrase,
     translate_word,
@@ -60,9 +61,41 @@ def test_no_slur_from_the_dictionary_reaches_the_lexicon() -> None:
     assert not slurs & {word for english in table.values() for word in english.split()}
 
 
+def test_a_headword_is_not_read_as_a_case_of_a_name() -> None:
+    # «улей» (beehive) is also the instrumental of the name Уля: the hive is the sense
+    assert lemma_of("улей", "NOUN") == "улей"
+    assert lexicon()["улей"] == "hive"
+
+
+def test_a_verbs_trade_sense_lends_no_participle_after_an_everyday_word() -> None:
+    # "swift 1. _a. быстрый … 4. _v. _мор. обтягивать": the label holds for the whole block
+    body = ["   1. _a.", "      1) скорый, быстрый", "   4. _v. _мор.", "      2) обтягивать"]
+    verb = [sense for sense in senses(body) if sense.pos == "v" and translations(sense.text)]
+    assert [(sense.labels, sense.later) for sense in verb] == [("_мор.", True)]
+    assert "обтянутый" not in lexicon()  # not "swifted"
+    assert "гаснущий" not in lexicon()  # not "blowing"
+    # an everyday sense wins over a trade's: обугливать is charred, not carbonized
+    assert lexicon()["обугленный"] == "charred"
+    assert lexicon()["выслушанный"] == "heard"
+
+
+def test_perfectives_in_the_usual_pairs_lend_their_participles() -> None:
+    assert lexicon()["стертый"] == "erased"  # стирать → стереть
+    assert lexicon()["обнятый"] == "embraced"  # обнимать → обнять
+    assert lexicon()["поднятый"] == "raised"
+
+
 @pytest.mark.parametrize(
     ("russian", "english"),
     [
+        ("скамейка", "bench"),  # -ейка: скамья
+        ("ястребиный", "hawk"),  # -иный of an animal: ястреб
+        ("лебединый", "swan"),
+        ("купецкий", "merchant"),  # -цкий: купец
+        ("полчаса", "half-hour"),  # пол- before a genitive
+        ("пол-лицо", "half-face"),  # not "sex face"
+        ("девятилетний", "nine-year-old"),
+        ("одноэтажный", "one-storey"),
         ("каблучок", "heel-piece"),  # -ок with ч for к: каблук
         ("шажок", "step"),  # ж for г: шаг
         ("личико", "face"),  # ч for ц: лицо
@@ -115,6 +148,32 @@ def test_without_the_glossary_only_generated_english_is_used() -> None:
     assert translate_word("маяк", "ru") == "lighthouse"
 
 
+def test_the_glossary_limited_to_some_lemmas_keeps_only_their_curated_senses() -> None:
+    with glossary_limited_to({"дом", "сабля"}):
+        assert translate_word("маяк", "ru") == "beacon"  # not a curated word of those books
+    with glossary_limited_to({"маяк"}):
+        assert translate_word("маяк", "ru") == "lighthouse"
+    assert translate_word("маяк", "ru") == "lighthouse"
+
+
+def test_a_name_at_the_start_of_a_sentence_is_not_counted_as_a_word() -> None:
+    text = (
+        "Вчера к ним приехал Облонский с Каштанкой. Утром и Облонский ушел с Каштанкой. "
+        "Облонский сел у окна, где стоял Самовар. Каштанка лежала на ковре. "
+        "Старый дом стоял у реки. Дом был пуст."
+    )
+    names = lexicon_coverage.book_names([text])
+    # capitalised inside a sentence, never in lower case: names, whatever their analyser lemma
+    assert {"облонский", "каштанка"} <= names  # the lemma of «Каштанкой»; «Каштанка» is каштанк
+    assert "дом" not in names  # «Дом» opens a sentence, «дом» is written in lower case too
+    assert "самовар" not in names  # capitalised once: no evidence of a name
+    counted = lexicon_coverage.counted_lemmas(text, names)
+    assert "облонский" not in counted and "каштанк" not in counted
+    assert counted.count("дом") == 2 and "ковер" in counted
+    # without the book's evidence, the sentence-initial names were counted as words
+    assert "облонский" in lexicon_coverage.counted_lemmas(text)
+
+
 PASSAGE = (
     "<section><title><p>Глава первая</p></title>"
     "<p>Старый дом стоял на высоком берегу широкой реки. Его белые стены и зелёная крыша были "
@@ -137,6 +196,9 @@ def test_coverage_is_reported_for_curation_and_held_out_books_apart(
     assert held["occurrences"] == curation["occurrences"] > 10
     assert 0 < held["generated_coverage"] <= held["coverage"] <= 1
     assert result["coverage"] == held["coverage"]  # the same text on both sides
+    # the glossary's entries for words the curation books hold: here all of them
+    assert held["curation_glossary_coverage"] == held["coverage"]
+    assert result["names_left_out"] == 0
     # what is left uncovered is listed for the curation books only (one tunes on those)
     held_row = next(line for line in out.splitlines() if line.startswith("| ru-held.fb2"))
     assert "not listed" in held_row

@@ -339,6 +339,13 @@ def test_a_bare_mention_of_a_place_is_not_a_location(text, language):
     assert "location" not in _types(text, language)
 
 
+def test_a_one_sentence_place_with_a_thing_and_a_creature_in_it_is_a_picture():
+    # two places and no colour or size, which alone would make it a bare mention; the cart
+    # and the grazing horse make it a scene a painter could draw
+    text = "У ворот стояла телега, и лошадь щипала траву."
+    assert _extract(text, "ru"), "a one-sentence scene got no description"
+
+
 def test_low_confidence_spans_are_not_emitted(english_model):
     for text, language in ((RU_LOCATION, "ru"), (EN_LOCATION, "en")):
         descriptions = _extract(text, language)

@@ -45,6 +45,23 @@ _OFFENSIVE = frozenset(
 _SENSE_START = re.compile(r"^(\d+)\)")
 _LABEL = re.compile(r"_[^\s.]+\.")  # _разг. _ам. _зоол. …
 _FIGURATIVE = ("_перен.", "_разг.", "_уст.", "_поэт.", "_презр.", "_шутл.", "_груб.", "_жарг.")
+# A trade's sense of a verb (swift, _мор. «обтягивать»: to haul taut) is rarely what a book's
+# participle means («обтянутый кожей», covered): it names the participle only when nothing
+# else does, and not at all from the verb block of a word that is first something else.
+_SPECIALIST = frozenset(
+    {
+        *("_мор.", "_тех.", "_хим.", "_спорт.", "_ав.", "_геол.", "_горн.", "_эл.", "_мат."),
+        *("_полигр.", "_стр.", "_рад.", "_текст.", "_мин.", "_фин.", "_эк.", "_карт."),
+        *("_кин.", "_метал.", "_авт.", "_фот.", "_физ.", "_юр.", "_грам.", "_муз.", "_ком."),
+        *("_лингв.", "_фон.", "_парл.", "_мед.", "_биол.", "_анат.", "_физиол.", "_астр."),
+    }
+)
+
+
+def is_specialist(text: str) -> bool:
+    return any(label in _SPECIALIST for label in _LABEL.findall(text))
+
+
 _PARENS = re.compile(r"\([^()]*\)")
 # «двигать(ся)» is two verbs, the transitive and the reflexive; the brackets would hide the second
 _REFLEXIVE = re.compile(r"\b([а-яё]+)\((с[яь])\)(?=\s*(?:[,;]|$))")
@@ -67,6 +84,7 @@ _PAIRED = 0.9  # a perfective found by its suffix, not listed by the dictionary
 _LATER_VERB = 0.4  # the verb of a word first a noun ("to moon about") is rarely the sense meant
 _EXAMPLE_WEIGHT = 0.5  # a word translating an example phrase names it less surely than a sense
 _LOOSE = 0.2  # a hue without its tone: a last resort
+_TRADE = 0.1  # a verb's trade sense («обугливать», _хим. carbonize) after its everyday one (char)
 
 
 @dataclass(frozen=True)
@@ -100,34 +118,37 @@ class Sense:
     number: int  # 0 for the first sense
     text: str
     later: bool = False  # a part of speech after the entry's first («moon» the verb)
+    labels: str = ""  # the labels of its part of speech's block ("4. _v. _мор.")
 
 
 def senses(body: list[str]) -> Iterator[Sense]:
     homonym, pos, number, current = 0, "", 0, ""
-    blocks, later = 0, False
+    blocks, later, labels = 0, False, ""
     for raw in body:
         line = raw.strip()
         if found := _HOMONYM.match(line):
             if current:
-                yield Sense(pos, homonym, number, current, later)
+                yield Sense(pos, homonym, number, current, later, labels)
             homonym, pos, number, current = len(found.group(1)) - 1, "", 0, ""
-            blocks, later = 0, False
+            blocks, later, labels = 0, False, ""
             line = line[found.end() :].strip()
         line = _TRANSCRIPTION.sub(" ", line).strip()
         if found := _POS_BLOCK.match(line):
             if current:
-                yield Sense(pos, homonym, number, current, later)
+                yield Sense(pos, homonym, number, current, later, labels)
             pos, number, current = found.group(1), 0, ""
             blocks, later = blocks + 1, blocks > 0
             line = line[found.end() :].strip()
+            # a label alone after the part of speech holds for every sense of the block
+            labels = line if line and not _LABEL.sub("", line).strip() else ""
         if found := _SENSE_START.match(line):
             if current:
-                yield Sense(pos, homonym, number, current, later)
+                yield Sense(pos, homonym, number, current, later, labels)
             number, current = int(found.group(1)) - 1, ""
             line = line[found.end() :]
         current += " " + line
     if current.strip():
-        yield Sense(pos, homonym, number, current, later)
+        yield Sense(pos, homonym, number, current, later, labels)
 
 
 class Translation(NamedTuple):
@@ -136,6 +157,7 @@ class Translation(NamedTuple):
     attributive: bool  # `_attr.`: the adjective of a noun, «казацкий» under Cossack
     english: str = ""  # the example phrase it translates ("fur coat"), "" for the headword
     loose: bool = False  # a hue said without its tone («бледно-лиловый» → лиловый)
+    specialist: bool = False  # a trade's label stands before it (_мор., _тех.…)
 
 
 def translations(sense: str, headword: str = "") -> list[Translation]:
@@ -143,24 +165,29 @@ def translations(sense: str, headword: str = "") -> list[Translation]:
     except a short one that has the headword and is translated by one Russian word ("fur coat
     шуба"): that word is given the example's English."""
     words = []
-    figurative = False
+    figurative = specialist = False
     sense = _REFLEXIVE.sub(r"\1, \1\2", sense)
     for segment in _PARENS.sub(" ", _PARENS.sub(" ", sense)).split(";"):
         figurative = figurative or any(label in segment for label in _FIGURATIVE)
+        specialist = specialist or is_specialist(segment)
         attributive = "_attr." in segment
         if _LATIN.search(_LABEL.sub(" ", segment)):
             example = _example(_LABEL.sub(" ", segment), headword)
             if example:
-                words.append(Translation(example[1], figurative, attributive, example[0]))
+                words.append(
+                    Translation(example[1], figurative, attributive, example[0], False, specialist)
+                )
             continue  # an example phrase or a cross-reference
         for item in segment.split(","):
             item = _LABEL.sub(" ", item).strip(" .!?-—").lower().replace("ё", "е")
             if colour := _COLOUR_NAME.match(item):  # "dove-colour": «сизый цвет» → сизый
                 item, attributive = colour.group(1), True
             if _RUSSIAN_WORD.match(item):
-                words.append(Translation(item, figurative, attributive))
+                words.append(Translation(item, figurative, attributive, specialist=specialist))
             if head := _loose_head(item):
-                words.append(Translation(head, figurative, attributive, loose=True))
+                words.append(
+                    Translation(head, figurative, attributive, loose=True, specialist=specialist)
+                )
     return words
 
 
@@ -206,12 +233,16 @@ def candidates(source: Path) -> Iterator[Candidate]:
             for position, said in enumerate(translations(sense.text, english)):
                 if said.english and wanted == "INFN":
                     continue  # a verb's example is a clause, not a name for a thing
+                trade = wanted == "INFN" and (said.specialist or is_specialist(sense.labels))
+                if trade and sense.later:
+                    continue  # "swift" the adjective, then _мор. «обтягивать»: no participle
                 score = commonness / rank / (1 + 0.4 * position)
                 pos = "ADJF" if said.attributive else wanted
                 weight = (0.3 if said.figurative else 1.0) * (
                     _EXAMPLE_WEIGHT if said.english else 1
                 )
                 weight *= _LOOSE if said.loose else 1.0
+                weight *= _TRADE if trade else 1.0
                 yield Candidate(
                     said.russian, said.english or english, pos, score * weight, sense.later
                 )
@@ -232,12 +263,17 @@ def lemma_of(word: str, pos: str) -> str | None:
     headword forms are already lemmas; this folds spelling variants and drops mismatches). A
     participle given as an adjective («вышитый») keeps its own masculine form, the key the
     prompt looks participles up by (pymorphy3's normal form of one is the verb)."""
-    for parse in morph().parse(word):
+    # a name's case last: «улей» is the hive, not the instrumental of Уля
+    parses = sorted(morph().parse(word), key=lambda p: bool(_NAME_TAGS & p.tag.grammemes))
+    for parse in parses:
         if pos == parse.tag.POS:
             return str(parse.normal_form).replace("ё", "е")
         if pos == "ADJF" and parse.tag.POS == "PRTF":
             return participle_key(parse)
     return None
+
+
+_NAME_TAGS = frozenset({"Name", "Surn", "Patr"})
 
 
 def participle_key(parse: Any) -> str | None:
@@ -259,6 +295,8 @@ _PERFECTIVES = (
     ("блять", ("бить",)),
     ("плять", ("пить",)),
     ("ять", ("ить",)),
+    ("имать", ("ять",)),  # снимать → снять, обнимать → обнять
+    ("ирать", ("ереть",)),  # стирать → стереть (стертый), вытирать → вытереть
     ("ать", ("ить",)),
 )
 

@@ -8,16 +8,17 @@ transliterated, so no Cyrillic reaches a prompt."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 _TABLE = Path(__file__).with_name("glossary_ru_en.tsv")
 _LEXICON = Path(__file__).with_name("lexicon_ru_en.tsv")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _CURATED_ON: ContextVar[bool] = ContextVar("curated_glossary_on", default=True)
+_CURATED_KEYS: ContextVar[frozenset[str] | None] = ContextVar("curated_keys", default=None)
 
 
 @cache
@@ -43,8 +44,28 @@ def without_glossary() -> Iterator[None]:
         _CURATED_ON.reset(token)
 
 
+@contextmanager
+def glossary_limited_to(lemmas: Collection[str]) -> Iterator[None]:
+    """Translate with only the curated entries whose key is one of `lemmas` (and the generated
+    vocabulary): the glossary that could have been written from the books those lemmas come
+    from, as `make lexicon-coverage` measures it on books the glossary must not have seen."""
+    token = _CURATED_KEYS.set(frozenset(lemma.replace("ё", "е") for lemma in lemmas))
+    try:
+        yield
+    finally:
+        _CURATED_KEYS.reset(token)
+
+
 def _curated() -> dict[str, str]:
-    return glossary() if _CURATED_ON.get() else {}
+    if not _CURATED_ON.get():
+        return {}
+    keys = _CURATED_KEYS.get()
+    return glossary() if keys is None else _limited(keys)
+
+
+@lru_cache(maxsize=4)
+def _limited(keys: frozenset[str]) -> dict[str, str]:
+    return {lemma: english for lemma, english in glossary().items() if lemma in keys}
 
 
 def _read(table: Path) -> dict[str, str]:
@@ -80,8 +101,10 @@ def translate_word(lemma: str, language: str) -> str | None:
         or _derived(word)
         or _adjective_of(word)
         or _noun_of(word)
+        or _of_animal(word)
         or _negated(word)
         or _half(word)
+        or _counted(word)
     )
     if english is None and "-" in word:  # "темно-синий" → "dark blue" when both halves are known
         parts = [_compound_part(p) for p in word.split("-")]
@@ -217,12 +240,14 @@ _DERIVATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("ик", ("",)),
     ("ок", ("",)),
     ("ек", ("",)),  # височек → висок (through the alternation)
+    ("ейка", ("ья", "ея")),  # скамейка → скамья
     ("ийский", ("ия",)),  # кавалерийский → кавалерия
     ("ейский", ("ия", "ея")),  # гвардейский → гвардия
     ("ический", ("ия", "ика")),  # топографический → топография
     ("ский", ("", "а", "ь", "ия")),
     ("ской", ("", "а", "ь")),
     ("чий", ("к",)),
+    ("цкий", ("к", "ц")),  # мужицкий → мужик, купецкий → купец
     # relational adjectives say the noun they come from, as English does before a noun:
     # «пороховой» → порох (powder), «чайный» → чай (tea), «полевой» → поле (field)
     ("овый", ("",)),
@@ -289,6 +314,23 @@ def _noun_of(word: str) -> str | None:
     return None
 
 
+def _of_animal(word: str) -> str | None:
+    """«ястребиный» → hawk, «лебединый» → swan, «орлиный» → орел: -иный says whose. After the
+    room a feminine says (гостиная), which the same ending would read as гость."""
+    if not word.endswith("иный") or len(word) < 7:
+        return None
+    stem = word[:-4]
+    return next(
+        (
+            english
+            for base in (stem, *_fleeting(stem))
+            for end in ("", "ь")
+            if (english := _lookup(base + end))
+        ),
+        None,
+    )
+
+
 def _derived(word: str) -> str | None:
     for suffix, replacements in _DERIVATIONS:
         if word.endswith(suffix) and len(word) - len(suffix) >= _SHORTEST_STEM.get(suffix, 3):
@@ -344,11 +386,54 @@ def _compound_part(part: str) -> str | None:
 
 
 def _half(word: str) -> str | None:
-    """«полутемный» → half-dark, «полуулыбка» → half-smile: полу- before a known word."""
-    if not word.startswith("полу") or len(word) < 7:
+    """«полутемный» → half-dark, «полуулыбка» → half-smile: полу- before a known word; and
+    пол- before a noun's genitive, as the analyser keeps it («полчаса» → half-hour)."""
+    if word.startswith("полу") and len(word) >= 7:
+        english = _lookup(word[4:]) or _derived(word[4:])
+    elif word.startswith("пол-"):  # «пол-лица»: the analyser gives пол-лицо
+        english = _lookup(word[4:]) or _noun_in_genitive(word[4:])
+    elif word.startswith("пол") and len(word) >= 6:
+        english = _noun_in_genitive(word[3:])
+    else:
         return None
-    english = _lookup(word[4:]) or _derived(word[4:])
     return f"half-{english}" if english and english.isalpha() else None
+
+
+def _noun_in_genitive(word: str) -> str | None:
+    from bookreader.nlp.morph_analyzer import parse_word
+
+    for parse in parse_word(word):
+        if parse.tag.POS == "NOUN" and {"gent", "sing"} <= parse.tag.grammemes:
+            return _lookup(str(parse.normal_form).replace("ё", "е"))
+    return None
+
+
+# «десятилетний» → ten-year-old, «двухэтажный» → two-storey: a numeral's stem before a unit.
+_NUMERALS = {
+    "одно": "one",
+    "двух": "two",
+    "трех": "three",
+    "четырех": "four",
+    "пяти": "five",
+    "шести": "six",
+    "семи": "seven",
+    "восьми": "eight",
+    "девяти": "nine",
+    "десяти": "ten",
+    "двенадцати": "twelve",
+    "пятнадцати": "fifteen",
+    "двадцати": "twenty",
+    "тридцати": "thirty",
+    "сорока": "forty",
+}
+_UNITS = {"летний": "year-old", "месячный": "month-old", "этажный": "storey"}
+
+
+def _counted(word: str) -> str | None:
+    for numeral, number in _NUMERALS.items():
+        if word.startswith(numeral) and (unit := _UNITS.get(word[len(numeral) :])):
+            return f"{number}-{unit}"
+    return None
 
 
 def _negated(word: str) -> str | None:

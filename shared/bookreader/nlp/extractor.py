@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from bookreader.nlp import pipelines
+from bookreader.nlp import lexicon_en, lexicon_ru, pipelines
 from bookreader.nlp.clauses import area_kind
 from bookreader.nlp.features import (
     SentenceFeatures,
@@ -171,15 +171,27 @@ def _absorb_weak_neighbours(scored: list[ScoredSentence]) -> None:
 
 
 # A one-sentence location span that names at most this many places and gives them no visual
-# attribute (colour, material, size, light) is a mention of a place, not a picture of one.
+# attribute (colour, material, size, light) is a mention of a place, not a picture of one —
+# unless something stands in it: a thing, a creature, weather or clothing ("a cart stood by the
+# well", «у ворот стояла телега») make a scene of the place.
 BARE_PLACE_MAX = 2
 
 
-def _bare_mention(span: Span) -> bool:
+def _bare_mention(span: Span, language: str) -> bool:
     if len(span.sentences) != 1 or span.kind != "location":
         return False
     features = span.sentences[0].features
-    return not adjective_hits(features) and features.hits.get("PLACE", 0) <= BARE_PLACE_MAX
+    if adjective_hits(features) or features.hits.get("PLACE", 0) > BARE_PLACE_MAX:
+        return False
+    return not _things_in(features, language)
+
+
+def _things_in(features: SentenceFeatures, language: str) -> int:
+    lexicon = lexicon_ru if language == "ru" else lexicon_en
+    things = sum(
+        1 for t in features.tokens if t.lemma in lexicon.ARTEFACT or t.lemma in lexicon.ANIMALS
+    )
+    return things + features.hits.get("SKY_WEATHER", 0) + features.hits.get("CLOTHING", 0)
 
 
 # The same for a deed: one sentence of movement that shows nothing of how anyone or anything
@@ -281,7 +293,11 @@ def learned_spans(
             scored[p].kind = model.type_classes[best]
             scored[p].type_probability = share
         for span in merge_sentences([scored[p] for p in group], text):
-            if span.end <= span.start or _bare_mention(span) or _bare_deed(span, language):
+            if (
+                span.end <= span.start
+                or _bare_mention(span, language)
+                or _bare_deed(span, language)
+            ):
                 continue
             spans.append((span, max(s.pictureable for s in span.sentences) * share))
     return spans
