@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: help local-up test test-python test-frontend test-fast lint fmt bench dlq admin cfn-lint \
 	sam-cli deploy local-up-edge tls test-edge backup restore \
-	clean eval-extract spa test-tools openapi bench-footprint bench-faults fuzz check-providers bench-search eval-prompts lexicon lexicon-coverage bench-export eval-cast train-extract
+	clean eval-extract spa test-tools openapi bench-footprint bench-faults fuzz check-providers bench-search eval-prompts lexicon lexicon-coverage bench-export eval-cast train-extract eval-in-book
 
 # The web app: `npm ci` when the lock file changed, `vite build` when any source changed.
 NODE_STAMP := frontend/node_modules/.installed
@@ -171,6 +171,12 @@ GOLD ?= ../shared/goldset/dev.jsonl
 ## Extraction quality on a gold set: `make eval-extract GOLD=<path>` (last line: JSON, per_type, reliability).
 eval-extract: $(STAMP)
 	$(PY) -m bookreader.nlp.evaluate $(GOLD)
+
+# test.jsonl's books are held out; random-novels.jsonl's are train books. SHARE overrides the
+# extractor's parse budget (PARSE_SHARE) for the run.
+## Gold paragraphs scored inside their books, whole chapters as the product reads them, beside alone: `make eval-in-book [SHARE=0.5]`.
+eval-in-book: $(STAMP)
+	$(PY) -m bench.in_book_eval $(if $(SHARE),--share $(SHARE))
 
 ## Call each image provider (and the prompt assist) once: `make check-providers [PROVIDERS=a,b]`.
 check-providers: $(STAMP)
