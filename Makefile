@@ -213,12 +213,14 @@ eval-cast: $(STAMP)
 	$(PY) -m bench.cast_eval $(if $(WRITE),--write) $(CAST_GOLD)
 
 # The extractor's learned step is fitted on bench/gold/extract (train, train-more and dev: the
-# second targeted round's "none" sentences weighted down, bench/train_extract.py), then fitted
-# again and compared: the build must give the same bytes.
+# second targeted round's "none" sentences weighted down, bench/train_extract.py; the random
+# paragraphs of two train novels for the confidence curve only), then fitted again and
+# compared: the build must give the same bytes.
+EXTRACT_FIT := train+train-more+dev+random-novels
 ## Refit the extractor's learned step (shared/bookreader/nlp/extract_model.json) from the gold.
 train-extract: $(STAMP)
-	$(PY) -m bench.train_extract --fit train+train-more+dev --out shared/bookreader/nlp/extract_model.json
-	@check=$$(mktemp) && $(PY) -m bench.train_extract --fit train+train-more+dev --out $$check >/dev/null && \
+	$(PY) -m bench.train_extract --fit $(EXTRACT_FIT) --calibration-only random-novels --out shared/bookreader/nlp/extract_model.json
+	@check=$$(mktemp) && $(PY) -m bench.train_extract --fit $(EXTRACT_FIT) --calibration-only random-novels --out $$check >/dev/null && \
 	  cmp shared/bookreader/nlp/extract_model.json $$check && rm -f $$check && \
 	  echo "rebuilt twice: identical"
 

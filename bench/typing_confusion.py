@@ -1,7 +1,8 @@
 """Where the extractor's types go wrong, measured without looking at the test split: each book
 of the fitting splits is scored by a model fitted (with its calibration) on the other books.
 
-    python -m bench.typing_confusion [--fit train+train-more+dev] [--score train+dev] [--test]
+    python -m bench.typing_confusion [--fit train+train-more+dev+random-novels] [--score train+dev]
+        [--test] [--reweight SPLITS] [--weight SPLIT=W ...] [--calibration-only SPLITS]
 
 Prints the typed and type-blind scores and a confusion table of gold type (rows) against
 predicted type (columns): predictions are first matched to gold spans of their own type, the
@@ -10,14 +11,26 @@ rest type-blind (a wrong type), under the evaluation's matching rule; `miss` cou
 scores the test split once with a model fitted on all fitting books, as `make train-extract`
 builds it (for a report, never for choosing). `--score` restricts the scored paragraphs to
 some of the fitting splits (each fold still fits on every other book's paragraphs of all of
-`--fit`), so fits on more data stay comparable with fits on less."""
+`--fit`), so fits on more data stay comparable with fits on less. A book's paragraphs of every
+split are held out together (the folds are by `source`). The weighting options are
+bench.train_extract's (`make train-extract` uses the defaults)."""
 
 from __future__ import annotations
 
 import argparse
 from collections import Counter
 
-from bench.train_extract import FIT, Paragraph, calibrate, fit, load, predictions, prepare
+from bench.train_extract import (
+    FIT,
+    Paragraph,
+    add_weighting,
+    apply_weighting,
+    calibrate,
+    fit,
+    load,
+    predictions,
+    prepare,
+)
 from bookreader.nlp.evaluate import (
     GoldSpan,
     PredictedSpan,
@@ -96,9 +109,16 @@ def format_table(table: Counter) -> str:
 def format_scores(report: Report) -> str:
     per_type = " ".join(f"{kind} {c.f1:.2f}" for kind, c in report.per_type.items())
     o, b = report.overall, report.typeblind
+    # the worst gap between confidence and precision over the bands with 10 predictions or more
+    gaps = [
+        abs(band["mean_confidence"] - band["precision"])
+        for band in report.reliability()
+        if band["count"] >= 10
+    ]
+    gap = f"{max(gaps):.3f}" if gaps else "-"
     return (
         f"typed P {o.precision:.3f} R {o.recall:.3f} F1 {o.f1:.3f}; type-blind P {b.precision:.3f}"
-        f" F1 {b.f1:.3f}; per-type F1: {per_type}"
+        f" F1 {b.f1:.3f}; worst band gap {gap}; per-type F1: {per_type}"
     )
 
 
@@ -107,7 +127,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fit", default=FIT)
     parser.add_argument("--score", default=None, help="splits scored (default: all of --fit)")
     parser.add_argument("--test", action="store_true")
+    add_weighting(parser)
     args = parser.parse_args(argv)
+    apply_weighting(args)
     paragraphs = [prepare(r, split) for split in args.fit.split("+") for r in load(split)]
     scored = set(args.score.split("+")) if args.score else None
     report, table = leave_one_book_out(paragraphs, scored)

@@ -139,3 +139,33 @@ def test_the_targeted_rounds_none_sentences_weigh_down_to_the_other_splits_share
     assert (
         train_extract.sample_weights(pictureable, np.zeros(20, dtype=bool)).tolist() == [1.0] * 20
     )
+
+
+def test_each_reweighted_split_is_brought_to_the_share_of_the_original_splits(monkeypatch):
+    monkeypatch.setattr(train_extract, "REWEIGHTED", ("train-more", "random-novels"))
+    # train + dev: 4 pictures, 6 "none" (60 %); train-more 2 / 8; random-novels 1 / 9
+    pictureable = np.asarray(
+        [True] * 4 + [False] * 6 + [True] * 2 + [False] * 8 + [True] * 1 + [False] * 9
+    )
+    splits = np.asarray(["train"] * 5 + ["dev"] * 5 + ["train-more"] * 10 + ["random-novels"] * 10)
+    weights = train_extract.picture_weights(pictureable, splits)
+    assert weights[:10].tolist() == [1.0] * 10
+    for split in ("train-more", "random-novels"):
+        own = splits == split
+        share = weights[own & ~pictureable].sum() / weights[own].sum()
+        assert share == pytest.approx(0.6)  # each round on its own, not one weight for both
+
+
+def test_a_calibration_only_split_moves_the_confidence_not_the_regressions():
+    assert train_extract.CALIBRATION_ONLY == ("random-novels",)
+    train = [train_extract.prepare(r, "train") for r in train_extract.load("train")[::6]]
+    extra = [
+        train_extract.prepare(r, "random-novels") for r in train_extract.load("random-novels")[::4]
+    ]
+    alone, joined = train_extract.fit(train), train_extract.fit(train + extra)
+    assert np.array_equal(alone.picture_coef, joined.picture_coef)
+    assert np.array_equal(alone.type_coef, joined.type_coef)
+    # yet its spans, each predicted by a model that never saw its book, reach the curve
+    books = {p.book for p in extra}
+    assert len(train_extract.held_apart(train + extra)) > len(train_extract.held_apart(train))
+    assert books <= {p.book for p in train}  # two train books: held out with their book
