@@ -85,17 +85,26 @@ def _score(paragraphs: list[Paragraph], model: LearnedModel, table: Counter) -> 
 
 def leave_one_book_out(
     paragraphs: list[Paragraph], scored: set[str] | None = None
-) -> tuple[Report, Counter]:
+) -> tuple[Report, Counter, dict[str, Report]]:
     """Each book's paragraphs (of the `scored` splits; all when None) scored by a model fitted
-    on the other books'."""
+    on the other books'; also the scores of each language's paragraphs alone."""
     table: Counter = Counter()
     pairs = []
+    languages = []
     held = [p for p in paragraphs if scored is None or p.split in scored]
     for book in sorted({p.book for p in held}):
         rest = [p for p in paragraphs if p.book != book]
         model = fit(rest, calibrate(rest)[0])
-        pairs += _score([p for p in held if p.book == book], model, table)
-    return score(pairs), table
+        book_paragraphs = [p for p in held if p.book == book]
+        pairs += _score(book_paragraphs, model, table)
+        languages += [p.language for p in book_paragraphs]
+    by_language = {
+        language: score(
+            [pair for pair, lang in zip(pairs, languages, strict=True) if lang == language]
+        )
+        for language in sorted(set(languages))
+    }
+    return score(pairs), table, by_language
 
 
 def format_table(table: Counter) -> str:
@@ -132,9 +141,11 @@ def main(argv: list[str] | None = None) -> int:
     apply_weighting(args)
     paragraphs = [prepare(r, split) for split in args.fit.split("+") for r in load(split)]
     scored = set(args.score.split("+")) if args.score else None
-    report, table = leave_one_book_out(paragraphs, scored)
+    report, table, by_language = leave_one_book_out(paragraphs, scored)
     print(f"== leave-one-book-out over {args.fit}, scored on {args.score or args.fit}")
     print(format_scores(report))
+    for language, language_report in by_language.items():
+        print(f"  {language}: {format_scores(language_report)}")
     print(format_table(table))
     if args.test:
         table = Counter()

@@ -174,9 +174,9 @@ def _absorb_weak_neighbours(scored: list[ScoredSentence]) -> None:
 
 
 # A one-sentence location span that names at most this many places and gives them no visual
-# attribute (colour, material, size, light) is a mention of a place, not a picture of one —
-# unless something stands in it: a thing, a creature, weather or clothing ("a cart stood by the
-# well", «у ворот стояла телега») make a scene of the place.
+# attribute (colour, material, size, condition, light) is a mention of a place, not a picture of
+# one — unless something stands in it: a thing, a creature, weather or clothing ("a cart stood
+# by the well", «у ворот стояла телега») make a scene of the place.
 BARE_PLACE_MAX = 2
 
 

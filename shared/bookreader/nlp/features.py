@@ -25,7 +25,7 @@ TYPE_WEIGHTS: dict[str, dict[str, float]] = {
     "object": {"MATERIAL": 0.6, "COLOUR": 0.3, "SIZE_SHAPE": 0.3},
     "action": {"ACTION_VERBS": 1.0, "MOTION": 0.4},
 }
-_VISUAL_ADJ = ("COLOUR", "MATERIAL", "SIZE_SHAPE", "LIGHT_ADJ")
+_VISUAL_ADJ = ("COLOUR", "MATERIAL", "SIZE_SHAPE", "CONDITION", "LIGHT_ADJ")
 CATEGORIES = (
     "PLACE",
     "BODY",
@@ -42,6 +42,7 @@ CATEGORIES = (
     "COLOUR",
     "MATERIAL",
     "SIZE_SHAPE",
+    "CONDITION",
 )
 PENALTIES = ("THOUGHT", "ABSTRACT", "SPEECH", "PRONOUNS_DIALOGUE")
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
@@ -205,12 +206,13 @@ def _light_verb(tokens: list[Token], index: int, lexicon: ModuleType) -> bool:
     return False
 
 
+_ATTRIBUTES = ("COLOUR", "MATERIAL", "SIZE_SHAPE", "CONDITION")  # a thing's own look
 _ATTRIBUTE_WINDOW = 3  # attributes stand next to their noun ("a small golden key", «ключ золотой»)
 
 
 def _artefact_attributes(tokens: list[Token], lexicon: ModuleType) -> int:
-    """How many attribute words (colour, material, size/shape) stand right next to an artefact
-    noun: a thing described by its own attributes is an object picture."""
+    """How many attribute words (colour, material, size/shape, condition) stand right next to an
+    artefact noun: a thing described by its own attributes is an object picture."""
     attached: set[int] = set()
     for index, token in enumerate(tokens):
         if token.lemma not in lexicon.ARTEFACT:
@@ -219,7 +221,7 @@ def _artefact_attributes(tokens: list[Token], lexicon: ModuleType) -> int:
         after = range(index + 1, min(len(tokens), index + 2))
         for position in (*before, *after):
             lemma = tokens[position].lemma
-            if lemma in lexicon.COLOUR or lemma in lexicon.MATERIAL or lemma in lexicon.SIZE_SHAPE:
+            if any(lemma in getattr(lexicon, c) for c in _ATTRIBUTES):
                 attached.add(position)
     return len(attached)
 
@@ -240,7 +242,7 @@ def _type_scores(features: SentenceFeatures) -> dict[str, float]:
             scores["atmosphere"] *= 0.7
     # an object is a thing described by its own attributes: it wins only when an artefact carries
     # most of the sentence's attribute words, even beside a person, a place or the sky
-    attributes = sum(features.hits.get(c, 0) for c in ("COLOUR", "MATERIAL", "SIZE_SHAPE"))
+    attributes = sum(features.hits.get(c, 0) for c in _ATTRIBUTES)
     own = features.artefact_attributes
     if own >= 2 and 2 * own >= attributes:
         scores["object"] += 0.8 * own

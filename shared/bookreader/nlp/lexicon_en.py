@@ -122,6 +122,10 @@ long short broad wide narrow thick thin round square crooked straight sharp flat
 massive colossal slender high steep
 """)
 
+# Age and condition (the Russian list's class) is left empty: "old", "worn", "shabby" qualify
+# people as often as things ("old man", "poor fellow") and lowered leave-one-book-out typing.
+CONDITION: frozenset[str] = frozenset()
+
 LIGHT_ADJ = _words("""
 bright dim dark gloomy shining glittering gleaming sunny moonlit starlit misty foggy
 cloudy clear radiant brilliant dusky murky shadowy luminous
