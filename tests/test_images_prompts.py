@@ -494,10 +494,25 @@ def summary_prompt(text: str, language: str = "ru", kind: str = "location") -> I
     phrases = None
     if language == "en" and (pipeline := extractor.english_pipeline()) is not None:
         phrases = lambda: noun_phrases(pipeline(text))  # noqa: E731
-    summary = build_summary(tokens, language, phrases)
+    summary = build_summary(tokens, language, phrases, text)
     description = describe(kind, summary.subjects, summary.attributes, summary.characters)
     book = BookContext(language=language, sha256="e" * 64)
     return build_prompt(description, text, language=language, book=book)
+
+
+def test_a_capitalised_surname_is_a_person_not_a_common_noun() -> None:
+    # mid-sentence the capital says a name: Воронов is a man, not "of crows"
+    text = "Вечером в гостиную вошёл Воронов и сел у окна."
+    summary = build_summary(tokenize(text, 0, len(text), "ru"), "ru", None, text)
+    assert "Воронов" in summary.characters and "вороны" not in summary.subjects
+    prompt = summary_prompt(text, kind="character").prompt.lower()
+    assert "crow" not in prompt
+    # opening a sentence, a surname whose common reading could not be the subject is one too
+    opening = summary_prompt("Зайцев стоял у калитки в сером пальто.", kind="character")
+    assert "hare" not in opening.prompt.lower()
+    # animals that open a sentence in the nominative stay animals
+    assert "eagles" in summary_prompt("Орлы кружили над скалами.").prompt.lower()
+    assert "wolves" in summary_prompt("Волки выли за рекой.").prompt.lower()
 
 
 def test_an_ambiguous_russian_word_is_read_by_its_neighbours() -> None:

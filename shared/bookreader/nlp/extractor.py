@@ -414,7 +414,7 @@ def extract_chapter(
                 type=span.kind,
                 confidence=conf,
                 priority=_priority(span, conf),
-                summary=build_summary(tokens, language, phrases),
+                summary=build_summary(tokens, language, phrases, text),
             )
         )
     return descriptions

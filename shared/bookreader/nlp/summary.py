@@ -141,9 +141,11 @@ def build_summary(
     tokens: list[Token],
     language: str,
     phrases: Callable[[], Sequence[NounPhrase]] | None = None,
+    text: str | None = None,
 ) -> VisualSummary:
     """The summary of a span's tokens; `phrases` gives the English parse's noun phrases (read
-    only when called: parsing is the expensive part)."""
+    only when called: parsing is the expensive part); `text`, the text the tokens' offsets point
+    into, keeps the capital letters the tokens lose (a name mid-sentence is written with one)."""
     lexicon: ModuleType = lexicon_ru if language == "ru" else lexicon_en
     attributes: dict[str, list[str]] = {}
     for token in tokens:
@@ -159,19 +161,59 @@ def build_summary(
             if token.lemma not in values:
                 values.append(token.lemma)
     common: set[int] = set()
+    names = _capitalised_names(tokens, text) if language == "ru" and text else {}
     if language == "ru":
-        subjects = _russian_subjects(tokens, lexicon, common)
+        subjects = _russian_subjects(tokens, lexicon, common, frozenset(names))
     elif phrases is not None:
         subjects = _english_subjects(phrases(), lexicon)
     else:
         subjects = _vocabulary_subjects(tokens, lexicon)
     characters = []
     for position, token in enumerate(tokens):
-        if token.pos == "PROPN" and position not in common and _is_name(token, lexicon):
+        if position in names:
+            name = names[position]
+        elif token.pos == "PROPN" and position not in common and _is_name(token, lexicon):
             name = token.lemma.capitalize() if language == "ru" else token.lower.capitalize()
-            if name not in characters:
-                characters.append(name)
+        else:
+            continue
+        if name not in characters:
+            characters.append(name)
     return VisualSummary(subjects=subjects, attributes=attributes, characters=characters)
+
+
+# What may stand right before a word that is capitalised only because it opens a sentence or
+# a line of speech: there the capital says nothing about a name.
+_OPENERS = frozenset('.!?…«"„“—–-:;(')
+_PERSON_TAGS = frozenset({"Name", "Surn", "Patr"})
+
+
+def _capitalised_names(tokens: list[Token], text: str) -> dict[int, str]:
+    """Positions of Russian words written with a capital mid-sentence that the analyser can read
+    as a first name, surname or patronymic («вошёл Львов»: a man, not lions), with the name in
+    its nominative. The lowered tokens lose that capital; the text keeps it. A word opening a
+    sentence is a name only when no common-noun reading of it could be the nominative."""
+    names: dict[int, str] = {}
+    for position, token in enumerate(tokens):
+        word = text[token.start : token.end]
+        if not word[:1].isupper() or word.isupper():
+            continue  # lower case, or an all-capitals heading
+        before = text[: token.start].rstrip()
+        opening = not before or before[-1] in _OPENERS or "\n" in text[len(before) : token.start]
+        parses = parse_word(token.lower.replace("ё", "е"))
+        readings = [p for p in parses if _PERSON_TAGS & p.tag.grammemes]
+        if opening:
+            # a capital that opens a sentence says nothing, but a sentence seldom opens with a
+            # bare oblique noun: a name in the nominative beats a common noun that has none
+            # («Львов сидел»: Lvov, not "of lions"; «Роза» stays a rose)
+            readings = [p for p in readings if _case(p) == "nomn"]
+            if any(
+                p.tag.POS == "NOUN" and not _NAME_TAGS & p.tag.grammemes and _case(p) == "nomn"
+                for p in parses
+            ):
+                continue
+        if readings:
+            names[position] = _normal(readings[0]).capitalize()
+    return names
 
 
 def _is_name(token: Token, lexicon: ModuleType) -> bool:
@@ -242,10 +284,13 @@ def _vocabulary_subjects(tokens: list[Token], lexicon: ModuleType) -> list[str]:
     return list(dict.fromkeys(subjects))[:_MAX_SUBJECTS]
 
 
-def _russian_subjects(tokens: list[Token], lexicon: ModuleType, common: set[int]) -> list[str]:
+def _russian_subjects(
+    tokens: list[Token], lexicon: ModuleType, common: set[int], names: frozenset[int] = frozenset()
+) -> list[str]:
     """«прилагательное* существительное» phrases in lemma form (a plural head in its nominative
     plural): the nominative ones first, then the other things in text order. Positions of
-    tokens read as common nouns are added to `common` (they are not names)."""
+    tokens read as common nouns are added to `common` (they are not names); the positions in
+    `names` are people's names and never things."""
     parses = [parse_word(token.lower.replace("ё", "е")) for token in tokens]
     ranked: list[tuple[int, int, str, str]] = []
     modifiers: list[int] = []  # positions of the adjectives right before
@@ -264,7 +309,7 @@ def _russian_subjects(tokens: list[Token], lexicon: ModuleType, common: set[int]
             else frozenset(),
             _plural_verb_beside(tokens, parses, position),
         )
-        noun = _noun_reading(token, parses[position], context)
+        noun = None if position in names else _noun_reading(token, parses[position], context)
         if noun is not None and _drawable(_normal(noun), lexicon):
             common.add(position)
             agreeing = [m for m in modifiers if _agreeing(parses[m], noun)]
