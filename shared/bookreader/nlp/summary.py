@@ -200,7 +200,9 @@ def _capitalised_names(tokens: list[Token], text: str) -> dict[int, str]:
         before = text[: token.start].rstrip()
         opening = not before or before[-1] in _OPENERS or "\n" in text[len(before) : token.start]
         parses = parse_word(token.lower.replace("ё", "е"))
-        readings = [p for p in parses if _PERSON_TAGS & p.tag.grammemes]
+        if not parses or parses[0].tag.POS != "NOUN":
+            continue  # read first as an adjective or a word of speech («Римская», «Коли»)
+        readings = [p for p in parses if p.tag.POS == "NOUN" and _PERSON_TAGS & p.tag.grammemes]
         if opening:
             # a capital that opens a sentence says nothing, but a sentence seldom opens with a
             # bare oblique noun: a name in the nominative beats a common noun that has none
