@@ -1,8 +1,9 @@
-import { render, screen } from "@testing-library/react";
+import { fireEvent, render, screen } from "@testing-library/react";
 import { I18nextProvider } from "react-i18next";
 import { createI18n, type Language } from "@/lib/i18n";
 import { quotaView } from "../passages/quota";
-import { QuotaLine } from "./IllustrationSettingsSection";
+import type { IllustrationSettings, IllustrationSettingsChange } from "../api/passages";
+import { IllustrationSettingsSection, QuotaLine } from "./IllustrationSettingsSection";
 
 function renderQuota(language: Language, used: number, limit: number, now: Date) {
   render(
@@ -41,5 +42,57 @@ describe("today's picture quota", () => {
     expect(view.left).toBe(0);
     expect(view.exhausted).toBe(true);
     expect(view.minutesToReset).toBe(150);
+  });
+});
+
+describe("the automatic-mode switch", () => {
+  const saved = {
+    auto_illustrate: false,
+    chapters_ahead: 2,
+    per_chapter: 2,
+    style: null,
+    styles: [],
+    quota: { daily_limit: 50, overridden: false, used_today: 0 },
+  } as unknown as IllustrationSettings;
+
+  function renderSection(
+    settings: IllustrationSettings,
+    onSettingsChange: (change: IllustrationSettingsChange) => void = () => {},
+  ) {
+    const section = (current: IllustrationSettings) => (
+      <I18nextProvider i18n={createI18n("en")}>
+        <IllustrationSettingsSection
+          showMarks
+          showPictures
+          onReaderChange={() => {}}
+          settings={current}
+          saveFailed={false}
+          onSettingsChange={onSettingsChange}
+        />
+      </I18nextProvider>
+    );
+    const view = render(section(settings));
+    return (next: IllustrationSettings) => view.rerender(section(next));
+  }
+
+  it("shows the reader's click at once, before the saved settings come back", () => {
+    const changes: unknown[] = [];
+    renderSection(saved, (change) => {
+      changes.push(change);
+    });
+    const toggle = screen.getByRole("checkbox", { name: "Illustrate automatically as I read" });
+    fireEvent.click(toggle);
+    expect(toggle).toBeChecked();
+    expect(changes).toEqual([{ auto_illustrate: true }]);
+  });
+
+  it("follows the saved settings once they change (a failed save is undone)", () => {
+    const update = renderSection(saved);
+    const toggle = screen.getByRole("checkbox", { name: "Illustrate automatically as I read" });
+    fireEvent.click(toggle);
+    update({ ...saved, auto_illustrate: true });
+    expect(toggle).toBeChecked();
+    update({ ...saved, auto_illustrate: false });
+    expect(toggle).not.toBeChecked();
   });
 });

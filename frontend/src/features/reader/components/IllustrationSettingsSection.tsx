@@ -2,7 +2,7 @@
  * The reader settings' part about passages and pictures: marks on or off, pictures in the text
  * on or off, automatic mode with how many chapters ahead it may draw, and today's quota.
  */
-import { useId } from "react";
+import { useEffect, useId, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { IllustrationSettings, IllustrationSettingsChange, ImageQuota } from "../api/passages";
 import { quotaView } from "../passages/quota";
@@ -18,10 +18,23 @@ type Props = {
 
 const MAX_AHEAD = 10;
 
+/**
+ * A controlled input's value, changed in its own event handler. The saved settings reach React
+ * only after the query cache notifies (a later task), and a controlled checkbox left unchanged
+ * by its handler is reset by React meanwhile: the click would seem undone for a moment.
+ */
+function useShown<T>(saved: T): [T, (value: T) => void] {
+  const [shown, setShown] = useState<{ value: T } | null>(null);
+  useEffect(() => setShown(null), [saved]); // the saved value, once it changes, is what counts
+  return [shown ? shown.value : saved, (value: T) => setShown({ value })];
+}
+
 export function IllustrationSettingsSection(props: Props) {
   const { t } = useTranslation("reader");
   const aheadId = useId();
   const { settings } = props;
+  const [auto, setAuto] = useShown(settings?.auto_illustrate ?? false);
+  const [ahead, setAhead] = useShown(settings?.chapters_ahead ?? 0);
   return (
     <fieldset className="settings-group settings-switches">
       <legend>{t("passage.settings")}</legend>
@@ -46,11 +59,12 @@ export function IllustrationSettingsSection(props: Props) {
       <label className="switch">
         <input
           type="checkbox"
-          checked={settings?.auto_illustrate ?? false}
+          checked={auto}
           disabled={!settings}
-          onChange={(event) =>
-            props.onSettingsChange({ auto_illustrate: event.currentTarget.checked })
-          }
+          onChange={(event) => {
+            setAuto(event.currentTarget.checked);
+            props.onSettingsChange({ auto_illustrate: event.currentTarget.checked });
+          }}
         />
         {t("passage.auto")}
       </label>
@@ -62,11 +76,12 @@ export function IllustrationSettingsSection(props: Props) {
           inputMode="numeric"
           min={0}
           max={MAX_AHEAD}
-          value={settings?.chapters_ahead ?? 0}
+          value={ahead}
           disabled={!settings}
           onChange={(event) => {
             const value = Math.round(Number(event.currentTarget.value));
             if (Number.isFinite(value) && value >= 0 && value <= MAX_AHEAD) {
+              setAhead(value);
               props.onSettingsChange({ chapters_ahead: value });
             }
           }}
