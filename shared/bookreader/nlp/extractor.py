@@ -12,14 +12,16 @@ from typing import Any
 
 import numpy as np
 
-from bookreader.nlp import lexicon_en, lexicon_ru, pipelines
+from bookreader.nlp import pipelines
 from bookreader.nlp.clauses import area_kind
 from bookreader.nlp.features import (
     SentenceFeatures,
     adjective_hits,
     dialogue_mask,
+    lexicon_for,
     plain_moves,
     sentence_features,
+    things_and_creatures,
 )
 from bookreader.nlp.learned import LearnedModel, packaged_model
 from bookreader.nlp.model import SUPPORTED_LANGUAGES, Description
@@ -190,11 +192,10 @@ def _bare_mention(span: Span, language: str) -> bool:
 
 
 def _things_in(features: SentenceFeatures, language: str) -> int:
-    lexicon = lexicon_ru if language == "ru" else lexicon_en
-    things = sum(
-        1 for t in features.tokens if t.lemma in lexicon.ARTEFACT or t.lemma in lexicon.ANIMALS
+    things, creatures = things_and_creatures(features.tokens, lexicon_for(language))
+    return (
+        things + creatures + features.hits.get("SKY_WEATHER", 0) + features.hits.get("CLOTHING", 0)
     )
-    return things + features.hits.get("SKY_WEATHER", 0) + features.hits.get("CLOTHING", 0)
 
 
 # The same for a deed: one sentence of movement that shows nothing of how anyone or anything
@@ -328,7 +329,8 @@ def _bridged_gaps(
     all («Таков был след, оставленный Пугачевым!», "Only one thing could be done.") between two
     accepted sentences of the same paragraph does not end the picture, so the two halves become
     one span — while the whole stays within MAX_SENTENCES (the gold cuts longer runs into
-    several pictures). The bridge carries no type evidence of its own."""
+    several pictures). The bridge carries no type evidence of its own: it is entered in
+    `evidence` with zeros, so the pooled type of its picture is its neighbours'."""
     joined = set(accepted)
     added: set[int] = set()
     for position in sorted(accepted):

@@ -88,8 +88,15 @@ class SentenceFeatures:
 
 
 @cache
-def _lexicon(language: str) -> ModuleType:
+def lexicon_for(language: str) -> ModuleType:
+    """The visual vocabulary module of a language (Russian, else English)."""
     return lexicon_ru if language == "ru" else lexicon_en
+
+
+def things_and_creatures(tokens: list[Token], lexicon: ModuleType) -> tuple[int, int]:
+    """How many words name an artefact and how many an animal."""
+    things = sum(1 for t in tokens if t.lemma in lexicon.ARTEFACT)
+    return things, sum(1 for t in tokens if t.lemma in lexicon.ANIMALS)
 
 
 def tokenize(text: str, start: int, end: int, language: str) -> list[Token]:
@@ -152,7 +159,7 @@ def dialogue_mask(text: str, start: int, end: int) -> bytearray:
 def sentence_features(
     text: str, start: int, end: int, language: str, mask: bytearray, mask_start: int
 ) -> SentenceFeatures:
-    lexicon = _lexicon(language)
+    lexicon = lexicon_for(language)
     tokens = tokenize(text, start, end, language)
     features = SentenceFeatures(start, end, tokens)
     letters = sum(1 for t in tokens for _ in range(t.end - t.start)) or 1
@@ -254,7 +261,7 @@ def _type_scores(features: SentenceFeatures) -> dict[str, float]:
 
 
 def plain_moves(language: str) -> frozenset[str]:
-    return _lexicon(language).PLAIN_MOVES
+    return lexicon_for(language).PLAIN_MOVES
 
 
 def adjective_hits(features: SentenceFeatures) -> int:

@@ -6,11 +6,17 @@ spreads over the sentence before or after."""
 from __future__ import annotations
 
 import math
-from functools import cache
 from types import ModuleType
 
-from bookreader.nlp import cues, lexicon_en, lexicon_ru
-from bookreader.nlp.features import CATEGORIES, PENALTIES, adjective_hits, plain_moves
+from bookreader.nlp import cues
+from bookreader.nlp.features import (
+    CATEGORIES,
+    PENALTIES,
+    adjective_hits,
+    lexicon_for,
+    plain_moves,
+    things_and_creatures,
+)
 from bookreader.nlp.spans import ScoredSentence
 
 TYPES = ("location", "character", "atmosphere", "object", "action")
@@ -72,14 +78,9 @@ def feature_names() -> list[str]:
     return base + [f"ru_x_{name}" for name in base[2:]]
 
 
-@cache
-def _lexicon(language: str) -> ModuleType:
-    return lexicon_ru if language == "ru" else lexicon_en
-
-
 def _own(sentence: ScoredSentence, language: str) -> list[float]:
     features = sentence.features
-    lexicon = _lexicon(language)
+    lexicon = lexicon_for(language)
     scores = features.scores
     visual = features.visual
     lemmas = [t.lemma for t in features.tokens]
@@ -108,8 +109,7 @@ def _own(sentence: ScoredSentence, language: str) -> list[float]:
     row += [float(words < 6)]
     row += [inner, inner / words * 10, extent, plain_share, pronouns]
     row += [names, float(sentence.votes is not None)]
-    row += [sum(1 for lemma in lemmas if lemma in lexicon.ARTEFACT)]
-    row += [sum(1 for lemma in lemmas if lemma in lexicon.ANIMALS)]
+    row += list(things_and_creatures(features.tokens, lexicon))
     row += _first_noun(sentence, lexicon, language)
     row += [votes.get(t, 0.0) for t in TYPES]
     return [float(value) for value in row]
