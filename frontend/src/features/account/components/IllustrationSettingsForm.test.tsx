@@ -1,8 +1,8 @@
 import { QueryClientProvider } from "@tanstack/react-query";
-import { render, screen, waitFor, within } from "@testing-library/react";
+import { fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { I18nextProvider } from "react-i18next";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { reader } from "@/test/fixtures";
 import { sendError, sendJson, startServer, type TestServer } from "@/test/httpServer";
 
@@ -12,6 +12,12 @@ let createQueryClient: typeof import("@/app/queryClient").createQueryClient;
 let i18n: typeof import("@/lib/i18n").i18n;
 let session: typeof import("@/lib/api");
 const patches: unknown[] = [];
+// A save's answer waits for this: a test that holds the saves plays a slow server.
+let saveAnswered: Promise<void> = Promise.resolve();
+let answerSaves = () => {};
+function holdSaves() {
+  saveAnswered = new Promise((resolve) => (answerSaves = resolve));
+}
 let settings = {
   auto_illustrate: false,
   chapters_ahead: 2,
@@ -21,11 +27,12 @@ let settings = {
 };
 
 beforeAll(async () => {
-  server = await startServer((request, response) => {
+  server = await startServer(async (request, response) => {
     if (request.path !== "/api/settings/illustrations") return sendError(response, 404, "nope");
     if (request.method === "PATCH") {
       const changes = JSON.parse(request.body.toString()) as Record<string, unknown>;
       patches.push(changes);
+      await saveAnswered;
       if (changes.style === "") changes.style = null;
       settings = { ...settings, ...changes };
     }
@@ -38,6 +45,10 @@ beforeAll(async () => {
   ({ createQueryClient } = await import("@/app/queryClient"));
   ({ i18n } = await import("@/lib/i18n"));
   session = await import("@/lib/api");
+});
+afterEach(() => {
+  answerSaves();
+  saveAnswered = Promise.resolve();
 });
 afterAll(() => server.close());
 
@@ -84,5 +95,41 @@ describe("illustration settings", () => {
     expect(screen.getByRole("option", { name: "5 глав вперёд" })).toBeInTheDocument();
     expect(screen.getByRole("option", { name: "1 глава вперёд" })).toBeInTheDocument();
     await i18n.changeLanguage("en");
+  });
+
+  it("keeps each choice shown at once and while a slow server saves it", async () => {
+    await i18n.changeLanguage("en");
+    settings = { ...settings, auto_illustrate: false, chapters_ahead: 2, style: null };
+    holdSaves();
+    const saving = patches.length;
+    renderForm();
+    const toggle = await screen.findByRole("checkbox", {
+      name: "Illustrate automatically as I read",
+    });
+    const styles = screen.getByRole("group", { name: "Default style" });
+    const watercolour = within(styles).getByRole("radio", { name: "Watercolour" });
+    const ahead = screen.getByRole("combobox", { name: "Chapters ahead" });
+
+    fireEvent.click(toggle);
+    expect(toggle).toBeChecked();
+    fireEvent.click(watercolour);
+    expect(watercolour).toBeChecked();
+    expect(
+      within(styles).getByRole("radio", { name: "Chosen by the book's genre" }),
+    ).not.toBeChecked();
+    fireEvent.change(ahead, { target: { value: "5" } });
+    expect(ahead).toHaveDisplayValue("5 chapters ahead");
+
+    await waitFor(() => expect(patches).toHaveLength(saving + 3));
+    expect(toggle).toBeChecked();
+    expect(watercolour).toBeChecked();
+    expect(ahead).toHaveDisplayValue("5 chapters ahead");
+    answerSaves();
+    expect(await screen.findByRole("status")).toHaveTextContent("Saved.");
+    await waitFor(() => {
+      expect(toggle).toBeChecked();
+      expect(watercolour).toBeChecked();
+      expect(ahead).toHaveDisplayValue("5 chapters ahead");
+    });
   });
 });

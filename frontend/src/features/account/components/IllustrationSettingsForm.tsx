@@ -3,6 +3,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useId } from "react";
 import { useTranslation } from "react-i18next";
 import { ErrorNotice } from "@/components/ErrorNotice";
+import { useShown } from "@/hooks/useShown";
 import {
   getIllustrationSettings,
   type IllustrationSettings,
@@ -48,6 +49,9 @@ export function IllustrationSettingsForm() {
     onSuccess: (saved) => client.setQueryData(illustrationSettingsKey, saved),
   });
   const data = settings.data;
+  const [style, setStyle] = useShown(data?.style ?? null);
+  const [auto, setAuto] = useShown(data?.auto_illustrate ?? false);
+  const [ahead, setAhead] = useShown(data?.chapters_ahead ?? 0);
   const quota = data ? quotaLeft(data.quota) : null;
   const time = new Intl.DateTimeFormat(i18n.language, { hour: "numeric", minute: "2-digit" });
 
@@ -70,30 +74,36 @@ export function IllustrationSettingsForm() {
               <input
                 type="radio"
                 name={`${id}-style`}
-                checked={data.style === null}
-                onChange={() => save.mutate({ style: "" })}
+                checked={style === null}
+                onChange={() => {
+                  setStyle(null);
+                  save.mutate({ style: "" });
+                }}
               />
               <span className="style-sample style-sample-auto" aria-hidden="true">
                 ✦
               </span>
               <span>{t("illustrations.styleAuto")}</span>
             </label>
-            {STYLES.map((style) => (
-              <label className="style-option" key={style.name}>
+            {STYLES.map((choice) => (
+              <label className="style-option" key={choice.name}>
                 <input
                   type="radio"
                   name={`${id}-style`}
-                  checked={data.style === style.name}
-                  onChange={() => save.mutate({ style: style.name })}
+                  checked={style === choice.name}
+                  onChange={() => {
+                    setStyle(choice.name);
+                    save.mutate({ style: choice.name });
+                  }}
                 />
                 <img
                   className="style-sample"
-                  src={styleSample(style.sample)}
+                  src={styleSample(choice.sample)}
                   alt=""
                   width={60}
                   height={80}
                 />
-                <span>{t(`illustrations.styles.${style.sample}`)}</span>
+                <span>{t(`illustrations.styles.${choice.sample}`)}</span>
               </label>
             ))}
           </fieldset>
@@ -101,8 +111,12 @@ export function IllustrationSettingsForm() {
             <input
               id={`${id}-auto`}
               type="checkbox"
-              checked={data.auto_illustrate}
-              onChange={(event) => save.mutate({ auto_illustrate: event.target.checked })}
+              checked={auto}
+              onChange={(event) => {
+                const value = event.target.checked;
+                setAuto(value);
+                save.mutate({ auto_illustrate: value });
+              }}
             />
             <label htmlFor={`${id}-auto`}>{t("illustrations.auto")}</label>
           </div>
@@ -111,8 +125,12 @@ export function IllustrationSettingsForm() {
             <label htmlFor={`${id}-ahead`}>{t("illustrations.ahead")}</label>
             <select
               id={`${id}-ahead`}
-              value={data.chapters_ahead}
-              onChange={(event) => save.mutate({ chapters_ahead: Number(event.target.value) })}
+              value={ahead}
+              onChange={(event) => {
+                const value = Number(event.target.value);
+                setAhead(value);
+                save.mutate({ chapters_ahead: value });
+              }}
             >
               {Array.from({ length: MAX_CHAPTERS_AHEAD + 1 }, (_, n) => (
                 <option key={n} value={n}>

@@ -2,8 +2,9 @@
  * The reader settings' part about passages and pictures: marks on or off, pictures in the text
  * on or off, automatic mode with how many chapters ahead it may draw, and today's quota.
  */
-import { useEffect, useId, useState } from "react";
+import { useId } from "react";
 import { useTranslation } from "react-i18next";
+import { useShown } from "@/hooks/useShown";
 import type { IllustrationSettings, IllustrationSettingsChange, ImageQuota } from "../api/passages";
 import { quotaView } from "../passages/quota";
 
@@ -17,17 +18,6 @@ type Props = {
 };
 
 const MAX_AHEAD = 10;
-
-/**
- * A controlled input's value, changed in its own event handler. The saved settings reach React
- * only after the query cache notifies (a later task), and a controlled checkbox left unchanged
- * by its handler is reset by React meanwhile: the click would seem undone for a moment.
- */
-function useShown<T>(saved: T): [T, (value: T) => void] {
-  const [shown, setShown] = useState<{ value: T } | null>(null);
-  useEffect(() => setShown(null), [saved]); // the saved value, once it changes, is what counts
-  return [shown ? shown.value : saved, (value: T) => setShown({ value })];
-}
 
 export function IllustrationSettingsSection(props: Props) {
   const { t } = useTranslation("reader");
