@@ -21,7 +21,7 @@ export function PassageList({ open, descriptions, illustrated, onChoose, onClose
   return (
     <ReaderDialog open={open} title={t("passage.list")} variant="drawer-end" onClose={onClose}>
       {descriptions.length === 0 ? (
-        <p className="muted">{t("passage.none")}</p>
+        <p className="muted passage-none">{t("passage.none")}</p>
       ) : (
         <ol className="passage-list">
           {descriptions.map((item) => {

@@ -34,7 +34,10 @@ export function ReaderHeader({
       </Link>
       <div className="reader-titles">
         <h1 className="reader-book-title">{bookTitle}</h1>
-        <p className="reader-chapter-title">{chapterTitle}</p>
+        {/* A one-chapter book often names its chapter after itself: say it once. */}
+        {chapterTitle.trim() !== bookTitle.trim() ? (
+          <p className="reader-chapter-title">{chapterTitle}</p>
+        ) : null}
       </div>
       <button type="button" className="icon-button" onClick={onContents} aria-label={t("contents")}>
         <ListIcon />
