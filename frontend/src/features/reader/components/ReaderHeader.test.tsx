@@ -30,4 +30,12 @@ describe("the reader's top bar", () => {
     renderHeader("Тарас Бульба", "Тарас Бульба");
     expect(screen.getAllByText("Тарас Бульба")).toHaveLength(1);
   });
+
+  it("counts titles that differ only in their apostrophes as the same", () => {
+    renderHeader("Alice's Adventures in Wonderland", "Alice’s Adventures in Wonderland");
+    expect(screen.getByRole("heading", { level: 1 })).toHaveTextContent(
+      "Alice's Adventures in Wonderland",
+    );
+    expect(screen.queryByText("Alice’s Adventures in Wonderland")).toBeNull();
+  });
 });

@@ -16,6 +16,17 @@ type Props = {
   onAnnotations?: () => void;
 };
 
+/** A title as compared: case, spacing and the kind of apostrophe or quote do not matter. */
+function comparable(title: string): string {
+  return title
+    .normalize("NFKC")
+    .replace(/[‘’ʼ]/g, "'")
+    .replace(/[“”«»„]/g, '"')
+    .replace(/\s+/g, " ")
+    .trim()
+    .toLowerCase();
+}
+
 export function ReaderHeader({
   bookTitle,
   chapterTitle,
@@ -34,8 +45,8 @@ export function ReaderHeader({
       </Link>
       <div className="reader-titles">
         <h1 className="reader-book-title">{bookTitle}</h1>
-        {/* A one-chapter book often names its chapter after itself: say it once. */}
-        {chapterTitle.trim() !== bookTitle.trim() ? (
+        {/* A book's first chapter (or only one) is often named after the book: say it once. */}
+        {comparable(chapterTitle) !== comparable(bookTitle) ? (
           <p className="reader-chapter-title">{chapterTitle}</p>
         ) : null}
       </div>
