@@ -224,3 +224,9 @@ ModelT = TypeVar("ModelT", bound=BaseModel)
 def rows_as(conn: Connection, rows: list[list[Any]], model: type[ModelT]) -> list[ModelT]:
     """The rows of the last `conn.run` as typed records (columns named like the fields)."""
     return [model.model_validate(row) for row in rows_as_dicts(conn, rows)]
+
+
+def first_as(conn: Connection, rows: list[list[Any]], model: type[ModelT]) -> ModelT | None:
+    """The first row of the last `conn.run` as a typed record, or None when there is none."""
+    found = rows_as(conn, rows, model)
+    return found[0] if found else None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -50,15 +50,6 @@ def export_not_found() -> BookReaderError:
     return BookReaderError("export_not_found", "No such export in your library.", 404)
 
 
-def _records(conn: db.Connection, rows: list[list[Any]]) -> list[ExportRecord]:
-    return db.rows_as(conn, rows, ExportRecord)
-
-
-def _first(conn: db.Connection, rows: list[list[Any]]) -> ExportRecord | None:
-    found = _records(conn, rows)
-    return found[0] if found else None
-
-
 def insert_or_find(
     *,
     user_id: str,
@@ -84,7 +75,7 @@ def insert_or_find(
             p=json.dumps(picture_ids),
             k=content_key,
         )
-        created = _first(conn, rows)
+        created = db.first_as(conn, rows, ExportRecord)
         if created is not None:
             return created, True
         rows = conn.run(
@@ -92,7 +83,7 @@ def insert_or_find(
             b=book_id,
             k=content_key,
         )
-        existing = _first(conn, rows)
+        existing = db.first_as(conn, rows, ExportRecord)
     if existing is None:  # the row that won the insert was rolled back meanwhile
         raise BookReaderError("export_conflict", "The export is being created; try again.", 409)
     return existing, False
@@ -109,7 +100,7 @@ def get_export(export_id: str, user_id: str | None = None) -> ExportRecord:
             i=export_id,
             u=user_id,
         )
-        found = _first(conn, rows)
+        found = db.first_as(conn, rows, ExportRecord)
     if found is None:
         raise export_not_found()
     return found
@@ -124,7 +115,7 @@ def requeue(export_id: str) -> ExportRecord:
             f" AND state = 'failed' RETURNING {_COLUMNS}",
             i=export_id,
         )
-        found = _first(conn, rows)
+        found = db.first_as(conn, rows, ExportRecord)
     return found or get_export(export_id)
 
 
@@ -137,7 +128,7 @@ def claim_for_build(export_id: str) -> ExportRecord | None:
             f" RETURNING {_COLUMNS}",
             i=export_id,
         )
-        return _first(conn, rows)
+        return db.first_as(conn, rows, ExportRecord)
 
 
 def set_progress(export_id: str, progress: float) -> None:
@@ -161,7 +152,7 @@ def mark_ready(export_id: str, object_key: str, size: int, pictures: int) -> Exp
             n=size,
             p=pictures,
         )
-        return _records(conn, rows)[0]
+        return db.rows_as(conn, rows, ExportRecord)[0]
 
 
 def mark_state(
@@ -176,7 +167,7 @@ def mark_state(
             c=code,
             m=message,
         )
-        return _records(conn, rows)[0]
+        return db.rows_as(conn, rows, ExportRecord)[0]
 
 
 def superseded(record: ExportRecord) -> list[ExportRecord]:
@@ -194,4 +185,4 @@ def superseded(record: ExportRecord) -> list[ExportRecord]:
             s=record.style,
             c=record.created_at,
         )
-        return _records(conn, rows)
+        return db.rows_as(conn, rows, ExportRecord)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel
 
@@ -64,15 +64,6 @@ def image_not_found() -> BookReaderError:
     return BookReaderError("image_not_found", "No such image in your library.", 404)
 
 
-def _records(conn: db.Connection, rows: list[list[Any]]) -> list[ImageRecord]:
-    return db.rows_as(conn, rows, ImageRecord)
-
-
-def _first(conn: db.Connection, rows: list[list[Any]]) -> ImageRecord | None:
-    found = _records(conn, rows)
-    return found[0] if found else None
-
-
 def insert_image(
     conn: db.Connection,
     *,
@@ -95,7 +86,7 @@ def insert_image(
         p=provider,
         g=generation,
     )
-    return _first(conn, rows)
+    return db.first_as(conn, rows, ImageRecord)
 
 
 def find_image(
@@ -109,7 +100,7 @@ def find_image(
         p=provider,
         g=generation,
     )
-    return _first(conn, rows)
+    return db.first_as(conn, rows, ImageRecord)
 
 
 def latest_generation(conn: db.Connection, description_id: str, style: str, provider: str) -> int:
@@ -134,7 +125,7 @@ def get_image(image_id: str, user_id: str | None = None) -> ImageRecord:
             i=image_id,
             u=user_id,
         )
-        found = _first(conn, rows)
+        found = db.first_as(conn, rows, ImageRecord)
     if found is None:
         raise image_not_found()
     return found
@@ -175,7 +166,7 @@ def claim_for_generation(image_id: str, stale_after_s: float) -> ImageRecord | N
             i=image_id,
             stale=stale_after_s,
         )
-        return _first(conn, rows)
+        return db.first_as(conn, rows, ImageRecord)
 
 
 def set_prompt(image_id: str, prompt: ImagePrompt, cache_key: str) -> None:
@@ -204,7 +195,7 @@ def mark_ready(image_id: str, stored: CachedImage) -> ImageRecord:
             t=stored.thumbnail_key,
             m=stored.made_by,
         )
-        return _records(conn, rows)[0]
+        return db.rows_as(conn, rows, ImageRecord)[0]
 
 
 def mark_state(
@@ -219,7 +210,7 @@ def mark_state(
             c=code,
             m=message,
         )
-        return _records(conn, rows)[0]
+        return db.rows_as(conn, rows, ImageRecord)[0]
 
 
 def cached_image(cache_key: str) -> CachedImage | None:
@@ -324,7 +315,7 @@ def list_images(
             u=user_id,
             b=book_id,
         )
-        images = _records(conn, rows)
+        images = db.rows_as(conn, rows, ImageRecord)
     placed = _placed(images, chapter=chapter, kind=kind)
     placed.sort(key=lambda item: (item.chapter, item.start_offset, -item.generation))
     return placed
@@ -339,7 +330,7 @@ def list_recent_images(user_id: str, limit: int) -> list[PlacedImage]:
             u=user_id,
             limit=limit,
         )
-        images = _records(conn, rows)
+        images = db.rows_as(conn, rows, ImageRecord)
     titles = books.display_titles(user_id, sorted({image.book_id for image in images}))
     return _placed([image for image in images if image.book_id in titles], titles)
 

@@ -73,10 +73,6 @@ def book_not_found() -> BookReaderError:
     return BookReaderError("book_not_found", "No such book in your library.", 404)
 
 
-def _books(conn: db.Connection, rows: list[list[Any]]) -> list[BookRecord]:
-    return db.rows_as(conn, rows, BookRecord)
-
-
 def create_book(
     user_id: str,
     book_id: str,
@@ -97,7 +93,7 @@ def create_book(
             size=declared_size,
             sha=sha256,
         )
-        return _books(conn, rows)[0]
+        return db.rows_as(conn, rows, BookRecord)[0]
 
 
 def count_books(user_id: str) -> int:
@@ -119,8 +115,7 @@ def find_by_sha256(user_id: str, sha256: str, exclude: str | None = None) -> Boo
             ex=exclude,
             failed=str(BookState.FAILED),
         )
-        found = _books(conn, rows)
-    return found[0] if found else None
+        return db.first_as(conn, rows, BookRecord)
 
 
 def expire_abandoned_uploads(conn: db.Connection, user_id: str, book_id: str | None = None) -> None:
@@ -144,7 +139,7 @@ def get_book(user_id: str, book_id: str) -> BookRecord:
             b=book_id,
             u=user_id,
         )
-        found = _books(conn, rows)
+        found = db.rows_as(conn, rows, BookRecord)
     if not found:
         raise book_not_found()
     return found[0]
@@ -156,8 +151,7 @@ def get_book_by_id(book_id: str) -> BookRecord | None:
         return None
     with db.get_pool().connection() as conn:
         rows = conn.run(f"SELECT {BOOK_COLUMNS} FROM books WHERE id = CAST(:b AS uuid)", b=book_id)
-        found = _books(conn, rows)
-    return found[0] if found else None
+        return db.first_as(conn, rows, BookRecord)
 
 
 def save_parsed(
@@ -346,7 +340,7 @@ def list_books(
             offset=(page - 1) * page_size,
             **params,
         )
-        return _books(conn, rows), total
+        return db.rows_as(conn, rows, BookRecord), total
 
 
 def chapter_list(book_id: str) -> list[ChapterEntry]:
