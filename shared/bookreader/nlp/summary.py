@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
-from bookreader.nlp import lexicon_en, lexicon_ru
-from bookreader.nlp.features import Token
+from bookreader.nlp import lexicon_ru
+from bookreader.nlp.features import Token, lexicon_for
 from bookreader.nlp.model import VisualSummary
 from bookreader.nlp.morph_analyzer import parse_word
 
@@ -146,7 +146,7 @@ def build_summary(
     """The summary of a span's tokens; `phrases` gives the English parse's noun phrases (read
     only when called: parsing is the expensive part); `text`, the text the tokens' offsets point
     into, keeps the capital letters the tokens lose (a name mid-sentence is written with one)."""
-    lexicon: ModuleType = lexicon_ru if language == "ru" else lexicon_en
+    lexicon = lexicon_for(language)
     attributes: dict[str, list[str]] = {}
     for token in tokens:
         for kind, vocabulary in _ATTRIBUTE_KINDS.items():

@@ -13,11 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache, lru_cache
-from types import ModuleType
+from functools import lru_cache
 from typing import Any
 
-from bookreader.nlp import lexicon_en, lexicon_ru
+from bookreader.nlp.features import lexicon_for
 from bookreader.nlp.morph_analyzer import morph
 from bookreader.nlp.morphology import ru_parse
 from bookreader.nlp.pipelines import russian_syntax
@@ -69,13 +68,8 @@ class Word:
     participle: bool = False  # a participle form ("running", «тронутые»), whose agent is its noun
 
 
-@cache
-def _lexicon(language: str) -> ModuleType:
-    return lexicon_ru if language == "ru" else lexicon_en
-
-
 def _noun_class(word: Word, language: str) -> str:
-    lexicon = _lexicon(language)
+    lexicon = lexicon_for(language)
     lemma = word.lemma
     if lemma in lexicon.BODY:
         return "body"
@@ -126,7 +120,7 @@ def _may_be_nominative(form: str) -> bool:
 def sentence_votes(words: Sequence[Word], language: str) -> dict[str, float]:
     """Structural evidence per type for one parsed sentence (0 or more per type). The root
     predicate counts fully, other predicates (conjuncts, clauses) 0.6."""
-    lexicon = _lexicon(language)
+    lexicon = lexicon_for(language)
     children: dict[int, list[Word]] = {}
     for word in words:
         children.setdefault(word.head, []).append(word)
