@@ -18,6 +18,11 @@ let answerSaves = () => {};
 function holdSaves() {
   saveAnswered = new Promise((resolve) => (answerSaves = resolve));
 }
+// Or each save waits for its own turn: the test answers them one at a time.
+let oneByOne: (() => void)[] | null = null;
+function answerNextSave() {
+  oneByOne?.shift()?.();
+}
 let settings = {
   auto_illustrate: false,
   chapters_ahead: 2,
@@ -33,6 +38,7 @@ beforeAll(async () => {
       const changes = JSON.parse(request.body.toString()) as Record<string, unknown>;
       patches.push(changes);
       await saveAnswered;
+      if (oneByOne) await new Promise<void>((resolve) => oneByOne?.push(resolve));
       if (changes.style === "") changes.style = null;
       settings = { ...settings, ...changes };
     }
@@ -47,6 +53,8 @@ beforeAll(async () => {
   session = await import("@/lib/api");
 });
 afterEach(() => {
+  for (const answer of oneByOne ?? []) answer();
+  oneByOne = null;
   answerSaves();
   saveAnswered = Promise.resolve();
 });
@@ -131,5 +139,34 @@ describe("illustration settings", () => {
       expect(watercolour).toBeChecked();
       expect(ahead).toHaveDisplayValue("5 chapters ahead");
     });
+  });
+
+  it("does not put back a choice for a moment when an earlier save's answer arrives", async () => {
+    await i18n.changeLanguage("en");
+    settings = { ...settings, auto_illustrate: false, chapters_ahead: 2, style: null };
+    oneByOne = [];
+    const saving = patches.length;
+    renderForm();
+    const toggle = await screen.findByRole("checkbox", {
+      name: "Illustrate automatically as I read",
+    });
+    const ahead = screen.getByRole("combobox", { name: "Chapters ahead" });
+
+    fireEvent.click(toggle);
+    fireEvent.change(ahead, { target: { value: "5" } });
+    await waitFor(() => expect(oneByOne).toHaveLength(2));
+    // The first answer says automatic mode is on and still 2 chapters ahead: it is the
+    // settings as that save left them, not what the reader sees now.
+    answerNextSave();
+    await waitFor(() => expect(oneByOne).toHaveLength(1));
+    await new Promise((resolve) => setTimeout(resolve, 100)); // the answer reaches the cache
+    expect(toggle).toBeChecked();
+    expect(ahead).toHaveDisplayValue("5 chapters ahead");
+
+    answerNextSave();
+    expect(await screen.findByRole("status")).toHaveTextContent("Saved.");
+    expect(patches.slice(saving)).toEqual([{ auto_illustrate: true }, { chapters_ahead: 5 }]);
+    expect(toggle).toBeChecked();
+    expect(ahead).toHaveDisplayValue("5 chapters ahead");
   });
 });

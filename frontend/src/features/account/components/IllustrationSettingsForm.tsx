@@ -15,6 +15,7 @@ import { quotaLeft, STYLES, styleSample } from "../illustrationStyles";
 import "../account.css";
 
 const MAX_CHAPTERS_AHEAD = 10;
+const SAVE_KEY = ["save-illustration-settings"];
 
 function applied(
   settings: IllustrationSettings,
@@ -36,6 +37,7 @@ export function IllustrationSettingsForm() {
     queryFn: getIllustrationSettings,
   });
   const save = useMutation({
+    mutationKey: SAVE_KEY,
     mutationFn: (changes: IllustrationSettingsUpdate) => updateIllustrationSettings(changes),
     // The choice shows at once; a refusal puts the saved settings back.
     onMutate: (changes) => {
@@ -46,7 +48,13 @@ export function IllustrationSettingsForm() {
     onError: (_error, _changes, context) => {
       if (context?.before) client.setQueryData(illustrationSettingsKey, context.before);
     },
-    onSuccess: (saved) => client.setQueryData(illustrationSettingsKey, saved),
+    // An answer holds the settings as of its own save: while a later save is still on its way,
+    // writing it would put back, for a moment, a choice the reader has already changed again.
+    onSuccess: (saved) => {
+      if (client.isMutating({ mutationKey: SAVE_KEY }) <= 1) {
+        client.setQueryData(illustrationSettingsKey, saved);
+      }
+    },
   });
   const data = settings.data;
   const [style, setStyle] = useShown(data?.style ?? null);
