@@ -593,3 +593,27 @@ def test_a_pause_joins_no_long_run_and_no_dialogue(text):
     spans = extractor.learned_spans(scored, text, "en", packaged_model())
     assert len(spans) == 2
     assert all("passed" not in text[span.start : span.end] for span, _ in spans)
+
+
+def test_english_lemmas_do_not_depend_on_the_process_hash_seed():
+    """A form two listed words share ("sliding": slide, slid) gets the same lemma in every
+    process, so the same book gives the same descriptions on every worker."""
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "from bookreader.nlp.morphology import _en_forms; import hashlib, json;"
+        "print(hashlib.sha256(json.dumps(sorted(_en_forms().items())).encode()).hexdigest())"
+    )
+    digests = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(digests) == 1

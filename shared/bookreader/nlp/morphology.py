@@ -55,7 +55,9 @@ def _en_forms() -> dict[str, str]:
     for name in dir(lexicon_en):
         vocabulary = getattr(lexicon_en, name)
         if isinstance(vocabulary, frozenset):
-            for base in vocabulary:
+            # in a fixed order: a form two bases share ("sliding": slide, slid) must not take
+            # whichever base the string hash puts first in this process
+            for base in sorted(vocabulary):
                 for form in _en_inflections(base):
                     table.setdefault(form, base)
     for base in table.copy().values():
