@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 
 from bookreader.nlp import extractor
@@ -598,10 +602,6 @@ def test_a_pause_joins_no_long_run_and_no_dialogue(text):
 def test_english_lemmas_do_not_depend_on_the_process_hash_seed():
     """A form two listed words share ("sliding": slide, slid) gets the same lemma in every
     process, so the same book gives the same descriptions on every worker."""
-    import os
-    import subprocess
-    import sys
-
     script = (
         "from bookreader.nlp.morphology import _en_forms; import hashlib, json;"
         "print(hashlib.sha256(json.dumps(sorted(_en_forms().items())).encode()).hexdigest())"
