@@ -470,6 +470,31 @@ def test_archaic_second_person_is_an_address_not_a_picture():
     assert features.penalties.get("PRONOUNS_DIALOGUE", 0) >= 2
 
 
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("An old lantern and a coil of rope lay at the bottom of the boat.", "en"),
+        ("Собака спала у самовара.", "ru"),
+    ],
+)
+def test_things_and_animals_named_are_visual_evidence_of_an_object(text, language):
+    from bookreader.nlp.features import dialogue_mask, sentence_features
+
+    features = sentence_features(text, 0, len(text), language, dialogue_mask(text, 0, len(text)), 0)
+    assert features.hits.get("ARTEFACT", 0) + features.hits.get("ANIMALS", 0) >= 2
+    assert features.scores["object"] > 0
+    assert features.visual > 0
+
+
+def test_an_english_verb_form_of_a_thing_noun_is_not_a_thing():
+    from bookreader.nlp.features import dialogue_mask, sentence_features
+
+    text = "She was watching the crowd while he locked the gate."
+    features = sentence_features(text, 0, len(text), "en", dialogue_mask(text, 0, len(text)), 0)
+    assert "ARTEFACT" not in features.hits
+    assert "ANIMALS" not in features.hits
+
+
 def test_the_adverb_well_is_not_a_place():
     from bookreader.nlp.features import dialogue_mask, sentence_features
 
