@@ -576,7 +576,7 @@ def test_a_description_opening_with_a_pronoun_takes_the_sentence_naming_its_subj
     import dataclasses
 
     model = dataclasses.replace(packaged_model(), extend=1.01)
-    text = "We had just finished our supper when a stranger ran into the hall. " + second
+    text = "We had just finished our supper when a stranger came into the hall. " + second
     scored, _ = extractor.analyse(text, [(0, len(text))], "en")
     spans = [
         (span.start, span.end) for span, _ in extractor.learned_spans(scored, text, "en", model)
