@@ -495,6 +495,21 @@ def test_an_english_verb_form_of_a_thing_noun_is_not_a_thing():
     assert "ANIMALS" not in features.hits
 
 
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("He hung his wet clothes by the stove.", "CLOTHING"),
+        ("Geraniums and moss grew by the doorstep.", "PLACE"),
+        ("A heron stood among the reeds.", "ANIMALS"),
+    ],
+)
+def test_english_household_words_plants_and_birds_are_in_the_vocabularies(text, category):
+    from bookreader.nlp.features import dialogue_mask, sentence_features
+
+    features = sentence_features(text, 0, len(text), "en", dialogue_mask(text, 0, len(text)), 0)
+    assert features.hits.get(category, 0) >= 1
+
+
 def test_the_adverb_well_is_not_a_place():
     from bookreader.nlp.features import dialogue_mask, sentence_features
 

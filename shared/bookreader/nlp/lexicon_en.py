@@ -27,6 +27,17 @@ ruin ruins cemetery churchyard graveyard market station platform railway avenue 
 lodge mansion villa manor estate grounds wing gallery hallway lobby office study library
 drawing-room dining-room bedroom nursery tree trees oak elm beech pine fir birch willow
 poplar chestnut bush bushes shrub shrubbery grass reeds rushes sand pebble boulder
+windowsill sill window-pane shutter casement lattice threshold doorstep banister
+bannister railing balustrade stove oven grate mantel mantelshelf alcove niche rafter
+gable eaves skylight wainscot panelling paneling wallpaper bench stool armchair settee
+ottoman sideboard dresser bureau cabinet commode bedstead cot cradle hammock washstand bookshelf
+pantry scullery larder loft hayloft trough flowerbed flower-bed
+flower blossom lily tulip daisy poppy geranium carnation lilac jasmine heather
+ivy fern moss lichen weeds nettle thistle dandelion clover buttercup primrose hyacinth
+honeysuckle hawthorn bramble briar thorn vine creeper mushroom toadstool sunflower lavender
+rosebush maple larch cedar cypress yew alder aspen hazel holly laurel linden sycamore spruce
+juniper rowan acacia magnolia sedge bulrush cornfield wheat rye barley oats hay haystack sheaf
+stubble vineyard
 """)
 
 BODY = _words("""
@@ -36,6 +47,7 @@ shoulders chest breast back arm arms hand hands fist finger fingers leg legs kne
 figure frame stature skin complexion wrinkle wrinkles tooth teeth ear ears temple jaw
 features countenance paw paws tail snout muzzle fur mane beak feather feathers wing wings
 horn horns hoof hooves pupil eyelid scar freckle freckles
+antler claw talon fang tusk plumage
 """)
 
 CLOTHING = _words("""
@@ -45,6 +57,7 @@ belt sash tie cravat collar sleeve sleeves vest robe uniform epaulette button bu
 earring necklace beads spectacles glasses monocle cane stick umbrella apron petticoat skirt
 trousers breeches shirt blouse veil ribbon bow frock-coat top-hat tunic kilt jersey
 sweater pea-jacket tarpaulin handkerchief wig crown
+clothes oilskin sou'wester bracelet pendant amulet tiara diadem
 """)
 
 BUILD = _words("""
@@ -179,6 +192,24 @@ scroll parchment document paper coin coins medal ring brooch locket jewel pearl 
 crown sceptre statue figurine doll toy ball carriage cart wagon coach sledge sleigh boat
 canoe cannon anchor rope line barrel cask keg bell pipe hookah fan cake loaf bread pie
 instrument violin fiddle guitar harp drum trumpet horn flute
+cloth tablecloth napkin towel blanket quilt coverlet counterpane pillow cushion thread yarn
+needle spindle spinning-wheel embroidery banner flag sail net bundle parcel package
+anvil tongs pincers chisel spade shovel rake hoe pitchfork scythe sickle plough plow awl
+scissors shears trowel crowbar ladder bucket pail broom wheelbarrow whetstone grindstone
+bellows fishing-rod oar rudder tiller helm hull keel raft barge skiff dinghy yacht schooner
+brig frigate galley gondola dory whaleboat longboat lifeboat sloop steamer steamboat ferry
+jar pitcher ewer decanter carafe tankard beaker vial phial basin tub saucer teapot teacup
+coffeepot samovar crock churn vat hourglass inkstand inkpot inkwell quill pen pencil notebook
+ledger album photograph ornament trinket parasol snuffbox tinderbox comb hairbrush razor
+satchel knapsack haversack valise portmanteau suitcase carpetbag hatbox pouch sack
+apple pear plum cherry grape lemon melon peach berry strawberry nut
+walnut egg cheese ham sausage pudding porridge soup biscuit bun pancake tart pastry
+honey jam wine beer ale tea coffee milk sugar
+cutlass rapier scimitar halberd mace crossbow revolver carbine blunderbuss bayonet
+cannonball cudgel truncheon cab hansom chaise barouche landau phaeton buggy locomotive
+omnibus tram bicycle newspaper pamphlet card ticket telegram manuscript
+piano pianoforte organ cello bagpipe accordion concertina tambourine lute mandolin
+clarinet oboe bugle cymbal gong kite puppet gem gemstone sapphire opal
 """)
 
 # Verbs whose subject is the weather or the light itself ("it snowed", "it grew dark").
@@ -226,4 +257,14 @@ horse mare stallion pony dog hound cat kitten rabbit mouse rat bird owl crow rav
 dove pigeon sparrow goose duck hen cock chicken swan whale fish shark seal bear wolf fox deer
 stag cow bull ox calf sheep lamb goat pig lion tiger snake serpent lizard frog toad turtle
 caterpillar dodo gryphon lobster puppy
+donkey mule camel elephant monkey ape buffalo bison moose elk reindeer antelope gazelle hare
+squirrel hedgehog badger otter beaver weasel ferret heifer colt foal filly steed
+spaniel terrier mastiff greyhound poodle bulldog collie cur tomcat parrot peacock pheasant
+partridge quail grouse turkey lark nightingale thrush blackbird robin wren finch canary
+magpie jackdaw rook starling heron stork gull seagull albatross pelican cormorant penguin
+ostrich vulture falcon buzzard woodpecker cuckoo wasp butterfly moth beetle spider ant
+mosquito worm snail crab oyster trout salmon herring cod carp eel dolphin porpoise walrus
+octopus squid leviathan dragon unicorn griffin llama leopard panther jaguar hyena jackal
+rhinoceros hippopotamus crocodile alligator viper adder cobra rattlesnake scorpion locust
+grasshopper creature beast
 """)
