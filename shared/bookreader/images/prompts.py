@@ -20,6 +20,7 @@ from bookreader.images.styles import StylePreset, resolve_style
 from bookreader.nlp import lexicon_en, lexicon_ru
 from bookreader.nlp.model import CastMember, Description
 from bookreader.nlp.morph_analyzer import morph, parse_word
+from bookreader.nlp.morphology import animate_common_noun
 
 MAX_PROMPT_CHARS = 600
 # What CLIP-based image models read of a prompt (SDXL and its kin: 77 tokens with the start and
@@ -41,18 +42,9 @@ _FRAMING = {
     "action": "dynamic moment",
     "object": "detailed close view",
 }
-# English heads of a subject that make a picture a portrait (an owl or a stag does not).
-PERSON_NOUNS = frozenset(
-    " ".join(
-        (
-            "man woman girl boy child lady gentleman person priest soldier officer peasant",
-            "coachman driver lawyer fisherman sailor rider horseman hunter stranger prince",
-            "princess king queen merchant monk nun servant maid nurse doctor student youth maiden",
-            "bride groom general captain cossack guest host landlord hostess mother father wife",
-            "husband son daughter grandfather grandmother uncle aunt footman",
-        )
-    ).split()
-)
+# English heads of a subject that make a picture a portrait (an owl or a stag does not): the
+# vocabulary's people, and the heads a translation gives that English prose reads otherwise.
+PERSON_NOUNS = lexicon_en.PERSON | {"general", "host", "youth", "marshal", "tradeswoman"}
 NEGATIVE_COMMON = (
     "text",
     "letters",
@@ -310,17 +302,7 @@ _LIGHT_NOUNS = frozenset(
     ("light", "ray", "beam", "glow", "gleam", "glimmer", "shimmer", "sparkle", "radiance", "glare")
 )
 
-# People a passage may name besides the portrait's heads (any of them is "someone").
-_PERSONS = PERSON_NOUNS | frozenset(
-    " ".join(
-        (
-            "brother sister lad fellow stranger visitor traveller master mistress lord lady",
-            "nobleman marshal adjutant tradeswoman",
-        )
-    ).split()
-)
 _BODY = lexicon_en.BODY | {"body", "foot", "feet"}
-_NAME_TAGS = frozenset({"Name", "Surn", "Patr", "Geox", "Orgn", "Trad"})
 
 
 def head_subject(kind: str, subjects: Sequence[str], people: frozenset[str] = frozenset()) -> int:
@@ -341,8 +323,8 @@ def head_subject(kind: str, subjects: Sequence[str], people: frozenset[str] = fr
         elif kind not in _PEOPLE_KINDS:
             # the analyser's animacy is not trusted to demote (a sailing ship, «парусник», is
             # also a sailfish): only the English list of people does
-            tier = 2 if head in _PERSONS else 0
-        elif head in _PERSONS or subjects[index].lower().split()[-1] in people:
+            tier = 2 if head in PERSON_NOUNS else 0
+        elif head in PERSON_NOUNS or subjects[index].lower().split()[-1] in people:
             tier = 0
         elif kind == "character":
             tier = 1 if head in lexicon_en.ANIMALS else 2
@@ -361,13 +343,11 @@ def _people_heads(phrases: Sequence[str], language: str) -> frozenset[str]:
     heads = set()
     for phrase in phrases:
         words = phrase.split()
-        readings = parse_word(words[-1].replace("ё", "е")) if words else ()
-        # every common-noun reading animate («пол» is a floor, and Paul only as a name)
-        nouns = [r for r in readings if r.tag.POS == "NOUN" and not _NAME_TAGS & r.tag.grammemes]
-        if not nouns or any("anim" not in r.tag for r in nouns):
+        noun = animate_common_noun(parse_word(words[-1].replace("ё", "е")) if words else ())
+        if noun is None:
             continue
         english = translate_phrase(phrase, "ru")
-        lemma = str(nouns[0].normal_form).replace("ё", "е")
+        lemma = str(noun.normal_form).replace("ё", "е")
         animal = lemma in lexicon_ru.ANIMALS or _english_head(english or "") in lexicon_en.ANIMALS
         if english and not animal:
             heads.add(english.lower().split()[-1])
@@ -390,7 +370,7 @@ def _by_salience(kind: str, subjects: list[str]) -> list[str]:
 def _english_head(phrase: str) -> str:
     """The phrase's last word as a singular lemma the vocabularies list ("ladies" → lady)."""
     word = phrase.lower().split()[-1] if phrase.split() else ""
-    known = _PERSONS | _NOT_A_HEAD | _LIGHT_NOUNS | _BODY | lexicon_en.ANIMALS
+    known = PERSON_NOUNS | _NOT_A_HEAD | _LIGHT_NOUNS | _BODY | lexicon_en.ANIMALS
     for singular in _singulars(word):
         if singular in known:
             return singular

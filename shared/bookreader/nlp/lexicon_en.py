@@ -268,3 +268,43 @@ octopus squid leviathan dragon unicorn griffin llama leopard panther jaguar hyen
 rhinoceros hippopotamus crocodile alligator viper adder cobra rattlesnake scorpion locust
 grasshopper creature beast
 """)
+
+# People named by what they are, not by name ("the old man", "a rider", "the coachman"): age and
+# sex, kinship, trades, ranks and titles, roles. Curated from general knowledge; words that are
+# more often verbs or adjectives ("cook", "guard", "general", "count", "page", "chief") are left
+# out, since English tokens carry no part of speech. Plurals in -men are added below.
+PERSON = _words("""
+man woman girl boy child lad lass maiden gentleman lady person fellow infant baby kid
+youngster widow widower bachelor spinster matron crone hag orphan twin
+mother father son daughter brother sister uncle aunt nephew niece cousin grandfather
+grandmother grandson granddaughter grandchild husband wife bride bridegroom groom fiancé
+fiancée stepmother stepfather godfather godmother heir heiress
+peasant farmer labourer laborer workman ploughman plowman reaper mower shepherd shepherdess
+herdsman cowherd swineherd goatherd milkmaid woodcutter woodsman forester gamekeeper
+huntsman hunter trapper fisherman fishwife miner collier blacksmith carpenter mason miller
+baker butcher tailor seamstress dressmaker shoemaker cobbler weaver potter wheelwright
+innkeeper landlord landlady barmaid waiter waitress shopkeeper merchant trader pedlar
+peddler hawker clerk scribe lawyer attorney doctor physician surgeon nurse midwife
+apothecary teacher schoolmaster schoolmistress governess tutor professor student scholar
+coachman cabman driver postilion ostler stableboy footman butler valet steward housekeeper
+servant maid maidservant chambermaid housemaid nursemaid porter doorman gatekeeper watchman
+sentry sentinel gaoler jailer warder constable policeman detective sheriff magistrate
+executioner hangman postman messenger courier lamplighter boatman ferryman oarsman bargeman
+sailor seaman mariner boatswain helmsman steersman skipper captain pilot harpooner whaler
+soldier officer trooper dragoon hussar lancer cavalryman grenadier musketeer rifleman gunner
+admiral colonel lieutenant sergeant corporal commander commandant ensign cornet adjutant
+cossack warrior archer bowman swordsman knight squire rider horseman horsewoman jockey
+priest monk nun friar abbot abbess bishop vicar parson curate pastor preacher deacon sexton
+minister hermit pilgrim
+king queen prince princess emperor empress tsar czar tsarina czarina sultan khan duke
+duchess earl countess marquis baron baroness viscount nobleman noblewoman aristocrat
+courtier lord governor mayor boyar serf slave prisoner convict
+beggar vagabond wanderer traveller traveler stranger visitor guest hostess passenger
+newcomer foreigner neighbour neighbor companion comrade friend enemy master mistress owner
+tenant lodger
+painter sculptor musician fiddler piper drummer singer dancer actor actress poet juggler
+clown acrobat minstrel witch wizard sorcerer magician
+robber thief bandit brigand highwayman pirate smuggler outlaw murderer assassin
+""")
+PERSON |= frozenset(word[:-3] + "men" for word in PERSON if word.endswith("man"))
+PERSON |= {"children", "thieves"}

@@ -1,12 +1,15 @@
 """Lemmas and coarse parts of speech: pymorphy3 (cached) for Russian, an inflection table
-built from the vocabularies for English (fast enough for every sentence of a book)."""
+built from the vocabularies for English (fast enough for every sentence of a book); and which
+Russian nouns name a person (pymorphy3's animacy)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache, lru_cache
+from typing import Any
 
-from bookreader.nlp import lexicon_en
-from bookreader.nlp.morph_analyzer import morph
+from bookreader.nlp import lexicon_en, lexicon_ru
+from bookreader.nlp.morph_analyzer import morph, parse_word
 
 _RU_POS = {
     "NOUN": "NOUN",
@@ -33,6 +36,29 @@ def ru_parse(word: str) -> tuple[str, str]:
     return parse.normal_form.replace("ё", "е"), pos
 
 
+_RU_PROPER_TAGS = frozenset({*_RU_NAME_TAGS, "Orgn", "Trad"})
+
+
+def animate_common_noun(readings: Sequence[Any]) -> Any | None:
+    """The first common-noun reading of a Russian word when every common-noun reading is animate
+    («полковник», «старуха»), else None («пол» is a floor, and Paul only as a name)."""
+    nouns = [r for r in readings if r.tag.POS == "NOUN" and not _RU_PROPER_TAGS & r.tag.grammemes]
+    if not nouns or any("anim" not in r.tag for r in nouns):
+        return None
+    return nouns[0]
+
+
+@lru_cache(maxsize=200_000)
+def ru_person_noun(word: str) -> bool:
+    """Whether a lower-cased Russian word is read first as a common noun naming a person who is
+    not named: an animate noun (старик, кучер, всадник) that is no animal of the vocabulary."""
+    readings = parse_word(word.replace("ё", "е"))
+    noun = animate_common_noun(readings)
+    if noun is None or readings[0] is not noun:
+        return False
+    return str(noun.normal_form).replace("ё", "е") not in lexicon_ru.ANIMALS
+
+
 def _en_inflections(base: str) -> set[str]:
     forms = {base, base + "s", base + "es", base + "ed", base + "ing", base + "d"}
     if base.endswith("y") and len(base) > 2 and base[-2] not in "aeiou":
@@ -49,6 +75,23 @@ def _en_inflections(base: str) -> set[str]:
     return forms
 
 
+# Vocabularies of nouns only: a verb's endings would read "mend" as men and "twined" as twin.
+_EN_NOUN_ONLY = frozenset({"PERSON"})
+
+
+def _en_noun_forms(base: str) -> set[str]:
+    """A noun, its plural and their possessives ("the old man's coat")."""
+    if base.endswith(("s", "x", "z", "ch", "sh")):
+        plural = base + "es"
+    elif base.endswith("fe"):
+        plural = base[:-2] + "ves"  # wife, midwife
+    elif base.endswith("y") and len(base) > 2 and base[-2] not in "aeiou":
+        plural = base[:-1] + "ies"
+    else:
+        plural = base + "s"
+    return {base, plural, base + "'s", plural + "'" if plural.endswith("s") else plural + "'s"}
+
+
 @cache
 def _en_forms() -> dict[str, str]:
     table: dict[str, str] = {}
@@ -58,7 +101,8 @@ def _en_forms() -> dict[str, str]:
             # in a fixed order: a form two bases share ("sliding": slide, slid) must not take
             # whichever base the string hash puts first in this process
             for base in sorted(vocabulary):
-                for form in _en_inflections(base):
+                inflect = _en_noun_forms if name in _EN_NOUN_ONLY else _en_inflections
+                for form in inflect(base):
                     table.setdefault(form, base)
     for base in table.copy().values():
         table[base] = base  # a listed word is always its own lemma
