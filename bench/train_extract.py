@@ -31,7 +31,7 @@ from sklearn.isotonic import IsotonicRegression
 from sklearn.linear_model import LogisticRegression
 
 from bookreader.nlp.evaluate import GoldSpan, PredictedSpan, Report, overlaps_enough, score
-from bookreader.nlp.extractor import _is_candidate, analyse, learned_spans
+from bookreader.nlp.extractor import _is_candidate, analyse, emitted, learned_spans
 from bookreader.nlp.learned import MODEL_FILE, LearnedModel, Platt
 from bookreader.nlp.spans import ScoredSentence
 from bookreader.nlp.vectors import TYPES, base_feature_names, feature_names, sentence_vectors
@@ -280,7 +280,7 @@ def predictions(paragraph: Paragraph, model: LearnedModel, floor: bool = True) -
     )
     for span, raw in spans:
         conf = model.confidence(raw, paragraph.language, len(span.sentences))
-        if floor and conf < model.min_confidence:
+        if floor and not emitted(span, conf, model):
             continue
         found.append((span, raw, conf))
     return found

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import subprocess
 import sys
@@ -657,3 +658,30 @@ def test_english_lemmas_do_not_depend_on_the_process_hash_seed():
         for seed in ("1", "2", "3")
     }
     assert len(digests) == 1
+
+
+@pytest.mark.parametrize(
+    ("language", "picture", "talk"),
+    [
+        (
+            "en",
+            "The old house stood at the end of the lane, its grey walls covered with ivy and its "
+            "tall windows dark.",
+            "He said that he would come back tomorrow and talk about the money.",
+        ),
+        (
+            "ru",
+            "Старый дом стоял в конце улицы; серые стены его заросли плющом, а высокие окна были "
+            "темны.",
+            "Он сказал, что вернется завтра и поговорит о деньгах.",
+        ),
+    ],
+)
+def test_a_sure_picture_is_kept_under_the_confidence_floor(language, picture, talk):
+    """A span under the model's typed-confidence floor stays when the learned step is sure a
+    painter could draw it (its type only frames the picture); talk does not."""
+    beyond_reach = dataclasses.replace(packaged_model(), min_confidence=1.01)
+    kept = extract_chapter(0, picture, [(0, len(picture))], language, model=beyond_reach)
+    assert [d.type for d in kept] == ["location"]
+    assert kept[0].confidence < 1.01
+    assert extract_chapter(0, talk, [(0, len(talk))], language, model=beyond_reach) == []
