@@ -685,3 +685,22 @@ def test_a_sure_picture_is_kept_under_the_confidence_floor(language, picture, ta
     assert [d.type for d in kept] == ["location"]
     assert kept[0].confidence < 1.01
     assert extract_chapter(0, talk, [(0, len(talk))], language, model=beyond_reach) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "look"),
+    [
+        ("The morning mist lay over the autumn field.", "en", True),
+        ("Осенний лес стоял в вечернем тумане.", "ru", True),
+        ("In autumn he left the town for good.", "en", False),
+        ("The morning came slowly.", "en", False),
+    ],
+)
+def test_a_season_as_an_attribute_tells_a_look_not_a_time(text, language, look):
+    """«осенний лес», "the autumn field": how a thing looks (weather's kin); "in autumn he
+    left": when the story happens."""
+    from bookreader.nlp.features import dialogue_mask, sentence_features
+
+    features = sentence_features(text, 0, len(text), language, dialogue_mask(text, 0, len(text)), 0)
+    assert (features.hits.get("WEATHER_ADJ", 0) > 0) is look
+    assert ("TIME_SEASON" in features.hits) is (not look)

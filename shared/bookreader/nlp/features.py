@@ -179,6 +179,8 @@ def sentence_features(
         matched = [c for c in CATEGORIES if token.lemma in getattr(lexicon, c)]
         if language == "en" and not _noun_form(token):
             matched = [c for c in matched if c not in THING_NOUNS]
+        if "TIME_SEASON" in matched and _season_attribute(text, tokens, index, lexicon):
+            matched = ["WEATHER_ADJ" if c == "TIME_SEASON" else c for c in matched]
         if not matched:
             if token.lemma in lexicon.PRONOUNS_DIALOGUE and (
                 features.quoted > 0.5 or language == "en"
@@ -208,6 +210,22 @@ def sentence_features(
     features.artefact_attributes = _artefact_attributes(tokens, lexicon)
     features.scores = _type_scores(features)
     return features
+
+
+# What a season or a time of day may colour when it stands right before it as an attribute.
+_SEEN_NOUNS = ("PLACE", "SKY_WEATHER", "BODY", "CLOTHING", "ARTEFACT", "ANIMALS")
+
+
+def _season_attribute(text: str, tokens: list[Token], index: int, lexicon: ModuleType) -> bool:
+    """An English season or time of day used as an attribute of something seen ("the autumn
+    field", "a winter coat", "the morning mist") tells how it looks, as Russian says with an
+    adjective («осенний лес»), not when the story happens ("in autumn he left")."""
+    if index + 1 >= len(tokens):
+        return False
+    following = tokens[index + 1]
+    if text[tokens[index].end : following.start] != " ":
+        return False
+    return any(following.lemma in getattr(lexicon, c) for c in _SEEN_NOUNS)
 
 
 def _noun_form(token: Token) -> bool:
