@@ -1,6 +1,6 @@
 """Lemmas and coarse parts of speech: pymorphy3 (cached) for Russian, an inflection table
-built from the vocabularies for English (fast enough for every sentence of a book); and which
-Russian nouns name a person (pymorphy3's animacy)."""
+built from the vocabularies for English (fast enough for every sentence of a book); and whether
+a Russian noun names a person (pymorphy3's animacy)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from functools import cache, lru_cache
 from typing import Any
 
-from bookreader.nlp import lexicon_en, lexicon_ru
-from bookreader.nlp.morph_analyzer import morph, parse_word
+from bookreader.nlp import lexicon_en
+from bookreader.nlp.morph_analyzer import morph
 
 _RU_POS = {
     "NOUN": "NOUN",
@@ -46,17 +46,6 @@ def animate_common_noun(readings: Sequence[Any]) -> Any | None:
     if not nouns or any("anim" not in r.tag for r in nouns):
         return None
     return nouns[0]
-
-
-@lru_cache(maxsize=200_000)
-def ru_person_noun(word: str) -> bool:
-    """Whether a lower-cased Russian word is read first as a common noun naming a person who is
-    not named: an animate noun (старик, кучер, всадник) that is no animal of the vocabulary."""
-    readings = parse_word(word.replace("ё", "е"))
-    noun = animate_common_noun(readings)
-    if noun is None or readings[0] is not noun:
-        return False
-    return str(noun.normal_form).replace("ё", "е") not in lexicon_ru.ANIMALS
 
 
 def _en_inflections(base: str) -> set[str]:
