@@ -11,7 +11,13 @@ import pytest
 
 from bookreader.nlp import extractor
 from bookreader.nlp.extractor import extract_chapter
+from bookreader.nlp.features import SentenceFeatures, dialogue_mask, sentence_features
 from bookreader.nlp.learned import packaged_model
+
+
+def _sentence(text: str, language: str) -> SentenceFeatures:
+    """The lexical pass's features of `text` read as one sentence of its own paragraph."""
+    return sentence_features(text, 0, len(text), language, dialogue_mask(text, 0, len(text)), 0)
 
 
 def _extract(text: str, language: str):
@@ -282,10 +288,8 @@ def test_a_body_part_moved_by_a_verb_is_action_evidence():
 
 
 def test_a_repeated_word_is_one_piece_of_evidence():
-    from bookreader.nlp.features import dialogue_mask, sentence_features
-
     text = "Всюду были лица, лица, лица."
-    features = sentence_features(text, 0, len(text), "ru", dialogue_mask(text, 0, len(text)), 0)
+    features = _sentence(text, "ru")
     assert features.hits["BODY"] == 1
 
 
@@ -318,13 +322,12 @@ def test_confidence_grows_with_the_learned_score_in_both_languages():
 
 def test_a_mixed_sentence_takes_the_type_covering_most_of_its_clauses():
     from bookreader.nlp.clauses import area_kind, clause_areas
-    from bookreader.nlp.features import dialogue_mask, sentence_features
 
     text = (
         "He ran to the gate, tall and thin, in a long grey coat and a black hat, "
         "with a pale face and a short red beard."
     )
-    features = sentence_features(text, 0, len(text), "en", dialogue_mask(text, 0, len(text)), 0)
+    features = _sentence(text, "en")
     areas = clause_areas(features, text)
     assert areas.get("character", 0) > areas.get("action", 0)
     features.scores = {"action": 3.0, "character": 2.5, "location": 0.0}
@@ -457,17 +460,13 @@ def test_a_participle_tells_of_the_noun_it_modifies():
     ],
 )
 def test_a_verb_of_throwing_with_a_look_is_a_light_verb(text, language, is_movement):
-    from bookreader.nlp.features import dialogue_mask, sentence_features
-
-    features = sentence_features(text, 0, len(text), language, dialogue_mask(text, 0, len(text)), 0)
+    features = _sentence(text, language)
     assert bool(features.hits.get("ACTION_VERBS")) is is_movement
 
 
 def test_archaic_second_person_is_an_address_not_a_picture():
-    from bookreader.nlp.features import dialogue_mask, sentence_features
-
     text = "Thou who didst raise the mountains and hurl the rivers down to the sea!"
-    features = sentence_features(text, 0, len(text), "en", dialogue_mask(text, 0, len(text)), 0)
+    features = _sentence(text, "en")
     assert features.penalties.get("PRONOUNS_DIALOGUE", 0) >= 2
 
 
@@ -479,19 +478,15 @@ def test_archaic_second_person_is_an_address_not_a_picture():
     ],
 )
 def test_things_and_animals_named_are_visual_evidence_of_an_object(text, language):
-    from bookreader.nlp.features import dialogue_mask, sentence_features
-
-    features = sentence_features(text, 0, len(text), language, dialogue_mask(text, 0, len(text)), 0)
+    features = _sentence(text, language)
     assert features.hits.get("ARTEFACT", 0) + features.hits.get("ANIMALS", 0) >= 2
     assert features.scores["object"] > 0
     assert features.visual > 0
 
 
 def test_an_english_verb_form_of_a_thing_noun_is_not_a_thing():
-    from bookreader.nlp.features import dialogue_mask, sentence_features
-
     text = "She was watching the crowd while he locked the gate."
-    features = sentence_features(text, 0, len(text), "en", dialogue_mask(text, 0, len(text)), 0)
+    features = _sentence(text, "en")
     assert "ARTEFACT" not in features.hits
     assert "ANIMALS" not in features.hits
 
@@ -505,17 +500,13 @@ def test_an_english_verb_form_of_a_thing_noun_is_not_a_thing():
     ],
 )
 def test_english_household_words_plants_and_birds_are_in_the_vocabularies(text, category):
-    from bookreader.nlp.features import dialogue_mask, sentence_features
-
-    features = sentence_features(text, 0, len(text), "en", dialogue_mask(text, 0, len(text)), 0)
+    features = _sentence(text, "en")
     assert features.hits.get(category, 0) >= 1
 
 
 def test_the_adverb_well_is_not_a_place():
-    from bookreader.nlp.features import dialogue_mask, sentence_features
-
     text = "She liked the new hat well enough."
-    features = sentence_features(text, 0, len(text), "en", dialogue_mask(text, 0, len(text)), 0)
+    features = _sentence(text, "en")
     assert "PLACE" not in features.hits
 
 
@@ -699,8 +690,6 @@ def test_a_sure_picture_is_kept_under_the_confidence_floor(language, picture, ta
 def test_a_season_as_an_attribute_tells_a_look_not_a_time(text, language, look):
     """«осенний лес», "the autumn field": how a thing looks (weather's kin); "in autumn he
     left": when the story happens."""
-    from bookreader.nlp.features import dialogue_mask, sentence_features
-
-    features = sentence_features(text, 0, len(text), language, dialogue_mask(text, 0, len(text)), 0)
+    features = _sentence(text, language)
     assert (features.hits.get("WEATHER_ADJ", 0) > 0) is look
     assert ("TIME_SEASON" in features.hits) is (not look)
