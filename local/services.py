@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import logging
+import os
 import subprocess
 import tempfile
 import time
@@ -46,6 +48,7 @@ class EmbeddedPostgres:
         pgserver = import_pgserver()
         initialised = (self.pgdata / "PG_VERSION").exists()
         self.pgdata.mkdir(parents=True, exist_ok=True)
+        _forget_dead_handles(self.pgdata)
         self._server = pgserver.get_server(self.pgdata, cleanup_mode="stop")
         exists = self._server.psql("SELECT 1 FROM pg_database WHERE datname = 'bookreader';")
         if "(1 row)" not in exists:
@@ -59,6 +62,29 @@ class EmbeddedPostgres:
         if self._server is not None:
             self._server.cleanup()
             self._server = None
+
+
+def _forget_dead_handles(pgdata: Path) -> None:
+    """pgserver stops the server when its last handle closes, and counts the handles by process
+    id in this file. A process that died holding one (killed, or a second Ctrl-C) stays counted
+    for ever, and then no runtime would stop the server again: drop the dead ones first."""
+    handles = pgdata / ".handle_pids.json"
+    if not handles.exists():
+        return
+    pids = json.loads(handles.read_text())
+    alive = [pid for pid in pids if _running(pid)]
+    if alive != pids:
+        handles.write_text(json.dumps(alive))
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True
 
 
 class EmbeddedRedis:

@@ -1,11 +1,16 @@
 """The production template through the runtime: health probes, and readiness that names what
 is down."""
 
+import os
 import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 import requests
 
+import bookreader
+import local
 from local.launcher import RunningRuntime, start_runtime
 from local.services import EmbeddedRedis
 
@@ -69,3 +74,29 @@ def test_local_up_with_embedded_services_persists_across_restart(tmp_path) -> No
         ["pgrep", "-f", str(data_dir)], capture_output=True, text=True, check=False
     )
     assert leftovers.stdout.strip() == "", "Ctrl-C stops every process the runtime started"
+
+
+def test_local_up_stops_its_postgres_after_a_process_that_died_holding_it(tmp_path) -> None:
+    """A process killed while it held the embedded PostgreSQL (a second Ctrl-C, `kill -9`) leaves
+    the server running and its handle counted; the next `local up` still stops it on exit."""
+    data_dir = tmp_path / "data"
+    crash = (
+        "import os, sys; from pathlib import Path; from local.services import EmbeddedPostgres;"
+        "EmbeddedPostgres(Path(sys.argv[1])).start(); os._exit(9)"
+    )
+    paths = [Path(local.__file__).parents[1], Path(bookreader.__file__).parents[1]]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(map(str, paths))}
+    died = subprocess.run([sys.executable, "-c", crash, str(data_dir)], env=env, check=False)
+    assert died.returncode == 9
+    running = subprocess.run(["pgrep", "-f", str(data_dir)], capture_output=True, text=True)
+    assert running.stdout.strip(), "the dead process left its PostgreSQL running"
+
+    runtime = start_runtime(data_dir, {"DATABASE_URL": "", "REDIS_URL": ""})
+    try:
+        assert requests.get(runtime.api_url + "/health/ready", timeout=20).status_code == 200
+    finally:
+        assert runtime.stop() == 0
+    leftovers = subprocess.run(
+        ["pgrep", "-f", str(data_dir)], capture_output=True, text=True, check=False
+    )
+    assert leftovers.stdout.strip() == "", "the runtime stopped the PostgreSQL it used"
