@@ -169,3 +169,17 @@ def test_a_calibration_only_split_moves_the_confidence_not_the_regressions():
     books = {p.book for p in extra}
     assert len(train_extract.held_apart(train + extra)) > len(train_extract.held_apart(train))
     assert books <= {p.book for p in train}  # two train books: held out with their book
+
+
+def test_a_fitted_type_temperature_sharpens_a_strongly_regularised_type_model(monkeypatch):
+    # two separable types in three books: held apart, the flat shares of a tiny C are too
+    # cautious, so the log-loss temperature comes out under 1 (sharper); the default is 1
+    rng = np.random.default_rng(0)
+    kinds = ["location", "action"] * 30
+    matrix = np.asarray([[1.0 if k == "location" else -1.0, 0.0] for k in kinds])
+    matrix += rng.normal(0.0, 0.3, matrix.shape)
+    books = np.asarray(["a", "b", "c"] * 20)
+    monkeypatch.setattr(train_extract, "TYPE_C", 0.003)
+    assert train_extract.type_temperature(matrix, kinds, None, books) == 1.0
+    monkeypatch.setattr(train_extract, "TYPE_TEMPERATURE", "fit")
+    assert train_extract.type_temperature(matrix, kinds, None, books) < 0.5
