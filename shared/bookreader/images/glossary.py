@@ -17,6 +17,8 @@ from pathlib import Path
 _TABLE = Path(__file__).with_name("glossary_ru_en.tsv")
 _LEXICON = Path(__file__).with_name("lexicon_ru_en.tsv")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+# Mueller's dictionary writes an é as e' ("sue'de", "de'classe"): a prompt says "suede".
+_MUELLER_ACUTE = re.compile(r"(?<=e)'(?=[a-z])")
 _CURATED_ON: ContextVar[bool] = ContextVar("curated_glossary_on", default=True)
 _CURATED_KEYS: ContextVar[frozenset[str] | None] = ContextVar("curated_keys", default=None)
 
@@ -74,7 +76,8 @@ def _read(table: Path) -> dict[str, str]:
         if not line.strip() or line.startswith("#"):
             continue
         lemma, english = line.split("\t")
-        entries.setdefault(lemma.strip().replace("ё", "е"), english.strip())
+        english = _MUELLER_ACUTE.sub("", english.strip())
+        entries.setdefault(lemma.strip().replace("ё", "е"), english)
     return entries
 
 
@@ -121,6 +124,8 @@ def translate_phrase(phrase: str, language: str) -> str | None:
     words = phrase.split()
     if not words:
         return None
+    if language == "ru" and (split := genitive_complement(words)) is not None:
+        return _with_complement(*split)
     plural = False
     if language == "ru" and _lookup(words[-1].replace("ё", "е")) is None:
         words[-1], plural = _singular(words[-1])
@@ -133,6 +138,57 @@ def translate_phrase(phrase: str, language: str) -> str | None:
         modifiers = [translate_word(word, language) for word in words[:-1]]
         english = " ".join([*(m for m in modifiers if m and not set(m.split()) <= said), head])
     return pluralize(english) if plural else english
+
+
+def genitive_complement(words: list[str]) -> tuple[list[str], list[str]] | None:
+    """(head words, complement words) of a Russian summary phrase whose head noun is followed by
+    its genitive complement as written («чёрный полог ночи», «груды углей»): the head is the first
+    noun in the nominative, and every word after it has a genitive reading, the last a noun's.
+    None for a phrase without one («рабочий ридикюль»: the noun after has no genitive)."""
+    from bookreader.nlp.morph_analyzer import parse_word
+
+    def genitive(word: str, pos: tuple[str, ...]) -> bool:
+        return any(p.tag.POS in pos and p.tag.case in ("gent", "gen2") for p in parse_word(word))
+
+    for at in range(len(words) - 1):
+        parses = parse_word(words[at].replace("ё", "е"))
+        # read first as a noun, and not an adjective's lemma as the summary writes modifiers:
+        # «черные» (the black ones), «вороной» (a black horse) are adjectives before their noun
+        if not parses or parses[0].tag.POS != "NOUN":
+            continue
+        if any(p.tag.POS == "ADJF" and p.normal_form == p.word for p in parses):
+            continue
+        if not any(p.tag.POS == "NOUN" and p.tag.case == "nomn" for p in parses):
+            continue
+        rest = [word.replace("ё", "е") for word in words[at + 1 :]]
+        if all(genitive(word, ("ADJF", "PRTF")) for word in rest[:-1]) and genitive(
+            rest[-1], ("NOUN",)
+        ):
+            return words[: at + 1], rest
+    return None
+
+
+def _with_complement(head: list[str], complement: list[str]) -> str | None:
+    """«чучело совы» → "stuffed owl" (a curated phrase of the lemmas), else "X of Y"; the head
+    alone when the complement is unknown, None when the head is."""
+    from bookreader.nlp.morph_analyzer import parse_word
+
+    lemmas, plural = [], False
+    for word in complement:
+        readings = [p for p in parse_word(word) if p.tag.case in ("gent", "gen2")]
+        lemmas.append(str(readings[0].normal_form).replace("ё", "е"))
+        nouns = [p for p in readings if p.tag.POS == "NOUN"]
+        plural = bool(nouns) and all(p.tag.number == "plur" for p in nouns)
+    words = [*head, *lemmas]
+    for size in range(len(words), len(lemmas), -1):  # an entry that takes in the head noun
+        if curated := _curated().get(" ".join(words[-size:]).replace("ё", "е")):
+            rest = [translate_word(word, "ru") for word in words[:-size]]
+            return " ".join([*(m for m in rest if m), curated])
+    english = translate_phrase(" ".join(head), "ru")
+    of = translate_phrase(" ".join(lemmas), "ru")
+    if english is None or of is None or set(of.split()) <= set(english.split()):
+        return english  # «порошинки снега»: "snow" says nothing "fresh snow" did not
+    return f"{english} of {pluralize(of) if plural else of}"
 
 
 def _curated_phrase(words: list[str]) -> str | None:

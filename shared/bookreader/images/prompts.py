@@ -14,7 +14,13 @@ import re
 from collections.abc import Iterable, Sequence
 from functools import cache
 
-from bookreader.images.glossary import has_cyrillic, pluralize, translate_all, translate_phrase
+from bookreader.images.glossary import (
+    genitive_complement,
+    has_cyrillic,
+    pluralize,
+    translate_all,
+    translate_phrase,
+)
 from bookreader.images.model import BookContext, ImagePrompt
 from bookreader.images.styles import StylePreset, resolve_style
 from bookreader.nlp import lexicon_en, lexicon_ru
@@ -158,9 +164,10 @@ def build_prompt(
         subjects = _distinct(_without_colours(subject) for subject in subjects)
         attributes.pop("colour", None)
 
-    opening, others = _opening(description.type, figures, subjects, people)
-    others = _by_salience(description.type, others)
-    framing = _FRAMING.get(description.type, "")
+    kind = scene_kind(description.type, figures, subjects, people)
+    opening, others = _opening(kind, figures, subjects, people)
+    others = _by_salience(kind, others)
+    framing = _FRAMING.get(kind, "")
     sections = [
         opening,
         others[: _SUBJECT_LIMIT - 1],
@@ -181,10 +188,10 @@ def build_prompt(
     prompt = _bounded(sections)
     if has_cyrillic(prompt):  # never expected: the glossary only yields English
         prompt = re.sub(r"\s+", " ", re.sub(r"[\u0400-\u04ff]+", "", prompt))
-    width, height = SIZES.get(description.type, preset.default_size)
+    width, height = SIZES.get(kind, preset.default_size)
     return ImagePrompt(
         prompt=prompt,
-        negative_prompt=negative_prompt(description.type, preset, historical=bool(period)),
+        negative_prompt=negative_prompt(kind, preset, historical=bool(period)),
         width=width,
         height=height,
         seed=_seed_for(description, characters, book),
@@ -260,6 +267,27 @@ def characters_in(
     return [member for _, member in scored]
 
 
+def scene_kind(
+    kind: str, figures: list[str], subjects: Sequence[str], people: frozenset[str] = frozenset()
+) -> str:
+    """The kind of picture to draw: a "character" passage whose people are a group (a plural
+    head: "ladies", "officers") in a named place is a scene of that place, not a portrait — a
+    portrait is of one or two people; an "object" passage about a person (a named one, or the
+    first subject: the summary says the clause subjects first) who is dressed in the things it
+    names ("an old fisherman in oilskins") is a picture of the person, not of the garment. Any
+    other passage keeps its kind."""
+    if kind == "object":
+        person = bool(figures) or (bool(subjects) and _names_person(subjects[0], people))
+        worn = any(_english_head(subject) in lexicon_en.CLOTHING for subject in subjects)
+        return "character" if person and worn else kind
+    if kind != "character" or figures or not subjects:
+        return kind
+    head = subjects[head_subject(kind, subjects, people)]
+    group = _names_person(head, people) and _english_head(head) != _said_head(head)
+    places = any(_english_head(subject) in lexicon_en.PLACE for subject in subjects)
+    return "location" if group and places else kind
+
+
 def _opening(
     kind: str, figures: list[str], subjects: list[str], people: frozenset[str] = frozenset()
 ) -> tuple[list[str], list[str]]:
@@ -277,8 +305,11 @@ def _opening(
     if at < 0:
         return [" and ".join(figures[:2])], []
     head = subjects[at]
-    if kind == "character" and (_is_person(head) or head.lower().split()[-1] in people):
+    if kind == "character" and (_is_person(head) or _said_head(head) in people):
         head = f"portrait of {head}"
+    if figures and _english_head(head) in _WORN:
+        # "a man, long frock coat": the person wears the coat, so the person is said first
+        return [*figures[:2], head], rest
     return [head, *figures[:2]], rest
 
 
@@ -303,6 +334,9 @@ _LIGHT_NOUNS = frozenset(
 )
 
 _BODY = lexicon_en.BODY | {"body", "foot", "feet"}
+# What a person wears or is made of: never the subject while the person is in the picture (an
+# old fisherman in oilskins is a picture of the fisherman).
+_WORN = _BODY | lexicon_en.CLOTHING
 
 
 def head_subject(kind: str, subjects: Sequence[str], people: frozenset[str] = frozenset()) -> int:
@@ -312,19 +346,21 @@ def head_subject(kind: str, subjects: Sequence[str], people: frozenset[str] = fr
     prefers a person, then an animal; `people` are English heads the source language knows as
     persons (Russian animate nouns that are no animals: «полковник», «полячка»)."""
 
+    wearer = any(_names_person(subject, people) for subject in subjects)
+
     def rank(index: int) -> tuple[int, int]:
         head = _english_head(subjects[index])
         if head in _NOT_A_HEAD:
             tier = 5
-        elif head in _BODY:
+        elif head in _BODY or (wearer and head in lexicon_en.CLOTHING):
             tier = 4
-        elif head in _LIGHT_NOUNS:
-            tier = 3
+        elif head in _LIGHT_NOUNS and " of " not in subjects[index]:
+            tier = 3  # "red glow of fire" has its source
         elif kind not in _PEOPLE_KINDS:
             # the analyser's animacy is not trusted to demote (a sailing ship, «парусник», is
             # also a sailfish): only the English list of people does
             tier = 2 if head in PERSON_NOUNS else 0
-        elif head in PERSON_NOUNS or subjects[index].lower().split()[-1] in people:
+        elif head in PERSON_NOUNS or _said_head(subjects[index]) in people:
             tier = 0
         elif kind == "character":
             tier = 1 if head in lexicon_en.ANIMALS else 2
@@ -343,6 +379,8 @@ def _people_heads(phrases: Sequence[str], language: str) -> frozenset[str]:
     heads = set()
     for phrase in phrases:
         words = phrase.split()
+        split = genitive_complement(words)  # «толпа людей»: the crowd is the head
+        words = split[0] if split is not None else words
         noun = animate_common_noun(parse_word(words[-1].replace("ё", "е")) if words else ())
         if noun is None:
             continue
@@ -350,7 +388,7 @@ def _people_heads(phrases: Sequence[str], language: str) -> frozenset[str]:
         lemma = str(noun.normal_form).replace("ё", "е")
         animal = lemma in lexicon_ru.ANIMALS or _english_head(english or "") in lexicon_en.ANIMALS
         if english and not animal:
-            heads.add(english.lower().split()[-1])
+            heads.add(_said_head(english))
     return frozenset(heads)
 
 
@@ -369,12 +407,21 @@ def _by_salience(kind: str, subjects: list[str]) -> list[str]:
 
 def _english_head(phrase: str) -> str:
     """The phrase's last word as a singular lemma the vocabularies list ("ladies" → lady)."""
-    word = phrase.lower().split()[-1] if phrase.split() else ""
-    known = PERSON_NOUNS | _NOT_A_HEAD | _LIGHT_NOUNS | _BODY | lexicon_en.ANIMALS
+    word = _said_head(phrase)
+    known = PERSON_NOUNS | _NOT_A_HEAD | _LIGHT_NOUNS | _WORN | lexicon_en.ANIMALS
+    known |= lexicon_en.PLACE
     for singular in _singulars(word):
         if singular in known:
             return singular
     return word
+
+
+def _said_head(phrase: str) -> str:
+    """The phrase's head as written, lower case: its last word, or the last before an "of"
+    complement ("bank of black cloud": bank)."""
+    words = phrase.lower().split()
+    words = words[: words.index("of")] if "of" in words[1:] else words
+    return words[-1] if words else ""
 
 
 def _singulars(word: str) -> list[str]:
@@ -391,17 +438,34 @@ def _singulars(word: str) -> list[str]:
     return forms
 
 
+def _names_person(phrase: str, people: frozenset[str] = frozenset()) -> bool:
+    """Whether the phrase's head is a person, in the singular or the plural ("ladies")."""
+    return (
+        _english_head(phrase) in PERSON_NOUNS or _is_person(phrase) or _said_head(phrase) in people
+    )
+
+
 def _is_person(phrase: str) -> bool:
     words = phrase.lower().split()
+    words = words[: words.index("of")] if "of" in words[1:] else words
     return any(" ".join(words[i:]) in PERSON_NOUNS for i in range(len(words)))
 
 
 def _distinct(phrases: Iterable[str]) -> list[str]:
-    """Phrases in order, without one whose words an earlier phrase already says."""
+    """Phrases in order, without one whose words another phrase already says: "black cloud"
+    goes where "bank of black cloud" says it (at the first one's place)."""
     kept: list[str] = []
     for phrase in phrases:
         words = set(phrase.split())
-        if phrase and not any(words <= set(earlier.split()) for earlier in kept):
+        if not phrase or any(words <= set(earlier.split()) for earlier in kept):
+            continue
+        # only the complement is said again: "well sweep" does not say the well
+        complement = set(phrase.split(" of ", 1)[1].split()) if " of " in phrase else set()
+        said = [i for i, earlier in enumerate(kept) if set(earlier.split()) <= complement]
+        if said:
+            kept[said[0]] = phrase
+            kept = [earlier for i, earlier in enumerate(kept) if i not in said[1:]]
+        else:
             kept.append(phrase)
     return kept
 

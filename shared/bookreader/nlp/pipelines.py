@@ -84,3 +84,18 @@ def load_all() -> None:
     russian_syntax()
     english_parser()
     english_ner()
+
+
+@cache
+def english_word_tables() -> dict[str, Any] | None:
+    """The English pipeline's lemmatizer tables ("lemma_index", "lemma_exc", "lemma_rules"):
+    which words are nouns or verbs in its dictionary, the WordNet lemmas it ships. They tell a
+    verb the tagger misread as a noun ("the cathedral shone" tagged shone/NN). None without it."""
+    pipeline = english_parser()
+    if pipeline is None or "lemmatizer" not in pipeline.pipe_names:
+        return None
+    lookups = pipeline.get_pipe("lemmatizer").lookups
+    names = ("lemma_index", "lemma_exc", "lemma_rules")
+    if not all(lookups.has_table(name) for name in names):
+        return None
+    return {name: lookups.get_table(name) for name in names}

@@ -18,10 +18,11 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from types import ModuleType
 from typing import Any
 
-from bookreader.nlp import lexicon_ru
+from bookreader.nlp import lexicon_ru, pipelines
 from bookreader.nlp.features import Token, lexicon_for
 from bookreader.nlp.model import VisualSummary
 from bookreader.nlp.morph_analyzer import parse_word
@@ -76,6 +77,7 @@ _EN_NOT_DRAWN = frozenset(
             "direction attention effort step turn rest whole half top bottom edge other",
             "people difficulty trouble chance need hope concern reserve interest sense effect",
             "result nature length width height depth inch mile dint ado piece style care",
+            "colour color hue tint",
         )
     ).split()
 )
@@ -101,13 +103,20 @@ class NounPhrase:
     words: tuple[str, ...]  # modifiers, then the head ("blue", "smoke", "rings")
     head: str  # the head's lemma ("ring")
     subject: bool  # the subject of its clause: what the sentence is about
+    of: NounPhrase | None = None  # its "of" complement ("bank" of "black cloud")
+
+    def said(self) -> str:
+        """The phrase as a prompt says it, with its complement ("bank of black cloud")."""
+        return " ".join((*self.words, *(("of", self.of.said()) if self.of else ())))
 
 
 def noun_phrases(doc: Any) -> list[NounPhrase]:
     """The noun phrases of a spaCy doc: each common noun with its nearest adjective, participle
-    and compound modifiers; a plural head as written ("icicles"), a singular one as its lemma. A
-    capitalised noun after an article is a common noun too ("the old King", "this Fir Tree")."""
-    phrases = []
+    and compound modifiers; a plural head as written ("icicles"), a singular one as its lemma;
+    its "of" complement said with it ("bank of black cloud", "golden domes of cathedral": the
+    bank is of cloud). A capitalised noun after an article is a common noun too ("the old King",
+    "this Fir Tree"). A verb the tagger took for a noun is none ("the cathedral shone")."""
+    own: dict[int, NounPhrase] = {}
     for token in doc:
         titled = token.pos_ == "PROPN" and any(
             child.dep_ == "det" and child.lower_ in _EN_ARTICLES for child in token.children
@@ -127,14 +136,63 @@ def noun_phrases(doc: Any) -> list[NounPhrase]:
             and child.lower_ not in _EN_EMPTY_MODIFIERS
             and child.lower_.isalpha()
         ]
-        plural = token.tag_ in ("NNS", "NNPS")
-        lemma = token.lower_ if titled else token.lemma_.lower()
         subject = token.dep_ in _EN_SUBJECT_DEPS or (
             token.dep_ == "conj" and token.head.dep_ in _EN_SUBJECT_DEPS
         )
+        if not titled and misread_verb(token.lower_):
+            # the word the tagger took for the verb's modifier is the noun the sentence is about
+            # ("cathedral", tagged an adjective), when the dictionary knows it as a noun
+            if modifiers and modifiers[-1] in _known("noun") and not misread_verb(modifiers[-1]):
+                head = modifiers.pop()
+                own[token.i] = NounPhrase((*modifiers[-_MAX_MODIFIERS:], head), head, subject)
+            continue
+        plural = token.tag_ in ("NNS", "NNPS")
+        lemma = token.lower_ if titled else token.lemma_.lower()
         words = (*modifiers[-_MAX_MODIFIERS:], token.lower_ if plural else lemma)
-        phrases.append(NounPhrase(words, lemma, subject))
+        own[token.i] = NounPhrase(words, lemma, subject)
+    phrases = []
+    for index, phrase in own.items():
+        complement = _of_complement(doc[index], own)
+        if complement is not None and complement.head != phrase.head:
+            phrase = NounPhrase(phrase.words, phrase.head, phrase.subject, complement)
+        phrases.append(phrase)
     return phrases
+
+
+def _of_complement(token: Any, phrases: dict[int, NounPhrase]) -> NounPhrase | None:
+    """The noun phrase of the token's "of" complement ("the bank of black cloud"), if any."""
+    for child in token.children:
+        if child.dep_ == "prep" and child.lower_ == "of" and child.i > token.i:
+            objects = [g for g in child.children if g.dep_ == "pobj"]
+            if objects and objects[0].i in phrases:
+                return phrases[objects[0].i]
+    return None
+
+
+def misread_verb(word: str) -> bool:
+    """Whether an English word the tagger read as a noun is only a verb form in the pipeline's
+    dictionary ("shone", "mended"): no noun reading of it (as written or by the noun rules) is a
+    known noun, and a verb reading is a known verb. A word that is both ("rose", "rings") stays a
+    noun. False without the dictionary."""
+    tables = pipelines.english_word_tables()
+    if tables is None or not word.isalpha():
+        return False
+    exceptions, rules = tables["lemma_exc"], tables["lemma_rules"]
+
+    def readings(pos: str) -> set[str]:
+        found = {word, *exceptions.get(pos, {}).get(word, [])}
+        for old, new in rules.get(pos, []):
+            if old and word.endswith(old):
+                found.add(word[: len(word) - len(old)] + new)
+        return found
+
+    return not readings("noun") & _known("noun") and bool(readings("verb") & _known("verb"))
+
+
+@cache
+def _known(pos: str) -> frozenset[str]:
+    tables = pipelines.english_word_tables()
+    return frozenset(tables["lemma_index"].get(pos, [])) if tables is not None else frozenset()
 
 
 def build_summary(
@@ -238,14 +296,16 @@ def _english_subjects(phrases: Sequence[NounPhrase], lexicon: ModuleType) -> lis
         if not _drawable_en(phrase.head, lexicon):
             continue
         rank = (0 if phrase.head in things else 1) if phrase.subject else 2
+        if phrase.of is not None and not _drawable_en(phrase.of.head, lexicon):
+            phrase = NounPhrase(phrase.words, phrase.head, phrase.subject)  # "mist of colour"
         kept = best.get(phrase.head)
         if kept is None:
             best[phrase.head] = (rank, position, phrase)
         else:
-            richer = phrase if len(phrase.words) > len(kept[2].words) else kept[2]
+            richer = phrase if len(phrase.said()) > len(kept[2].said()) else kept[2]
             best[phrase.head] = (min(rank, kept[0]), kept[1], richer)
     ordered = sorted(best.values(), key=lambda item: item[:2])
-    return [" ".join(phrase.words) for _, _, phrase in ordered][:_MAX_SUBJECTS]
+    return [phrase.said() for _, _, phrase in ordered][:_MAX_SUBJECTS]
 
 
 def _drawable_en(lemma: str, lexicon: ModuleType) -> bool:
@@ -295,6 +355,9 @@ def _russian_subjects(
     `names` are people's names and never things."""
     parses = [parse_word(token.lower.replace("ё", "е")) for token in tokens]
     ranked: list[tuple[int, int, str, str]] = []
+    # (first position, head position, case, its index in `ranked`) of each noun phrase; a time
+    # or sky word is only a complement («полог ночи»), never a subject (-1)
+    found: list[tuple[int, int, str, int]] = []
     modifiers: list[int] = []  # positions of the adjectives right before
     for position, token in enumerate(tokens):
         previous = position - 1 if position and _adjacent(tokens, position - 1, position) else None
@@ -310,6 +373,9 @@ def _russian_subjects(
             if previous is not None
             else frozenset(),
             _plural_verb_beside(tokens, parses, position),
+            # beside the noun or before its adjectives («пыхтел начищенный самовар»)
+            tuple(_verbs_beside(tokens, parses, position))
+            + tuple(_verbs_beside(tokens, parses, modifiers[0]) if modifiers else ()),
         )
         noun = None if position in names else _noun_reading(token, parses[position], context)
         if noun is not None and _drawable(_normal(noun), lexicon):
@@ -318,9 +384,26 @@ def _russian_subjects(
             words = [_modifier_lemma(tokens[m], parses[m], noun) for m in agreeing]
             phrase = " ".join([*words[-_MAX_MODIFIERS:], _head_form(noun)])
             ranked.append((0 if _case(noun) == "nomn" else 1, position, phrase, _normal(noun)))
+            start = (agreeing[-_MAX_MODIFIERS:] or [position])[0]
+            found.append((start, position, _case(noun) or "", len(ranked) - 1))
+            modifiers = []
+        elif noun is not None and _normal(noun) in lexicon.TIME_SEASON:
+            found.append((position, position, _case(noun) or "", -1))
             modifiers = []
         elif noun is not None or not (parses[position] and "Apro" in parses[position][0].tag):
             modifiers = []  # «свои большие окна»: a pronoun-adjective does not break the phrase
+    # a noun's genitive complement, as written, is said with it («чёрный полог ночи»: the
+    # canopy of night; «чучело совы»: a stuffed owl); the genitive noun still stands on its own
+    for _, head, _, index in found:
+        if index < 0:
+            continue
+        follower = next((f for f in found if f[0] == head + 1 and f[2] == "gent"), None)
+        # a single space between: no comma or full stop («платье, села»: not "dress of village")
+        if follower is not None and tokens[head + 1].start - tokens[head].end == 1:
+            complement = tokens[follower[0] : follower[1] + 1]
+            written = " ".join(token.lower.replace("ё", "е") for token in complement)
+            rank, position, phrase, lemma = ranked[index]
+            ranked[index] = (rank, position, f"{phrase} {written}", lemma)
     unique: list[str] = []
     heads: set[str] = set()
     for _, _, phrase, lemma in sorted(ranked):  # "сабля" after "старинный сабля" adds nothing
@@ -336,6 +419,7 @@ class _Context:
     after_preposition: bool
     governed: frozenset[str]  # the cases the preposition before it takes (empty: any)
     plural_verb: bool  # a finite verb in the plural right before or after it («лошади бежали»)
+    verbs: tuple[Any, ...] = ()  # the finite verbs right before or after it
 
 
 # The cases a preposition takes, where the noun after it is ambiguous («сквозь снежинки»: the
@@ -363,16 +447,34 @@ def _is_preposition(parses: tuple[Any, ...]) -> bool:
 
 
 def _plural_verb_beside(tokens: list[Token], parses: list[tuple[Any, ...]], at: int) -> bool:
+    return any(verb.tag.number == "plur" for verb in _verbs_beside(tokens, parses, at))
+
+
+def _verbs_beside(tokens: list[Token], parses: list[tuple[Any, ...]], at: int) -> list[Any]:
+    """The finite verbs (first readings) right before or after the word (past one adverb)."""
     after = at + 1
     if after + 1 < len(tokens) and parses[after] and parses[after][0].tag.POS == "ADVB":
         after += 1  # «звезды ярко сияли»
+    verbs = []
     for other in (at - 1, after):
         if 0 <= other < len(tokens) and all(
             _adjacent(tokens, i, i + 1) for i in range(min(at, other), max(at, other))
         ):
             first = parses[other][0] if parses[other] else None
-            if first is not None and first.tag.POS == "VERB" and first.tag.number == "plur":
-                return True
+            if first is not None and first.tag.POS == "VERB":
+                verbs.append(first)
+    return verbs
+
+
+def _subject_of(verbs: list[Any], noun: Any) -> bool:
+    """Whether the noun reading can be the subject of an intransitive verb beside it: such a
+    verb takes no object, so a noun that agrees with it in number (and gender, in the past
+    singular) is its subject — nominative («пыхтел начищенный самовар»: not an accusative)."""
+    for verb in verbs:
+        if "intr" not in verb.tag or verb.tag.number != noun.tag.number:
+            continue
+        if verb.tag.gender is None or verb.tag.gender == noun.tag.gender:
+            return True
     return False
 
 
@@ -394,7 +496,10 @@ def _noun_reading(token: Token, parses: tuple[Any, ...], context: _Context) -> A
     if not (first_is_noun or (verb_first and (agreeing or context.after_preposition))):
         return None
     if agreeing:
-        return agreeing[0]
+        subject = [
+            n for n in agreeing if _case(n) == "nomn" and _subject_of(list(context.verbs), n)
+        ]
+        return (subject or agreeing)[0]
     if context.after_preposition:
         governed = [n for n in nouns if _case(n) in context.governed]
         return next(iter(governed), next((n for n in nouns if _case(n) != "nomn"), nouns[0]))

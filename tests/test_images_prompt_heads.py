@@ -1,0 +1,116 @@
+"""What a prompt opens on, and what it lists: the person before their clothes, a group of people
+in a place as a scene, a noun with its "of" complement, no verb among the things (issue 16)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bookreader.images.evaluate_prompts import first_sentence
+from bookreader.images.glossary import translate_phrase
+from bookreader.images.model import BookContext, ImagePrompt
+from bookreader.images.prompts import build_prompt, scene_kind
+from bookreader.nlp import extractor
+from bookreader.nlp.features import tokenize
+from bookreader.nlp.model import Description, VisualSummary
+from bookreader.nlp.summary import build_summary, misread_verb, noun_phrases
+
+
+def _prompt(text: str, language: str, kind: str) -> ImagePrompt:
+    tokens = tokenize(text, 0, len(text), language)
+    phrases = None
+    if language == "en" and (pipeline := extractor.english_pipeline()) is not None:
+        phrases = lambda: noun_phrases(pipeline(text))  # noqa: E731
+    summary = build_summary(tokens, language, phrases, text)
+    description = Description(
+        chapter=0, start=0, end=len(text), type=kind, confidence=0.9, priority=0.5, summary=summary
+    )
+    return build_prompt(description, text, language=language, book=BookContext(language=language))
+
+
+def _listed(prompt: str) -> list[str]:
+    """The things the prompt lists: its phrases outside the quoted passage."""
+    unquoted = re.sub(r'"[^"]*"', "", prompt.lower())
+    return [phrase.strip() for phrase in re.split(r"[.,]", unquoted) if phrase.strip()]
+
+
+@pytest.fixture
+def english() -> None:
+    if extractor.english_pipeline() is None:
+        pytest.skip("the English pipeline is not installed")
+
+
+@pytest.mark.parametrize("kind", ["object", "character", "action"])
+def test_a_person_in_clothes_is_named_before_the_clothes(english: None, kind: str) -> None:
+    text = "An old fisherman in oilskins mended his nets on the upturned hull of a boat."
+    opening = first_sentence(_prompt(text, "en", kind).prompt).lower()
+    assert "fisherman" in opening and "oilskins" not in opening
+    coat = _prompt(
+        "A tall woman in a grey travelling cloak waited under the clock.", "en", "object"
+    )
+    assert "woman" in first_sentence(coat.prompt).lower()
+
+
+def test_a_garment_alone_is_still_the_subject() -> None:
+    summary = VisualSummary(subjects=["серый плащ", "вешалка"], attributes={}, characters=[])
+    description = Description(
+        chapter=0, start=0, end=10, type="object", confidence=0.9, priority=0.5, summary=summary
+    )
+    prompt = build_prompt(description, "", language="ru", book=BookContext(language="ru"))
+    assert first_sentence(prompt.prompt).lower().startswith("grey")
+
+
+def test_no_verb_is_listed_as_a_thing(english: None) -> None:
+    text = "The golden domes of the cathedral shone above the river in the evening sun."
+    listed = _listed(_prompt(text, "en", "atmosphere").prompt)
+    assert not any("shone" in phrase.split() for phrase in listed)
+    assert any("cathedral" in phrase.split() for phrase in listed)
+    # the dictionary's word classes, not a list of words: verb forms only, nouns that are both
+    assert misread_verb("shone") and misread_verb("mended")
+    assert not misread_verb("rose") and not misread_verb("rings")
+    assert not misread_verb("cathedral") and not misread_verb("oilskins")
+
+
+def test_a_group_of_people_in_a_place_is_a_scene_not_a_portrait() -> None:
+    text = "В просторной гостиной у камина сидели дамы в бархатных платьях и старые генералы."
+    prompt = _prompt(text, "ru", "character").prompt.lower()
+    assert not prompt.startswith("portrait")
+    assert "drawing room" in first_sentence(prompt) or "living room" in first_sentence(prompt)
+    # one person stays a portrait
+    assert scene_kind("character", [], ["old general", "drawing room"]) == "character"
+    assert scene_kind("character", [], ["old generals", "drawing room"]) == "location"
+    assert scene_kind("character", [], ["old generals"]) == "character"  # no place named
+
+
+def test_a_noun_keeps_its_of_complement(english: None) -> None:
+    prompt = _prompt("The bank of black cloud had risen very high.", "en", "atmosphere").prompt
+    assert first_sentence(prompt).lower().startswith("bank of black cloud")
+    assert "black cloud" not in _listed(prompt)  # said once, with its bank
+    # a colour is no thing: "a mist of the colour of blood" lists no colour
+    mist = _prompt("A mist of the color of blood came over the sun.", "en", "atmosphere").prompt
+    assert not any("color" in phrase.split() for phrase in _listed(mist))
+
+
+def test_a_russian_genitive_complement_is_said_with_its_noun() -> None:
+    assert translate_phrase("черный полог ночи", "ru") == "black canopy of night"
+    assert translate_phrase("груды углей", "ru") == "heaps of coals"
+    assert translate_phrase("рабочий ридикюль", "ru") != "worker of reticule"
+    owl = _prompt("На шкафу стояло чучело совы.", "ru", "object").prompt.lower()
+    assert owl.startswith("stuffed owl") and "stuffed animal" not in owl
+    night = _prompt("Чёрный полог ночи висел над лагерем.", "ru", "atmosphere").prompt.lower()
+    assert "canopy of night" in night
+    # a comma ends the phrase: «платье, села» is a dress, then a verb, not a dress of a village
+    dress = _prompt("Она оправила платье, села на диван у окна.", "ru", "character").prompt
+    assert "of village" not in dress.lower()
+
+
+def test_the_subject_of_an_intransitive_verb_opens_the_picture() -> None:
+    text = "На столе пыхтел начищенный самовар, стояли чашки и вазочка с вареньем."
+    assert first_sentence(_prompt(text, "ru", "object").prompt).lower().startswith("samovar")
+
+
+def test_the_dictionarys_accent_mark_is_not_written() -> None:
+    # Mueller writes é as e': a prompt says "suede boots", never "sue'de"
+    assert translate_phrase("замшевые ботинки", "ru") == "suede boots"
+    assert translate_phrase("зюйдвестка", "ru") == "sou'wester"  # an apostrophe of the word
