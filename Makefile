@@ -97,14 +97,15 @@ test-edge: $(STAMP) $(SPA_BUILT) test-tools
 test: test-python test-frontend
 
 ## Lint, types and the Python suite (real PostgreSQL and Redis: embedded, or the servers in the env),
-## whole modules on TEST_WORKERS processes (pytest-xdist; TEST_WORKERS=0 runs them in one).
+## whole modules on TEST_WORKERS processes (pytest-xdist; TEST_WORKERS=0 runs them in one); the
+## slowest tests are listed at the end, so a CI log shows where the suite's time goes.
 TEST_WORKERS ?= 2
 test-python: $(STAMP) $(SAM) $(SPA_BUILT) test-tools
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
-	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile -m "not serial"
-	$(PY) -m pytest -m serial
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile -m "not serial" --durations=15
+	$(PY) -m pytest -m serial --durations=10
 
 ## The web app: type check, unit tests (Vitest), end-to-end in Chromium through the real runtime.
 test-frontend: $(STAMP) $(SPA_BUILT) test-tools
