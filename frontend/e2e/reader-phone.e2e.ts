@@ -1,10 +1,13 @@
 /**
  * The reader on a phone held upright (390 px): the top bar's six buttons leave room for a few
  * words only, and the chapter being read must still be told there whole, not cut to "Глава…";
- * the book page before it keeps its stacked buttons apart.
+ * the book page before it keeps its stacked buttons apart; a table wider than the page fits it.
  */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { register } from "./support/account";
-import { CHEKHOV_EPUB, uploadByInput, uploadRow } from "./support/books";
+import { type BookFile, CHEKHOV_EPUB, uploadByInput, uploadRow } from "./support/books";
 import { expect, test } from "./support/fixtures";
 
 test.use({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
@@ -43,4 +46,50 @@ test("on a phone the book page keeps its buttons apart and the top bar names the
   const box = (await chapter.boundingBox())!;
   expect(box.x).toBeGreaterThanOrEqual(0);
   expect(box.x + box.width).toBeLessThanOrEqual(390);
+});
+
+/** A one-chapter FB2 holding a table of eight columns of long words, written for the test. */
+function wideTableBook(): BookFile {
+  const cell = (text: string) => `<td>${text}</td>`;
+  const words = ["Горизонтальная", "черта", "Неразрывный", "пробел", "Приблизительно", "равно"];
+  const row = [...words, "Двойная", "кавычка"].map(cell).join("");
+  const paragraphs = Array.from({ length: 6 }, (_, i) => `<p>Абзац ${i + 1} перед таблицей.</p>`);
+  const fb2 = `<?xml version="1.0" encoding="utf-8"?>
+<FictionBook xmlns="http://www.gribuser.ru/xml/fictionbook/2.0">
+<description><title-info><genre>prose</genre><author><first-name>Тест</first-name>
+<last-name>Таблиц</last-name></author><book-title>Широкая таблица</book-title><lang>ru</lang>
+</title-info></description>
+<body><section><title><p>Глава с таблицей</p></title>${paragraphs.join("")}
+<table><tr>${row}</tr><tr>${row}</tr><tr>${row}</tr></table><p>Абзац после таблицы.</p>
+</section></body></FictionBook>`;
+  const path = join(mkdtempSync(join(tmpdir(), "wide-table-")), "wide-table.fb2");
+  writeFileSync(path, fb2);
+  return {
+    path,
+    name: "wide-table.fb2",
+    title: "Широкая таблица",
+    mimeType: "application/x-fictionbook+xml",
+  };
+}
+
+test("a table wider than a phone's page fits the page, no column of it cut off", async ({
+  page,
+  ui,
+}) => {
+  const book = wideTableBook();
+  await register(page, ui);
+  await uploadByInput(page, ui, book);
+  await uploadRow(page, ui, book)
+    .getByRole("link", { name: ui.open(book.title) })
+    .click({ timeout: 60_000 });
+  await page.getByRole("link", { name: ui.startReading }).click();
+  await expect(page.getByRole("button", { name: ui.nextPage })).toBeVisible();
+
+  const table = page.getByRole("main").getByRole("table");
+  await expect(table).toHaveCount(1);
+  const [tableWidth, columnWidth] = await table.evaluate((element) => [
+    element.getBoundingClientRect().width,
+    element.parentElement!.getBoundingClientRect().width,
+  ]);
+  expect(tableWidth, "the table's width within the page's").toBeLessThanOrEqual(columnWidth + 1);
 });
