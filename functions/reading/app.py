@@ -6,7 +6,6 @@ from __future__ import annotations
 from chalice import Response
 
 from bookreader.api.schemas import SavedPosition
-from bookreader.errors import BookReaderError
 from bookreader.http import BookReaderApp, json_response, parse_body
 from bookreader.images import auto, preferences
 from bookreader.library import positions
@@ -16,10 +15,9 @@ app = BookReaderApp("reading")
 
 @app.route("/books/{book_id}/position", methods=["GET"])
 def get_position(book_id: str) -> Response:
-    position = positions.get_position(app.user.sub, book_id)
-    if position is None:
-        raise BookReaderError("position_not_found", "You have not started this book yet.", 404)
-    return json_response(position)
+    """The saved position, or null for a book not started yet: an ordinary first visit, not an
+    error (404 stays for a book that is not the reader's)."""
+    return json_response(positions.get_position(app.user.sub, book_id))
 
 
 @app.route("/books/{book_id}/position", methods=["PUT"])

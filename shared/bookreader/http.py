@@ -183,9 +183,12 @@ class BookReaderApp(Chalice):
 
 
 def json_response(
-    body: BaseModel | dict[str, Any], status: int = 200, headers: dict[str, str] | None = None
+    body: BaseModel | dict[str, Any] | None,
+    status: int = 200,
+    headers: dict[str, str] | None = None,
 ) -> Response:
-    """The one JSON serialiser: a response model (see `bookreader.api.schemas`) or an error."""
+    """The one JSON serialiser: a response model (see `bookreader.api.schemas`), an error, or
+    `null` where an operation answers "nothing yet" (see `operations.Nullable`)."""
     data = body.model_dump(mode="json") if isinstance(body, BaseModel) else body
     return Response(
         body=json.dumps(data, ensure_ascii=False, default=str),

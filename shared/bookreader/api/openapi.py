@@ -14,7 +14,13 @@ from pydantic.json_schema import GenerateJsonSchema, JsonSchemaMode, models_json
 from pydantic_core import core_schema
 
 from bookreader.api import schemas
-from bookreader.api.operations import OPERATIONS, PATH_PARAMETERS, Content, Operation
+from bookreader.api.operations import (
+    OPERATIONS,
+    PATH_PARAMETERS,
+    Content,
+    Nullable,
+    Operation,
+)
 
 SERVERS = [{"url": "/api"}]  # the stage prefix browsers see, locally, behind nginx and on AWS
 SECURITY_SCHEME = "bearer"
@@ -85,6 +91,8 @@ def _models() -> list[tuple[type[BaseModel], JsonSchemaMode]]:
         if operation.body is not None:
             found[(operation.body, "validation")] = None
         for response in operation.responses.values():
+            if isinstance(response, Nullable):
+                response = response.model
             if isinstance(response, type):
                 found[(response, "serialization")] = None
     return list(found)
@@ -190,6 +198,13 @@ def _operation(
                     response.media_type: {"schema": response.schema},
                     **{media: {"schema": schema} for media, schema in response.also},
                 },
+            }
+        elif isinstance(response, Nullable):
+            model = response.model
+            schema = {"anyOf": [refs[(model, "serialization")], {"type": "null"}]}
+            responses[str(status)] = {
+                "description": f"{_first_line(model.__doc__) or model.__name__}, or null",
+                "content": {"application/json": {"schema": schema}},
             }
         else:
             responses[str(status)] = {

@@ -66,7 +66,15 @@ OPDS_JSON = Content("application/opds+json", {"type": "object"})
 OPDS_PUBLICATION = Content("application/opds-publication+json", {"type": "object"})
 
 
-Response = type[BaseModel] | Content | None
+@dataclass(frozen=True)
+class Nullable:
+    """A JSON answer that is the model or `null`: "nothing yet" is an ordinary answer, not a
+    404 (a book never opened has no reading position; browsers log every 404 as an error)."""
+
+    model: type[BaseModel]
+
+
+Response = type[BaseModel] | Content | Nullable | None
 
 
 @dataclass(frozen=True)
@@ -371,9 +379,9 @@ _DECLARED: tuple[Operation, ...] = (
         "/books/{book_id}/position",
         "Where the reader is in the book",
         "Reading",
-        {200: schemas.ReadingPosition},
-        description="404 `position_not_found` before the first save. `devices` lists where"
-        ' each device the reader saved from was last ("where was I on each device").',
+        {200: Nullable(schemas.ReadingPosition)},
+        description="`null` before the first save (a book not started yet). `devices` lists"
+        ' where each device the reader saved from was last ("where was I on each device").',
     ),
     Operation(
         "savePosition",

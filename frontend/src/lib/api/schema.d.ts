@@ -542,7 +542,7 @@ export interface paths {
         };
         /**
          * Where the reader is in the book
-         * @description 404 `position_not_found` before the first save. `devices` lists where each device the reader saved from was last ("where was I on each device").
+         * @description `null` before the first save (a book not started yet). `devices` lists where each device the reader saved from was last ("where was I on each device").
          */
         get: operations["getPosition"];
         /**
@@ -5898,13 +5898,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description ReadingPosition */
+            /** @description ReadingPosition, or null */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ReadingPosition"];
+                    "application/json": components["schemas"]["ReadingPosition"] | null;
                 };
             };
             /** @description Not signed in, or the token is invalid or expired */

@@ -8,6 +8,7 @@ import { useBookIllustrations } from "@/features/gallery";
 import { readerPath, useBook } from "@/features/library";
 import { castKeys, type CastMember, getCast } from "../api/cast";
 import { picturesOf } from "../castPictures";
+import { otherNames } from "../otherNames";
 import "../cast.css";
 
 const APPEARANCE_ORDER = ["clothing", "colour", "shape", "size", "material", "light"];
@@ -95,13 +96,14 @@ export default function CastPage() {
             {group.items.map((member) => {
               const shown = picturesOf(member, pictures.data ?? [], reached);
               const headingId = `cast-${group.kind}-${member.name}`;
+              const also = otherNames(member.name, member.aliases);
               return (
                 <li key={`${member.kind}-${member.name}`} className="card cast-member">
                   <article aria-labelledby={headingId}>
                     <h3 id={headingId}>{member.name}</h3>
-                    {member.aliases.length > 0 && (
+                    {also.length > 0 && (
                       <p className="cast-aliases">
-                        <span className="muted">{t("aliases")}</span> {member.aliases.join(", ")}
+                        <span className="muted">{t("aliases")}</span> {also.join(", ")}
                       </p>
                     )}
                     <p className="small">

@@ -91,7 +91,10 @@ beforeAll(async () => {
         }),
       );
     }
-    if (path.endsWith("/position")) return sendError(response, 404, "position_not_found");
+    // A book not started yet: the API answers 200 null (no failed request in the console).
+    if (/^\/api\/books\/(fresh|working)\/position$/.test(path)) {
+      return sendJson(response, 200, null);
+    }
     return sendError(response, 404, "book_not_found");
   });
   (

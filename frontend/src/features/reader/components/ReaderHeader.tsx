@@ -38,17 +38,17 @@ export function ReaderHeader({
 }: Props) {
   const { t } = useTranslation("reader");
   const { t: ts } = useTranslation("search");
+  // A book's first chapter (or only one) is often named after the book: say it once.
+  const showChapter = comparable(chapterTitle) !== comparable(bookTitle);
   return (
     <header className="reader-bar">
       <Link to="/" className="icon-button reader-back" aria-label={t("backToLibrary")}>
         <ArrowBack />
       </Link>
       <div className="reader-titles">
-        <h1 className="reader-book-title">{bookTitle}</h1>
-        {/* A book's first chapter (or only one) is often named after the book: say it once. */}
-        {comparable(chapterTitle) !== comparable(bookTitle) ? (
-          <p className="reader-chapter-title">{chapterTitle}</p>
-        ) : null}
+        {/* On a phone a chapter's title takes the book's place on screen (see reader.css). */}
+        <h1 className={`reader-book-title${showChapter ? " has-chapter" : ""}`}>{bookTitle}</h1>
+        {showChapter ? <p className="reader-chapter-title">{chapterTitle}</p> : null}
       </div>
       <button type="button" className="icon-button" onClick={onContents} aria-label={t("contents")}>
         <ListIcon />

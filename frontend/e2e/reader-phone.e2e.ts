@@ -1,0 +1,95 @@
+/**
+ * The reader on a phone held upright (390 px): the top bar's six buttons leave room for a few
+ * words only, and the chapter being read must still be told there whole, not cut to "Глава…";
+ * the book page before it keeps its stacked buttons apart; a table wider than the page fits it.
+ */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { register } from "./support/account";
+import { type BookFile, CHEKHOV_EPUB, uploadByInput, uploadRow } from "./support/books";
+import { expect, test } from "./support/fixtures";
+
+test.use({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+
+test("on a phone the book page keeps its buttons apart and the top bar names the chapter whole", async ({
+  page,
+  ui,
+}) => {
+  await register(page, ui);
+  await uploadByInput(page, ui, CHEKHOV_EPUB);
+  await uploadRow(page, ui, CHEKHOV_EPUB)
+    .getByRole("link", { name: ui.open(CHEKHOV_EPUB.title) })
+    .click({ timeout: 60_000 });
+
+  // The book page's stacked buttons stand apart, not touching.
+  const save = page.getByRole("button", { name: "Save the whole book for offline reading" });
+  const download = page.getByRole("button", { name: "Download illustrated EPUB" });
+  const above = (await save.boundingBox())!;
+  const below = (await download.boundingBox())!;
+  expect(below.y - (above.y + above.height), "space between the two buttons").toBeGreaterThan(8);
+
+  await page.getByRole("link", { name: ui.startReading }).click();
+  await expect(page.getByRole("button", { name: ui.nextPage })).toBeVisible();
+
+  const bar = page.getByRole("banner");
+  await expect(bar.getByRole("heading", { level: 1, name: CHEKHOV_EPUB.title })).toBeAttached();
+  const chapter = bar.getByText("Глава первая. Дурное поведение", { exact: true });
+  await expect(chapter).toBeVisible();
+  // Every line of it is shown: nothing clipped off the end or below the last line.
+  const clipped = await chapter.evaluate(
+    (element) =>
+      element.scrollWidth > element.clientWidth + 1 ||
+      element.scrollHeight > element.clientHeight + 1,
+  );
+  expect(clipped, "the chapter's title is cut").toBe(false);
+  const box = (await chapter.boundingBox())!;
+  expect(box.x).toBeGreaterThanOrEqual(0);
+  expect(box.x + box.width).toBeLessThanOrEqual(390);
+});
+
+/** A one-chapter FB2 holding a table of eight columns of long words, written for the test. */
+function wideTableBook(): BookFile {
+  const cell = (text: string) => `<td>${text}</td>`;
+  const words = ["Горизонтальная", "черта", "Неразрывный", "пробел", "Приблизительно", "равно"];
+  const row = [...words, "Двойная", "кавычка"].map(cell).join("");
+  const paragraphs = Array.from({ length: 6 }, (_, i) => `<p>Абзац ${i + 1} перед таблицей.</p>`);
+  const fb2 = `<?xml version="1.0" encoding="utf-8"?>
+<FictionBook xmlns="http://www.gribuser.ru/xml/fictionbook/2.0">
+<description><title-info><genre>prose</genre><author><first-name>Тест</first-name>
+<last-name>Таблиц</last-name></author><book-title>Широкая таблица</book-title><lang>ru</lang>
+</title-info></description>
+<body><section><title><p>Глава с таблицей</p></title>${paragraphs.join("")}
+<table><tr>${row}</tr><tr>${row}</tr><tr>${row}</tr></table><p>Абзац после таблицы.</p>
+</section></body></FictionBook>`;
+  const path = join(mkdtempSync(join(tmpdir(), "wide-table-")), "wide-table.fb2");
+  writeFileSync(path, fb2);
+  return {
+    path,
+    name: "wide-table.fb2",
+    title: "Широкая таблица",
+    mimeType: "application/x-fictionbook+xml",
+  };
+}
+
+test("a table wider than a phone's page fits the page, no column of it cut off", async ({
+  page,
+  ui,
+}) => {
+  const book = wideTableBook();
+  await register(page, ui);
+  await uploadByInput(page, ui, book);
+  await uploadRow(page, ui, book)
+    .getByRole("link", { name: ui.open(book.title) })
+    .click({ timeout: 60_000 });
+  await page.getByRole("link", { name: ui.startReading }).click();
+  await expect(page.getByRole("button", { name: ui.nextPage })).toBeVisible();
+
+  const table = page.getByRole("main").getByRole("table");
+  await expect(table).toHaveCount(1);
+  const [tableWidth, columnWidth] = await table.evaluate((element) => [
+    element.getBoundingClientRect().width,
+    element.parentElement!.getBoundingClientRect().width,
+  ]);
+  expect(tableWidth, "the table's width within the page's").toBeLessThanOrEqual(columnWidth + 1);
+});
