@@ -631,6 +631,22 @@ def test_a_pause_joins_no_long_run_and_no_dialogue(text):
     assert all("passed" not in text[span.start : span.end] for span, _ in spans)
 
 
+QUEEQUEG_FACE = (
+    "Such a face! It was of a dark, purplish, yellow colour, here and there stuck over with large "
+    "blackish looking squares. Yes, it's just as I thought, he's a terrible bedfellow; he's been "
+    "in a fight, got dreadfully cut, and here he is, just from the surgeon. But at that moment he "
+    "chanced to turn his face so towards the light, that I plainly saw they could not be "
+    "sticking-plasters at all, those black squares on his cheeks."
+)
+
+
+def test_a_face_described_around_a_weak_sentence_is_one_description(english_model):
+    # Moby-Dick: the middle sentence has a little visual evidence but is no picture; it used
+    # to cut the face in two descriptions (an atmosphere, and a character under the floor)
+    found = _extract(QUEEQUEG_FACE, "en")
+    assert [(d.start, d.end, d.type) for d in found] == [(0, len(QUEEQUEG_FACE), "character")]
+
+
 def test_english_lemmas_do_not_depend_on_the_process_hash_seed():
     """A form two listed words share ("sliding": slide, slid) gets the same lemma in every
     process, so the same book gives the same descriptions on every worker."""

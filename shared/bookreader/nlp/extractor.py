@@ -338,17 +338,21 @@ def _antecedent(scored: list[ScoredSentence], previous: int, language: str) -> b
 def _bridged_gaps(
     scored: list[ScoredSentence], accepted: set[int], evidence: dict[int, np.ndarray]
 ) -> set[int]:
-    """Sentences that join a picture across a pause: one sentence with no visual evidence at
-    all («Таков был след, оставленный Пугачевым!», "Only one thing could be done.") between two
-    accepted sentences of the same paragraph does not end the picture, so the two halves become
-    one span — while the whole stays within MAX_SENTENCES (the gold cuts longer runs into
-    several pictures). The bridge carries no type evidence of its own: it is entered in
-    `evidence` with zeros, so the pooled type of its picture is its neighbours'."""
+    """Sentences that join a picture across a pause: one sentence the learned step did not
+    accept between two accepted sentences of the same paragraph does not end the picture, so
+    the two halves become one span — while the whole stays within MAX_SENTENCES (the gold cuts
+    longer runs into several pictures). The pause is either a sentence with no visual evidence
+    at all («Таков был след, оставленный Пугачевым!», "Only one thing could be done.") or a
+    candidate under the `extend` threshold ("Yes, it's just as I thought, he's a terrible
+    bedfellow…" between Queequeg's face and its squares seen in the light): left out, it cut
+    one picture into two adjacent descriptions. A bridge with no evidence is entered in
+    `evidence` with zeros, so the pooled type of its picture is its neighbours'; a weak
+    candidate keeps its own, weighed in the pool by its low P(pictureable)."""
     joined = set(accepted)
     added: set[int] = set()
     for position in sorted(accepted):
         gap, after = position + 1, position + 2
-        if gap in joined or after not in joined or gap in evidence:
+        if gap in joined or after not in joined:
             continue
         if not (
             scored[position].paragraph == scored[gap].paragraph == scored[after].paragraph
@@ -361,7 +365,8 @@ def _bridged_gaps(
             continue
         joined.add(gap)
         added.add(gap)
-        evidence[gap] = np.zeros_like(evidence[position])
+        if gap not in evidence:
+            evidence[gap] = np.zeros_like(evidence[position])
     return added
 
 
