@@ -1,12 +1,14 @@
 /**
  * The reader on a phone held upright (390 px): the top bar's six buttons leave room for a few
  * words only, and the chapter being read must still be told there whole, not cut to "Глава…";
- * the book page before it keeps its stacked buttons apart; a table wider than the page fits it.
+ * the book page before it keeps its stacked buttons apart; a table wider than the page fits it;
+ * the book page's list of devices breaks its lines between phrases, never inside "4 minutes ago".
  */
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { register } from "./support/account";
+import { apiAs } from "./support/api";
 import { type BookFile, CHEKHOV_EPUB, uploadByInput, uploadRow } from "./support/books";
 import { expect, test } from "./support/fixtures";
 
@@ -92,4 +94,54 @@ test("a table wider than a phone's page fits the page, no column of it cut off",
     element.parentElement!.getBoundingClientRect().width,
   ]);
   expect(tableWidth, "the table's width within the page's").toBeLessThanOrEqual(columnWidth + 1);
+});
+
+test("on a phone each device's place, time and link stay whole on their lines", async ({
+  page,
+  ui,
+}) => {
+  const book = wideTableBook();
+  const credentials = await register(page, ui);
+  await uploadByInput(page, ui, book);
+  await uploadRow(page, ui, book)
+    .getByRole("link", { name: ui.open(book.title) })
+    .click({ timeout: 60_000 });
+  const bookId = /\/books\/([^/?#]+)/.exec(page.url())![1]!;
+  // Five devices whose names end at different widths, so a line would break somewhere in a
+  // phrase after one of them unless the phrases are kept whole.
+  const api = await apiAs(page.request, credentials);
+  const names = [
+    "Chromium on Linux",
+    "Firefox",
+    "Chrome on Android, the kitchen tablet",
+    "Safari on iPhone (Anna)",
+    "Edge on Windows at work",
+  ];
+  let version = 0; // each device saves having seen the last one's place: no conflict asked
+  for (const [index, name] of names.entries()) {
+    ({ version } = await api.send<{ version: number }>("PUT", `/books/${bookId}/position`, {
+      based_on: version,
+      chapter: 0,
+      offset: index * 10,
+      percentage: 10 + index,
+      device_id: `phone-test-${index}`,
+      device_name: name,
+    }));
+  }
+  // Four minutes on: each time reads as a phrase of several words ("4 minutes ago").
+  await page.clock.setFixedTime(Date.now() + 4 * 60_000 + 5_000);
+  await page.reload();
+
+  const places = page.getByRole("region", { name: ui.devicePlaces });
+  const items = places.getByRole("listitem");
+  await expect(items).toHaveCount(names.length);
+  for (const item of await items.all()) {
+    const time = item.locator("time");
+    await expect(time).toHaveText(/^4 minutes ago$/);
+    const link = item.getByRole("link", { name: /^Open here: chapter 1, \d+% \(/ });
+    for (const phrase of [time, link]) {
+      const lines = await phrase.evaluate((element) => element.getClientRects().length);
+      expect(lines, `“${await phrase.textContent()}” on one line`).toBe(1);
+    }
+  }
 });

@@ -59,10 +59,22 @@ def login() -> Response:
 @app.route("/auth/refresh", methods=["POST"], public=True)
 def refresh() -> Response:
     ensure_same_site(app.current_request.headers)
+    """A new session from the cookie, or `null` for a visitor without one.
+
+    Signed out is the ordinary state of a first visit, not an error: no cookie, or one whose
+    session is unknown, expired or revoked (`refresh_invalid`), answers 200 `null` — never a
+    token — and clears a dead cookie so it is not sent again. A browser logs every 401 as an
+    error. A reused token (`refresh_reused`, possible theft) and a disabled account still fail.
+    """
     token = refresh_token_from(app.current_request.headers)
     if token is None:
-        raise BookReaderError("refresh_missing", "No session: sign in again.", 401)
-    rotated = sessions.rotate_refresh(token)
+        return json_response(None)
+    try:
+        rotated = sessions.rotate_refresh(token)
+    except BookReaderError as error:
+        if error.code != "refresh_invalid":
+            raise
+        return json_response(None, headers={"Set-Cookie": cleared_refresh_cookie(app.mount_prefix)})
     return _signed_in(users.get_user(rotated.user_id), rotated)
 
 

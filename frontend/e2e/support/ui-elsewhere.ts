@@ -48,7 +48,7 @@ export const ELSEWHERE: Record<Language, ElsewhereUi> = {
     cast: "Персонажи",
     recent: "Недавние иллюстрации",
     pictureOf: (start) => new RegExp(`^Иллюстрация: ${escape(start)}`),
-    characters: "Персонажи",
+    characters: "Действующие лица",
     moreLater: /^Ещё \d+ появ(ит|ят)ся дальше в книге\.$/,
     firstSeenLabel: (name) => new RegExp(`^${escape(name)} впервые появляется: `),
     admin: "Администрирование",

@@ -200,13 +200,16 @@ _DECLARED: tuple[Operation, ...] = (
         "/auth/refresh",
         "A new access token from the refresh cookie",
         "Auth",
-        {200: schemas.SignedIn},
+        {200: Nullable(schemas.SignedIn)},
         public=True,
         errors=(401, 403),
         description=(
-            "Rotates the refresh cookie; reusing an old one ends the whole session and the"
-            " access tokens it issued (401 `token_revoked` from then on). 403 `origin_forbidden`"
-            " for a request from another site (`Origin`/`Sec-Fetch-Site`)."
+            "Rotates the refresh cookie. `null` when there is no session to renew: no cookie,"
+            " or one whose session is unknown, expired or revoked (that cookie is cleared) — a"
+            " signed-out visitor is ordinary, not an error. Reusing an already rotated cookie"
+            " ends the whole session and the access tokens it issued (401 `refresh_reused`,"
+            " then 401 `token_revoked` from those tokens). 403 `account_disabled`;"
+            " 403 `origin_forbidden` for a request from another site (`Origin`/`Sec-Fetch-Site`)."
         ),
     ),
     Operation(

@@ -4,11 +4,19 @@ import { reader as user } from "@/test/fixtures";
 import { sendError, sendJson, startServer, type TestServer } from "@/test/httpServer";
 import { createApiClient, unwrap } from "./client";
 import { ApiError } from "./errors";
-import { configureSession, getAccessToken, getSession, signedIn, signedOut } from "./session";
+import {
+  configureSession,
+  getAccessToken,
+  getSession,
+  refreshSession,
+  signedIn,
+  signedOut,
+} from "./session";
 
 let server: TestServer;
 let validToken = "fresh-token";
-let refreshAnswers: "ok" | "fail" = "ok";
+// "none": the API's answer when there is no session to renew (200 null, not a 401).
+let refreshAnswers: "ok" | "fail" | "none" = "ok";
 let refreshCount = 0;
 
 beforeAll(async () => {
@@ -16,7 +24,8 @@ beforeAll(async () => {
     if (request.path === "/api/auth/refresh") {
       refreshCount += 1;
       await new Promise((resolve) => setTimeout(resolve, 20)); // let concurrent callers pile up
-      if (refreshAnswers === "fail") return sendError(response, 401, "refresh_invalid");
+      if (refreshAnswers === "fail") return sendError(response, 401, "refresh_reused");
+      if (refreshAnswers === "none") return sendJson(response, 200, null);
       return sendJson(response, 200, {
         access_token: validToken,
         token_type: "bearer",
@@ -106,6 +115,24 @@ describe("the API client", () => {
     expect((failure as ApiError).status).toBe(401);
     expect(getSession().status).toBe("signed-out");
     expect(getAccessToken()).toBeNull();
+    expect(refreshCount).toBe(1);
+  });
+
+  it("reads a refresh answered with null as signed out (a visitor without a session)", async () => {
+    refreshAnswers = "none";
+    expect(await refreshSession()).toBe(false);
+    expect(getSession().status).toBe("signed-out");
+    expect(getAccessToken()).toBeNull();
+    expect(refreshCount).toBe(1);
+  });
+
+  it("ends the session when the refresh finds none, and reports the first 401", async () => {
+    signedIn({ access_token: "expired-token", user });
+    refreshAnswers = "none";
+    const failure = await unwrap(client().GET("/books", {})).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(ApiError);
+    expect((failure as ApiError).status).toBe(401);
+    expect(getSession().status).toBe("signed-out");
     expect(refreshCount).toBe(1);
   });
 

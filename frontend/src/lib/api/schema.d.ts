@@ -251,7 +251,7 @@ export interface paths {
         put?: never;
         /**
          * A new access token from the refresh cookie
-         * @description Rotates the refresh cookie; reusing an old one ends the whole session and the access tokens it issued (401 `token_revoked` from then on). 403 `origin_forbidden` for a request from another site (`Origin`/`Sec-Fetch-Site`).
+         * @description Rotates the refresh cookie. `null` when there is no session to renew: no cookie, or one whose session is unknown, expired or revoked (that cookie is cleared) — a signed-out visitor is ordinary, not an error. Reusing an already rotated cookie ends the whole session and the access tokens it issued (401 `refresh_reused`, then 401 `token_revoked` from those tokens). 403 `account_disabled`; 403 `origin_forbidden` for a request from another site (`Origin`/`Sec-Fetch-Site`).
          */
         post: operations["refresh"];
         delete?: never;
@@ -4203,13 +4203,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Register, login and refresh; the refresh token travels in an httpOnly cookie. */
+            /** @description Register, login and refresh; the refresh token travels in an httpOnly cookie., or null */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SignedIn"];
+                    "application/json": components["schemas"]["SignedIn"] | null;
                 };
             };
             /** @description Not signed in, or the token is invalid or expired */

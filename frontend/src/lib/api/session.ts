@@ -91,11 +91,14 @@ export function refreshSession(): Promise<boolean> {
         method: "POST",
         credentials: "same-origin",
       });
-      if (!response.ok) {
+      // 200 `null`: no session to renew (a signed-out visitor, an ended session) — ordinary,
+      // so the API does not answer it with a 401 the browser would log as an error.
+      const body = response.ok ? ((await response.json()) as SignedInBody | null) : null;
+      if (!body) {
         signedOut();
         return false;
       }
-      signedIn((await response.json()) as SignedInBody);
+      signedIn(body);
       return true;
     } catch {
       // No answer at all (offline, or the server is down): not a verdict on the session.

@@ -147,6 +147,13 @@ describe("the book page", () => {
     expect(
       within(places).getByRole("link", { name: "Open here: chapter 3, 50% (Firefox on Windows)" }),
     ).toHaveAttribute("href", "/books/started/read?chapter=2&offset=10");
+    // Each time is one phrase, kept whole on a narrow screen (the e2e measures the lines).
+    const times = within(places).getAllByRole("time");
+    expect(times.map((time) => time.getAttribute("datetime"))).toEqual([
+      "2026-12-05T09:00:00Z",
+      "2026-12-04T09:00:00Z",
+    ]);
+    for (const time of times) expect(time).toHaveClass("device-places-phrase");
   });
 
   it("starts a book never opened, and links each contents entry to its place", async () => {

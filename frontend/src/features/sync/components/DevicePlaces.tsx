@@ -29,9 +29,14 @@ export function DevicePlaces({ devices, pathTo }: Props) {
               : t("devices.chapterPercent", parts);
           return (
             <li key={place.device_id}>
-              <span className="device-places-name">{parts.device}</span> <span>{where}</span>{" "}
-              <span className="muted small">{parts.time}</span>{" "}
+              {/* A line may break between these phrases, never inside one ("4 minutes / ago"). */}
+              <span className="device-places-name">{parts.device}</span>{" "}
+              <span className="device-places-phrase">{where}</span>{" "}
+              <time className="device-places-phrase muted small" dateTime={place.updated_at}>
+                {parts.time}
+              </time>{" "}
               <Link
+                className="device-places-phrase"
                 to={pathTo(place)}
                 aria-label={t("devices.openLabel", { device: parts.device, where })}
               >
