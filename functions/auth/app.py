@@ -58,7 +58,6 @@ def login() -> Response:
 
 @app.route("/auth/refresh", methods=["POST"], public=True)
 def refresh() -> Response:
-    ensure_same_site(app.current_request.headers)
     """A new session from the cookie, or `null` for a visitor without one.
 
     Signed out is the ordinary state of a first visit, not an error: no cookie, or one whose
@@ -66,6 +65,7 @@ def refresh() -> Response:
     token — and clears a dead cookie so it is not sent again. A browser logs every 401 as an
     error. A reused token (`refresh_reused`, possible theft) and a disabled account still fail.
     """
+    ensure_same_site(app.current_request.headers)
     token = refresh_token_from(app.current_request.headers)
     if token is None:
         return json_response(None)
