@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from itertools import pairwise
 from pathlib import Path
@@ -77,25 +78,25 @@ def chapter_pairs(
     model = packaged_model()
     scored, _ = extractor.analyse(text, paragraphs, language)
     bare: list[Span] = []
-    mention, deed = extractor._bare_mention, extractor._bare_deed
+    names = ("_bare_mention", "_bare_deed", "_bare_expression")
+    rules = {name: getattr(extractor, name) for name in names}
 
-    def spy_mention(span: Span, language: str) -> bool:
-        hit = mention(span, language)
-        if hit:
-            bare.append(span)
-        return hit
+    def spy(rule: Callable[[Span, str], bool]) -> Callable[[Span, str], bool]:
+        def spied(span: Span, language: str) -> bool:
+            hit = rule(span, language)
+            if hit:
+                bare.append(span)
+            return hit
 
-    def spy_deed(span: Span, language: str) -> bool:
-        hit = deed(span, language)
-        if hit:
-            bare.append(span)
-        return hit
+        return spied
 
-    extractor._bare_mention, extractor._bare_deed = spy_mention, spy_deed
+    for name, rule in rules.items():
+        setattr(extractor, name, spy(rule))
     try:
         spans = extractor.learned_spans(scored, text, language, model)
     finally:
-        extractor._bare_mention, extractor._bare_deed = mention, deed
+        for name, rule in rules.items():
+            setattr(extractor, name, rule)
     kept: list[list[int]] = []
     dropped: set[int] = set()
     for span, raw in spans:

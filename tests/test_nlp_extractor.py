@@ -539,6 +539,54 @@ def test_a_bare_plain_movement_is_a_report_not_a_picture(text, language, english
 @pytest.mark.parametrize(
     "text,language",
     [
+        ("Кучер поднял верх коляски.", "ru"),
+        ("Он приподнялся и поднял стекло.", "ru"),
+        ("He raised the harpoon and stood up.", "en"),
+    ],
+)
+def test_a_bare_deed_done_to_one_plain_thing_is_not_a_picture(text, language, english_model):
+    # the window, the hat or the door is only the deed's object: nothing says how it looks
+    assert not _extract(text, language)
+
+
+@pytest.mark.parametrize(
+    "text,language",
+    [
+        ("Он поднял тяжелое медное ведро.", "ru"),
+        ("She took off her wide straw hat with red ribbons.", "en"),
+    ],
+)
+def test_a_deed_done_to_a_described_thing_is_still_a_picture(text, language, english_model):
+    assert _extract(text, language)
+
+
+@pytest.mark.parametrize(
+    "text,language",
+    [
+        ("Глаза его весело заблестели.", "ru"),
+        ("Глаза ее блестели, и руки дрожали.", "ru"),
+        ("His face suddenly changed.", "en"),
+    ],
+)
+def test_a_bare_expression_is_not_a_portrait(text, language, english_model):
+    # a face that changes, eyes that shine: no attribute a portrait could be drawn from
+    assert not _extract(text, language)
+
+
+@pytest.mark.parametrize(
+    "text,language",
+    [
+        ("Лицо ее было круглое, румяное, с черными глазами.", "ru"),
+        ("Her face was pale and thin, with large grey eyes.", "en"),
+    ],
+)
+def test_a_face_with_its_attributes_is_still_a_portrait(text, language, english_model):
+    assert _types(text, language) == {"character"}
+
+
+@pytest.mark.parametrize(
+    "text,language",
+    [
         # a movement with visible detail
         ("Старик встал, схватил тяжелую дубовую палку и замахнулся на собаку.", "ru"),
         ("The old man in a long grey coat seized a heavy oak stick and swung it at the dog.", "en"),

@@ -19,6 +19,8 @@ from bookreader.nlp.features import (
     adjective_hits,
     dialogue_mask,
     lexicon_for,
+    material_nouns,
+    plain_handling,
     plain_moves,
     sentence_features,
     things_and_creatures,
@@ -203,26 +205,49 @@ def _things_in(features: SentenceFeatures, language: str) -> int:
 
 
 # The same for a deed: one sentence of movement that shows nothing of how anyone or anything
-# looks (no body part, no clothing, no colour, material, size or light) and whose movement verbs
-# only change a posture or a position (sit down, get up, turn, bow, drive off: the lexicons'
-# PLAIN_MOVES; the generic MOTION verbs — go, come, enter — are plain anyway) reports a movement
-# without painting it — "he hurried to his cottage", «встала и поехала к сестре». Verbs of manner
-# (stagger, gallop, fling, «вылетел») carry a picture of their own.
+# looks (no body part, no colour, material, size or light) and whose movement verbs only change a
+# posture or a position (sit down, get up, turn, bow, drive off: the lexicons' PLAIN_MOVES; the
+# generic MOTION verbs — go, come, enter — are plain anyway) reports a movement without painting
+# it — "he hurried to his cottage", «встала и поехала к сестре». Verbs of manner (stagger,
+# gallop, fling, «вылетел») carry a picture of their own. Since things count as evidence, a deed
+# done by hand to one plain thing (take, lift, open, put on: PLAIN_HANDLING) is a candidate too —
+# «он приподнялся и поднял стекло» — but the window, the pistol or the coat is only its object:
+# with no attribute of its own (and no second thing to make a scene) it is no picture either.
+BARE_DEED_THINGS = 1
+
+
 def _bare_deed(span: Span, language: str) -> bool:
     if len(span.sentences) != 1 or span.kind != "action":
         return False
     features = span.sentences[0].features
-    detail = adjective_hits(features) + features.hits.get("BODY", 0)
-    detail += features.hits.get("CLOTHING", 0)
-    if detail:
+    materials = material_nouns(features)
+    if adjective_hits(features) > materials or features.hits.get("BODY", 0):
         return False
-    plain = plain_moves(language)
-    verbs = [
+    verbs = {
         features.tokens[index].lemma
         for index, categories in features.matches
         if "ACTION_VERBS" in categories
-    ]
-    return all(lemma in plain for lemma in verbs)
+    }
+    if not materials and not features.hits.get("CLOTHING", 0) and verbs <= plain_moves(language):
+        return True
+    return (
+        not features.artefact_attributes
+        and _things_in(features, language) + materials <= BARE_DEED_THINGS
+        and verbs <= plain_moves(language) | plain_handling(language)
+    )
+
+
+# And for a face: one sentence typed character that names only the body — eyes that shone, a face
+# that changed, lips that trembled («Лицо Кити вдруг переменилось», "their eyes fastened") — with
+# no colour, size, light or material word, no clothing and no thing, tells an expression or a
+# gesture, not how anyone looks; a painter needs the attributes a portrait is made of.
+def _bare_expression(span: Span, language: str) -> bool:
+    if len(span.sentences) != 1 or span.kind != "character":
+        return False
+    features = span.sentences[0].features
+    if adjective_hits(features) or features.hits.get("CLOTHING", 0):
+        return False
+    return not _things_in(features, language) and not features.artefact_attributes
 
 
 def _priority(span: Span, conf: float) -> float:
@@ -305,6 +330,7 @@ def learned_spans(
                 span.end <= span.start
                 or _bare_mention(span, language)
                 or _bare_deed(span, language)
+                or _bare_expression(span, language)
             ):
                 continue
             spans.append((span, max(s.pictureable for s in span.sentences) * share))

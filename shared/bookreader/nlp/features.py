@@ -310,6 +310,20 @@ def plain_moves(language: str) -> frozenset[str]:
     return lexicon_for(language).PLAIN_MOVES
 
 
+def plain_handling(language: str) -> frozenset[str]:
+    return lexicon_for(language).PLAIN_HANDLING
+
+
+def material_nouns(features: SentenceFeatures) -> int:
+    """Visual-attribute words the tagger reads as nouns: «поднял стекло», «нес золото» name the
+    material as the thing itself, not as an attribute of something (English has no tags: 0)."""
+    return sum(
+        1
+        for index, categories in features.matches
+        if features.tokens[index].pos == "NOUN" and any(c in _VISUAL_ADJ for c in categories)
+    )
+
+
 def adjective_hits(features: SentenceFeatures) -> int:
     return sum(features.hits.get(c, 0) for c in _VISUAL_ADJ)
 
@@ -319,6 +333,8 @@ __all__ = [
     "Token",
     "adjective_hits",
     "dialogue_mask",
+    "material_nouns",
+    "plain_handling",
     "plain_moves",
     "sentence_features",
     "tokenize",

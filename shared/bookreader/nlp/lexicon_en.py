@@ -228,6 +228,14 @@ sit sat seat rise rose risen stand stood kneel knelt kneeled lie lay lain hurry 
 turn bow bowed nod nodded ride rode ridden drive drove driven escape
 """)
 
+# Verbs that only move a thing from hand to place — take, put, lift, open, shut, put on, take
+# off — without a manner of their own: "he took his hat", "she opened the door" report a deed;
+# the thing they move is a picture only when the sentence says how it looks. Only words other
+# vocabularies already list: a new base here would change English lemmas (morphology._en_forms).
+PLAIN_HANDLING = _words("""
+take took taken put lift raise lower drop open close shut pick hand hold held carry
+""")
+
 # Inner states and bodily sensations: felt, not seen (a dizzy spell, a dry mouth, fear). A
 # sentence made of them gives a painter nothing to draw.
 INNER_STATE = _words("""
