@@ -12,7 +12,7 @@ import {
 } from "@/lib/api";
 import { claimOfflineData, readOwner } from "./core/offlineDb";
 import { forgetCachedBooks, forgetOfflineData } from "./forget";
-import { sendQueuedPositions } from "./sync";
+import { sendQueuedPositionsOnceOnline } from "./sync";
 
 const RECONNECT_MS = 30_000;
 
@@ -52,7 +52,7 @@ export function startOfflineSession(): void {
       void claimOfflineData(state.user.id, state.user)
         .then(async (someoneElses) => {
           if (someoneElses) await forgetCachedBooks();
-          if (moved) await sendQueuedPositions();
+          if (moved) await sendQueuedPositionsOnceOnline();
         })
         .catch(() => undefined);
     }
@@ -64,6 +64,6 @@ export function startOfflineSession(): void {
     const state = getSession();
     if (state.status !== "signed-in") return;
     if (state.offline) void refreshSession();
-    else void sendQueuedPositions().catch(() => undefined);
+    else void sendQueuedPositionsOnceOnline().catch(() => undefined);
   });
 }

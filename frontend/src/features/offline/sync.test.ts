@@ -5,7 +5,13 @@ import { createApiClient, signedIn, signedOut } from "@/lib/api";
 import { reader } from "@/test/fixtures";
 import { sendError, sendJson, startServer, type TestServer } from "@/test/httpServer";
 import { claimOfflineData, queuedPositions, queuePosition } from "./core/offlineDb";
-import { onQueuedConflict, positionApiOf, type QueuedConflict, sendQueuedPositions } from "./sync";
+import {
+  onQueuedConflict,
+  positionApiOf,
+  type QueuedConflict,
+  sendQueuedPositions,
+  sendQueuedPositionsOnceOnline,
+} from "./sync";
 
 const FRESH = "0b6f7a52-0c8e-4c55-9f1e-2f7d9a9a0001"; // never saved on the server
 const STALE = "0b6f7a52-0c8e-4c55-9f1e-2f7d9a9a0002"; // the server holds the version the device saw
@@ -128,4 +134,30 @@ it("keeps every position queued while the API cannot be reached", async () => {
   expect(await queuedPositions()).toEqual([
     { bookId: FRESH, chapter: 2, offset: 9, at: QUEUED_AT },
   ]);
+});
+
+it("sends the queue once the network comes up a moment after the browser said it was online", async () => {
+  await queuePosition({ bookId: FRESH, chapter: 4, offset: 2, at: QUEUED_AT });
+  const closed = await startServer(() => undefined);
+  await closed.close(); // the first try finds no network yet
+  const unreachable = positionApiOf(createApiClient(`${closed.origin}/api`));
+  let tries = 0;
+  const comingUp = {
+    save: (queued: Parameters<typeof unreachable.save>[0]) =>
+      (tries++ === 0 ? unreachable : api()).save(queued),
+  };
+  expect(await sendQueuedPositionsOnceOnline(comingUp, [5, 5])).toBe(1);
+  expect(tries).toBe(2);
+  expect(positions.get(FRESH)).toMatchObject({ chapter: 4, offset: 2 });
+  expect(await queuedPositions()).toEqual([]);
+});
+
+it("does not send a conflict again: it stays queued for the reader's choice, announced once", async () => {
+  const heard: QueuedConflict[] = [];
+  const stop = onQueuedConflict((conflict) => heard.push(conflict));
+  await queuePosition(fromPhone(MOVED_ON, 3));
+  expect(await sendQueuedPositionsOnceOnline(api(), [5, 5])).toBe(0);
+  stop();
+  expect(heard).toHaveLength(1);
+  expect(await queuedPositions()).toEqual([fromPhone(MOVED_ON, 3)]);
 });

@@ -5,7 +5,7 @@
  * conflict is announced (the reader of that book asks which place to keep) and the position stays
  * queued until the reader has chosen, so nothing is lost.
  */
-import { ApiError, api, type createApiClient, unwrap } from "@/lib/api";
+import { ApiError, api, type createApiClient, NETWORK_ERROR, unwrap } from "@/lib/api";
 import { queuedPositions, type QueuedPosition, unqueuePosition } from "./core/offlineDb";
 import { queuedBody, REPLAY_HEADER } from "./core/positions";
 
@@ -37,16 +37,45 @@ export function onQueuedConflict(listener: (conflict: QueuedConflict) => void): 
   return () => conflictListeners.delete(listener);
 }
 
-let running: Promise<number> | null = null;
+type SendResult = { sent: number; unreachable: boolean };
+let running: Promise<SendResult> | null = null;
 
 /**
  * Sends every queued position; returns how many the server took. A network failure leaves the
  * rest queued for the next try; a book that is gone (404) or a place that no longer exists (422)
  * is dropped from the queue; a conflict stays queued and is announced.
  */
-export function sendQueuedPositions(through: PositionApi = positionApiOf(api)): Promise<number> {
+export async function sendQueuedPositions(
+  through: PositionApi = positionApiOf(api),
+): Promise<number> {
+  return (await sendQueue(through)).sent;
+}
+
+/** Waits before each new try when the API could not be reached. */
+export const RETRY_DELAYS_MS = [1_000, 3_000, 10_000, 30_000];
+
+/**
+ * `sendQueuedPositions` for the moment the browser says it is online again: its network (and
+ * the service worker's) may come up a moment later, so a send that could not reach the API is
+ * tried again after each of `delays` — else the queue would wait for the next reconnection.
+ */
+export async function sendQueuedPositionsOnceOnline(
+  through: PositionApi = positionApiOf(api),
+  delays: readonly number[] = RETRY_DELAYS_MS,
+): Promise<number> {
+  let result = await sendQueue(through);
+  for (const delay of delays) {
+    if (!result.unreachable) break;
+    await new Promise((resolve) => setTimeout(resolve, delay));
+    result = await sendQueue(through);
+  }
+  return result.sent;
+}
+
+function sendQueue(through: PositionApi): Promise<SendResult> {
   running ??= (async () => {
     let sent = 0;
+    let unreachable = false;
     try {
       for (const queued of await queuedPositions()) {
         try {
@@ -63,13 +92,14 @@ export function sendQueuedPositions(through: PositionApi = positionApiOf(api)): 
             await unqueuePosition(queued);
             continue;
           }
+          unreachable = !(error instanceof ApiError) || error.code === NETWORK_ERROR;
           break;
         }
       }
     } finally {
       running = null;
     }
-    return sent;
+    return { sent, unreachable };
   })();
   return running;
 }
