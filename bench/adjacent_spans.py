@@ -28,11 +28,8 @@ from dataclasses import asdict, dataclass
 from itertools import pairwise
 from pathlib import Path
 
-from bench.sample_descriptions import NOVELS
-from bookreader.books import parse_book
-from bookreader.books.matter import story_paragraphs
+from bench.sample_descriptions import NOVELS, story_chapters
 from bookreader.nlp import extractor
-from bookreader.nlp.language import book_language, primary_subtag
 from bookreader.nlp.learned import packaged_model
 from bookreader.nlp.spans import ScoredSentence, Span
 
@@ -131,24 +128,13 @@ def chapter_pairs(
 
 
 def book_pairs(path: Path) -> tuple[list[Pair], int, int]:
-    book = parse_book(path.read_bytes(), image_url=lambda image_id: image_id)
-    chapters = [(c.index, c.text, c.paragraphs) for c in book.chapters]
-    language = primary_subtag(book_language([c[:2] for c in chapters], book.metadata.language))
+    language, chapters = story_chapters(path)
     pairs: list[Pair] = []
     emitted = touching = 0
     if language is None:
         return pairs, emitted, touching
-    for chapter in book.chapters:
-        paragraphs = story_paragraphs(
-            chapter.title,
-            chapter.text,
-            chapter.paragraphs,
-            story=chapter.story,
-            linear=chapter.linear,
-        )
-        if not paragraphs:
-            continue
-        found, count, touch = chapter_pairs(chapter.index, chapter.text, paragraphs, language)
+    for index, text, paragraphs in chapters:
+        found, count, touch = chapter_pairs(index, text, paragraphs, language)
         pairs += found
         emitted += count
         touching += touch

@@ -26,20 +26,36 @@ NOVELS = [
 ]
 
 
-def describe(path: Path) -> list[tuple[str, str, float]]:
-    """(passage, type, confidence) of every description of the book, in reading order."""
+StoryChapter = tuple[int, str, list[tuple[int, int]]]
+
+
+def story_chapters(path: Path) -> tuple[str | None, list[StoryChapter]]:
+    """The book's language and, as the extract function reads a book, each chapter's (index,
+    text, the story's paragraphs) — chapters without story paragraphs (`books.matter`) left out."""
     book = parse_book(path.read_bytes(), image_url=lambda image_id: image_id)
     chapters = [(c.index, c.text, c.paragraphs) for c in book.chapters]
     language = primary_subtag(book_language([c[:2] for c in chapters], book.metadata.language))
     found = []
     for chapter in book.chapters:
-        index, text = chapter.index, chapter.text
-        # As the extract function reads a book: the story's paragraphs only (`books.matter`).
         paragraphs = story_paragraphs(
-            chapter.title, text, chapter.paragraphs, story=chapter.story, linear=chapter.linear
+            chapter.title,
+            chapter.text,
+            chapter.paragraphs,
+            story=chapter.story,
+            linear=chapter.linear,
         )
-        if not paragraphs:
-            continue
+        if paragraphs:
+            found.append((chapter.index, chapter.text, paragraphs))
+    return language, found
+
+
+def describe(path: Path) -> list[tuple[str, str, float]]:
+    """(passage, type, confidence) of every description of the book, in reading order."""
+    language, chapters = story_chapters(path)
+    found: list[tuple[str, str, float]] = []
+    if language is None:  # a language the extractor does not read: nothing, as in the product
+        return found
+    for index, text, paragraphs in chapters:
         for d in extract_chapter(index, text, paragraphs, language):
             found.append((text[d.start : d.end], d.type, d.confidence))
     return found
