@@ -412,6 +412,20 @@ def test_every_style_agrees_with_itself(style: str) -> None:
         assert "palette" in body and {"black", "scarlet"} <= colour_words
 
 
+def test_a_light_or_colour_word_is_said_once() -> None:
+    # the vocabularies file «тёмный» under light, weather and colour alike
+    image = ru_prompt(
+        describe(
+            "location",
+            ["дом", "белый колонна", "липовый аллея"],
+            {"colour": ["темный", "белый"], "light": ["темный", "яркий"], "weather": ["темный"]},
+        )
+    )
+    words = re.findall(r"[a-z]+", image.prompt.lower())
+    assert words.count("dark") == 1 and words.count("bright") == 1, image.prompt
+    assert "white palette" in image.prompt.lower(), image.prompt
+
+
 def test_engraving_and_ink_are_the_monochrome_styles() -> None:
     assert {name for name, preset in STYLES.items() if preset.monochrome} == {
         "engraving",

@@ -204,15 +204,20 @@ def build_prompt(
 def _details(attributes: dict[str, list[str]], subjects: list[str]) -> list[str]:
     """Time, weather and light as words, colours as a palette; nothing the subjects say."""
     said = {word for subject in subjects for word in subject.split()}
-    details = [
-        word
-        for kind, words in attributes.items()
-        if kind not in ("colour", "clothing", "size", "material")
-        for word in words
-        # a lemma the subjects say, in the plural too ("star" beside "stars")
-        if not (set(word.split()) <= said or set(pluralize(word).split()) <= said)
-    ]
-    if colours := attributes.get("colour"):
+    # one word once: the vocabularies file "dark" under light, weather and colour alike, which
+    # read "Dark, dark, dark palette."
+    details = list(
+        dict.fromkeys(
+            word
+            for kind, words in attributes.items()
+            if kind not in ("colour", "clothing", "size", "material")
+            for word in words
+            # a lemma the subjects say, in the plural too ("star" beside "stars")
+            if not (set(word.split()) <= said or set(pluralize(word).split()) <= said)
+        )
+    )
+    colours = [c for c in dict.fromkeys(attributes.get("colour", ())) if c not in details]
+    if colours:
         details.append(" and ".join(colours[:3]) + " palette")
     return details
 
