@@ -114,3 +114,13 @@ def test_the_dictionarys_accent_mark_is_not_written() -> None:
     # Mueller writes é as e': a prompt says "suede boots", never "sue'de"
     assert translate_phrase("замшевые ботинки", "ru") == "suede boots"
     assert translate_phrase("зюйдвестка", "ru") == "sou'wester"  # an apostrophe of the word
+
+
+def test_a_word_read_first_as_a_noun_is_an_adjective_before_its_noun() -> None:
+    # «белые», «старого», «ярком» are read first as nouns (the whites, an old thing, a spark);
+    # before a noun they agree with they describe it
+    legs = _prompt("Он увидел рыжую крупную лошадь и белые ноги.", "ru", "object").prompt.lower()
+    assert "white legs" in legs and "whites" not in legs, legs
+    lawyer = _prompt("В дверях показалась фигура старого правоведа.", "ru", "character").prompt
+    assert "figure of old legislator" in lawyer.lower(), lawyer
+    assert "old" not in _listed(lawyer)  # not a thing of its own

@@ -363,7 +363,7 @@ def _russian_subjects(
         previous = position - 1 if position and _adjacent(tokens, position - 1, position) else None
         if previous is None:
             modifiers = []
-        if _modifier(parses[position]):
+        if _modifier(parses[position]) or _attributive(tokens, parses, position):
             modifiers.append(position)
             continue
         context = _Context(
@@ -511,6 +511,26 @@ def _noun_reading(token: Token, parses: tuple[Any, ...], context: _Context) -> A
 def _modifier(parses: tuple[Any, ...]) -> bool:
     """An adjective or participle that can stand before a noun (not «свой», «который»)."""
     return bool(parses) and parses[0].tag.POS in ("ADJF", "PRTF") and "Apro" not in parses[0].tag
+
+
+def _attributive(tokens: list[Token], parses: list[tuple[Any, ...]], at: int) -> bool:
+    """A word read first as a noun that is an adjective here: it has an adjective reading that
+    agrees with the noun right after it, or with that noun past one more adjective («белые
+    ноги», «старого правоведа», «ярком солнце» — not the whites, an old thing, a spark)."""
+    if not parses[at] or parses[at][0].tag.POS != "NOUN":
+        return False
+    adjective = tuple(p for p in parses[at] if p.tag.POS in ("ADJF", "PRTF"))
+    if not adjective:
+        return False
+    for after in (at + 1, at + 2):
+        if after >= len(tokens) or not _adjacent(tokens, after - 1, after):
+            return False
+        if after == at + 2 and not _modifier(parses[at + 1]):
+            return False
+        nouns = [p for p in parses[after] if p.tag.POS == "NOUN"]
+        if any(_agreeing(adjective, noun) for noun in nouns):
+            return True
+    return False
 
 
 def _agreeing(adjective_parses: tuple[Any, ...], noun: Any) -> bool:
