@@ -23,6 +23,7 @@ from types import ModuleType
 from typing import Any
 
 from bookreader.nlp import lexicon_ru, pipelines
+from bookreader.nlp.comparisons import english_compared, russian_compared
 from bookreader.nlp.features import Token, lexicon_for
 from bookreader.nlp.model import VisualSummary
 from bookreader.nlp.morph_analyzer import parse_word
@@ -123,6 +124,8 @@ def noun_phrases(doc: Any) -> list[NounPhrase]:
         )
         if not (token.pos_ == "NOUN" or titled) or token.dep_ == "compound":
             continue  # "smoke" of "smoke rings" is said with its head
+        if english_compared(token):
+            continue  # "white as snow": no snow in the picture
         modifiers = [
             child.lower_
             for child in token.children
@@ -221,7 +224,8 @@ def build_summary(
     common: set[int] = set()
     names = _capitalised_names(tokens, text) if language == "ru" and text else {}
     if language == "ru":
-        subjects = _russian_subjects(tokens, lexicon, common, frozenset(names))
+        compared = frozenset(russian_compared(tokens, text)) if text else frozenset()
+        subjects = _russian_subjects(tokens, lexicon, common, frozenset(names), compared)
     elif phrases is not None:
         subjects = _english_subjects(phrases(), lexicon)
     else:
@@ -347,12 +351,17 @@ def _vocabulary_subjects(tokens: list[Token], lexicon: ModuleType) -> list[str]:
 
 
 def _russian_subjects(
-    tokens: list[Token], lexicon: ModuleType, common: set[int], names: frozenset[int] = frozenset()
+    tokens: list[Token],
+    lexicon: ModuleType,
+    common: set[int],
+    names: frozenset[int] = frozenset(),
+    compared: frozenset[int] = frozenset(),
 ) -> list[str]:
     """«прилагательное* существительное» phrases in lemma form (a plural head in its nominative
     plural): the nominative ones first, then the other things in text order. Positions of
     tokens read as common nouns are added to `common` (they are not names); the positions in
-    `names` are people's names and never things."""
+    `names` are people's names and never things, those in `compared` only what something is
+    compared to (comparisons.py)."""
     parses = [parse_word(token.lower.replace("ё", "е")) for token in tokens]
     ranked: list[tuple[int, int, str, str]] = []
     # (first position, head position, case, its index in `ranked`) of each noun phrase; a time
@@ -377,7 +386,10 @@ def _russian_subjects(
             tuple(_verbs_beside(tokens, parses, position))
             + tuple(_verbs_beside(tokens, parses, modifiers[0]) if modifiers else ()),
         )
-        noun = None if position in names else _noun_reading(token, parses[position], context)
+        if position in names or position in compared:
+            noun = None
+        else:
+            noun = _noun_reading(token, parses[position], context)
         if noun is not None and _drawable(_normal(noun), lexicon):
             common.add(position)
             agreeing = [m for m in modifiers if _agreeing(parses[m], noun)]
