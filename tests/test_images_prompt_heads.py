@@ -124,3 +124,15 @@ def test_a_word_read_first_as_a_noun_is_an_adjective_before_its_noun() -> None:
     lawyer = _prompt("В дверях показалась фигура старого правоведа.", "ru", "character").prompt
     assert "figure of old legislator" in lawyer.lower(), lawyer
     assert "old" not in _listed(lawyer)  # not a thing of its own
+
+
+def test_a_portrait_of_someone_named_only_by_pronoun_is_of_a_man_or_a_woman() -> None:
+    him = _prompt(
+        "Толстый, широкий, с огромными красными руками, он стоял у окна.", "ru", "character"
+    )
+    assert first_sentence(him.prompt).lower().startswith("portrait of a man"), him.prompt
+    her = _prompt("Лицо ее было бледно, и темные волосы ее падали на плечи.", "ru", "character")
+    assert first_sentence(her.prompt).lower().startswith("portrait of a woman"), her.prompt
+    # the pronoun stands for the animal the passage names: no man is added
+    dog = _prompt("Рыжая собака лежала у крыльца, и уши ее были подняты.", "ru", "character")
+    assert "a woman" not in dog.prompt.lower() and "dog" in dog.prompt.lower(), dog.prompt

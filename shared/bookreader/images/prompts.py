@@ -158,6 +158,8 @@ def build_prompt(
     figures = _figures(characters, text, language, monochrome=preset.monochrome)
     if not figures:  # named people outside the cast still show as a man or a woman
         figures = _named_people(summary.characters, text, language, description.type)
+    if not figures and description.type == "character" and not _anyone(subjects, people):
+        figures = _pronoun_person(text, language)
     actions = _actions(text, language) if description.type == "action" else []
     period = period_hint(book)
     if preset.monochrome:
@@ -507,6 +509,32 @@ def _named_people(names: list[str], text: str, language: str, kind: str) -> list
         return list(dict.fromkeys(noun for noun in nouns if noun))[:2]
     noun = _gender_noun("", text, language) if kind == "character" else "a person"
     return [noun] if names and noun != "a person" else []
+
+
+# The personal pronouns of one man and of one woman, each form once.
+_HE_SHE = {
+    "ru": ({"он", "его", "ему", "него", "нему", "ним", "нем"}, {"она", "ее", "ей", "нее", "ней"}),
+    "en": ({"he", "him", "his"}, {"she", "her", "hers"}),
+}
+
+
+def _anyone(subjects: list[str], people: frozenset[str]) -> bool:
+    """Whether a subject is a person or an animal (the one a pronoun may stand for)."""
+    return any(
+        _names_person(subject, people) or _english_head(subject) in lexicon_en.ANIMALS
+        for subject in subjects
+    )
+
+
+def _pronoun_person(text: str, language: str) -> list[str]:
+    """A portrait that names its man or woman only by pronoun («Толстый, широкий, с огромными
+    красными руками, он…»; "Her violet eyes…") is of a man or of a woman, by the pronouns it
+    uses most; none when they are even."""
+    words = re.findall(r"[^\W\d_]+", text.lower().replace("ё", "е"))
+    he_words, she_words = _HE_SHE.get(language, (set(), set()))
+    he = sum(word in he_words for word in words)
+    she = sum(word in she_words for word in words)
+    return ["a man"] if he > she else ["a woman"] if she > he else []
 
 
 def _figure(member: CastMember, noun: str, language: str, monochrome: bool) -> str:
