@@ -20,6 +20,7 @@ from bookreader.images.glossary import (
     pluralize,
     translate_all,
     translate_phrase,
+    translate_word,
 )
 from bookreader.images.model import BookContext, ImagePrompt
 from bookreader.images.styles import StylePreset, resolve_style
@@ -534,7 +535,37 @@ def _pronoun_person(text: str, language: str) -> list[str]:
     he_words, she_words = _HE_SHE.get(language, (set(), set()))
     he = sum(word in he_words for word in words)
     she = sum(word in she_words for word in words)
-    return ["a man"] if he > she else ["a woman"] if she > he else []
+    if he == she:
+        return []
+    gender = "masc" if he > she else "femn"
+    build = _build_of(words, gender) if language == "ru" else []
+    noun = "man" if gender == "masc" else "woman"
+    said = " ".join([*build, noun])
+    return [("an " if said[0] in "aeiou" else "a ") + said]
+
+
+def _build_of(words: list[str], gender: str) -> list[str]:
+    """English for the build adjectives said of the person alone, in their gender and the
+    nominative singular, not before a noun of their own («Толстый, широкий… он»: stout,
+    broad); at most two."""
+    found: list[str] = []
+    for position, word in enumerate(words):
+        readings = [
+            p
+            for p in parse_word(word)
+            if p.tag.POS in ("ADJF", "ADJS")
+            and p.tag.gender == gender
+            and p.tag.number == "sing"
+            and (p.tag.POS == "ADJS" or p.tag.case == "nomn")
+            and p.normal_form.replace("ё", "е") in lexicon_ru.BUILD
+        ]
+        following = parse_word(words[position + 1]) if position + 1 < len(words) else ()
+        if not readings or any(p.tag.POS == "NOUN" for p in following[:1]):
+            continue
+        english = translate_word(readings[0].normal_form, "ru")
+        if english and english not in found:
+            found.append(english)
+    return found[:2]
 
 
 def _figure(member: CastMember, noun: str, language: str, monochrome: bool) -> str:
