@@ -137,3 +137,15 @@ def test_a_portrait_of_someone_named_only_by_pronoun_is_of_a_man_or_a_woman() ->
     # the pronoun stands for the animal the passage names: no man is added
     dog = _prompt("Рыжая собака лежала у крыльца, и уши ее были подняты.", "ru", "character")
     assert "a woman" not in dog.prompt.lower() and "dog" in dog.prompt.lower(), dog.prompt
+
+
+def test_a_colour_word_said_as_a_thing_is_not_in_the_palette(english: None) -> None:
+    def palette(text: str, kind: str) -> str:
+        prompt = _prompt(text, "en", kind).prompt
+        return next((part for part in prompt.split(". ") if part.endswith("palette")), "")
+
+    steam = "A small jet of steam rose from the kettle on the black stove."
+    assert palette(steam, "object") == "Black palette"
+    # a colour said before a noun stays a colour, whatever its word class
+    necklace = "Her violet eyes shone above a jet necklace."
+    assert palette(necklace, "character") == "Violet and jet palette"

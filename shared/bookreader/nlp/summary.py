@@ -227,7 +227,9 @@ def build_summary(
         compared = frozenset(russian_compared(tokens, text)) if text else frozenset()
         subjects = _russian_subjects(tokens, lexicon, common, frozenset(names), compared)
     elif phrases is not None:
-        subjects = _english_subjects(phrases(), lexicon)
+        parsed = phrases()
+        subjects = _english_subjects(parsed, lexicon)
+        _without_colour_nouns(attributes, parsed)
     else:
         subjects = _vocabulary_subjects(tokens, lexicon)
     characters = []
@@ -241,6 +243,31 @@ def build_summary(
         if name not in characters:
             characters.append(name)
     return VisualSummary(subjects=subjects, attributes=attributes, characters=characters)
+
+
+# The basic colour terms: said as a noun ("the white of his eyes") they still name a colour; any
+# other colour word said as a noun names a thing ("a jet of steam", "a violet", "the ivory").
+_BASIC_COLOURS = frozenset(
+    ["white", "black", "red", "green", "yellow", "blue", "brown", "grey", "gray", "purple", "pink"]
+)
+
+
+def _without_colour_nouns(attributes: dict[str, list[str]], phrases: Sequence[NounPhrase]) -> None:
+    """Leave out of the palette the colour words the English parse reads only as the head of a
+    noun phrase, never as a modifier, unless they are basic colour terms: "a small jet of steam"
+    is no jet-black, "violet eyes" stay violet."""
+    heads, modifiers = set(), set()
+    for phrase in phrases:
+        while phrase is not None:
+            heads.add(phrase.head)
+            modifiers.update(phrase.words[:-1])
+            phrase = phrase.of
+    things = heads - modifiers - _BASIC_COLOURS
+    colours = [c for c in attributes.get("colour", []) if c not in things]
+    if colours:
+        attributes["colour"] = colours
+    else:
+        attributes.pop("colour", None)
 
 
 # What may stand right before a word that is capitalised only because it opens a sentence or
