@@ -29,15 +29,17 @@ _EN_LIKENESS = frozenset({"like", "unlike"})
 
 def russian_compared(tokens: list[Token], text: str) -> set[int]:
     """Positions of the tokens that name only what something is compared to. A comparison runs
-    from its marker to the clause's punctuation; one with a finite verb in it is a clause («как
-    трава растёт», «точно заряд был разряжен»), not a likeness, and is kept."""
+    from its marker to the clause's punctuation; one with a finite verb or a name in it is a
+    clause («как трава растёт», «точно заряд был разряжен»), not a likeness, and is kept."""
     compared: set[int] = set()
     for position, token in enumerate(tokens):
         likeness = token.lemma in _RU_LIKENESS
         if not likeness and not _opens_comparison(tokens, text, position):
             continue
         run = _clause_run(tokens, text, position)
-        if not likeness and any(_finite(tokens[other]) for other in run):
+        if not likeness and any(
+            _finite(tokens[other]) or _named(tokens[other], text) for other in run
+        ):
             continue
         compared.update(run)
     return compared
@@ -62,6 +64,13 @@ def _clause_run(tokens: list[Token], text: str, position: int) -> list[int]:
             break
         run.append(other)
     return run
+
+
+def _named(token: Token, text: str) -> bool:
+    """A capitalised word inside the clause: «как князь Василий, …, вошёл» is a clause whose
+    verb comes later (not two minutes passed before Prince Vasily came in); a likeness is
+    seldom to someone by name."""
+    return text[token.start : token.start + 1].isupper()
 
 
 def _finite(token: Token) -> bool:
