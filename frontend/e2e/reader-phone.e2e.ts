@@ -1,7 +1,8 @@
 /**
  * The reader on a phone held upright (390 px): the top bar's six buttons leave room for a few
  * words only, and the chapter being read must still be told there whole, not cut to "Глава…";
- * the book page before it keeps its stacked buttons apart; a table wider than the page fits it;
+ * the book page before it keeps its stacked buttons apart; a table wider than the page scrolls
+ * sideways in its own box, words whole;
  * the book page's list of devices breaks its lines between phrases, never inside "4 minutes ago".
  */
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -74,7 +75,7 @@ function wideTableBook(): BookFile {
   };
 }
 
-test("a table wider than a phone's page fits the page, no column of it cut off", async ({
+test("a table wider than a phone's page scrolls sideways in its own box, its words whole", async ({
   page,
   ui,
 }) => {
@@ -87,13 +88,50 @@ test("a table wider than a phone's page fits the page, no column of it cut off",
   await page.getByRole("link", { name: ui.startReading }).click();
   await expect(page.getByRole("button", { name: ui.nextPage })).toBeVisible();
 
-  const table = page.getByRole("main").getByRole("table");
+  const main = page.getByRole("main");
+  const region = main.getByRole("region", { name: ui.wideTable });
+  await expect(region).toBeVisible();
+  const table = region.getByRole("table");
   await expect(table).toHaveCount(1);
-  const [tableWidth, columnWidth] = await table.evaluate((element) => [
-    element.getBoundingClientRect().width,
-    element.parentElement!.getBoundingClientRect().width,
+
+  // Every cell's word stands on one line: not broken letter by letter to squeeze the table in.
+  for (const cell of await table.getByRole("cell").all()) {
+    const lines = await cell.evaluate((element) => {
+      const range = document.createRange();
+      range.selectNodeContents(element);
+      return range.getClientRects().length;
+    });
+    expect(lines, `“${await cell.textContent()}” on one line`).toBe(1);
+  }
+  // The box stays within the page and the table runs on past it, to be scrolled to.
+  const [boxRight, columnRight, overflow] = await region.evaluate((element) => [
+    element.getBoundingClientRect().right,
+    element.parentElement!.getBoundingClientRect().right,
+    element.scrollWidth - element.clientWidth,
   ]);
-  expect(tableWidth, "the table's width within the page's").toBeLessThanOrEqual(columnWidth + 1);
+  expect(boxRight, "the table's box within the page").toBeLessThanOrEqual(columnRight + 1);
+  expect(overflow, "table width hidden to the side").toBeGreaterThan(100);
+  // The text around the table keeps its ordinary lines within the page.
+  const after = main.getByText("Абзац после таблицы.", { exact: true });
+  const lines = await after.evaluate((element) => {
+    const range = document.createRange();
+    range.selectNodeContents(element);
+    return range.getClientRects().length;
+  });
+  expect(lines, "the paragraph after the table on one line").toBe(1);
+
+  // The keyboard reaches the box and scrolls it (the arrow does not turn the page); a sideways
+  // scroll brings the last column into view.
+  const last = table.getByRole("cell", { name: "кавычка" }).first();
+  await expect(last).not.toBeInViewport();
+  await region.focus();
+  await expect(region).toBeFocused();
+  await page.keyboard.press("ArrowRight");
+  await expect.poll(() => region.evaluate((element) => element.scrollLeft)).toBeGreaterThan(0);
+  await region.hover();
+  await page.mouse.wheel(2000, 0);
+  await expect(last).toBeInViewport();
+  await expect(main.getByText("Абзац 1 перед таблицей.", { exact: true })).toBeInViewport();
 });
 
 test("on a phone each device's place, time and link stay whole on their lines", async ({

@@ -44,6 +44,8 @@ export type Ui = {
   continueThere: string;
   stayHere: string;
   devicePlaces: string;
+  /** A table wider than the page, in a box of its own that scrolls sideways. */
+  wideTable: string;
 };
 
 export const UI: Record<Language, Ui> = {
@@ -83,6 +85,7 @@ export const UI: Record<Language, Ui> = {
     continueThere: "Continue there",
     stayHere: "Stay here",
     devicePlaces: "Where you were on each device",
+    wideTable: "Table (scrolls sideways)",
   },
   ru: {
     registerTitle: "Регистрация",
@@ -120,5 +123,6 @@ export const UI: Record<Language, Ui> = {
     continueThere: "Продолжить там",
     stayHere: "Остаться здесь",
     devicePlaces: "Где вы остановились на каждом устройстве",
+    wideTable: "Таблица (прокручивается вбок)",
   },
 };

@@ -1,9 +1,11 @@
 import {
   BOOK_PREFIX,
+  boxTables,
   findFootnote,
   noteIdAt,
   positionLink,
   scopedFragment,
+  TABLE_BOX,
   zoomableImageAt,
 } from "./bookHtml";
 
@@ -96,5 +98,22 @@ describe("zoomableImageAt", () => {
     const [plain, linked] = container.querySelectorAll("img");
     expect(zoomableImageAt(plain!, container)?.alt).toBe("Карта");
     expect(zoomableImageAt(linked!, container)).toBeNull();
+  });
+});
+
+describe("boxTables", () => {
+  it("puts each outermost table in a box of its own, text and order unchanged", () => {
+    const fragment = scopedFragment(
+      '<p data-p="0">До</p><table><tr><td data-p="1">А<table><tr><td>Б</td></tr></table></td></tr></table><p data-p="2">После</p>',
+    );
+    boxTables(fragment);
+    const container = document.createElement("div");
+    container.append(fragment);
+    const boxes = container.querySelectorAll(`.${TABLE_BOX}`);
+    expect(boxes).toHaveLength(1);
+    expect(boxes[0]?.parentElement).toBe(container);
+    expect(boxes[0]?.firstElementChild?.localName).toBe("table");
+    expect(boxes[0]?.querySelectorAll("table")).toHaveLength(2);
+    expect(container.textContent).toBe("ДоАБПосле");
   });
 });

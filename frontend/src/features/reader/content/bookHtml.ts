@@ -64,3 +64,21 @@ export function zoomableImageAt(
   if (!(target instanceof HTMLImageElement) || !container.contains(target)) return null;
   return target.closest("a[href]") ? null : target;
 }
+
+/** The app's box around each of the chapter's tables (not a book class: no `bk-` prefix). */
+export const TABLE_BOX = "reader-table";
+
+/**
+ * Puts each outermost table of a chapter in a box of its own: a table wider than the column
+ * scrolls sideways inside that box (BookLayout marks it so), its words whole, instead of
+ * spilling past the page or breaking its words letter by letter.
+ */
+export function boxTables(fragment: DocumentFragment): void {
+  for (const table of fragment.querySelectorAll("table")) {
+    if (table.parentElement?.closest("table")) continue;
+    const box = table.ownerDocument.createElement("div");
+    box.className = TABLE_BOX;
+    table.replaceWith(box);
+    box.append(table);
+  }
+}
