@@ -2,7 +2,7 @@
  * The reader on a phone held upright (390 px): the top bar's six buttons leave room for a few
  * words only, and the chapter being read must still be told there whole, not cut to "Глава…";
  * the book page before it keeps its stacked buttons apart; a table wider than the page scrolls
- * sideways in its own box, words whole;
+ * sideways in its own box, words whole; justified text without hyphenation opens no wide gaps;
  * the book page's list of devices breaks its lines between phrases, never inside "4 minutes ago".
  */
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -49,6 +49,55 @@ test("on a phone the book page keeps its buttons apart and the top bar names the
   const box = (await chapter.boundingBox())!;
   expect(box.x).toBeGreaterThanOrEqual(0);
   expect(box.x + box.width).toBeLessThanOrEqual(390);
+});
+
+test("justified text on a phone opens no wide gaps between words; the setting says why it is not justified", async ({
+  page,
+  ui,
+}) => {
+  await register(page, ui);
+  await uploadByInput(page, ui, CHEKHOV_EPUB);
+  await uploadRow(page, ui, CHEKHOV_EPUB)
+    .getByRole("link", { name: ui.open(CHEKHOV_EPUB.title) })
+    .click({ timeout: 60_000 });
+  await page.getByRole("link", { name: ui.startReading }).click();
+  await expect(page.getByRole("button", { name: ui.nextPage })).toBeVisible();
+  const main = page.getByRole("main");
+  await expect(main.getByText(/Молодая рыжая собака/)).toBeVisible();
+
+  // The widest space between two words on the page, in em of its paragraph's font. An ordinary
+  // space is about 0.25 em; justified lines of a 350 px column without hyphens stretched spaces
+  // to over 1 em.
+  const widest = await main.evaluate((root) => {
+    const height = window.innerHeight;
+    let widestEm = 0;
+    for (const paragraph of root.querySelectorAll("p")) {
+      const box = paragraph.getBoundingClientRect();
+      if (box.bottom < 0 || box.top > height || box.right < 0 || box.left > window.innerWidth) {
+        continue;
+      }
+      const fontSize = parseFloat(getComputedStyle(paragraph).fontSize);
+      const walker = document.createTreeWalker(paragraph, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const text = node.textContent ?? "";
+        for (let index = text.indexOf(" "); index >= 0; index = text.indexOf(" ", index + 1)) {
+          const range = document.createRange();
+          range.setStart(node, index);
+          range.setEnd(node, index + 1);
+          widestEm = Math.max(widestEm, range.getBoundingClientRect().width / fontSize);
+        }
+      }
+    }
+    return widestEm;
+  });
+  expect(widest, "widest space between words (em)").toBeLessThan(0.6);
+
+  // Debian's Chromium has no hyphenation dictionaries: "Justified" stays chosen (another device
+  // may justify), and the setting tells why this one does not.
+  await page.getByRole("button", { name: ui.settings }).click();
+  const alignment = page.getByRole("group", { name: ui.alignment });
+  await expect(alignment.getByRole("radio", { name: ui.justified })).toBeChecked();
+  await expect(alignment).toHaveAccessibleDescription(ui.noHyphenation);
 });
 
 /** A one-chapter FB2 holding a table of eight columns of long words, written for the test. */
