@@ -3,6 +3,7 @@
  * words only, and the chapter being read must still be told there whole, not cut to "Глава…";
  * the book page before it keeps its stacked buttons apart; a table wider than the page scrolls
  * sideways in its own box, words whole; justified text without hyphenation opens no wide gaps;
+ * the book page's contents is an indented tree without list numbers of its own;
  * the book page's list of devices breaks its lines between phrases, never inside "4 minutes ago".
  */
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -181,6 +182,67 @@ test("a table wider than a phone's page scrolls sideways in its own box, its wor
   await page.mouse.wheel(2000, 0);
   await expect(last).toBeInViewport();
   await expect(main.getByText("Абзац 1 перед таблицей.", { exact: true })).toBeInViewport();
+});
+
+/** An FB2 whose sections nest three deep, their titles numbered by the book itself. */
+function nestedContentsBook(): BookFile {
+  const section = (title: string, inner = "") =>
+    `<section><title><p>${title}</p></title><p>Текст раздела «${title}».</p>${inner}</section>`;
+  const body = section(
+    "Часть первая",
+    section(
+      "1. Вложенные разделы",
+      section("1.1. Второй уровень", section("1.1.1. Третий уровень")),
+    ) + section("2. Соседний раздел"),
+  );
+  const fb2 = `<?xml version="1.0" encoding="utf-8"?>
+<FictionBook xmlns="http://www.gribuser.ru/xml/fictionbook/2.0">
+<description><title-info><genre>prose</genre><author><first-name>Тест</first-name>
+<last-name>Разделов</last-name></author><book-title>Вложенное содержание</book-title><lang>ru</lang>
+</title-info></description><body>${body}</body></FictionBook>`;
+  const path = join(mkdtempSync(join(tmpdir(), "nested-contents-")), "nested-contents.fb2");
+  writeFileSync(path, fb2);
+  return {
+    path,
+    name: "nested-contents.fb2",
+    title: "Вложенное содержание",
+    mimeType: "application/x-fictionbook+xml",
+  };
+}
+
+test("the book page's contents is an indented tree, the book's own numbers not numbered again", async ({
+  page,
+  ui,
+}) => {
+  const book = nestedContentsBook();
+  await register(page, ui);
+  await uploadByInput(page, ui, book);
+  await uploadRow(page, ui, book)
+    .getByRole("link", { name: ui.open(book.title) })
+    .click({ timeout: 60_000 });
+
+  const contents = page.getByRole("navigation", { name: ui.contents });
+  const titles = [
+    "Часть первая",
+    "1. Вложенные разделы",
+    "1.1. Второй уровень",
+    "1.1.1. Третий уровень",
+  ];
+  let indent = -1;
+  for (const title of titles) {
+    const link = contents.getByRole("link", { name: title, exact: true });
+    await expect(link).toBeVisible();
+    // No list number before the entry: "1. 1.1. Второй уровень" read as two numberings.
+    const marker = await link.evaluate((element) => {
+      const item = element.closest("li")!;
+      return getComputedStyle(item).listStyleType;
+    });
+    expect(marker, `the list's own number before “${title}”`).toBe("none");
+    // Each level stands further in than the one it belongs to.
+    const x = (await link.boundingBox())!.x;
+    expect(x, `“${title}” indented under its parent`).toBeGreaterThan(indent);
+    indent = x;
+  }
 });
 
 test("on a phone each device's place, time and link stay whole on their lines", async ({
