@@ -3,7 +3,8 @@
  * words only, and the chapter being read must still be told there whole, not cut to "Глава…";
  * the book page before it keeps its stacked buttons apart; a table wider than the page scrolls
  * sideways in its own box, words whole; justified text without hyphenation opens no wide gaps;
- * the book page's contents is an indented tree without list numbers of its own;
+ * the book page's contents is an indented tree without list numbers of its own; a picture among
+ * a paragraph's words stays in its line;
  * the book page's list of devices breaks its lines between phrases, never inside "4 minutes ago".
  */
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -243,6 +244,58 @@ test("the book page's contents is an indented tree, the book's own numbers not n
     expect(x, `“${title}” indented under its parent`).toBeGreaterThan(indent);
     indent = x;
   }
+});
+
+/** An FB2 whose paragraph holds a small picture among its words (FB2's inline `<image>`). */
+function inlinePictureBook(): BookFile {
+  // A 60×20 PNG, a drawn sign such as books use for a letter or a symbol.
+  const sign =
+    "iVBORw0KGgoAAAANSUhEUgAAADwAAAAUCAIAAABeYcl+AAAALElEQVR42u3OAQ0AAAQAMOTSf2KpwfYneE53fFPxkLS0tLS0tLS0tLS09H0L1Q4BaMBKf24AAAAASUVORK5CYII=";
+  const fb2 = `<?xml version="1.0" encoding="utf-8"?>
+<FictionBook xmlns="http://www.gribuser.ru/xml/fictionbook/2.0" xmlns:l="http://www.w3.org/1999/xlink">
+<description><title-info><genre>prose</genre><author><first-name>Тест</first-name>
+<last-name>Знаков</last-name></author><book-title>Знак в строке</book-title><lang>ru</lang>
+</title-info></description>
+<body><section><title><p>Глава со знаком</p></title><p>Абзац перед знаком.</p>
+<p>Знак <image l:href="#sign.png"/> стоит в строке.</p><p>Абзац после знака.</p></section></body>
+<binary id="sign.png" content-type="image/png">${sign}</binary></FictionBook>`;
+  const path = join(mkdtempSync(join(tmpdir(), "inline-picture-")), "inline-picture.fb2");
+  writeFileSync(path, fb2);
+  return {
+    path,
+    name: "inline-picture.fb2",
+    title: "Знак в строке",
+    mimeType: "application/x-fictionbook+xml",
+  };
+}
+
+test("a picture among a paragraph's words stays in its line, not a line of its own", async ({
+  page,
+  ui,
+}) => {
+  const book = inlinePictureBook();
+  await register(page, ui);
+  await uploadByInput(page, ui, book);
+  await uploadRow(page, ui, book)
+    .getByRole("link", { name: ui.open(book.title) })
+    .click({ timeout: 60_000 });
+  await page.getByRole("link", { name: ui.startReading }).click();
+  await expect(page.getByRole("button", { name: ui.nextPage })).toBeVisible();
+
+  const paragraph = page.getByRole("main").getByText("стоит в строке.");
+  await expect(paragraph).toBeVisible();
+  const [loaded, height, lineHeight] = await paragraph.evaluate(async (element) => {
+    const image = element.querySelector("img")!;
+    await image.decode();
+    return [
+      image.naturalWidth > 0,
+      element.getBoundingClientRect().height,
+      parseFloat(getComputedStyle(element).lineHeight),
+    ];
+  });
+  expect(loaded, "the picture loaded").toBe(true);
+  // The words before and after the picture and the picture itself: one line, not three.
+  expect(height, "paragraph height").toBeLessThan(1.5 * lineHeight);
 });
 
 test("on a phone each device's place, time and link stay whole on their lines", async ({

@@ -2,6 +2,7 @@ import {
   BOOK_PREFIX,
   boxTables,
   findFootnote,
+  INLINE_IMAGE,
   noteIdAt,
   positionLink,
   scopedFragment,
@@ -98,6 +99,20 @@ describe("zoomableImageAt", () => {
     const [plain, linked] = container.querySelectorAll("img");
     expect(zoomableImageAt(plain!, container)?.alt).toBe("Карта");
     expect(zoomableImageAt(linked!, container)).toBeNull();
+  });
+});
+
+describe("pictures in a line of text", () => {
+  it("marks a picture inside a paragraph with words as part of the line, not a lone one", () => {
+    const container = mount(
+      '<p data-p="0">Тэг <img src="/tag.png"> может быть вложен</p>' +
+        '<p><img src="/alone.png"></p><h1><img src="/title.png"></h1>' +
+        '<figure><img src="/block.png"><figcaption>Подпись</figcaption></figure>',
+    );
+    const inline = [...container.querySelectorAll("img")].map((image) =>
+      image.classList.contains(INLINE_IMAGE),
+    );
+    expect(inline).toEqual([true, false, false, false]);
   });
 });
 

@@ -28,8 +28,24 @@ export function scopedFragment(html: string, doc: Document = document): Document
   for (const image of content.querySelectorAll("img")) {
     image.setAttribute("decoding", "async");
     if (!image.hasAttribute("alt")) image.setAttribute("alt", "");
+    if (inText(image)) image.classList.add(INLINE_IMAGE);
   }
   return content;
+}
+
+/** The app's class of a picture that stands in a line of text (not a book class). */
+export const INLINE_IMAGE = "reader-inline-image";
+
+const TEXT_BLOCKS = "p, li, td, th, h1, h2, h3, h4, h5, h6, dt, dd";
+
+/**
+ * A picture inside a paragraph that has words of its own (FB2's inline `<image>`: a letter, a
+ * sign, a word drawn) is read as part of its line; a picture alone in its block stays a block.
+ */
+function inText(image: HTMLImageElement): boolean {
+  if (image.closest("figure")) return false;
+  const block = image.closest(TEXT_BLOCKS);
+  return block !== null && (block.textContent ?? "").trim() !== "";
 }
 
 function scoped(name: string): string {
