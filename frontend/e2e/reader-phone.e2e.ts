@@ -1,7 +1,10 @@
 /**
  * The reader on a phone held upright (390 px): the top bar's six buttons leave room for a few
  * words only, and the chapter being read must still be told there whole, not cut to "Глава…";
- * the book page before it keeps its stacked buttons apart; a table wider than the page fits it;
+ * the book page before it keeps its stacked buttons apart; a table wider than the page scrolls
+ * sideways in its own box, words whole; justified text without hyphenation opens no wide gaps;
+ * the book page's contents is an indented tree without list numbers of its own; a picture among
+ * a paragraph's words stays in its line;
  * the book page's list of devices breaks its lines between phrases, never inside "4 minutes ago".
  */
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -50,6 +53,55 @@ test("on a phone the book page keeps its buttons apart and the top bar names the
   expect(box.x + box.width).toBeLessThanOrEqual(390);
 });
 
+test("justified text on a phone opens no wide gaps between words; the setting says why it is not justified", async ({
+  page,
+  ui,
+}) => {
+  await register(page, ui);
+  await uploadByInput(page, ui, CHEKHOV_EPUB);
+  await uploadRow(page, ui, CHEKHOV_EPUB)
+    .getByRole("link", { name: ui.open(CHEKHOV_EPUB.title) })
+    .click({ timeout: 60_000 });
+  await page.getByRole("link", { name: ui.startReading }).click();
+  await expect(page.getByRole("button", { name: ui.nextPage })).toBeVisible();
+  const main = page.getByRole("main");
+  await expect(main.getByText(/Молодая рыжая собака/)).toBeVisible();
+
+  // The widest space between two words on the page, in em of its paragraph's font. An ordinary
+  // space is about 0.25 em; justified lines of a 350 px column without hyphens stretched spaces
+  // to over 1 em.
+  const widest = await main.evaluate((root) => {
+    const height = window.innerHeight;
+    let widestEm = 0;
+    for (const paragraph of root.querySelectorAll("p")) {
+      const box = paragraph.getBoundingClientRect();
+      if (box.bottom < 0 || box.top > height || box.right < 0 || box.left > window.innerWidth) {
+        continue;
+      }
+      const fontSize = parseFloat(getComputedStyle(paragraph).fontSize);
+      const walker = document.createTreeWalker(paragraph, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const text = node.textContent ?? "";
+        for (let index = text.indexOf(" "); index >= 0; index = text.indexOf(" ", index + 1)) {
+          const range = document.createRange();
+          range.setStart(node, index);
+          range.setEnd(node, index + 1);
+          widestEm = Math.max(widestEm, range.getBoundingClientRect().width / fontSize);
+        }
+      }
+    }
+    return widestEm;
+  });
+  expect(widest, "widest space between words (em)").toBeLessThan(0.6);
+
+  // Debian's Chromium has no hyphenation dictionaries: "Justified" stays chosen (another device
+  // may justify), and the setting tells why this one does not.
+  await page.getByRole("button", { name: ui.settings }).click();
+  const alignment = page.getByRole("group", { name: ui.alignment });
+  await expect(alignment.getByRole("radio", { name: ui.justified })).toBeChecked();
+  await expect(alignment).toHaveAccessibleDescription(ui.noHyphenation);
+});
+
 /** A one-chapter FB2 holding a table of eight columns of long words, written for the test. */
 function wideTableBook(): BookFile {
   const cell = (text: string) => `<td>${text}</td>`;
@@ -74,7 +126,7 @@ function wideTableBook(): BookFile {
   };
 }
 
-test("a table wider than a phone's page fits the page, no column of it cut off", async ({
+test("a table wider than a phone's page scrolls sideways in its own box, its words whole", async ({
   page,
   ui,
 }) => {
@@ -87,13 +139,162 @@ test("a table wider than a phone's page fits the page, no column of it cut off",
   await page.getByRole("link", { name: ui.startReading }).click();
   await expect(page.getByRole("button", { name: ui.nextPage })).toBeVisible();
 
-  const table = page.getByRole("main").getByRole("table");
+  const main = page.getByRole("main");
+  const region = main.getByRole("region", { name: ui.wideTable });
+  await expect(region).toBeVisible();
+  const table = region.getByRole("table");
   await expect(table).toHaveCount(1);
-  const [tableWidth, columnWidth] = await table.evaluate((element) => [
-    element.getBoundingClientRect().width,
-    element.parentElement!.getBoundingClientRect().width,
+
+  // Every cell's word stands on one line: not broken letter by letter to squeeze the table in.
+  for (const cell of await table.getByRole("cell").all()) {
+    const lines = await cell.evaluate((element) => {
+      const range = document.createRange();
+      range.selectNodeContents(element);
+      return range.getClientRects().length;
+    });
+    expect(lines, `“${await cell.textContent()}” on one line`).toBe(1);
+  }
+  // The box stays within the page and the table runs on past it, to be scrolled to.
+  const [boxRight, columnRight, overflow] = await region.evaluate((element) => [
+    element.getBoundingClientRect().right,
+    element.parentElement!.getBoundingClientRect().right,
+    element.scrollWidth - element.clientWidth,
   ]);
-  expect(tableWidth, "the table's width within the page's").toBeLessThanOrEqual(columnWidth + 1);
+  expect(boxRight, "the table's box within the page").toBeLessThanOrEqual(columnRight + 1);
+  expect(overflow, "table width hidden to the side").toBeGreaterThan(100);
+  // The text around the table keeps its ordinary lines within the page.
+  const after = main.getByText("Абзац после таблицы.", { exact: true });
+  const lines = await after.evaluate((element) => {
+    const range = document.createRange();
+    range.selectNodeContents(element);
+    return range.getClientRects().length;
+  });
+  expect(lines, "the paragraph after the table on one line").toBe(1);
+
+  // The keyboard reaches the box and scrolls it (the arrow does not turn the page); the box's
+  // own scrolling reaches the last column.
+  const last = table.getByRole("cell", { name: "кавычка" }).first();
+  await expect(last).not.toBeInViewport();
+  await region.focus();
+  await expect(region).toBeFocused();
+  await page.keyboard.press("ArrowRight");
+  await expect.poll(() => region.evaluate((element) => element.scrollLeft)).toBeGreaterThan(0);
+  await last.scrollIntoViewIfNeeded();
+  await expect(last).toBeInViewport();
+  await expect(main.getByText("Абзац 1 перед таблицей.", { exact: true })).toBeInViewport();
+});
+
+/** An FB2 whose sections nest three deep, their titles numbered by the book itself. */
+function nestedContentsBook(): BookFile {
+  const section = (title: string, inner = "") =>
+    `<section><title><p>${title}</p></title><p>Текст раздела «${title}».</p>${inner}</section>`;
+  const body = section(
+    "Часть первая",
+    section(
+      "1. Вложенные разделы",
+      section("1.1. Второй уровень", section("1.1.1. Третий уровень")),
+    ) + section("2. Соседний раздел"),
+  );
+  const fb2 = `<?xml version="1.0" encoding="utf-8"?>
+<FictionBook xmlns="http://www.gribuser.ru/xml/fictionbook/2.0">
+<description><title-info><genre>prose</genre><author><first-name>Тест</first-name>
+<last-name>Разделов</last-name></author><book-title>Вложенное содержание</book-title><lang>ru</lang>
+</title-info></description><body>${body}</body></FictionBook>`;
+  const path = join(mkdtempSync(join(tmpdir(), "nested-contents-")), "nested-contents.fb2");
+  writeFileSync(path, fb2);
+  return {
+    path,
+    name: "nested-contents.fb2",
+    title: "Вложенное содержание",
+    mimeType: "application/x-fictionbook+xml",
+  };
+}
+
+test("the book page's contents is an indented tree, the book's own numbers not numbered again", async ({
+  page,
+  ui,
+}) => {
+  const book = nestedContentsBook();
+  await register(page, ui);
+  await uploadByInput(page, ui, book);
+  await uploadRow(page, ui, book)
+    .getByRole("link", { name: ui.open(book.title) })
+    .click({ timeout: 60_000 });
+
+  const contents = page.getByRole("navigation", { name: ui.contents });
+  const titles = [
+    "Часть первая",
+    "1. Вложенные разделы",
+    "1.1. Второй уровень",
+    "1.1.1. Третий уровень",
+  ];
+  let indent = -1;
+  for (const title of titles) {
+    const link = contents.getByRole("link", { name: title, exact: true });
+    await expect(link).toBeVisible();
+    // No list number before the entry: "1. 1.1. Второй уровень" read as two numberings.
+    const marker = await link.evaluate((element) => {
+      const item = element.closest("li")!;
+      return getComputedStyle(item).listStyleType;
+    });
+    expect(marker, `the list's own number before “${title}”`).toBe("none");
+    // Each level stands further in than the one it belongs to.
+    const x = (await link.boundingBox())!.x;
+    expect(x, `“${title}” indented under its parent`).toBeGreaterThan(indent);
+    indent = x;
+  }
+});
+
+/** An FB2 whose paragraph holds a small picture among its words (FB2's inline `<image>`). */
+function inlinePictureBook(): BookFile {
+  // A 60×20 PNG, a drawn sign such as books use for a letter or a symbol.
+  const sign =
+    "iVBORw0KGgoAAAANSUhEUgAAADwAAAAUCAIAAABeYcl+AAAALElEQVR42u3OAQ0AAAQAMOTSf2KpwfYneE53fFPxkLS0tLS0tLS0tLS09H0L1Q4BaMBKf24AAAAASUVORK5CYII=";
+  const fb2 = `<?xml version="1.0" encoding="utf-8"?>
+<FictionBook xmlns="http://www.gribuser.ru/xml/fictionbook/2.0" xmlns:l="http://www.w3.org/1999/xlink">
+<description><title-info><genre>prose</genre><author><first-name>Тест</first-name>
+<last-name>Знаков</last-name></author><book-title>Знак в строке</book-title><lang>ru</lang>
+</title-info></description>
+<body><section><title><p>Глава со знаком</p></title><p>Абзац перед знаком.</p>
+<p>Знак <image l:href="#sign.png"/> стоит в строке.</p><p>Абзац после знака.</p></section></body>
+<binary id="sign.png" content-type="image/png">${sign}</binary></FictionBook>`;
+  const path = join(mkdtempSync(join(tmpdir(), "inline-picture-")), "inline-picture.fb2");
+  writeFileSync(path, fb2);
+  return {
+    path,
+    name: "inline-picture.fb2",
+    title: "Знак в строке",
+    mimeType: "application/x-fictionbook+xml",
+  };
+}
+
+test("a picture among a paragraph's words stays in its line, not a line of its own", async ({
+  page,
+  ui,
+}) => {
+  const book = inlinePictureBook();
+  await register(page, ui);
+  await uploadByInput(page, ui, book);
+  await uploadRow(page, ui, book)
+    .getByRole("link", { name: ui.open(book.title) })
+    .click({ timeout: 60_000 });
+  await page.getByRole("link", { name: ui.startReading }).click();
+  await expect(page.getByRole("button", { name: ui.nextPage })).toBeVisible();
+
+  const paragraph = page.getByRole("main").getByText("стоит в строке.");
+  await expect(paragraph).toBeVisible();
+  const [loaded, height, lineHeight] = await paragraph.evaluate(async (element) => {
+    const image = element.querySelector("img")!;
+    await image.decode();
+    return [
+      image.naturalWidth > 0,
+      element.getBoundingClientRect().height,
+      parseFloat(getComputedStyle(element).lineHeight),
+    ];
+  });
+  expect(loaded, "the picture loaded").toBe(true);
+  // The words before and after the picture and the picture itself: one line, not three.
+  expect(height, "paragraph height").toBeLessThan(1.5 * lineHeight);
 });
 
 test("on a phone each device's place, time and link stay whole on their lines", async ({

@@ -44,6 +44,12 @@ export type Ui = {
   continueThere: string;
   stayHere: string;
   devicePlaces: string;
+  /** A table wider than the page, in a box of its own that scrolls sideways. */
+  wideTable: string;
+  alignment: string;
+  justified: string;
+  /** The alignment setting's note where the browser cannot hyphenate the book's language. */
+  noHyphenation: string;
 };
 
 export const UI: Record<Language, Ui> = {
@@ -83,6 +89,11 @@ export const UI: Record<Language, Ui> = {
     continueThere: "Continue there",
     stayHere: "Stay here",
     devicePlaces: "Where you were on each device",
+    wideTable: "Table (scrolls sideways)",
+    alignment: "Alignment",
+    justified: "Justified",
+    noHyphenation:
+      "This browser cannot hyphenate this book's language, and justified lines would open wide gaps between words, so the text is aligned left here.",
   },
   ru: {
     registerTitle: "Регистрация",
@@ -120,5 +131,10 @@ export const UI: Record<Language, Ui> = {
     continueThere: "Продолжить там",
     stayHere: "Остаться здесь",
     devicePlaces: "Где вы остановились на каждом устройстве",
+    wideTable: "Таблица (прокручивается вбок)",
+    alignment: "Выравнивание",
+    justified: "По ширине",
+    noHyphenation:
+      "Этот браузер не умеет переносить слова на языке книги, а без переносов между словами по ширине остаются большие пробелы, поэтому здесь текст выровнен по левому краю.",
   },
 };

@@ -42,7 +42,8 @@ import { useChapterPassages, useIllustrationSettings } from "./hooks/usePassages
 import { chapterFigures, illustrationsByPassage } from "./passages/figures";
 import { QUOTA_EXCEEDED, resetFromRetryAfter } from "./passages/quota";
 import { markChapterPainted, markChapterRequested } from "./performanceMarks";
-import { surfaceStyle } from "./preferences/preferences";
+import { canHyphenate } from "./preferences/hyphenation";
+import { effectiveAlign, surfaceStyle } from "./preferences/preferences";
 import { chapterLength } from "./position/offsets";
 import { readingProgress } from "./progress";
 import { ReaderSearch } from "./search/ReaderSearch";
@@ -254,11 +255,13 @@ export default function ReaderPage() {
     () => (book.data ? contentsOf(book.data, untitled) : []),
     [book.data, untitled],
   );
-  const typography = `${preferences.font_family}|${preferences.font_size}|${preferences.line_height}|${preferences.text_align}|${preferences.margin}`;
   const language = book.data?.language ?? null;
+  const hyphenates = useMemo(() => canHyphenate(language), [language]);
+  const align = effectiveAlign(preferences, hyphenates);
+  const typography = `${preferences.font_family}|${preferences.font_size}|${preferences.line_height}|${align}|${preferences.margin}`;
   const style = useMemo(
-    () => surfaceStyle(preferences, language) as React.CSSProperties,
-    [preferences, language],
+    () => surfaceStyle(preferences, language, hyphenates) as React.CSSProperties,
+    [preferences, language, hyphenates],
   );
 
   if (book.isError) return <ReaderMessage error={book.error} />;
@@ -381,6 +384,7 @@ export default function ReaderPage() {
         open={panel === "settings"}
         preferences={preferences}
         language={language}
+        hyphenates={hyphenates}
         saveFailed={saveFailed}
         onChange={change}
         onClose={() => setPanel(null)}

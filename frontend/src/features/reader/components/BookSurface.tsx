@@ -79,6 +79,7 @@ export function BookSurface(props: Props) {
         if (chapter !== undefined) latest.current.onContent({ ...change, content, chapter });
       },
     );
+    layout.tableLabel = t("table");
     layoutRef.current = layout;
     return () => {
       layout.destroy();
@@ -91,6 +92,10 @@ export function BookSurface(props: Props) {
   useLayoutEffect(() => {
     layoutRef.current?.configure({ mode: props.mode, rtl: props.rtl });
   }, [props.mode, props.rtl, props.typography]);
+
+  useEffect(() => {
+    if (layoutRef.current) layoutRef.current.tableLabel = t("table");
+  }, [t]);
 
   useLayoutEffect(() => {
     const layout = layoutRef.current;
@@ -182,8 +187,13 @@ export function BookSurface(props: Props) {
         onClick={onClick}
         onPointerDown={(event) => {
           pointerType.current = event.pointerType;
-          if (event.pointerType !== "mouse")
-            swipeStart.current = { x: event.clientX, y: event.clientY };
+          // A finger moving a wide table sideways scrolls the table, not the page.
+          const inTable =
+            event.target instanceof Element && event.target.closest("[data-scrolls]") !== null;
+          swipeStart.current =
+            event.pointerType !== "mouse" && !inTable
+              ? { x: event.clientX, y: event.clientY }
+              : null;
         }}
         onPointerUp={(event) => {
           const start = swipeStart.current;

@@ -19,6 +19,8 @@ type Props = {
   open: boolean;
   preferences: ReaderPreferences;
   language: string | null;
+  /** Whether this browser hyphenates the book's language (justified text needs it). */
+  hyphenates?: boolean;
   saveFailed: boolean;
   onChange: (changes: Partial<ReaderPreferences>) => void;
   onClose: () => void;
@@ -31,6 +33,7 @@ export function SettingsPanel({
   open,
   preferences,
   language,
+  hyphenates = true,
   saveFailed,
   onChange,
   onClose,
@@ -83,6 +86,7 @@ export function SettingsPanel({
           values={TEXT_ALIGNS}
           value={preferences.text_align}
           label={(align) => t(`prefs.aligns.${align}`)}
+          hint={hyphenates ? undefined : t("prefs.noHyphenation")}
           onChange={(text_align) => onChange({ text_align })}
         />
         <Choice
@@ -119,11 +123,15 @@ function Choice<T extends string>(props: {
   label: (value: T) => string;
   swatch?: (value: T) => React.ReactNode;
   fontOf?: (value: T) => string;
+  /** Said under the choices and read with the group. */
+  hint?: string;
   onChange: (value: T) => void;
 }) {
-  const name = `${useId()}-${props.name}`;
+  const id = useId();
+  const name = `${id}-${props.name}`;
+  const hintId = `${id}-hint`;
   return (
-    <fieldset className="settings-group">
+    <fieldset className="settings-group" aria-describedby={props.hint ? hintId : undefined}>
       <legend>{props.legend}</legend>
       <div className="segmented">
         {props.values.map((value) => (
@@ -142,6 +150,11 @@ function Choice<T extends string>(props: {
           </label>
         ))}
       </div>
+      {props.hint ? (
+        <p id={hintId} className="muted settings-hint">
+          {props.hint}
+        </p>
+      ) : null}
     </fieldset>
   );
 }

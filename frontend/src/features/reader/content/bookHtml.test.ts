@@ -1,9 +1,12 @@
 import {
   BOOK_PREFIX,
+  boxTables,
   findFootnote,
+  INLINE_IMAGE,
   noteIdAt,
   positionLink,
   scopedFragment,
+  TABLE_BOX,
   zoomableImageAt,
 } from "./bookHtml";
 
@@ -96,5 +99,36 @@ describe("zoomableImageAt", () => {
     const [plain, linked] = container.querySelectorAll("img");
     expect(zoomableImageAt(plain!, container)?.alt).toBe("Карта");
     expect(zoomableImageAt(linked!, container)).toBeNull();
+  });
+});
+
+describe("pictures in a line of text", () => {
+  it("marks a picture inside a paragraph with words as part of the line, not a lone one", () => {
+    const container = mount(
+      '<p data-p="0">Тэг <img src="/tag.png"> может быть вложен</p>' +
+        '<p><img src="/alone.png"></p><h1><img src="/title.png"></h1>' +
+        '<figure><img src="/block.png"><figcaption>Подпись</figcaption></figure>',
+    );
+    const inline = [...container.querySelectorAll("img")].map((image) =>
+      image.classList.contains(INLINE_IMAGE),
+    );
+    expect(inline).toEqual([true, false, false, false]);
+  });
+});
+
+describe("boxTables", () => {
+  it("puts each outermost table in a box of its own, text and order unchanged", () => {
+    const fragment = scopedFragment(
+      '<p data-p="0">До</p><table><tr><td data-p="1">А<table><tr><td>Б</td></tr></table></td></tr></table><p data-p="2">После</p>',
+    );
+    boxTables(fragment);
+    const container = document.createElement("div");
+    container.append(fragment);
+    const boxes = container.querySelectorAll(`.${TABLE_BOX}`);
+    expect(boxes).toHaveLength(1);
+    expect(boxes[0]?.parentElement).toBe(container);
+    expect(boxes[0]?.firstElementChild?.localName).toBe("table");
+    expect(boxes[0]?.querySelectorAll("table")).toHaveLength(2);
+    expect(container.textContent).toBe("ДоАБПосле");
   });
 });

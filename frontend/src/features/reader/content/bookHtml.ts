@@ -28,8 +28,24 @@ export function scopedFragment(html: string, doc: Document = document): Document
   for (const image of content.querySelectorAll("img")) {
     image.setAttribute("decoding", "async");
     if (!image.hasAttribute("alt")) image.setAttribute("alt", "");
+    if (inText(image)) image.classList.add(INLINE_IMAGE);
   }
   return content;
+}
+
+/** The app's class of a picture that stands in a line of text (not a book class). */
+export const INLINE_IMAGE = "reader-inline-image";
+
+const TEXT_BLOCKS = "p, li, td, th, h1, h2, h3, h4, h5, h6, dt, dd";
+
+/**
+ * A picture inside a paragraph that has words of its own (FB2's inline `<image>`: a letter, a
+ * sign, a word drawn) is read as part of its line; a picture alone in its block stays a block.
+ */
+function inText(image: HTMLImageElement): boolean {
+  if (image.closest("figure")) return false;
+  const block = image.closest(TEXT_BLOCKS);
+  return block !== null && (block.textContent ?? "").trim() !== "";
 }
 
 function scoped(name: string): string {
@@ -63,4 +79,22 @@ export function zoomableImageAt(
 ): HTMLImageElement | null {
   if (!(target instanceof HTMLImageElement) || !container.contains(target)) return null;
   return target.closest("a[href]") ? null : target;
+}
+
+/** The app's box around each of the chapter's tables (not a book class: no `bk-` prefix). */
+export const TABLE_BOX = "reader-table";
+
+/**
+ * Puts each outermost table of a chapter in a box of its own: a table wider than the column
+ * scrolls sideways inside that box (BookLayout marks it so), its words whole, instead of
+ * spilling past the page or breaking its words letter by letter.
+ */
+export function boxTables(fragment: DocumentFragment): void {
+  for (const table of fragment.querySelectorAll("table")) {
+    if (table.parentElement?.closest("table")) continue;
+    const box = table.ownerDocument.createElement("div");
+    box.className = TABLE_BOX;
+    table.replaceWith(box);
+    box.append(table);
+  }
 }

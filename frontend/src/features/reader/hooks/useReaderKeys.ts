@@ -19,6 +19,8 @@ export function useReaderKeys(options: {
       if (target?.closest(TYPING)) return;
       // Space on a focused button presses it.
       if (event.key === " " && target?.closest("button, a[href]")) return;
+      // The arrows scroll a focused wide table (BookLayout's data-scrolls box) instead.
+      if (event.key.startsWith("Arrow") && target?.closest("[data-scrolls]")) return;
       const turn = turnForKey(event.key, event.shiftKey, rtl);
       if (!turn) return;
       event.preventDefault();

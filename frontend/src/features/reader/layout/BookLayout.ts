@@ -4,7 +4,7 @@
  * again) or as a plain scrolling column. Positions cross relayouts as chapter offsets, so a
  * resize, a font change or a mode switch keeps the same text in view.
  */
-import { scopedFragment } from "../content/bookHtml";
+import { boxTables, scopedFragment, TABLE_BOX } from "../content/bookHtml";
 import { rectAtOffset, firstVisibleOffset, type RectTest } from "../position/locate";
 import { type ParagraphSpan, paragraphAtOffset, paragraphElements } from "../position/offsets";
 import {
@@ -49,6 +49,8 @@ export class BookLayout {
   private rest: ChildNode[] = [];
   private restTimer: ReturnType<typeof setTimeout> | undefined;
   private restFrame = 0;
+  /** The accessible name of a table's box once it scrolls sideways (the app's language). */
+  tableLabel = "Table";
 
   constructor(
     private readonly clip: HTMLElement,
@@ -87,7 +89,9 @@ export class BookLayout {
    */
   load(html: string, paragraphs: readonly ParagraphSpan[], target: ChapterTarget): void {
     this.cancelRest();
-    const nodes = [...scopedFragment(html).childNodes];
+    const fragment = scopedFragment(html);
+    boxTables(fragment);
+    const nodes = [...fragment.childNodes];
     const firstPart = firstPartLength(
       nodes,
       target === "end" ? null : paragraphAtOffset(paragraphs, target),
@@ -182,6 +186,7 @@ export class BookLayout {
       for (const name of ["width", "height", "column-count", "column-gap", "transform"]) {
         style.removeProperty(name);
       }
+      this.markWideTables();
       this.pages = 1;
       this.page = 0;
       return;
@@ -192,7 +197,31 @@ export class BookLayout {
     style.columnCount = String(this.geometry.columnsPerPage);
     style.columnGap = `${this.geometry.gap}px`;
     style.setProperty("--page-height", `${height}px`);
+    this.markWideTables();
     this.pages = pageCount(this.content.scrollWidth, this.geometry);
+  }
+
+  /**
+   * A table wider than its column scrolls inside its box: a region that takes focus, so keys
+   * scroll it too. Only those boxes scroll: a scrolling box cannot be split between pages, and
+   * a long narrow table should flow on to the next page like text.
+   */
+  private markWideTables(): void {
+    for (const box of this.content.querySelectorAll<HTMLElement>(`.${TABLE_BOX}`)) {
+      const table = box.firstElementChild;
+      // offsetWidth is the table's own width even when its rows run on into the next column.
+      const wide = table instanceof HTMLElement && table.offsetWidth > box.clientWidth + 1;
+      if (wide) {
+        box.setAttribute("data-scrolls", "");
+        box.setAttribute("role", "region");
+        box.setAttribute("aria-label", this.tableLabel);
+        box.tabIndex = 0;
+      } else if (box.hasAttribute("data-scrolls")) {
+        for (const name of ["data-scrolls", "role", "aria-label", "tabindex"]) {
+          box.removeAttribute(name);
+        }
+      }
+    }
   }
 
   /** Two side margins apart: the gutter of a spread looks like the page's own margins. */

@@ -1,4 +1,5 @@
 import type { Description, Illustration } from "../api/passages";
+import { TABLE_BOX } from "../content/bookHtml";
 import { paragraphElements } from "../position/paragraphText";
 import { chapterFigures, figureAnchor } from "./figures";
 
@@ -75,6 +76,13 @@ describe("figureAnchor: a figure goes after the paragraph where its passage ends
   it("goes after a list, not inside it", () => {
     const { root, elements } = chapter();
     expect(figureAnchor(root, elements, paragraphs, 38)?.localName).toBe("ul");
+  });
+
+  it("goes after a table's scrolling box, not inside it where it would scroll with the table", () => {
+    const root = document.createElement("div");
+    root.innerHTML = `<div class="${TABLE_BOX}"><table><tbody><tr><td data-p="0">Ячейка</td></tr></tbody></table></div>`;
+    const anchor = figureAnchor(root, paragraphElements(root), [[0, 6]], 6);
+    expect(anchor?.className).toBe(TABLE_BOX);
   });
 
   it("waits when the paragraph is not in the document yet", () => {

@@ -4,6 +4,7 @@
  * same paragraph in passage order; the picture shown is the passage's newest ready one, and a
  * newer one still being drawn (or failed) is its status.
  */
+import { TABLE_BOX } from "../content/bookHtml";
 import { type ParagraphSpan, paragraphAtOffset } from "../position/offsets";
 import type { Description, Illustration } from "../api/passages";
 
@@ -30,7 +31,13 @@ export function figureAnchor(
     parent && parent !== root;
     parent = parent.parentElement
   ) {
-    if (NO_FIGURE_INSIDE.has(parent.localName) || parent.localName === "li") anchor = parent;
+    if (
+      NO_FIGURE_INSIDE.has(parent.localName) ||
+      parent.localName === "li" ||
+      parent.classList.contains(TABLE_BOX)
+    ) {
+      anchor = parent;
+    }
   }
   return anchor;
 }

@@ -2,6 +2,7 @@ import {
   changedPreferences,
   clampPreference,
   DEFAULT_PREFERENCES,
+  effectiveAlign,
   fontStack,
   readPreferences,
   surfaceStyle,
@@ -59,11 +60,26 @@ describe("applying preferences", () => {
     expect(style).toMatchObject({
       "--book-font-size": "21px",
       "--book-line-height": "1.8",
-      "--book-align": "left",
+      "--book-align": "start",
       "--book-hyphens": "manual",
       "--book-margin": "5",
     });
     expect(style["--book-font"]).toContain("Literata");
+  });
+
+  it("justifies only where the browser can hyphenate, so no wide gaps open between words", () => {
+    const justified = { ...DEFAULT_PREFERENCES, text_align: "justify" as const };
+    expect(surfaceStyle(justified, "ru", true)).toMatchObject({
+      "--book-align": "justify",
+      "--book-hyphens": "auto",
+    });
+    expect(surfaceStyle(justified, "ru", false)).toMatchObject({
+      "--book-align": "start",
+      "--book-hyphens": "manual",
+    });
+    // The choice itself is kept: another device that can hyphenate justifies.
+    expect(effectiveAlign(justified, false)).toBe("left");
+    expect(justified.text_align).toBe("justify");
   });
 
   it("sets a Russian book in the dyslexia-friendly font that has Cyrillic letters first", () => {

@@ -121,17 +121,29 @@ function isCyrillicLanguage(language?: string | null): boolean {
   return ["ru", "uk", "be", "bg", "sr", "mk", "kk", "ky", "tg", "mn"].includes(base);
 }
 
+/**
+ * The alignment the text gets: justified only where the browser can hyphenate the book's
+ * language; without hyphens a justified narrow column opens gaps of several spaces between
+ * words, so it is aligned to the start instead (the setting says why).
+ */
+export function effectiveAlign(preferences: ReaderPreferences, hyphenates: boolean): TextAlign {
+  return preferences.text_align === "justify" && hyphenates ? "justify" : "left";
+}
+
 /** The CSS custom properties of the book surface for a set of preferences. */
 export function surfaceStyle(
   preferences: ReaderPreferences,
   language?: string | null,
+  hyphenates = true,
 ): Record<string, string> {
+  const align = effectiveAlign(preferences, hyphenates);
   return {
     "--book-font": fontStack(preferences.font_family, language),
     "--book-font-size": `${preferences.font_size}px`,
     "--book-line-height": String(preferences.line_height),
-    "--book-align": preferences.text_align,
-    "--book-hyphens": preferences.text_align === "justify" ? "auto" : "manual",
+    // "start", not "left": a right-to-left book starts on the right.
+    "--book-align": align === "justify" ? "justify" : "start",
+    "--book-hyphens": align === "justify" ? "auto" : "manual",
     "--book-margin": String(preferences.margin),
   };
 }
