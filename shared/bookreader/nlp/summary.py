@@ -256,8 +256,10 @@ def _without_colour_nouns(attributes: dict[str, list[str]], phrases: Sequence[No
     """Leave out of the palette the colour words the English parse reads only as the head of a
     noun phrase, never as a modifier, unless they are basic colour terms: "a small jet of steam"
     is no jet-black, "violet eyes" stay violet."""
-    heads, modifiers = set(), set()
-    for phrase in phrases:
+    heads: set[str] = set()
+    modifiers: set[str] = set()
+    for outer in phrases:
+        phrase: NounPhrase | None = outer
         while phrase is not None:
             heads.add(phrase.head)
             modifiers.update(phrase.words[:-1])
