@@ -149,3 +149,12 @@ def test_a_colour_word_said_as_a_thing_is_not_in_the_palette(english: None) -> N
     # a colour said before a noun stays a colour, whatever its word class
     necklace = "Her violet eyes shone above a jet necklace."
     assert palette(necklace, "character") == "Violet and jet palette"
+
+
+def test_a_title_before_a_name_is_the_portraits_person() -> None:
+    prince = _prompt("Князь Андрей в мундире стоял у окна, бледный и худой.", "ru", "character")
+    assert first_sentence(prince.prompt).lower().startswith("portrait of a prince"), prince.prompt
+    assert "a man" not in prince.prompt.lower(), prince.prompt
+    # a kinship noun before a name says whose kin: Levin's father is no title of anyone here
+    sofa = _prompt("Она сидела на старом диване отца Левина в кабинете.", "ru", "location").prompt
+    assert "a father" not in sofa.lower(), sofa

@@ -10,6 +10,7 @@ colour. "Portrait" is said only of people: a described animal or thing is drawn 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from functools import cache
@@ -27,7 +28,7 @@ from bookreader.images.styles import StylePreset, resolve_style
 from bookreader.nlp import lexicon_en, lexicon_ru
 from bookreader.nlp.model import CastMember, Description
 from bookreader.nlp.morph_analyzer import morph, parse_word
-from bookreader.nlp.morphology import animate_common_noun
+from bookreader.nlp.morphology import animate_common_noun, ru_parse
 
 MAX_PROMPT_CHARS = 600
 # What CLIP-based image models read of a prompt (SDXL and its kin: 77 tokens with the start and
@@ -161,6 +162,10 @@ def build_prompt(
         figures = _named_people(summary.characters, text, language, description.type)
     if not figures and description.type == "character" and not _anyone(subjects, people):
         figures = _pronoun_person(text, language)
+    if len(figures) == 1 and (title := _title_of_name(summary.subjects, text, language)):
+        # «князь Андрей»: a portrait of a prince, not of "a man" beside a "prince"
+        figures = [_titled(figures[0], title)]
+        subjects = [subject for subject in subjects if subject != title]
     actions = _actions(text, language) if description.type == "action" else []
     period = period_hint(book)
     if preset.monochrome:
@@ -512,6 +517,60 @@ def _named_people(names: list[str], text: str, language: str, kind: str) -> list
     return [noun] if names and noun != "a person" else []
 
 
+def _title_of_name(phrases: Sequence[str], text: str, language: str) -> str | None:
+    """The English of a Russian person noun said right before a name written with a capital
+    («Князь Андрей», «доктор Слюдин», «графини Ростовой»; a name is no common noun, so «Андрей
+    Болконский» gives none): the title of the one named person, what their portrait shows."""
+    if language != "ru":
+        return None
+    words = list(re.finditer(r"[^\W\d_]+", text))
+    titles = {
+        ru_parse(word.group().lower().replace("ё", "е"))[0]
+        for word, name in itertools.pairwise(words)
+        if name.group()[:1].isupper()
+        and text[word.end() : name.start()] == " "
+        and _same_case(word.group(), name.group())  # «мать Вронского»: his mother, no title
+    }
+    for phrase in phrases:
+        # the first noun reading, animate: «граф» (a count) is also the genitive plural of
+        # «графа» (a column), while «голова» (a head) is a town's head only second
+        noun = next((r for r in parse_word(phrase.split()[-1]) if r.tag.POS == "NOUN"), None)
+        lemma = noun.normal_form.replace("ё", "е") if noun is not None else ""
+        if noun is not None and "anim" in noun.tag and lemma in titles and lemma not in _KIN:
+            return translate_phrase(phrase, language)
+    return None
+
+
+_GENERIC_PERSON = re.compile(r"^an? (?P<build>.*?)\b(?:man|woman|person)\b(?P<rest>.*)$")
+
+
+# A kinship noun before a name says whose kin («отца Левина»: Levin's father), not a title.
+_KIN = frozenset(
+    " ".join(
+        (
+            "отец мать брат сестра сын дочь жена муж дед бабушка дядя тетя тетка племянник",
+            "племянница внук внучка кузен кузина свекор свекровь тесть теща зять невестка",
+        )
+    ).split()
+)
+
+
+def _same_case(noun: str, name: str) -> bool:
+    def cases(word: str) -> set[str]:
+        return {str(r.tag.case) for r in parse_word(word.lower().replace("ё", "е"))}
+
+    return bool(cases(noun) & cases(name))
+
+
+def _titled(figure: str, title: str) -> str:
+    """ "a fat man (grey-haired)" with "prince" → "a fat prince (grey-haired)"."""
+    match = _GENERIC_PERSON.match(figure)
+    if match is None:
+        return figure
+    said = f"{match['build']}{title}{match['rest']}"
+    return ("an " if said[:1] in "aeiou" else "a ") + said
+
+
 # The personal pronouns of one man and of one woman, each form once.
 _HE_SHE = {
     "ru": ({"он", "его", "ему", "него", "нему", "ним", "нем"}, {"она", "ее", "ей", "нее", "ней"}),
@@ -613,8 +672,6 @@ def _actions(text: str, language: str) -> list[str]:
     """Up to three action words of the passage (Russian through the glossary's verbs)."""
     words = re.findall(r"[^\W\d_]+", text.lower())
     if language == "ru":
-        from bookreader.nlp.morphology import ru_parse
-
         lemmas = [ru_parse(word.replace("ё", "е"))[0] for word in words]
         found = translate_all([lemma for lemma in lemmas if lemma in lexicon_ru.ACTION_VERBS], "ru")
     else:
