@@ -7,12 +7,9 @@
  * a paragraph's words stays in its line;
  * the book page's list of devices breaks its lines between phrases, never inside "4 minutes ago".
  */
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { register } from "./support/account";
 import { apiAs } from "./support/api";
-import { type BookFile, CHEKHOV_EPUB, uploadByInput, uploadRow } from "./support/books";
+import { type BookFile, CHEKHOV_EPUB, uploadAndOpen, writtenFb2 } from "./support/books";
 import { expect, test } from "./support/fixtures";
 
 test.use({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
@@ -22,10 +19,7 @@ test("on a phone the book page keeps its buttons apart and the top bar names the
   ui,
 }) => {
   await register(page, ui);
-  await uploadByInput(page, ui, CHEKHOV_EPUB);
-  await uploadRow(page, ui, CHEKHOV_EPUB)
-    .getByRole("link", { name: ui.open(CHEKHOV_EPUB.title) })
-    .click({ timeout: 60_000 });
+  await uploadAndOpen(page, ui, CHEKHOV_EPUB);
 
   // The book page's stacked buttons stand apart, not touching.
   const save = page.getByRole("button", { name: "Save the whole book for offline reading" });
@@ -58,10 +52,7 @@ test("justified text on a phone opens no wide gaps between words; the setting sa
   ui,
 }) => {
   await register(page, ui);
-  await uploadByInput(page, ui, CHEKHOV_EPUB);
-  await uploadRow(page, ui, CHEKHOV_EPUB)
-    .getByRole("link", { name: ui.open(CHEKHOV_EPUB.title) })
-    .click({ timeout: 60_000 });
+  await uploadAndOpen(page, ui, CHEKHOV_EPUB);
   await page.getByRole("link", { name: ui.startReading }).click();
   await expect(page.getByRole("button", { name: ui.nextPage })).toBeVisible();
   const main = page.getByRole("main");
@@ -108,22 +99,14 @@ function wideTableBook(): BookFile {
   const words = ["Горизонтальная", "черта", "Неразрывный", "пробел", "Приблизительно", "равно"];
   const row = [...words, "Двойная", "кавычка"].map(cell).join("");
   const paragraphs = Array.from({ length: 6 }, (_, i) => `<p>Абзац ${i + 1} перед таблицей.</p>`);
-  const fb2 = `<?xml version="1.0" encoding="utf-8"?>
-<FictionBook xmlns="http://www.gribuser.ru/xml/fictionbook/2.0">
-<description><title-info><genre>prose</genre><author><first-name>Тест</first-name>
-<last-name>Таблиц</last-name></author><book-title>Широкая таблица</book-title><lang>ru</lang>
-</title-info></description>
-<body><section><title><p>Глава с таблицей</p></title>${paragraphs.join("")}
+  return writtenFb2(
+    "wide-table",
+    "Широкая таблица",
+    "Таблиц",
+    `<body><section><title><p>Глава с таблицей</p></title>${paragraphs.join("")}
 <table><tr>${row}</tr><tr>${row}</tr><tr>${row}</tr></table><p>Абзац после таблицы.</p>
-</section></body></FictionBook>`;
-  const path = join(mkdtempSync(join(tmpdir(), "wide-table-")), "wide-table.fb2");
-  writeFileSync(path, fb2);
-  return {
-    path,
-    name: "wide-table.fb2",
-    title: "Широкая таблица",
-    mimeType: "application/x-fictionbook+xml",
-  };
+</section></body>`,
+  );
 }
 
 test("a table wider than a phone's page scrolls sideways in its own box, its words whole", async ({
@@ -132,10 +115,7 @@ test("a table wider than a phone's page scrolls sideways in its own box, its wor
 }) => {
   const book = wideTableBook();
   await register(page, ui);
-  await uploadByInput(page, ui, book);
-  await uploadRow(page, ui, book)
-    .getByRole("link", { name: ui.open(book.title) })
-    .click({ timeout: 60_000 });
+  await uploadAndOpen(page, ui, book);
   await page.getByRole("link", { name: ui.startReading }).click();
   await expect(page.getByRole("button", { name: ui.nextPage })).toBeVisible();
 
@@ -195,19 +175,7 @@ function nestedContentsBook(): BookFile {
       section("1.1. Второй уровень", section("1.1.1. Третий уровень")),
     ) + section("2. Соседний раздел"),
   );
-  const fb2 = `<?xml version="1.0" encoding="utf-8"?>
-<FictionBook xmlns="http://www.gribuser.ru/xml/fictionbook/2.0">
-<description><title-info><genre>prose</genre><author><first-name>Тест</first-name>
-<last-name>Разделов</last-name></author><book-title>Вложенное содержание</book-title><lang>ru</lang>
-</title-info></description><body>${body}</body></FictionBook>`;
-  const path = join(mkdtempSync(join(tmpdir(), "nested-contents-")), "nested-contents.fb2");
-  writeFileSync(path, fb2);
-  return {
-    path,
-    name: "nested-contents.fb2",
-    title: "Вложенное содержание",
-    mimeType: "application/x-fictionbook+xml",
-  };
+  return writtenFb2("nested-contents", "Вложенное содержание", "Разделов", `<body>${body}</body>`);
 }
 
 test("the book page's contents is an indented tree, the book's own numbers not numbered again", async ({
@@ -216,10 +184,7 @@ test("the book page's contents is an indented tree, the book's own numbers not n
 }) => {
   const book = nestedContentsBook();
   await register(page, ui);
-  await uploadByInput(page, ui, book);
-  await uploadRow(page, ui, book)
-    .getByRole("link", { name: ui.open(book.title) })
-    .click({ timeout: 60_000 });
+  await uploadAndOpen(page, ui, book);
 
   const contents = page.getByRole("navigation", { name: ui.contents });
   const titles = [
@@ -250,22 +215,14 @@ function inlinePictureBook(): BookFile {
   // A 60×20 PNG, a drawn sign such as books use for a letter or a symbol.
   const sign =
     "iVBORw0KGgoAAAANSUhEUgAAADwAAAAUCAIAAABeYcl+AAAALElEQVR42u3OAQ0AAAQAMOTSf2KpwfYneE53fFPxkLS0tLS0tLS0tLS09H0L1Q4BaMBKf24AAAAASUVORK5CYII=";
-  const fb2 = `<?xml version="1.0" encoding="utf-8"?>
-<FictionBook xmlns="http://www.gribuser.ru/xml/fictionbook/2.0" xmlns:l="http://www.w3.org/1999/xlink">
-<description><title-info><genre>prose</genre><author><first-name>Тест</first-name>
-<last-name>Знаков</last-name></author><book-title>Знак в строке</book-title><lang>ru</lang>
-</title-info></description>
-<body><section><title><p>Глава со знаком</p></title><p>Абзац перед знаком.</p>
+  return writtenFb2(
+    "inline-picture",
+    "Знак в строке",
+    "Знаков",
+    `<body><section><title><p>Глава со знаком</p></title><p>Абзац перед знаком.</p>
 <p>Знак <image l:href="#sign.png"/> стоит в строке.</p><p>Абзац после знака.</p></section></body>
-<binary id="sign.png" content-type="image/png">${sign}</binary></FictionBook>`;
-  const path = join(mkdtempSync(join(tmpdir(), "inline-picture-")), "inline-picture.fb2");
-  writeFileSync(path, fb2);
-  return {
-    path,
-    name: "inline-picture.fb2",
-    title: "Знак в строке",
-    mimeType: "application/x-fictionbook+xml",
-  };
+<binary id="sign.png" content-type="image/png">${sign}</binary>`,
+  );
 }
 
 test("a picture among a paragraph's words stays in its line, not a line of its own", async ({
@@ -274,10 +231,7 @@ test("a picture among a paragraph's words stays in its line, not a line of its o
 }) => {
   const book = inlinePictureBook();
   await register(page, ui);
-  await uploadByInput(page, ui, book);
-  await uploadRow(page, ui, book)
-    .getByRole("link", { name: ui.open(book.title) })
-    .click({ timeout: 60_000 });
+  await uploadAndOpen(page, ui, book);
   await page.getByRole("link", { name: ui.startReading }).click();
   await expect(page.getByRole("button", { name: ui.nextPage })).toBeVisible();
 
@@ -303,10 +257,7 @@ test("on a phone each device's place, time and link stay whole on their lines", 
 }) => {
   const book = wideTableBook();
   const credentials = await register(page, ui);
-  await uploadByInput(page, ui, book);
-  await uploadRow(page, ui, book)
-    .getByRole("link", { name: ui.open(book.title) })
-    .click({ timeout: 60_000 });
+  await uploadAndOpen(page, ui, book);
   const bookId = /\/books\/([^/?#]+)/.exec(page.url())![1]!;
   // Five devices whose names end at different widths, so a line would break somewhere in a
   // phrase after one of them unless the phrases are kept whole.

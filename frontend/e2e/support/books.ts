@@ -1,5 +1,6 @@
 /** Real book files from the repository, put into the library the two ways a person can. */
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Locator, Page } from "@playwright/test";
@@ -32,6 +33,30 @@ export const WASTELAND_EPUB = book(
   "The Waste Land",
   "application/epub+zip",
 );
+
+/**
+ * A Russian FB2 written for a test: `body` is the markup inside `<FictionBook>` after the
+ * description (its `<body>` and any `<binary>`), saved as `<slug>.fb2` in a fresh temporary folder.
+ */
+export function writtenFb2(slug: string, title: string, author: string, body: string): BookFile {
+  const fb2 = `<?xml version="1.0" encoding="utf-8"?>
+<FictionBook xmlns="http://www.gribuser.ru/xml/fictionbook/2.0" xmlns:l="http://www.w3.org/1999/xlink">
+<description><title-info><genre>prose</genre><author><first-name>Тест</first-name>
+<last-name>${author}</last-name></author><book-title>${title}</book-title><lang>ru</lang>
+</title-info></description>${body}</FictionBook>`;
+  const name = `${slug}.fb2`;
+  const path = join(mkdtempSync(join(tmpdir(), `${slug}-`)), name);
+  writeFileSync(path, fb2);
+  return { path, name, title, mimeType: "application/x-fictionbook+xml" };
+}
+
+/** Uploads `file` and opens its book page from the upload list once it is readable. */
+export async function uploadAndOpen(page: Page, ui: Ui, file: BookFile): Promise<void> {
+  await uploadByInput(page, ui, file);
+  await uploadRow(page, ui, file)
+    .getByRole("link", { name: ui.open(file.title) })
+    .click({ timeout: 60_000 });
+}
 
 /** The upload list's row of `file`: its progress, its state, its link to the book. */
 export function uploadRow(page: Page, ui: Ui, file: BookFile | string): Locator {
