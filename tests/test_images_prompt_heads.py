@@ -158,3 +158,12 @@ def test_a_title_before_a_name_is_the_portraits_person() -> None:
     # a kinship noun before a name says whose kin: Levin's father is no title of anyone here
     sofa = _prompt("Она сидела на старом диване отца Левина в кабинете.", "ru", "location").prompt
     assert "a father" not in sofa.lower(), sofa
+
+
+def test_a_translated_russian_abstraction_is_not_listed_as_a_thing() -> None:
+    # «присутствие», «удобство» come out as "presence", "convenience": nothing to paint; the
+    # people at the porch and the vestments stay (concrete, whatever their suffix)
+    text = "В присутствии гостей у крыльца стояли люди, и священник в ризах ждал с удобством."
+    listed = _listed(_prompt(text, "ru", "location").prompt)
+    assert not {"presence", "convenience"} & set(listed), listed
+    assert "people" in listed and any("vestment" in item for item in listed), listed

@@ -29,6 +29,7 @@ from bookreader.nlp import lexicon_en, lexicon_ru
 from bookreader.nlp.model import CastMember, Description
 from bookreader.nlp.morph_analyzer import morph, parse_word
 from bookreader.nlp.morphology import animate_common_noun, ru_parse
+from bookreader.nlp.summary import drawable_english
 
 MAX_PROMPT_CHARS = 600
 # What CLIP-based image models read of a prompt (SDXL and its kin: 77 tokens with the start and
@@ -153,7 +154,9 @@ def build_prompt(
         if (words := translate_all(summary.attributes[kind], language))
     }
     subjects = _distinct(
-        english for phrase in summary.subjects if (english := translate_phrase(phrase, language))
+        english
+        for phrase in summary.subjects
+        if (english := translate_phrase(phrase, language)) and _shown(english, language)
     )
     people = _people_heads(summary.subjects, language)
     characters = characters_in(description, text, cast)
@@ -162,10 +165,11 @@ def build_prompt(
         figures = _named_people(summary.characters, text, language, description.type)
     if not figures and description.type == "character" and not _anyone(subjects, people):
         figures = _pronoun_person(text, language)
-    if len(figures) == 1 and (title := _title_of_name(summary.subjects, text, language)):
-        # «князь Андрей»: a portrait of a prince, not of "a man" beside a "prince"
-        figures = [_titled(figures[0], title)]
-        subjects = [subject for subject in subjects if subject != title]
+    if len(figures) == 1 and (titles := _title_of_name(summary.subjects, text, language)):
+        # «князь Андрей»: a portrait of a prince, not of "a man" beside a "prince"; of «старый
+        # князь» and «князь», the phrase that says most
+        figures = [_titled(figures[0], max(titles, key=len))]
+        subjects = [subject for subject in subjects if subject not in titles]
     actions = _actions(text, language) if description.type == "action" else []
     period = period_hint(book)
     if preset.monochrome:
@@ -517,28 +521,46 @@ def _named_people(names: list[str], text: str, language: str, kind: str) -> list
     return [noun] if names and noun != "a person" else []
 
 
-def _title_of_name(phrases: Sequence[str], text: str, language: str) -> str | None:
-    """The English of a Russian person noun said right before a name written with a capital
-    («Князь Андрей», «доктор Слюдин», «графини Ростовой»; a name is no common noun, so «Андрей
-    Болконский» gives none): the title of the one named person, what their portrait shows."""
+def _shown(english: str, language: str) -> bool:
+    """A translated Russian subject passes the test the English summaries apply to their own
+    nouns: «чистота», «комфорт», «присутствие» come out as "clarity", "convenience",
+    "presence" — nothing to paint. The head is tested in the singular ("public houses")."""
     if language != "ru":
-        return None
-    words = list(re.finditer(r"[^\W\d_]+", text))
+        return True
+    head = _english_head(english.split(" of ")[0]).split()[-1].split("-")[-1]  # "tear-drop"
+    if _names_person(head) or head in ("people", "crowd"):  # figures of the scene
+        return True
+    return all(drawable_english(form) for form in _singulars(head) if len(form) > 2)
+
+
+def _title_of_name(phrases: Sequence[str], text: str, language: str) -> list[str]:
+    """The English of the phrases whose head is a Russian person noun said right before a name
+    written with a capital («Князь Андрей», «доктор Слюдин», «графини Ростовой»; a name is no
+    common noun, so «Андрей Болконский» gives none): the title of the one named person, what
+    their portrait shows."""
+    if language != "ru":
+        return []
+    found = list(re.finditer(r"[^\W\d_]+", text))
     titles = {
         ru_parse(word.group().lower().replace("ё", "е"))[0]
-        for word, name in itertools.pairwise(words)
+        for word, name in itertools.pairwise(found)
         if name.group()[:1].isupper()
         and text[word.end() : name.start()] == " "
         and _same_case(word.group(), name.group())  # «мать Вронского»: his mother, no title
     }
+    said = []
     for phrase in phrases:
+        words = phrase.split()
+        if genitive_complement(words) is not None:
+            continue  # «голова князя»: the head is the head, not the prince
         # the first noun reading, animate: «граф» (a count) is also the genitive plural of
         # «графа» (a column), while «голова» (a head) is a town's head only second
-        noun = next((r for r in parse_word(phrase.split()[-1]) if r.tag.POS == "NOUN"), None)
+        noun = next((r for r in parse_word(words[-1]) if r.tag.POS == "NOUN"), None)
         lemma = noun.normal_form.replace("ё", "е") if noun is not None else ""
+        english = translate_phrase(phrase, language)
         if noun is not None and "anim" in noun.tag and lemma in titles and lemma not in _KIN:
-            return translate_phrase(phrase, language)
-    return None
+            said.extend([english] if english else [])
+    return said
 
 
 _GENERIC_PERSON = re.compile(r"^an? (?P<build>.*?)\b(?:man|woman|person)\b(?P<rest>.*)$")

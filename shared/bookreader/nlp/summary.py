@@ -65,6 +65,9 @@ _EN_CONCRETE_SUFFIXED = frozenset(
             "entrance pavement garment ornament monument apartment battlement compartment",
             "embankment encampment parchment instrument fragment mansion station lantern",
             "building stocking painting covering dwelling crossing clearing",
+            "vestment raiment regiment detachment settlement implement document ointment",
+            "tenement plantation fortification vegetation inscription decoration procession",
+            "congregation reflection residence ambulance illumination",
         )
     ).split()
 )
@@ -339,6 +342,12 @@ def _english_subjects(phrases: Sequence[NounPhrase], lexicon: ModuleType) -> lis
             best[phrase.head] = (min(rank, kept[0]), kept[1], richer)
     ordered = sorted(best.values(), key=lambda item: item[:2])
     return [phrase.said() for _, _, phrase in ordered][:_MAX_SUBJECTS]
+
+
+def drawable_english(lemma: str) -> bool:
+    """Whether an English noun names something a painter could show: a vocabulary's thing, not
+    an abstract, inner or time word (the test the English summaries apply to their nouns)."""
+    return _drawable_en(lemma, lexicon_for("en"))
 
 
 def _drawable_en(lemma: str, lexicon: ModuleType) -> bool:
