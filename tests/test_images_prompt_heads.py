@@ -167,3 +167,14 @@ def test_a_translated_russian_abstraction_is_not_listed_as_a_thing() -> None:
     listed = _listed(_prompt(text, "ru", "location").prompt)
     assert not {"presence", "convenience"} & set(listed), listed
     assert "people" in listed and any("vestment" in item for item in listed), listed
+
+
+def test_an_english_he_that_stands_for_the_named_animal_adds_no_man(english: None) -> None:
+    whale = _prompt(
+        "Moby Dick, the great white whale, lay still upon the sea, his hump glistening.",
+        "en",
+        "character",
+    ).prompt
+    assert "a man" not in whale.lower(), whale
+    holmes = _prompt("Holmes sat by the fire, his pipe in his hand.", "en", "character").prompt
+    assert first_sentence(holmes).lower().startswith("portrait of a man"), holmes

@@ -163,6 +163,10 @@ def build_prompt(
     figures = _figures(characters, text, language, monochrome=preset.monochrome)
     if not figures:  # named people outside the cast still show as a man or a woman
         figures = _named_people(summary.characters, text, language, description.type)
+        if language == "en" and _anyone(subjects, people):
+            # the English figure is read off "he"/"she", which may stand for the whale or the
+            # old fisherman the passage names: no second, nameless "a man"
+            figures = []
     if not figures and description.type == "character" and not _anyone(subjects, people):
         figures = _pronoun_person(text, language)
     if len(figures) == 1 and (titles := _title_of_name(summary.subjects, text, language)):
