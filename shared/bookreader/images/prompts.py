@@ -26,10 +26,10 @@ from bookreader.images.glossary import (
 from bookreader.images.model import BookContext, ImagePrompt
 from bookreader.images.styles import StylePreset, resolve_style
 from bookreader.nlp import lexicon_en, lexicon_ru
+from bookreader.nlp.drawable import drawable_english
 from bookreader.nlp.model import CastMember, Description
 from bookreader.nlp.morph_analyzer import morph, parse_word
 from bookreader.nlp.morphology import animate_common_noun, ru_parse
-from bookreader.nlp.summary import drawable_english
 
 MAX_PROMPT_CHARS = 600
 # What CLIP-based image models read of a prompt (SDXL and its kin: 77 tokens with the start and

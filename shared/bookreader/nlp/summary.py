@@ -24,6 +24,7 @@ from typing import Any
 
 from bookreader.nlp import lexicon_ru, pipelines
 from bookreader.nlp.comparisons import english_compared, russian_compared
+from bookreader.nlp.drawable import drawable_english
 from bookreader.nlp.features import Token, lexicon_for
 from bookreader.nlp.model import VisualSummary
 from bookreader.nlp.morph_analyzer import parse_word
@@ -54,34 +55,6 @@ _RU_NOT_DRAWN = frozenset(
             "верста часть конец начало середина место вид образ дело случай способ мысль слово",
             "чувство выражение звук крик голос шум запах сила жизнь смерть душа сердце взгляд",
             "очередь самый друг вкус",
-        )
-    ).split()
-)
-_EN_ABSTRACT_SUFFIXES = ("ness", "tion", "sion", "ity", "ism", "ment", "ance", "ence", "ship")
-# Concrete nouns with an abstract-looking suffix that the visual vocabularies do not list.
-_EN_CONCRETE_SUFFIXED = frozenset(
-    " ".join(
-        (
-            "entrance pavement garment ornament monument apartment battlement compartment",
-            "embankment encampment parchment instrument fragment mansion station lantern",
-            "building stocking painting covering dwelling crossing clearing",
-            "vestment raiment regiment detachment settlement implement document ointment",
-            "tenement plantation fortification vegetation inscription decoration procession",
-            "congregation residence ambulance illumination",
-        )
-    ).split()
-)
-_EN_NOT_DRAWN = frozenset(
-    " ".join(
-        (
-            "time way moment thing something nothing anything everything use sort kind part",
-            "side end lot number instant minute hour day week year while sight view glance",
-            "look silence sound noise voice word smell life death soul mind thought idea",
-            "reason question matter fact point manner middle course order air distance",
-            "direction attention effort step turn rest whole half top bottom edge other",
-            "people difficulty trouble chance need hope concern reserve interest sense effect",
-            "result nature length width height depth inch mile dint ado piece style care",
-            "colour color hue tint",
         )
     ).split()
 )
@@ -329,10 +302,10 @@ def _english_subjects(phrases: Sequence[NounPhrase], lexicon: ModuleType) -> lis
     things = frozenset().union(*(getattr(lexicon, name) for name in _THING_VOCABULARIES))
     best: dict[str, tuple[int, int, NounPhrase]] = {}
     for position, phrase in enumerate(phrases):
-        if not _drawable_en(phrase.head, lexicon):
+        if not drawable_english(phrase.head):
             continue
         rank = (0 if phrase.head in things else 1) if phrase.subject else 2
-        if phrase.of is not None and not _drawable_en(phrase.of.head, lexicon):
+        if phrase.of is not None and not drawable_english(phrase.of.head):
             phrase = NounPhrase(phrase.words, phrase.head, phrase.subject)  # "mist of colour"
         kept = best.get(phrase.head)
         if kept is None:
@@ -342,27 +315,6 @@ def _english_subjects(phrases: Sequence[NounPhrase], lexicon: ModuleType) -> lis
             best[phrase.head] = (min(rank, kept[0]), kept[1], richer)
     ordered = sorted(best.values(), key=lambda item: item[:2])
     return [phrase.said() for _, _, phrase in ordered][:_MAX_SUBJECTS]
-
-
-def drawable_english(lemma: str) -> bool:
-    """Whether an English noun names something a painter could show: a vocabulary's thing, not
-    an abstract, inner or time word (the test the English summaries apply to their nouns)."""
-    return _drawable_en(lemma, lexicon_for("en"))
-
-
-def _drawable_en(lemma: str, lexicon: ModuleType) -> bool:
-    if any(lemma in getattr(lexicon, name) for name in _THING_VOCABULARIES):
-        return True
-    if lemma in _EN_NOT_DRAWN or len(lemma) < 2 or not lemma.isalpha():
-        return False
-    if any(lemma in getattr(lexicon, name) for name in ("ABSTRACT", "THOUGHT", "SPEECH")):
-        return False
-    if lemma in lexicon.INNER_STATE or lemma in lexicon.TIME_SEASON:
-        return False
-    if lemma in _EN_CONCRETE_SUFFIXED:
-        return True
-    gerund = lemma.endswith("ing") and len(lemma) >= 8  # "wriggling"; not "ring", "pudding"
-    return not (gerund or lemma.endswith(_EN_ABSTRACT_SUFFIXES))
 
 
 def _vocabulary_subjects(tokens: list[Token], lexicon: ModuleType) -> list[str]:

@@ -1,0 +1,54 @@
+"""Whether an English noun names something a painter could show: the test the English
+summaries apply to their nouns, and the prompts to the English of Russian ones. Only the
+vocabularies are needed, so the image functions use it without the NLP models."""
+
+from __future__ import annotations
+
+from bookreader.nlp import lexicon_en
+
+_THING_VOCABULARIES = ("PLACE", "BODY", "CLOTHING", "SKY_WEATHER", "ARTEFACT", "ANIMALS")
+_EN_ABSTRACT_SUFFIXES = ("ness", "tion", "sion", "ity", "ism", "ment", "ance", "ence", "ship")
+# Concrete nouns with an abstract-looking suffix that the visual vocabularies do not list.
+_EN_CONCRETE_SUFFIXED = frozenset(
+    " ".join(
+        (
+            "entrance pavement garment ornament monument apartment battlement compartment",
+            "embankment encampment parchment instrument fragment mansion station lantern",
+            "building stocking painting covering dwelling crossing clearing",
+            "vestment raiment regiment detachment settlement implement document ointment",
+            "tenement plantation fortification vegetation inscription decoration procession",
+            "congregation residence ambulance illumination",
+        )
+    ).split()
+)
+_EN_NOT_DRAWN = frozenset(
+    " ".join(
+        (
+            "time way moment thing something nothing anything everything use sort kind part",
+            "side end lot number instant minute hour day week year while sight view glance",
+            "look silence sound noise voice word smell life death soul mind thought idea",
+            "reason question matter fact point manner middle course order air distance",
+            "direction attention effort step turn rest whole half top bottom edge other",
+            "people difficulty trouble chance need hope concern reserve interest sense effect",
+            "result nature length width height depth inch mile dint ado piece style care",
+            "colour color hue tint",
+        )
+    ).split()
+)
+
+
+def drawable_english(lemma: str) -> bool:
+    """A vocabulary's thing, or a noun that is no abstract, inner, time or speech word and has
+    no abstract suffix ("presence", "clarity") unless listed as concrete ("pavement")."""
+    if any(lemma in getattr(lexicon_en, name) for name in _THING_VOCABULARIES):
+        return True
+    if lemma in _EN_NOT_DRAWN or len(lemma) < 2 or not lemma.isalpha():
+        return False
+    if any(lemma in getattr(lexicon_en, name) for name in ("ABSTRACT", "THOUGHT", "SPEECH")):
+        return False
+    if lemma in lexicon_en.INNER_STATE or lemma in lexicon_en.TIME_SEASON:
+        return False
+    if lemma in _EN_CONCRETE_SUFFIXED:
+        return True
+    gerund = lemma.endswith("ing") and len(lemma) >= 8  # "wriggling"; not "ring", "pudding"
+    return not (gerund or lemma.endswith(_EN_ABSTRACT_SUFFIXES))
