@@ -561,9 +561,10 @@ def _title_of_name(phrases: Sequence[str], text: str, language: str) -> list[str
         # «графа» (a column), while «голова» (a head) is a town's head only second
         noun = next((r for r in parse_word(words[-1]) if r.tag.POS == "NOUN"), None)
         lemma = noun.normal_form.replace("ё", "е") if noun is not None else ""
-        english = translate_phrase(phrase, language)
-        if noun is not None and "anim" in noun.tag and lemma in titles and lemma not in _KIN:
-            said.extend([english] if english else [])
+        if noun is None or "anim" not in noun.tag or lemma not in titles or lemma in _KIN:
+            continue
+        if english := translate_phrase(phrase, language):
+            said.append(english)
     return said
 
 
@@ -612,17 +613,27 @@ def _anyone(subjects: list[str], people: frozenset[str]) -> bool:
     )
 
 
+def _words(text: str) -> list[str]:
+    return re.findall(r"[^\W\d_]+", text.lower().replace("ё", "е"))
+
+
+def _pronoun_gender(text: str, language: str) -> str:
+    """ "masc" or "femn" by the personal pronouns the text uses most, "" when they are even."""
+    he_words, she_words = _HE_SHE.get(language, (set(), set()))
+    words = _words(text)
+    he = sum(word in he_words for word in words)
+    she = sum(word in she_words for word in words)
+    return "masc" if he > she else "femn" if she > he else ""
+
+
 def _pronoun_person(text: str, language: str) -> list[str]:
     """A portrait that names its man or woman only by pronoun («Толстый, широкий, с огромными
     красными руками, он…»; "Her violet eyes…") is of a man or of a woman, by the pronouns it
     uses most; none when they are even."""
-    words = re.findall(r"[^\W\d_]+", text.lower().replace("ё", "е"))
-    he_words, she_words = _HE_SHE.get(language, (set(), set()))
-    he = sum(word in he_words for word in words)
-    she = sum(word in she_words for word in words)
-    if he == she:
+    gender = _pronoun_gender(text, language)
+    if not gender:
         return []
-    gender = "masc" if he > she else "femn"
+    words = _words(text)
     build = _build_of(words, gender) if language == "ru" else []
     noun = "man" if gender == "masc" else "woman"
     said = " ".join([*build, noun])
@@ -679,10 +690,7 @@ def _gender_noun(name: str, text: str, language: str) -> str:
     if language == "ru":
         gender = _ru_name_gender(name.split()[0].lower()) if name.split() else ""
     else:
-        words = re.findall(r"[a-z]+", text.lower())
-        he = sum(w in {"he", "him", "his"} for w in words)
-        she = sum(w in {"she", "her", "hers"} for w in words)
-        gender = "masc" if he > she else "femn" if she > he else ""
+        gender = _pronoun_gender(text, language)
     return {"masc": "a man", "femn": "a woman"}.get(gender, "a person")
 
 

@@ -107,32 +107,28 @@ describe("the API client", () => {
     expect(refreshCount).toBe(1);
   });
 
-  it("ends the session when the refresh fails, and reports the 401", async () => {
-    signedIn({ access_token: "expired-token", user });
-    refreshAnswers = "fail";
-    const failure = await unwrap(client().GET("/books", {})).catch((error: unknown) => error);
-    expect(failure).toBeInstanceOf(ApiError);
-    expect((failure as ApiError).status).toBe(401);
-    expect(getSession().status).toBe("signed-out");
-    expect(getAccessToken()).toBeNull();
-    expect(refreshCount).toBe(1);
-  });
+  it.each([
+    ["fails", "fail"],
+    ["finds none", "none"],
+  ] as const)(
+    "ends the session when the refresh %s, and reports the first 401",
+    async (_, answer) => {
+      signedIn({ access_token: "expired-token", user });
+      refreshAnswers = answer;
+      const failure = await unwrap(client().GET("/books", {})).catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(ApiError);
+      expect((failure as ApiError).status).toBe(401);
+      expect(getSession().status).toBe("signed-out");
+      expect(getAccessToken()).toBeNull();
+      expect(refreshCount).toBe(1);
+    },
+  );
 
   it("reads a refresh answered with null as signed out (a visitor without a session)", async () => {
     refreshAnswers = "none";
     expect(await refreshSession()).toBe(false);
     expect(getSession().status).toBe("signed-out");
     expect(getAccessToken()).toBeNull();
-    expect(refreshCount).toBe(1);
-  });
-
-  it("ends the session when the refresh finds none, and reports the first 401", async () => {
-    signedIn({ access_token: "expired-token", user });
-    refreshAnswers = "none";
-    const failure = await unwrap(client().GET("/books", {})).catch((error: unknown) => error);
-    expect(failure).toBeInstanceOf(ApiError);
-    expect((failure as ApiError).status).toBe(401);
-    expect(getSession().status).toBe("signed-out");
     expect(refreshCount).toBe(1);
   });
 
