@@ -3,11 +3,11 @@
  * gaps between words on narrow pages, and `hyphens: auto` does nothing without the language's
  * dictionary (Debian's Chromium ships none), so the reader asks the browser before justifying.
  */
+import { isCyrillicLanguage } from "./preferences";
 
 // Long words that any hyphenation dictionary of their script breaks several times.
 const CYRILLIC_WORD = "достопримечательность";
 const LATIN_WORD = "characteristically";
-const CYRILLIC = new Set(["ru", "uk", "be", "bg", "sr", "mk", "kk", "ky", "tg", "mn"]);
 // Chinese, Japanese and Korean justify between characters: no hyphens needed.
 const WITHOUT_HYPHENS = new Set(["zh", "ja", "ko"]);
 
@@ -23,7 +23,7 @@ export function canHyphenate(language: string | null, doc: Document = document):
   const probe = doc.createElement("div");
   probe.lang = lang;
   probe.setAttribute("aria-hidden", "true");
-  probe.textContent = CYRILLIC.has(base) ? CYRILLIC_WORD : LATIN_WORD;
+  probe.textContent = isCyrillicLanguage(lang) ? CYRILLIC_WORD : LATIN_WORD;
   // Without a dictionary the word cannot break (overflow-wrap normal) and stays on one line.
   probe.style.cssText =
     "position:absolute;visibility:hidden;left:0;top:0;width:3em;font:16px/20px serif;" +

@@ -116,7 +116,8 @@ export function fontStack(family: FontFamily, language?: string | null): string 
   return FONT_STACKS[family];
 }
 
-function isCyrillicLanguage(language?: string | null): boolean {
+/** Whether a language (a BCP 47 tag) is written in Cyrillic. */
+export function isCyrillicLanguage(language?: string | null): boolean {
   const base = language?.toLowerCase().split("-")[0] ?? "";
   return ["ru", "uk", "be", "bg", "sr", "mk", "kk", "ky", "tg", "mn"].includes(base);
 }
