@@ -178,3 +178,18 @@ def test_an_english_he_that_stands_for_the_named_animal_adds_no_man(english: Non
     assert "a man" not in whale.lower(), whale
     holmes = _prompt("Holmes sat by the fire, his pipe in his hand.", "en", "character").prompt
     assert first_sentence(holmes).lower().startswith("portrait of a man"), holmes
+
+
+def test_a_verb_spelled_like_a_noun_is_not_drawn() -> None:
+    # «стих» is the wind dropping (стихнуть), not a poem: the parse reads it as a verb in context
+    text = "Ветер стих, и над рекой поднялся белый туман, густой и молочный, закрывший дальний лес."
+    [description] = extractor.extract_chapter(0, text, [(0, len(text))], "ru")
+    prompt = build_prompt(description, text, language="ru", book=BookContext(language="ru"))
+    assert "poetry" not in prompt.prompt.lower() and "verse" not in prompt.prompt.lower()
+    assert "white fog" in prompt.prompt.lower(), prompt.prompt
+    # after a preposition the same parse's verb is a noun all the same («в синей дали»)
+    sky = "Он смотрел в синей дали на белые облака над тёмным лесом и широкой рекой."
+    tokens = tokenize(sky, 0, len(sky), "ru")
+    distance = next(token.start for token in tokens if token.lower == "дали")
+    summary = build_summary(tokens, "ru", None, sky, frozenset({distance}))
+    assert any(subject.endswith("даль") for subject in summary.subjects), summary.subjects

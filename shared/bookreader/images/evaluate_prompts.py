@@ -120,7 +120,8 @@ def whole_passage(passage: GoldPassage, description: Description) -> Description
     tokens = [token for sentence in scored for token in sentence.features.tokens]
     pipeline = english_pipeline() if passage.lang == "en" else None
     phrases = (lambda: noun_phrases(pipeline(text))) if pipeline is not None else None
-    summary = build_summary(tokens, passage.lang, phrases, text)
+    verbs = frozenset().union(*(sentence.verbs for sentence in scored))
+    summary = build_summary(tokens, passage.lang, phrases, text, verbs)
     return description.model_copy(update={"start": 0, "end": len(text), "summary": summary})
 
 

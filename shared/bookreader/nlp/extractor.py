@@ -138,6 +138,11 @@ def _apply_structure(scored: list[ScoredSentence], text: str, language: str) -> 
         parsed = [words for words, _ in pairs]
         docs = {s.features.start: doc for s, (_, doc) in zip(chosen, pairs, strict=True)}
     for sentence, words in zip(chosen, parsed, strict=True):
+        if language == "ru":
+            offset = sentence.features.start
+            sentence.verbs = frozenset(
+                offset + w.start for w in words if w.pos in ("VERB", "AUX") and w.start >= 0
+            )
         votes = sentence_votes(words, language)
         sentence.votes = votes
         if not any(votes.values()):
@@ -460,7 +465,13 @@ def extract_chapter(
                 type=span.kind,
                 confidence=conf,
                 priority=_priority(span, conf),
-                summary=build_summary(tokens, language, phrases, text),
+                summary=build_summary(
+                    tokens,
+                    language,
+                    phrases,
+                    text,
+                    frozenset().union(*(s.verbs for s in span.sentences)),
+                ),
             )
         )
     return descriptions

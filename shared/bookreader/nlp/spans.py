@@ -35,6 +35,8 @@ class ScoredSentence:
     kind: str
     strength: float  # evidence for a picture of `kind` (before calibration)
     votes: dict[str, float] | None = None  # the parse's type votes, when the sentence was parsed
+    # offsets of the words the Russian parse tags as verbs («Ветер стих»: not "poetry")
+    verbs: frozenset[int] = frozenset()
     # the learned step's verdict: P(a painter could draw it), P(type | pictureable)
     pictureable: float = 0.0
     type_probability: float = 0.0

@@ -179,10 +179,12 @@ def build_summary(
     language: str,
     phrases: Callable[[], Sequence[NounPhrase]] | None = None,
     text: str | None = None,
+    verbs: frozenset[int] = frozenset(),
 ) -> VisualSummary:
     """The summary of a span's tokens; `phrases` gives the English parse's noun phrases (read
     only when called: parsing is the expensive part); `text`, the text the tokens' offsets point
-    into, keeps the capital letters the tokens lose (a name mid-sentence is written with one)."""
+    into, keeps the capital letters the tokens lose (a name mid-sentence is written with one);
+    `verbs`, the offsets of the words the Russian parse read as verbs in context."""
     lexicon = lexicon_for(language)
     attributes: dict[str, list[str]] = {}
     for token in tokens:
@@ -201,7 +203,7 @@ def build_summary(
     names = _capitalised_names(tokens, text) if language == "ru" and text else {}
     if language == "ru":
         compared = frozenset(russian_compared(tokens, text)) if text else frozenset()
-        subjects = _russian_subjects(tokens, lexicon, common, frozenset(names), compared)
+        subjects = _russian_subjects(tokens, lexicon, common, frozenset(names), compared, verbs)
     elif phrases is not None:
         parsed = phrases()
         subjects = _english_subjects(parsed, lexicon)
@@ -346,12 +348,14 @@ def _russian_subjects(
     common: set[int],
     names: frozenset[int] = frozenset(),
     compared: frozenset[int] = frozenset(),
+    verbs: frozenset[int] = frozenset(),
 ) -> list[str]:
     """«прилагательное* существительное» phrases in lemma form (a plural head in its nominative
     plural): the nominative ones first, then the other things in text order. Positions of
     tokens read as common nouns are added to `common` (they are not names); the positions in
     `names` are people's names and never things, those in `compared` only what something is
-    compared to (comparisons.py)."""
+    compared to (comparisons.py); a word at an offset in `verbs` that can be a verb is one
+    («Ветер стих»: the wind dropped, no poem; «старик правил лошадьми»: drove, no rules)."""
     parses = [parse_word(token.lower.replace("ё", "е")) for token in tokens]
     ranked: list[tuple[int, int, str, str]] = []
     # (first position, head position, case, its index in `ranked`) of each noun phrase; a time
@@ -367,7 +371,7 @@ def _russian_subjects(
             continue
         context = _Context(
             [parses[m] for m in modifiers],
-            previous is not None and _is_preposition(parses[previous]),
+            _after_preposition(tokens, parses, position),
             _GOVERNS.get(tokens[previous].lower, frozenset())
             if previous is not None
             else frozenset(),
@@ -378,6 +382,10 @@ def _russian_subjects(
         )
         if position in names or position in compared:
             noun = None
+        elif _verb_here(token, parses[position], verbs) and not _after_preposition(
+            tokens, parses, (modifiers or [position])[0]
+        ):
+            noun = None  # «в синей дали»: after a preposition (and its adjectives), a noun
         else:
             noun = _noun_reading(token, parses[position], context)
         if noun is not None and _drawable(_normal(noun), lexicon):
@@ -444,6 +452,10 @@ def _adjacent(tokens: list[Token], left: int, right: int) -> bool:
     return tokens[right].start - tokens[left].end <= 2
 
 
+def _after_preposition(tokens: list[Token], parses: list[tuple[Any, ...]], at: int) -> bool:
+    return at > 0 and _adjacent(tokens, at - 1, at) and _is_preposition(parses[at - 1])
+
+
 def _is_preposition(parses: tuple[Any, ...]) -> bool:
     return bool(parses) and parses[0].tag.POS == "PREP"
 
@@ -508,6 +520,13 @@ def _noun_reading(token: Token, parses: tuple[Any, ...], context: _Context) -> A
     if context.plural_verb:
         return next((n for n in nouns if {"nomn", "plur"} <= n.tag.grammemes), nouns[0])
     return nouns[0]
+
+
+def _verb_here(token: Token, parses: tuple[Any, ...], verbs: frozenset[int]) -> bool:
+    """The parse read the word as a verb and the analyser has a past-tense reading for it: in
+    context it is one, not the noun spelled the same. The past is where the two meet («стих»,
+    «сели», «были», «надел»); the parse also tags other nouns as verbs («напились чаю»)."""
+    return token.start in verbs and any(p.tag.POS == "VERB" and "past" in p.tag for p in parses)
 
 
 def _modifier(parses: tuple[Any, ...]) -> bool:

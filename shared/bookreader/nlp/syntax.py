@@ -66,6 +66,7 @@ class Word:
     animate: bool  # Russian morphology's Animacy=Anim, or an English person pronoun/name
     subject_case: bool = True  # False for a Russian noun in an oblique case (not a subject)
     participle: bool = False  # a participle form ("running", «тронутые»), whose agent is its noun
+    start: int = -1  # its offset in the parsed text (Russian; -1 when not kept)
 
 
 def _noun_class(word: Word, language: str) -> str:
@@ -292,9 +293,16 @@ def parse_russian(texts: Sequence[str]) -> list[list[Word]]:
                     animate=(token.feats or {}).get("Animacy") == "Anim",
                     subject_case=_subject_case(token),
                     participle=_is_participle(token.text.lower()),
+                    start=_offset(token.start, bounds[which]),
                 )
             )
     return result
+
+
+def _offset(start: int, bounds: tuple[int, int]) -> int:
+    """A token's offset in its own text, or -1 when the segmenter's sentence ran past that
+    text's end (the texts are joined by newlines, which do not always end a sentence)."""
+    return start - bounds[0] if bounds[0] <= start < bounds[1] else -1
 
 
 @lru_cache(maxsize=100_000)
