@@ -193,3 +193,27 @@ def test_a_verb_spelled_like_a_noun_is_not_drawn() -> None:
     distance = next(token.start for token in tokens if token.lower == "дали")
     summary = build_summary(tokens, "ru", None, sky, frozenset({distance}))
     assert any(subject.endswith("даль") for subject in summary.subjects), summary.subjects
+
+
+def test_the_visual_sense_of_a_word_is_the_one_translated() -> None:
+    # the generated lexicon said "frenches", "grosses", "language" and "erysipelas"
+    battle = _prompt(
+        "Густая колонна французов шла по дороге, за ней двигались массы пехоты.", "ru", "action"
+    ).prompt.lower()
+    assert "frenchmen" in battle and "masses of infantry" in battle, battle
+    assert "frenches" not in battle and "gross" not in battle
+    face = _prompt("Из окна выглядывала красная рожа с усами, высунув язык.", "ru", "character")
+    assert "erysipelas" not in face.prompt.lower() and "language" not in face.prompt.lower()
+    assert "tongue" in face.prompt.lower(), face.prompt
+
+
+def test_a_hyphened_modifier_is_said_whole_and_one_person_gets_an_article(english: None) -> None:
+    text = "On a three-legged wooden stool sat a thin old man beside a half-open door."
+    prompt = _prompt(text, "en", "character").prompt
+    assert first_sentence(prompt).lower().startswith("portrait of a thin old man"), prompt
+    assert "three-legged wooden stool" in prompt.lower() and "half-open door" in prompt.lower()
+    woman = _prompt(
+        "A grey-haired woman in a blue-green dress stood by the well.", "en", "character"
+    )
+    assert first_sentence(woman.prompt).lower().startswith("portrait of a grey-haired woman")
+    assert "blue-green dress" in woman.prompt.lower(), woman.prompt

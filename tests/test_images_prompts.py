@@ -384,7 +384,7 @@ def test_a_described_animal_or_thing_is_not_a_portrait_but_a_person_is() -> None
     owl = ru_prompt(describe("character", ["чучело сова", "каминный полка"]))
     assert owl.prompt.lower().startswith("stuffed owl") and "portrait" not in owl.prompt.lower()
     old_man = ru_prompt(describe("character", ["седой старик", "длинный борода"]))
-    assert old_man.prompt.lower().startswith("portrait of grey-haired old man")
+    assert old_man.prompt.lower().startswith("portrait of a grey-haired old man")
 
 
 COLOURFUL = describe(
@@ -682,8 +682,8 @@ def test_the_glossary_is_singular_and_the_number_comes_from_the_text() -> None:
         ("atmosphere", ["пламя", "дым", "небо"], "flames"),  # a fire is a thing, not bare light
         ("object", ["незнакомец", "колокол", "пистолет"], "bell"),  # a thing, not who brought it
         # a portrait opens on the person, not on her eyes; a person the analyser knows as one
-        ("character", ["лиловый глаза", "губы", "молодой женщина"], "portrait of young woman"),
-        ("character", ["красный шапка", "толстый полковник"], "portrait of fat colonel"),
+        ("character", ["лиловый глаза", "губы", "молодой женщина"], "portrait of a young woman"),
+        ("character", ["красный шапка", "толстый полковник"], "portrait of a fat colonel"),
         # a good first subject stays first
         ("location", ["колодец", "деревянный ведро", "двор"], "well"),
     ],

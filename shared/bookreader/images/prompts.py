@@ -327,7 +327,7 @@ def _opening(
         return [" and ".join(figures[:2])], []
     head = subjects[at]
     if kind == "character" and (_is_person(head) or _said_head(head) in people):
-        head = f"portrait of {head}"
+        head = f"portrait of {_one(head)}"
     if figures and _english_head(head) in _WORN:
         # "a man, long frock coat": the person wears the coat, so the person is said first
         return [*figures[:2], head], rest
@@ -435,6 +435,15 @@ def _english_head(phrase: str) -> str:
         if singular in known:
             return singular
     return word
+
+
+def _one(phrase: str) -> str:
+    """A person said in the singular with its article ("a thin old man", "an old priest"); a
+    plural or a word the vocabularies do not know as a person stays as it is."""
+    head = _said_head(phrase)
+    if head not in PERSON_NOUNS or phrase.split()[0] in ("a", "an", "the"):
+        return phrase
+    return f"{'an' if phrase[0] in 'aeiou' else 'a'} {phrase}"
 
 
 def _said_head(phrase: str) -> str:

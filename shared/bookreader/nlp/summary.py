@@ -54,7 +54,7 @@ _RU_NOT_DRAWN = frozenset(
             "раз время минута час секунда мгновение день неделя год месяц сторона шаг аршин",
             "верста часть конец начало середина место вид образ дело случай способ мысль слово",
             "чувство выражение звук крик голос шум запах сила жизнь смерть душа сердце взгляд",
-            "очередь самый друг вкус",
+            "очередь самый друг вкус мера такт",
         )
     ).split()
 )
@@ -103,7 +103,7 @@ def noun_phrases(doc: Any) -> list[NounPhrase]:
         if english_compared(token):
             continue  # "white as snow": no snow in the picture
         modifiers = [
-            child.lower_
+            _hyphenated(child)
             for child in token.children
             if child.i < token.i
             and child.dep_ in _EN_MODIFIER_DEPS
@@ -113,7 +113,7 @@ def noun_phrases(doc: Any) -> list[NounPhrase]:
                 or (child.pos_ == "PROPN" and (child.is_lower or titled))
             )
             and child.lower_ not in _EN_EMPTY_MODIFIERS
-            and child.lower_.isalpha()
+            and child.is_alpha
         ]
         subject = token.dep_ in _EN_SUBJECT_DEPS or (
             token.dep_ == "conj" and token.head.dep_ in _EN_SUBJECT_DEPS
@@ -136,6 +136,21 @@ def noun_phrases(doc: Any) -> list[NounPhrase]:
             phrase = NounPhrase(phrase.words, phrase.head, phrase.subject, complement)
         phrases.append(phrase)
     return phrases
+
+
+def _hyphenated(token: Any) -> str:
+    """A modifier with the words hyphened to it, as written ("three-legged", "grey-haired",
+    "half-open"): the parse splits them and hangs the first on the last."""
+    doc, first = token.doc, token.i
+    while (
+        first >= 2
+        and doc[first - 1].text == "-"
+        and not doc[first - 1].whitespace_
+        and not doc[first - 2].whitespace_
+        and doc[first - 2].is_alpha
+    ):
+        first -= 2
+    return doc[first : token.i + 1].text.lower()
 
 
 def _of_complement(token: Any, phrases: dict[int, NounPhrase]) -> NounPhrase | None:
