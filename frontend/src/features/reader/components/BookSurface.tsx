@@ -16,6 +16,7 @@ import {
   type Relocation,
 } from "../layout/BookLayout";
 import { type Turn, turnForSwipe, turnForTap } from "../layout/pagination";
+import { INK_FILTERS, inkMatrix, markLineArt } from "../content/lineArt";
 import { markChapterLaidOut } from "../performanceMarks";
 import { ChevronLeft, ChevronRight } from "./icons";
 
@@ -81,7 +82,16 @@ export function BookSurface(props: Props) {
     );
     layout.tableLabel = t("table");
     layoutRef.current = layout;
+    // The book's own pictures (not the passages' illustrations) are looked at once loaded.
+    const onPictureLoad = (event: Event) => {
+      const image = event.target;
+      if (image instanceof HTMLImageElement && !image.closest(".illustration")) {
+        markLineArt(image);
+      }
+    };
+    content.addEventListener("load", onPictureLoad, true);
     return () => {
+      content.removeEventListener("load", onPictureLoad, true);
       layout.destroy();
       layoutRef.current = null;
       loaded.current = null;
@@ -226,6 +236,20 @@ export function BookSurface(props: Props) {
       >
         {props.rtl ? <ChevronLeft /> : <ChevronRight />}
       </button>
+      <InkFilters />
     </div>
+  );
+}
+
+/** The SVG filters reader.css draws line art with in the dark and sepia themes. */
+function InkFilters() {
+  return (
+    <svg className="reader-ink-filters" aria-hidden="true" focusable="false">
+      {Object.entries(INK_FILTERS).map(([id, { ink, paper }]) => (
+        <filter key={id} id={id} colorInterpolationFilters="sRGB">
+          <feColorMatrix type="matrix" values={inkMatrix(ink, paper)} />
+        </filter>
+      ))}
+    </svg>
   );
 }
