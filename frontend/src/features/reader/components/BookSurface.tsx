@@ -165,9 +165,11 @@ export function BookSurface(props: Props) {
       return;
     }
     if (!window.getSelection()?.isCollapsed) return;
+    // A tap in a table that scrolls sideways reaches for the table, not for the page.
+    const inTable = event.target instanceof Element && event.target.closest("[data-scrolls]");
     const box = event.currentTarget.getBoundingClientRect();
     const turn =
-      props.mode === "paginated"
+      props.mode === "paginated" && !inTable
         ? turnForTap(event.clientX - box.left, box.width, props.rtl)
         : null;
     // A finger turning pages must not open a passage's card: on touch the outer thirds turn
