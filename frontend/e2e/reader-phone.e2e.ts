@@ -2,15 +2,17 @@
  * The reader on a phone held upright (390 px): the top bar's six buttons leave room for a few
  * words only, and the chapter being read must still be told there whole, not cut to "Глава…";
  * the book page before it keeps its stacked buttons apart; a table wider than the page scrolls
- * sideways in its own box, words whole; justified text without hyphenation opens no wide gaps;
- * the book page's contents is an indented tree without list numbers of its own; a picture among
- * a paragraph's words stays in its line;
+ * sideways in its own box, words whole, and a tap in it is for the table, not a page turn; a long
+ * table that fits the page's width flows on to the next page row by row; justified text without
+ * hyphenation opens no wide gaps; the book page's contents is an indented tree without list
+ * numbers of its own; a picture among a paragraph's words stays in its line;
  * the book page's list of devices breaks its lines between phrases, never inside "4 minutes ago".
  */
 import { register } from "./support/account";
 import { apiAs } from "./support/api";
 import { type BookFile, CHEKHOV_EPUB, uploadAndOpen, writtenFb2 } from "./support/books";
 import { expect, test } from "./support/fixtures";
+import { currentView, expectMovedFrom, onScreen } from "./support/reader";
 
 test.use({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
 
@@ -93,19 +95,26 @@ test("justified text on a phone opens no wide gaps between words; the setting sa
   await expect(alignment).toHaveAccessibleDescription(ui.noHyphenation);
 });
 
-/** A one-chapter FB2 holding a table of eight columns of long words, written for the test. */
-function wideTableBook(): BookFile {
+/**
+ * A one-chapter FB2 holding a table of eight columns of long words, written for the test, and
+ * `after` paragraphs after it (enough of them make pages to turn).
+ */
+function wideTableBook(after = 1): BookFile {
   const cell = (text: string) => `<td>${text}</td>`;
   const words = ["Горизонтальная", "черта", "Неразрывный", "пробел", "Приблизительно", "равно"];
   const row = [...words, "Двойная", "кавычка"].map(cell).join("");
   const paragraphs = Array.from({ length: 6 }, (_, i) => `<p>Абзац ${i + 1} перед таблицей.</p>`);
+  const more = Array.from(
+    { length: after - 1 },
+    (_, i) => `<p>Ещё абзац ${i + 2} после таблицы, длинный: ${"слова ".repeat(40)}</p>`,
+  );
   return writtenFb2(
     "wide-table",
     "Широкая таблица",
     "Таблиц",
     `<body><section><title><p>Глава с таблицей</p></title>${paragraphs.join("")}
 <table><tr>${row}</tr><tr>${row}</tr><tr>${row}</tr></table><p>Абзац после таблицы.</p>
-</section></body>`,
+${more.join("")}</section></body>`,
   );
 }
 
@@ -162,6 +171,82 @@ test("a table wider than a phone's page scrolls sideways in its own box, its wor
   await last.scrollIntoViewIfNeeded();
   await expect(last).toBeInViewport();
   await expect(main.getByText("Абзац 1 перед таблицей.", { exact: true })).toBeInViewport();
+});
+
+test("a tap in a table that scrolls sideways stays in the table; a tap beside it turns the page", async ({
+  page,
+  ui,
+}) => {
+  const book = wideTableBook(30);
+  await register(page, ui);
+  await uploadAndOpen(page, ui, book);
+  await page.getByRole("link", { name: ui.startReading }).click();
+  await expect(page.getByRole("button", { name: ui.nextPage })).toBeVisible();
+  const region = page.getByRole("main").getByRole("region", { name: ui.wideTable });
+  await expect(region).toBeInViewport();
+  const first = await currentView(page);
+
+  // Taps on the table's right end, in the page's right third, where a tap on text turns on.
+  const table = (await region.boundingBox())!;
+  const end = table.x + table.width - 8;
+  await page.touchscreen.tap(end, table.y + table.height / 2);
+  await page.touchscreen.tap(end, table.y + table.height / 2);
+  // A tap in the same third just below the table, on the text after it, turns one page on...
+  await page.touchscreen.tap(end, table.y + table.height + 40);
+  await expectMovedFrom(page, first);
+  // ...and one page back is the first page: the taps in the table turned nothing.
+  await page.getByRole("button", { name: ui.previousPage }).click();
+  await expect.poll(() => currentView(page)).toBe(first);
+  await expect(region).toBeInViewport();
+});
+
+test("a long table that fits the page's width goes on to the next page row by row, leaving no gap", async ({
+  page,
+  ui,
+}) => {
+  const rows = Array.from(
+    { length: 60 },
+    (_, i) => `<tr><td>Строка ${i + 1}</td><td>${i + 1}</td></tr>`,
+  );
+  const book = writtenFb2(
+    "long-table",
+    "Длинная таблица",
+    "Строк",
+    `<body><section><title><p>Глава с длинной таблицей</p></title>
+<p>Абзац перед таблицей.</p><table>${rows.join("")}</table><p>Абзац после таблицы.</p>
+</section></body>`,
+  );
+  await register(page, ui);
+  await uploadAndOpen(page, ui, book);
+  await page.getByRole("link", { name: ui.startReading }).click();
+  await expect(page.getByRole("button", { name: ui.nextPage })).toBeVisible();
+
+  const main = page.getByRole("main");
+  const before = main.getByText("Абзац перед таблицей.", { exact: true });
+  const firstRow = main.getByRole("row", { name: "Строка 1 1", exact: true });
+  const lastRow = main.getByRole("row", { name: "Строка 60 60", exact: true });
+  await expect(before).toBeInViewport();
+  // The table starts right under the paragraph before it, on the same page: no gap.
+  await expect(firstRow).toBeInViewport();
+  const [above, below] = [(await before.boundingBox())!, (await firstRow.boundingBox())!];
+  expect(below.y - (above.y + above.height), "space between the text and the table").toBeLessThan(
+    2 * above.height,
+  );
+  await expect(lastRow).not.toBeInViewport();
+  // Its rows go on on the next page, from the one after the last row of this page.
+  const rowsOnScreen = async () =>
+    (await onScreen(page)).visible.flatMap(({ text }) => {
+      const row = /^Строка (\d+)$/.exec(text);
+      return row ? [Number(row[1])] : [];
+    });
+  const first = await currentView(page);
+  const lastOnFirstPage = Math.max(...(await rowsOnScreen()));
+  await page.getByRole("button", { name: ui.nextPage }).click();
+  await expectMovedFrom(page, first);
+  await expect(firstRow).not.toBeInViewport();
+  expect(Math.min(...(await rowsOnScreen())), "the first row on the next page").toBe(
+    lastOnFirstPage + 1,
+  );
 });
 
 /** An FB2 whose sections nest three deep, their titles numbered by the book itself. */

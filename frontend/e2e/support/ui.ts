@@ -31,6 +31,7 @@ export type Ui = {
   scrollMode: string;
   pagedMode: string;
   darkTheme: string;
+  sepiaTheme: string;
   largerText: string;
   backToLibrary: string;
   note: string;
@@ -78,6 +79,7 @@ export const UI: Record<Language, Ui> = {
     scrollMode: "Scroll",
     pagedMode: "Pages",
     darkTheme: "Dark",
+    sepiaTheme: "Sepia",
     largerText: "Larger text",
     backToLibrary: "Back to library",
     note: "Note",
@@ -120,6 +122,7 @@ export const UI: Record<Language, Ui> = {
     scrollMode: "Прокрутка",
     pagedMode: "Страницы",
     darkTheme: "Тёмная",
+    sepiaTheme: "Сепия",
     largerText: "Крупнее",
     backToLibrary: "В библиотеку",
     note: "Примечание",

@@ -16,6 +16,7 @@ import {
   type Relocation,
 } from "../layout/BookLayout";
 import { type Turn, turnForSwipe, turnForTap } from "../layout/pagination";
+import { INK_FILTERS, inkMatrix, markLineArt } from "../content/lineArt";
 import { markChapterLaidOut } from "../performanceMarks";
 import { ChevronLeft, ChevronRight } from "./icons";
 
@@ -81,7 +82,16 @@ export function BookSurface(props: Props) {
     );
     layout.tableLabel = t("table");
     layoutRef.current = layout;
+    // The book's own pictures (not the passages' illustrations) are looked at once loaded.
+    const onPictureLoad = (event: Event) => {
+      const image = event.target;
+      if (image instanceof HTMLImageElement && !image.closest(".illustration")) {
+        markLineArt(image);
+      }
+    };
+    content.addEventListener("load", onPictureLoad, true);
     return () => {
+      content.removeEventListener("load", onPictureLoad, true);
       layout.destroy();
       layoutRef.current = null;
       loaded.current = null;
@@ -155,9 +165,11 @@ export function BookSurface(props: Props) {
       return;
     }
     if (!window.getSelection()?.isCollapsed) return;
+    // A tap in a table that scrolls sideways reaches for the table, not for the page.
+    const inTable = event.target instanceof Element && event.target.closest("[data-scrolls]");
     const box = event.currentTarget.getBoundingClientRect();
     const turn =
-      props.mode === "paginated"
+      props.mode === "paginated" && !inTable
         ? turnForTap(event.clientX - box.left, box.width, props.rtl)
         : null;
     // A finger turning pages must not open a passage's card: on touch the outer thirds turn
@@ -226,6 +238,20 @@ export function BookSurface(props: Props) {
       >
         {props.rtl ? <ChevronLeft /> : <ChevronRight />}
       </button>
+      <InkFilters />
     </div>
+  );
+}
+
+/** The SVG filters reader.css draws line art with in the dark and sepia themes. */
+function InkFilters() {
+  return (
+    <svg className="reader-ink-filters" aria-hidden="true" focusable="false">
+      {Object.entries(INK_FILTERS).map(([id, { ink, paper }]) => (
+        <filter key={id} id={id} colorInterpolationFilters="sRGB">
+          <feColorMatrix type="matrix" values={inkMatrix(ink, paper)} />
+        </filter>
+      ))}
+    </svg>
   );
 }

@@ -209,8 +209,7 @@ export class BookLayout {
   private markWideTables(): void {
     for (const box of this.content.querySelectorAll<HTMLElement>(`.${TABLE_BOX}`)) {
       const table = box.firstElementChild;
-      // offsetWidth is the table's own width even when its rows run on into the next column.
-      const wide = table instanceof HTMLElement && table.offsetWidth > box.clientWidth + 1;
+      const wide = table !== null && widestFragment(table) > box.clientWidth + 1;
       if (wide) {
         box.setAttribute("data-scrolls", "");
         box.setAttribute("role", "region");
@@ -326,6 +325,16 @@ export class BookLayout {
   private onFocusIn = (event: FocusEvent): void => {
     if (this.mode === "paginated" && event.target instanceof Element) this.reveal(event.target);
   };
+}
+
+/**
+ * The width of an element's widest box: a table whose rows run on into the next columns has a
+ * box in each, and its bounding box (offsetWidth too) spans them all, as wide as a spread.
+ */
+function widestFragment(element: Element): number {
+  let widest = 0;
+  for (const rect of element.getClientRects()) widest = Math.max(widest, rect.width);
+  return widest;
 }
 
 // Top-level blocks laid out before the first paint: about two screens of text on a phone.
