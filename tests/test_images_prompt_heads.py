@@ -217,3 +217,28 @@ def test_a_hyphened_modifier_is_said_whole_and_one_person_gets_an_article(englis
     )
     assert first_sentence(woman.prompt).lower().startswith("portrait of a grey-haired woman")
     assert "blue-green dress" in woman.prompt.lower(), woman.prompt
+
+
+def test_a_first_name_and_patronymic_are_one_person_and_a_lower_case_word_no_name() -> None:
+    countess = _prompt(
+        "Графиня Лидия Ивановна была высокая полная женщина с черными глазами.", "ru", "character"
+    ).prompt
+    # «Ивановна» (normal form Иванович) is her patronymic, not a man beside her
+    assert "a man" not in countess.lower() and "woman" in countess.lower(), countess
+    ruts = "Лошади жались от колей на дышло, и ловкий ямщик держал дышлом по колее."
+    summary = build_summary(tokenize(ruts, 0, len(ruts), "ru"), "ru", None, ruts)
+    assert summary.characters == [], summary.characters  # «колей» is ruts, not Коля
+
+
+def test_a_pronoun_tie_goes_to_the_subject() -> None:
+    # «нее» stands for the neck (шея is feminine); «он» is the one in the portrait
+    text = "Он стоял в передней, дергаясь длинною, худою шеей и срывая с нее шарф."
+    prompt = _prompt(text, "ru", "character").prompt
+    assert first_sentence(prompt).lower().startswith("portrait of a man"), prompt
+
+
+def test_the_quoted_passage_keeps_typographic_apostrophes_and_accented_words_whole() -> None:
+    text = "The old cooper’s club hammer lay on the café’s red table beside a rusty lantern."
+    prompt = _prompt(text, "en", "object").prompt
+    assert "cooper's club hammer" in prompt and "cafe's red table" in prompt, prompt
+    assert "cooper s" not in prompt and "caf " not in prompt

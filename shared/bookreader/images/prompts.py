@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from functools import cache
 
@@ -612,6 +613,7 @@ _HE_SHE = {
     "ru": ({"он", "его", "ему", "него", "нему", "ним", "нем"}, {"она", "ее", "ей", "нее", "ней"}),
     "en": ({"he", "him", "his"}, {"she", "her", "hers"}),
 }
+_SUBJECT_HE_SHE = {"ru": ("он", "она"), "en": ("he", "she")}
 
 
 def _anyone(subjects: list[str], people: frozenset[str]) -> bool:
@@ -632,6 +634,10 @@ def _pronoun_gender(text: str, language: str) -> str:
     words = _words(text)
     he = sum(word in he_words for word in words)
     she = sum(word in she_words for word in words)
+    if he == she:
+        # a tie goes to the subject: «он стоял… срывая с нее шарф» (нее is the neck, шея)
+        subject_he, subject_she = _SUBJECT_HE_SHE.get(language, ("", ""))
+        he, she = words.count(subject_he), words.count(subject_she)
     return "masc" if he > she else "femn" if she > he else ""
 
 
@@ -757,7 +763,7 @@ def _key_phrase(text: str, budget: int) -> str:
     small); quotes and odd characters removed. Nothing when no clause fits."""
     if budget < _MIN_QUOTE_TOKENS:
         return ""
-    clean = re.sub(r"[^A-Za-z0-9 ,.;:!?'\-]+", " ", text)
+    clean = re.sub(r"[^A-Za-z0-9 ,.;:!?'\-]+", " ", _plain_letters(text))
     clean = re.sub(r"\s+", " ", clean).strip()
     scored = []
     for position, clause in enumerate(_SENTENCE_END.split(clean)):
@@ -777,6 +783,17 @@ def _key_phrase(text: str, budget: int) -> str:
         chosen.append((position, clause))
         used += size
     return "; ".join(clause for _, clause in sorted(chosen))
+
+
+# Typographic marks said in the plain ones the quote keeps ("cooper’s" is not "cooper s").
+_PLAIN_MARKS = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "—": ", ", "–": ", "})
+
+
+def _plain_letters(text: str) -> str:
+    """The text with typographic apostrophes and dashes made plain and accents dropped ("café"
+    → "cafe"), so that the quote's filter keeps the words whole."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_PLAIN_MARKS))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def _clipped(clause: str, limit: int) -> str:

@@ -54,7 +54,7 @@ _RU_NOT_DRAWN = frozenset(
             "раз время минута час секунда мгновение день неделя год месяц сторона шаг аршин",
             "верста часть конец начало середина место вид образ дело случай способ мысль слово",
             "чувство выражение звук крик голос шум запах сила жизнь смерть душа сердце взгляд",
-            "очередь самый друг вкус мера такт",
+            "очередь самый друг вкус мера такт голубушка голубчик",
         )
     ).split()
 )
@@ -226,13 +226,27 @@ def build_summary(
     else:
         subjects = _vocabulary_subjects(tokens, lexicon)
     characters = []
+    named: set[int] = set()  # positions read as (a part of) a person's name
     for position, token in enumerate(tokens):
         if position in names:
             name = names[position]
-        elif token.pos == "PROPN" and position not in common and _is_name(token, lexicon):
+        elif (
+            token.pos == "PROPN"
+            and position not in common
+            and _is_name(token, lexicon)
+            # in Russian a name is written with a capital («колей» is ruts, not Коля)
+            and (language != "ru" or not text or text[token.start : token.start + 1].isupper())
+        ):
             name = token.lemma.capitalize() if language == "ru" else token.lower.capitalize()
         else:
             continue
+        named.add(position)
+        if (
+            position - 1 in named
+            and text
+            and not text[tokens[position - 1].end : token.start].strip()
+        ):
+            continue  # «Лидия Ивановна», «Степан Аркадьич Облонский»: one person, by the first
         if name not in characters:
             characters.append(name)
     return VisualSummary(subjects=subjects, attributes=attributes, characters=characters)
