@@ -11,9 +11,9 @@ import { type BookFile, uploadAndOpen, writtenFb2 } from "./support/books";
 import { expect, test } from "./support/fixtures";
 import type { Ui } from "./support/ui";
 
-type Pictures = { sign: string; vignette: string; photo: string };
+type Pictures = { sign: string; vignette: string; photo: string; plate: string };
 
-/** Three PNGs (base64) drawn in the page: a sign, a vignette and a photo. */
+/** Four PNGs (base64) drawn in the page: a sign, a vignette, a photo and a plate. */
 function drawPictures(page: Page): Promise<Pictures> {
   return page.evaluate(() => {
     function png(width: number, height: number, draw: (c: CanvasRenderingContext2D) => void) {
@@ -44,11 +44,18 @@ function drawPictures(page: Page): Promise<Pictures> {
         c.fillStyle = gradient;
         c.fillRect(0, 0, 120, 60);
       }),
+      // A coloured plate on nothing: dark blue lettering above a red rider, as a title page.
+      plate: png(120, 60, (c) => {
+        c.fillStyle = "#1d2a5a";
+        c.fillRect(20, 6, 80, 10);
+        c.fillStyle = "#c83a2a";
+        c.fillRect(45, 30, 30, 24);
+      }),
     };
   });
 }
 
-function picturesBook({ sign, vignette, photo }: Pictures): BookFile {
+function picturesBook({ sign, vignette, photo, plate }: Pictures): BookFile {
   const binary = (id: string, data: string) =>
     `<binary id="${id}" content-type="image/png">${data}</binary>`;
   return writtenFb2(
@@ -60,8 +67,9 @@ function picturesBook({ sign, vignette, photo }: Pictures): BookFile {
 <image l:href="#vignette.png" alt="Виньетка"/>
 <p>Абзац между картинками.</p>
 <image l:href="#photo.png" alt="Фотография"/>
+<image l:href="#plate.png" alt="Титульный лист"/>
 <p>Абзац после картинок.</p></section></body>
-${binary("sign.png", sign)}${binary("vignette.png", vignette)}${binary("photo.png", photo)}`,
+${binary("sign.png", sign)}${binary("vignette.png", vignette)}${binary("photo.png", photo)}${binary("plate.png", plate)}`,
   );
 }
 
@@ -113,7 +121,7 @@ const MIDDLE: [number, number] = [0.5, 0.5];
 const LEFT: [number, number] = [0.1, 0.5];
 const RIGHT: [number, number] = [0.9, 0.5];
 
-test("line art takes the page's paper and ink in the dark and sepia themes; a photo keeps its colours", async ({
+test("line art takes the page's paper and ink in the dark and sepia themes; a photo keeps its colours; a plate drawn on nothing keeps a light ground", async ({
   page,
   ui,
 }) => {
@@ -127,7 +135,8 @@ test("line art takes the page's paper and ink in the dark and sepia themes; a ph
   const sign = main.getByRole("img", { name: "Знак" });
   const vignette = main.getByRole("img", { name: "Виньетка" });
   const photo = main.getByRole("img", { name: "Фотография" });
-  for (const picture of [sign, vignette, photo]) {
+  const plate = main.getByRole("img", { name: "Титульный лист" });
+  for (const picture of [sign, vignette, photo, plate]) {
     await expect(picture).toBeInViewport();
     await expect
       .poll(() => picture.evaluate((image: HTMLImageElement) => image.complete))
@@ -162,6 +171,12 @@ test("line art takes the page's paper and ink in the dark and sepia themes; a ph
   expect(luminance(darkRed!)).toBeLessThanOrEqual(luminance(lightRed!));
   expect(luminance(darkRed!)).toBeGreaterThan(0.7 * luminance(lightRed!));
   expect(luminance(darkBlue!)).toBeGreaterThan(0.7 * luminance(lightBlue!));
+  // A coloured plate drawn on nothing keeps a light ground: its dark lettering stays readable.
+  const [plateGround, plateLettering] = await painted(page, plate, [CORNER, [0.5, 0.18]]);
+  expect(luminance(plateGround!), "the plate's ground is light on the dark page").toBeGreaterThan(
+    0.6,
+  );
+  expect(luminance(plateLettering!), "its lettering stays dark").toBeLessThan(0.25);
 
   // The sepia page: the sign's paper is the page's cream, its strokes dark.
   await chooseTheme(page, ui, ui.sepiaTheme);

@@ -16,7 +16,7 @@ import {
   type Relocation,
 } from "../layout/BookLayout";
 import { type Turn, turnForSwipe, turnForTap } from "../layout/pagination";
-import { INK_FILTERS, inkMatrix, markLineArt } from "../content/lineArt";
+import { INK_FILTERS, inkMatrix, markPicture } from "../content/lineArt";
 import { markChapterLaidOut } from "../performanceMarks";
 import { ChevronLeft, ChevronRight } from "./icons";
 
@@ -86,7 +86,7 @@ export function BookSurface(props: Props) {
     const onPictureLoad = (event: Event) => {
       const image = event.target;
       if (image instanceof HTMLImageElement && !image.closest(".illustration")) {
-        markLineArt(image);
+        markPicture(image);
       }
     };
     content.addEventListener("load", onPictureLoad, true);

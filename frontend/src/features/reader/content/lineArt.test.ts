@@ -1,4 +1,4 @@
-import { INK_FILTERS, inkMatrix, isLineArt } from "./lineArt";
+import { INK_FILTERS, inkMatrix, isLineArt, isSeeThrough } from "./lineArt";
 
 type Pixel = readonly [number, number, number, number];
 
@@ -35,6 +35,21 @@ describe("isLineArt", () => {
 
   it("reads nothing into no pixels", () => {
     expect(isLineArt([])).toBe(false);
+  });
+});
+
+describe("isSeeThrough", () => {
+  const HALF: Pixel = [20, 30, 90, 120];
+
+  it("takes a plate or a sketch drawn on nothing, half-transparent strokes included", () => {
+    expect(isSeeThrough(pixels([NOTHING, 30], [RED, 60], [SKY, 10]))).toBe(true);
+    expect(isSeeThrough(pixels([HALF, 25], [BLACK, 75]))).toBe(true);
+  });
+
+  it("does not take an opaque picture or one with a few clear pixels", () => {
+    expect(isSeeThrough(pixels([RED, 90], [SKY, 10]))).toBe(false);
+    expect(isSeeThrough(pixels([NOTHING, 5], [SKY, 95]))).toBe(false);
+    expect(isSeeThrough([])).toBe(false);
   });
 });
 

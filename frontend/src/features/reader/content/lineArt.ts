@@ -7,6 +7,12 @@
 
 /** The attribute that marks a book's picture as line art (not a book attribute). */
 export const LINE_ART = "data-line-art";
+/**
+ * The attribute that marks a picture drawn on nothing that is not line art: a coloured plate or
+ * a sketch in half-transparent strokes, made for a light page. On the dark page it gets a light
+ * ground of its own, or its dark lettering and strokes vanish into the page.
+ */
+export const SEE_THROUGH = "data-see-through";
 
 type Rgb = readonly [number, number, number];
 
@@ -64,14 +70,26 @@ export function isLineArt(pixels: ArrayLike<number>): boolean {
   return paper >= total / 2 && coloured <= total * 0.02;
 }
 
+// A picture this much of which is transparent or half-transparent is drawn on nothing.
+const SEE_THROUGH_SHARE = 0.2;
+const OPAQUE = 230;
+
+/** Whether a picture is drawn on nothing: a fifth or more of its pixels let the page through. */
+export function isSeeThrough(pixels: ArrayLike<number>): boolean {
+  const total = Math.floor(pixels.length / 4);
+  let through = 0;
+  for (let i = 3; i < pixels.length; i += 4) if (pixels[i]! < OPAQUE) through += 1;
+  return total > 0 && through >= total * SEE_THROUGH_SHARE;
+}
+
 // Large enough to keep a letter's strokes, small enough to read in well under a millisecond.
 const SAMPLE_SIDE = 64;
 
 /**
- * Marks a loaded picture of the book as line art or not. A picture the page may not read (from
+ * Marks a loaded picture of the book as line art, as drawn on nothing, or neither. A picture the page may not read (from
  * another origin, without CORS) stays unmarked: it is dimmed in the dark theme like a photo.
  */
-export function markLineArt(image: HTMLImageElement): void {
+export function markPicture(image: HTMLImageElement): void {
   if (!image.naturalWidth || !image.naturalHeight) return;
   const scale = Math.min(1, SAMPLE_SIDE / Math.max(image.naturalWidth, image.naturalHeight));
   const width = Math.max(1, Math.round(image.naturalWidth * scale));
@@ -88,5 +106,7 @@ export function markLineArt(image: HTMLImageElement): void {
   } catch {
     return; // a tainted canvas: the picture cannot be read here
   }
-  image.toggleAttribute(LINE_ART, isLineArt(pixels));
+  const lineArt = isLineArt(pixels);
+  image.toggleAttribute(LINE_ART, lineArt);
+  image.toggleAttribute(SEE_THROUGH, !lineArt && isSeeThrough(pixels));
 }
