@@ -217,6 +217,11 @@ def test_a_hyphened_modifier_is_said_whole_and_one_person_gets_an_article(englis
     )
     assert first_sentence(woman.prompt).lower().startswith("portrait of a grey-haired woman")
     assert "blue-green dress" in woman.prompt.lower(), woman.prompt
+    # the parts of a hyphened word are no things of their own
+    face = _prompt("A clean-cut, boyish face peeped over the diamond-shaped stone.", "en", "object")
+    listed = _listed(face.prompt)
+    assert "clean cut" not in listed and "diamond" not in listed, listed
+    assert any("clean-cut boyish face" in phrase for phrase in listed), listed
 
 
 def test_a_first_name_and_patronymic_are_one_person_and_a_lower_case_word_no_name() -> None:

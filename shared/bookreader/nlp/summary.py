@@ -102,6 +102,8 @@ def noun_phrases(doc: Any) -> list[NounPhrase]:
             continue  # "smoke" of "smoke rings" is said with its head
         if english_compared(token):
             continue  # "white as snow": no snow in the picture
+        if _hyphened_on(token) or (token.dep_ == "amod" and token.head.pos_ in ("NOUN", "PROPN")):
+            continue  # "diamond" of "diamond-shaped head", "cut" of "clean-cut face": its head's
         modifiers = [
             _hyphenated(child)
             for child in token.children
@@ -136,6 +138,17 @@ def noun_phrases(doc: Any) -> list[NounPhrase]:
             phrase = NounPhrase(phrase.words, phrase.head, phrase.subject, complement)
         phrases.append(phrase)
     return phrases
+
+
+def _hyphened_on(token: Any) -> bool:
+    """Whether the word is the first part of a hyphened word ("ruddy" of "ruddy-faced")."""
+    doc, after = token.doc, token.i + 1
+    return (
+        after + 1 < len(doc)
+        and not token.whitespace_
+        and doc[after].text == "-"
+        and not doc[after].whitespace_
+    )
 
 
 def _hyphenated(token: Any) -> str:
