@@ -28,6 +28,7 @@ from bookreader.images.model import BookContext
 from bookreader.images.prompts import build_prompt
 from bookreader.nlp.extractor import analyse, english_pipeline, extract_chapter
 from bookreader.nlp.model import Description
+from bookreader.nlp.spans import parsed_verbs
 from bookreader.nlp.summary import build_summary, noun_phrases
 
 
@@ -120,8 +121,7 @@ def whole_passage(passage: GoldPassage, description: Description) -> Description
     tokens = [token for sentence in scored for token in sentence.features.tokens]
     pipeline = english_pipeline() if passage.lang == "en" else None
     phrases = (lambda: noun_phrases(pipeline(text))) if pipeline is not None else None
-    verbs = frozenset().union(*(sentence.verbs for sentence in scored))
-    summary = build_summary(tokens, passage.lang, phrases, text, verbs)
+    summary = build_summary(tokens, passage.lang, phrases, text, parsed_verbs(scored))
     return description.model_copy(update={"start": 0, "end": len(text), "summary": summary})
 
 

@@ -28,7 +28,14 @@ from bookreader.nlp.features import (
 from bookreader.nlp.learned import LearnedModel, packaged_model
 from bookreader.nlp.model import SUPPORTED_LANGUAGES, Description
 from bookreader.nlp.sentences import split_sentences
-from bookreader.nlp.spans import MAX_SENTENCES, ScoredSentence, Span, fits, merge_sentences
+from bookreader.nlp.spans import (
+    MAX_SENTENCES,
+    ScoredSentence,
+    Span,
+    fits,
+    merge_sentences,
+    parsed_verbs,
+)
 from bookreader.nlp.summary import NounPhrase, build_summary, noun_phrases
 from bookreader.nlp.syntax import parse_english, parse_russian, sentence_votes
 from bookreader.nlp.vectors import PERSON_PRONOUNS, sentence_vectors
@@ -466,11 +473,7 @@ def extract_chapter(
                 confidence=conf,
                 priority=_priority(span, conf),
                 summary=build_summary(
-                    tokens,
-                    language,
-                    phrases,
-                    text,
-                    frozenset().union(*(s.verbs for s in span.sentences)),
+                    tokens, language, phrases, text, parsed_verbs(span.sentences)
                 ),
             )
         )

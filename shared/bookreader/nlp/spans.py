@@ -4,7 +4,7 @@ whitespace left out."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from bookreader.nlp.features import SentenceFeatures
@@ -40,6 +40,11 @@ class ScoredSentence:
     # the learned step's verdict: P(a painter could draw it), P(type | pictureable)
     pictureable: float = 0.0
     type_probability: float = 0.0
+
+
+def parsed_verbs(sentences: Iterable[ScoredSentence]) -> frozenset[int]:
+    """The offsets of the words the Russian parse read as verbs in these sentences."""
+    return frozenset().union(*(sentence.verbs for sentence in sentences))
 
 
 @dataclass

@@ -259,7 +259,7 @@ def build_summary(
             and text
             and not text[tokens[position - 1].end : token.start].strip()
         ):
-            continue  # «Лидия Ивановна», «Степан Аркадьич Облонский»: one person, by the first
+            continue  # «Лидия Ивановна», «Марья Дмитриевна»: one person, by the first name
         if name not in characters:
             characters.append(name)
     return VisualSummary(subjects=subjects, attributes=attributes, characters=characters)
@@ -397,7 +397,7 @@ def _russian_subjects(
     tokens read as common nouns are added to `common` (they are not names); the positions in
     `names` are people's names and never things, those in `compared` only what something is
     compared to (comparisons.py); a word at an offset in `verbs` that can be a verb is one
-    («Ветер стих»: the wind dropped, no poem; «старик правил лошадьми»: drove, no rules)."""
+    («Ветер стих»: the wind dropped, no poem; «хозяйка села»: she sat down, no village)."""
     parses = [parse_word(token.lower.replace("ё", "е")) for token in tokens]
     ranked: list[tuple[int, int, str, str]] = []
     # (first position, head position, case, its index in `ranked`) of each noun phrase; a time
