@@ -31,7 +31,7 @@ _EN_NOT_DRAWN = frozenset(
             "direction attention effort step turn rest whole half top bottom edge other",
             "people difficulty trouble chance need hope concern reserve interest sense effect",
             "result nature length width height depth inch mile dint ado piece style care",
-            "colour color hue tint one none latter former means",
+            "colour color hue tint one none latter former means mean sake purpose mercy",
         )
     ).split()
 )
