@@ -247,3 +247,21 @@ def test_the_quoted_passage_keeps_typographic_apostrophes_and_accented_words_who
     prompt = _prompt(text, "en", "object").prompt
     assert "cooper's club hammer" in prompt and "cafe's red table" in prompt, prompt
     assert "cooper s" not in prompt and "caf " not in prompt
+
+
+@pytest.mark.parametrize(
+    ("text", "said", "not_said"),
+    [
+        ("Он сбил огромный замок, и тяжелая дубовая дверь отворилась.", "lock", "castle"),
+        ("На высокой горе стоял старинный замок с башнями и зубчатыми стенами.", "castle", "lock"),
+        ("Вдали шли полки с развевающимися знаменами, и солдаты пели.", "regiments", "shelves"),
+        ("На стене висели полки с книгами и фарфоровыми чашками.", "shelves", "regiments"),
+        ("Старик косил мокрую траву, и острая коса блестела на солнце.", "scythe", "braid"),
+        ("Густая русая коса девушки лежала на плече поверх белой рубашки.", "braid", "scythe"),
+    ],
+)
+def test_a_word_with_two_pictures_is_said_in_the_sense_the_passage_cues(
+    text: str, said: str, not_said: str
+) -> None:
+    prompt = _prompt(text, "ru", "object").prompt.lower()
+    assert re.search(rf"\b{said}\b", prompt) and not re.search(rf"\b{not_said}\b", prompt), prompt

@@ -15,12 +15,14 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 _TABLE = Path(__file__).with_name("glossary_ru_en.tsv")
+_SENSES = Path(__file__).with_name("senses_ru_en.tsv")
 _LEXICON = Path(__file__).with_name("lexicon_ru_en.tsv")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 # Mueller's dictionary writes an é as e' ("sue'de", "de'classe"): a prompt says "suede".
 _MUELLER_ACUTE = re.compile(r"(?<=e)'(?=[a-z])")
 _CURATED_ON: ContextVar[bool] = ContextVar("curated_glossary_on", default=True)
 _CURATED_KEYS: ContextVar[frozenset[str] | None] = ContextVar("curated_keys", default=None)
+_PASSAGE: ContextVar[frozenset[str]] = ContextVar("passage_lemmas", default=frozenset())
 
 
 @cache
@@ -56,6 +58,35 @@ def glossary_limited_to(lemmas: Collection[str]) -> Iterator[None]:
         yield
     finally:
         _CURATED_KEYS.reset(token)
+
+
+@contextmanager
+def in_passage(lemmas: Collection[str]) -> Iterator[None]:
+    """Translate for one passage whose words have these lemmas: a word whose sense the passage
+    cues (senses_ru_en.tsv: «замок» beside a door is a lock, not a castle) is said in it."""
+    token = _PASSAGE.set(frozenset(lemma.replace("ё", "е") for lemma in lemmas))
+    try:
+        yield
+    finally:
+        _PASSAGE.reset(token)
+
+
+@cache
+def _senses() -> dict[str, list[tuple[str, frozenset[str]]]]:
+    senses: dict[str, list[tuple[str, frozenset[str]]]] = {}
+    for line in _SENSES.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            lemma, english, cues = line.split("\t")
+            senses.setdefault(lemma, []).append((english, frozenset(cues.split())))
+    return senses
+
+
+def _cued_sense(lemma: str) -> str | None:
+    """The sense of the lemma that the current passage's words cue, if any."""
+    passage = _PASSAGE.get()
+    if not passage or not _CURATED_ON.get():
+        return None
+    return next((english for english, cues in _senses().get(lemma, []) if cues & passage), None)
 
 
 def _curated() -> dict[str, str]:
@@ -97,7 +128,8 @@ def translate_word(lemma: str, language: str) -> str | None:
     if language != "ru":
         return None if has_cyrillic(word) else word
     english = (
-        _curated().get(word)
+        _cued_sense(word)
+        or _curated().get(word)
         or _curated_verb(word)
         or lexicon().get(word)
         or _spelling_variant(word)
@@ -210,9 +242,12 @@ def _singular(word: str) -> tuple[str, bool]:
     readings = plurals or nouns
     if not readings:
         return word, False
-    # of two plurals with one form («пустыни»: пустынь or пустыня), one the dictionaries know
+    # of two plurals with one form («пустыни»: пустынь or пустыня), one the passage cues
+    # («полки» beside soldiers: regiments), else one the dictionaries know
     lemmas = [str(p.normal_form).replace("ё", "е") for p in readings]
-    return next((lemma for lemma in lemmas if _lookup(lemma)), lemmas[0]), bool(plurals)
+    cued = [lemma for lemma in lemmas if _cued_sense(lemma)]
+    known = next((lemma for lemma in lemmas if _lookup(lemma)), lemmas[0])
+    return (cued[0] if cued else known), bool(plurals)
 
 
 _IRREGULAR_PLURALS = {

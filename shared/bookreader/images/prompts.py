@@ -19,6 +19,7 @@ from functools import cache
 from bookreader.images.glossary import (
     genitive_complement,
     has_cyrillic,
+    in_passage,
     pluralize,
     translate_all,
     translate_phrase,
@@ -146,7 +147,24 @@ def build_prompt(
     book: BookContext,
     style: str | None = None,
 ) -> ImagePrompt:
-    """The prompt for one description: same inputs, same prompt, seed and size."""
+    """The prompt for one description: same inputs, same prompt, seed and size. Its words are
+    translated in the senses the passage cues («замок» beside a door is a lock)."""
+    lemmas = [ru_parse(word)[0] for word in _words(text)] if language == "ru" else []
+    with in_passage(lemmas):
+        return _build_prompt(
+            description, text, language=language, cast=cast, book=book, style=style
+        )
+
+
+def _build_prompt(
+    description: Description,
+    text: str,
+    *,
+    language: str,
+    cast: Sequence[CastMember],
+    book: BookContext,
+    style: str | None,
+) -> ImagePrompt:
     preset = resolve_style(style, book.genres)
     summary = description.summary
     attributes = {
