@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import TypeVar
 
 _TABLE = Path(__file__).with_name("glossary_ru_en.tsv")
 _SENSES = Path(__file__).with_name("senses_ru_en.tsv")
@@ -23,6 +24,7 @@ _MUELLER_ACUTE = re.compile(r"(?<=e)'(?=[a-z])")
 _CURATED_ON: ContextVar[bool] = ContextVar("curated_glossary_on", default=True)
 _CURATED_KEYS: ContextVar[frozenset[str] | None] = ContextVar("curated_keys", default=None)
 _PASSAGE: ContextVar[frozenset[str]] = ContextVar("passage_lemmas", default=frozenset())
+_Value = TypeVar("_Value")
 
 
 @cache
@@ -37,38 +39,32 @@ def lexicon() -> dict[str, str]:
     return _read(_LEXICON)
 
 
-@contextmanager
-def without_glossary() -> Iterator[None]:
+def without_glossary() -> AbstractContextManager[None]:
     """Translate with the generated lexicon and the derivations only: how coverage is measured
     without the hand-curated entries (`make lexicon-coverage`)."""
-    token = _CURATED_ON.set(False)
-    try:
-        yield
-    finally:
-        _CURATED_ON.reset(token)
+    return _while_set(_CURATED_ON, False)
 
 
-@contextmanager
-def glossary_limited_to(lemmas: Collection[str]) -> Iterator[None]:
+def glossary_limited_to(lemmas: Collection[str]) -> AbstractContextManager[None]:
     """Translate with only the curated entries whose key is one of `lemmas` (and the generated
     vocabulary): the glossary that could have been written from the books those lemmas come
     from, as `make lexicon-coverage` measures it on books the glossary must not have seen."""
-    token = _CURATED_KEYS.set(frozenset(lemma.replace("ё", "е") for lemma in lemmas))
-    try:
-        yield
-    finally:
-        _CURATED_KEYS.reset(token)
+    return _while_set(_CURATED_KEYS, frozenset(lemma.replace("ё", "е") for lemma in lemmas))
+
+
+def in_passage(lemmas: Collection[str]) -> AbstractContextManager[None]:
+    """Translate for one passage whose words have these lemmas: a word whose sense the passage
+    cues (senses_ru_en.tsv: «замок» beside a door is a lock, not a castle) is said in it."""
+    return _while_set(_PASSAGE, frozenset(lemma.replace("ё", "е") for lemma in lemmas))
 
 
 @contextmanager
-def in_passage(lemmas: Collection[str]) -> Iterator[None]:
-    """Translate for one passage whose words have these lemmas: a word whose sense the passage
-    cues (senses_ru_en.tsv: «замок» beside a door is a lock, not a castle) is said in it."""
-    token = _PASSAGE.set(frozenset(lemma.replace("ё", "е") for lemma in lemmas))
+def _while_set(variable: ContextVar[_Value], value: _Value) -> Iterator[None]:
+    token = variable.set(value)
     try:
         yield
     finally:
-        _PASSAGE.reset(token)
+        variable.reset(token)
 
 
 @cache
