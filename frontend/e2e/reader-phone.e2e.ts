@@ -10,7 +10,13 @@
  */
 import { register } from "./support/account";
 import { apiAs } from "./support/api";
-import { type BookFile, CHEKHOV_EPUB, uploadAndOpen, writtenFb2 } from "./support/books";
+import {
+  type BookFile,
+  CHEKHOV_EPUB,
+  uploadAndRead,
+  uploadAndOpen,
+  writtenFb2,
+} from "./support/books";
 import { expect, test } from "./support/fixtures";
 import { currentView, expectMovedFrom, onScreen } from "./support/reader";
 
@@ -54,9 +60,7 @@ test("justified text on a phone opens no wide gaps between words; the setting sa
   ui,
 }) => {
   await register(page, ui);
-  await uploadAndOpen(page, ui, CHEKHOV_EPUB);
-  await page.getByRole("link", { name: ui.startReading }).click();
-  await expect(page.getByRole("button", { name: ui.nextPage })).toBeVisible();
+  await uploadAndRead(page, ui, CHEKHOV_EPUB);
   const main = page.getByRole("main");
   await expect(main.getByText(/Молодая рыжая собака/)).toBeVisible();
 
@@ -124,9 +128,7 @@ test("a table wider than a phone's page scrolls sideways in its own box, its wor
 }) => {
   const book = wideTableBook();
   await register(page, ui);
-  await uploadAndOpen(page, ui, book);
-  await page.getByRole("link", { name: ui.startReading }).click();
-  await expect(page.getByRole("button", { name: ui.nextPage })).toBeVisible();
+  await uploadAndRead(page, ui, book);
 
   const main = page.getByRole("main");
   const region = main.getByRole("region", { name: ui.wideTable });
@@ -179,9 +181,7 @@ test("a tap in a table that scrolls sideways stays in the table; a tap beside it
 }) => {
   const book = wideTableBook(30);
   await register(page, ui);
-  await uploadAndOpen(page, ui, book);
-  await page.getByRole("link", { name: ui.startReading }).click();
-  await expect(page.getByRole("button", { name: ui.nextPage })).toBeVisible();
+  await uploadAndRead(page, ui, book);
   const region = page.getByRole("main").getByRole("region", { name: ui.wideTable });
   await expect(region).toBeInViewport();
   const first = await currentView(page);
@@ -217,9 +217,7 @@ test("a long table that fits the page's width goes on to the next page row by ro
 </section></body>`,
   );
   await register(page, ui);
-  await uploadAndOpen(page, ui, book);
-  await page.getByRole("link", { name: ui.startReading }).click();
-  await expect(page.getByRole("button", { name: ui.nextPage })).toBeVisible();
+  await uploadAndRead(page, ui, book);
 
   const main = page.getByRole("main");
   const before = main.getByText("Абзац перед таблицей.", { exact: true });
@@ -316,9 +314,7 @@ test("a picture among a paragraph's words stays in its line, not a line of its o
 }) => {
   const book = inlinePictureBook();
   await register(page, ui);
-  await uploadAndOpen(page, ui, book);
-  await page.getByRole("link", { name: ui.startReading }).click();
-  await expect(page.getByRole("button", { name: ui.nextPage })).toBeVisible();
+  await uploadAndRead(page, ui, book);
 
   const paragraph = page.getByRole("main").getByText("стоит в строке.");
   await expect(paragraph).toBeVisible();

@@ -7,7 +7,7 @@
  */
 import type { Locator, Page } from "@playwright/test";
 import { register } from "./support/account";
-import { type BookFile, uploadAndOpen, writtenFb2 } from "./support/books";
+import { type BookFile, uploadAndRead, writtenFb2 } from "./support/books";
 import { expect, test } from "./support/fixtures";
 import type { Ui } from "./support/ui";
 
@@ -127,9 +127,7 @@ test("line art takes the page's paper and ink in the dark and sepia themes; a ph
 }) => {
   await register(page, ui);
   const book = picturesBook(await drawPictures(page));
-  await uploadAndOpen(page, ui, book);
-  await page.getByRole("link", { name: ui.startReading }).click();
-  await expect(page.getByRole("button", { name: ui.nextPage })).toBeVisible();
+  await uploadAndRead(page, ui, book);
 
   const main = page.getByRole("main");
   const sign = main.getByRole("img", { name: "Знак" });

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Locator, Page } from "@playwright/test";
+import { expect, type Locator, type Page } from "@playwright/test";
 import type { Ui } from "./ui";
 
 const BOOKS = fileURLToPath(new URL("../../../tests/fixtures/books", import.meta.url));
@@ -56,6 +56,13 @@ export async function uploadAndOpen(page: Page, ui: Ui, file: BookFile): Promise
   await uploadRow(page, ui, file)
     .getByRole("link", { name: ui.open(file.title) })
     .click({ timeout: 60_000 });
+}
+
+/** Uploads `file`, opens its page and starts reading: the reader shows its first page. */
+export async function uploadAndRead(page: Page, ui: Ui, file: BookFile): Promise<void> {
+  await uploadAndOpen(page, ui, file);
+  await page.getByRole("link", { name: ui.startReading }).click();
+  await expect(page.getByRole("button", { name: ui.nextPage })).toBeVisible();
 }
 
 /** The upload list's row of `file`: its progress, its state, its link to the book. */
