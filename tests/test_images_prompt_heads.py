@@ -265,3 +265,36 @@ def test_a_word_with_two_pictures_is_said_in_the_sense_the_passage_cues(
 ) -> None:
     prompt = _prompt(text, "ru", "object").prompt.lower()
     assert re.search(rf"\b{said}\b", prompt) and not re.search(rf"\b{not_said}\b", prompt), prompt
+
+
+def test_an_action_word_said_as_a_noun_is_no_movement(english: None) -> None:
+    text = (
+        "She ran down the long hall lit by a row of lamps, past the March Hare, and sat on a "
+        "mossy rock."
+    )
+    prompt = _prompt(text, "en", "action").prompt.lower()
+    movements = [phrase.strip() for phrase in prompt.split(".")[2].split(",")]
+    assert "ran" in movements and "sat" in movements
+    assert not {"row", "march", "rock"} & set(movements)
+
+
+def test_a_measure_and_an_adjective_the_tagger_took_for_a_noun_are_no_things(
+    english: None,
+) -> None:
+    listed = _listed(
+        _prompt(
+            "Her head struck against the roof of the hall: she was now more than nine feet "
+            "high. The whale lay motionless beside a little door about fifteen inches high.",
+            "en",
+            "object",
+        ).prompt
+    )
+    assert any("roof" in phrase for phrase in listed) and any("door" in p for p in listed)
+    words = {word for phrase in listed for word in phrase.split()}
+    assert not {"feet", "inches", "motionless"} & words
+
+
+def test_the_quote_puts_no_space_before_punctuation_it_kept(english: None) -> None:
+    text = "She took down a jar labelled “ORANGE MARMALADE”, but the jar was empty and dusty."
+    prompt = _prompt(text, "en", "object").prompt
+    assert "MARMALADE," in prompt and "MARMALADE ," not in prompt

@@ -722,3 +722,36 @@ def test_short_nouns_and_ambiguous_plurals_the_dictionaries_know_are_translated(
     assert translate_phrase("белый ус", "ru") == "white moustache"
     assert translate_phrase("печальный пустыни", "ru") == "sad deserts"
     assert translate_word("варенье", "ru") == "jam"  # the lexicon says "conserve"
+
+
+def test_a_figure_shows_build_and_worn_garments_and_an_english_title_says_who() -> None:
+    holmes = CastMember(
+        kind="character",
+        name="Sherlock Holmes",
+        aliases=["Holmes", "Mr. Holmes"],
+        first_chapter=0,
+        first_offset=0,
+        mentions=400,
+        appearance={
+            "size": ["long", "tall", "little", "thin"],  # "long" fingers, a "little" room
+            "clothing": ["dress", "sleeves", "coat"],  # a client's dress; a garment's part
+            "colour": ["grey"],
+        },
+    )
+    alice = CastMember(
+        kind="character",
+        name="Alice",
+        aliases=["Alice", "Miss Alice"],
+        first_chapter=0,
+        first_offset=0,
+        mentions=300,
+        appearance={"clothing": ["dress"]},
+    )
+    english = BookContext(language="en", sha256="c" * 64)
+    text = "Alice looked at Holmes; he drew his coat about him and said nothing."
+    description = describe("character", ["coat"], characters=["Holmes", "Alice"])
+    prompt = build_prompt(
+        description, text, language="en", cast=[holmes, alice], book=english
+    ).prompt
+    assert "a man (tall, thin, wearing coat, in grey)" in prompt, prompt
+    assert "a woman (wearing dress)" in prompt, prompt  # "he" is Holmes, not Alice

@@ -177,6 +177,36 @@ def test_english_appearance_stays_with_the_person_wearing_it():
     assert holmes.appearance == {"clothing": ["gown"], "colour": ["grey"]}
 
 
+def test_a_main_character_keeps_the_traits_that_recur_most_seen_first():
+    sentences = [
+        "Иван Петрович стоял у окна в сером сюртуке.",
+        "Иван Петрович снова надел серый сюртук и шляпу.",
+        "Иван Петрович смотрел на белое платье.",
+        "Марья Ивановна накинула шаль.",
+    ]
+    text = " ".join(sentences)
+    descriptions = []
+    for sentence, attributes in zip(
+        sentences,
+        [
+            {"clothing": ["сюртук"], "colour": ["серый"]},
+            {"clothing": ["сюртук", "шляпа"], "colour": ["серый"]},
+            {"clothing": ["платье"], "colour": ["белый"]},
+            {"clothing": ["шаль"]},
+        ],
+        strict=True,
+    ):
+        start = text.index(sentence)
+        descriptions.append(
+            _character_description(text, start, start + len(sentence), **attributes)
+        )
+    cast = _by_name(build_cast([(0, text)], "ru", descriptions))
+    # three descriptions of him: what was seen once (a hat, the white dress he looked at) goes
+    assert cast["Иван Петрович"].appearance == {"clothing": ["сюртук"], "colour": ["серый"]}
+    # one description of her: all it says
+    assert cast["Марья Ивановна"].appearance == {"clothing": ["шаль"]}
+
+
 FANTASY = [
     (
         0,

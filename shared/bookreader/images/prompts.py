@@ -193,7 +193,7 @@ def _build_prompt(
         # князь» and «князь», the phrase that says most
         figures = [_titled(figures[0], max(titles, key=len))]
         subjects = [subject for subject in subjects if subject not in titles]
-    actions = _actions(text, language) if description.type == "action" else []
+    actions = _actions(text, language, summary.subjects) if description.type == "action" else []
     period = period_hint(book)
     if preset.monochrome:
         subjects = _distinct(_without_colours(subject) for subject in subjects)
@@ -537,7 +537,7 @@ def _figures(
 ) -> list[str]:
     """ "a man (grey-haired, wearing greatcoat and cap, in grey)" for up to two characters."""
     return [
-        _figure(member, _gender_noun(member.name, text, language), language, monochrome)
+        _figure(member, _member_noun(member, text, language), language, monochrome)
         for member in characters[:2]
     ]
 
@@ -698,15 +698,21 @@ def _build_of(words: list[str], gender: str) -> list[str]:
 
 
 def _figure(member: CastMember, noun: str, language: str, monochrome: bool) -> str:
-    """A recurring character's stable traits: build and size, clothing, then colours (none for
-    a monochrome style)."""
-    build = lexicon_ru.BUILD | lexicon_en.BUILD
+    """A recurring character's stable traits, most seen first: build, what they wear, then
+    colours (none for a monochrome style). Sizes of other things ("long" hands, a "little"
+    room) and a garment's parts say nothing of the figure; a man wears no woman's dress, a woman
+    no man's tailcoat (another person's, in the passages the traits were gathered from)."""
+    lexicon = lexicon_ru if language == "ru" else lexicon_en
     looks = member.appearance
     colours = looks.get("colour", [])
-    adjectives = [c for c in colours if c in build] + looks.get("size", [])
-    traits = translate_all(adjectives, language)[:3]
-    clothing = translate_all(looks.get("clothing", []), language)[:3]
-    tones = translate_all([c for c in colours if c not in build], language)[:2]
+    build = [word for word in (*looks.get("size", []), *colours) if word in lexicon.BUILD]
+    traits = translate_all(build, language)[:3]
+    other_sexs = {"a man": lexicon.WOMENS_CLOTHING, "a woman": lexicon.MENS_CLOTHING}
+    unworn = lexicon.CLOTHING_PARTS | other_sexs.get(noun, frozenset())
+    garments = [word for word in looks.get("clothing", []) if word not in unworn]
+    clothing = translate_all(garments, language)[:3]
+    colours = [colour for colour in colours if colour not in lexicon.BUILD]
+    tones = translate_all(colours, language)[:2]
     if monochrome:
         traits = [trait for trait in traits if _without_colours(trait)]
         clothing = [_without_colours(item) for item in clothing if _without_colours(item)]
@@ -727,6 +733,18 @@ def _gender_noun(name: str, text: str, language: str) -> str:
     return {"masc": "a man", "femn": "a woman"}.get(gender, "a person")
 
 
+def _member_noun(member: CastMember, text: str, language: str) -> str:
+    """ "a man" or "a woman" for a cast member: an English name's title says it ("Miss Alice",
+    "Mr. Holmes") before the passage's pronouns, which may be another person's."""
+    if language == "en":
+        titles = {word.strip(".").lower() for alias in member.aliases for word in alias.split()}
+        if titles & lexicon_en.TITLES_FEMALE and not titles & lexicon_en.TITLES_MALE:
+            return "a woman"
+        if titles & lexicon_en.TITLES_MALE and not titles & lexicon_en.TITLES_FEMALE:
+            return "a man"
+    return _gender_noun(member.name, text, language)
+
+
 @cache
 def _ru_name_gender(first_name: str) -> str:
     for parse in morph().parse(first_name):
@@ -735,15 +753,35 @@ def _ru_name_gender(first_name: str) -> str:
     return ""
 
 
-def _actions(text: str, language: str) -> list[str]:
-    """Up to three action words of the passage (Russian through the glossary's verbs)."""
-    words = re.findall(r"[^\W\d_]+", text.lower())
+def _actions(text: str, language: str, subjects: Sequence[str] = ()) -> list[str]:
+    """Up to three action words of the passage (Russian through the glossary's verbs). An
+    English word the parse read into a subject is a noun there or said already ("a mossy
+    rock", "the boat's bow")."""
     if language == "ru":
+        words = re.findall(r"[^\W\d_]+", text.lower())
         lemmas = [ru_parse(word.replace("ё", "е"))[0] for word in words]
         found = translate_all([lemma for lemma in lemmas if lemma in lexicon_ru.ACTION_VERBS], "ru")
     else:
-        found = list(dict.fromkeys(w for w in words if w in lexicon_en.ACTION_VERBS))
+        said = {word for phrase in subjects for word in phrase.split()}
+        found = list(dict.fromkeys(verb for verb in _english_verbs(text) if verb not in said))
     return found[:3]
+
+
+def _english_verbs(text: str) -> Iterable[str]:
+    """The passage's action verbs, leaving out their noun twins: a word after an article or a
+    possessive ("a row of lamps"), or capitalised inside a sentence ("the March Hare")."""
+    previous = ""
+    for match in re.finditer(r"[^\W\d_]+|[.!?;:“\"]", text):
+        word = match.group()
+        lower = word.lower()
+        inside = previous not in ("", ".", "!", "?", ";", ":", "“", '"')
+        if (
+            lower in lexicon_en.ACTION_VERBS
+            and previous not in lexicon_en.NOUN_DETERMINERS
+            and not (inside and word[0].isupper())
+        ):
+            yield lower
+        previous = lower
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+")
@@ -782,7 +820,7 @@ def _key_phrase(text: str, budget: int) -> str:
     if budget < _MIN_QUOTE_TOKENS:
         return ""
     clean = re.sub(r"[^A-Za-z0-9 ,.;:!?'\-]+", " ", _plain_letters(text))
-    clean = re.sub(r"\s+", " ", clean).strip()
+    clean = re.sub(r"\s+([,.;:!?])", r"\1", re.sub(r"\s+", " ", clean)).strip()  # 'MARMALADE”,'
     scored = []
     for position, clause in enumerate(_SENTENCE_END.split(clean)):
         clause = _clipped(clause.strip(" ,.;:!?'-"), _CLAUSE_CHARS)

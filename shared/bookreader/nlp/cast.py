@@ -67,6 +67,8 @@ SCENE_CHARS = 1500  # each side of a diminutive: the stretch of text its person'
 PRESENT_SHARE = 0.34  # a diminutive whose person's other names are this rarely around is another
 SAME_COMPANY = 0.5  # … unless this share of the names around it are around the person too
 ALIAS_LIMIT = 20  # surface forms stored per member, most frequent first
+# A character given appearance by this many descriptions keeps only the traits seen twice.
+RECURRING_TRAITS_FROM = 3
 APPEARANCE_LOOKBACK = 300  # a description without a name belongs to the character named just before
 
 _NOT_NAMES = frozenset(
@@ -1027,13 +1029,22 @@ def _gather_appearance(
                 positions[mention.chapter].append((mention.start, member))
     for chapter_positions in positions.values():
         chapter_positions.sort(key=lambda item: item[0])
-    for description in characters:
+    votes: dict[int, Counter[tuple[str, str]]] = defaultdict(Counter)
+    sources: dict[int, set[int]] = defaultdict(set)  # the descriptions each member is given
+    members = {id(member): member for _, member in pairs}
+    for number, description in enumerate(characters):
         text = texts.get(description.chapter, "")
         found = positions.get(description.chapter, [])
         for kind, value, member in _attributed(description, text, found, lang):
-            known = member.appearance.setdefault(kind, [])
-            if value not in known:
-                known.append(value)
+            votes[id(member)][(kind, value)] += 1
+            sources[id(member)].add(number)
+    for key, counted in votes.items():
+        # A trait seen once in many of a main character's passages is more likely another
+        # person's or another thing's (Holmes "in a dress", Левин «в платье»): it must recur.
+        floor = 2 if len(sources[key]) >= RECURRING_TRAITS_FROM else 1
+        for (kind, value), count in counted.most_common():  # most votes first, ties as seen
+            if count >= floor:
+                members[key].appearance.setdefault(kind, []).append(value)
 
 
 def _attributed(

@@ -32,6 +32,10 @@ _EN_NOT_DRAWN = frozenset(
             "people difficulty trouble chance need hope concern reserve interest sense effect",
             "result nature length width height depth inch mile dint ado piece style care",
             "colour color hue tint one none latter former means mean sake purpose mercy",
+            "rate speed haste hurry courage adventure plenty tone resource scrutiny keeping",
+            "remainder interval pair dozen hundred thousand million humor humour sport fun",
+            "danger subject warning birthday world dream reverie token delicacy neighborhood",
+            "neighbourhood season self success command oath account",
         )
     ).split()
 )

@@ -60,6 +60,19 @@ sweater pea-jacket tarpaulin handkerchief wig crown
 clothes oilskin sou'wester bracelet pendant amulet tiara diadem
 """)
 
+# Worn only by women in the books' times: never on a man's figure (a Holmes "in a dress").
+WOMENS_CLOTHING = _words("""
+dress gown frock bonnet petticoat skirt blouse veil
+""")
+# Worn only by men in the books' times: never on a woman's figure.
+MENS_CLOTHING = _words("""
+waistcoat frock-coat tailcoat cravat epaulette breeches
+""")
+# Parts and trimmings of a garment, not what a figure wears.
+CLOTHING_PARTS = _words("""
+collar sleeve sleeves button buttons ribbon bow
+""")
+
 BUILD = _words("""
 tall short thin lean gaunt fat stout plump portly slender slim stooping stooped broad
 broad-shouldered hunchbacked grey-haired gray-haired bald ruddy pale swarthy red-haired
@@ -217,6 +230,11 @@ IMPERSONAL_WEATHER = _words("rain snow hail thunder drizzle pour dawn glimmer")
 
 # Nouns of looking: with them a verb of throwing or taking is a light verb ("cast a glance",
 # "took a look"): the deed is a look, not a movement.
+# After these a word is a noun: "a row of lamps", "in his turn".
+NOUN_DETERMINERS = _words("a an the his her its their my your our this these those every each")
+# A name's title says whether its bearer is a man or a woman ("Miss Alice", "Mr. Holmes").
+TITLES_MALE = _words("mr mister sir lord king prince duke count baron")
+TITLES_FEMALE = _words("mrs miss ms madam madame mme lady queen princess duchess countess baroness")
 GAZE = _words("glance look glimpse gaze stare peep")
 GAZE_DETERMINERS = _words("a an the one another his her their my your its")
 

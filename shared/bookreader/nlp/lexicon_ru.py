@@ -63,6 +63,20 @@ CLOTHING = _words("""
 мантия ермолка колпак валенок лапоть шарф манишка косынка
 """)
 
+# Worn only by women in the books' times: never on a man's figure («платье» on Левин is a
+# woman's dress of the passage, or his clothes in general).
+WOMENS_CLOTHING = _words("""
+платье чепец юбка кофта капот сарафан кокошник вуаль косынка душегрейка
+""")
+# Worn only by men in the books' times: never on a woman's figure.
+MENS_CLOTHING = _words("""
+фрак сюртук жилет мундир картуз фуражка папаха кафтан
+""")
+# Parts and trimmings of a garment, not what a figure wears.
+CLOTHING_PARTS = _words("""
+воротник рукав пуговица эполета лента бант манишка
+""")
+
 BUILD = _words("""
 высокий низенький худой худощавый толстый полный тонкий широкоплечий сутулый стройный
 горбатый седой лысый румяный бледный смуглый рыжий белокурый черноволосый кудрявый курчавый

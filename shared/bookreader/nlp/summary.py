@@ -102,6 +102,8 @@ def noun_phrases(doc: Any) -> list[NounPhrase]:
             continue  # "smoke" of "smoke rings" is said with its head
         if english_compared(token):
             continue  # "white as snow": no snow in the picture
+        if _measure(token):
+            continue  # "nine feet high", "two miles away": a measure, not a thing
         if _hyphened_on(token) or (token.dep_ == "amod" and token.head.pos_ in ("NOUN", "PROPN")):
             continue  # "diamond" of "diamond-shaped head", "cut" of "clean-cut face": its head's
         modifiers = [
@@ -127,6 +129,8 @@ def noun_phrases(doc: Any) -> list[NounPhrase]:
                 head = modifiers.pop()
                 own[token.i] = NounPhrase((*modifiers[-_MAX_MODIFIERS:], head), head, subject)
             continue
+        if not titled and (_misread(token.lower_, "adj") or _misread(token.lower_, "adv")):
+            continue  # "lay motionless", "much handsomer", "went aloft": no thing
         plural = token.tag_ in ("NNS", "NNPS")
         lemma = token.lower_ if titled else token.lemma_.lower()
         words = (*modifiers[-_MAX_MODIFIERS:], token.lower_ if plural else lemma)
@@ -138,6 +142,19 @@ def noun_phrases(doc: Any) -> list[NounPhrase]:
             phrase = NounPhrase(phrase.words, phrase.head, phrase.subject, complement)
         phrases.append(phrase)
     return phrases
+
+
+def _measure(token: Any) -> bool:
+    """A counted noun that says how high, far or long ("nine feet high", "a mile off"); not a
+    thing in a state ("its trunk shattered")."""
+    return (
+        token.dep_ == "npadvmod"
+        and token.head.pos_ in ("ADJ", "ADV")
+        and any(
+            child.dep_ == "nummod" or (child.dep_ == "det" and child.lower_ in ("a", "an"))
+            for child in token.children
+        )
+    )
 
 
 def _hyphened_on(token: Any) -> bool:
@@ -181,6 +198,10 @@ def misread_verb(word: str) -> bool:
     dictionary ("shone", "mended"): no noun reading of it (as written or by the noun rules) is a
     known noun, and a verb reading is a known verb. A word that is both ("rose", "rings") stays a
     noun. False without the dictionary."""
+    return _misread(word, "verb")
+
+
+def _misread(word: str, pos: str) -> bool:
     tables = pipelines.english_word_tables()
     if tables is None or not word.isalpha():
         return False
@@ -193,7 +214,7 @@ def misread_verb(word: str) -> bool:
                 found.add(word[: len(word) - len(old)] + new)
         return found
 
-    return not readings("noun") & _known("noun") and bool(readings("verb") & _known("verb"))
+    return not readings("noun") & _known("noun") and bool(readings(pos) & _known(pos))
 
 
 @cache
