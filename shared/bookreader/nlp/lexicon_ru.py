@@ -64,9 +64,9 @@ CLOTHING = _words("""
 """)
 
 # Worn only by women in the books' times: never on a man's figure («платье» on Левин is a
-# woman's dress of the passage, or his clothes in general).
+# woman's dress of the passage, or his clothes in general; a man's «платок» is a handkerchief).
 WOMENS_CLOTHING = _words("""
-платье чепец юбка кофта капот сарафан кокошник вуаль косынка душегрейка
+платье чепец юбка кофта капот сарафан кокошник вуаль косынка душегрейка платок
 """)
 # Worn only by men in the books' times: never on a woman's figure.
 MENS_CLOTHING = _words("""
