@@ -755,3 +755,21 @@ def test_a_figure_shows_build_and_worn_garments_and_an_english_title_says_who() 
     ).prompt
     assert "a man (tall, thin, wearing coat, in grey)" in prompt, prompt
     assert "a woman (wearing dress)" in prompt, prompt  # "he" is Holmes, not Alice
+
+
+def test_a_russian_name_the_analyser_does_not_know_takes_the_gender_of_its_verb() -> None:
+    kitty = CastMember(
+        kind="character",
+        name="Кити",
+        aliases=["Кити"],
+        first_chapter=0,
+        first_offset=0,
+        mentions=300,
+        appearance={"clothing": ["платье", "фрак"], "colour": ["розовый"]},
+    )
+    description = describe("character", ["бальный платье"], characters=["Кити"])
+    prompt = ru_prompt(description, "Кити покраснела и поправила платье.", cast=[kitty]).prompt
+    assert "a woman (wearing dress, in pink)" in prompt, prompt  # no man's tailcoat either
+    for text in ("Все смотрели на Кити.", "Левин сказал Кити, что уедет."):  # said to her
+        unknown = ru_prompt(description, text, cast=[kitty]).prompt
+        assert "a person (" in unknown, unknown

@@ -735,7 +735,11 @@ def _gender_noun(name: str, text: str, language: str) -> str:
 
 def _member_noun(member: CastMember, text: str, language: str) -> str:
     """ "a man" or "a woman" for a cast member: an English name's title says it ("Miss Alice",
-    "Mr. Holmes") before the passage's pronouns, which may be another person's."""
+    "Mr. Holmes") before the passage's pronouns, which may be another person's; a Russian name
+    the analyser does not know (Кити) by the past-tense verb beside it («Кити покраснела»)."""
+    if language == "ru" and member.name.split():
+        gender = _ru_name_gender(member.name.split()[0].lower()) or _agreement_gender(member, text)
+        return {"masc": "a man", "femn": "a woman"}.get(gender, "a person")
     if language == "en":
         titles = {word.strip(".").lower() for alias in member.aliases for word in alias.split()}
         if titles & lexicon_en.TITLES_FEMALE and not titles & lexicon_en.TITLES_MALE:
@@ -743,6 +747,27 @@ def _member_noun(member: CastMember, text: str, language: str) -> str:
         if titles & lexicon_en.TITLES_MALE and not titles & lexicon_en.TITLES_FEMALE:
             return "a man"
     return _gender_noun(member.name, text, language)
+
+
+def _agreement_gender(member: CastMember, text: str) -> str:
+    """The gender of the past-tense verb or short adjective right after one of the member's
+    names in the passage («Кити покраснела»), or right before it as a speech tag («— Нет, —
+    сказала Кити»); "" when none says. A verb before a name is otherwise not its own («сказал
+    Кити» is said to her)."""
+    words = [(m.start(), m.group()) for m in re.finditer(r"[^\W\d_]+", text)]
+    nominative = member.name.split()[0]  # «Тушина, была …»: an inflected name is no subject
+    for index, (_, word) in enumerate(words):
+        if word != nominative:
+            continue
+        after = [words[index + 1]] if index + 1 < len(words) else []
+        before = [words[index - 1]] if index > 0 else []
+        tagged = [w for w in before if re.search(r"—\s*$", text[: w[0]])]
+        for _, near in after + tagged:
+            tag = morph().parse(near.lower())[0].tag
+            agrees = ("VERB" in tag and "past" in tag) or "ADJS" in tag
+            if agrees and tag.gender in ("masc", "femn"):
+                return tag.gender
+    return ""
 
 
 @cache
@@ -769,12 +794,13 @@ def _actions(text: str, language: str, subjects: Sequence[str] = ()) -> list[str
 
 def _english_verbs(text: str) -> Iterable[str]:
     """The passage's action verbs, leaving out their noun twins: a word after an article or a
-    possessive ("a row of lamps"), or capitalised inside a sentence ("the March Hare")."""
+    possessive ("a row of lamps"), or capitalised anywhere but at a sentence's start ("the March
+    Hare", 'headed "March, 1869"')."""
     previous = ""
-    for match in re.finditer(r"[^\W\d_]+|[.!?;:“\"]", text):
+    for match in re.finditer(r"[^\W\d_]+|[.!?]", text):
         word = match.group()
         lower = word.lower()
-        inside = previous not in ("", ".", "!", "?", ";", ":", "“", '"')
+        inside = previous not in ("", ".", "!", "?")
         if (
             lower in lexicon_en.ACTION_VERBS
             and previous not in lexicon_en.NOUN_DETERMINERS

@@ -35,7 +35,8 @@ _EN_NOT_DRAWN = frozenset(
             "rate speed haste hurry courage adventure plenty tone resource scrutiny keeping",
             "remainder interval pair dozen hundred thousand million humor humour sport fun",
             "danger subject warning birthday world dream reverie token delicacy neighborhood",
-            "neighbourhood season self success command oath account",
+            "neighbourhood season self success command oath account second constraint force",
+            "secret text beauty scene story",
         )
     ).split()
 )
