@@ -40,24 +40,29 @@ RU_BOOK = BookContext(
     language="ru",
     sha256="a" * 64,
 )
-NATALYA = CastMember(
-    kind="character",
-    name="Наталья Петровна",
-    aliases=["Натальи Петровны", "Наталья"],
-    first_chapter=0,
-    first_offset=12,
-    mentions=40,
-    appearance={"colour": ["седой", "черный"], "clothing": ["платье", "шаль"], "time": ["вечер"]},
+
+
+def character(name: str, aliases: list[str], **appearance: list[str]) -> CastMember:
+    """A recurring character of the cast, with the traits its descriptions gave."""
+    return CastMember(
+        kind="character",
+        name=name,
+        aliases=aliases,
+        first_chapter=0,
+        first_offset=12,
+        mentions=40,
+        appearance=appearance,
+    )
+
+
+NATALYA = character(
+    "Наталья Петровна",
+    ["Натальи Петровны", "Наталья"],
+    colour=["седой", "черный"],
+    clothing=["платье", "шаль"],
+    time=["вечер"],
 )
-KAZBICH = CastMember(
-    kind="character",
-    name="Казбич",
-    aliases=["Казбича"],
-    first_chapter=1,
-    first_offset=3,
-    mentions=15,
-    appearance={"colour": ["смуглый"], "clothing": ["бурка", "папаха"]},
-)
+KAZBICH = character("Казбич", ["Казбича"], colour=["смуглый"], clothing=["бурка", "папаха"])
 
 
 def describe(
@@ -725,28 +730,14 @@ def test_short_nouns_and_ambiguous_plurals_the_dictionaries_know_are_translated(
 
 
 def test_a_figure_shows_build_and_worn_garments_and_an_english_title_says_who() -> None:
-    holmes = CastMember(
-        kind="character",
-        name="Sherlock Holmes",
-        aliases=["Holmes", "Mr. Holmes"],
-        first_chapter=0,
-        first_offset=0,
-        mentions=400,
-        appearance={
-            "size": ["long", "tall", "little", "thin"],  # "long" fingers, a "little" room
-            "clothing": ["dress", "sleeves", "coat"],  # a client's dress; a garment's part
-            "colour": ["grey"],
-        },
+    holmes = character(
+        "Sherlock Holmes",
+        ["Holmes", "Mr. Holmes"],
+        size=["long", "tall", "little", "thin"],  # "long" fingers, a "little" room
+        clothing=["dress", "sleeves", "coat"],  # a client's dress; a garment's part
+        colour=["grey"],
     )
-    alice = CastMember(
-        kind="character",
-        name="Alice",
-        aliases=["Alice", "Miss Alice"],
-        first_chapter=0,
-        first_offset=0,
-        mentions=300,
-        appearance={"clothing": ["dress"]},
-    )
+    alice = character("Alice", ["Alice", "Miss Alice"], clothing=["dress"])
     english = BookContext(language="en", sha256="c" * 64)
     text = "Alice looked at Holmes; he drew his coat about him and said nothing."
     description = describe("character", ["coat"], characters=["Holmes", "Alice"])
@@ -758,15 +749,7 @@ def test_a_figure_shows_build_and_worn_garments_and_an_english_title_says_who() 
 
 
 def test_a_russian_name_the_analyser_does_not_know_takes_the_gender_of_its_verb() -> None:
-    kitty = CastMember(
-        kind="character",
-        name="Кити",
-        aliases=["Кити"],
-        first_chapter=0,
-        first_offset=0,
-        mentions=300,
-        appearance={"clothing": ["платье", "фрак"], "colour": ["розовый"]},
-    )
+    kitty = character("Кити", ["Кити"], clothing=["платье", "фрак"], colour=["розовый"])
     description = describe("character", ["бальный платье"], characters=["Кити"])
     prompt = ru_prompt(description, "Кити покраснела и поправила платье.", cast=[kitty]).prompt
     assert "a woman (wearing dress, in pink)" in prompt, prompt  # no man's tailcoat either
