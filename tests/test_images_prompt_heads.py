@@ -298,3 +298,83 @@ def test_the_quote_puts_no_space_before_punctuation_it_kept(english: None) -> No
     text = "She took down a jar labelled “ORANGE MARMALADE”, but the jar was empty and dusty."
     prompt = _prompt(text, "en", "object").prompt
     assert "MARMALADE," in prompt and "MARMALADE ," not in prompt
+
+
+def test_sounds_feelings_and_measures_are_no_things() -> None:
+    # Taras Bulba: the creak of the gates opened the prompt ("Crunch."), «в рост человека» was
+    # "stature of person"
+    gates = _prompt(
+        "Со скрипом отворились обитые железом ворота и приняли толпившихся, как овец в овчарню,"
+        " изнуренных и покрытых пылью всадников.",
+        "ru",
+        "location",
+    ).prompt
+    assert "crunch" not in gates.lower() and "creak" not in gates.lower(), gates
+    assert "gates" in gates.lower(), gates
+    reeds = _prompt(
+        "По небольшой лощине между им и протоком рос высокий тростник, почти в рост человека.",
+        "ru",
+        "location",
+    ).prompt
+    assert "stature" not in reeds.lower() and "tall reeds" in reeds.lower(), reeds
+    # a build said by its adjective stays: «небольшого роста»
+    prince = _prompt(
+        "Князь Болконский был небольшого роста, весьма красивый молодой человек с сухими чертами.",
+        "ru",
+        "character",
+    ).prompt
+    assert "small stature" in prince.lower(), prince
+
+
+def test_a_lip_with_a_moustache_and_a_polish_lord_are_said_in_their_senses() -> None:
+    # War and Peace, Taras Bulba: "over sponge", "antennas", "pans", "polish Polish lord"
+    lip = _prompt(
+        "Ее хорошенькая, с чуть черневшимися усиками верхняя губка была коротка по зубам.",
+        "ru",
+        "character",
+    ).prompt.lower()
+    assert "upper lip" in lip and "sponge" not in lip and "antenna" not in lip, lip
+    lord = _prompt(
+        "На него почти наехала колымага какого-то польского пана с золочёными колёсами.",
+        "ru",
+        "action",
+    ).prompt
+    assert "Polish lord" in lord and "polish Polish" not in lord and " pan" not in lord, lord
+
+
+def test_a_man_s_surname_in_the_genitive_is_a_man() -> None:
+    # «лицо Телянина»: the parse lemmatises every form of the name to a woman's «Телянина»
+    def prompt(text: str) -> str:
+        [description] = extractor.extract_chapter(0, text, [(0, len(text))], "ru")
+        return build_prompt(
+            description, text, language="ru", book=BookContext(language="ru")
+        ).prompt.lower()
+
+    face = prompt(
+        "Испуганное, бледное лицо Телянина начало дрожать всеми мускулами; глаза все так же"
+        " бегали, но где-то внизу, не поднимаясь до лица Ростова, и послышались всхлипыванья."
+    )
+    assert "a man" in face and "a woman" not in face, face
+    purse = prompt("С бегающими глазами, но все поднятыми бровями Телянин подал кошелек.")
+    assert "a man" in purse and "a woman" not in purse, purse
+    # his horse is no title of his («лошадь Телянина»: not "a horse" for the man)
+    tavern = prompt(
+        "Ростов приехал в трактир; у крыльца он увидал лошадь Телянина, высокую рыжую кобылу"
+        " под новым седлом."
+    )
+    assert "a man" in tavern and "a woman" not in tavern, tavern
+    # a woman's name before it keeps her a woman
+    natasha = prompt(
+        "Наташа Ростова в белом платье с розовыми лентами стояла у высокого зеркала в зале."
+    )
+    assert "a woman" in natasha and "a man" not in natasha, natasha
+
+
+def test_a_plural_before_a_name_is_no_title() -> None:
+    # Kashtanka: «Заказчики Луки Александрыча» opened on "A customers"
+    text = (
+        "Заказчики Луки Александрыча жили ужасно далеко, так что столяр должен был по нескольку"
+        " раз заходить в трактир и подкрепляться."
+    )
+    prompt = _prompt(text, "ru", "action").prompt
+    assert "a customers" not in prompt.lower(), prompt

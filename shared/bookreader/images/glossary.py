@@ -162,9 +162,13 @@ def translate_phrase(phrase: str, language: str) -> str | None:
         head = translate_word(words[-1], language)
         if head is None:
             return None
-        said = set(head.split())  # "сосновый бор" → "pine forest", not "pine pine forest"
+        # "сосновый бор" → "pine forest", not "pine pine forest"; «польский пан» → "Polish
+        # lord", not "polish Polish lord"
+        said = set(head.lower().split())
         modifiers = [translate_word(word, language) for word in words[:-1]]
-        english = " ".join([*(m for m in modifiers if m and not set(m.split()) <= said), head])
+        english = " ".join(
+            [*(m for m in modifiers if m and not set(m.lower().split()) <= said), head]
+        )
     return pluralize(english) if plural else english
 
 

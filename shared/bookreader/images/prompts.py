@@ -546,7 +546,7 @@ def _named_people(names: list[str], text: str, language: str, kind: str) -> list
     """ "a woman" for a Russian first name the analyser knows as female (up to two people); in
     English, a portrait's he or she. Names of unknown gender (places, ships) are left out."""
     if language == "ru":
-        genders = [_ru_name_gender(name.split()[0].lower()) for name in names if name.split()]
+        genders = [_ru_gender(name.split()[0], text) for name in names if name.split()]
         nouns = [{"masc": "a man", "femn": "a woman"}.get(gender, "") for gender in genders]
         return list(dict.fromkeys(noun for noun in nouns if noun))[:2]
     noun = _gender_noun("", text, language) if kind == "character" else "a person"
@@ -590,6 +590,10 @@ def _title_of_name(phrases: Sequence[str], text: str, language: str) -> list[str
         noun = next((r for r in parse_word(words[-1]) if r.tag.POS == "NOUN"), None)
         lemma = noun.normal_form.replace("ё", "е") if noun is not None else ""
         if noun is None or "anim" not in noun.tag or lemma not in titles or lemma in _KIN:
+            continue
+        if noun.tag.number == "plur" or lemma in lexicon_ru.ANIMALS:
+            # one person's title: «Заказчики Луки» are his customers, not "a customers";
+            # «лошадь Телянина» his horse
             continue
         if english := translate_phrase(phrase, language):
             said.append(english)
@@ -727,7 +731,7 @@ def _figure(member: CastMember, noun: str, language: str, monochrome: bool) -> s
 
 def _gender_noun(name: str, text: str, language: str) -> str:
     if language == "ru":
-        gender = _ru_name_gender(name.split()[0].lower()) if name.split() else ""
+        gender = _ru_gender(name.split()[0], text) if name.split() else ""
     else:
         gender = _pronoun_gender(text, language)
     return {"masc": "a man", "femn": "a woman"}.get(gender, "a person")
@@ -738,7 +742,7 @@ def _member_noun(member: CastMember, text: str, language: str) -> str:
     "Mr. Holmes") before the passage's pronouns, which may be another person's; a Russian name
     the analyser does not know (Кити) by the past-tense verb beside it («Кити покраснела»)."""
     if language == "ru" and member.name.split():
-        gender = _ru_name_gender(member.name.split()[0].lower()) or _agreement_gender(member, text)
+        gender = _ru_gender(member.name.split()[0], text) or _agreement_gender(member, text)
         return {"masc": "a man", "femn": "a woman"}.get(gender, "a person")
     if language == "en":
         titles = {word.strip(".").lower() for alias in member.aliases for word in alias.split()}
@@ -768,6 +772,79 @@ def _agreement_gender(member: CastMember, text: str) -> str:
             if agrees and tag.gender in ("masc", "femn"):
                 return tag.gender
     return ""
+
+
+def _ru_gender(name: str, text: str) -> str:
+    """A Russian name's gender: a surname in -ин/-ов by its forms in the passage (the parse
+    lemmatises «Телянин» and «глаз Телянина» to a woman's «Телянина»), else the analyser's."""
+    return _surname_gender(name, text) or _ru_name_gender(name.lower())
+
+
+# A surname's stem and the endings of its forms: «Телянин», «Теляниным», «о Телянине» are a man;
+# «Теляниной» a woman; «Телянина» either (a woman, or a man in the genitive).
+_SURNAME = re.compile(r"(?P<stem>[а-яё]{2,}(?:ин|ын|ов|ев|ёв))(?:а|у|ым|ой|ою|е)?")
+_SURNAME_ENDINGS = {"": "masc", "ым": "masc", "е": "masc", "ой": "femn", "ою": "femn"}
+
+
+def _surname_gender(name: str, text: str) -> str:
+    """ "masc" or "femn" by the forms of the surname the passage writes, "" when it is no surname
+    in -ин/-ов (a first name the dictionary knows, «Марина», is none) or its forms disagree; a
+    form in -а is a woman's only where the words beside it say so (`_her_surname`)."""
+    match = _SURNAME.fullmatch(name.lower().replace("ё", "е"))
+    if match is None or any(p.is_known and "Name" in p.tag for p in morph().parse(name.lower())):
+        return ""
+    stem = match["stem"]
+    genders = set()
+    for form in re.finditer(rf"(?<!\w)({stem})(\w*)", text, re.IGNORECASE):
+        ending = form.group(2).lower()
+        if not form.group(1)[:1].isupper() or not _surname_form(form.group().lower(), text, form):
+            continue
+        if ending in _SURNAME_ENDINGS:
+            genders.add(_SURNAME_ENDINGS[ending])
+        elif ending == "а":
+            genders.add("femn" if _her_surname(text, form.start(), form.end()) else "masc")
+    return genders.pop() if len(genders) == 1 else ""
+
+
+def _surname_form(word: str, text: str, form: re.Match[str]) -> bool:
+    """Whether a capitalised word is a surname's form: the dictionary knows it as one, or first
+    as nothing else, and not at a sentence's opening («Кошевой» there is the chieftain,
+    «Киева» the city); and no lower-case noun follows its oblique form («Дюссековой сонаты»:
+    Dussek's sonata, no woman)."""
+    readings = morph().parse(word.replace("ё", "е"))
+    surname = any("Surn" in p.tag for p in readings)
+    other = [p.is_known and not _PERSON_NAME_TAGS & p.tag.grammemes for p in readings]
+    opening = text[: form.start()].rstrip()[-1:] in ("", *'.!?…—–-«"„“(')
+    # a capital that only opens a sentence says nothing; elsewhere the first reading decides
+    if (opening and any(other)) or (other[:1] == [True] and not surname):
+        return False
+    following = re.match(r" ([^\W\d_]+)", text[form.end() :])
+    if following is None or not following.group(1)[:1].islower() or form.group(2) in ("", "а"):
+        return True  # only an oblique form reads as a possessive before its noun
+    return not any(p.tag.POS == "NOUN" for p in parse_word(following.group(1).lower())[:1])
+
+
+_PERSON_NAME_TAGS = frozenset({"Name", "Surn", "Patr"})
+
+
+def _her_surname(text: str, start: int, end: int) -> bool:
+    """Whether a surname in -ина/-ова at text[start:end] is a woman's nominative: a woman's name
+    or title right before it («Наташа Ростова», «графиня Ростова»; not «лошадь Телянина»), or a
+    feminine past verb right after it («Каренина вошла»). Else it is a man's genitive or
+    accusative («лицо Телянина», «увидал Ростова»)."""
+    before = re.findall(r"[^\W\d_]+", text[:start])
+    after = re.findall(r"[^\W\d_]+", text[end:])
+    woman = before and any(
+        p.tag.POS == "NOUN"
+        and {"femn", "nomn", "anim"} <= p.tag.grammemes
+        and p.normal_form.replace("ё", "е") not in lexicon_ru.ANIMALS
+        for p in parse_word(before[-1].lower().replace("ё", "е"))
+    )
+    verb = after and any(
+        p.tag.POS == "VERB" and {"femn", "past"} <= p.tag.grammemes
+        for p in parse_word(after[0].lower().replace("ё", "е"))[:1]
+    )
+    return bool(woman or verb)
 
 
 @cache

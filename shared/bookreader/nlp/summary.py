@@ -55,9 +55,19 @@ _RU_NOT_DRAWN = frozenset(
             "верста часть конец начало середина место вид образ дело случай способ мысль слово",
             "чувство выражение звук крик голос шум запах сила жизнь смерть душа сердце взгляд",
             "очередь самый друг вкус мера такт голубушка голубчик слух ход четверть",
+            # sounds, feelings and the like read as the picture's first thing ("Laugh.",
+            # "Crunch.", "dazzling beauty", "kudos")
+            "скрип рев храп лай звон стук хрюканье хохот смех свист визг гул топот грохот",
+            "треск плач стон тишина ужас восторг нега упоение наслаждение радость удивление",
+            "печаль тоска страх гнев злоба стыд отчаяние веселие веселье красота успех процесс",
+            "пари свобода почет беспорядок приказ обстановка интонация имя речь век пора",
+            "условие тысяча действие приманка",
         )
     ).split()
 )
+# Nouns a picture shows only by what their adjective says («небольшого роста»: short), never
+# alone («в рост человека», "stature").
+_RU_SAID_BY_ADJECTIVE = frozenset({"рост"})
 # Adjectives that say nothing a painter could show ("the same door", "its own garden").
 _EN_EMPTY_MODIFIERS = frozenset(
     " ".join(
@@ -451,9 +461,11 @@ def _russian_subjects(
             noun = None  # «в синей дали»: after a preposition (and its adjectives), a noun
         else:
             noun = _noun_reading(token, parses[position], context)
+        agreeing = [m for m in modifiers if noun is not None and _agreeing(parses[m], noun)]
+        if noun is not None and _normal(noun) in _RU_SAID_BY_ADJECTIVE and not agreeing:
+            noun = None  # «в рост человека»: a measure; «небольшого роста» says a build
         if noun is not None and _drawable(_normal(noun), lexicon):
             common.add(position)
-            agreeing = [m for m in modifiers if _agreeing(parses[m], noun)]
             words = [_modifier_lemma(tokens[m], parses[m], noun) for m in agreeing]
             phrase = " ".join([*words[-_MAX_MODIFIERS:], _head_form(noun)])
             ranked.append((0 if _case(noun) == "nomn" else 1, position, phrase, _normal(noun)))
