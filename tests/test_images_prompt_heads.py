@@ -378,3 +378,19 @@ def test_a_plural_before_a_name_is_no_title() -> None:
     )
     prompt = _prompt(text, "ru", "action").prompt
     assert "a customers" not in prompt.lower(), prompt
+
+
+def test_a_cossack_camp_and_coat_are_not_a_gypsy_camp_and_a_suite() -> None:
+    # Taras Bulba: «казацкие таборы» were "cossack gypsy camps", «кольчуги и свиты» "suites"
+    camp = _prompt(
+        "Казаки стояли у своих таборов, и далеко за возами виднелся запорожский табор.",
+        "ru",
+        "location",
+    ).prompt.lower()
+    assert "gypsy" not in camp and "camp" in camp, camp
+    coats = _prompt(
+        "Простые были на них кольчуги и свиты, и далеко чернели бараньи их шапки.",
+        "ru",
+        "character",
+    ).prompt.lower()
+    assert "suite" not in coats and "svitka coat" in coats, coats
