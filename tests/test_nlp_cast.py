@@ -177,6 +177,22 @@ def test_english_appearance_stays_with_the_person_wearing_it():
     assert holmes.appearance == {"clothing": ["gown"], "colour": ["grey"]}
 
 
+def test_a_sentence_about_someone_of_the_other_sex_is_not_the_last_named_persons():
+    text = (
+        "Иван Петрович вошёл в комнату в сером сюртуке. Она сидела у окна в белом платье. "
+        "Он снял шляпу."
+    )
+    description = _character_description(
+        text, 0, len(text), clothing=["сюртук", "платье", "шляпа"], colour=["серый", "белый"]
+    )
+    cast = _by_name(build_cast([(0, text)], "ru", [description]))
+    # the dress is hers, whoever she is; his hat is his
+    assert cast["Иван Петрович"].appearance == {
+        "clothing": ["сюртук", "шляпа"],
+        "colour": ["серый"],
+    }
+
+
 def test_a_main_character_keeps_the_traits_that_recur_most_seen_first():
     sentences = [
         "Иван Петрович стоял у окна в сером сюртуке.",

@@ -28,6 +28,7 @@ from bookreader.images.glossary import (
 from bookreader.images.model import BookContext, ImagePrompt
 from bookreader.images.styles import StylePreset, resolve_style
 from bookreader.nlp import lexicon_en, lexicon_ru
+from bookreader.nlp.cast_names import EN_TITLES
 from bookreader.nlp.drawable import drawable_english
 from bookreader.nlp.model import CastMember, Description
 from bookreader.nlp.morph_analyzer import morph, parse_word
@@ -745,11 +746,10 @@ def _member_noun(member: CastMember, text: str, language: str) -> str:
         gender = _ru_gender(member.name.split()[0], text) or _agreement_gender(member, text)
         return {"masc": "a man", "femn": "a woman"}.get(gender, "a person")
     if language == "en":
-        titles = {word.strip(".").lower() for alias in member.aliases for word in alias.split()}
-        if titles & lexicon_en.TITLES_FEMALE and not titles & lexicon_en.TITLES_MALE:
-            return "a woman"
-        if titles & lexicon_en.TITLES_MALE and not titles & lexicon_en.TITLES_FEMALE:
-            return "a man"
+        words = {word.strip(".").lower() for alias in member.aliases for word in alias.split()}
+        titled = {EN_TITLES[word] for word in words if EN_TITLES.get(word)}
+        if len(titled) == 1:
+            return {"masc": "a man", "femn": "a woman"}[titled.pop()]
     return _gender_noun(member.name, text, language)
 
 

@@ -1029,13 +1029,14 @@ def _gather_appearance(
                 positions[mention.chapter].append((mention.start, member))
     for chapter_positions in positions.values():
         chapter_positions.sort(key=lambda item: item[0])
+    genders = {id(member): cluster.gender for cluster, member in pairs}
     votes: dict[int, Counter[tuple[str, str]]] = defaultdict(Counter)
     sources: dict[int, set[int]] = defaultdict(set)  # the descriptions each member is given
     members = {id(member): member for _, member in pairs}
     for number, description in enumerate(characters):
         text = texts.get(description.chapter, "")
         found = positions.get(description.chapter, [])
-        for kind, value, member in _attributed(description, text, found, lang):
+        for kind, value, member in _attributed(description, text, found, lang, genders):
             votes[id(member)][(kind, value)] += 1
             sources[id(member)].add(number)
     for key, counted in votes.items():
@@ -1048,8 +1049,16 @@ def _gather_appearance(
 
 
 def _attributed(
-    description: Description, text: str, positions: list[tuple[int, CastMember]], lang: str
+    description: Description,
+    text: str,
+    positions: list[tuple[int, CastMember]],
+    lang: str,
+    genders: dict[int, str | None] | None = None,
 ) -> list[tuple[str, str, CastMember]]:
+    """(kind, value, member) for each attribute word of the description. A sentence that names
+    nobody is the last-named person's, unless its pronoun is of the other sex («Она была в
+    сером платье» after «Левин вошел» is someone else's dress). `genders`: id(member) → gender."""
+    genders = genders or {}
     wanted = {
         value: kind for kind, values in description.summary.attributes.items() for value in values
     }
@@ -1064,6 +1073,12 @@ def _attributed(
         s_start = description.start + sentence.start
         s_end = description.start + sentence.stop
         named = [(start, m) for start, m in nearby if s_start <= start < s_end]
+        pronoun = _pronoun_gender(span[sentence.start : sentence.stop], lang)
+        someone_else = (
+            carried is not None
+            and pronoun is not None
+            and genders.get(id(carried)) not in (None, pronoun)
+        )
         clauses = [
             match.span()
             for match in _SUBORDINATE[lang].finditer(span, sentence.start, sentence.stop)
@@ -1084,7 +1099,7 @@ def _attributed(
             before = [m for start, m in outside if start < at]
             after = [m for start, m in outside if start > at]
             owner = before[-1] if before else after[0] if after else carried
-            if owner is not None:
+            if owner is not None and not (owner is carried and not named and someone_else):
                 result.append((wanted[value], value, owner))
         if named:
             carried = named[-1][1]
@@ -1093,6 +1108,22 @@ def _attributed(
 
 def _start(item: tuple[int, CastMember]) -> int:
     return item[0]
+
+
+_PRONOUN_GENDERS = {
+    "ru": {"он": "masc", "его": "masc", "ему": "masc", "она": "femn", "ее": "femn", "ей": "femn"},
+    "en": {"he": "masc", "his": "masc", "him": "masc", "she": "femn", "her": "femn"},
+}
+
+
+def _pronoun_gender(sentence: str, lang: str) -> str | None:
+    """The gender of the first personal pronoun of the sentence, None when it has none."""
+    table = _PRONOUN_GENDERS.get(lang, {})
+    for word in _WORD.finditer(sentence):
+        gender = table.get(word.group().lower().replace("ё", "е"))
+        if gender is not None:
+            return gender
+    return None
 
 
 def _attribute_of(word: str, wanted: dict[str, str], lang: str) -> str | None:

@@ -232,15 +232,6 @@ IMPERSONAL_WEATHER = _words("rain snow hail thunder drizzle pour dawn glimmer")
 # "took a look"): the deed is a look, not a movement.
 # After these a word is a noun: "a row of lamps", "in his turn".
 NOUN_DETERMINERS = _words("a an the his her its their my your our this these those every each")
-# A name's title says whether its bearer is a man or a woman ("Miss Alice", "Mr. Holmes").
-TITLES_MALE = _words("""
-mr mister sir lord king prince duke count baron earl emperor tsar czar sultan squire monsieur
-herr signor colonel captain major general lieutenant sergeant corporal admiral uncle reverend
-""")
-TITLES_FEMALE = _words("""
-mrs miss ms madam madame mme mademoiselle mlle lady dame queen princess duchess countess
-baroness empress aunt frau signora
-""")
 GAZE = _words("glance look glimpse gaze stare peep")
 GAZE_DETERMINERS = _words("a an the one another his her their my your its")
 
