@@ -385,3 +385,15 @@ def test_a_plural_before_a_name_is_no_title() -> None:
     )
     prompt = _prompt(text, "ru", "action").prompt
     assert "a customers" not in prompt.lower(), prompt
+
+
+def test_an_old_verb_form_is_no_thing_and_a_noun_in_est_stays(english: None) -> None:
+    pipeline = extractor.english_pipeline()
+    said = [
+        phrase.said()
+        for phrase in noun_phrases(
+            pipeline("The spout rose, that one strivest, this one jettest over the dark forest.")
+        )
+    ]
+    assert "dark forest" in said and "spout" in said, said
+    assert not {"strivest", "jettest"} & {word for phrase in said for word in phrase.split()}

@@ -139,8 +139,10 @@ def noun_phrases(doc: Any) -> list[NounPhrase]:
                 head = modifiers.pop()
                 own[token.i] = NounPhrase((*modifiers[-_MAX_MODIFIERS:], head), head, subject)
             continue
-        if not titled and (_misread(token.lower_, "adj") or _misread(token.lower_, "adv")):
-            continue  # "lay motionless", "much handsomer", "went aloft": no thing
+        if not titled and (
+            _misread(token.lower_, "adj") or _misread(token.lower_, "adv") or _archaic(token.lower_)
+        ):
+            continue  # "lay motionless", "much handsomer", "went aloft", "thou strivest": no thing
         plural = token.tag_ in ("NNS", "NNPS")
         lemma = token.lower_ if titled else token.lemma_.lower()
         words = (*modifiers[-_MAX_MODIFIERS:], token.lower_ if plural else lemma)
@@ -225,6 +227,17 @@ def _misread(word: str, pos: str) -> bool:
         return found
 
     return not readings("noun") & _known("noun") and bool(readings(pos) & _known(pos))
+
+
+def _archaic(word: str) -> bool:
+    """Whether a word no dictionary knows as a noun is an old verb form ("strivest", "jettest",
+    "goeth"): a known verb with -est or -eth. "forest" and "harvest" are nouns, so they stay."""
+    if not word.endswith(("est", "eth")) or word in _known("noun"):
+        return False
+    stems = [word[:-2], word[:-3]]
+    if len(word) > 5 and word[-4] == word[-5]:
+        stems.append(word[:-4])  # "jettest": jet
+    return any(stem in _known("verb") for stem in stems)
 
 
 @cache
