@@ -747,9 +747,9 @@ def _member_noun(member: CastMember, text: str, language: str) -> str:
         return {"masc": "a man", "femn": "a woman"}.get(gender, "a person")
     if language == "en":
         words = {word.strip(".").lower() for alias in member.aliases for word in alias.split()}
-        titled = {EN_TITLES[word] for word in words if EN_TITLES.get(word)}
+        titled = {EN_TITLES.get(word) for word in words} - {None}
         if len(titled) == 1:
-            return {"masc": "a man", "femn": "a woman"}[titled.pop()]
+            return {"masc": "a man", "femn": "a woman"}.get(titled.pop() or "", "a person")
     return _gender_noun(member.name, text, language)
 
 
