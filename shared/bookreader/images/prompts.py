@@ -13,6 +13,7 @@ import hashlib
 import itertools
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from functools import cache
 
@@ -28,7 +29,7 @@ from bookreader.images.glossary import (
 from bookreader.images.model import BookContext, ImagePrompt
 from bookreader.images.styles import StylePreset, resolve_style
 from bookreader.nlp import lexicon_en, lexicon_ru
-from bookreader.nlp.cast_names import EN_TITLES
+from bookreader.nlp.cast_names import EN_TITLES, PRONOUN_GENDERS
 from bookreader.nlp.drawable import drawable_english
 from bookreader.nlp.model import CastMember, Description
 from bookreader.nlp.morph_analyzer import morph, parse_word
@@ -548,7 +549,7 @@ def _named_people(names: list[str], text: str, language: str, kind: str) -> list
     English, a portrait's he or she. Names of unknown gender (places, ships) are left out."""
     if language == "ru":
         genders = [_ru_gender(name.split()[0], text) for name in names if name.split()]
-        nouns = [{"masc": "a man", "femn": "a woman"}.get(gender, "") for gender in genders]
+        nouns = [_PERSON_NOUNS.get(gender, "") for gender in genders]
         return list(dict.fromkeys(noun for noun in nouns if noun))[:2]
     noun = _gender_noun("", text, language) if kind == "character" else "a person"
     return [noun] if names and noun != "a person" else []
@@ -632,10 +633,6 @@ def _titled(figure: str, title: str) -> str:
 
 
 # The personal pronouns of one man and of one woman, each form once.
-_HE_SHE = {
-    "ru": ({"он", "его", "ему", "него", "нему", "ним", "нем"}, {"она", "ее", "ей", "нее", "ней"}),
-    "en": ({"he", "him", "his"}, {"she", "her", "hers"}),
-}
 _SUBJECT_HE_SHE = {"ru": ("он", "она"), "en": ("he", "she")}
 
 
@@ -653,10 +650,10 @@ def _words(text: str) -> list[str]:
 
 def _pronoun_gender(text: str, language: str) -> str:
     """ "masc" or "femn" by the personal pronouns the text uses most, "" when they are even."""
-    he_words, she_words = _HE_SHE.get(language, (set(), set()))
+    pronouns = PRONOUN_GENDERS.get(language, {})
     words = _words(text)
-    he = sum(word in he_words for word in words)
-    she = sum(word in she_words for word in words)
+    said = Counter(pronouns.get(word) for word in words)
+    he, she = said["masc"], said["femn"]
     if he == she:
         # a tie goes to the subject: «он стоял… срывая с нее шарф» (нее is the neck, шея)
         subject_he, subject_she = _SUBJECT_HE_SHE.get(language, ("", ""))
@@ -735,7 +732,10 @@ def _gender_noun(name: str, text: str, language: str) -> str:
         gender = _ru_gender(name.split()[0], text) if name.split() else ""
     else:
         gender = _pronoun_gender(text, language)
-    return {"masc": "a man", "femn": "a woman"}.get(gender, "a person")
+    return _PERSON_NOUNS.get(gender, "a person")
+
+
+_PERSON_NOUNS = {"masc": "a man", "femn": "a woman"}
 
 
 def _member_noun(member: CastMember, text: str, language: str) -> str:
@@ -744,12 +744,12 @@ def _member_noun(member: CastMember, text: str, language: str) -> str:
     the analyser does not know (Кити) by the past-tense verb beside it («Кити покраснела»)."""
     if language == "ru" and member.name.split():
         gender = _ru_gender(member.name.split()[0], text) or _agreement_gender(member, text)
-        return {"masc": "a man", "femn": "a woman"}.get(gender, "a person")
+        return _PERSON_NOUNS.get(gender, "a person")
     if language == "en":
         words = {word.strip(".").lower() for alias in member.aliases for word in alias.split()}
         titled = {EN_TITLES.get(word) for word in words} - {None}
         if len(titled) == 1:
-            return {"masc": "a man", "femn": "a woman"}.get(titled.pop() or "", "a person")
+            return _PERSON_NOUNS.get(titled.pop() or "", "a person")
     return _gender_noun(member.name, text, language)
 
 
@@ -850,7 +850,7 @@ def _her_surname(text: str, start: int, end: int) -> bool:
 @cache
 def _ru_name_gender(first_name: str) -> str:
     for parse in morph().parse(first_name):
-        if any(tag in parse.tag for tag in ("Name", "Surn", "Patr")):
+        if _PERSON_NAME_TAGS & parse.tag.grammemes:
             return parse.tag.gender or ""
     return ""
 

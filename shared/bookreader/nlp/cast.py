@@ -42,6 +42,7 @@ from razdel import sentenize
 from bookreader.nlp.cast_names import (
     EN_PLACE_WORDS,
     EN_TITLES,
+    PRONOUN_GENDERS,
     BookForms,
     BookWords,
     NameSpan,
@@ -1032,20 +1033,19 @@ def _gather_appearance(
     genders = {id(member): cluster.gender for cluster, member in pairs}
     votes: dict[int, Counter[tuple[str, str]]] = defaultdict(Counter)
     sources: dict[int, set[int]] = defaultdict(set)  # the descriptions each member is given
-    members = {id(member): member for _, member in pairs}
     for number, description in enumerate(characters):
         text = texts.get(description.chapter, "")
         found = positions.get(description.chapter, [])
         for kind, value, member in _attributed(description, text, found, lang, genders):
             votes[id(member)][(kind, value)] += 1
             sources[id(member)].add(number)
-    for key, counted in votes.items():
+    for _, member in pairs:
         # A trait seen once in many of a main character's passages is more likely another
         # person's or another thing's (Holmes "in a dress", Левин «в платье»): it must recur.
-        floor = 2 if len(sources[key]) >= RECURRING_TRAITS_FROM else 1
-        for (kind, value), count in counted.most_common():  # most votes first, ties as seen
+        floor = 2 if len(sources[id(member)]) >= RECURRING_TRAITS_FROM else 1
+        for (kind, value), count in votes[id(member)].most_common():  # most first, ties as seen
             if count >= floor:
-                members[key].appearance.setdefault(kind, []).append(value)
+                member.appearance.setdefault(kind, []).append(value)
 
 
 def _attributed(
@@ -1110,15 +1110,9 @@ def _start(item: tuple[int, CastMember]) -> int:
     return item[0]
 
 
-_PRONOUN_GENDERS = {
-    "ru": {"он": "masc", "его": "masc", "ему": "masc", "она": "femn", "ее": "femn", "ей": "femn"},
-    "en": {"he": "masc", "his": "masc", "him": "masc", "she": "femn", "her": "femn"},
-}
-
-
 def _pronoun_gender(sentence: str, lang: str) -> str | None:
     """The gender of the first personal pronoun of the sentence, None when it has none."""
-    table = _PRONOUN_GENDERS.get(lang, {})
+    table = PRONOUN_GENDERS.get(lang, {})
     for word in _WORD.finditer(sentence):
         gender = table.get(word.group().lower().replace("ё", "е"))
         if gender is not None:

@@ -41,6 +41,18 @@ EN_TITLES: dict[str, str | None] = {
     "mademoiselle": "femn", "countess": "femn", "princess": "femn", "queen": "femn",
     "aunt": "femn", "sister": "femn", "messrs": None, "st": None, "saint": None,
 }  # fmt: skip
+# Personal pronouns and the sex they say, by language (ё written е): who a sentence that names
+# nobody is about, and whom a portrait without a name shows.
+PRONOUN_GENDERS: dict[str, dict[str, str]] = {
+    "ru": {
+        **dict.fromkeys(("он", "его", "ему", "него", "нему", "ним", "нем"), "masc"),
+        **dict.fromkeys(("она", "ее", "ей", "нее", "ней"), "femn"),
+    },
+    "en": {
+        **dict.fromkeys(("he", "him", "his"), "masc"),
+        **dict.fromkeys(("she", "her", "hers"), "femn"),
+    },
+}
 _EN_FIRST_NAME_TITLES = frozenset(
     ["sir", "lady", "dame", "master", "uncle", "aunt", "brother", "sister"]
 )

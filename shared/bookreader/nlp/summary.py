@@ -139,9 +139,7 @@ def noun_phrases(doc: Any) -> list[NounPhrase]:
                 head = modifiers.pop()
                 own[token.i] = NounPhrase((*modifiers[-_MAX_MODIFIERS:], head), head, subject)
             continue
-        if not titled and (
-            _misread(token.lower_, "adj") or _misread(token.lower_, "adv") or _archaic(token.lower_)
-        ):
+        if not titled and (_misread(token.lower_, "adj", "adv") or _archaic(token.lower_)):
             continue  # "lay motionless", "much handsomer", "went aloft", "thou strivest": no thing
         plural = token.tag_ in ("NNS", "NNPS")
         lemma = token.lower_ if titled else token.lemma_.lower()
@@ -213,7 +211,9 @@ def misread_verb(word: str) -> bool:
     return _misread(word, "verb")
 
 
-def _misread(word: str, pos: str) -> bool:
+def _misread(word: str, *parts: str) -> bool:
+    """Whether the word has no noun reading the dictionary knows and one of these parts of
+    speech ("verb", "adj", "adv")."""
     tables = pipelines.english_word_tables()
     if tables is None or not word.isalpha():
         return False
@@ -226,7 +226,7 @@ def _misread(word: str, pos: str) -> bool:
                 found.add(word[: len(word) - len(old)] + new)
         return found
 
-    return not readings("noun") & _known("noun") and bool(readings(pos) & _known(pos))
+    return not readings("noun") & _known("noun") and any(readings(p) & _known(p) for p in parts)
 
 
 def _archaic(word: str) -> bool:
