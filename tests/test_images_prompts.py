@@ -756,3 +756,40 @@ def test_a_russian_name_the_analyser_does_not_know_takes_the_gender_of_its_verb(
     for text in ("Все смотрели на Кити.", "Левин сказал Кити, что уедет."):  # said to her
         unknown = ru_prompt(description, text, cast=[kitty]).prompt
         assert "a person (" in unknown, unknown
+
+
+def test_an_animal_of_the_cast_is_drawn_as_the_animal_it_is() -> None:
+    """Каштанка is a dog, not "a woman in a fur coat": the cast says what she is, the prompt
+    draws that once (the passage's «собака» is she) and dresses her in no one's colours."""
+    kashtanka = character("Каштанка", ["Каштанка"], animal=["собака"], colour=["зеленый"])
+    description = describe("action", ["собака", "серый гусь"], characters=["Каштанка"])
+    text = "Каштанка залаяла, и собака бросилась на серого гуся."
+    prompt = ru_prompt(description, text, cast=[kashtanka]).prompt
+    assert prompt.startswith("A dog, grey goose."), prompt
+    assert "woman" not in prompt and "green" not in prompt, prompt
+
+
+def test_a_name_that_is_also_a_word_is_the_figure_not_the_thing_it_means() -> None:
+    """Levin's dog Ласка is no weasel: the summary's «ласка» is the name of the dog drawn."""
+    laska = character("Ласка", ["Ласка", "Ласку"], animal=["собака"])
+    description = describe("action", ["старый седой ласка", "болото"], characters=["Ласка"])
+    text = "Старая седая Ласка бежала к болоту."
+    prompt = ru_prompt(description, text, cast=[laska]).prompt
+    assert prompt.startswith("A dog, swamp."), prompt
+    assert "weasel" not in prompt.lower(), prompt
+
+
+def test_a_character_the_story_calls_by_a_person_noun_is_drawn_as_that() -> None:
+    """ "the Duchess" of the cast is a duchess, not "a woman"; "the Rachel" (a ship the cast
+    took for a person) is no role."""
+    duchess = character("Duchess", ["Duchess"], clothing=["gown"])
+    english = BookContext(language="en", sha256="d" * 64)
+    text = "The Duchess was sitting on a stool in the middle of the kitchen, nursing a baby."
+    description = describe("character", ["stool", "kitchen"], characters=["Duchess"])
+    prompt = build_prompt(description, text, language="en", cast=[duchess], book=english).prompt
+    assert prompt.startswith("Portrait of a duchess (wearing gown)"), prompt
+    rachel = character("Rachel", ["Rachel"])
+    text = "Next day a large ship, the Rachel, was descried, bearing down upon the Pequod."
+    description = describe("location", ["large ship"], characters=["Rachel"])
+    prompt = build_prompt(description, text, language="en", cast=[rachel], book=english).prompt
+    assert "a rachel" not in prompt.lower(), prompt

@@ -619,3 +619,69 @@ def test_a_name_in_a_subordinate_clause_does_not_take_the_sentence_s_appearance(
     anna = cast["Анна"].appearance
     assert anna == {"colour": ["черный"], "material": ["бархатный"], "clothing": ["платье"]}
     assert cast["Кити"].appearance == {}
+
+
+DOG_AND_MASTER = [
+    (
+        0,
+        "Бурка выбежала со двора и залаяла на прохожего. Иван Петрович вышел на крыльцо в "
+        "длинном тулупе. — Бурка, домой! — крикнул Иван Петрович. Бурка завиляла хвостом и "
+        "легла у его ног, положив морду на лапы. Иван Петрович погладил Бурку и вернулся в дом. "
+        "Вечером Бурка спала на тулупе у печки, и собака видела во сне зайцев. "
+        "Старая собака Бурка была рыжая, с белым пятном на лбу. "
+        "Иван Петрович сидел у окна и читал газету.",
+    ),
+]
+
+
+def test_a_character_written_about_as_an_animal_is_one_and_wears_nothing():
+    """Paws, a tail and barking are said of no person: Бурка is a dog (the story's own word),
+    her master is not, and his coat she sleeps on is not hers."""
+    text = DOG_AND_MASTER[0][1]
+    start, end = text.index("Иван Петрович вышел"), text.index(" Иван Петрович погладил")
+    coat = _character_description(text, start, end, clothing=["тулуп"])
+    start = text.index("Вечером Бурка")
+    bed = _character_description(text, start, text.index(".", start) + 1, clothing=["тулуп"])
+    cast = _by_name(build_cast(DOG_AND_MASTER, "ru", [coat, bed]))
+    assert cast["Бурка"].appearance.get("animal") == ["собака"]
+    assert "clothing" not in cast["Бурка"].appearance
+    assert "animal" not in cast["Иван Петрович"].appearance
+    assert cast["Иван Петрович"].appearance.get("clothing") == ["тулуп"]
+
+
+def test_kashtankas_animals_are_a_dog_a_cat_and_a_goose_and_no_novels_person_is_one():
+    kashtanka = CORPUS / "ru-gen-chekhov-kashtanka.epub3-nav-only.epub"
+    if not kashtanka.exists():
+        pytest.skip("corpus absent")
+    from bookreader.books import parse_book
+
+    def animals(path: Path, language: str) -> dict[str, str]:
+        book = parse_book(path.read_bytes(), image_url=str)
+        cast = build_cast([(c.index, c.text) for c in book.chapters], language)
+        return {m.name: m.appearance["animal"][0] for m in cast if "animal" in m.appearance}
+
+    found = animals(kashtanka, "ru")
+    assert found["Каштанка"] == "собака"
+    assert found["Федор Тимофеич"] == "кот"
+    assert found["Иван Иваныч"] == "гусь"
+    assert animals(CORPUS / "ru-gen-pushkin-kapitanskaya-dochka.cp1251.fb2", "ru") == {}
+    assert animals(CORPUS / "en-gutenberg-sherlock-pg1661.epub2.epub", "en") == {}
+
+
+def test_an_english_role_that_speaks_is_a_character_and_its_name_says_what_animal_it_is():
+    """ "said the Heron", "the Miller replied": characters called by what they are, as in fables
+    — though always after "the", which otherwise marks a place or a thing (the Old Mill)."""
+    chapters = [
+        (
+            0,
+            'Tom walked down to the Old Mill by the river. "Good morning," said the Heron. '
+            'Tom bowed to the bird. "Is the Old Mill far?" asked the Heron, standing on one leg. '
+            'The Miller came out of the Old Mill. "Not far at all," the Miller replied, and the '
+            'Heron flew off over the water. "Come in," said the Miller to Tom.',
+        )
+    ]
+    cast = _by_name(build_cast(chapters, "en"))
+    assert cast["Heron"].kind == "character"
+    assert cast["Heron"].appearance == {"animal": ["heron"]}
+    assert cast["Miller"].kind == "character" and "animal" not in cast["Miller"].appearance
+    assert not any(name.split()[-1] == "Mill" and m.kind == "character" for name, m in cast.items())

@@ -174,13 +174,25 @@ def _build_prompt(
         for kind in _ordered_kinds(summary.attributes)
         if (words := translate_all(summary.attributes[kind], language))
     }
+    characters = characters_in(description, text, cast)
+    # A name that is also a word (Levin's dog Ласка, "the Rabbit") names the figure drawn, not
+    # a weasel or a second rabbit, and Каштанка is the passage's «собака»: one figure, not two
+    # ("the house of the March Hare" stays a house; "dogs" are others).
+    named = {
+        english
+        for member in characters
+        for word in (*member.name.lower().split(), *member.appearance.get("animal", ()))
+        if word.rstrip(".") not in EN_TITLES  # "Captain Ahab" is not every captain
+        and (english := translate_word(word, language))
+    }
     subjects = _distinct(
         english
         for phrase in summary.subjects
-        if (english := translate_phrase(phrase, language)) and _shown(english, language)
+        if (english := translate_phrase(phrase, language))
+        and _shown(english, language)
+        and _said_head(english) not in named
     )
     people = _people_heads(summary.subjects, language)
-    characters = characters_in(description, text, cast)
     figures = _figures(characters, text, language, monochrome=preset.monochrome)
     if not figures:  # named people outside the cast still show as a man or a woman
         figures = _named_people(summary.characters, text, language, description.type)
@@ -537,11 +549,23 @@ def _without_colours(phrase: str) -> str:
 def _figures(
     characters: list[CastMember], text: str, language: str, *, monochrome: bool = False
 ) -> list[str]:
-    """ "a man (grey-haired, wearing greatcoat and cap, in grey)" for up to two characters."""
-    return [
-        _figure(member, _member_noun(member, text, language), language, monochrome)
-        for member in characters[:2]
-    ]
+    """ "a man (grey-haired, wearing greatcoat and cap, in grey)" for up to two characters; one
+    the story calls by what it is ("the Emperor", "the Duchess") is that: "an emperor (…)"."""
+    figures = []
+    for member in characters[:2]:
+        figure = _figure(member, _member_noun(member, text, language), language, monochrome)
+        role = _role(member, text) if language == "en" else ""
+        figures.append(_titled(figure, role) if role else figure)
+    return figures
+
+
+def _role(member: CastMember, text: str) -> str:
+    """The person noun an English character is called by, where the passage says "the
+    Emperor" or "the Duchess"; "" for a name ("the Rachel" is a ship)."""
+    name = member.name
+    if name.lower() not in PERSON_NOUNS or not re.search(rf"\b(?i:the) {re.escape(name)}\b", text):
+        return ""
+    return name.lower()
 
 
 def _named_people(names: list[str], text: str, language: str, kind: str) -> list[str]:
@@ -714,7 +738,8 @@ def _figure(member: CastMember, noun: str, language: str, monochrome: bool) -> s
     garments = [word for word in looks.get("clothing", []) if word not in unworn]
     clothing = translate_all(garments, language)[:3]
     colours = [colour for colour in colours if colour not in lexicon.BUILD]
-    tones = translate_all(colours, language)[:2]
+    # "in green" is what a person wears; an animal's colours are as often its eyes' or another's
+    tones = [] if "animal" in looks else translate_all(colours, language)[:2]
     if monochrome:
         traits = [trait for trait in traits if _without_colours(trait)]
         clothing = [_without_colours(item) for item in clothing if _without_colours(item)]
@@ -741,7 +766,10 @@ _PERSON_NOUNS = {"masc": "a man", "femn": "a woman"}
 def _member_noun(member: CastMember, text: str, language: str) -> str:
     """ "a man" or "a woman" for a cast member: an English name's title says it ("Miss Alice",
     "Mr. Holmes") before the passage's pronouns, which may be another person's; a Russian name
-    the analyser does not know (Кити) by the past-tense verb beside it («Кити покраснела»)."""
+    the analyser does not know (Кити) by the past-tense verb beside it («Кити покраснела»). An
+    animal of the cast is what it is: Каштанка "a dog"."""
+    if animal := _animal_noun(member, language):
+        return animal
     if language == "ru" and member.name.split():
         gender = _ru_gender(member.name.split()[0], text) or _agreement_gender(member, text)
         return _PERSON_NOUNS.get(gender, "a person")
@@ -751,6 +779,17 @@ def _member_noun(member: CastMember, text: str, language: str) -> str:
         if len(titled) == 1:
             return _PERSON_NOUNS.get(titled.pop() or "", "a person")
     return _gender_noun(member.name, text, language)
+
+
+def _animal_noun(member: CastMember, language: str) -> str:
+    """ "a dog" for a cast member that is one (`nlp.animals`), "" for a person."""
+    english = _animal_word(member, language)
+    return f"{'an' if english[0] in 'aeiou' else 'a'} {english}" if english else ""
+
+
+def _animal_word(member: CastMember, language: str) -> str:
+    lemma = next(iter(member.appearance.get("animal", ())), "")
+    return (translate_word(lemma, language) or "") if lemma else ""
 
 
 def _agreement_gender(member: CastMember, text: str) -> str:

@@ -39,6 +39,7 @@ from typing import Any, cast
 
 from razdel import sentenize
 
+from bookreader.nlp.animals import animal_of, named_animal
 from bookreader.nlp.cast_names import (
     EN_PLACE_WORDS,
     EN_TITLES,
@@ -203,6 +204,9 @@ _MODIFIER_AFTER = re.compile(r"^\s[a-z]")
 _SPEECH_VERB = r"(?:said|asked|cried|remarked|answered|replied|whispered|shouted|exclaimed)"
 _SPEECH_BEFORE = re.compile(rf"\b{_SPEECH_VERB}\s+$")  # "said Holmes"
 _SPEECH_AFTER = re.compile(rf"^\s+{_SPEECH_VERB}\b")  # "Holmes remarked"
+# "said the Hatter", "said the March Hare"
+_SPEECH_BEFORE_THE = re.compile(rf"\b{_SPEECH_VERB}\s+the\s+(?:[A-Z][a-z]+\s+)?$")
+_SPEAKING_MENTIONS = 2  # a role that speaks this often is someone
 _EN_DEMONYM = re.compile(r"(?:man|men|woman|women)$")  # "Englishman", "Frenchmen"
 _EN_EPITHET = re.compile(r"-[a-z]")  # "Red-headed": a compound with a lower-case part
 _WORD = re.compile(r"\w+")
@@ -277,6 +281,7 @@ def build_cast(
     _decide_kinds(names, votes, dict(chapters), lang)
     clusters = _cluster([name for name in names.values() if not name.rejected], dict(chapters))
     pairs = [(c, _member(c, alias_limit)) for c in clusters if _worth_keeping(c)]
+    _mark_animals(pairs, dict(chapters), lang)
     _gather_appearance(pairs, descriptions, dict(chapters), lang)
     members = [member for _, member in pairs]
     members.sort(key=lambda m: (-m.mentions, m.first_chapter, m.first_offset))
@@ -502,6 +507,9 @@ def _decide_kinds(
         if lang == "ru" and _attribute_of_a_noun(name, texts):
             name.rejected = True  # «Уманский курень», «Уманского куреня»: a regiment's name
             continue
+        if lang == "en" and _speaks_as_the(name, texts):
+            name.kind, name.confirmed = "person", True  # "said the Hatter", "the Dodo said"
+            continue
         if lang == "en" and not name.variant.titled and _place_by_context(name, texts):
             name.kind = "place"  # "of Surrey", "the Surrey side", "to Hampshire"
             continue
@@ -620,6 +628,21 @@ def _not_a_person_en(name: _Name, texts: dict[int, str]) -> bool:
     if any(_EN_DEMONYM.search(word) or _EN_EPITHET.search(word) for word in words):
         return True
     return _share_after(name, texts, _ARTICLE) > 0.5 or _share_after(name, texts, _AT_PLACE) > 0.5
+
+
+def _speaks_as_the(name: _Name, texts: dict[int, str]) -> bool:
+    """A capitalised common noun that talks ("said the Mock Turtle", "the Hatter replied") is a
+    character called by what it is, as in fables and Alice — though mostly after "the"."""
+    speaking = 0
+    for mention in name.mentions:
+        text = texts[mention.chapter]
+        before = text[max(0, mention.start - 30) : mention.start]
+        after = text[mention.end : mention.end + 25]
+        speaking += bool(
+            _SPEECH_BEFORE_THE.search(before)
+            or (_ARTICLE.search(before) and _SPEECH_AFTER.search(after))
+        )
+    return speaking >= _SPEAKING_MENTIONS
 
 
 def _share_after(name: _Name, texts: dict[int, str], before: re.Pattern[str]) -> float:
@@ -1006,7 +1029,33 @@ def _member(cluster: _Cluster, alias_limit: int | None = ALIAS_LIMIT) -> CastMem
     )
 
 
-# --- appearance from the character descriptions -------------------------------------------
+# --- appearance: what a character is, and traits from the character descriptions ----------
+
+
+def _mark_animals(
+    pairs: list[tuple[_Cluster, CastMember]], texts: dict[int, str], lang: str
+) -> None:
+    """An animal's appearance opens with what it is (`"animal": ["собака"]`): what its name says
+    ("Mock Turtle"), else what the sentences that name it say (`animals.animal_of`)."""
+    for cluster, member in pairs:
+        if member.kind != "character":
+            continue
+        if animal := named_animal(member.name, lang):
+            member.appearance["animal"] = [animal]
+            continue
+        bounds = {
+            (mention.chapter, *_sentence_bounds(texts[mention.chapter], mention.start, mention.end))
+            for name in cluster.names
+            for mention in name.mentions
+        }
+        sentences = []
+        for chapter, start, end in sorted(bounds):
+            text = texts[chapter]
+            before = _sentence_bounds(text, start - 2, start - 2)[0] if start > 1 else start
+            after = _sentence_bounds(text, end + 1, end + 1)[1] if end < len(text) else end
+            sentences.append((text[start:end], text[before:after]))
+        if animal := animal_of(sentences, lang):
+            member.appearance["animal"] = [animal]
 
 
 def _gather_appearance(
@@ -1044,6 +1093,8 @@ def _gather_appearance(
         # person's or another thing's (Holmes "in a dress", Левин «в платье»): it must recur.
         floor = 2 if len(sources[id(member)]) >= RECURRING_TRAITS_FROM else 1
         for (kind, value), count in votes[id(member)].most_common():  # most first, ties as seen
+            if kind == "clothing" and "animal" in member.appearance:
+                continue  # a dog's sentences are full of its master's coat
             if count >= floor:
                 member.appearance.setdefault(kind, []).append(value)
 

@@ -292,6 +292,40 @@ rhinoceros hippopotamus crocodile alligator viper adder cobra rattlesnake scorpi
 grasshopper creature beast
 """)
 
+# Words said only of animals (a paw, a tail, barking), each with the kinds of animal it points
+# to: a character they are often said of is an animal (`animals.animal_of`). The kinds are the keys
+# of `ANIMAL_KINDS`, shared by both languages.
+ANIMAL_CUES = {
+    **dict.fromkeys(("paw", "paws"), ("dog", "cat", "beast")),
+    **dict.fromkeys(
+        ("tail", "tails", "muzzle", "snout"), ("dog", "cat", "horse", "cattle", "pig", "beast")
+    ),
+    **dict.fromkeys(("beak", "wings", "feathers", "cackled", "clucked", "pecked"), ("bird",)),
+    **dict.fromkeys(("mane", "neigh", "neighed", "whinnied"), ("horse",)),
+    **dict.fromkeys(("hoof", "hoofs", "hooves"), ("horse", "cattle", "pig")),
+    **dict.fromkeys(("grunted", "squealed"), ("pig",)),
+    **dict.fromkeys(("mooed", "lowed", "horns"), ("cattle",)),
+    **dict.fromkeys(("barked", "barking", "whined", "wagged", "wagging", "yelped"), ("dog",)),
+    **dict.fromkeys(("mewed", "purred", "purring", "mew", "purr"), ("cat",)),
+    **dict.fromkeys(("sniffed", "sniffing"), ("dog", "cat", "horse", "beast")),
+}
+ANIMAL_KINDS = {
+    "dog": _words("dog hound puppy spaniel terrier mastiff greyhound poodle bulldog collie cur"),
+    "cat": _words("cat kitten tomcat"),
+    "horse": _words("horse mare stallion pony colt foal filly steed"),
+    "cattle": _words("cow bull ox calf heifer"),
+    "pig": _words("pig hog boar sow piglet"),
+    "bird": _words("""
+        bird goose duck hen cock chicken swan owl crow raven eagle hawk dove pigeon sparrow parrot
+        peacock turkey rook starling lark nightingale gull dodo gryphon lory eaglet swallow
+    """),
+    "beast": _words("""
+        beast creature animal wolf bear fox hare rabbit mouse rat squirrel hedgehog badger lion
+        tiger monkey ape elephant deer stag camel donkey goat sheep lamb lizard turtle caterpillar
+        dormouse
+    """),
+}
+
 # People named by what they are, not by name ("the old man", "a rider", "the coachman"): age and
 # sex, kinship, trades, ranks and titles, roles. Curated from general knowledge; words that are
 # more often verbs or adjectives ("cook", "guard", "general", "count", "page", "chief") are left

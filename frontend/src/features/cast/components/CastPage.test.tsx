@@ -34,7 +34,13 @@ beforeAll(async () => {
     }
     if (request.path === "/api/books/kashtanka/cast") {
       return sendJson(response, 200, {
-        items: [member("character", "Каштанка"), member("place", "Москва")],
+        items: [
+          {
+            ...member("character", "Каштанка"),
+            appearance: { colour: ["рыжий"], animal: ["собака"] },
+          },
+          member("place", "Москва"),
+        ],
         hidden: 0,
         reached_chapter: 0,
       });
@@ -83,5 +89,19 @@ describe("the cast page", () => {
     expect(within(people).getByRole("heading", { level: 3, name: "Каштанка" })).toBeVisible();
     const places = screen.getByRole("region", { name: where });
     expect(within(places).getByRole("heading", { level: 3, name: "Москва" })).toBeVisible();
+  });
+
+  it.each([
+    ["ru", "Кто это", "Цвета"],
+    ["en", "Animal", "Colours"],
+  ])("(%s) says first what an animal of the cast is", async (language, animal, colours) => {
+    await renderCast(language);
+    const card = screen.getByRole("heading", { level: 3, name: "Каштанка" }).closest("li");
+    const said = (role: string) =>
+      within(card as HTMLElement)
+        .getAllByRole(role)
+        .map((item) => item.textContent);
+    expect(said("term")).toEqual([animal, colours]);
+    expect(said("definition")).toEqual(["собака", "рыжий"]);
   });
 });

@@ -11,7 +11,7 @@ import { picturesOf } from "../castPictures";
 import { otherNames } from "../otherNames";
 import "../cast.css";
 
-const APPEARANCE_ORDER = ["clothing", "colour", "shape", "size", "material", "light"];
+const APPEARANCE_ORDER = ["animal", "clothing", "colour", "shape", "size", "material", "light"];
 
 function Appearance({ appearance }: { appearance: CastMember["appearance"] }) {
   const { t } = useTranslation("cast");
