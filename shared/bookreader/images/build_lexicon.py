@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from bookreader.nlp.morph_analyzer import morph
+from bookreader.nlp.morph_analyzer import PERSON_NAME_TAGS, morph
 
 DICTD = Path("/usr/share/dictd")
 SOURCES = ("mueller7.dict.dz", "freedict-eng-rus.dict.dz")
@@ -264,16 +264,13 @@ def lemma_of(word: str, pos: str) -> str | None:
     participle given as an adjective («вышитый») keeps its own masculine form, the key the
     prompt looks participles up by (pymorphy3's normal form of one is the verb)."""
     # a name's case last: «улей» is the hive, not the instrumental of Уля
-    parses = sorted(morph().parse(word), key=lambda p: bool(_NAME_TAGS & p.tag.grammemes))
+    parses = sorted(morph().parse(word), key=lambda p: bool(PERSON_NAME_TAGS & p.tag.grammemes))
     for parse in parses:
         if pos == parse.tag.POS:
             return str(parse.normal_form).replace("ё", "е")
         if pos == "ADJF" and parse.tag.POS == "PRTF":
             return participle_key(parse)
     return None
-
-
-_NAME_TAGS = frozenset({"Name", "Surn", "Patr"})
 
 
 def participle_key(parse: Any) -> str | None:

@@ -32,7 +32,7 @@ from bookreader.nlp import lexicon_en, lexicon_ru
 from bookreader.nlp.cast_names import EN_TITLES, PRONOUN_GENDERS
 from bookreader.nlp.drawable import drawable_english
 from bookreader.nlp.model import CastMember, Description
-from bookreader.nlp.morph_analyzer import morph, parse_word
+from bookreader.nlp.morph_analyzer import PERSON_NAME_TAGS, morph, parse_word
 from bookreader.nlp.morphology import animate_common_noun, ru_parse
 
 MAX_PROMPT_CHARS = 600
@@ -476,7 +476,12 @@ def _one(phrase: str) -> str:
     head = _said_head(phrase)
     if head not in PERSON_NOUNS or phrase.split()[0] in ("a", "an", "the"):
         return phrase
-    return f"{'an' if phrase[0] in 'aeiou' else 'a'} {phrase}"
+    return _a(phrase)
+
+
+def _a(phrase: str) -> str:
+    """The phrase after its indefinite article: "a thin man", "an old priest"."""
+    return ("an " if phrase[:1] in "aeiou" else "a ") + phrase
 
 
 def _said_head(phrase: str) -> str:
@@ -653,7 +658,7 @@ def _titled(figure: str, title: str) -> str:
     if match is None:
         return figure
     said = f"{match['build']}{title}{match['rest']}"
-    return ("an " if said[:1] in "aeiou" else "a ") + said
+    return _a(said)
 
 
 # The personal pronouns of one man and of one woman, each form once.
@@ -696,7 +701,7 @@ def _pronoun_person(text: str, language: str) -> list[str]:
     build = _build_of(words, gender) if language == "ru" else []
     noun = "man" if gender == "masc" else "woman"
     said = " ".join([*build, noun])
-    return [("an " if said[0] in "aeiou" else "a ") + said]
+    return [_a(said)]
 
 
 def _build_of(words: list[str], gender: str) -> list[str]:
@@ -784,7 +789,7 @@ def _member_noun(member: CastMember, text: str, language: str) -> str:
 def _animal_noun(member: CastMember, language: str) -> str:
     """ "a dog" for a cast member that is one (`nlp.animals`), "" for a person."""
     english = _animal_word(member, language)
-    return f"{'an' if english[0] in 'aeiou' else 'a'} {english}" if english else ""
+    return _a(english) if english else ""
 
 
 def _animal_word(member: CastMember, language: str) -> str:
@@ -806,7 +811,7 @@ def _agreement_gender(member: CastMember, text: str) -> str:
         before = [words[index - 1]] if index > 0 else []
         tagged = [w for w in before if re.search(r"—\s*$", text[: w[0]])]
         for _, near in after + tagged:
-            tag = morph().parse(near.lower())[0].tag
+            tag = parse_word(near.lower())[0].tag
             agrees = ("VERB" in tag and "past" in tag) or "ADJS" in tag
             if agrees and tag.gender in ("masc", "femn"):
                 return tag.gender
@@ -830,7 +835,7 @@ def _surname_gender(name: str, text: str) -> str:
     in -ин/-ов (a first name the dictionary knows, «Марина», is none) or its forms disagree; a
     form in -а is a woman's only where the words beside it say so (`_her_surname`)."""
     match = _SURNAME.fullmatch(name.lower().replace("ё", "е"))
-    if match is None or any(p.is_known and "Name" in p.tag for p in morph().parse(name.lower())):
+    if match is None or any(p.is_known and "Name" in p.tag for p in parse_word(name.lower())):
         return ""
     stem = match["stem"]
     genders = set()
@@ -850,9 +855,9 @@ def _surname_form(word: str, text: str, form: re.Match[str]) -> bool:
     as nothing else, and not at a sentence's opening («Кошевой» there is the chieftain,
     «Киева» the city); and no lower-case noun follows its oblique form («Дюссековой сонаты»:
     Dussek's sonata, no woman)."""
-    readings = morph().parse(word.replace("ё", "е"))
+    readings = parse_word(word.replace("ё", "е"))
     surname = any("Surn" in p.tag for p in readings)
-    other = [p.is_known and not _PERSON_NAME_TAGS & p.tag.grammemes for p in readings]
+    other = [p.is_known and not PERSON_NAME_TAGS & p.tag.grammemes for p in readings]
     opening = text[: form.start()].rstrip()[-1:] in ("", *'.!?…—–-«"„“(')
     # a capital that only opens a sentence says nothing; elsewhere the first reading decides
     if (opening and any(other)) or (other[:1] == [True] and not surname):
@@ -861,9 +866,6 @@ def _surname_form(word: str, text: str, form: re.Match[str]) -> bool:
     if following is None or not following.group(1)[:1].islower() or form.group(2) in ("", "а"):
         return True  # only an oblique form reads as a possessive before its noun
     return not any(p.tag.POS == "NOUN" for p in parse_word(following.group(1).lower())[:1])
-
-
-_PERSON_NAME_TAGS = frozenset({"Name", "Surn", "Patr"})
 
 
 def _her_surname(text: str, start: int, end: int) -> bool:
@@ -889,7 +891,7 @@ def _her_surname(text: str, start: int, end: int) -> bool:
 @cache
 def _ru_name_gender(first_name: str) -> str:
     for parse in morph().parse(first_name):
-        if _PERSON_NAME_TAGS & parse.tag.grammemes:
+        if PERSON_NAME_TAGS & parse.tag.grammemes:
             return parse.tag.gender or ""
     return ""
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import cache
 
 from bookreader.nlp import lexicon_en, lexicon_ru
@@ -27,6 +27,7 @@ ANIMAL_SENTENCES = 2
 _NOUN_SEEN = 2
 
 _WORD = re.compile(r"[^\W\d_]+")
+_EN_ANIMALS = lexicon_en.ANIMALS.union(*lexicon_en.ANIMAL_KINDS.values())
 # The word for an animal whose sentences name no animal of its kind.
 _KIND_WORDS = {
     "ru": {
@@ -50,35 +51,41 @@ _KIND_WORDS = {
 }
 
 
-def animal_of(sentences: Sequence[tuple[str, str]], lang: str) -> str | None:
-    """The lemma of the animal a character is, in the book's language, from the sentences that
-    name it, each with the text around it (the sentences before and after, where the story
-    says «гусь» between two «Иван Иваныч»); None for a person."""
+def animal_kinds(sentences: Sequence[str], lang: str) -> list[str]:
+    """The kinds of animal ("dog", "bird"…, the likeliest first and tied) a character is, from
+    the sentences that name it; [] for a person."""
     lexicon = lexicon_ru if lang == "ru" else lexicon_en
+    forms = _cue_forms(lang)
     kinds: Counter[str] = Counter()
     cued = 0
-    forms = _cue_forms(lang)
-    for sentence, _ in sentences:
+    for sentence in sentences:
         words = _WORD.findall(sentence.lower().replace("ё", "е"))
         cues = {forms[word] for word in words if word in forms}
         cued += bool(cues)
         for cue in cues:
             kinds.update(lexicon.ANIMAL_CUES[cue])
     if cued < ANIMAL_SENTENCES or cued < ANIMAL_SHARE * len(sentences):
-        return None
+        return []
     top = max(kinds.values())
-    likely = [kind for kind, count in kinds.items() if count == top]
+    return [kind for kind, count in kinds.items() if count == top]
+
+
+def animal_word(kinds: Sequence[str], around: Iterable[str], lang: str) -> str:
+    """The book's lemma for an animal of these kinds: the commonest animal noun of them in the
+    text around its name (the sentences that name it and those before and after, where the
+    story says «гусь» between two «Иван Иваныч»), else the kind's plain word."""
+    lexicon = lexicon_ru if lang == "ru" else lexicon_en
     nouns = Counter(
         lemma
-        for _, around in sentences
-        for lemma in _lemmas(around, lang)
-        if any(lemma in lexicon.ANIMAL_KINDS[kind] for kind in likely)
+        for text in around
+        for lemma in _lemmas(text, lang)
+        if any(lemma in lexicon.ANIMAL_KINDS[kind] for kind in kinds)
     )
     for noun, count in nouns.most_common(1):
         if count >= _NOUN_SEEN:  # a poodle once beside Каштанка is another dog
             return noun
     # a tail alone does not say whose: an animal, unnamed
-    return _KIND_WORDS[lang][likely[0] if len(likely) == 1 else "beast"]
+    return _KIND_WORDS[lang][kinds[0] if len(kinds) == 1 else "beast"]
 
 
 def named_animal(name: str, lang: str) -> str | None:
@@ -87,8 +94,7 @@ def named_animal(name: str, lang: str) -> str | None:
     if lang != "en" or not name.split():
         return None
     head = name.split()[-1].lower()
-    known = lexicon_en.ANIMALS.union(*lexicon_en.ANIMAL_KINDS.values())
-    return head if head in known else None
+    return head if head in _EN_ANIMALS else None
 
 
 @cache

@@ -39,7 +39,7 @@ from typing import Any, cast
 
 from razdel import sentenize
 
-from bookreader.nlp.animals import animal_of, named_animal
+from bookreader.nlp.animals import animal_kinds, animal_word, named_animal
 from bookreader.nlp.cast_names import (
     EN_PLACE_WORDS,
     EN_TITLES,
@@ -57,7 +57,7 @@ from bookreader.nlp.cast_names import (
 )
 from bookreader.nlp.language import primary_subtag
 from bookreader.nlp.model import SUPPORTED_LANGUAGES, CastMember, Description
-from bookreader.nlp.morph_analyzer import parse_word
+from bookreader.nlp.morph_analyzer import PERSON_NAME_TAGS, parse_word
 
 NER_WORDS_PER_BOOK = {"ru": 15_000, "en": 8_000}  # ≈1 s of NER; the extractor shares the budget
 NER_SAMPLES_PER_NAME = 3
@@ -796,7 +796,7 @@ def _cases(surface: str, display: str) -> frozenset[str]:
     found: frozenset[str] | None = None
     for token in surface.split():
         parses = parse_word(clean_russian(token))
-        named = [p for p in parses if any(tag in p.tag for tag in ("Name", "Surn", "Patr"))]
+        named = [p for p in parses if PERSON_NAME_TAGS & p.tag.grammemes]
         cases = frozenset(
             str(p.tag.case) for p in named or parses if p.tag.case and p.tag.number != "plur"
         )
@@ -1036,26 +1036,31 @@ def _mark_animals(
     pairs: list[tuple[_Cluster, CastMember]], texts: dict[int, str], lang: str
 ) -> None:
     """An animal's appearance opens with what it is (`"animal": ["собака"]`): what its name says
-    ("Mock Turtle"), else what the sentences that name it say (`animals.animal_of`)."""
+    ("Mock Turtle"), else what the sentences that name it say (`animals.animal_kinds`)."""
     for cluster, member in pairs:
         if member.kind != "character":
             continue
         if animal := named_animal(member.name, lang):
             member.appearance["animal"] = [animal]
             continue
-        bounds = {
-            (mention.chapter, *_sentence_bounds(texts[mention.chapter], mention.start, mention.end))
-            for name in cluster.names
-            for mention in name.mentions
-        }
-        sentences = []
-        for chapter, start, end in sorted(bounds):
-            text = texts[chapter]
-            before = _sentence_bounds(text, start - 2, start - 2)[0] if start > 1 else start
-            after = _sentence_bounds(text, end + 1, end + 1)[1] if end < len(text) else end
-            sentences.append((text[start:end], text[before:after]))
-        if animal := animal_of(sentences, lang):
-            member.appearance["animal"] = [animal]
+        bounds = sorted(
+            {
+                (m.chapter, *_sentence_bounds(texts[m.chapter], m.start, m.end))
+                for name in cluster.names
+                for m in name.mentions
+            }
+        )
+        sentences = [texts[chapter][start:end] for chapter, start, end in bounds]
+        if kinds := animal_kinds(sentences, lang):
+            around = (_around(texts[chapter], start, end) for chapter, start, end in bounds)
+            member.appearance["animal"] = [animal_word(kinds, around, lang)]
+
+
+def _around(text: str, start: int, end: int) -> str:
+    """The sentence text[start:end] with the sentences before and after it."""
+    before = _sentence_bounds(text, start - 2, start - 2)[0] if start > 1 else start
+    after = _sentence_bounds(text, end + 1, end + 1)[1] if end < len(text) else end
+    return text[before:after]
 
 
 def _gather_appearance(
@@ -1104,12 +1109,11 @@ def _attributed(
     text: str,
     positions: list[tuple[int, CastMember]],
     lang: str,
-    genders: dict[int, str | None] | None = None,
+    genders: dict[int, str | None],
 ) -> list[tuple[str, str, CastMember]]:
     """(kind, value, member) for each attribute word of the description. A sentence that names
     nobody is the last-named person's, unless its pronoun is of the other sex («Она была в
     сером платье» after «Левин вошел» is someone else's dress). `genders`: id(member) → gender."""
-    genders = genders or {}
     wanted = {
         value: kind for kind, values in description.summary.attributes.items() for value in values
     }
@@ -1124,7 +1128,7 @@ def _attributed(
         s_start = description.start + sentence.start
         s_end = description.start + sentence.stop
         named = [(start, m) for start, m in nearby if s_start <= start < s_end]
-        pronoun = _pronoun_gender(span[sentence.start : sentence.stop], lang)
+        pronoun = _first_pronoun_gender(span[sentence.start : sentence.stop], lang)
         someone_else = (
             carried is not None
             and pronoun is not None
@@ -1161,7 +1165,7 @@ def _start(item: tuple[int, CastMember]) -> int:
     return item[0]
 
 
-def _pronoun_gender(sentence: str, lang: str) -> str | None:
+def _first_pronoun_gender(sentence: str, lang: str) -> str | None:
     """The gender of the first personal pronoun of the sentence, None when it has none."""
     table = PRONOUN_GENDERS.get(lang, {})
     for word in _WORD.finditer(sentence):

@@ -293,8 +293,8 @@ grasshopper creature beast
 """)
 
 # Words said only of animals (a paw, a tail, barking), each with the kinds of animal it points
-# to: a character they are often said of is an animal (`animals.animal_of`). The kinds are the keys
-# of `ANIMAL_KINDS`, shared by both languages.
+# to: a character they are often said of is an animal (`animals.animal_kinds`). The kinds are
+# the keys of `ANIMAL_KINDS`, shared by both languages.
 ANIMAL_CUES = {
     **dict.fromkeys(("paw", "paws"), ("dog", "cat", "beast")),
     **dict.fromkeys(

@@ -7,6 +7,9 @@ from __future__ import annotations
 from functools import cache, lru_cache
 from typing import Any
 
+# pymorphy3's grammemes of a person's name: first name, surname, patronymic.
+PERSON_NAME_TAGS = frozenset({"Name", "Surn", "Patr"})
+
 
 @cache
 def morph() -> Any:

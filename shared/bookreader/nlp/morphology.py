@@ -9,7 +9,7 @@ from functools import cache, lru_cache
 from typing import Any
 
 from bookreader.nlp import lexicon_en
-from bookreader.nlp.morph_analyzer import morph
+from bookreader.nlp.morph_analyzer import PERSON_NAME_TAGS, morph
 
 _RU_POS = {
     "NOUN": "NOUN",
@@ -21,7 +21,7 @@ _RU_POS = {
     "INFN": "VERB",
     "GRND": "VERB",
 }
-_RU_NAME_TAGS = ("Name", "Surn", "Patr", "Geox")
+_RU_NAME_TAGS = PERSON_NAME_TAGS | {"Geox"}
 
 
 @lru_cache(maxsize=200_000)
@@ -36,7 +36,7 @@ def ru_parse(word: str) -> tuple[str, str]:
     return parse.normal_form.replace("ё", "е"), pos
 
 
-_RU_PROPER_TAGS = frozenset({*_RU_NAME_TAGS, "Orgn", "Trad"})
+_RU_PROPER_TAGS = _RU_NAME_TAGS | {"Orgn", "Trad"}
 
 
 def animate_common_noun(readings: Sequence[Any]) -> Any | None:
