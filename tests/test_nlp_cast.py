@@ -621,6 +621,81 @@ def test_a_name_in_a_subordinate_clause_does_not_take_the_sentence_s_appearance(
     assert cast["Кити"].appearance == {}
 
 
+def _cast_described_up_to(
+    text: str, end: str, language: str, **attributes: list[str]
+) -> dict[str, CastMember]:
+    """The cast of `text` whose one character description runs from its start to `end`."""
+    description = _character_description(text, 0, text.index(end), **attributes)
+    return _by_name(build_cast([(0, text)], language, [description]))
+
+
+def test_a_stranger_or_the_narrator_does_not_lend_the_named_person_their_clothes():
+    # The Captain's Daughter: the tall gentleman in the billiard room is not the last-named man,
+    # nor is the hareskin coat put on the narrator.
+    text = (
+        "Иван Петрович вошел в трактир в сером сюртуке. В биллиардной стоял высокий барин "
+        "в зеленом халате, с длинными черными усами. Надели на меня заячий тулуп. "
+        "Иван Петрович сел к окну."
+    )
+    cast = _cast_described_up_to(
+        text,
+        "Иван Петрович сел",
+        "ru",
+        clothing=["сюртук", "халат", "тулуп"],
+        colour=["серый", "зеленый", "черный"],
+        size=["высокий", "длинный"],
+    )
+    assert cast["Иван Петрович"].appearance == {"clothing": ["сюртук"], "colour": ["серый"]}
+
+
+def test_a_person_noun_that_says_what_the_named_person_is_keeps_their_traits():
+    # Anna Karenina: the woman is Лидия Ивановна herself; the children around Варенька are not
+    # the ones with black hair.
+    text = (
+        "Вечером приехала Лидия Ивановна. Лидия Ивановна была высокая полная женщина с черными "
+        "глазами. Варенька в белом платке на черных волосах, окруженная детьми, сидела у окна. "
+        "Варенька улыбнулась."
+    )
+    lidia = _character_description(
+        text,
+        text.index("Лидия Ивановна была"),
+        text.index("Варенька в"),
+        size=["высокий"],
+        colour=["черный"],
+    )
+    varenka = _character_description(
+        text,
+        text.index("Варенька в"),
+        text.index("Варенька улыбнулась"),
+        clothing=["платок"],
+        colour=["белый", "черный"],
+    )
+    cast = _by_name(build_cast([(0, text)], "ru", [lidia, varenka]))
+    assert cast["Лидия Ивановна"].appearance == {"size": ["высокий"], "colour": ["черный"]}
+    assert cast["Варенька"].appearance == {"clothing": ["платок"], "colour": ["белый", "черный"]}
+
+
+def test_an_english_stranger_s_dress_and_a_few_minutes_are_not_the_named_man_s_looks():
+    text = (
+        "That evening Holmes sat silent for a few minutes in his grey dressing-gown, his eyes "
+        "upon the fire. A lady dressed in black and heavily veiled rose as we entered. "
+        "“Pray sit down,” said Holmes."
+    )
+    cast = _cast_described_up_to(
+        text,
+        "“Pray",
+        "en",
+        clothing=["gown", "dress", "veil"],
+        colour=["grey", "black"],
+        size=["minute"],
+        weather=["fire"],
+        light=["dark"],
+    )
+    holmes = next(m for m in cast.values() if "Holmes" in m.aliases)
+    # the fire is the room's, the minutes are time, the black dress and veil are the lady's
+    assert holmes.appearance == {"clothing": ["gown"], "colour": ["grey"]}
+
+
 DOG_AND_MASTER = [
     (
         0,

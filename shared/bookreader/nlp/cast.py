@@ -23,8 +23,8 @@ with a surname when they meet and the patronymic is the usual name («Иван �
 Миронов»). English words mostly after place prepositions or modifying a noun are places; a
 Russian adjectival name mostly right before a noun it agrees with is that noun's attribute
 («Уманский курень»).
-Appearance words of character descriptions go to the person named nearest them in their
-sentence, outside subordinate clauses.
+Appearance words of character descriptions go to the person they are written about
+(`appearance`).
 """
 
 from __future__ import annotations
@@ -37,13 +37,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from typing import Any, cast
 
-from razdel import sentenize
-
 from bookreader.nlp.animals import animal_kinds, animal_word, named_animal
+from bookreader.nlp.appearance import Person, gather_appearance
 from bookreader.nlp.cast_names import (
     EN_PLACE_WORDS,
     EN_TITLES,
-    PRONOUN_GENDERS,
     BookForms,
     BookWords,
     NameSpan,
@@ -69,9 +67,6 @@ SCENE_CHARS = 1500  # each side of a diminutive: the stretch of text its person'
 PRESENT_SHARE = 0.34  # a diminutive whose person's other names are this rarely around is another
 SAME_COMPANY = 0.5  # … unless this share of the names around it are around the person too
 ALIAS_LIMIT = 20  # surface forms stored per member, most frequent first
-# A character given appearance by this many descriptions keeps only the traits seen twice.
-RECURRING_TRAITS_FROM = 3
-APPEARANCE_LOOKBACK = 300  # a description without a name belongs to the character named just before
 
 _NOT_NAMES = frozenset(
     # pronouns, interjections, forms of address and words capitalised out of reverence
@@ -210,18 +205,6 @@ _SPEAKING_MENTIONS = 2  # a role that speaks this often is someone
 _EN_DEMONYM = re.compile(r"(?:man|men|woman|women)$")  # "Englishman", "Frenchmen"
 _EN_EPITHET = re.compile(r"-[a-z]")  # "Red-headed": a compound with a lower-case part
 _WORD = re.compile(r"\w+")
-# A subordinate clause up to its next punctuation: a name in it («как того хотела Кити») is not
-# who the rest of the sentence describes («Анна была не в лиловом, как того хотела Кити, но в
-# черном платье»).
-_SUBORDINATE = {
-    "ru": re.compile(
-        r",\s*(?:как|что|чтобы|когда|где|если|хотя|пока|будто|котор\w+)\b[^,;:—–.!?]*"
-    ),
-    "en": re.compile(
-        r",\s*(?:as|that|when|where|which|who|whom|whose|if|because|while|though)\b[^,;:—–.!?]*",
-        re.IGNORECASE,
-    ),
-}
 _SENTENCE_ENDS = (".", "!", "?", "…", "\n")
 _DIALOGUE_DASH = re.compile(r"\s[–—]\s")
 _NER_LABELS = {"PER": "person", "PERSON": "person", "LOC": "place", "GPE": "place", "FAC": "place"}
@@ -282,7 +265,16 @@ def build_cast(
     clusters = _cluster([name for name in names.values() if not name.rejected], dict(chapters))
     pairs = [(c, _member(c, alias_limit)) for c in clusters if _worth_keeping(c)]
     _mark_animals(pairs, dict(chapters), lang)
-    _gather_appearance(pairs, descriptions, dict(chapters), lang)
+    people = [
+        Person(
+            member,
+            cluster.gender,
+            [(m.chapter, m.start) for n in cluster.names for m in n.mentions],
+        )
+        for cluster, member in pairs
+        if member.kind == "character"
+    ]
+    gather_appearance(people, descriptions, dict(chapters), lang)
     members = [member for _, member in pairs]
     members.sort(key=lambda m: (-m.mentions, m.first_chapter, m.first_offset))
     return members
@@ -1061,132 +1053,3 @@ def _around(text: str, start: int, end: int) -> str:
     before = _sentence_bounds(text, start - 2, start - 2)[0] if start > 1 else start
     after = _sentence_bounds(text, end + 1, end + 1)[1] if end < len(text) else end
     return text[before:after]
-
-
-def _gather_appearance(
-    pairs: list[tuple[_Cluster, CastMember]],
-    descriptions: Sequence[Description],
-    texts: dict[int, str],
-    lang: str,
-) -> None:
-    """Each attribute word of a character description goes to the person it is written about:
-    the one named nearest before it in its sentence, else nearest after it in the sentence,
-    else the one named last before the sentence — never to everyone the passage names."""
-    characters = [d for d in descriptions if d.type == "character" and d.summary.attributes]
-    if not characters:
-        return
-    positions: dict[int, list[tuple[int, CastMember]]] = defaultdict(list)
-    for cluster, member in pairs:
-        if member.kind != "character":
-            continue
-        for name in cluster.names:
-            for mention in name.mentions:
-                positions[mention.chapter].append((mention.start, member))
-    for chapter_positions in positions.values():
-        chapter_positions.sort(key=lambda item: item[0])
-    genders = {id(member): cluster.gender for cluster, member in pairs}
-    votes: dict[int, Counter[tuple[str, str]]] = defaultdict(Counter)
-    sources: dict[int, set[int]] = defaultdict(set)  # the descriptions each member is given
-    for number, description in enumerate(characters):
-        text = texts.get(description.chapter, "")
-        found = positions.get(description.chapter, [])
-        for kind, value, member in _attributed(description, text, found, lang, genders):
-            votes[id(member)][(kind, value)] += 1
-            sources[id(member)].add(number)
-    for _, member in pairs:
-        # A trait seen once in many of a main character's passages is more likely another
-        # person's or another thing's (Holmes "in a dress", Левин «в платье»): it must recur.
-        floor = 2 if len(sources[id(member)]) >= RECURRING_TRAITS_FROM else 1
-        for (kind, value), count in votes[id(member)].most_common():  # most first, ties as seen
-            if kind == "clothing" and "animal" in member.appearance:
-                continue  # a dog's sentences are full of its master's coat
-            if count >= floor:
-                member.appearance.setdefault(kind, []).append(value)
-
-
-def _attributed(
-    description: Description,
-    text: str,
-    positions: list[tuple[int, CastMember]],
-    lang: str,
-    genders: dict[int, str | None],
-) -> list[tuple[str, str, CastMember]]:
-    """(kind, value, member) for each attribute word of the description. A sentence that names
-    nobody is the last-named person's, unless its pronoun is of the other sex («Она была в
-    сером платье» after «Левин вошел» is someone else's dress). `genders`: id(member) → gender."""
-    wanted = {
-        value: kind for kind, values in description.summary.attributes.items() for value in values
-    }
-    first = bisect.bisect_left(positions, description.start - APPEARANCE_LOOKBACK, key=_start)
-    last = bisect.bisect_left(positions, description.end, key=_start)
-    nearby = positions[first:last]
-    span = text[description.start : description.end]
-    result: list[tuple[str, str, CastMember]] = []
-    previous = [m for start, m in nearby if start < description.start]
-    carried = previous[-1] if previous else None  # the person named just before the passage
-    for sentence in sentenize(span):
-        s_start = description.start + sentence.start
-        s_end = description.start + sentence.stop
-        named = [(start, m) for start, m in nearby if s_start <= start < s_end]
-        pronoun = _first_pronoun_gender(span[sentence.start : sentence.stop], lang)
-        someone_else = (
-            carried is not None
-            and pronoun is not None
-            and genders.get(id(carried)) not in (None, pronoun)
-        )
-        clauses = [
-            match.span()
-            for match in _SUBORDINATE[lang].finditer(span, sentence.start, sentence.stop)
-        ]
-        for word in _WORD.finditer(span, sentence.start, sentence.stop):
-            value = _attribute_of(word.group(), wanted, lang)
-            if value is None:
-                continue
-            at = description.start + word.start()
-            aside = [
-                (description.start + a, description.start + b)
-                for a, b in clauses
-                if not a <= word.start() < b
-            ]
-            outside = [
-                (start, m) for start, m in named if not any(a <= start < b for a, b in aside)
-            ]
-            before = [m for start, m in outside if start < at]
-            after = [m for start, m in outside if start > at]
-            owner = before[-1] if before else after[0] if after else carried
-            if owner is not None and not (owner is carried and not named and someone_else):
-                result.append((wanted[value], value, owner))
-        if named:
-            carried = named[-1][1]
-    return result
-
-
-def _start(item: tuple[int, CastMember]) -> int:
-    return item[0]
-
-
-def _first_pronoun_gender(sentence: str, lang: str) -> str | None:
-    """The gender of the first personal pronoun of the sentence, None when it has none."""
-    table = PRONOUN_GENDERS.get(lang, {})
-    for word in _WORD.finditer(sentence):
-        gender = table.get(word.group().lower().replace("ё", "е"))
-        if gender is not None:
-            return gender
-    return None
-
-
-def _attribute_of(word: str, wanted: dict[str, str], lang: str) -> str | None:
-    """The attribute (a lemma from the summary) this word is a form of, if any."""
-    lower = word.lower().replace("ё", "е")
-    if lower in wanted:
-        return lower
-    if lang == "ru":
-        for parse in parse_word(lower)[:2]:
-            lemma = parse.normal_form.replace("ё", "е")
-            if lemma in wanted:
-                return lemma
-        return None
-    for suffix in ("es", "s", "ed", "ing"):
-        if lower.endswith(suffix) and lower[: -len(suffix)] in wanted:
-            return lower[: -len(suffix)]
-    return None

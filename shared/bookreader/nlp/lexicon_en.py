@@ -365,3 +365,9 @@ robber thief bandit brigand highwayman pirate smuggler outlaw murderer assassin
 """)
 PERSON |= frozenset(word[:-3] + "men" for word in PERSON if word.endswith("man"))
 PERSON |= {"children", "thieves"}
+
+# Prepositions that put a person aside from what a sentence is about ("with the ladies").
+PREPOSITIONS = _words("""
+with to at of by for from upon on among beside behind towards toward into near like about
+between without than
+""")

@@ -1,0 +1,331 @@
+"""Who a character description's appearance words belong to.
+
+A trait of a character description (a grey coat, a red beard, tall) goes to the person it is
+written about: the one named nearest it in its sentence, outside subordinate clauses, else the
+person named last before the sentence. It goes to nobody when the text between that person
+and the word brings in someone else: the narrator («Надели на меня заячий тулуп», "I threw on
+my clothes") or a person the text calls by what they are («увидел я высокого барина», "A lady
+dressed in black rose") — most often a stranger, never reliably the person named before. Only
+what a figure can show is gathered: what they wear, its colours and materials, build and size;
+light, weather and the time of day are the scene's.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from razdel import sentenize
+
+from bookreader.nlp import lexicon_en, lexicon_ru
+from bookreader.nlp.cast_names import PRONOUN_GENDERS
+from bookreader.nlp.model import CastMember, Description
+from bookreader.nlp.morph_analyzer import PERSON_NAME_TAGS, parse_word
+
+# A character given appearance by this many descriptions keeps only the traits seen twice.
+RECURRING_TRAITS_FROM = 3
+APPEARANCE_LOOKBACK = 300  # a description without a name belongs to the character named just before
+FIGURE_KINDS = frozenset(["clothing", "colour", "size", "material"])
+
+_WORD = re.compile(r"\w+")
+# A subordinate clause up to its next punctuation: a name in it («как того хотела Кити») is not
+# who the rest of the sentence describes («Анна была не в лиловом, как того хотела Кити, но в
+# черном платье»).
+_SUBORDINATE = {
+    "ru": re.compile(
+        r",\s*(?:как|что|чтобы|когда|где|если|хотя|пока|будто|котор\w+)\b[^,;:—–.!?]*"
+    ),
+    "en": re.compile(
+        r",\s*(?:as|that|when|where|which|who|whom|whose|if|because|while|though)\b[^,;:—–.!?]*",
+        re.IGNORECASE,
+    ),
+}
+# The narrator's own ("my clothes"); "our" is left out: it often includes the person named.
+_NARRATOR = {"en": frozenset(["my", "myself", "mine"])}
+# A trait this few words before a person called by what they are, with only words of the same
+# noun phrase between, is theirs («высокий барин», "a tall, thin man").
+_STRANGER_WORDS = 3
+_RU_PHRASE_PARTS = frozenset(["ADJF", "ADJS", "PRTF", "PRTS", "ADVB", "CONJ", "NUMR", "PRCL"])
+_EN_NOUNS = ("BODY", "CLOTHING", "PLACE", "ARTEFACT", "ANIMALS", "SKY_WEATHER")
+# A person noun this few words after a copula is what the person named is («Лидия Ивановна была
+# высокая полная женщина», "He was a large man"), not someone else.
+_PREDICATE_WORDS = 4
+_COPULAS = {  # Russian by lemma
+    "ru": frozenset(["быть", "стать", "казаться", "являться"]),
+    "en": frozenset(["was", "is", "were", "are", "seemed", "looked", "became", "been"]),
+}
+_EN_PLURAL_ENDINGS = ("es", "s")  # a garment named in the plural ("boots", "dresses")
+
+
+@dataclass(frozen=True)
+class Person:
+    """A character of the cast and where the book names them: (chapter, offset) of each name."""
+
+    member: CastMember
+    gender: str | None
+    mentions: Sequence[tuple[int, int]]
+
+
+def gather_appearance(
+    people: Sequence[Person], descriptions: Sequence[Description], texts: dict[int, str], lang: str
+) -> None:
+    """Adds to each person's `appearance` the traits of the character descriptions written
+    about them; a main character's traits must recur."""
+    characters = [d for d in descriptions if d.type == "character" and d.summary.attributes]
+    if not characters:
+        return
+    positions: dict[int, list[tuple[int, CastMember]]] = defaultdict(list)
+    for person in people:
+        for chapter, start in person.mentions:
+            positions[chapter].append((start, person.member))
+    for chapter_positions in positions.values():
+        chapter_positions.sort(key=lambda item: item[0])
+    genders = {id(person.member): person.gender for person in people}
+    votes: dict[int, Counter[tuple[str, str]]] = defaultdict(Counter)
+    sources: dict[int, set[int]] = defaultdict(set)  # the descriptions each member is given
+    for number, description in enumerate(characters):
+        text = texts.get(description.chapter, "")
+        found = positions.get(description.chapter, [])
+        for kind, value, member in attributed(description, text, found, lang, genders):
+            votes[id(member)][(kind, value)] += 1
+            sources[id(member)].add(number)
+    for person in people:
+        member = person.member
+        # A trait seen once in many of a main character's passages is more likely another
+        # person's or another thing's (Holmes "in a dress", Левин «в платье»): it must recur.
+        floor = 2 if len(sources[id(member)]) >= RECURRING_TRAITS_FROM else 1
+        for (kind, value), count in votes[id(member)].most_common():  # most first, ties as seen
+            if kind == "clothing" and "animal" in member.appearance:
+                continue  # a dog's sentences are full of its master's coat
+            if count >= floor:
+                member.appearance.setdefault(kind, []).append(value)
+
+
+def attributed(
+    description: Description,
+    text: str,
+    positions: list[tuple[int, CastMember]],
+    lang: str,
+    genders: dict[int, str | None],
+) -> list[tuple[str, str, CastMember]]:
+    """(kind, value, member) for each figure word of the description. A sentence that names
+    nobody is the last-named person's, unless its pronoun is of the other sex («Она была в
+    сером платье» after «Левин вошел» is someone else's dress). `positions`: (offset, member)
+    of the chapter's names, in order; `genders`: id(member) → gender."""
+    # a word of two kinds counts as the last («светлый»: a colour and a light, the light)
+    kinds = {
+        value: kind for kind, values in description.summary.attributes.items() for value in values
+    }
+    wanted = {value: kind for value, kind in kinds.items() if kind in FIGURE_KINDS}
+    first = bisect.bisect_left(positions, description.start - APPEARANCE_LOOKBACK, key=_start)
+    last = bisect.bisect_left(positions, description.end, key=_start)
+    nearby = positions[first:last]
+    span = text[description.start : description.end]
+    result: list[tuple[str, str, CastMember]] = []
+    previous = [m for start, m in nearby if start < description.start]
+    carried = previous[-1] if previous else None  # the person named just before the passage
+    for sentence in sentenize(span):
+        s_start = description.start + sentence.start
+        s_end = description.start + sentence.stop
+        named = [(start, m) for start, m in nearby if s_start <= start < s_end]
+        pronoun = _first_pronoun_gender(span[sentence.start : sentence.stop], lang)
+        someone_else = (
+            carried is not None
+            and pronoun is not None
+            and genders.get(id(carried)) not in (None, pronoun)
+        )
+        clauses = [
+            match.span()
+            for match in _SUBORDINATE[lang].finditer(span, sentence.start, sentence.stop)
+        ]
+        words = list(_WORD.finditer(span, sentence.start, sentence.stop))
+        texts = [word.group() for word in words]
+        strangers = [n for n in range(len(words)) if _stranger(texts, n, lang)]
+        others = [
+            description.start + words[n].start()
+            for n in range(len(words))
+            if _narrator(texts, n, lang)
+            or (
+                n in strangers
+                and _in_the_foreground(texts, n, span[words[n].end() : words[n].end() + 2], lang)
+            )
+        ]
+        for number, word in enumerate(words):
+            value = _attribute_of(word.group(), wanted, lang)
+            if value is None:
+                continue
+            at = description.start + word.start()
+            aside = [
+                (description.start + a, description.start + b)
+                for a, b in clauses
+                if not a <= word.start() < b
+            ]
+            outside = [
+                (start, m) for start, m in named if not any(a <= start < b for a, b in aside)
+            ]
+            before = [(start, m) for start, m in outside if start < at]
+            after = [(start, m) for start, m in outside if start > at]
+            if before or after:
+                named_at, owner = before[-1] if before else after[0]
+            elif carried is not None and not (someone_else and not named):
+                named_at, owner = s_start - 1, carried
+            else:
+                continue
+            low, high = min(named_at, at), max(named_at, at)
+            if any(low < other < high for other in others) or any(
+                _describes(texts, number, n, lang) for n in strangers
+            ):
+                continue  # the narrator's or a stranger's, as far as the text says
+            result.append((wanted[value], value, owner))
+        if named:
+            carried = named[-1][1]
+    return result
+
+
+def _start(item: tuple[int, CastMember]) -> int:
+    return item[0]
+
+
+def _first_pronoun_gender(sentence: str, lang: str) -> str | None:
+    """The gender of the first personal pronoun of the sentence, None when it has none."""
+    table = PRONOUN_GENDERS.get(lang, {})
+    for word in _WORD.finditer(sentence):
+        gender = table.get(word.group().lower().replace("ё", "е"))
+        if gender is not None:
+            return gender
+    return None
+
+
+def _stranger(words: list[str], n: int, lang: str) -> bool:
+    """Whether words[n] calls a person by what they are, and not as what the person named is
+    (after a copula)."""
+    if not _person_noun(words[n], lang):
+        return False
+    before = words[max(0, n - _PREDICATE_WORDS) : n]
+    return not any(_copula(word.lower(), lang) for word in before)
+
+
+def _narrator(words: list[str], n: int, lang: str) -> bool:
+    """The narrator as the one who has or wears something: "my", «мой», «на меня» (narrators
+    mostly look: "I saw his tall figure", «я увидел черную бороду» are someone else's)."""
+    word = words[n].lower().replace("ё", "е")
+    if lang == "en":
+        return word in _NARRATOR["en"]
+    if word in ("меня", "мне"):
+        return n > 0 and words[n - 1].lower() == "на"
+    return _ru_lemma(word) == "мой"
+
+
+def _describes(words: list[str], attribute: int, person: int, lang: str) -> bool:
+    """Whether the attribute word is in the noun phrase of the person noun a few words on."""
+    if not 0 < person - attribute <= _STRANGER_WORDS:
+        return False
+    between = words[attribute + 1 : person]
+    if lang == "ru":
+        return all(_russian_phrase_part(word.lower()) for word in between)
+    lexicon = lexicon_en
+    return not any(
+        word.lower() in getattr(lexicon, vocabulary) for word in between for vocabulary in _EN_NOUNS
+    )
+
+
+def _copula(word: str, lang: str) -> bool:
+    if lang == "en":
+        return word in _COPULAS["en"]
+    return _ru_lemma(word) in _COPULAS["ru"]
+
+
+@lru_cache(maxsize=65536)
+def _ru_lemma(word: str) -> str:
+    parses = parse_word(word)
+    return parses[0].normal_form.replace("ё", "е") if parses else word
+
+
+@lru_cache(maxsize=65536)
+def _russian_phrase_part(word: str) -> bool:
+    parses = parse_word(word)
+    return bool(parses) and parses[0].tag.POS in _RU_PHRASE_PARTS
+
+
+def _in_the_foreground(words: list[str], n: int, following: str, lang: str) -> bool:
+    """Whether the person words[n] is someone the sentence is about (its subject or what is
+    seen), not a prepositional aside («обедал с дамами во фраке», "sat with the ladies"); an
+    English possessor is ("our visitor's knee")."""
+    if lang == "en":
+        if following[:1] in ("'", "’"):
+            return True
+        return not any(word.lower() in lexicon_en.PREPOSITIONS for word in words[max(0, n - 3) : n])
+    if not _ru_direct(words[n].lower().replace("ё", "е")):
+        return False
+    for word in reversed(words[max(0, n - _STRANGER_WORDS) : n]):  # «впереди своих маршалов»
+        lower = word.lower()
+        if _ru_preposition(lower):
+            return False
+        if not _russian_phrase_part(lower) and _ru_lemma(lower) != "свой":
+            break
+    return True
+
+
+@lru_cache(maxsize=65536)
+def _ru_direct(word: str) -> bool:
+    """A subject, or one person seen or met: a nominative reading, or a singular accusative (an
+    animate plural's accusative is its genitive, «своих маршалов»)."""
+    return any(
+        p.tag.case == "nomn" or (p.tag.case == "accs" and p.tag.number == "sing")
+        for p in parse_word(word)
+        if p.tag.POS == "NOUN"
+    )
+
+
+@lru_cache(maxsize=65536)
+def _ru_preposition(word: str) -> bool:
+    parses = parse_word(word)
+    return bool(parses) and parses[0].tag.POS == "PREP"
+
+
+def _person_noun(word: str, lang: str) -> bool:
+    """A person called by what they are («барин», «старичок», "a lady") rather than by name; a
+    capitalised word mid-sentence is a name or a title."""
+    if word[:1].isupper():
+        return False
+    if lang == "en":
+        return word.lower() in lexicon_en.PERSON
+    return lang == "ru" and _russian_person_noun(word.lower().replace("ё", "е"))
+
+
+@lru_cache(maxsize=65536)
+def _russian_person_noun(word: str) -> bool:
+    """A common noun every reading of which is animate and not an animal («духами» may be
+    perfume)."""
+    parses = parse_word(word)
+    nouns = [p for p in parses if p.tag.POS == "NOUN"]
+    return (
+        bool(parses)
+        and parses[0].tag.POS == "NOUN"
+        and all("anim" in p.tag for p in nouns)
+        and not any(name in p.tag for p in nouns for name in PERSON_NAME_TAGS)
+        and _ru_lemma(word) not in lexicon_ru.ANIMALS
+    )
+
+
+def _attribute_of(word: str, wanted: dict[str, str], lang: str) -> str | None:
+    """The attribute (a lemma from the summary) this word is a form of, if any. English takes
+    only a garment's plural: "minutes" is no "minute" (tiny) and "dressed" no dress."""
+    lower = word.lower().replace("ё", "е")
+    if lower in wanted:
+        return lower
+    if lang == "ru":
+        for parse in parse_word(lower)[:2]:
+            lemma = parse.normal_form.replace("ё", "е")
+            if lemma in wanted:
+                return lemma
+        return None
+    for ending in _EN_PLURAL_ENDINGS:
+        stem = lower[: -len(ending)]
+        if lower.endswith(ending) and wanted.get(stem) == "clothing":
+            return stem
+    return None
