@@ -765,18 +765,27 @@ def _gender_noun(name: str, text: str, language: str) -> str:
     return _PERSON_NOUNS.get(gender, "a person")
 
 
-_PERSON_NOUNS = {"masc": "a man", "femn": "a woman"}
+# A name the analyser reads as a man's and a woman's alike (it does not know it: «Андрий»,
+# «Васенька», «Николенька»; the women's diminutives it knows) is taken for a man's when neither
+# a surname nor the passage's verbs say otherwise.
+_EITHER = "either"
+_PERSON_NOUNS = {"masc": "a man", "femn": "a woman", _EITHER: "a man"}
 
 
 def _member_noun(member: CastMember, text: str, language: str) -> str:
     """ "a man" or "a woman" for a cast member: an English name's title says it ("Miss Alice",
     "Mr. Holmes") before the passage's pronouns, which may be another person's; a Russian name
-    the analyser does not know (Кити) by the past-tense verb beside it («Кити покраснела»). An
+    by the analyser, and one it does not know (Кити) or reads as either (Васенька) by the
+    past-tense verb beside it («Кити покраснела»). An
     animal of the cast is what it is: Каштанка "a dog"."""
     if animal := _animal_noun(member, language):
         return animal
     if language == "ru" and member.name.split():
-        gender = _ru_gender(member.name.split()[0], text) or _agreement_gender(member, text)
+        # the first name first; a surname says it when the first name is either («Васенька
+        # Весловский»)
+        named = [_ru_gender(word, text) for word in member.name.split()]
+        gender = next((g for g in named if g in ("masc", "femn")), "")
+        gender = gender or _agreement_gender(member, text) or next((g for g in named if g), "")
         return _PERSON_NOUNS.get(gender, "a person")
     if language == "en":
         words = {word.strip(".").lower() for alias in member.aliases for word in alias.split()}
@@ -890,10 +899,13 @@ def _her_surname(text: str, start: int, end: int) -> bool:
 
 @cache
 def _ru_name_gender(first_name: str) -> str:
-    for parse in morph().parse(first_name):
-        if PERSON_NAME_TAGS & parse.tag.grammemes:
-            return parse.tag.gender or ""
-    return ""
+    """The analyser's gender of a name; _EITHER when its likeliest name readings disagree."""
+    names = [p for p in morph().parse(first_name) if PERSON_NAME_TAGS & p.tag.grammemes]
+    if not names:
+        return ""
+    best = max(p.score for p in names)
+    genders = {p.tag.gender or "" for p in names if p.score >= best - 1e-9}
+    return genders.pop() if len(genders) == 1 else _EITHER
 
 
 def _actions(text: str, language: str, subjects: Sequence[str] = ()) -> list[str]:
