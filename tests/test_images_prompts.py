@@ -757,6 +757,7 @@ def test_a_russian_name_the_analyser_does_not_know_takes_the_gender_of_its_verb(
         unknown = ru_prompt(description, text, cast=[kitty]).prompt
         assert "a person (" in unknown, unknown
 
+
 def test_a_russian_diminutive_read_as_either_sex_is_decided_by_the_surname_or_the_verb() -> None:
     # «Васенька», «Николенька»: the analyser reads a man's and a woman's name alike
     veslovsky = character("Васенька Весловский", ["Васенька"], clothing=["блуза"])
@@ -767,7 +768,6 @@ def test_a_russian_diminutive_read_as_either_sex_is_decided_by_the_surname_or_th
     nikolenka = character("Николенька", ["Николенька"], clothing=["курточка"])
     said = ru_prompt(description, "Николенька засмеялся.", cast=[nikolenka]).prompt
     assert "a man (" in said and "woman" not in said, said
-
 
 
 def test_an_animal_of_the_cast_is_drawn_as_the_animal_it_is() -> None:

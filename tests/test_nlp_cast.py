@@ -675,6 +675,21 @@ def test_a_person_noun_that_says_what_the_named_person_is_keeps_their_traits():
     assert cast["Варенька"].appearance == {"clothing": ["платок"], "colour": ["белый", "черный"]}
 
 
+def test_her_veil_someone_s_uniform_and_a_servant_s_shirt_are_not_the_named_man_s():
+    # Anna Karenina: at the wedding Левин looks at her veil; a marshal's uniform reminds him of
+    # something; the servant Кузьма forgot the clean shirt.
+    text = (
+        "Левин вошел в церковь, и Левину стало легко. Левин смотрел на ее высокую прическу "
+        "с длинным белым вуалем. "
+        "Фигура в мундире напомнила Левину травимого зверя. Левин ждал, но Кузьма не "
+        "догадался оставить чистой рубашки. Левин ждал."
+    )
+    cast = _cast_described_up_to(
+        text, "Левин ждал.", "ru", clothing=["вуаль", "мундир", "рубашка"], colour=["белый"]
+    )
+    assert cast["Левин"].appearance == {}
+
+
 def test_an_english_stranger_s_dress_and_a_few_minutes_are_not_the_named_man_s_looks():
     text = (
         "That evening Holmes sat silent for a few minutes in his grey dressing-gown, his eyes "

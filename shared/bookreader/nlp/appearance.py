@@ -144,15 +144,27 @@ def attributed(
         ]
         words = list(_WORD.finditer(span, sentence.start, sentence.stop))
         texts = [word.group() for word in words]
+        offsets = {description.start + word.start(): n for n, word in enumerate(words)}
         strangers = [n for n in range(len(words)) if _stranger(texts, n, lang)]
+        listed = {start for start, _ in named}
         others = [
             description.start + words[n].start()
             for n in range(len(words))
             if _narrator(texts, n, lang)
+            or (n in strangers and _in_the_foreground(texts, n, _following(span, words[n]), lang))
             or (
-                n in strangers
-                and _in_the_foreground(texts, n, span[words[n].end() : words[n].end() + 2], lang)
+                n > 0
+                and description.start + words[n].start() not in listed
+                and not texts[n - 1][:1].isupper()  # «Марья Ивановна»: one name
+                and _unlisted_name(texts[n], lang)
             )
+        ]
+        # «с нее», «на него» (after a preposition) as often mean a neck or a coat as a person
+        pronouns = [
+            (description.start + word.start(), gender)
+            for word in words
+            if (gender := _pronoun_gender(word.group(), lang)) is not None
+            and not word.group().lower().startswith("н")
         ]
         for number, word in enumerate(words):
             value = _attribute_of(word.group(), wanted, lang)
@@ -169,8 +181,16 @@ def attributed(
             ]
             before = [(start, m) for start, m in outside if start < at]
             after = [(start, m) for start, m in outside if start > at]
-            if before or after:
-                named_at, owner = before[-1] if before else after[0]
+            if before:
+                named_at, owner = before[-1]
+            elif after:
+                named_at, owner = after[0]
+                k = offsets.get(named_at)
+                gender = genders.get(id(owner))
+                if k is not None and not _subject_after(
+                    texts, k, number, span, words[k], lang, gender
+                ):
+                    continue  # «фигуры в мундире … напомнило Левину»: the uniform is not his
             elif carried is not None and not (someone_else and not named):
                 named_at, owner = s_start - 1, carried
             else:
@@ -180,6 +200,9 @@ def attributed(
                 _describes(texts, number, n, lang) for n in strangers
             ):
                 continue  # the narrator's or a stranger's, as far as the text says
+            between = [gender for start, gender in pronouns if named_at < start < at]
+            if between and genders.get(id(owner)) not in (None, between[-1]):
+                continue  # «Он смотрел на ее прическу с белым вуалем»: hers, not his
             result.append((wanted[value], value, owner))
         if named:
             carried = named[-1][1]
@@ -192,12 +215,47 @@ def _start(item: tuple[int, CastMember]) -> int:
 
 def _first_pronoun_gender(sentence: str, lang: str) -> str | None:
     """The gender of the first personal pronoun of the sentence, None when it has none."""
-    table = PRONOUN_GENDERS.get(lang, {})
     for word in _WORD.finditer(sentence):
-        gender = table.get(word.group().lower().replace("ё", "е"))
-        if gender is not None:
+        if (gender := _pronoun_gender(word.group(), lang)) is not None:
             return gender
     return None
+
+
+def _pronoun_gender(word: str, lang: str) -> str | None:
+    return PRONOUN_GENDERS.get(lang, {}).get(word.lower().replace("ё", "е"))
+
+
+def _following(span: str, word: re.Match[str]) -> str:
+    return span[word.end() : word.end() + 2]
+
+
+def _subject_after(
+    words: list[str],
+    name: int,
+    attribute: int,
+    span: str,
+    match: re.Match[str],
+    lang: str,
+    gender: str | None,
+) -> bool:
+    """Whether a name after the attribute word is who the attribute describes: the one the
+    sentence is about (`_in_the_foreground`), not an English possessor ("recalled Holmes'
+    surmise"); an attribute of the name's own phrase always is («на розовую Кити»)."""
+    if 0 < name - attribute <= _STRANGER_WORDS and (
+        lang == "en" or all(_russian_phrase_part(w.lower()) for w in words[attribute + 1 : name])
+    ):
+        return True
+    if lang == "en" and _following(span, match)[:1] in ("'", "’"):
+        return False
+    return _in_the_foreground(words, name, "", lang, gender)
+
+
+def _unlisted_name(word: str, lang: str) -> bool:
+    """A Russian person's name the cast does not keep (a servant named once, «Кузьма»)."""
+    if lang != "ru" or not word[:1].isupper():
+        return False
+    parses = parse_word(word.lower().replace("ё", "е"))
+    return bool(parses) and bool(PERSON_NAME_TAGS & parses[0].tag.grammemes)
 
 
 def _stranger(words: list[str], n: int, lang: str) -> bool:
@@ -251,7 +309,9 @@ def _russian_phrase_part(word: str) -> bool:
     return bool(parses) and parses[0].tag.POS in _RU_PHRASE_PARTS
 
 
-def _in_the_foreground(words: list[str], n: int, following: str, lang: str) -> bool:
+def _in_the_foreground(
+    words: list[str], n: int, following: str, lang: str, gender: str | None = None
+) -> bool:
     """Whether the person words[n] is someone the sentence is about (its subject or what is
     seen), not a prepositional aside («обедал с дамами во фраке», "sat with the ladies"); an
     English possessor is ("our visitor's knee")."""
@@ -259,7 +319,7 @@ def _in_the_foreground(words: list[str], n: int, following: str, lang: str) -> b
         if following[:1] in ("'", "’"):
             return True
         return not any(word.lower() in lexicon_en.PREPOSITIONS for word in words[max(0, n - 3) : n])
-    if not _ru_direct(words[n].lower().replace("ё", "е")):
+    if not _ru_direct(words[n].lower().replace("ё", "е"), gender):
         return False
     for word in reversed(words[max(0, n - _STRANGER_WORDS) : n]):  # «впереди своих маршалов»
         lower = word.lower()
@@ -271,11 +331,13 @@ def _in_the_foreground(words: list[str], n: int, following: str, lang: str) -> b
 
 
 @lru_cache(maxsize=65536)
-def _ru_direct(word: str) -> bool:
+def _ru_direct(word: str, gender: str | None = None) -> bool:
     """A subject, or one person seen or met: a nominative reading, or a singular accusative (an
-    animate plural's accusative is its genitive, «своих маршалов»)."""
+    animate plural's accusative is its genitive, «своих маршалов»); of the person's gender when
+    it is known («Левину» is no woman's accusative)."""
     return any(
-        p.tag.case == "nomn" or (p.tag.case == "accs" and p.tag.number == "sing")
+        (p.tag.case == "nomn" or (p.tag.case == "accs" and p.tag.number == "sing"))
+        and (gender is None or p.tag.gender in (None, gender))
         for p in parse_word(word)
         if p.tag.POS == "NOUN"
     )
