@@ -2,12 +2,14 @@
 
 A trait of a character description (a grey coat, a red beard, tall) goes to the person it is
 written about: the one named nearest it in its sentence, outside subordinate clauses, else the
-person named last before the sentence. It goes to nobody when the text between that person
-and the word brings in someone else: the narrator («Надели на меня заячий тулуп», "I threw on
-my clothes") or a person the text calls by what they are («увидел я высокого барина», "A lady
-dressed in black rose") — most often a stranger, never reliably the person named before. Only
-what a figure can show is gathered: what they wear, its colours and materials, build and size;
-light, weather and the time of day are the scene's.
+person named last before the sentence. It goes to nobody when the text between that person and
+the word brings in someone else: the narrator's own («Надели на меня заячий тулуп», "my
+clothes"), a person the text calls by what they are («увидел я высокого барина», "A lady dressed
+in black rose"), a name the cast does not keep («Кузьма»), or a pronoun of the other sex («Он
+смотрел на ее прическу с белым вуалем»). A name after the word owns it only when the sentence is
+about them, not in an aside («фигуры в мундире … напомнило Левину»). Only what a figure can show
+is gathered: what they wear, its colours and materials, build and size; light, weather and the
+time of day are the scene's.
 """
 
 from __future__ import annotations
