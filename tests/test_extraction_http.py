@@ -117,6 +117,10 @@ def test_cast_lists_the_main_characters(extracted) -> None:
     )
     assert "Пугач" in names or "Савельич" in names or "Гринев" in names or "Гринёв" in names
     assert characters[0]["mentions"] >= 5
+    # the book's verbs say who is a man and who a woman («Марья Ивановна покраснела»)
+    sexes = {member["name"]: member["gender"] for member in characters}
+    assert sexes.get("Марья Ивановна") == "femn" and sexes.get("Пугачев") == "masc", sexes
+    assert all(member["gender"] is None for member in cast if member["kind"] == "place")
 
 
 def test_another_user_reaches_neither_descriptions_nor_cast(rt: RunningRuntime, extracted) -> None:

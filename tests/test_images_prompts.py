@@ -770,6 +770,13 @@ def test_a_russian_diminutive_read_as_either_sex_is_decided_by_the_surname_or_th
     assert "a man (" in said and "woman" not in said, said
 
 
+def test_the_book_s_word_on_a_character_s_sex_draws_them_where_the_passage_says_nothing() -> None:
+    kitty = character("Кити", ["Кити"], clothing=["платье"]).model_copy(update={"gender": "femn"})
+    description = describe("character", ["платье"], characters=["Кити"])
+    prompt = ru_prompt(description, "Старый князь погладил волосы Кити.", cast=[kitty]).prompt
+    assert "a woman (wearing dress)" in prompt, prompt
+
+
 def test_an_animal_of_the_cast_is_drawn_as_the_animal_it_is() -> None:
     """Каштанка is a dog, not "a woman in a fur coat": the cast says what she is, the prompt
     draws that once (the passage's «собака» is she) and dresses her in no one's colours."""

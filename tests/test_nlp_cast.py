@@ -775,3 +775,20 @@ def test_an_english_role_that_speaks_is_a_character_and_its_name_says_what_anima
     assert cast["Heron"].appearance == {"animal": ["heron"]}
     assert cast["Miller"].kind == "character" and "animal" not in cast["Miller"].appearance
     assert not any(name.split()[-1] == "Mill" and m.kind == "character" for name, m in cast.items())
+
+
+def test_a_character_s_sex_is_what_the_verbs_agreeing_with_the_name_say():
+    # pymorphy3 does not know «Кити» and reads «Васенька» as either sex; the verbs say it
+    text = (
+        "Кити покраснела. Васенька вошел в комнату. — Нет, — сказала Кити. Васенька засмеялся. "
+        "Кити встала, и Васенька сел. Все смотрели на Кити."
+    )
+    cast = _by_name(build_cast([(0, text)], "ru"))
+    assert cast["Кити"].gender == "femn"
+    assert cast["Васенька"].gender == "masc"
+
+
+def test_a_name_the_verbs_never_follow_is_left_without_a_sex():
+    text = "Все ждали Кити. Кити, Кити! — звали все. Левин смотрел на Кити и на Кити."
+    cast = _by_name(build_cast([(0, text)], "ru"))
+    assert cast["Кити"].gender is None

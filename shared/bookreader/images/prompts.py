@@ -29,6 +29,7 @@ from bookreader.images.glossary import (
 from bookreader.images.model import BookContext, ImagePrompt
 from bookreader.images.styles import StylePreset, resolve_style
 from bookreader.nlp import lexicon_en, lexicon_ru
+from bookreader.nlp.agreement import agreeing_gender
 from bookreader.nlp.cast_names import EN_TITLES, PRONOUN_GENDERS
 from bookreader.nlp.drawable import drawable_english
 from bookreader.nlp.model import CastMember, Description
@@ -770,23 +771,28 @@ def _gender_noun(name: str, text: str, language: str) -> str:
 # a surname nor the passage's verbs say otherwise.
 _EITHER = "either"
 _PERSON_NOUNS = {"masc": "a man", "femn": "a woman", _EITHER: "a man"}
+_SEXES = ("masc", "femn")
 
 
 def _member_noun(member: CastMember, text: str, language: str) -> str:
     """ "a man" or "a woman" for a cast member: an English name's title says it ("Miss Alice",
     "Mr. Holmes") before the passage's pronouns, which may be another person's; a Russian name
-    by the analyser, and one it does not know (Кити) or reads as either (Васенька) by the
-    past-tense verb beside it («Кити покраснела»). An
-    animal of the cast is what it is: Каштанка "a dog"."""
+    by its surname's form here, the book's verbs (`CastMember.gender`), the analyser, and one it
+    does not know (Кити) or reads as either (Васенька) by the past-tense verb beside it («Кити
+    покраснела»). An animal of the cast is what it is: Каштанка "a dog"."""
     if animal := _animal_noun(member, language):
         return animal
     if language == "ru" and member.name.split():
-        # the first name first; a surname says it when the first name is either («Васенька
-        # Весловский»)
+        # a surname's form in this passage first («Графиня Ростова» where the cast merged her
+        # with Николай Ростов), then what the book's verbs say (cast.py), then the names: the
+        # first name first, a surname when the first name is either («Васенька Весловский»)
+        surnamed = next(filter(None, (_surname_gender(w, text) for w in member.name.split())), "")
         named = [_ru_gender(word, text) for word in member.name.split()]
-        gender = next((g for g in named if g in ("masc", "femn")), "")
+        gender = surnamed or member.gender or next((g for g in named if g in _SEXES), "")
         gender = gender or _agreement_gender(member, text) or next((g for g in named if g), "")
         return _PERSON_NOUNS.get(gender, "a person")
+    if member.gender:
+        return _PERSON_NOUNS[member.gender]
     if language == "en":
         words = {word.strip(".").lower() for alias in member.aliases for word in alias.split()}
         titled = {EN_TITLES.get(word) for word in words} - {None}
@@ -807,23 +813,13 @@ def _animal_word(member: CastMember, language: str) -> str:
 
 
 def _agreement_gender(member: CastMember, text: str) -> str:
-    """The gender of the past-tense verb or short adjective right after one of the member's
-    names in the passage («Кити покраснела»), or right before it as a speech tag («— Нет, —
-    сказала Кити»); "" when none says. A verb before a name is otherwise not its own («сказал
-    Кити» is said to her)."""
-    words = [(m.start(), m.group()) for m in re.finditer(r"[^\W\d_]+", text)]
+    """The sex the passage's words agreeing with the member's name say (`nlp.agreement`)."""
     nominative = member.name.split()[0]  # «Тушина, была …»: an inflected name is no subject
-    for index, (_, word) in enumerate(words):
-        if word != nominative:
-            continue
-        after = [words[index + 1]] if index + 1 < len(words) else []
-        before = [words[index - 1]] if index > 0 else []
-        tagged = [w for w in before if re.search(r"—\s*$", text[: w[0]])]
-        for _, near in after + tagged:
-            tag = parse_word(near.lower())[0].tag
-            agrees = ("VERB" in tag and "past" in tag) or "ADJS" in tag
-            if agrees and tag.gender in ("masc", "femn"):
-                return tag.gender
+    for found in re.finditer(r"[^\W\d_]+", text):
+        if found.group() == nominative and (
+            gender := agreeing_gender(text, found.start(), found.end())
+        ):
+            return gender
     return ""
 
 

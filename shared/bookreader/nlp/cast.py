@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from typing import Any, cast
 
+from bookreader.nlp.agreement import agreeing_gender, book_gender
 from bookreader.nlp.animals import animal_kinds, animal_word, named_animal
 from bookreader.nlp.appearance import Person, gather_appearance
 from bookreader.nlp.cast_names import (
@@ -265,6 +266,7 @@ def build_cast(
     clusters = _cluster([name for name in names.values() if not name.rejected], dict(chapters))
     pairs = [(c, _member(c, alias_limit)) for c in clusters if _worth_keeping(c)]
     _mark_animals(pairs, dict(chapters), lang)
+    _mark_genders(pairs, dict(chapters), lang)
     people = [
         Person(
             member,
@@ -1022,6 +1024,35 @@ def _member(cluster: _Cluster, alias_limit: int | None = ALIAS_LIMIT) -> CastMem
 
 
 # --- appearance: what a character is, and traits from the character descriptions ----------
+
+
+def _mark_genders(
+    pairs: list[tuple[_Cluster, CastMember]], texts: dict[int, str], lang: str
+) -> None:
+    """A Russian character's sex where the book says it plainly: the verbs agreeing with its
+    names in the nominative across the book («Кити покраснела», `nlp.agreement`). Left unset
+    otherwise: the pictures then read the name itself (`images.prompts`)."""
+    if lang != "ru":
+        return
+    for cluster, member in pairs:
+        if member.kind != "character":
+            continue
+        votes = [
+            agreeing_gender(texts[m.chapter], m.start, m.end)
+            for name in cluster.names
+            for m in name.mentions
+            if _may_be_nominative(m.surface)
+        ]
+        gender = book_gender(votes)
+        member.gender = "masc" if gender == "masc" else "femn" if gender == "femn" else None
+
+
+@lru_cache(maxsize=4096)
+def _may_be_nominative(surface: str) -> bool:
+    """Whether a Russian name's written form can be a subject: its last word has a nominative
+    reading, or the analyser does not know it («Кити»)."""
+    parses = parse_word(clean_russian(surface.split()[-1]).lower())
+    return not parses or any(p.tag.case == "nomn" or not p.is_known for p in parses)
 
 
 def _mark_animals(

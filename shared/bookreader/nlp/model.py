@@ -48,3 +48,6 @@ class CastMember(BaseModel):
     mentions: int
     # Appearance gathered from the character descriptions that mention them (lemmas by kind).
     appearance: dict[str, list[str]] = Field(default_factory=dict)
+    gender: Literal["masc", "femn"] | None = Field(
+        None, description="A character's sex as the book writes it; null when it does not say"
+    )

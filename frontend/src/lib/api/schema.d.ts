@@ -1647,6 +1647,12 @@ export interface components {
             appearance: {
                 [key: string]: string[];
             };
+            /**
+             * Gender
+             * @description A character's sex as the book writes it; null when it does not say
+             * @default null
+             */
+            gender: ("masc" | "femn") | null;
         };
         /** ChapterSummary */
         ChapterSummary: {

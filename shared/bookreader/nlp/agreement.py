@@ -1,0 +1,61 @@
+"""A Russian name's sex by the words that agree with it: «Кити покраснела», «— Нет, — сказала
+Кити». pymorphy3 does not know every name (Кити) and reads some as either sex (Васенька), while
+a past-tense verb or a short adjective right after a subject says it plainly. A verb before a
+name says it only as a speech tag after a dash («сказал Кити» is said to her).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+from bookreader.nlp.morph_analyzer import parse_word
+
+_WORD = re.compile(r"[^\W\d_]+")
+_DASH_BEFORE = re.compile(r"—\s*$")
+# A book's vote decides when it has this many agreeing words and this share of them.
+BOOK_VOTES = 2
+BOOK_SHARE = 0.75
+
+
+def agreeing_gender(text: str, start: int, end: int) -> str:
+    """ "masc" or "femn" as the word after text[start:end] (a name in the nominative) or its
+    speech verb before it says, "" when neither does."""
+    after = _WORD.match(text, _skip_spaces(text, end))
+    candidates = [after.group()] if after else []
+    before = _word_before(text, start)
+    if before is not None and _DASH_BEFORE.search(text, 0, before[0]):
+        candidates.append(before[1])
+    for word in candidates:
+        tag = parse_word(word.lower())[0].tag
+        agrees = ("VERB" in tag and "past" in tag) or "ADJS" in tag
+        if agrees and tag.gender in ("masc", "femn"):
+            return str(tag.gender)
+    return ""
+
+
+def book_gender(votes: Iterable[str]) -> str | None:
+    """The sex most of a name's agreeing words say across a book, None without a clear
+    majority."""
+    counts = Counter(vote for vote in votes if vote)
+    if not counts:
+        return None
+    gender, count = counts.most_common(1)[0]
+    total = sum(counts.values())
+    return gender if count >= BOOK_VOTES and count >= BOOK_SHARE * total else None
+
+
+def _skip_spaces(text: str, position: int) -> int:
+    while position < len(text) and text[position] in " \u00a0":
+        position += 1
+    return position
+
+
+def _word_before(text: str, start: int) -> tuple[int, str] | None:
+    """(offset, word) of the word right before `start`, across spaces and one comma."""
+    head = text[max(0, start - 40) : start]
+    match = re.search(r"([^\W\d_]+)[,\s]*$", head)
+    if match is None:
+        return None
+    return start - len(head) + match.start(1), match.group(1)
