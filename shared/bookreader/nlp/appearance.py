@@ -149,25 +149,8 @@ def attributed(
         offsets = {description.start + word.start(): n for n, word in enumerate(words)}
         strangers = [n for n in range(len(words)) if _stranger(texts, n, lang)]
         listed = {start for start, _ in named}
-        others = [
-            description.start + words[n].start()
-            for n in range(len(words))
-            if _narrator(texts, n, lang)
-            or (n in strangers and _in_the_foreground(texts, n, _following(span, words[n]), lang))
-            or (
-                n > 0
-                and description.start + words[n].start() not in listed
-                and not texts[n - 1][:1].isupper()  # «Марья Ивановна»: one name
-                and _unlisted_name(texts[n], lang)
-            )
-        ]
-        # «с нее», «на него» (after a preposition) as often mean a neck or a coat as a person
-        pronouns = [
-            (description.start + word.start(), gender)
-            for word in words
-            if (gender := _pronoun_gender(word.group(), lang)) is not None
-            and not word.group().lower().startswith("н")
-        ]
+        others = _others(words, strangers, listed, span, description.start, lang)
+        pronouns = _gendered_pronouns(words, description.start, lang)
         for number, word in enumerate(words):
             value = _attribute_of(word.group(), wanted, lang)
             if value is None:
@@ -209,6 +192,43 @@ def attributed(
         if named:
             carried = named[-1][1]
     return result
+
+
+def _others(
+    words: list[re.Match[str]],
+    strangers: list[int],
+    listed: set[int],
+    span: str,
+    base: int,
+    lang: str,
+) -> list[int]:
+    """Offsets of the sentence's words that bring in someone other than the cast member named:
+    the narrator's own, a person called by what they are in the foreground, a name the cast
+    does not keep (`listed`: where the cast's names are). `base`: the offset of `span`."""
+    texts = [word.group() for word in words]
+    return [
+        base + words[n].start()
+        for n in range(len(words))
+        if _narrator(texts, n, lang)
+        or (n in strangers and _in_the_foreground(texts, n, _following(span, words[n]), lang))
+        or (
+            n > 0
+            and base + words[n].start() not in listed
+            and not texts[n - 1][:1].isupper()  # «Марья Ивановна»: one name
+            and _unlisted_name(texts[n], lang)
+        )
+    ]
+
+
+def _gendered_pronouns(words: list[re.Match[str]], base: int, lang: str) -> list[tuple[int, str]]:
+    """(offset, gender) of the sentence's personal pronouns; «с нее», «на него» (after a
+    preposition) as often mean a neck or a coat as a person, and are left out."""
+    return [
+        (base + word.start(), gender)
+        for word in words
+        if (gender := _pronoun_gender(word.group(), lang)) is not None
+        and not word.group().lower().startswith("н")
+    ]
 
 
 def _start(item: tuple[int, CastMember]) -> int:
