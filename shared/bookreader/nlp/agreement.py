@@ -9,9 +9,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
+from typing import Literal
 
 from bookreader.nlp.morph_analyzer import parse_word
 
+Sex = Literal["masc", "femn"]
 _WORD = re.compile(r"[^\W\d_]+")
 _DASH_BEFORE = re.compile(r"—\s*$")
 # A book's vote decides when it has this many agreeing words and this share of them.
@@ -35,15 +37,16 @@ def agreeing_gender(text: str, start: int, end: int) -> str:
     return ""
 
 
-def book_gender(votes: Iterable[str]) -> str | None:
+def book_gender(votes: Iterable[str]) -> Sex | None:
     """The sex most of a name's agreeing words say across a book, None without a clear
     majority."""
     counts = Counter(vote for vote in votes if vote)
     if not counts:
         return None
     gender, count = counts.most_common(1)[0]
-    total = sum(counts.values())
-    return gender if count >= BOOK_VOTES and count >= BOOK_SHARE * total else None
+    if count < BOOK_VOTES or count < BOOK_SHARE * sum(counts.values()):
+        return None
+    return "masc" if gender == "masc" else "femn"
 
 
 def _skip_spaces(text: str, position: int) -> int:

@@ -27,6 +27,7 @@ from bookreader.nlp import lexicon_en, lexicon_ru
 from bookreader.nlp.cast_names import PRONOUN_GENDERS
 from bookreader.nlp.model import CastMember, Description
 from bookreader.nlp.morph_analyzer import PERSON_NAME_TAGS, parse_word
+from bookreader.nlp.morphology import ru_parse
 
 # A character given appearance by this many descriptions keeps only the traits seen twice.
 RECURRING_TRAITS_FROM = 3
@@ -297,7 +298,7 @@ def _narrator(words: list[str], n: int, lang: str) -> bool:
         return word in _NARRATOR["en"]
     if word in ("меня", "мне"):
         return n > 0 and words[n - 1].lower() == "на"
-    return _ru_lemma(word) == "мой"
+    return ru_parse(word)[0] == "мой"
 
 
 def _describes(words: list[str], attribute: int, person: int, lang: str) -> bool:
@@ -316,13 +317,7 @@ def _describes(words: list[str], attribute: int, person: int, lang: str) -> bool
 def _copula(word: str, lang: str) -> bool:
     if lang == "en":
         return word in _COPULAS["en"]
-    return _ru_lemma(word) in _COPULAS["ru"]
-
-
-@lru_cache(maxsize=65536)
-def _ru_lemma(word: str) -> str:
-    parses = parse_word(word)
-    return parses[0].normal_form.replace("ё", "е") if parses else word
+    return ru_parse(word)[0] in _COPULAS["ru"]
 
 
 @lru_cache(maxsize=65536)
@@ -347,7 +342,7 @@ def _in_the_foreground(
         lower = word.lower()
         if _ru_preposition(lower):
             return False
-        if not _russian_phrase_part(lower) and _ru_lemma(lower) != "свой":
+        if not _russian_phrase_part(lower) and ru_parse(lower)[0] != "свой":
             break
     return True
 
@@ -392,7 +387,7 @@ def _russian_person_noun(word: str) -> bool:
         and parses[0].tag.POS == "NOUN"
         and all("anim" in p.tag for p in nouns)
         and not any(name in p.tag for p in nouns for name in PERSON_NAME_TAGS)
-        and _ru_lemma(word) not in lexicon_ru.ANIMALS
+        and ru_parse(word)[0] not in lexicon_ru.ANIMALS
     )
 
 

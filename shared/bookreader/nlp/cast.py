@@ -1043,8 +1043,7 @@ def _mark_genders(
             for m in name.mentions
             if _may_be_nominative(m.surface)
         ]
-        gender = book_gender(votes)
-        member.gender = "masc" if gender == "masc" else "femn" if gender == "femn" else None
+        member.gender = book_gender(votes)
 
 
 @lru_cache(maxsize=4096)
