@@ -27,7 +27,7 @@ from bookreader.nlp import lexicon_en, lexicon_ru
 from bookreader.nlp.cast_names import PRONOUN_GENDERS
 from bookreader.nlp.model import CastMember, Description
 from bookreader.nlp.morph_analyzer import PERSON_NAME_TAGS, parse_word
-from bookreader.nlp.morphology import ru_parse
+from bookreader.nlp.morphology import animate_common_noun, ru_parse
 
 # A character given appearance by this many descriptions keeps only the traits seen twice.
 RECURRING_TRAITS_FROM = 3
@@ -378,15 +378,14 @@ def _person_noun(word: str, lang: str) -> bool:
 
 @lru_cache(maxsize=65536)
 def _russian_person_noun(word: str) -> bool:
-    """A common noun every reading of which is animate and not an animal («духами» may be
-    perfume)."""
+    """A common noun every common reading of which is animate (`morphology.animate_common_noun`:
+    not «духами», which may be perfume; a surname or place-name reading does not count,
+    «дворецкий» is a butler) and no animal."""
     parses = parse_word(word)
-    nouns = [p for p in parses if p.tag.POS == "NOUN"]
     return (
         bool(parses)
         and parses[0].tag.POS == "NOUN"
-        and all("anim" in p.tag for p in nouns)
-        and not any(name in p.tag for p in nouns for name in PERSON_NAME_TAGS)
+        and animate_common_noun(parses) is not None
         and ru_parse(word)[0] not in lexicon_ru.ANIMALS
     )
 
