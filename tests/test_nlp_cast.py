@@ -621,6 +621,44 @@ def test_a_name_in_a_subordinate_clause_does_not_take_the_sentence_s_appearance(
     assert cast["Кити"].appearance == {}
 
 
+def test_the_sentence_after_a_subordinate_clause_is_still_the_main_clause_s_person():
+    text = (
+        "Кити вошла в залу. Анна была не в лиловом, как того непременно хотела Кити, но в "
+        "черном бархатном платье. На голове у нее была черная лента. Кити смотрела на Анну."
+    )
+    description = _character_description(
+        text,
+        text.index("Анна была"),
+        text.index("Кити смотрела"),
+        clothing=["платье", "лента"],
+        colour=["черный"],
+    )
+    cast = _by_name(build_cast([(0, text)], "ru", [description]))
+    assert cast["Анна"].appearance["clothing"] == ["платье", "лента"]
+    assert cast["Кити"].appearance == {}
+
+
+def test_a_family_a_person_in_an_aside_or_a_stranger_met_lends_nobody_their_looks():
+    # Anna Karenina: the cabman is in white, the landowner has grey moustaches, the tall man is
+    # a stranger at the spa, and the blue eyes are Петров's — none of it is Кити's.
+    text = (
+        "Кити покраснела. Кити улыбнулась. Левин велел ехать к Щербацким. Извозчик был "
+        "прелестен в белом кафтане. Скоро после приезда Щербацких появились еще два лица. Это "
+        "были: очень высокий мужчина в коротком пальто и рябоватая женщина. Левин видел "
+        "помещика с седыми усами. Страшные для Кити голубые глаза смотрели на нее. Кити ждала."
+    )
+    cast = _cast_described_up_to(
+        text,
+        "Кити ждала.",
+        "ru",
+        clothing=["кафтан", "пальто"],
+        colour=["белый", "седой", "голубой"],
+        size=["высокий", "короткий"],
+    )
+    assert cast["Кити"].appearance == {}
+    assert cast["Левин"].appearance == {}
+
+
 def _cast_described_up_to(
     text: str, end: str, language: str, **attributes: list[str]
 ) -> dict[str, CastMember]:

@@ -57,6 +57,15 @@ _EN_NOUNS = ("BODY", "CLOTHING", "PLACE", "ARTEFACT", "ANIMALS", "SKY_WEATHER")
 # A person noun this few words after a copula is what the person named is («Лидия Ивановна была
 # высокая полная женщина», "He was a large man"), not someone else.
 _PREDICATE_WORDS = 4
+# A copula after these presents someone new («Это были: …», "There was a tall man").
+_PRESENTATIVES = {
+    "ru": frozenset(["это", "то", "вот", "там", "тут"]),
+    "en": frozenset(["there", "it", "this", "that", "here"]),
+}
+# Prepositions before a person that say who has, wears or is looked at («у Анны», «на нем»,
+# «в Кити»): what follows may be theirs.
+_HAVING_PREPOSITIONS = frozenset(["у", "на", "в", "во"])
+_WEARING_PREPOSITIONS = {"ru": frozenset(["в", "во", "с", "со"]), "en": frozenset(["in", "with"])}
 _COPULAS = {  # Russian by lemma
     "ru": frozenset(["быть", "стать", "казаться", "являться"]),
     "en": frozenset(["was", "is", "were", "are", "seemed", "looked", "became", "been"]),
@@ -169,6 +178,9 @@ def attributed(
             after = [(start, m) for start, m in outside if start > at]
             if before:
                 named_at, owner = before[-1]
+                k = offsets.get(named_at)
+                if k is not None and _after_preposition(texts, k, lang, aside_only=True):
+                    continue  # «для Кити голубые глаза», «к Щербацким»: an aside, not the owner
             elif after:
                 named_at, owner = after[0]
                 k = offsets.get(named_at)
@@ -183,16 +195,22 @@ def attributed(
                 continue
             low, high = min(named_at, at), max(named_at, at)
             if any(low < other < high for other in others) or any(
-                _describes(texts, number, n, lang) for n in strangers
+                _describes(texts, number, n, lang) or _worn_by(texts, number, n, lang)
+                for n in strangers
             ):
                 continue  # the narrator's or a stranger's, as far as the text says
             between = [gender for start, gender in pronouns if named_at < start < at]
             if between and genders.get(id(owner)) not in (None, between[-1]):
                 continue  # «Он смотрел на ее прическу с белым вуалем»: hers, not his
             result.append((wanted[value], value, owner))
-        if named:
-            carried = named[-1][1]
+        main = [m for start, m in named if not _inside(start - description.start, clauses)]
+        if main:
+            carried = main[-1]  # «…, как того хотела Кити, …»: the next sentence is still Анна's
     return result
+
+
+def _inside(offset: int, clauses: list[tuple[int, int]]) -> bool:
+    return any(a <= offset < b for a, b in clauses)
 
 
 def _others(
@@ -283,11 +301,16 @@ def _unlisted_name(word: str, lang: str) -> bool:
 
 def _stranger(words: list[str], n: int, lang: str) -> bool:
     """Whether words[n] calls a person by what they are, and not as what the person named is
-    (after a copula)."""
-    if not _person_noun(words[n], lang):
+    (after a copula whose subject is someone: «Это были: высокий мужчина…» brings a stranger
+    in). A sentence's first word is capitalised anyway («Извозчик был в белом»)."""
+    if not _person_noun(words[n] if n else words[n].lower(), lang):
         return False
-    before = words[max(0, n - _PREDICATE_WORDS) : n]
-    return not any(_copula(word.lower(), lang) for word in before)
+    start = max(0, n - _PREDICATE_WORDS)
+    return not any(
+        _copula(words[c].lower(), lang)
+        and not (c > 0 and words[c - 1].lower() in _PRESENTATIVES[lang])
+        for c in range(start, n)
+    )
 
 
 def _narrator(words: list[str], n: int, lang: str) -> bool:
@@ -314,6 +337,21 @@ def _describes(words: list[str], attribute: int, person: int, lang: str) -> bool
     )
 
 
+def _worn_by(words: list[str], attribute: int, person: int, lang: str) -> bool:
+    """Whether the attribute word follows the person noun in a phrase of what they wear or
+    carry: «всадников с белыми султанами», «юноша в открытом жилете», "a lady in black"."""
+    if not 1 < attribute - person <= _STRANGER_WORDS + 1:
+        return False
+    preposition, *rest = words[person + 1 : attribute]
+    if preposition.lower() not in _WEARING_PREPOSITIONS[lang]:
+        return False
+    if lang == "ru":
+        return all(_russian_phrase_part(word.lower()) for word in rest)
+    return not any(
+        word.lower() in getattr(lexicon_en, vocabulary) for word in rest for vocabulary in _EN_NOUNS
+    )
+
+
 def _copula(word: str, lang: str) -> bool:
     if lang == "en":
         return word in _COPULAS["en"]
@@ -336,15 +374,25 @@ def _in_the_foreground(
         if following[:1] in ("'", "’"):
             return True
         return not any(word.lower() in lexicon_en.PREPOSITIONS for word in words[max(0, n - 3) : n])
-    if not _ru_direct(words[n].lower().replace("ё", "е"), gender):
+    return _ru_direct(words[n].lower().replace("ё", "е"), gender) and not _after_preposition(
+        words, n, lang
+    )
+
+
+def _after_preposition(words: list[str], n: int, lang: str, aside_only: bool = False) -> bool:
+    """Whether the Russian name or noun words[n] is governed by a preposition, maybe across
+    words of its own phrase («впереди своих маршалов», «для Кити»); `aside_only`: a preposition
+    that makes the person an aside — not «у Анны были…», «на нем был…», «указывая на Вронского»,
+    which say who has, wears or is seen."""
+    if lang != "ru":
         return False
-    for word in reversed(words[max(0, n - _STRANGER_WORDS) : n]):  # «впереди своих маршалов»
+    for word in reversed(words[max(0, n - _STRANGER_WORDS) : n]):
         lower = word.lower()
         if _ru_preposition(lower):
-            return False
+            return not (aside_only and lower in _HAVING_PREPOSITIONS)
         if not _russian_phrase_part(lower) and ru_parse(lower)[0] != "свой":
-            break
-    return True
+            return False
+    return False
 
 
 @lru_cache(maxsize=65536)

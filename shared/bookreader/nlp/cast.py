@@ -268,13 +268,7 @@ def build_cast(
     _mark_animals(pairs, dict(chapters), lang)
     _mark_genders(pairs, dict(chapters), lang)
     people = [
-        Person(
-            member,
-            cluster.gender,
-            [(m.chapter, m.start) for n in cluster.names for m in n.mentions],
-        )
-        for cluster, member in pairs
-        if member.kind == "character"
+        _person(cluster, member, lang) for cluster, member in pairs if member.kind == "character"
     ]
     gather_appearance(people, descriptions, dict(chapters), lang)
     members = [member for _, member in pairs]
@@ -1044,6 +1038,41 @@ def _mark_genders(
             if _may_be_nominative(m.surface)
         ]
         member.gender = book_gender(votes)
+
+
+def _person(cluster: _Cluster, member: CastMember, lang: str) -> Person:
+    """The character as the appearance step reads it: the book's own agreement before the
+    analyser's guess for the sex, and only the mentions that can name this one person — «у
+    Щербацких», «к Щербацким» name Кити's family, not her."""
+    gender = member.gender or cluster.gender
+    return Person(
+        member,
+        gender,
+        [
+            (m.chapter, m.start)
+            for name in cluster.names
+            for m in name.mentions
+            # the book's vote only: the analyser's guess reads «Александра» (the emperor's
+            # genitive) as a woman's name
+            if lang != "ru" or _may_be_one_person(m.surface, member.gender)
+        ],
+    )
+
+
+@lru_cache(maxsize=4096)
+def _may_be_one_person(surface: str, gender: str | None) -> bool:
+    """Whether a Russian name's written form can be one person of this sex: its last word has a
+    singular reading of that sex, or the analyser does not know it. «Щербацких» is only a family
+    (a plural); «Щербацким» is a family or a man, never Кити."""
+    parses = parse_word(clean_russian(surface.split()[-1]).lower())
+    return not parses or any(
+        not p.is_known
+        or (
+            p.tag.number != "plur"
+            and (gender is None or p.tag.gender in (None, gender) or "ms-f" in p.tag)
+        )
+        for p in parses
+    )
 
 
 @lru_cache(maxsize=4096)
