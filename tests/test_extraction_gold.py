@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from bench.gold.agreement import PRIMARY, confusion, type_accuracy
 from bench.gold.assemble import SPLITS, agreement, kappa, split_of
+from bookreader.nlp.evaluate import GoldSpan, PredictedSpan
 
 GOLD = Path(__file__).parents[1] / "bench" / "gold" / "extract"
 
@@ -85,3 +87,30 @@ def test_random_novels_sample_is_kept_apart_from_the_other_gold():
         assert " ".join(record["text"].split()) not in others
         for span in record["spans"]:
             assert record["text"][span["start"] : span["end"]].strip()
+
+
+def test_the_targeted_second_annotation_is_of_primary_paragraphs_verbatim():
+    primary = {r["id"]: r for split in PRIMARY for r in _records(split)}
+    second = _records("overlap-targeted")
+    assert len(second) == 60
+    for record in second:
+        assert record["text"] == primary[record["id"]]["text"]
+        for span in record["spans"]:
+            assert record["text"][span["start"] : span["end"]].strip()
+
+
+def test_a_second_annotator_is_scored_as_the_extractor_with_types_compared_one_to_one():
+    gold = [
+        GoldSpan(0, 100, "location"),
+        GoldSpan(120, 200, "action"),
+        GoldSpan(300, 400, "object", 1),
+    ]
+    other = [
+        PredictedSpan(10, 90, "atmosphere"),  # the same place, another type
+        PredictedSpan(130, 190, "action"),
+        PredictedSpan(310, 390, "object"),  # a salience-1 span: neither counted nor penalised
+        PredictedSpan(500, 600, "character"),  # seen by the second annotator only
+    ]
+    pairs = [(gold, other)]
+    assert confusion(pairs) == {("location", "atmosphere"): 1, ("action", "action"): 1}
+    assert type_accuracy(pairs) == (0.5, 2)
