@@ -659,6 +659,21 @@ def test_a_family_a_person_in_an_aside_or_a_stranger_met_lends_nobody_their_look
     assert cast["Левин"].appearance == {}
 
 
+def test_a_word_of_build_on_a_thing_says_nothing_of_the_person_s_figure():
+    # Anna Karenina at the ball: the heels and the hairdo are high, not Кити; a tall hat is not a
+    # tall man. Вронский's height, said of his figure, is his.
+    text = (
+        "Кити вошла. Кити была в розовых туфлях на высоких каблуках, с высокою прической. "
+        "Вронский высокого роста стоял у двери в высокой шляпе. Кити ждала. "
+        "Вронский поклонился."
+    )
+    cast = _cast_described_up_to(
+        text, "Кити ждала.", "ru", clothing=["туфля", "шляпа"], size=["высокий"]
+    )
+    assert "size" not in cast["Кити"].appearance
+    assert cast["Вронский"].appearance["size"] == ["высокий"]
+
+
 def _cast_described_up_to(
     text: str, end: str, language: str, **attributes: list[str]
 ) -> dict[str, CastMember]:

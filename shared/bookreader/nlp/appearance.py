@@ -20,6 +20,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from razdel import sentenize
 
@@ -54,6 +55,11 @@ _NARRATOR = {"en": frozenset(["my", "myself", "mine"])}
 _STRANGER_WORDS = 3
 _RU_PHRASE_PARTS = frozenset(["ADJF", "ADJS", "PRTF", "PRTS", "ADVB", "CONJ", "NUMR", "PRCL"])
 _EN_NOUNS = ("BODY", "CLOTHING", "PLACE", "ARTEFACT", "ANIMALS", "SKY_WEATHER")
+# Nouns of the whole figure: a word of build on them is the person's («высокий рост»).
+_WHOLE_FIGURE = {
+    "ru": frozenset(["фигура", "рост", "стан", "тело", "сложение"]),
+    "en": frozenset(["figure", "frame", "stature", "build", "body", "form"]),
+}
 # A person noun this few words after a copula is what the person named is («Лидия Ивановна была
 # высокая полная женщина», "He was a large man"), not someone else.
 _PREDICATE_WORDS = 4
@@ -102,9 +108,10 @@ def gather_appearance(
     for number, description in enumerate(characters):
         text = texts.get(description.chapter, "")
         found = positions.get(description.chapter, [])
-        for kind, value, member in attributed(description, text, found, lang, genders):
-            votes[id(member)][(kind, value)] += 1
-            sources[id(member)].add(number)
+        for trait in attributed(description, text, found, lang, genders):
+            sources[id(trait.member)].add(number)
+            if trait.shown:
+                votes[id(trait.member)][(trait.kind, trait.value)] += 1
     for person in people:
         member = person.member
         # A trait seen once in many of a main character's passages is more likely another
@@ -117,14 +124,23 @@ def gather_appearance(
                 member.appearance.setdefault(kind, []).append(value)
 
 
+class Trait(NamedTuple):
+    kind: str
+    value: str
+    member: CastMember
+    # False for a word of build on another thing («высоких каблуках»): the passage is still
+    # about the person (it counts among their sources), the word says nothing of them
+    shown: bool = True
+
+
 def attributed(
     description: Description,
     text: str,
     positions: list[tuple[int, CastMember]],
     lang: str,
     genders: dict[int, str | None],
-) -> list[tuple[str, str, CastMember]]:
-    """(kind, value, member) for each figure word of the description. A sentence that names
+) -> list[Trait]:
+    """A trait for each figure word of the description. A sentence that names
     nobody is the last-named person's, unless its pronoun is of the other sex («Она была в
     сером платье» after «Левин вошел» is someone else's dress). `positions`: (offset, member)
     of the chapter's names, in order; `genders`: id(member) → gender."""
@@ -137,7 +153,7 @@ def attributed(
     last = bisect.bisect_left(positions, description.end, key=_start)
     nearby = positions[first:last]
     span = text[description.start : description.end]
-    result: list[tuple[str, str, CastMember]] = []
+    result: list[Trait] = []
     previous = [m for start, m in nearby if start < description.start]
     carried = previous[-1] if previous else None  # the person named just before the passage
     for sentence in sentenize(span):
@@ -202,7 +218,8 @@ def attributed(
             between = [gender for start, gender in pronouns if named_at < start < at]
             if between and genders.get(id(owner)) not in (None, between[-1]):
                 continue  # «Он смотрел на ее прическу с белым вуалем»: hers, not his
-            result.append((wanted[value], value, owner))
+            shown = not _build_of_a_thing(texts, number, value, wanted[value], lang)
+            result.append(Trait(wanted[value], value, owner, shown))
         main = [m for start, m in named if not _inside(start - description.start, clauses)]
         if main:
             carried = main[-1]  # «…, как того хотела Кити, …»: the next sentence is still Анна's
@@ -335,6 +352,41 @@ def _describes(words: list[str], attribute: int, person: int, lang: str) -> bool
     return not any(
         word.lower() in getattr(lexicon, vocabulary) for word in between for vocabulary in _EN_NOUNS
     )
+
+
+def _build_of_a_thing(words: list[str], n: int, value: str, kind: str, lang: str) -> bool:
+    """Whether a word of build («высокий», «полный», "tall", «седой») qualifies a noun that is
+    not the person's figure: high heels, a tall hat, thin lips, a red horse say nothing of how
+    tall, stout or red-haired the person is. A person noun, a name, the whole figure («высокий
+    рост») keep it; a colour of build («седые усы», «бледное лицо») also stays with the body."""
+    lexicon = lexicon_ru if lang == "ru" else lexicon_en
+    if value not in lexicon.BUILD:
+        return False
+    for following in words[n + 1 : n + 1 + _STRANGER_WORDS]:
+        if following[:1].isupper():
+            return False  # a name («высокий Левин»)
+        lower = following.lower().replace("ё", "е")
+        lemma = ru_parse(lower)[0] if lang == "ru" else lower.rstrip("s")
+        if _person_noun(following, lang) or lemma in _WHOLE_FIGURE[lang]:
+            return False
+        if lemma in lexicon.BODY:
+            return kind != "colour"
+        if _a_noun(lower, lang):
+            return True
+        if lang == "en" or not _russian_phrase_part(lower):
+            return False
+    return False
+
+
+def _a_noun(word: str, lang: str) -> bool:
+    if lang == "en":
+        return any(
+            word in getattr(lexicon_en, vocabulary)
+            or word.rstrip("s") in getattr(lexicon_en, vocabulary)
+            for vocabulary in _EN_NOUNS
+        )
+    parses = parse_word(word)
+    return bool(parses) and parses[0].tag.POS == "NOUN"
 
 
 def _worn_by(words: list[str], attribute: int, person: int, lang: str) -> bool:
