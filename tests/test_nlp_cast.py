@@ -250,6 +250,19 @@ def test_unknown_names_in_every_case_are_one_person_in_the_nominative():
     assert "Регала" not in cast
 
 
+def test_a_name_met_mostly_in_an_oblique_case_is_still_named_in_the_nominative():
+    # The Captain's Daughter: the priest's wife appears mostly in the genitive; Стива (a name
+    # pymorphy3 reads as Стив's genitive) keeps the book's form, as Регал does above.
+    text = (
+        "У Акулины Памфиловны было тихо. Дом Акулины Памфиловны стоял у церкви. Про Акулину "
+        "Памфиловну говорили много. Акулина Памфиловна вышла на крыльцо. Стива пришел. "
+        "Стива засмеялся. Стива ушел."
+    )
+    names = {member.name for member in build_cast([(0, text)], "ru")}
+    assert "Акулина Памфиловна" in names and "Акулины Памфиловна" not in names
+    assert "Стива" in names
+
+
 def test_first_name_and_surname_are_one_person():
     cast = build_cast(FANTASY, "ru")
     preston = next(m for m in cast if "Престон" in m.aliases)

@@ -457,16 +457,26 @@ def _single_russian(token: str, forms: BookForms | None) -> NameVariant:
     return NameVariant(kind, ((slot, _part_key(slot, value)),), gender, value)
 
 
+_OBLIQUE_CASES = frozenset(["gent", "datv", "accs", "ablt", "loct"])
+
+
 def _book_knows_better(value: str, canonical: str, forms: BookForms) -> bool:
     """The book's own commonest form is not what pymorphy3 calls the nominative and cannot be a
-    nominative of any name it knows: the book has its own name («Регал», not the woman's name
-    «Регала» whose plural genitive it would be)."""
+    nominative of any name it knows, nor a case of this name where the book writes this name too:
+    the book has its own name («Регал», not the woman's name «Регала» whose plural genitive it
+    would be; «Стива», not «Стив»), but «Акулины» is Акулина's genitive."""
     if canonical == value or forms.frequency(canonical) <= forms.frequency(value):
         return False
-    return not any(
-        _slot_of(p) == "first" and {"nomn", "sing"} <= p.tag.grammemes
-        for p in parse_word(canonical)
-    )
+    readings = parse_word(canonical.lower())
+    if forms.frequency(value) and any(
+        _slot_of(p) == "first"
+        and "sing" in p.tag
+        and p.tag.case in _OBLIQUE_CASES
+        and p.normal_form == value.lower()
+        for p in readings
+    ):
+        return False  # «Акулины» is a case of «Акулина», which the book writes too
+    return not any(_slot_of(p) == "first" and {"nomn", "sing"} <= p.tag.grammemes for p in readings)
 
 
 def _agreeing_reading(tokens: Sequence[str], choices: list[list]) -> tuple[str | None, str] | None:
