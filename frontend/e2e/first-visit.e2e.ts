@@ -54,3 +54,15 @@ test("a cookie whose session has ended signs nobody in, is cleared, and logs no 
   const cookies = await page.context().cookies(new URL("/api/auth", baseURL).href);
   expect(cookies.filter((cookie) => cookie.name === "refresh_token")).toEqual([]);
 });
+
+test("the addresses people type out of habit lead to signing in and registering", async ({
+  page,
+  ui,
+}) => {
+  await page.goto("/login");
+  await expect(page).toHaveURL(/\/sign-in$/);
+  await expect(page.getByRole("heading", { name: ui.signInTitle })).toBeVisible();
+  await page.goto("/signup");
+  await expect(page).toHaveURL(/\/register$/);
+  await expect(page.getByRole("heading", { name: ui.registerTitle })).toBeVisible();
+});

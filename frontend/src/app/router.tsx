@@ -25,6 +25,9 @@ export function AppRoutes() {
     <PageErrorBoundary>
       <Suspense fallback={<SessionPending />}>
         <Routes>
+          {/* the addresses people type out of habit */}
+          <Route path="/login" element={<Navigate to="/sign-in" replace />} />
+          <Route path="/signup" element={<Navigate to="/register" replace />} />
           <Route element={<RequireSignedOut />}>
             <Route path="/sign-in" element={<SignInPage />} />
             <Route path="/register" element={<RegisterPage />} />
