@@ -16,6 +16,7 @@ from bookreader.nlp.morph_analyzer import parse_word
 Sex = Literal["masc", "femn"]
 _WORD = re.compile(r"[^\W\d_]+")
 _DASH_BEFORE = re.compile(r"—\s*$")
+_LAST_WORD = re.compile(r"([^\W\d_]+)[,\s]*$")  # a word, then spaces and maybe a comma
 # A book's vote decides when it has this many agreeing words and this share of them.
 BOOK_VOTES = 2
 BOOK_SHARE = 0.75
@@ -58,7 +59,7 @@ def _skip_spaces(text: str, position: int) -> int:
 def _word_before(text: str, start: int) -> tuple[int, str] | None:
     """(offset, word) of the word right before `start`, across spaces and one comma."""
     head = text[max(0, start - 40) : start]
-    match = re.search(r"([^\W\d_]+)[,\s]*$", head)
+    match = _LAST_WORD.search(head)
     if match is None:
         return None
     return start - len(head) + match.start(1), match.group(1)

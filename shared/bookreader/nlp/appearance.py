@@ -345,13 +345,19 @@ def _describes(words: list[str], attribute: int, person: int, lang: str) -> bool
     """Whether the attribute word is in the noun phrase of the person noun a few words on."""
     if not 0 < person - attribute <= _STRANGER_WORDS:
         return False
-    between = words[attribute + 1 : person]
+    return _one_phrase(words[attribute + 1 : person], lang)
+
+
+def _one_phrase(words: list[str], lang: str) -> bool:
+    """Whether these words can sit inside one noun phrase: Russian adjectives, participles,
+    adverbs and the like; English words that name no thing, body part, place or weather."""
     if lang == "ru":
-        return all(_russian_phrase_part(word.lower()) for word in between)
-    lexicon = lexicon_en
-    return not any(
-        word.lower() in getattr(lexicon, vocabulary) for word in between for vocabulary in _EN_NOUNS
-    )
+        return all(_russian_phrase_part(word.lower()) for word in words)
+    return not any(_en_noun(word.lower()) for word in words)
+
+
+def _en_noun(word: str) -> bool:
+    return any(word in getattr(lexicon_en, vocabulary) for vocabulary in _EN_NOUNS)
 
 
 def _build_of_a_thing(words: list[str], n: int, value: str, kind: str, lang: str) -> bool:
@@ -380,11 +386,7 @@ def _build_of_a_thing(words: list[str], n: int, value: str, kind: str, lang: str
 
 def _a_noun(word: str, lang: str) -> bool:
     if lang == "en":
-        return any(
-            word in getattr(lexicon_en, vocabulary)
-            or word.rstrip("s") in getattr(lexicon_en, vocabulary)
-            for vocabulary in _EN_NOUNS
-        )
+        return _en_noun(word) or _en_noun(word.rstrip("s"))
     parses = parse_word(word)
     return bool(parses) and parses[0].tag.POS == "NOUN"
 
@@ -395,13 +397,7 @@ def _worn_by(words: list[str], attribute: int, person: int, lang: str) -> bool:
     if not 1 < attribute - person <= _STRANGER_WORDS + 1:
         return False
     preposition, *rest = words[person + 1 : attribute]
-    if preposition.lower() not in _WEARING_PREPOSITIONS[lang]:
-        return False
-    if lang == "ru":
-        return all(_russian_phrase_part(word.lower()) for word in rest)
-    return not any(
-        word.lower() in getattr(lexicon_en, vocabulary) for word in rest for vocabulary in _EN_NOUNS
-    )
+    return preposition.lower() in _WEARING_PREPOSITIONS[lang] and _one_phrase(rest, lang)
 
 
 def _copula(word: str, lang: str) -> bool:
