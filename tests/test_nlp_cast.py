@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 
 from bookreader.nlp.cast import build_cast
+from bookreader.nlp.features import tokenize
 from bookreader.nlp.model import CastMember, Description, VisualSummary
+from bookreader.nlp.summary import build_summary
 
 # The shared corpus sits beside the repository; BENCH_CORPUS points elsewhere (a git worktree).
 CORPUS = Path(os.environ.get("BENCH_CORPUS") or Path(__file__).parents[2] / "shared" / "corpus")
@@ -775,6 +777,19 @@ def test_an_english_stranger_s_dress_and_a_few_minutes_are_not_the_named_man_s_l
     holmes = next(m for m in cast.values() if "Holmes" in m.aliases)
     # the fire is the room's, the minutes are time, the black dress and veil are the lady's
     assert holmes.appearance == {"clothing": ["gown"], "colour": ["grey"]}
+
+
+def test_a_length_of_time_and_round_as_a_preposition_are_no_shape():
+    # The Adventures of Sherlock Holmes: "as long as he was dissatisfied" is time, and the band
+    # "round his brow" says nothing of anyone's shape; his long, thin legs and a round face do.
+    text = (
+        "I had faith in Holmes, as long as he was dissatisfied. Round his brow he had a yellow "
+        "band. Holmes stretched his long, thin legs towards the fire. He had a round face."
+    )
+    said = build_summary(tokenize(text, 0, text.index(" Holmes stretched"), "en"), "en")
+    assert "size" not in said.attributes
+    seen = build_summary(tokenize(text, text.index("Holmes stretched"), len(text), "en"), "en")
+    assert seen.attributes["size"] == ["long", "thin", "round"]
 
 
 DOG_AND_MASTER = [

@@ -38,6 +38,15 @@ _ATTRIBUTE_KINDS = {
     "weather": "WEATHER_ADJ",
     "time": "TIME_SEASON",
 }
+# "as long as", "how long", "long ago": a length of time, not of a thing
+_BEFORE_LONG_TIME = frozenset(["as", "so", "how", "for"])
+_AFTER_LONG_TIME = frozenset(["ago", "since", "before", "after", "afterwards", "as"])
+# "round" before these is a preposition ("round his neck", "round them")
+_DETERMINERS = frozenset(
+    " ".join(
+        ("the a an this that these those", "his her their its my our your him them me us it")
+    ).split()
+)
 _SEASONS = {"осень", "зима", "весна", "лето", "autumn", "winter", "spring", "summer"}
 _NOUN_VOCABULARIES = ("PLACE", "BODY", "CLOTHING", "SKY_WEATHER")
 _THING_VOCABULARIES = (*_NOUN_VOCABULARIES, "ARTEFACT", "ANIMALS")
@@ -240,6 +249,18 @@ def _archaic(word: str) -> bool:
     return any(stem in _known("verb") for stem in stems)
 
 
+def _not_a_shape(tokens: list[Token], position: int) -> bool:
+    """Whether an English word of shape is used for something else: "long" said of time ("as
+    long as he was", "so long had", "long ago"), "round" as a preposition ("round his brow",
+    "round the table")."""
+    lemma = tokens[position].lemma
+    before = tokens[position - 1].lower if position else ""
+    after = tokens[position + 1].lower if position + 1 < len(tokens) else ""
+    if lemma == "long":
+        return before in _BEFORE_LONG_TIME or after in _AFTER_LONG_TIME
+    return lemma == "round" and after in _DETERMINERS
+
+
 @cache
 def _known(pos: str) -> frozenset[str]:
     tables = pipelines.english_word_tables()
@@ -259,7 +280,9 @@ def build_summary(
     `verbs`, the offsets of the words the Russian parse read as verbs in context."""
     lexicon = lexicon_for(language)
     attributes: dict[str, list[str]] = {}
-    for token in tokens:
+    for position, token in enumerate(tokens):
+        if language == "en" and _not_a_shape(tokens, position):
+            continue
         for kind, vocabulary in _ATTRIBUTE_KINDS.items():
             if token.lemma in getattr(lexicon, vocabulary):
                 if kind == "time" and token.lemma in _SEASONS:
