@@ -329,6 +329,22 @@ def test_english_titles_alone_places_peoples_and_epithets_are_not_characters():
     assert not names & {"Sir", "Mr.", "Mr", "Cedars", "Englishman", "Red-headed League"}
 
 
+def test_a_saints_name_is_one_word_a_surname_or_a_place_never_a_first_name():
+    # The Adventures of Sherlock Holmes: St. James’s Hall is not James McCarthy (whom the cast
+    # page then showed as met two stories early); Lord St. Simon is Robert St. Simon.
+    text = (
+        "James McCarthy was the son. Young James McCarthy ran to the pool, and Mr. James "
+        "McCarthy was arrested. James said nothing, and James wept. James was silent. We went to St. James’s Hall, and the music at St. James’s Hall "
+        "was sweet; after St. James’s Hall we walked home. Lord St. Simon called. Lord Robert "
+        "St. Simon was a bachelor, and Lord St. Simon was late. Robert St. Simon left."
+    )
+    cast = build_cast([(0, text)], "en")
+    by_alias = {alias: member for member in cast for alias in member.aliases}
+    assert "St. James" not in by_alias["James McCarthy"].aliases
+    assert "James" not in getattr(by_alias.get("St. James"), "aliases", [])
+    assert by_alias["Lord St. Simon"] is by_alias["Robert St. Simon"]
+
+
 def test_unsupported_language_has_no_cast():
     assert build_cast([(0, "حسنًا! إن أردنا أن نفهم الآن")], "ar") == []
 

@@ -57,6 +57,7 @@ _EN_FIRST_NAME_TITLES = frozenset(
     ["sir", "lady", "dame", "master", "uncle", "aunt", "brother", "sister"]
 )
 _EN_STATUS = {"mrs": "mrs", "madame": "mrs", "miss": "miss", "mademoiselle": "miss", "ms": None}
+_SAINTS = frozenset(["st", "saint"])  # before a name, part of it (`_saints_joined`)
 EN_PLACE_WORDS = frozenset(
     [
         "street",
@@ -556,6 +557,19 @@ def russian_variant(tokens: Sequence[str], forms: BookForms | None = None) -> Na
 # --- English -----------------------------------------------------------------------------
 
 
+def _saints_joined(tokens: Sequence[str]) -> list[str]:
+    """ "St." or "Saint" with the word after it as one word: a surname ("Neville St. Clair",
+    "Lord St. Simon") or a saint's, a church's or a street's name ("St. James's Hall"), never a
+    title before a first name ("St. James" is not James McCarthy)."""
+    joined: list[str] = []
+    for token in tokens:
+        if joined and joined[-1].rstrip(".").lower() in _SAINTS:
+            joined[-1] = f"{joined[-1]} {token}"
+        else:
+            joined.append(token)
+    return joined
+
+
 def english_variant(tokens: Sequence[str]) -> NameVariant | None:
     """The run's name without titles; a title makes a lone word a surname ("Mr. Holmes")."""
     gender: str | None = None
@@ -563,10 +577,10 @@ def english_variant(tokens: Sequence[str]) -> NameVariant | None:
     first_title = ""
     titled = False
     rest: list[str] = []
-    for token in tokens:
+    for token in _saints_joined(tokens):
         key = token.rstrip(".").lower()
         if not rest and key in EN_TITLES:
-            titled = titled or key not in ("st", "saint")  # "St. Monica" may be a church
+            titled = True
             gender = gender or EN_TITLES[key]
             status = status or _EN_STATUS.get(key)
             first_title = first_title or key
