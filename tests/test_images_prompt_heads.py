@@ -72,6 +72,21 @@ def test_no_verb_is_listed_as_a_thing(english: None) -> None:
     assert not misread_verb("cathedral") and not misread_verb("oilskins")
 
 
+def test_a_hyphened_name_is_said_once_and_a_hyphened_noun_stays_whole(english: None) -> None:
+    # The Red-Headed League: the prompt said "saxe saxe-coburg square" and "small railed
+    # enclosure"; "smoke-rings" and "dressing-room" were and stay whole
+    text = (
+        "The road in which we found ourselves as we turned round the corner from the retired "
+        "Saxe-Coburg Square presented as great a contrast to it as the front of a picture does "
+        "to the back. He sat by the fire and watched the blue smoke-rings in the dressing-room. "
+        "Four lines of dingy houses looked out into a small railed-in enclosure."
+    )
+    listed = " / ".join(_listed(_prompt(text, "en", "location").prompt))
+    assert "saxe-coburg square" in listed and "saxe saxe" not in listed, listed
+    assert "smoke rings" in listed and "dressing room" in listed, listed
+    assert "railed-in enclosure" in listed, listed  # "railed" alone was said before
+
+
 def test_a_group_of_people_in_a_place_is_a_scene_not_a_portrait() -> None:
     text = "В просторной гостиной у камина сидели дамы в бархатных платьях и старые генералы."
     prompt = _prompt(text, "ru", "character").prompt.lower()

@@ -334,8 +334,9 @@ def test_a_saints_name_is_one_word_a_surname_or_a_place_never_a_first_name():
     # page then showed as met two stories early); Lord St. Simon is Robert St. Simon.
     text = (
         "James McCarthy was the son. Young James McCarthy ran to the pool, and Mr. James "
-        "McCarthy was arrested. James said nothing, and James wept. James was silent. We went to St. James’s Hall, and the music at St. James’s Hall "
-        "was sweet; after St. James’s Hall we walked home. Lord St. Simon called. Lord Robert "
+        "McCarthy was arrested. James said nothing, and James wept. James was silent. We went "
+        "to St. James’s Hall, and the music at St. James’s Hall was sweet; after St. James’s "
+        "Hall we walked home. Lord St. Simon called. Lord Robert "
         "St. Simon was a bachelor, and Lord St. Simon was late. Robert St. Simon left."
     )
     cast = build_cast([(0, text)], "en")

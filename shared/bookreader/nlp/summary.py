@@ -125,8 +125,8 @@ def noun_phrases(doc: Any) -> list[NounPhrase]:
             continue  # "nine feet high", "two miles away": a measure, not a thing
         if _hyphened_on(token) or (token.dep_ == "amod" and token.head.pos_ in ("NOUN", "PROPN")):
             continue  # "diamond" of "diamond-shaped head", "cut" of "clean-cut face": its head's
-        modifiers = [
-            _hyphenated(child)
+        chosen = [
+            child
             for child in token.children
             if child.i < token.i
             and child.dep_ in _EN_MODIFIER_DEPS
@@ -137,6 +137,13 @@ def noun_phrases(doc: Any) -> list[NounPhrase]:
             )
             and child.lower_ not in _EN_EMPTY_MODIFIERS
             and child.is_alpha
+        ]
+        taken = {child.i for child in chosen}
+        modifiers = [
+            _hyphenated(child, taken | {token.i})
+            for child in chosen
+            # "Saxe" of "Saxe-Coburg Square" is said with "Coburg"
+            if not (_hyphened_on(child) and child.i + 2 in taken)
         ]
         subject = token.dep_ in _EN_SUBJECT_DEPS or (
             token.dep_ == "conj" and token.head.dep_ in _EN_SUBJECT_DEPS
@@ -187,10 +194,11 @@ def _hyphened_on(token: Any) -> bool:
     )
 
 
-def _hyphenated(token: Any) -> str:
+def _hyphenated(token: Any, taken: set[int] | frozenset[int] = frozenset()) -> str:
     """A modifier with the words hyphened to it, as written ("three-legged", "grey-haired",
-    "half-open"): the parse splits them and hangs the first on the last."""
-    doc, first = token.doc, token.i
+    "railed-in"): the parse splits them and hangs the first on the last, or the last on
+    nothing. A word of `taken` (the noun, its other modifiers) is said on its own."""
+    doc, first, last = token.doc, token.i, token.i
     while (
         first >= 2
         and doc[first - 1].text == "-"
@@ -199,7 +207,9 @@ def _hyphenated(token: Any) -> str:
         and doc[first - 2].is_alpha
     ):
         first -= 2
-    return doc[first : token.i + 1].text.lower()
+    while _hyphened_on(doc[last]) and doc[last + 2].is_alpha and last + 2 not in taken:
+        last += 2
+    return doc[first : last + 1].text.lower()
 
 
 def _of_complement(token: Any, phrases: dict[int, NounPhrase]) -> NounPhrase | None:
