@@ -87,6 +87,19 @@ def test_a_hyphened_name_is_said_once_and_a_hyphened_noun_stays_whole(english: N
     assert "railed-in enclosure" in listed, listed  # "railed" alone was said before
 
 
+def test_a_colour_of_hair_is_said_of_a_person_and_the_colour_alone_of_anything_else() -> None:
+    # The Captain's Daughter: «несколько седых волос» was "grey-haired hair", and the palette of
+    # a grey head "grey-haired palette"
+    text = (
+        "Голова его была выбрита; вместо бороды торчало несколько седых волос; он был малого "
+        "росту, тощ и сгорблен."
+    )
+    prompt = _prompt(text, "ru", "character").prompt.lower()
+    assert "grey hair" in prompt and "grey palette" in prompt and "-haired" not in prompt, prompt
+    assert translate_phrase("седой старик", "ru") == "grey-haired old man"
+    assert translate_phrase("рыжий жеребец", "ru") == "red stallion"
+
+
 def test_a_group_of_people_in_a_place_is_a_scene_not_a_portrait() -> None:
     text = "В просторной гостиной у камина сидели дамы в бархатных платьях и старые генералы."
     prompt = _prompt(text, "ru", "character").prompt.lower()

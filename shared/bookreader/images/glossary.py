@@ -15,12 +15,17 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import TypeVar
 
+from bookreader.nlp import lexicon_en
+
 _TABLE = Path(__file__).with_name("glossary_ru_en.tsv")
 _SENSES = Path(__file__).with_name("senses_ru_en.tsv")
 _LEXICON = Path(__file__).with_name("lexicon_ru_en.tsv")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 # Mueller's dictionary writes an é as e' ("sue'de", "de'classe"): a prompt says "suede".
 _MUELLER_ACUTE = re.compile(r"(?<=e)'(?=[a-z])")
+# «седой», «рыжий» say a person's hair ("grey-haired"); said of anything else, the colour
+# alone: "grey beard", "red stallion", "curly birch tree"
+HAIRED = "-haired"
 _CURATED_ON: ContextVar[bool] = ContextVar("curated_glossary_on", default=True)
 _CURATED_KEYS: ContextVar[frozenset[str] | None] = ContextVar("curated_keys", default=None)
 _PASSAGE: ContextVar[frozenset[str]] = ContextVar("passage_lemmas", default=frozenset())
@@ -166,6 +171,8 @@ def translate_phrase(phrase: str, language: str) -> str | None:
         # lord", not "polish Polish lord"
         said = set(head.lower().split())
         modifiers = [translate_word(word, language) for word in words[:-1]]
+        if head.lower().split()[-1] not in lexicon_en.PERSON:
+            modifiers = [m.removesuffix(HAIRED) if m else m for m in modifiers]
         english = " ".join(
             [*(m for m in modifiers if m and not set(m.lower().split()) <= said), head]
         )

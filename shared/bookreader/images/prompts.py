@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from functools import cache
 
 from bookreader.images.glossary import (
+    HAIRED,
     genitive_complement,
     has_cyrillic,
     in_passage,
@@ -266,7 +267,9 @@ def _details(attributes: dict[str, list[str]], subjects: list[str]) -> list[str]
             if not (set(word.split()) <= said or set(pluralize(word).split()) <= said)
         )
     )
-    colours = [c for c in dict.fromkeys(attributes.get("colour", ())) if c not in details]
+    # «седой», «рыжий» are said of hair ("grey-haired"); a palette has the colour ("grey")
+    hues = (colour.removesuffix(HAIRED) for colour in attributes.get("colour", ()))
+    colours = [c for c in dict.fromkeys(hues) if c not in details]
     if colours:
         details.append(" and ".join(colours[:3]) + " palette")
     return details
@@ -739,6 +742,8 @@ def _figure(member: CastMember, noun: str, language: str, monochrome: bool) -> s
     colours = looks.get("colour", [])
     build = [word for word in (*looks.get("size", []), *colours) if word in lexicon.BUILD]
     traits = translate_all(build, language)[:3]
+    if "animal" in looks:  # a red horse is not "red-haired"
+        traits = [trait.removesuffix(HAIRED) for trait in traits]
     other_sexs = {"a man": lexicon.WOMENS_CLOTHING, "a woman": lexicon.MENS_CLOTHING}
     unworn = lexicon.CLOTHING_PARTS | other_sexs.get(noun, frozenset())
     garments = [word for word in looks.get("clothing", []) if word not in unworn]
