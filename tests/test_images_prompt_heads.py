@@ -150,7 +150,7 @@ def test_a_word_read_first_as_a_noun_is_an_adjective_before_its_noun() -> None:
     legs = _prompt("Он увидел рыжую крупную лошадь и белые ноги.", "ru", "object").prompt.lower()
     assert "white legs" in legs and "whites" not in legs, legs
     lawyer = _prompt("В дверях показалась фигура старого правоведа.", "ru", "character").prompt
-    assert "figure of old legislator" in lawyer.lower(), lawyer
+    assert "figure of old jurist" in lawyer.lower(), lawyer
     assert "old" not in _listed(lawyer)  # not a thing of its own
 
 
