@@ -100,6 +100,17 @@ def test_a_colour_of_hair_is_said_of_a_person_and_the_colour_alone_of_anything_e
     assert translate_phrase("рыжий жеребец", "ru") == "red stallion"
 
 
+def test_a_cry_is_no_thing_to_draw(english: None) -> None:
+    # Moby-Dick: "Dubious-looking nay." opened a prompt; "good heavens" was listed as a thing
+    pipeline = extractor.english_pipeline()
+    night = "It was a very dubious-looking, nay, a very dark and dismal night, bitingly cold."
+    said = [" ".join(p.words) for p in noun_phrases(pipeline(night))]
+    assert not any("nay" in phrase.split() for phrase in said) and "dark night" in said, said
+    cry = "Good heavens! The young fellow had half frozen fingers. Stars shone in the heavens."
+    said = [" ".join(p.words) for p in noun_phrases(pipeline(cry))]
+    assert "good heavens" not in said and "heavens" in said, said  # the sky stays
+
+
 def test_a_group_of_people_in_a_place_is_a_scene_not_a_portrait() -> None:
     text = "В просторной гостиной у камина сидели дамы в бархатных платьях и старые генералы."
     prompt = _prompt(text, "ru", "character").prompt.lower()

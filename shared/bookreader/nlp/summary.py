@@ -38,6 +38,9 @@ _ATTRIBUTE_KINDS = {
     "weather": "WEATHER_ADJ",
     "time": "TIME_SEASON",
 }
+# Cries the English tagger reads as nouns (`_interjection`)
+_EN_CRIES = frozenset(["nay", "pooh", "alas", "hurrah", "huzza", "ahoy", "zounds", "egad"])
+_EN_CRIED_AFTER = frozenset(["heavens", "heaven", "goodness", "god", "gracious"])
 # "as long as", "how long", "long ago": a length of time, not of a thing
 _BEFORE_LONG_TIME = frozenset(["as", "so", "how", "for"])
 _AFTER_LONG_TIME = frozenset(["ago", "since", "before", "after", "afterwards", "as"])
@@ -121,6 +124,8 @@ def noun_phrases(doc: Any) -> list[NounPhrase]:
             continue  # "smoke" of "smoke rings" is said with its head
         if english_compared(token):
             continue  # "white as snow": no snow in the picture
+        if _interjection(token):
+            continue  # "nay", "good heavens": a cry, not a thing
         if _measure(token):
             continue  # "nine feet high", "two miles away": a measure, not a thing
         if _hyphened_on(token) or (token.dep_ == "amod" and token.head.pos_ in ("NOUN", "PROPN")):
@@ -168,6 +173,16 @@ def noun_phrases(doc: Any) -> list[NounPhrase]:
             phrase = NounPhrase(phrase.words, phrase.head, phrase.subject, complement)
         phrases.append(phrase)
     return phrases
+
+
+def _interjection(token: Any) -> bool:
+    """A cry the tagger took for a noun: "nay", "pooh", "alas", and "heavens" or "goodness"
+    after "good" or "my" ("good heavens"; "the heavens" are the sky)."""
+    word = token.lower_
+    if word in _EN_CRIES:
+        return True
+    before = token.doc[token.i - 1].lower_ if token.i else ""
+    return word in _EN_CRIED_AFTER and before in ("good", "my")
 
 
 def _measure(token: Any) -> bool:
