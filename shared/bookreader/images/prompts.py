@@ -312,6 +312,8 @@ def characters_in(
     in_summary = {name.lower() for name in description.summary.characters}
     lowered = text.lower()
     scored: list[tuple[int, CastMember]] = []
+    partial: list[tuple[set[str], CastMember]] = []
+    explained: set[str] = set()  # the words of the names matched whole
     for member in cast:
         if member.kind != "character":
             continue
@@ -319,8 +321,12 @@ def characters_in(
         tokens = {token for form in forms for token in form.split() if len(token) > 2}
         if forms & in_summary or any(_mentions(lowered, form) for form in forms):
             scored.append((2, member))
+            explained |= {form for form in forms & in_summary}
         elif tokens & in_summary:
-            scored.append((1, member))
+            partial.append((tokens & in_summary, member))
+    # a word of a name matched whole is that person's: «Левин» is Константин, not his brother
+    # Николай Левин as well
+    scored += [(1, member) for words, member in partial if words - explained]
     scored.sort(key=lambda pair: (-pair[0], -pair[1].mentions, pair[1].first_chapter, pair[1].name))
     return [member for _, member in scored]
 
