@@ -321,7 +321,7 @@ def characters_in(
         tokens = {token for form in forms for token in form.split() if len(token) > 2}
         if forms & in_summary or any(_mentions(lowered, form) for form in forms):
             scored.append((2, member))
-            explained |= {form for form in forms & in_summary}
+            explained |= forms & in_summary
         elif tokens & in_summary:
             partial.append((tokens & in_summary, member))
     # a word of a name matched whole is that person's: «Левин» is Константин, not his brother
