@@ -15,9 +15,8 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import TypeVar
 
-from bookreader.nlp import lexicon_en, lexicon_ru
-from bookreader.nlp.morph_analyzer import parse_word
-from bookreader.nlp.morphology import animate_common_noun, ru_parse
+from bookreader.nlp import lexicon_en
+from bookreader.nlp.morphology import ru_parse, russian_person_noun
 
 _TABLE = Path(__file__).with_name("glossary_ru_en.tsv")
 _SENSES = Path(__file__).with_name("senses_ru_en.tsv")
@@ -173,7 +172,8 @@ def translate_phrase(phrase: str, language: str) -> str | None:
         # lord", not "polish Polish lord"
         said = set(head.lower().split())
         modifiers = [translate_word(word, language) for word in words[:-1]]
-        if not _a_person(words[-1], head, language):
+        haired = any(m and m.endswith(HAIRED) for m in modifiers)
+        if haired and not _a_person(words[-1], head, language):
             modifiers = [m.removesuffix(HAIRED) if m else m for m in modifiers]
         english = " ".join(
             [*(m for m in modifiers if m and not set(m.lower().split()) <= said), head]
@@ -186,8 +186,7 @@ def _a_person(word: str, english: str, language: str) -> bool:
     animal («атаман», «старик»; not «жеребец»), an English person noun."""
     if language != "ru":
         return english.lower().split()[-1] in lexicon_en.PERSON
-    lemma = ru_parse(word.lower().replace("ё", "е"))[0]
-    return animate_common_noun(parse_word(lemma)) is not None and lemma not in lexicon_ru.ANIMALS
+    return russian_person_noun(ru_parse(word.lower().replace("ё", "е"))[0])
 
 
 def genitive_complement(words: list[str]) -> tuple[list[str], list[str]] | None:

@@ -28,7 +28,7 @@ from bookreader.nlp import lexicon_en, lexicon_ru
 from bookreader.nlp.cast_names import PRONOUN_GENDERS
 from bookreader.nlp.model import CastMember, Description
 from bookreader.nlp.morph_analyzer import PERSON_NAME_TAGS, parse_word
-from bookreader.nlp.morphology import animate_common_noun, ru_parse
+from bookreader.nlp.morphology import ru_parse, russian_person_noun
 
 # A character given appearance by this many descriptions keeps only the traits seen twice.
 RECURRING_TRAITS_FROM = 3
@@ -469,21 +469,7 @@ def _person_noun(word: str, lang: str) -> bool:
         return False
     if lang == "en":
         return word.lower() in lexicon_en.PERSON
-    return lang == "ru" and _russian_person_noun(word.lower().replace("ё", "е"))
-
-
-@lru_cache(maxsize=65536)
-def _russian_person_noun(word: str) -> bool:
-    """A common noun every common reading of which is animate (`morphology.animate_common_noun`:
-    not «духами», which may be perfume; a surname or place-name reading does not count,
-    «дворецкий» is a butler) and no animal."""
-    parses = parse_word(word)
-    return (
-        bool(parses)
-        and parses[0].tag.POS == "NOUN"
-        and animate_common_noun(parses) is not None
-        and ru_parse(word)[0] not in lexicon_ru.ANIMALS
-    )
+    return lang == "ru" and russian_person_noun(word.lower().replace("ё", "е"))
 
 
 def _attribute_of(word: str, wanted: dict[str, str], lang: str) -> str | None:

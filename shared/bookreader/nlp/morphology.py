@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from functools import cache, lru_cache
 from typing import Any
 
-from bookreader.nlp import lexicon_en
-from bookreader.nlp.morph_analyzer import PERSON_NAME_TAGS, morph
+from bookreader.nlp import lexicon_en, lexicon_ru
+from bookreader.nlp.morph_analyzer import PERSON_NAME_TAGS, morph, parse_word
 
 _RU_POS = {
     "NOUN": "NOUN",
@@ -46,6 +46,21 @@ def animate_common_noun(readings: Sequence[Any]) -> Any | None:
     if not nouns or any("anim" not in r.tag for r in nouns):
         return None
     return nouns[0]
+
+
+@lru_cache(maxsize=65536)
+def russian_person_noun(word: str) -> bool:
+    """Whether a lower-cased Russian word is a person called by what they are: a common noun
+    every common reading of which is animate (`animate_common_noun`: not «духами», which may be
+    perfume; a surname or place-name reading does not count, «дворецкий» is a butler), and no
+    animal."""
+    parses = parse_word(word)
+    return (
+        bool(parses)
+        and parses[0].tag.POS == "NOUN"
+        and animate_common_noun(parses) is not None
+        and ru_parse(word)[0] not in lexicon_ru.ANIMALS
+    )
 
 
 def _en_inflections(base: str) -> set[str]:

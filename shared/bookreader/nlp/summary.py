@@ -22,7 +22,7 @@ from functools import cache
 from types import ModuleType
 from typing import Any
 
-from bookreader.nlp import lexicon_ru, pipelines
+from bookreader.nlp import lexicon_en, lexicon_ru, pipelines
 from bookreader.nlp.comparisons import english_compared, russian_compared
 from bookreader.nlp.drawable import drawable_english
 from bookreader.nlp.features import Token, lexicon_for
@@ -45,11 +45,7 @@ _EN_CRIED_AFTER = frozenset(["heavens", "heaven", "goodness", "god", "gracious"]
 _BEFORE_LONG_TIME = frozenset(["as", "so", "how", "for"])
 _AFTER_LONG_TIME = frozenset(["ago", "since", "before", "after", "afterwards", "as"])
 # "round" before these is a preposition ("round his neck", "round them")
-_DETERMINERS = frozenset(
-    " ".join(
-        ("the a an this that these those", "his her their its my our your him them me us it")
-    ).split()
-)
+_ROUND_WHAT = lexicon_en.NOUN_DETERMINERS | {"that", "him", "them", "me", "us", "it"}
 _SEASONS = {"осень", "зима", "весна", "лето", "autumn", "winter", "spring", "summer"}
 _NOUN_VOCABULARIES = ("PLACE", "BODY", "CLOTHING", "SKY_WEATHER")
 _THING_VOCABULARIES = (*_NOUN_VOCABULARIES, "ARTEFACT", "ANIMALS")
@@ -283,7 +279,7 @@ def _not_a_shape(tokens: list[Token], position: int) -> bool:
     after = tokens[position + 1].lower if position + 1 < len(tokens) else ""
     if lemma == "long":
         return before in _BEFORE_LONG_TIME or after in _AFTER_LONG_TIME
-    return lemma == "round" and after in _DETERMINERS
+    return lemma == "round" and after in _ROUND_WHAT
 
 
 @cache
