@@ -171,6 +171,20 @@ def test_a_russian_genitive_complement_is_said_with_its_noun() -> None:
     assert "of village" not in dress.lower()
 
 
+def test_a_place_described_over_sentences_opens_before_the_things_that_brought_us(
+    english: None,
+) -> None:
+    sledge = "Сани остановились у высокого каменного дома. Широкое крыльцо освещали фонари."
+    opening = first_sentence(_prompt(sledge, "ru", "location").prompt).lower()
+    assert "house" in opening and "sledge" not in opening
+    farm = "Two ducks swam along the canal. Beyond it lay an old farm among great burdocks."
+    assert "farm" in first_sentence(_prompt(farm, "en", "location").prompt).lower()
+    # in a picture of a thing, or in one sentence, the clause's subject still opens it
+    assert first_sentence(_prompt(sledge, "ru", "object").prompt).lower().startswith("sledge")
+    boats = _prompt("Рыбацкие лодки качались у деревянной пристани.", "ru", "location").prompt
+    assert boats.lower().startswith("fishing boats")
+
+
 def test_the_subject_of_an_intransitive_verb_opens_the_picture() -> None:
     text = "На столе пыхтел начищенный самовар, стояли чашки и вазочка с вареньем."
     assert first_sentence(_prompt(text, "ru", "object").prompt).lower().startswith("samovar")

@@ -36,6 +36,7 @@ from bookreader.nlp.drawable import drawable_english
 from bookreader.nlp.model import CastMember, Description
 from bookreader.nlp.morph_analyzer import PERSON_NAME_TAGS, morph, parse_word
 from bookreader.nlp.morphology import animate_common_noun, ru_parse
+from bookreader.nlp.sentences import split_sentences
 
 MAX_PROMPT_CHARS = 600
 # What CLIP-based image models read of a prompt (SDXL and its kin: 77 tokens with the start and
@@ -216,7 +217,8 @@ def _build_prompt(
         attributes.pop("colour", None)
 
     kind = scene_kind(description.type, figures, subjects, people)
-    opening, others = _opening(kind, figures, subjects, people)
+    sentences = sum(1 for _ in split_sentences(text, [(0, len(text))]))
+    opening, others = _opening(kind, figures, subjects, people, sentences)
     others = _by_salience(kind, others)
     framing = _FRAMING.get(kind, "")
     sections = [
@@ -353,14 +355,18 @@ def scene_kind(
 
 
 def _opening(
-    kind: str, figures: list[str], subjects: list[str], people: frozenset[str] = frozenset()
+    kind: str,
+    figures: list[str],
+    subjects: list[str],
+    people: frozenset[str] = frozenset(),
+    sentences: int = 1,
 ) -> tuple[list[str], list[str]]:
     """What the picture shows, first: for a portrait or an action the characters of the cast in
     it, else the head subject (then the characters); a portrait only of people. Returns (opening
     items, the remaining subjects)."""
     if not subjects and not figures:
         return [], []
-    at = head_subject(kind, subjects, people) if subjects else -1
+    at = head_subject(kind, subjects, people, sentences) if subjects else -1
     rest = [subject for index, subject in enumerate(subjects) if index != at]
     if figures and kind in _PEOPLE_KINDS:
         cast = " and ".join(figures[:2])
@@ -398,12 +404,25 @@ _LIGHT_NOUNS = frozenset(
 )
 
 _BODY = lexicon_en.BODY | {"body", "foot", "feet"}
+# What a place holds but is not: its creatures and movable things
+_NOT_A_PLACE = (lexicon_en.ANIMALS | lexicon_en.ARTEFACT) - lexicon_en.PLACE
+# The vocabulary's places that can stand for a setting: not what hangs or stands in a room
+_SETTINGS = lexicon_en.PLACE - {
+    "picture",
+    "portrait",
+    "mirror",
+    "lamp",
+    "candlestick",
+    "chandelier",
+}
 # What a person wears or is made of: never the subject while the person is in the picture (an
 # old fisherman in oilskins is a picture of the fisherman).
 _WORN = _BODY | lexicon_en.CLOTHING
 
 
-def head_subject(kind: str, subjects: Sequence[str], people: frozenset[str] = frozenset()) -> int:
+def head_subject(
+    kind: str, subjects: Sequence[str], people: frozenset[str] = frozenset(), sentences: int = 1
+) -> int:
     """Which subject opens the picture: the first (the summary puts the clause subjects first)
     unless it is a poor head and a better one follows. Poor, worst first: how many or what sort
     of things, a body part, bare light, and for a place, mood or thing a person. A portrait
@@ -432,7 +451,13 @@ def head_subject(kind: str, subjects: Sequence[str], people: frozenset[str] = fr
             tier = 0
         return tier, index
 
-    return min(range(len(subjects)), key=rank)
+    best = min(range(len(subjects)), key=rank)
+    if kind == "location" and sentences > 1 and _english_head(subjects[best]) in _NOT_A_PLACE:
+        # One sentence is about its subject ("fishing boats rocked at the pier"); over several,
+        # the first clause's sledge or birds bring the reader to the place the rest describes.
+        places = (i for i, s in enumerate(subjects) if _english_head(s) in _SETTINGS)
+        best = next(places, best)
+    return best
 
 
 def _people_heads(phrases: Sequence[str], language: str) -> frozenset[str]:
@@ -473,7 +498,7 @@ def _english_head(phrase: str) -> str:
     """The phrase's last word as a singular lemma the vocabularies list ("ladies" → lady)."""
     word = _said_head(phrase)
     known = PERSON_NOUNS | _NOT_A_HEAD | _LIGHT_NOUNS | _WORN | lexicon_en.ANIMALS
-    known |= lexicon_en.PLACE
+    known |= lexicon_en.PLACE | lexicon_en.ARTEFACT
     for singular in _singulars(word):
         if singular in known:
             return singular
