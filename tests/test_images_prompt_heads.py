@@ -351,6 +351,11 @@ def test_the_quoted_passage_keeps_typographic_apostrophes_and_accented_words_who
             "gypsy",
         ),
         ("Простые были на них кольчуги и свиты, и чернели бараньи шапки.", "svitka", "suite"),
+        # War and Peace, Taras Bulba: "thin bare handles" of a girl, "bookish bench"
+        ("Девочка протянула тонкие голые ручки к матери.", "small hands", "handles"),
+        ("Бронзовая ручка высокой двери медленно повернулась.", "handle", "small hand"),
+        ("В книжной лавке на полках пылились старые книги.", "bookshop", "bench"),
+        ("У мелочной лавки купец раскладывал на прилавке свой товар.", "shop", "bench"),
     ],
 )
 def test_a_word_with_two_pictures_is_said_in_the_sense_the_passage_cues(
