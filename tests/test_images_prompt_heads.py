@@ -422,6 +422,21 @@ def test_sounds_feelings_and_measures_are_no_things() -> None:
         "character",
     ).prompt
     assert "small stature" in prince.lower(), prince
+    # War and Peace, Anna Karenina: "Russian speech" opened a cart of the wounded; «горя» (grief)
+    # was a "mountain" among "alerts" and "frauds"
+    wounded = _prompt(
+        "В длинных повозках тряслись по каменистой дороге бледные раненые, и слышался русский"
+        " говор.",
+        "ru",
+        "location",
+    ).prompt.lower()
+    assert "speech" not in wounded and "stony road" in wounded, wounded
+    candle = _prompt(
+        "Свеча, при которой она читала полную тревог, обманов и горя книгу, вспыхнула и потухла.",
+        "ru",
+        "object",
+    ).prompt.lower()
+    assert not re.search(r"\b(mountain|alerts?|frauds?)\b", candle) and "candle" in candle, candle
 
 
 def test_a_polish_lord_is_said_once_and_in_his_sense() -> None:
