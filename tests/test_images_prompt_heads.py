@@ -497,3 +497,14 @@ def test_an_old_verb_form_is_no_thing_and_a_noun_in_est_stays(english: None) -> 
     ]
     assert "dark forest" in said and "spout" in said, said
     assert not {"strivest", "jettest"} & {word for phrase in said for word in phrase.split()}
+
+
+def test_an_old_man_before_another_noun_says_its_age() -> None:
+    # Kashtanka, Anna Karenina: «старик кот» was "old man. Cat", «старичок священник» a "little
+    # old man" beside a "priest"
+    cat = _prompt("Старик кот лежал на матрасике и щурил глаза.", "ru", "object").prompt.lower()
+    assert cat.startswith("old cat") and "old man" not in cat, cat
+    priest = _prompt("Старичок священник стоял у аналоя.", "ru", "character").prompt.lower()
+    assert priest.startswith("portrait of an old priest") and "old man" not in priest, priest
+    alone = _prompt("Старик сидел у двери.", "ru", "character").prompt.lower()
+    assert alone.startswith("portrait of an old man"), alone

@@ -74,6 +74,8 @@ _RU_NOT_DRAWN = frozenset(
         )
     ).split()
 )
+# Old people's nouns that stand before another noun as its age («старик кот»: an old cat)
+_RU_AGE_NOUNS = frozenset({"старик", "старичок", "старуха", "старушка"})
 # Nouns a picture shows only by what their adjective says («небольшого роста»: short), never
 # alone («в рост человека», "stature").
 _RU_SAID_BY_ADJECTIVE = frozenset({"рост"})
@@ -547,6 +549,19 @@ def _russian_subjects(
             written = " ".join(token.lower.replace("ё", "е") for token in complement)
             rank, position, phrase, lemma = ranked[index]
             ranked[index] = (rank, position, f"{phrase} {written}", lemma)
+    # «старик кот», «старичок священник»: an old cat, an old priest, not an old man beside them
+    for _, head, case, index in found:
+        if index < 0 or ranked[index][3] not in _RU_AGE_NOUNS:
+            continue
+        follower = next((f for f in found if f[0] == head + 1 and f[2] == case), None)
+        if (
+            follower is not None
+            and follower[3] >= 0
+            and tokens[head + 1].start - tokens[head].end == 1
+        ):
+            rank, position, _, _ = ranked[index]
+            _, _, phrase, lemma = ranked[follower[3]]
+            ranked[index] = (rank, position, f"старый {phrase}", lemma)
     unique: list[str] = []
     heads: set[str] = set()
     for _, _, phrase, lemma in sorted(ranked):  # "сабля" after "старинный сабля" adds nothing
