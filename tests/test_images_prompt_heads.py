@@ -508,3 +508,21 @@ def test_an_old_man_before_another_noun_says_its_age() -> None:
     assert priest.startswith("portrait of an old priest") and "old man" not in priest, priest
     alone = _prompt("Старик сидел у двери.", "ru", "character").prompt.lower()
     assert alone.startswith("portrait of an old man"), alone
+
+
+def test_an_alarm_a_sigh_and_a_measure_are_no_things(english: None) -> None:
+    # Children's Literature, Moby-Dick: "Alarm." opened a palace; "Furlongs. Breadth" a squid
+    palace = _prompt(
+        "Great was the alarm in the palace, and the Empress had lost her costly diadem.",
+        "en",
+        "location",
+    ).prompt.lower()
+    assert "alarm" not in _listed(palace) and "palace" in first_sentence(palace), palace
+    squid = _prompt(
+        "A vast pulpy mass, furlongs in length and breadth, lay floating on the water.",
+        "en",
+        "object",
+    ).prompt
+    listed = _listed(squid)
+    assert not any(w in listed for w in ("furlongs", "breadth")), squid
+    assert any("pulpy mass" in phrase for phrase in listed), squid

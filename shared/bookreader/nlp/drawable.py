@@ -36,7 +36,8 @@ _EN_NOT_DRAWN = frozenset(
             "remainder interval pair dozen hundred thousand million humor humour sport fun",
             "danger subject warning birthday world dream reverie token delicacy neighborhood",
             "neighbourhood season self success command oath account second constraint force",
-            "secret text beauty scene story might intricacy",
+            "secret text beauty scene story might intricacy alarm sob sigh groan furlong fathom",
+            "breadth",
         )
     ).split()
 )
