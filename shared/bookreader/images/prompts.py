@@ -766,8 +766,8 @@ def _build_of(words: list[str], gender: str) -> list[str]:
 def _figure(member: CastMember, noun: str, language: str, monochrome: bool) -> str:
     """A recurring character's stable traits, most seen first: build, what they wear, then
     colours (none for a monochrome style). Sizes of other things ("long" hands, a "little"
-    room) and a garment's parts say nothing of the figure; a man wears no woman's dress, a woman
-    no man's tailcoat (another person's, in the passages the traits were gathered from)."""
+    room), a garment's parts and a ring say nothing of the figure; a man wears no woman's dress,
+    a woman no man's tailcoat (another person's, in the passages the traits were gathered from)."""
     lexicon = lexicon_ru if language == "ru" else lexicon_en
     looks = member.appearance
     colours = looks.get("colour", [])

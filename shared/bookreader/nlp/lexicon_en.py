@@ -68,9 +68,9 @@ dress gown frock bonnet petticoat skirt blouse veil
 MENS_CLOTHING = _words("""
 waistcoat frock-coat tailcoat cravat epaulette breeches
 """)
-# Parts and trimmings of a garment, not what a figure wears.
+# Parts and trimmings of a garment, and rings and earrings: not what a figure is known by.
 CLOTHING_PARTS = _words("""
-collar sleeve sleeves button buttons ribbon bow
+collar sleeve sleeves button buttons ribbon bow ring earring
 """)
 
 BUILD = _words("""

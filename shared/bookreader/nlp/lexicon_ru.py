@@ -72,9 +72,9 @@ WOMENS_CLOTHING = _words("""
 MENS_CLOTHING = _words("""
 фрак сюртук жилет мундир картуз фуражка папаха кафтан
 """)
-# Parts and trimmings of a garment, not what a figure wears.
+# Parts and trimmings of a garment, and rings and earrings: not what a figure is known by.
 CLOTHING_PARTS = _words("""
-воротник рукав пуговица эполета лента бант манишка
+воротник рукав пуговица эполета лента бант манишка кольцо серьга
 """)
 
 BUILD = _words("""
