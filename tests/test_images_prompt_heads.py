@@ -526,3 +526,15 @@ def test_an_alarm_a_sigh_and_a_measure_are_no_things(english: None) -> None:
     listed = _listed(squid)
     assert not any(w in listed for w in ("furlongs", "breadth")), squid
     assert any("pulpy mass" in phrase for phrase in listed), squid
+
+
+def test_labour_is_no_thing_and_a_works_that_is_built_stays(english: None) -> None:
+    # War and Peace: "Work, a young princess. Gold velvet sack"; Moby-Dick's try-works are a thing
+    princess = _prompt(
+        "Молодая княгиня приехала с работой в шитом золотом бархатном мешке.", "ru", "object"
+    ).prompt.lower()
+    assert "work" not in princess and "velvet sack" in princess, princess
+    works = _prompt(
+        "The try works blazed on the deck, and the smoke rolled over the sea.", "en", "location"
+    ).prompt.lower()
+    assert "try works" in _listed(works), works
