@@ -538,3 +538,17 @@ def test_labour_is_no_thing_and_a_works_that_is_built_stays(english: None) -> No
         "The try works blazed on the deck, and the smoke rolled over the sea.", "en", "location"
     ).prompt.lower()
     assert "try works" in _listed(works), works
+
+
+def test_a_common_noun_written_as_a_name_is_no_thing_to_draw() -> None:
+    # Anna Karenina, Kashtanka: the horse «Ворон» was a raven, the dog «Тетка» an aunt, the star
+    # «Капелла» a chapel; a sentence's first word, even after a quote, and a title of reverence
+    # stay what they say
+    horse = "В коляску вместо Ворона запрягли Бурого, и барыня в белом платье вышла садиться."
+    assert "raven" not in _prompt(horse, "ru", "location").prompt.lower()
+    dog = "Хозяин поднял Тетку на руки и понес ее к старому дивану."
+    assert "aunt" not in _prompt(dog, "ru", "action").prompt.lower()
+    fire = "Все кричали: «Важно!» Пожар, разносимый ветром, быстро распространялся по деревне."
+    assert first_sentence(_prompt(fire, "ru", "atmosphere").prompt).lower().startswith("fire")
+    icon = "На стене висел полинявший образ католической Мадонны в серебряном окладе."
+    assert "madonna" in _prompt(icon, "ru", "object").prompt.lower()

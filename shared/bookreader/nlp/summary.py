@@ -322,7 +322,10 @@ def build_summary(
     names = _capitalised_names(tokens, text) if language == "ru" and text else {}
     if language == "ru":
         compared = frozenset(russian_compared(tokens, text)) if text else frozenset()
-        subjects = _russian_subjects(tokens, lexicon, common, frozenset(names), compared, verbs)
+        proper = _capitalised_words(tokens, text) if text else frozenset()
+        common.update(proper)  # no person's name either: what it names is not known
+        not_things = frozenset(names) | proper
+        subjects = _russian_subjects(tokens, lexicon, common, not_things, compared, verbs)
     elif phrases is not None:
         parsed = phrases()
         subjects = _english_subjects(parsed, lexicon)
@@ -386,7 +389,18 @@ def _without_colour_nouns(attributes: dict[str, list[str]], phrases: Sequence[No
 # What may stand right before a word that is capitalised only because it opens a sentence or
 # a line of speech: there the capital says nothing about a name.
 _OPENERS = frozenset('.!?…«"„“—–-:;(')
+_CLOSERS = '»"”)'
+_ENDS = frozenset(".!?…")
 _PERSON_TAGS = frozenset({"Name", "Surn", "Patr"})
+# Common nouns written with a capital in reverence, not as a name (`_capitalised_words`)
+_REVERED = frozenset(
+    " ".join(
+        (
+            "бог господь государь государыня император императрица царь царица христос богородица",
+            "мадонна",
+        )
+    ).split()
+)
 
 
 def _capitalised_names(tokens: list[Token], text: str) -> dict[int, str]:
@@ -399,8 +413,7 @@ def _capitalised_names(tokens: list[Token], text: str) -> dict[int, str]:
         word = text[token.start : token.end]
         if not word[:1].isupper() or word.isupper():
             continue  # lower case, or an all-capitals heading
-        before = text[: token.start].rstrip()
-        opening = not before or before[-1] in _OPENERS or "\n" in text[len(before) : token.start]
+        opening = _opens_sentence(text, token.start)
         parses = parse_word(token.lower.replace("ё", "е"))
         if not parses or parses[0].tag.POS != "NOUN":
             continue  # read first as an adjective or a word of speech («Римская», «Коли»)
@@ -418,6 +431,36 @@ def _capitalised_names(tokens: list[Token], text: str) -> dict[int, str]:
         if readings:
             names[position] = _normal(readings[0]).capitalize()
     return names
+
+
+def _opens_sentence(text: str, start: int) -> bool:
+    """Whether the word at `start` opens a paragraph, a sentence or a line of speech, where a
+    capital says nothing about a name (a sentence also ends inside its quote: «Важно!» Пожар)."""
+    before = text[:start].rstrip()
+    if not before or "\n" in text[len(before) : start]:
+        return True
+    closed = before.rstrip(_CLOSERS)
+    return before[-1] in _OPENERS or (closed != before and closed[-1:] in _ENDS)
+
+
+def _capitalised_words(tokens: list[Token], text: str) -> frozenset[int]:
+    """Positions of Russian common nouns written with a capital mid-sentence: the name of a
+    horse, a dog, a cow, a village or a star («вместо Ворона», «отелилась Пава», «созвездие
+    Возничего»), not a raven, a peahen or a coachman to draw. Titles of God and the sovereign,
+    written with a capital in reverence, stay what they say."""
+    found = set()
+    for position, token in enumerate(tokens):
+        word = text[token.start : token.end]
+        if not word[:1].isupper() or word.isupper():
+            continue
+        if _opens_sentence(text, token.start):
+            continue
+        parses = parse_word(token.lower.replace("ё", "е"))
+        if not parses or parses[0].tag.POS != "NOUN" or _normal(parses[0]) in _REVERED:
+            continue
+        if not any(_NAME_TAGS & p.tag.grammemes for p in parses):
+            found.add(position)
+    return frozenset(found)
 
 
 def _is_name(token: Token, lexicon: ModuleType) -> bool:
