@@ -552,3 +552,17 @@ def test_a_common_noun_written_as_a_name_is_no_thing_to_draw() -> None:
     assert first_sentence(_prompt(fire, "ru", "atmosphere").prompt).lower().startswith("fire")
     icon = "На стене висел полинявший образ католической Мадонны в серебряном окладе."
     assert "madonna" in _prompt(icon, "ru", "object").prompt.lower()
+
+
+def test_pleasure_a_custom_and_a_campaign_are_no_things(english: None) -> None:
+    # Children's Literature: "Pleasure. Sunshine, birds"; Taras Bulba: "Campaign. Ferries"
+    tree = _prompt(
+        "It took no pleasure in the sunshine, in the birds, and in the red clouds.", "en", "object"
+    ).prompt.lower()
+    assert "pleasure" not in _listed(tree) and "sunshine" in first_sentence(tree), tree
+    ferries = _prompt(
+        "Кончился поход, и казак уходил в луга, на днепровские перевозы, ловил рыбу.",
+        "ru",
+        "location",
+    ).prompt.lower()
+    assert "campaign" not in ferries, ferries

@@ -37,7 +37,8 @@ _EN_NOT_DRAWN = frozenset(
             "danger subject warning birthday world dream reverie token delicacy neighborhood",
             "neighbourhood season self success command oath account second constraint force",
             "secret text beauty scene story might intricacy alarm sob sigh groan furlong fathom",
-            "breadth labour labor",
+            "breadth labour labor pleasure justice help age act fashion escape will war news habit",
+            "aspect glory horror custom talk strength voyage campaign",
         )
     ).split()
 )
