@@ -748,6 +748,16 @@ def test_a_figure_shows_build_and_worn_garments_and_an_english_title_says_who() 
     assert "a woman (wearing dress)" in prompt, prompt  # "he" is Holmes, not Alice
 
 
+def test_a_figure_wears_one_thing_on_its_head() -> None:
+    # Moby-Dick: Ahab was "wearing hat and cap" in 134 prompts, hats of two passages
+    ahab = character("Ahab", ["Ahab", "Captain Ahab"], clothing=["hat", "cap", "coat"])
+    english = BookContext(language="en", sha256="d" * 64)
+    description = describe("character", ["deck"], characters=["Ahab"])
+    text = "Ahab stood on the deck and he looked at the sea."
+    prompt = build_prompt(description, text, language="en", cast=[ahab], book=english).prompt
+    assert "(wearing hat and coat)" in prompt, prompt
+
+
 def test_a_russian_name_the_analyser_does_not_know_takes_the_gender_of_its_verb() -> None:
     # no man's tailcoat, and no ring: a wedding ring is no figure to know her by in a ballroom
     kitty = character("Кити", ["Кити"], clothing=["платье", "фрак", "кольцо"], colour=["розовый"])

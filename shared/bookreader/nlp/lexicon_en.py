@@ -68,6 +68,10 @@ dress gown frock bonnet petticoat skirt blouse veil
 MENS_CLOTHING = _words("""
 waistcoat frock-coat tailcoat cravat epaulette breeches
 """)
+# What is worn on the head: a figure wears one of them at a time.
+HEADWEAR = _words("""
+hat cap bonnet hood helmet top-hat wig crown tiara diadem sou'wester headscarf turban
+""")
 # Parts and trimmings of a garment, and rings and earrings: not what a figure is known by.
 CLOTHING_PARTS = _words("""
 collar sleeve sleeves button buttons ribbon bow ring earring

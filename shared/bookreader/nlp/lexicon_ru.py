@@ -72,6 +72,11 @@ WOMENS_CLOTHING = _words("""
 MENS_CLOTHING = _words("""
 фрак сюртук жилет мундир картуз фуражка папаха кафтан
 """)
+# What is worn on the head: a figure wears one of them at a time.
+HEADWEAR = _words("""
+шапка шляпа картуз фуражка чепец платок папаха шлем ермолка колпак кокошник косынка капор
+кивер треуголка цилиндр корона шапочка тюбетейка
+""")
 # Parts and trimmings of a garment, and rings and earrings: not what a figure is known by.
 CLOTHING_PARTS = _words("""
 воротник рукав пуговица эполета лента бант манишка кольцо серьга
