@@ -566,3 +566,14 @@ def test_pleasure_a_custom_and_a_campaign_are_no_things(english: None) -> None:
         "location",
     ).prompt.lower()
     assert "campaign" not in ferries, ferries
+
+
+def test_an_adjective_after_not_is_not_said() -> None:
+    # Anna Karenina: «не окрашенная железная крыша» was a "tinted iron roof", «в не новом
+    # кафтане» a "new kaftan"
+    roof = _prompt(
+        "Еще не окрашенная железная крыша ослепительно блестела на ярком солнце.", "ru", "location"
+    ).prompt.lower()
+    assert "iron roof" in roof and "tinted" not in roof and "painted" not in roof, roof
+    coat = _prompt("Кучер в своем не новом кафтане въехал в подъезд.", "ru", "action").prompt
+    assert "new" not in coat.lower() and "kaftan" in coat.lower(), coat

@@ -543,7 +543,10 @@ def _russian_subjects(
         if previous is None:
             modifiers = []
         if _modifier(parses[position]) or _attributive(tokens, parses, position):
-            modifiers.append(position)
+            if previous is not None and tokens[previous].lower == "не":
+                modifiers = []  # «в не новом кафтане»: not a new kaftan, only a kaftan
+            else:
+                modifiers.append(position)
             continue
         context = _Context(
             [parses[m] for m in modifiers],
