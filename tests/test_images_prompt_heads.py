@@ -577,3 +577,18 @@ def test_an_adjective_after_not_is_not_said() -> None:
     assert "iron roof" in roof and "tinted" not in roof and "painted" not in roof, roof
     coat = _prompt("Кучер в своем не новом кафтане въехал в подъезд.", "ru", "action").prompt
     assert "new" not in coat.lower() and "kaftan" in coat.lower(), coat
+
+
+def test_a_storm_that_has_died_down_is_not_drawn() -> None:
+    # The Captain's Daughter: «буря утихла. Солнце сияло» opened on "Storm."; Savelich's list of
+    # stolen things ended on "Roubles."
+    after = _prompt(
+        "Я увидел, что буря утихла. Солнце сияло. Снег лежал ослепительной пеленою на степи.",
+        "ru",
+        "atmosphere",
+    ).prompt.lower()
+    assert "storm" not in after and first_sentence(after).startswith("sun"), after
+    during = _prompt("Буря выла над степью, и снег летел хлопьями.", "ru", "atmosphere").prompt
+    assert "storm" in during.lower(), during  # a storm still blowing is the picture
+    coat = _prompt("Шуба лисья, крытая алым ратином, сорок рублей.", "ru", "object").prompt
+    assert "rouble" not in coat.lower() and "fur coat" in coat.lower(), coat

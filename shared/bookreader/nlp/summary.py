@@ -70,12 +70,22 @@ _RU_NOT_DRAWN = frozenset(
             "печаль тоска страх гнев злоба стыд отчаяние веселие веселье красота успех процесс",
             "пари свобода почет беспорядок приказ обстановка интонация имя речь век пора",
             "условие тысяча действие приманка говор шепот шорох ропот гам горе тревога обман",
-            "зло добро работа труд",
+            "зло добро работа труд рубль копейка",
         )
     ).split()
 )
 # Old people's nouns that stand before another noun as its age («старик кот»: an old cat)
 _RU_AGE_NOUNS = frozenset({"старик", "старичок", "старуха", "старушка"})
+# Verbs that say their subject is over or gone: it is not in the picture (a drum that fell
+# silent, a nanny who stopped talking, troops who passed by are still there)
+_RU_CEASING = frozenset(
+    " ".join(
+        (
+            "утихнуть стихнуть затихнуть улечься прекратиться кончиться закончиться исчезнуть",
+            "пропасть",
+        )
+    ).split()
+)
 # Nouns a picture shows only by what their adjective says («небольшого роста»: short), never
 # alone («в рост человека», "stature").
 _RU_SAID_BY_ADJECTIVE = frozenset({"рост"})
@@ -304,8 +314,9 @@ def build_summary(
     `verbs`, the offsets of the words the Russian parse read as verbs in context."""
     lexicon = lexicon_for(language)
     attributes: dict[str, list[str]] = {}
+    ended = _ended(tokens) if language == "ru" else frozenset()
     for position, token in enumerate(tokens):
-        if language == "en" and _not_a_shape(tokens, position):
+        if (language == "en" and _not_a_shape(tokens, position)) or position in ended:
             continue
         for kind, vocabulary in _ATTRIBUTE_KINDS.items():
             if token.lemma in getattr(lexicon, vocabulary):
@@ -323,8 +334,8 @@ def build_summary(
     if language == "ru":
         compared = frozenset(russian_compared(tokens, text)) if text else frozenset()
         proper = _capitalised_words(tokens, text) if text else frozenset()
-        common.update(proper)  # no person's name either: what it names is not known
-        not_things = frozenset(names) | proper
+        common.update(proper | ended)  # no person's name either: what it names is not known
+        not_things = frozenset(names) | proper | ended
         subjects = _russian_subjects(tokens, lexicon, common, not_things, compared, verbs)
     elif phrases is not None:
         parsed = phrases()
@@ -672,6 +683,28 @@ def _verbs_beside(tokens: list[Token], parses: list[tuple[Any, ...]], at: int) -
             if first is not None and first.tag.POS == "VERB":
                 verbs.append(first)
     return verbs
+
+
+def _ended(tokens: list[Token]) -> frozenset[int]:
+    """Positions of Russian nouns that a verb right beside them, a space apart, says have
+    ceased or gone («буря утихла», «ветер стих», «исчезла луна»), and of those verbs: none of
+    them is in the picture. Any verb reading counts («стих» is also a poem)."""
+    parses = [parse_word(token.lower.replace("ё", "е")) for token in tokens]
+    found: set[int] = set()
+    for at, readings in enumerate(parses):
+        if not any(p.tag.POS == "NOUN" and _case(p) == "nomn" for p in readings):
+            continue
+        for other in (at - 1, at + 1):
+            if 0 <= other < len(tokens) and _gap(tokens, at, other) == 1:
+                verbs = (p for p in parses[other] if p.tag.POS == "VERB")
+                if any(_normal(verb) in _RU_CEASING for verb in verbs):
+                    found.update((at, other))
+    return frozenset(found)
+
+
+def _gap(tokens: list[Token], one: int, other: int) -> int:
+    left, right = sorted((one, other))
+    return tokens[right].start - tokens[left].end
 
 
 def _subject_of(verbs: list[Any], noun: Any) -> bool:
