@@ -36,7 +36,6 @@ from bookreader.nlp.drawable import drawable_english
 from bookreader.nlp.model import CastMember, Description
 from bookreader.nlp.morph_analyzer import PERSON_NAME_TAGS, morph, parse_word
 from bookreader.nlp.morphology import animate_common_noun, ru_parse
-from bookreader.nlp.sentences import split_sentences
 
 MAX_PROMPT_CHARS = 600
 # What CLIP-based image models read of a prompt (SDXL and its kin: 77 tokens with the start and
@@ -217,7 +216,7 @@ def _build_prompt(
         attributes.pop("colour", None)
 
     kind = scene_kind(description.type, figures, subjects, people)
-    sentences = sum(1 for _ in split_sentences(text, [(0, len(text))]))
+    sentences = _sentence_count(text)
     opening, others = _opening(kind, figures, subjects, people, sentences)
     others = _by_salience(kind, others)
     framing = _FRAMING.get(kind, "")
@@ -383,6 +382,7 @@ def _opening(
     return [head, *figures[:2]], rest
 
 
+_SENTENCE_BREAK = re.compile(r"[.!?…]+[»\"”’)]*\s+(?=[«\"“„(—–-]?\s*[A-ZА-ЯЁ])")
 # The kinds whose picture is of someone: a person opens them; any other kind opens on its place
 # or thing, the people in it said after.
 _PEOPLE_KINDS = ("character", "action")
@@ -706,6 +706,17 @@ def _anyone(subjects: list[str], people: frozenset[str]) -> bool:
         _names_person(subject, people) or _english_head(subject) in lexicon_en.ANIMALS
         for subject in subjects
     )
+
+
+def _sentence_count(text: str) -> int:
+    """How many sentences the passage has: an end mark (and a closing quote) before a capital,
+    not after a title ("Mr. Holmes"). The image functions ship without the sentence splitter."""
+    ends = 0
+    for end in _SENTENCE_BREAK.finditer(text):
+        before = text[: end.start()].split()
+        if not before or before[-1].lower().rstrip(".") not in EN_TITLES:
+            ends += 1
+    return ends + 1 if text.strip() else 0
 
 
 def _words(text: str) -> list[str]:
