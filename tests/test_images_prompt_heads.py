@@ -510,22 +510,23 @@ def test_an_old_man_before_another_noun_says_its_age() -> None:
     assert alone.startswith("portrait of an old man"), alone
 
 
-def test_an_alarm_a_sigh_and_a_measure_are_no_things(english: None) -> None:
-    # Children's Literature, Moby-Dick: "Alarm." opened a palace; "Furlongs. Breadth" a squid
-    palace = _prompt(
-        "Great was the alarm in the palace, and the Empress had lost her costly diadem.",
-        "en",
-        "location",
-    ).prompt.lower()
-    assert "alarm" not in _listed(palace) and "palace" in first_sentence(palace), palace
-    squid = _prompt(
-        "A vast pulpy mass, furlongs in length and breadth, lay floating on the water.",
-        "en",
-        "object",
-    ).prompt
-    listed = _listed(squid)
-    assert not any(w in listed for w in ("furlongs", "breadth")), squid
-    assert any("pulpy mass" in phrase for phrase in listed), squid
+def test_an_alarm_a_pleasure_a_campaign_and_a_measure_are_no_things(english: None) -> None:
+    # Children's Literature: "Alarm." opened a palace, "Pleasure." the sunshine; Moby-Dick:
+    # "Furlongs. Breadth" a squid; Taras Bulba: "Campaign. Ferries"
+    for text, language, thing, shown in [
+        ("Great was the alarm in the palace, and the Empress lost her diadem.", "en", "alarm",
+         "palace"),
+        ("It took no pleasure in the sunshine, in the birds, and in the red clouds.", "en",
+         "pleasure", "sunshine"),
+        ("A vast pulpy mass, furlongs in length and breadth, lay floating on the water.", "en",
+         "furlongs", "pulpy mass"),
+        ("Кончился поход, и казак уходил в луга, на днепровские перевозы.", "ru", "campaign",
+         "ferries"),
+    ]:  # fmt: skip
+        prompt = _prompt(text, language, "object").prompt.lower()
+        listed = _listed(prompt)
+        assert thing not in listed and "breadth" not in listed, prompt
+        assert any(shown in phrase for phrase in listed), prompt
 
 
 def test_labour_is_no_thing_and_a_works_that_is_built_stays(english: None) -> None:
@@ -552,20 +553,6 @@ def test_a_common_noun_written_as_a_name_is_no_thing_to_draw() -> None:
     assert first_sentence(_prompt(fire, "ru", "atmosphere").prompt).lower().startswith("fire")
     icon = "На стене висел полинявший образ католической Мадонны в серебряном окладе."
     assert "madonna" in _prompt(icon, "ru", "object").prompt.lower()
-
-
-def test_pleasure_a_custom_and_a_campaign_are_no_things(english: None) -> None:
-    # Children's Literature: "Pleasure. Sunshine, birds"; Taras Bulba: "Campaign. Ferries"
-    tree = _prompt(
-        "It took no pleasure in the sunshine, in the birds, and in the red clouds.", "en", "object"
-    ).prompt.lower()
-    assert "pleasure" not in _listed(tree) and "sunshine" in first_sentence(tree), tree
-    ferries = _prompt(
-        "Кончился поход, и казак уходил в луга, на днепровские перевозы, ловил рыбу.",
-        "ru",
-        "location",
-    ).prompt.lower()
-    assert "campaign" not in ferries, ferries
 
 
 def test_an_adjective_after_not_is_not_said() -> None:
