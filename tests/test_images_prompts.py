@@ -727,6 +727,9 @@ def test_short_nouns_and_ambiguous_plurals_the_dictionaries_know_are_translated(
     assert translate_phrase("белый ус", "ru") == "white moustache"
     assert translate_phrase("печальный пустыни", "ru") == "sad deserts"
     assert translate_word("варенье", "ru") == "jam"  # the lexicon says "conserve"
+    # Anna Karenina's farm: "creamy oil", "fanny" (fodder), "cattle courtyard"
+    assert translate_phrase("сливочный масло", "ru") == "butter"
+    assert translate_word("корм", "ru") == "fodder"
 
 
 def test_a_figure_shows_build_and_worn_garments_and_an_english_title_says_who() -> None:

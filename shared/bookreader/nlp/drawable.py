@@ -38,7 +38,7 @@ _EN_NOT_DRAWN = frozenset(
             "neighbourhood season self success command oath account second constraint force",
             "secret text beauty scene story might intricacy alarm sob sigh groan furlong fathom",
             "breadth labour labor pleasure justice help age act fashion escape will war news habit",
-            "aspect glory horror custom talk strength voyage campaign",
+            "aspect glory horror custom talk strength voyage campaign salary wages profit",
         )
     ).split()
 )
