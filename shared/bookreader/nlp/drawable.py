@@ -17,7 +17,7 @@ _EN_CONCRETE_SUFFIXED = frozenset(
             "building stocking painting covering dwelling crossing clearing",
             "vestment raiment regiment detachment settlement implement document ointment",
             "tenement plantation fortification vegetation inscription decoration procession",
-            "congregation residence ambulance illumination",
+            "congregation residence ambulance illumination partition",
         )
     ).split()
 )
