@@ -382,7 +382,6 @@ def _opening(
     return [head, *figures[:2]], rest
 
 
-_SENTENCE_BREAK = re.compile(r"[.!?…]+[»\"”’)]*\s+(?=[«\"“„(—–-]?\s*[A-ZА-ЯЁ])")
 # The kinds whose picture is of someone: a person opens them; any other kind opens on its place
 # or thing, the people in it said after.
 _PEOPLE_KINDS = ("character", "action")
@@ -494,13 +493,23 @@ def _by_salience(kind: str, subjects: list[str]) -> list[str]:
     return [subjects[i] for i in sorted(range(len(subjects)), key=lambda i: (rank(i), i))]
 
 
+# The words `_english_head` knows in the singular
+_KNOWN_HEADS = (
+    PERSON_NOUNS
+    | _NOT_A_HEAD
+    | _LIGHT_NOUNS
+    | _WORN
+    | lexicon_en.ANIMALS
+    | lexicon_en.PLACE
+    | lexicon_en.ARTEFACT
+)
+
+
 def _english_head(phrase: str) -> str:
     """The phrase's last word as a singular lemma the vocabularies list ("ladies" → lady)."""
     word = _said_head(phrase)
-    known = PERSON_NOUNS | _NOT_A_HEAD | _LIGHT_NOUNS | _WORN | lexicon_en.ANIMALS
-    known |= lexicon_en.PLACE | lexicon_en.ARTEFACT
     for singular in _singulars(word):
-        if singular in known:
+        if singular in _KNOWN_HEADS:
             return singular
     return word
 
@@ -706,6 +715,10 @@ def _anyone(subjects: list[str], people: frozenset[str]) -> bool:
         _names_person(subject, people) or _english_head(subject) in lexicon_en.ANIMALS
         for subject in subjects
     )
+
+
+# A sentence ends at an end mark (and a closing quote) before the next one's capital or dash
+_SENTENCE_BREAK = re.compile(r"[.!?…]+[»\"”’)]*\s+(?=[«\"“„(—–-]?\s*[A-ZА-ЯЁ])")
 
 
 def _sentence_count(text: str) -> int:

@@ -16,7 +16,7 @@ visual vocabularies' nouns and the adjectives right before them."""
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from types import ModuleType
@@ -420,14 +420,7 @@ def _capitalised_names(tokens: list[Token], text: str) -> dict[int, str]:
     its nominative. The lowered tokens lose that capital; the text keeps it. A word opening a
     sentence is a name only when no common-noun reading of it could be the nominative."""
     names: dict[int, str] = {}
-    for position, token in enumerate(tokens):
-        word = text[token.start : token.end]
-        if not word[:1].isupper() or word.isupper():
-            continue  # lower case, or an all-capitals heading
-        opening = _opens_sentence(text, token.start)
-        parses = parse_word(token.lower.replace("ё", "е"))
-        if not parses or parses[0].tag.POS != "NOUN":
-            continue  # read first as an adjective or a word of speech («Римская», «Коли»)
+    for position, parses, opening in _capitalised_nouns(tokens, text):
         readings = [p for p in parses if p.tag.POS == "NOUN" and _PERSON_TAGS & p.tag.grammemes]
         if opening:
             # a capital that opens a sentence says nothing, but a sentence seldom opens with a
@@ -459,19 +452,28 @@ def _capitalised_words(tokens: list[Token], text: str) -> frozenset[int]:
     horse, a dog, a cow, a village or a star («вместо Ворона», «отелилась Пава», «созвездие
     Возничего»), not a raven, a peahen or a coachman to draw. Titles of God and the sovereign,
     written with a capital in reverence, stay what they say."""
-    found = set()
+    return frozenset(
+        position
+        for position, parses, opening in _capitalised_nouns(tokens, text)
+        if not opening
+        and _normal(parses[0]) not in _REVERED
+        and not any(_NAME_TAGS & p.tag.grammemes for p in parses)
+    )
+
+
+def _capitalised_nouns(
+    tokens: list[Token], text: str
+) -> Iterator[tuple[int, tuple[Any, ...], bool]]:
+    """(position, parses, whether it opens a sentence) of each Russian word written with a
+    capital (not an all-capitals heading) that the analyser reads first as a noun, not as an
+    adjective or a word of speech («Римская», «Коли»)."""
     for position, token in enumerate(tokens):
         word = text[token.start : token.end]
         if not word[:1].isupper() or word.isupper():
             continue
-        if _opens_sentence(text, token.start):
-            continue
         parses = parse_word(token.lower.replace("ё", "е"))
-        if not parses or parses[0].tag.POS != "NOUN" or _normal(parses[0]) in _REVERED:
-            continue
-        if not any(_NAME_TAGS & p.tag.grammemes for p in parses):
-            found.add(position)
-    return frozenset(found)
+        if parses and parses[0].tag.POS == "NOUN":
+            yield position, parses, _opens_sentence(text, token.start)
 
 
 def _is_name(token: Token, lexicon: ModuleType) -> bool:
@@ -601,7 +603,7 @@ def _russian_subjects(
             continue
         follower = next((f for f in found if f[0] == head + 1 and f[2] == "gent"), None)
         # a single space between: no comma or full stop («платье, села»: not "dress of village")
-        if follower is not None and tokens[head + 1].start - tokens[head].end == 1:
+        if follower is not None and _one_space(tokens, head, head + 1):
             complement = tokens[follower[0] : follower[1] + 1]
             written = " ".join(token.lower.replace("ё", "е") for token in complement)
             rank, position, phrase, lemma = ranked[index]
@@ -611,11 +613,7 @@ def _russian_subjects(
         if index < 0 or ranked[index][3] not in _RU_AGE_NOUNS:
             continue
         follower = next((f for f in found if f[0] == head + 1 and f[2] == case), None)
-        if (
-            follower is not None
-            and follower[3] >= 0
-            and tokens[head + 1].start - tokens[head].end == 1
-        ):
+        if follower is not None and follower[3] >= 0 and _one_space(tokens, head, head + 1):
             rank, position, _, _ = ranked[index]
             _, _, phrase, lemma = ranked[follower[3]]
             ranked[index] = (rank, position, f"старый {phrase}", lemma)
@@ -695,16 +693,16 @@ def _ended(tokens: list[Token]) -> frozenset[int]:
         if not any(p.tag.POS == "NOUN" and _case(p) == "nomn" for p in readings):
             continue
         for other in (at - 1, at + 1):
-            if 0 <= other < len(tokens) and _gap(tokens, at, other) == 1:
+            if 0 <= other < len(tokens) and _one_space(tokens, *sorted((at, other))):
                 verbs = (p for p in parses[other] if p.tag.POS == "VERB")
                 if any(_normal(verb) in _RU_CEASING for verb in verbs):
                     found.update((at, other))
     return frozenset(found)
 
 
-def _gap(tokens: list[Token], one: int, other: int) -> int:
-    left, right = sorted((one, other))
-    return tokens[right].start - tokens[left].end
+def _one_space(tokens: list[Token], left: int, right: int) -> bool:
+    """Whether two tokens are a single space apart: no comma or full stop between them."""
+    return tokens[right].start - tokens[left].end == 1
 
 
 def _subject_of(verbs: list[Any], noun: Any) -> bool:
