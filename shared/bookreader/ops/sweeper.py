@@ -260,7 +260,11 @@ def _stuck_work(
 ) -> tuple[int, int]:
     """Rows `queued` or `running` untouched for `stale_s`: those asked for `give_up_s` ago are
     failed with `error`; the others are touched now, so that one sweep claims each (a
-    compare-and-set in one statement), and handed to their function again. (failed, re-driven)"""
+    compare-and-set in one statement), and handed to their function again. (failed, re-driven)
+
+    The re-drive leaves out what is old enough to give up on: a row that became stale between
+    the two statements waits for the next sweep to fail it, rather than being drawn long after
+    the reader stopped waiting."""
     with pool.transaction() as conn:
         failed = conn.run(
             f"UPDATE {work.table} SET state = 'failed', error_code = :c, error_message = :m,"
@@ -277,8 +281,10 @@ def _stuck_work(
         stuck = conn.run(
             f"UPDATE {work.table} SET updated_at = now() WHERE state IN ('queued', 'running')"
             " AND updated_at < now() - make_interval(secs => CAST(:stale AS double precision))"
+            " AND created_at >= now() - make_interval(secs => CAST(:give_up AS double precision))"
             " RETURNING id::text",
             stale=stale_s,
+            give_up=give_up_s,
         )
     for (row_id,) in stuck:
         jobs.invoke_async(work.function_name, {work.id_field: row_id})
