@@ -557,6 +557,54 @@ def test_an_ambiguous_russian_word_is_read_by_its_neighbours() -> None:
     assert not re.search(r"\b(subjects?|themes?|topics?)\b", horses.prompt.lower())
 
 
+@pytest.mark.parametrize(
+    ("text", "said", "not_said"),
+    [
+        # the dictionary's first sense of a participle is not the passage's
+        ("Над полем гудели летавшие ядра.", "flying", "navigating"),
+        # a gown at a ball, a dressing table in a bedroom
+        ("Туалет и прическа Кити стоили ей больших трудов перед балом.", "gown", "toilet"),
+        ("Мраморный умывальник, туалет, кушетка стояли в спальне.", "dressing table", "toilet"),
+        # a horse's pastern, not the slang "dibs"
+        ("Жеребец переступал на длинных бабках.", "pasterns", "dibs"),
+        # the man who drives a cab, and a hired carriage
+        ("У подъезда стояли извозчики.", "cabmen", "cabs"),
+        ("Пьер сел в извозчичью коляску.", "hired carriage", "cabman"),
+        # a short man, but low waves
+        ("Вошёл невысокий офицер с лицом смуглым.", "short", "low"),
+        ("Под мостом бежали невысокие волны.", "low waves", "short"),
+        # a small group of people, a small heap of things
+        ("Кучка казаков стояла у костра.", "small group", "heap"),
+        # the sense is said in the plural of its head, before "of"
+        ("На столе лежали бумажки.", "scraps of paper", "scrap of papers"),
+    ],
+)
+def test_a_word_is_said_in_the_sense_its_passage_paints(
+    text: str, said: str, not_said: str
+) -> None:
+    prompt = summary_prompt(text).prompt.lower()
+    assert re.search(rf"\b{said}\b", prompt), prompt
+    assert not re.search(rf"\b{not_said}\b", prompt), prompt
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "not_said"),
+    [
+        ("Проходившие солдаты рассказывали о занятии города.", "ru", "trade"),
+        ("По приезде государя на площади стояли войска.", "ru", "coming"),
+        ("She gave a little scream and sat down in the centre of the room.", "en", "scream"),
+        ("She gave a little scream and sat down in the centre of the room.", "en", "centre"),
+        ("The prodigious strain upon the rope bent the boat's bows.", "en", "strain"),
+    ],
+)
+def test_an_event_a_sound_or_a_position_is_no_thing_to_draw(
+    text: str, language: str, not_said: str
+) -> None:
+    # an English prompt quotes its passage: the things it lists are outside the quote
+    prompt = re.sub(r'"[^"]*"', "", summary_prompt(text, language=language).prompt.lower())
+    assert not re.search(rf"\b{not_said}\b", prompt), prompt
+
+
 def test_english_noun_phrases_keep_compounds_plurals_and_things_outside_the_vocabularies(
     english_model: bool,
 ) -> None:

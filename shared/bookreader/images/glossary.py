@@ -297,7 +297,11 @@ _SAME_IN_PLURAL = {
 
 
 def pluralize(english: str) -> str:
-    """The English plural of a phrase's last word ("fishing boat" → "fishing boats")."""
+    """The English plural of a phrase's last word ("fishing boat" → "fishing boats"), or of its
+    head before "of" ("scrap of paper" → "scraps of paper")."""
+    if " of " in english:
+        head, complement = english.split(" of ", 1)
+        return f"{pluralize(head)} of {complement}"
     *rest, last = english.split()
     lower = last.lower()
     if lower in _SAME_IN_PLURAL or (lower.endswith("s") and not lower.endswith(("ss", "us"))):

@@ -39,6 +39,9 @@ _EN_NOT_DRAWN = frozenset(
             "secret text beauty scene story might intricacy alarm sob sigh groan furlong fathom",
             "breadth labour labor pleasure justice help age act fashion escape will war news habit",
             "aspect glory horror custom talk strength voyage campaign salary wages profit",
+            # read off the words English prompts of four books list as things
+            "round front centre center object space right start notice deal calling",
+            "search aye strain contrast breath sleep scream shriek",
         )
     ).split()
 )
