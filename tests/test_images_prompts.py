@@ -575,6 +575,9 @@ def test_an_ambiguous_russian_word_is_read_by_its_neighbours() -> None:
         ("Под мостом бежали невысокие волны.", "low waves", "short"),
         # a small group of people, a small heap of things
         ("Кучка казаков стояла у костра.", "small group", "heap"),
+        # a word of the generated dictionary in its everyday sense
+        ("Баба везла гречиху на санках.", "buckwheat", "crap"),
+        ("Он упирал локоть в коленку.", "knee", "cola"),
         # the sense is said in the plural of its head, before "of"
         ("На столе лежали бумажки.", "scraps of paper", "scrap of papers"),
     ],
