@@ -802,6 +802,22 @@ def test_a_figure_shows_build_and_worn_garments_and_an_english_title_says_who() 
     assert "a woman (wearing dress)" in prompt, prompt  # "he" is Holmes, not Alice
 
 
+def test_two_figures_the_same_noun_draws_are_two_not_one_said_twice() -> None:
+    english = BookContext(language="en", sha256="c" * 64)
+    text = "Holmes and Watson sat by the fire in the little room."
+    description = describe("location", ["fire", "room"], characters=["Holmes", "Watson"])
+
+    def prompt(*cast: CastMember) -> str:
+        return build_prompt(description, text, language="en", cast=cast, book=english).prompt
+
+    holmes, watson = character("Holmes", ["Holmes"]), character("Watson", ["Watson"])
+    alike = prompt(holmes, watson)  # nothing says who is a man: two people
+    assert "two people" in alike.lower() and "a person, a person" not in alike, alike
+    coated = character("Holmes", ["Holmes"], clothing=["coat"])
+    apart = prompt(coated, watson)
+    assert "a person (wearing coat), another person" in apart, apart
+
+
 def test_a_figure_wears_one_thing_on_its_head() -> None:
     # Moby-Dick: Ahab was "wearing hat and cap" in 134 prompts, hats of two passages
     ahab = character("Ahab", ["Ahab", "Captain Ahab"], clothing=["hat", "cap", "coat"])

@@ -209,6 +209,7 @@ def _build_prompt(
         # князь» and «князь», the phrase that says most
         figures = [_titled(figures[0], max(titles, key=len))]
         subjects = [subject for subject in subjects if subject not in titles]
+    figures = _told_apart(figures)
     actions = _actions(text, language, summary.subjects) if description.type == "action" else []
     period = period_hint(book)
     if preset.monochrome:
@@ -606,6 +607,23 @@ def _figures(
         role = _role(member, text) if language == "en" else ""
         figures.append(_titled(figure, role) if role else figure)
     return figures
+
+
+_TWO = {"a man": "two men", "a woman": "two women", "a person": "two people"}
+
+
+def _told_apart(figures: list[str]) -> list[str]:
+    """Two figures the same noun draws: "two men" for two alike ("a man, a man" read as one man
+    said twice), "a man (tall), another man" for two told apart by what they wear."""
+    if len(figures) != 2:
+        return figures
+    first, second = figures
+    noun = second.split(" (")[0]
+    if noun not in _TWO or first.split(" (")[0] != noun:
+        return figures
+    if first == second:
+        return [_TWO[noun]]
+    return [first, "another" + second.removeprefix("a")]
 
 
 def _role(member: CastMember, text: str) -> str:
