@@ -14,7 +14,12 @@ from bookreader.images.prompts import build_prompt, characters_in, scene_kind
 from bookreader.nlp import extractor
 from bookreader.nlp.features import tokenize
 from bookreader.nlp.model import CastMember, Description, VisualSummary
-from bookreader.nlp.summary import build_summary, misread_verb, noun_phrases
+from bookreader.nlp.summary import (
+    build_summary,
+    misread_verb,
+    names_written_as_words,
+    noun_phrases,
+)
 
 
 def _prompt(text: str, language: str, kind: str) -> ImagePrompt:
@@ -553,6 +558,27 @@ def test_a_common_noun_written_as_a_name_is_no_thing_to_draw() -> None:
     assert first_sentence(_prompt(fire, "ru", "atmosphere").prompt).lower().startswith("fire")
     icon = "На стене висел полинявший образ католической Мадонны в серебряном окладе."
     assert "madonna" in _prompt(icon, "ru", "object").prompt.lower()
+
+
+def test_a_sentence_opening_on_a_name_the_chapter_writes_as_a_word_names_it_too() -> None:
+    # Kashtanka: «Тетка заскулила», «Тетка прыгнула через барьер» were "Aunt." and "Portrait of
+    # an aunt" — the chapter writes «Тетку», «Тетке» mid-sentence, and never small
+    lifted = "Хозяин поднял Тетку на руки и понес ее в маленькую комнату."
+    lying = (
+        "Тетка лежала на старом красном диване у жарко натопленной печки, а за окном медленно"
+        " падал густой белый снег."
+    )
+    text = f"{lifted}\n{lying}"
+    paragraphs = [(0, len(lifted)), (len(lifted) + 1, len(text))]
+    found = extractor.extract_chapter(0, text, paragraphs, "ru")
+    by_start = {text[d.start : d.end].split()[0]: d.summary.subjects for d in found}
+    assert "старый красный диван" in by_start["Тетка"], by_start
+    assert not any(s.startswith("тетк") for s in by_start["Тетка"]), by_start
+    # a word the chapter also writes small is a word: the Tatar woman beside the river Татарка
+    river = "Вдоль Татарки шли казаки. Татарка несла хлеб, и татарка молчала."
+    tokens = tokenize(river, 0, len(river), "ru")
+    assert "татарка" not in names_written_as_words(tokens, river)
+    assert "тетка" in names_written_as_words(tokenize(lifted, 0, len(lifted), "ru"), lifted)
 
 
 def test_an_adjective_after_not_is_not_said() -> None:

@@ -36,7 +36,12 @@ from bookreader.nlp.spans import (
     merge_sentences,
     parsed_verbs,
 )
-from bookreader.nlp.summary import NounPhrase, build_summary, noun_phrases
+from bookreader.nlp.summary import (
+    NounPhrase,
+    build_summary,
+    names_written_as_words,
+    noun_phrases,
+)
 from bookreader.nlp.syntax import parse_english, parse_russian, sentence_votes
 from bookreader.nlp.vectors import PERSON_PRONOUNS, sentence_vectors
 
@@ -452,6 +457,10 @@ def extract_chapter(
     scored, docs = analyse(text, paragraphs, language)
     budget = {"words": NEURAL_WORD_BUDGET}
     descriptions = []
+    names_as_words = frozenset[str]()
+    if language == "ru":
+        chapter_tokens = [t for s in scored for t in s.features.tokens]
+        names_as_words = names_written_as_words(chapter_tokens, text)
     for span, raw in learned_spans(scored, text, language, model):
         conf = model.confidence(raw, language, len(span.sentences))
         if not emitted(span, conf, model):
@@ -473,7 +482,12 @@ def extract_chapter(
                 confidence=conf,
                 priority=_priority(span, conf),
                 summary=build_summary(
-                    tokens, language, phrases, text, parsed_verbs(span.sentences)
+                    tokens,
+                    language,
+                    phrases,
+                    text,
+                    parsed_verbs(span.sentences),
+                    names_as_words,
                 ),
             )
         )

@@ -311,11 +311,13 @@ def build_summary(
     phrases: Callable[[], Sequence[NounPhrase]] | None = None,
     text: str | None = None,
     verbs: frozenset[int] = frozenset(),
+    names_as_words: frozenset[str] = frozenset(),
 ) -> VisualSummary:
     """The summary of a span's tokens; `phrases` gives the English parse's noun phrases (read
     only when called: parsing is the expensive part); `text`, the text the tokens' offsets point
     into, keeps the capital letters the tokens lose (a name mid-sentence is written with one);
-    `verbs`, the offsets of the words the Russian parse read as verbs in context."""
+    `verbs`, the offsets of the words the Russian parse read as verbs in context;
+    `names_as_words`, the common nouns the chapter writes as names (`names_written_as_words`)."""
     lexicon = lexicon_for(language)
     attributes: dict[str, list[str]] = {}
     ended = _ended(tokens) if language == "ru" else frozenset()
@@ -337,7 +339,7 @@ def build_summary(
     names = _capitalised_names(tokens, text) if language == "ru" and text else {}
     if language == "ru":
         compared = frozenset(russian_compared(tokens, text)) if text else frozenset()
-        proper = _capitalised_words(tokens, text) if text else frozenset()
+        proper = _capitalised_words(tokens, text, names_as_words) if text else frozenset()
         common.update(proper | ended)  # no person's name either: what it names is not known
         not_things = frozenset(names) | proper | ended
         subjects = _russian_subjects(tokens, lexicon, common, not_things, compared, verbs)
@@ -451,18 +453,40 @@ def _opens_sentence(text: str, start: int) -> bool:
     return before[-1] in _OPENERS or (closed != before and closed[-1:] in _ENDS)
 
 
-def _capitalised_words(tokens: list[Token], text: str) -> frozenset[int]:
+def _capitalised_words(
+    tokens: list[Token], text: str, known: frozenset[str] = frozenset()
+) -> frozenset[int]:
     """Positions of Russian common nouns written with a capital mid-sentence: the name of a
     horse, a dog, a cow, a village or a star («вместо Ворона», «отелилась Пава», «созвездие
     Возничего»), not a raven, a peahen or a coachman to draw. Titles of God and the sovereign,
-    written with a capital in reverence, stay what they say."""
+    written with a capital in reverence, stay what they say. A sentence that opens on such a
+    name («Тетка заскулила») names it too, when the passage or the chapter (`known`, from
+    `names_written_as_words`) writes it mid-sentence."""
+    found = list(_common_nouns_as_names(tokens, text))
+    names = known | {lemma for _, lemma, opening in found if not opening}
+    return frozenset(position for position, lemma, _ in found if lemma in names)
+
+
+def names_written_as_words(tokens: list[Token], text: str) -> frozenset[str]:
+    """Lemmas of the common nouns a Russian text writes as names mid-sentence and never with a
+    small letter (Kashtanka's new name «Тетка»): read once a chapter, so that a sentence opening
+    on one is not "an aunt" either. A word the chapter also writes small is a word there too
+    (Taras Bulba's river «Татарка» and the Tatar woman, «Божья Мать» and a mother)."""
+    written_small = {t.lemma for t in tokens if text[t.start : t.start + 1].islower()}
     return frozenset(
-        position
-        for position, parses, opening in _capitalised_nouns(tokens, text)
-        if not opening
-        and _normal(parses[0]) not in _REVERED
-        and not any(_NAME_TAGS & p.tag.grammemes for p in parses)
+        lemma
+        for _, lemma, opening in _common_nouns_as_names(tokens, text)
+        if not opening and lemma not in written_small
     )
+
+
+def _common_nouns_as_names(tokens: list[Token], text: str) -> Iterator[tuple[int, str, bool]]:
+    """(position, lemma, whether it opens a sentence) of each capitalised common noun that is
+    no title of reverence and that the analyser does not know as a name."""
+    for position, parses, opening in _capitalised_nouns(tokens, text):
+        lemma = _normal(parses[0])
+        if lemma not in _REVERED and not any(_NAME_TAGS & p.tag.grammemes for p in parses):
+            yield position, lemma, opening
 
 
 def _capitalised_nouns(
