@@ -573,6 +573,10 @@ def test_an_ambiguous_russian_word_is_read_by_its_neighbours() -> None:
         # a short man, but low waves
         ("Вошёл невысокий офицер с лицом смуглым.", "short", "low"),
         ("Под мостом бежали невысокие волны.", "low waves", "short"),
+        ("Вошёл молодой офицер невысокого роста в зелёном мундире.", "short", "low"),
+        # a handkerchief waved, onions eaten with kvass
+        ("Пугачев махнул белым платком у крыльца.", "handkerchief", "headscarf"),
+        ("Мужики ели черный хлеб с луком и пили квас в поле.", "onion", "bow"),
         # a small group of people, a small heap of things
         ("Кучка казаков стояла у костра.", "small group", "heap"),
         # a word of the generated dictionary in its everyday sense

@@ -173,12 +173,21 @@ def translate_phrase(phrase: str, language: str) -> str | None:
         said = set(head.lower().split())
         modifiers = [translate_word(word, language) for word in words[:-1]]
         haired = any(m and m.endswith(HAIRED) for m in modifiers)
-        if haired and not _a_person(words[-1], head, language):
+        person = _a_person(words[-1], head, language)
+        if haired and not person:
             modifiers = [m.removesuffix(HAIRED) if m else m for m in modifiers]
+        if language == "ru" and not person and words[-1] not in _SAID_OF_STATURE:
+            # «невысокий» is short of a man and of his stature, low of a wave or a fence
+            modifiers = [_OF_THINGS.get(w, m) for w, m in zip(words[:-1], modifiers, strict=True)]
         english = " ".join(
             [*(m for m in modifiers if m and not set(m.lower().split()) <= said), head]
         )
     return pluralize(english) if plural else english
+
+
+# Russian adjectives said one way of people (the glossary's sense) and another of things
+_OF_THINGS = {"невысокий": "low"}
+_SAID_OF_STATURE = frozenset({"рост"})  # «невысокого роста» is a man's: short
 
 
 def _a_person(word: str, english: str, language: str) -> bool:
@@ -288,6 +297,8 @@ _IRREGULAR_PLURALS = {
     "scarf": "scarves",
     "wharf": "wharves",
     "hoof": "hooves",
+    "sheaf": "sheaves",
+    "half": "halves",
 }
 _COMPOUND_HEADS = ("woman", "man", "scarf", "wife")  # fisherman, headscarf, housewife
 _SAME_IN_PLURAL = {
