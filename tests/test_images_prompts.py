@@ -602,6 +602,8 @@ def test_a_word_is_said_in_the_sense_its_passage_paints(
         ("She gave a little scream and sat down in the centre of the room.", "en", "scream"),
         ("She gave a little scream and sat down in the centre of the room.", "en", "centre"),
         ("The prodigious strain upon the rope bent the boat's bows.", "en", "strain"),
+        ("Then he broke into a low laugh and put his lips to my ear.", "en", "laugh"),
+        ("His thick hanging lip showed a strong obstinacy of character.", "en", "obstinacy"),
     ],
 )
 def test_an_event_a_sound_or_a_position_is_no_thing_to_draw(

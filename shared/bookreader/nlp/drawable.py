@@ -7,7 +7,18 @@ from __future__ import annotations
 from bookreader.nlp import lexicon_en
 
 _THING_VOCABULARIES = ("PLACE", "BODY", "CLOTHING", "SKY_WEATHER", "ARTEFACT", "ANIMALS")
-_EN_ABSTRACT_SUFFIXES = ("ness", "tion", "sion", "ity", "ism", "ment", "ance", "ence", "ship")
+_EN_ABSTRACT_SUFFIXES = (
+    "ness",
+    "tion",
+    "sion",
+    "ity",
+    "ism",
+    "ment",
+    "ance",
+    "ence",
+    "ship",
+    "acy",
+)
 # Concrete nouns with an abstract-looking suffix that the visual vocabularies do not list.
 _EN_CONCRETE_SUFFIXED = frozenset(
     " ".join(
@@ -41,7 +52,7 @@ _EN_NOT_DRAWN = frozenset(
             "aspect glory horror custom talk strength voyage campaign salary wages profit",
             # read off the words English prompts of four books list as things
             "round front centre center object space right start notice deal calling",
-            "search aye strain contrast breath sleep scream shriek",
+            "search aye strain contrast breath sleep scream shriek laugh laughter spite",
         )
     ).split()
 )
