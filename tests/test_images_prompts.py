@@ -824,7 +824,7 @@ def test_two_figures_the_same_noun_draws_are_two_not_one_said_twice() -> None:
     assert "a person (wearing coat), another person" in apart, apart
 
 
-def test_a_figure_wears_one_thing_on_its_head() -> None:
+def test_a_figure_wears_one_thing_on_its_head_one_on_its_body_and_one_over_it() -> None:
     # Moby-Dick: Ahab was "wearing hat and cap" in 134 prompts, hats of two passages
     ahab = character("Ahab", ["Ahab", "Captain Ahab"], clothing=["hat", "cap", "coat"])
     english = BookContext(language="en", sha256="d" * 64)
@@ -832,6 +832,15 @@ def test_a_figure_wears_one_thing_on_its_head() -> None:
     text = "Ahab stood on the deck and he looked at the sea."
     prompt = build_prompt(description, text, language="en", cast=[ahab], book=english).prompt
     assert "(wearing hat and coat)" in prompt, prompt
+    # Anna Karenina: Стива was "wearing hat and dressing gown and uniform" in 42 prompts — one
+    # garment on the body, one over it
+    stiva = character(
+        "Степан Аркадьич", ["Стива"], clothing=["халат", "мундир", "шинель", "пальто"]
+    )
+    description = describe("character", ["кабинет"], characters=["Степан Аркадьич"])
+    text = "Степан Аркадьич вошел в кабинет и сел к столу."
+    prompt = ru_prompt(description, text, cast=[stiva]).prompt
+    assert "(wearing dressing gown and greatcoat)" in prompt, prompt
 
 
 def test_a_russian_name_the_analyser_does_not_know_takes_the_gender_of_its_verb() -> None:

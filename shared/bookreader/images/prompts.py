@@ -820,9 +820,11 @@ def _figure(member: CastMember, noun: str, language: str, monochrome: bool) -> s
     other_sexs = {"a man": lexicon.WOMENS_CLOTHING, "a woman": lexicon.MENS_CLOTHING}
     unworn = lexicon.CLOTHING_PARTS | other_sexs.get(noun, frozenset())
     garments = [word for word in looks.get("clothing", []) if word not in unworn]
-    # one thing on the head: "hat and cap" are two passages' hats, not one figure's
-    heads = [word for word in garments if word in lexicon.HEADWEAR]
-    garments = [word for word in garments if word not in heads[1:]]
+    # one thing on the head, one on the body, one over it: "hat and cap", "dressing gown and
+    # uniform" are two passages' clothes, not one figure's
+    for one_at_a_time in (lexicon.HEADWEAR, lexicon.BODY_GARMENTS, lexicon.OVERCOATS):
+        worn = [word for word in garments if word in one_at_a_time]
+        garments = [word for word in garments if word not in worn[1:]]
     clothing = translate_all(garments, language)[:3]
     colours = [colour for colour in colours if colour not in lexicon.BUILD]
     # "in green" is what a person wears; an animal's colours are as often its eyes' or another's

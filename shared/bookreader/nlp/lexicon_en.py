@@ -72,6 +72,13 @@ waistcoat frock-coat tailcoat cravat epaulette breeches
 HEADWEAR = _words("""
 hat cap bonnet hood helmet top-hat wig crown tiara diadem sou'wester headscarf turban
 """)
+# What is worn on the body, and what over it: a figure wears one of each at a time.
+BODY_GARMENTS = _words("""
+dress gown frock robe uniform frock-coat
+""")
+OVERCOATS = _words("""
+overcoat greatcoat cloak cape pea-jacket
+""")
 # Parts and trimmings of a garment, and rings and earrings: not what a figure is known by.
 CLOTHING_PARTS = _words("""
 collar sleeve sleeves button buttons ribbon bow ring earring

@@ -77,6 +77,14 @@ HEADWEAR = _words("""
 шапка шляпа картуз фуражка чепец платок папаха шлем ермолка колпак кокошник косынка капор
 кивер треуголка цилиндр корона шапочка тюбетейка
 """)
+# What is worn on the body, and what over it: a figure wears one of each at a time (Стива "in
+# dressing gown and uniform" was two passages' clothes).
+BODY_GARMENTS = _words("""
+халат мундир сюртук фрак платье кафтан ряса сарафан капот армяк зипун свитка жупан мантия
+""")
+OVERCOATS = _words("""
+шуба шинель пальто тулуп бурка плащ епанча
+""")
 # Parts and trimmings of a garment, and rings and earrings: not what a figure is known by.
 CLOTHING_PARTS = _words("""
 воротник рукав пуговица эполета лента бант манишка кольцо серьга
