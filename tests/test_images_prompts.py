@@ -843,6 +843,16 @@ def test_a_figure_wears_one_thing_on_its_head_one_on_its_body_and_one_over_it() 
     assert "(wearing dressing gown and greatcoat)" in prompt, prompt
 
 
+def test_a_character_the_book_calls_a_child_is_a_girl_or_a_boy() -> None:
+    # Alice was "a woman" in every figure of Alice's Adventures in Wonderland
+    alice = character("Alice", ["Alice"], age=["child"], clothing=["frock"])
+    english = BookContext(language="en", sha256="e" * 64)
+    description = describe("character", ["hall"], characters=["Alice"])
+    text = "Alice stood in the long hall, and she looked at the little door."
+    prompt = build_prompt(description, text, language="en", cast=[alice], book=english).prompt
+    assert "a girl (wearing frock)" in prompt and "woman" not in prompt, prompt
+
+
 def test_a_russian_name_the_analyser_does_not_know_takes_the_gender_of_its_verb() -> None:
     # no man's tailcoat, and no ring: a wedding ring is no figure to know her by in a ballroom
     kitty = character("Кити", ["Кити"], clothing=["платье", "фрак", "кольцо"], colour=["розовый"])

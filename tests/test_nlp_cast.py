@@ -379,6 +379,35 @@ def test_a_common_noun_used_as_a_name_is_one_character_in_every_case():
     assert aunts == ["Тетка"], names
 
 
+def test_a_character_the_book_calls_a_child_is_drawn_as_one() -> None:
+    for said in (
+        "“I have tasted eggs,” said Lucy, who was a very truthful child.",
+        "“I’m a little girl,” said Lucy, rather doubtfully.",
+    ):
+        english = [
+            (
+                0,
+                f"Then Lucy went down the hall. {said} The Pigeon looked at Lucy. Then Mary came"
+                " in, and Mary sat by the fire. Then Lucy watched Mary, and Mary smiled at Lucy."
+                " Mary was a child once, long ago. So Lucy and Mary went out.",
+            )
+        ]
+        cast = _by_name(build_cast(english, "en"))
+        assert cast["Lucy"].appearance.get("age") == ["child"], said
+        assert "age" not in cast["Mary"].appearance  # a past-tense "was a child" is a memory
+    russian = [
+        (
+            0,
+            "В детской сидела девочка Таня и смотрела в окно. Таня ждала мать."
+            " Долли вошла к Тане. Когда Долли была ребенком, она тоже ждала. Таня обняла Долли."
+            " Потом Долли и Таня пошли в сад.",
+        )
+    ]
+    cast = _by_name(build_cast(russian, "ru"))
+    assert cast["Таня"].appearance.get("age") == ["ребенок"]
+    assert "age" not in cast["Долли"].appearance
+
+
 FB2 = """<?xml version="1.0" encoding="utf-8"?>
 <FictionBook xmlns="http://www.gribuser.ru/xml/fictionbook/2.0">
 <description><title-info><book-title>Замок</book-title><lang>ru</lang></title-info></description>

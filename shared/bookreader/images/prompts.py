@@ -857,7 +857,17 @@ _PERSON_NOUNS = {"masc": "a man", "femn": "a woman", _EITHER: "a man"}
 _SEXES = ("masc", "femn")
 
 
+_CHILDREN = {"a man": "a boy", "a woman": "a girl", "a person": "a child"}
+
+
 def _member_noun(member: CastMember, text: str, language: str) -> str:
+    """What the figure of a cast member is: an animal, a man or a woman — a boy, a girl or a
+    child where the book calls them a child (`cast._mark_children`)."""
+    noun = _grown_noun(member, text, language)
+    return _CHILDREN.get(noun, noun) if "age" in member.appearance else noun
+
+
+def _grown_noun(member: CastMember, text: str, language: str) -> str:
     """ "a man" or "a woman" for a cast member: an English name's title says it ("Miss Alice",
     "Mr. Holmes") before the passage's pronouns, which may be another person's; a Russian name
     by its surname's form here, the book's verbs (`CastMember.gender`), the analyser, and one it

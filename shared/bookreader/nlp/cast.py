@@ -266,6 +266,7 @@ def build_cast(
     clusters = _cluster([name for name in names.values() if not name.rejected], dict(chapters))
     pairs = [(c, _member(c, alias_limit)) for c in clusters if _worth_keeping(c)]
     _mark_animals(pairs, dict(chapters), lang)
+    _mark_children(pairs, dict(chapters), lang)
     _mark_genders(pairs, dict(chapters), lang)
     people = [
         _person(cluster, member, lang) for cluster, member in pairs if member.kind == "character"
@@ -1105,6 +1106,43 @@ def _mark_animals(
         if kinds := animal_kinds(sentences, lang):
             around = (_around(texts[chapter], start, end) for chapter, start, end in bounds)
             member.appearance["animal"] = [animal_word(kinds, around, lang)]
+
+
+# Where the book says a character is a child, in the present of its story: "Alice, who was a
+# very truthful child", "“I'm a little girl,” said Alice", «девочка Таня». A past-tense copula is
+# left out: «когда Долли была ребенком», "Boris as a boy of fourteen" are memories of grown-ups.
+_CHILD_AFTER_EN = re.compile(
+    r",\s+who\s+was\s+(?:only\s+|but\s+|still\s+|just\s+)?an?\s+(?:[a-z-]+\s+){0,2}"
+    r"(?:child|girl|boy)\b"
+)
+_CHILD_BEFORE_EN = re.compile(
+    r"[“\"](?:I[—–-])*I[’']m\s+(?:only\s+|but\s+|just\s+)?an?\s+(?:[a-z-]+\s+){0,2}(?:child|girl|boy)\b"
+    r"[^”\"]{0,80}[”\"],?\s+said\s+$"
+)
+_CHILD_BEFORE_RU = re.compile(
+    r"(?<!\w)(?:девочк[аеиуой]|девочкой|мальчик(?:а|у|ом|е)?)\s+$", re.IGNORECASE
+)
+CHILD_WORDS = {"en": "child", "ru": "ребенок"}
+
+
+def _mark_children(
+    pairs: list[tuple[_Cluster, CastMember]], texts: dict[int, str], lang: str
+) -> None:
+    """A character the book calls a child (`"age": ["child"]`), so that a figure of Alice is a
+    girl, not "a woman"."""
+    for cluster, member in pairs:
+        if member.kind != "character" or "animal" in member.appearance:
+            continue
+        mentions = (m for name in cluster.names for m in name.mentions)
+        if any(_called_a_child(texts[m.chapter], m.start, m.end, lang) for m in mentions):
+            member.appearance["age"] = [CHILD_WORDS[lang]]
+
+
+def _called_a_child(text: str, start: int, end: int, lang: str) -> bool:
+    before = text[max(0, start - 160) : start]
+    if lang == "ru":
+        return bool(_CHILD_BEFORE_RU.search(before[-24:]))
+    return bool(_CHILD_AFTER_EN.match(text, end) or _CHILD_BEFORE_EN.search(before))
 
 
 def _around(text: str, start: int, end: int) -> str:

@@ -46,7 +46,8 @@ class CastMember(BaseModel):
     first_chapter: int
     first_offset: int
     mentions: int
-    # Appearance gathered from the character descriptions that mention them (lemmas by kind).
+    # Appearance gathered from the character descriptions that mention them (lemmas by kind);
+    # "animal" says what an animal is, "age" that the book calls the character a child.
     appearance: dict[str, list[str]] = Field(default_factory=dict)
     gender: Literal["masc", "femn"] | None = Field(
         None, description="A character's sex as the book writes it; null when it does not say"
