@@ -574,6 +574,11 @@ def test_an_ambiguous_russian_word_is_read_by_its_neighbours() -> None:
         ("Вошёл невысокий офицер с лицом смуглым.", "short", "low"),
         ("Под мостом бежали невысокие волны.", "low waves", "short"),
         ("Вошёл молодой офицер невысокого роста в зелёном мундире.", "short", "low"),
+        # «высокий» is high of heels and of the sky, tall of a man
+        ("Розовые туфли на высоких выгнутых каблуках не жали.", "high curved heels", "tall"),
+        ("Он смотрел на высокое безоблачное небо.", "high cloudless sky", "tall"),
+        ("Вошёл высокий офицер в белом мундире.", "tall", "high"),
+        ("Он рассовал по карманам часы с цепочкой и бумажник.", "pocket watch", "clock"),
         # a handkerchief waved, onions eaten with kvass
         ("Пугачев махнул белым платком у крыльца.", "handkerchief", "headscarf"),
         ("Мужики ели черный хлеб с луком и пили квас в поле.", "onion", "bow"),

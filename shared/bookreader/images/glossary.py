@@ -179,6 +179,9 @@ def translate_phrase(phrase: str, language: str) -> str | None:
         if language == "ru" and not person and words[-1] not in _SAID_OF_STATURE:
             # «невысокий» is short of a man and of his stature, low of a wave or a fence
             modifiers = [_OF_THINGS.get(w, m) for w, m in zip(words[:-1], modifiers, strict=True)]
+            high = _HIGH.get(head.split()[-1])
+            if high:
+                modifiers = [high if w == "высокий" else m for w, m in zip(words[:-1], modifiers)]
         english = " ".join(
             [*(m for m in modifiers if m and not set(m.lower().split()) <= said), head]
         )
@@ -187,6 +190,23 @@ def translate_phrase(phrase: str, language: str) -> str | None:
 
 # Russian adjectives said one way of people (the glossary's sense) and another of things
 _OF_THINGS = {"невысокий": "low"}
+# «высокий» is tall of a man, a tree or a tower; of these, high (or long: a glove)
+_HIGH = {
+    "heel": "high",
+    "ceiling": "high",
+    "window": "high",
+    "wall": "high",
+    "bank": "high",
+    "cliff": "high",
+    "hill": "high",
+    "mountain": "high",
+    "collar": "high",
+    "boot": "high",
+    "forehead": "high",
+    "brow": "high",
+    "sky": "high",
+    "glove": "long",
+}
 _SAID_OF_STATURE = frozenset({"рост"})  # «невысокого роста» is a man's: short
 
 
