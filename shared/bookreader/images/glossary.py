@@ -178,10 +178,9 @@ def translate_phrase(phrase: str, language: str) -> str | None:
             modifiers = [m.removesuffix(HAIRED) if m else m for m in modifiers]
         if language == "ru" and not person and words[-1] not in _SAID_OF_STATURE:
             # «невысокий» is short of a man and of his stature, low of a wave or a fence
-            modifiers = [_OF_THINGS.get(w, m) for w, m in zip(words[:-1], modifiers, strict=True)]
             high = _HIGH.get(head.split()[-1])
-            if high:
-                modifiers = [high if w == "высокий" else m for w, m in zip(words[:-1], modifiers)]
+            of_things = {**_OF_THINGS, "высокий": high} if high else _OF_THINGS
+            modifiers = [of_things.get(w, m) for w, m in zip(words[:-1], modifiers, strict=True)]
         english = " ".join(
             [*(m for m in modifiers if m and not set(m.lower().split()) <= said), head]
         )
