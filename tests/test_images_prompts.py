@@ -608,6 +608,7 @@ def test_a_word_is_said_in_the_sense_its_passage_paints(
         ("She gave a little scream and sat down in the centre of the room.", "en", "centre"),
         ("The prodigious strain upon the rope bent the boat's bows.", "en", "strain"),
         ("Then he broke into a low laugh and put his lips to my ear.", "en", "laugh"),
+        ("To and fro I paced before this skeleton, and broke through the ribs.", "en", "fro"),
         ("His thick hanging lip showed a strong obstinacy of character.", "en", "obstinacy"),
     ],
 )

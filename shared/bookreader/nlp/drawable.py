@@ -52,7 +52,8 @@ _EN_NOT_DRAWN = frozenset(
             "aspect glory horror custom talk strength voyage campaign salary wages profit",
             # read off the words English prompts of four books list as things
             "round front centre center object space right start notice deal calling",
-            "search aye strain contrast breath sleep scream shriek laugh laughter spite",
+            "search aye strain contrast breath sleep scream shriek laugh laughter spite fro",
+            "fantasy example",
         )
     ).split()
 )
