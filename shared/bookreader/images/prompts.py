@@ -393,7 +393,7 @@ _NOT_A_HEAD = frozenset(
         (
             "people folk crowd pair couple heap pile dozen half lot number mass gross group row",
             "thing object sign name hue colour color shade shape form sort kind part piece bit",
-            "line rest whole step front company",
+            "line rest whole step front company member",
         )
     ).split()
 )
