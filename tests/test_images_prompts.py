@@ -584,6 +584,9 @@ def test_an_ambiguous_russian_word_is_read_by_its_neighbours() -> None:
         ("Мужики ели черный хлеб с луком и пили квас в поле.", "onion", "bow"),
         # a small group of people, a small heap of things
         ("Кучка казаков стояла у костра.", "small group", "heap"),
+        # a musket in 1805, a hunting gun over a snipe bog
+        ("Солдаты стояли с ружьями у моста.", "muskets", "guns"),
+        ("Левин зарядил ружье, и бекас поднялся над болотом.", "hunting gun", "musket"),
         # an image model reads "batman" as a superhero
         ("По мосту за офицером бежал денщик с чемоданом.", "orderly", "batman"),
         # a word of the generated dictionary in its everyday sense

@@ -53,7 +53,7 @@ _EN_NOT_DRAWN = frozenset(
             # read off the words English prompts of four books list as things
             "round front centre center object space right start notice deal calling",
             "search aye strain contrast breath sleep scream shriek laugh laughter spite fro",
-            "fantasy example",
+            "fantasy example toilet",  # "the rest of his toilet": his dressing, no WC
         )
     ).split()
 )
