@@ -614,6 +614,7 @@ def test_a_word_is_said_in_the_sense_its_passage_paints(
         ("The prodigious strain upon the rope bent the boat's bows.", "en", "strain"),
         ("Then he broke into a low laugh and put his lips to my ear.", "en", "laugh"),
         ("To and fro I paced before this skeleton, and broke through the ribs.", "en", "fro"),
+        ("“If you please, sir,” she said, and the Rabbit dropped the gloves.", "en", "sir"),
         ("His thick hanging lip showed a strong obstinacy of character.", "en", "obstinacy"),
     ],
 )

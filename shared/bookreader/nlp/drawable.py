@@ -54,6 +54,7 @@ _EN_NOT_DRAWN = frozenset(
             "round front centre center object space right start notice deal calling",
             "search aye strain contrast breath sleep scream shriek laugh laughter spite fro",
             "fantasy example toilet",  # "the rest of his toilet": his dressing, no WC
+            "sir madam",  # "If you please, sir": whom one speaks to, not a third figure
         )
     ).split()
 )
