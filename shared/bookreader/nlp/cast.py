@@ -1122,7 +1122,7 @@ _CHILD_BEFORE_EN = re.compile(
 _CHILD_BEFORE_RU = re.compile(
     r"(?<!\w)(?:девочк[аеиуой]|девочкой|мальчик(?:а|у|ом|е)?)\s+$", re.IGNORECASE
 )
-CHILD_WORDS = {"en": "child", "ru": "ребенок"}
+_CHILD_WORDS = {"en": "child", "ru": "ребенок"}
 
 
 def _mark_children(
@@ -1135,7 +1135,7 @@ def _mark_children(
             continue
         mentions = (m for name in cluster.names for m in name.mentions)
         if any(_called_a_child(texts[m.chapter], m.start, m.end, lang) for m in mentions):
-            member.appearance["age"] = [CHILD_WORDS[lang]]
+            member.appearance["age"] = [_CHILD_WORDS[lang]]
 
 
 def _called_a_child(text: str, start: int, end: int, lang: str) -> bool:
