@@ -15,7 +15,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import TypeVar
 
-from bookreader.nlp import lexicon_en
+from bookreader.nlp import lexicon_en, lexicon_ru
 from bookreader.nlp.morphology import ru_parse, russian_person_noun
 
 _TABLE = Path(__file__).with_name("glossary_ru_en.tsv")
@@ -176,7 +176,7 @@ def translate_phrase(phrase: str, language: str) -> str | None:
         person = _a_person(words[-1], head, language)
         if haired and not person:
             modifiers = [m.removesuffix(HAIRED) if m else m for m in modifiers]
-        if language == "ru" and not person and words[-1] not in _SAID_OF_STATURE:
+        if language == "ru" and not person and words[-1] not in lexicon_ru.SAID_BY_ADJECTIVE:
             # «невысокий» is short of a man and of his stature, low of a wave or a fence
             high = _HIGH.get(head.split()[-1])
             of_things = {**_OF_THINGS, "высокий": high} if high else _OF_THINGS
@@ -206,7 +206,6 @@ _HIGH = {
     "sky": "high",
     "glove": "long",
 }
-_SAID_OF_STATURE = frozenset({"рост"})  # «невысокого роста» is a man's: short
 
 
 def _a_person(word: str, english: str, language: str) -> bool:

@@ -72,6 +72,11 @@ WOMENS_CLOTHING = _words("""
 MENS_CLOTHING = _words("""
 фрак сюртук жилет мундир картуз фуражка папаха кафтан
 """)
+# Nouns a picture shows only by what their adjective says («небольшого роста»: short), never
+# alone («в рост человека», "stature"); said of a person, the adjective keeps its person sense.
+SAID_BY_ADJECTIVE = _words("""
+рост
+""")
 # What is worn on the head: a figure wears one of them at a time.
 HEADWEAR = _words("""
 шапка шляпа картуз фуражка чепец платок папаха шлем ермолка колпак кокошник косынка капор

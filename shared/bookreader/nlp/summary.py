@@ -90,9 +90,6 @@ _RU_CEASING = frozenset(
         )
     ).split()
 )
-# Nouns a picture shows only by what their adjective says («небольшого роста»: short), never
-# alone («в рост человека», "stature").
-_RU_SAID_BY_ADJECTIVE = frozenset({"рост"})
 # Adjectives that say nothing a painter could show ("the same door", "its own garden").
 _EN_EMPTY_MODIFIERS = frozenset(
     " ".join(
@@ -609,7 +606,7 @@ def _russian_subjects(
         else:
             noun = _noun_reading(token, parses[position], context)
         agreeing = [m for m in modifiers if noun is not None and _agreeing(parses[m], noun)]
-        if noun is not None and _normal(noun) in _RU_SAID_BY_ADJECTIVE and not agreeing:
+        if noun is not None and _normal(noun) in lexicon_ru.SAID_BY_ADJECTIVE and not agreeing:
             noun = None  # «в рост человека»: a measure; «небольшого роста» says a build
         if noun is not None and _drawable(_normal(noun), lexicon):
             common.add(position)
