@@ -123,6 +123,22 @@ def test_cast_lists_the_main_characters(extracted) -> None:
     assert all(member["gender"] is None for member in cast if member["kind"] == "place")
 
 
+def test_the_cast_keeps_the_chapters_each_garment_is_said_in(extracted, database) -> None:
+    reader, book_id = extracted
+    with db.connect(database) as conn:  # the pictures' own: the API does not show it
+        rows = conn.run(
+            "SELECT name, appearance, worn_in FROM cast_members WHERE book_id = CAST(:b AS uuid)",
+            b=book_id,
+        )
+    dressed = {name: (looks["clothing"], worn) for name, looks, worn in rows if "clothing" in looks}
+    # Пугачев's fur cap and coat, Марья Ивановна's dress: each said in chapters of the book
+    assert dressed, rows
+    for clothing, worn in dressed.values():
+        assert set(clothing) <= set(worn) and all(worn.values()), dressed
+    cast = reader.request("GET", f"/books/{book_id}/cast", params={"unread": "true"}).json()
+    assert all("worn_in" not in member for member in cast["items"])
+
+
 def test_another_user_reaches_neither_descriptions_nor_cast(rt: RunningRuntime, extracted) -> None:
     _, book_id = extracted
     stranger = Reader(rt)

@@ -855,6 +855,29 @@ def test_a_figure_wears_one_thing_on_its_head_one_on_its_body_and_one_over_it() 
     assert "(wearing dressing gown and greatcoat)" in prompt, prompt
 
 
+def test_a_garment_is_worn_near_where_the_book_says_it_and_a_usual_one_everywhere() -> None:
+    # Anna Karenina: Стива wore the dressing gown of the first morning in 42 prompts, at the
+    # club and at balls too
+    stiva = character(
+        "Степан Аркадьич", ["Стива"], clothing=["халат", "шляпа", "очки"], colour=["серый"]
+    )
+    stiva.worn_in = {"халат": [0, 1], "шляпа": [8, 60, 106], "очки": [40], "серый": [1]}
+    text = "Степан Аркадьич вошел в кабинет и сел к столу."
+
+    def figure(chapter: int) -> str:
+        description = describe(
+            "character", ["кабинет"], characters=["Степан Аркадьич"], chapter=chapter
+        )
+        return ru_prompt(description, text, cast=[stiva]).prompt
+
+    assert "(wearing dressing gown and hat and spectacles, in grey)" in figure(2), figure(2)
+    # a hat said in three chapters is what he usually wears; spectacles are worn like a face
+    assert "(wearing hat and spectacles)" in figure(50), figure(50)
+    # a cast gathered before garments kept their chapters wears all it has
+    stiva.worn_in = {}
+    assert "(wearing dressing gown and hat and spectacles, in grey)" in figure(50), figure(50)
+
+
 def test_a_character_the_book_calls_a_child_is_a_girl_or_a_boy() -> None:
     # Alice was "a woman" in every figure of Alice's Adventures in Wonderland
     alice = character("Alice", ["Alice"], age=["child"], clothing=["frock"])

@@ -141,6 +141,24 @@ def test_appearance_is_gathered_from_character_descriptions():
     assert cast["Иван Петрович"].appearance == {}
 
 
+def test_a_garment_and_its_colour_keep_the_chapters_they_are_said_in():
+    morning = "Степан Аркадьич проснулся. Степан Аркадьич был в сером халате."
+    evening = "Степан Аркадьич приехал на бал. Степан Аркадьич был во фраке."
+    worn = [
+        (0, morning, {"clothing": ["халат"], "colour": ["серый"]}),
+        (7, evening, {"clothing": ["фрак"]}),
+    ]
+    found = [
+        _character_description(text, text.index(".") + 2, len(text), **traits).model_copy(
+            update={"chapter": chapter}
+        )
+        for chapter, text, traits in worn
+    ]
+    stiva = _by_name(build_cast([(0, morning), (7, evening)], "ru", found))["Степан Аркадьич"]
+    assert stiva.appearance == {"clothing": ["халат", "фрак"], "colour": ["серый"]}
+    assert stiva.worn_in == {"халат": [0], "серый": [0], "фрак": [7]}
+
+
 def test_appearance_goes_to_the_person_each_sentence_describes():
     text = (
         "Иван Петрович и Марья Ивановна вышли в сад. Иван Петрович, в синем кафтане, "

@@ -195,7 +195,9 @@ def _build_prompt(
         and _said_head(english) not in named
     )
     people = _people_heads(summary.subjects, language)
-    figures = _figures(characters, text, language, monochrome=preset.monochrome)
+    figures = _figures(
+        characters, text, language, chapter=description.chapter, monochrome=preset.monochrome
+    )
     if not figures:  # named people outside the cast still show as a man or a woman
         figures = _named_people(summary.characters, text, language, description.type)
         if language == "en" and _anyone(subjects, people):
@@ -597,13 +599,19 @@ def _without_colours(phrase: str) -> str:
 
 
 def _figures(
-    characters: list[CastMember], text: str, language: str, *, monochrome: bool = False
+    characters: list[CastMember],
+    text: str,
+    language: str,
+    *,
+    chapter: int,
+    monochrome: bool = False,
 ) -> list[str]:
     """ "a man (grey-haired, wearing greatcoat and cap, in grey)" for up to two characters; one
     the story calls by what it is ("the Emperor", "the Duchess") is that: "an emperor (…)"."""
     figures = []
     for member in characters[:2]:
-        figure = _figure(member, _member_noun(member, text, language), language, monochrome)
+        noun = _member_noun(member, text, language)
+        figure = _figure(member, noun, language, chapter=chapter, monochrome=monochrome)
         role = _role(member, text) if language == "en" else ""
         figures.append(_titled(figure, role) if role else figure)
     return figures
@@ -805,11 +813,13 @@ def _build_of(words: list[str], gender: str) -> list[str]:
     return found[:2]
 
 
-def _figure(member: CastMember, noun: str, language: str, monochrome: bool) -> str:
+def _figure(member: CastMember, noun: str, language: str, *, chapter: int, monochrome: bool) -> str:
     """A recurring character's stable traits, most seen first: build, what they wear, then
     colours (none for a monochrome style). Sizes of other things ("long" hands, a "little"
     room), a garment's parts and a ring say nothing of the figure; a man wears no woman's dress,
-    a woman no man's tailcoat (another person's, in the passages the traits were gathered from)."""
+    a woman no man's tailcoat (another person's, in the passages the traits were gathered from).
+    Clothes are the scene's: a garment is worn near the chapters the book says it in, unless
+    the book says it often enough to be what the character usually wears."""
     lexicon = lexicon_ru if language == "ru" else lexicon_en
     looks = member.appearance
     colours = looks.get("colour", [])
@@ -819,14 +829,22 @@ def _figure(member: CastMember, noun: str, language: str, monochrome: bool) -> s
         traits = [trait.removesuffix(HAIRED) for trait in traits]
     other_sexs = {"a man": lexicon.WOMENS_CLOTHING, "a woman": lexicon.MENS_CLOTHING}
     unworn = lexicon.CLOTHING_PARTS | other_sexs.get(noun, frozenset())
-    garments = [word for word in looks.get("clothing", []) if word not in unworn]
+    garments = [
+        word
+        for word in looks.get("clothing", [])
+        if word not in unworn and (word in lexicon.EYEWEAR or _worn_here(member, word, chapter))
+    ]
     # one thing on the head, one on the body, one over it: "hat and cap", "dressing gown and
     # uniform" are two passages' clothes, not one figure's
     for one_at_a_time in (lexicon.HEADWEAR, lexicon.BODY_GARMENTS, lexicon.OVERCOATS):
         worn = [word for word in garments if word in one_at_a_time]
         garments = [word for word in garments if word not in worn[1:]]
     clothing = translate_all(garments, language)[:3]
-    colours = [colour for colour in colours if colour not in lexicon.BUILD]
+    colours = [
+        colour
+        for colour in colours
+        if colour not in lexicon.BUILD and _worn_here(member, colour, chapter)
+    ]
     # "in green" is what a person wears; an animal's colours are as often its eyes' or another's
     tones = [] if "animal" in looks else translate_all(colours, language)[:2]
     if monochrome:
@@ -839,6 +857,21 @@ def _figure(member: CastMember, noun: str, language: str, monochrome: bool) -> s
     if tones:
         parts.append("in " + " and ".join(tones))
     return f"{noun} ({', '.join(parts)})" if parts else noun
+
+
+# A garment is the scene's this many chapters either side of one it is said in («в халате» on a
+# morning is not what Стива wears at a ball); said in this many chapters, it is the character's
+# usual dress, worn everywhere.
+SCENE_CHAPTERS = 1
+USUAL_DRESS_CHAPTERS = 3
+
+
+def _worn_here(member: CastMember, garment: str, chapter: int) -> bool:
+    seen = member.worn_in.get(garment)
+    if seen is None:  # a cast gathered before garments kept their chapters
+        return True
+    near = any(abs(chapter - said) <= SCENE_CHAPTERS for said in seen)
+    return near or len(seen) >= USUAL_DRESS_CHAPTERS
 
 
 def _gender_noun(name: str, text: str, language: str) -> str:

@@ -204,8 +204,9 @@ def replace_cast(book_id: str, cast: list[CastMember]) -> None:
         for position, member in enumerate(cast):
             conn.run(
                 "INSERT INTO cast_members (book_id, position, kind, name, aliases, first_chapter,"
-                " first_offset, mentions, appearance, gender) VALUES (CAST(:b AS uuid), :p, :kind,"
-                " :name, CAST(:aliases AS jsonb), :fc, :fo, :m, CAST(:appearance AS jsonb), :g)",
+                " first_offset, mentions, appearance, gender, worn_in) VALUES (CAST(:b AS uuid),"
+                " :p, :kind, :name, CAST(:aliases AS jsonb), :fc, :fo, :m,"
+                " CAST(:appearance AS jsonb), :g, CAST(:worn_in AS jsonb))",
                 b=book_id,
                 p=position,
                 kind=member.kind,
@@ -216,6 +217,7 @@ def replace_cast(book_id: str, cast: list[CastMember]) -> None:
                 m=member.mentions,
                 appearance=json.dumps(member.appearance, ensure_ascii=False),
                 g=member.gender,
+                worn_in=json.dumps(member.worn_in, ensure_ascii=False),
             )
 
 
@@ -344,8 +346,8 @@ def list_cast(book_id: str, *, up_to_chapter: int | None = None) -> tuple[list[C
     first met in that chapter or before it (the reader has not met the others yet)."""
     with db.get_pool().connection() as conn:
         rows = conn.run(
-            "SELECT kind, name, aliases, first_chapter, first_offset, mentions, appearance, gender"
-            " FROM cast_members WHERE book_id = CAST(:b AS uuid) ORDER BY position",
+            "SELECT kind, name, aliases, first_chapter, first_offset, mentions, appearance, gender,"
+            " worn_in FROM cast_members WHERE book_id = CAST(:b AS uuid) ORDER BY position",
             b=book_id,
         )
         members = db.rows_as(conn, rows, CastMember)

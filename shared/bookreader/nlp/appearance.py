@@ -34,6 +34,8 @@ from bookreader.nlp.morphology import ru_parse, russian_person_noun
 RECURRING_TRAITS_FROM = 3
 APPEARANCE_LOOKBACK = 300  # a description without a name belongs to the character named just before
 FIGURE_KINDS = frozenset(["clothing", "colour", "size", "material"])
+# What a figure wears and its colours: a scene's, kept with the chapters they are said in.
+WORN_KINDS = frozenset(["clothing", "colour"])
 
 _WORD = re.compile(r"\w+")
 # A subordinate clause up to its next punctuation: a name in it («как того хотела Кити») is not
@@ -105,6 +107,7 @@ def gather_appearance(
     genders = {id(person.member): person.gender for person in people}
     votes: dict[int, Counter[tuple[str, str]]] = defaultdict(Counter)
     sources: dict[int, set[int]] = defaultdict(set)  # the descriptions each member is given
+    chapters: dict[tuple[int, str], set[int]] = defaultdict(set)  # where each thing worn is seen
     for number, description in enumerate(characters):
         text = texts.get(description.chapter, "")
         found = positions.get(description.chapter, [])
@@ -112,6 +115,8 @@ def gather_appearance(
             sources[id(trait.member)].add(number)
             if trait.shown:
                 votes[id(trait.member)][(trait.kind, trait.value)] += 1
+                if trait.kind in WORN_KINDS:
+                    chapters[(id(trait.member), trait.value)].add(description.chapter)
     for person in people:
         member = person.member
         # A trait seen once in many of a main character's passages is more likely another
@@ -122,6 +127,8 @@ def gather_appearance(
                 continue  # a dog's sentences are full of its master's coat
             if count >= floor:
                 member.appearance.setdefault(kind, []).append(value)
+                if kind in WORN_KINDS:
+                    member.worn_in[value] = sorted(chapters[(id(member), value)])
 
 
 class Trait(NamedTuple):

@@ -79,6 +79,10 @@ dress gown frock robe uniform frock-coat
 OVERCOATS = _words("""
 overcoat greatcoat cloak cape pea-jacket
 """)
+# What a figure wears on the face: worn in every scene, like the face itself (Пьер's spectacles).
+EYEWEAR = _words("""
+spectacles glasses eyeglasses monocle pince-nez
+""")
 # Parts and trimmings of a garment, and rings and earrings: not what a figure is known by.
 CLOTHING_PARTS = _words("""
 collar sleeve sleeves button buttons ribbon bow ring earring

@@ -90,6 +90,10 @@ BODY_GARMENTS = _words("""
 OVERCOATS = _words("""
 шуба шинель пальто тулуп бурка плащ епанча
 """)
+# What a figure wears on the face: worn in every scene, like the face itself (Пьер's spectacles).
+EYEWEAR = _words("""
+очки пенсне лорнет монокль
+""")
 # Parts and trimmings of a garment, and rings and earrings: not what a figure is known by.
 CLOTHING_PARTS = _words("""
 воротник рукав пуговица эполета лента бант манишка кольцо серьга

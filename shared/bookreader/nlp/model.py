@@ -49,6 +49,10 @@ class CastMember(BaseModel):
     # Appearance gathered from the character descriptions that mention them (lemmas by kind);
     # "animal" says what an animal is, "age" that the book calls the character a child.
     appearance: dict[str, list[str]] = Field(default_factory=dict)
+    # The chapters each garment and colour of `appearance` was seen on the character in:
+    # clothes are a scene's, so a picture draws them near where the book says them
+    # (`images.prompts`). The pictures' own: not in the API.
+    worn_in: dict[str, list[int]] = Field(default_factory=dict, exclude=True)
     gender: Literal["masc", "femn"] | None = Field(
         None, description="A character's sex as the book writes it; null when it does not say"
     )
