@@ -105,13 +105,47 @@ def test_story_titles(title: str) -> None:
     assert not is_non_story_title(title)
 
 
+def _paragraphs(*lines: str) -> tuple[str, list[tuple[int, int]]]:
+    text, spans = "", []
+    for line in lines:
+        spans.append((len(text), len(text) + len(line)))
+        text += line + "\n\n"
+    return text, spans
+
+
+STORY = (
+    "Alice was beginning to get very tired of sitting by her sister on the bank, and of having"
+    " nothing to do: once or twice she had peeped into the book her sister was reading."
+)
+
+
+def test_a_title_page_with_its_table_of_contents_is_not_the_story() -> None:
+    # Project Gutenberg's first file: the cast had Alice "first appear" on the title page
+    entries = ["CHAPTER I.", "Down the Rabbit-Hole", "CHAPTER II.", "The Pool of Tears"]
+    text, spans = _paragraphs(
+        "Alice’s Adventures in Wonderland", "by Lewis Carroll", "Contents", *entries
+    )
+    assert story_paragraphs("Alice’s Adventures in Wonderland", text, spans) == []
+    # the story before a contents list is kept; "Contents" in the story, followed by it, too
+    text, spans = _paragraphs(STORY, "Contents", *entries)
+    assert story_paragraphs("Chapter 1", text, spans) == spans[:1]
+    text, spans = _paragraphs("Contents", STORY, *entries)
+    assert story_paragraphs("Chapter 1", text, spans) == spans
+
+
 # What is not the story in each corpus book, looked through by hand: every other chapter (and
 # every paragraph before these) is extracted.
 SKIPPED = {
     "tolstoy-anna-karenina.fb2": ["XIX from «Конец»"],
     "tolstoy-voina-i-mir-1.epub": ["Часть третья. XIX from «Примечания»"],
-    "en-gutenberg-alice-pg11.epub2.epub": ["CHAPTER XII. Alice’s Evidence from «*** END OF»"],
-    "en-gutenberg-sherlock-pg1661.epub2.epub": ["The Project Gutenberg License"],
+    "en-gutenberg-alice-pg11.epub2.epub": [
+        "Alice’s Adventures in Wonderland",  # the title page and its contents
+        "CHAPTER XII. Alice’s Evidence from «*** END OF»",
+    ],
+    "en-gutenberg-sherlock-pg1661.epub2.epub": [
+        "The Adventures of Sherlock Holmes",
+        "The Project Gutenberg License",
+    ],
     "en-idpf-moby-dick.epub3-nav-only.epub": [
         "Brief Contents",
         "Original Transcriber’s Notes:",

@@ -61,6 +61,11 @@ _NOTES_HEADING = re.compile(
     r"|примечания и комментарии|словарь|глоссарий)"
 )
 _THE_END = re.compile(r"(?:the end|finis|конец|конец романа|конец повести)")
+# A table of contents inside a chapter: this heading standing alone, then only short lines
+# (Project Gutenberg's title pages: the title, the author, "Contents", the chapters' titles).
+_CONTENTS_HEADING = re.compile(r"(?:contents|table of contents|оглавление|содержание)")
+_LINE = 100  # characters: a title's or a contents entry's line, not a paragraph of the story
+_CONTENTS_ENTRIES = 3
 
 
 def _normal(title: str) -> str:
@@ -90,7 +95,8 @@ def story_paragraphs(
     """The paragraphs of a chapter to extract descriptions from: none for a chapter that is not
     the story (`story` from the parser's structure, non-linear, a back-matter title, Project
     Gutenberg's licence), else those before an in-chapter notes heading — or before the
-    "Конец"/"The End" that precedes one (an editor's afterword sits between)."""
+    "Конец"/"The End" that precedes one (an editor's afterword sits between). A title page
+    with its table of contents has none."""
     first = text[paragraphs[0][0] : paragraphs[0][1]] if paragraphs else ""
     if not story or not linear or is_non_story_title(title) or GUTENBERG_END.match(first):
         return []
@@ -106,4 +112,15 @@ def story_paragraphs(
             end_mark = number
         elif _NOTES_HEADING.fullmatch(normal):
             return paragraphs[: end_mark if end_mark is not None else number]
+        elif _CONTENTS_HEADING.fullmatch(normal) and _contents(paragraphs[number + 1 :]):
+            before = paragraphs[:number]
+            return [] if _lines(before) else before  # a title page, or the story before it
     return paragraphs
+
+
+def _lines(paragraphs: list[tuple[int, int]]) -> bool:
+    return all(end - start <= _LINE for start, end in paragraphs)
+
+
+def _contents(paragraphs: list[tuple[int, int]]) -> bool:
+    return len(paragraphs) >= _CONTENTS_ENTRIES and _lines(paragraphs)
