@@ -167,6 +167,31 @@ def test_bad_files_fail_with_a_reason_and_the_next_book_parses(
     assert reader.request("DELETE", f"/books/{good}").status_code == 204
 
 
+def test_a_failed_file_uploaded_again_replaces_its_failed_card(
+    rt: RunningRuntime, reader: Reader
+) -> None:
+    # the library showed one card per attempt, each with the same "The archive is damaged."
+    whole = PUSHKIN_ZIP.read_bytes()
+    broken = whole[: len(whole) // 2]
+    first = reader.upload("dochka.fb2.zip", broken)
+    assert reader.wait(first)["state"] == "failed"
+    stranger = Reader(rt)  # another user's failed copy of the same file is theirs
+    theirs = stranger.upload("dochka.fb2.zip", broken)
+    assert stranger.wait(theirs)["state"] == "failed"
+    second = reader.upload("dochka.fb2.zip", broken)
+    assert reader.wait(second)["state"] == "failed"
+    failed = reader.request("GET", "/books?state=failed").json()["items"]
+    assert [book["id"] for book in failed] == [second]
+    assert reader.request("GET", f"/books/{first}").status_code == 404
+    objects = rt.data_dir / "objects"
+    assert not any(first in str(path) for path in objects.rglob("*") if path.is_file())
+    assert stranger.request("GET", f"/books/{theirs}").json()["state"] == "failed"
+    # another file that fails is another card
+    other = reader.upload("renamed.epub", b"%PDF-1.7\n" + b"x" * 2000)
+    assert reader.wait(other)["state"] == "failed"
+    assert reader.request("GET", "/books?state=failed").json()["total"] == 2
+
+
 def test_a_user_never_reaches_another_users_book(rt: RunningRuntime) -> None:
     owner, other = Reader(rt), Reader(rt)
     book_id = owner.upload("dochka.fb2", PUSHKIN.read_bytes())

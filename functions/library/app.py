@@ -15,9 +15,9 @@ from bookreader.http import (
     parse_query,
     path_number,
 )
-from bookreader.library import books, descriptions, keys, positions, views
+from bookreader.library import books, descriptions, positions, removal, views
 from bookreader.library.records import BookRecord
-from bookreader.storage import delete_book_objects, get_store
+from bookreader.storage import get_store
 
 app = BookReaderApp("library")
 
@@ -131,8 +131,5 @@ def get_cast(book_id: str) -> Response:
 
 @app.route("/books/{book_id}", methods=["DELETE"])
 def delete_book(book_id: str) -> Response:
-    book = books.delete_book(app.user.sub, book_id)
-    store, bucket = get_store(), get_settings().books_bucket
-    prefixes = (book.object_key.rsplit("/", 1)[0] + "/", keys.book_prefix(app.user.sub, book_id))
-    delete_book_objects([item.key for prefix in prefixes for item in store.list(bucket, prefix)])
+    removal.remove_book(app.user.sub, book_id)
     return Response(body="", status_code=204)

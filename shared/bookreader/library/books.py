@@ -475,6 +475,32 @@ def display_titles(user_id: str, book_ids: list[str]) -> dict[str, str]:
     return {book_id: title for book_id, title in rows}
 
 
+def failed_with_sha256(user_id: str, sha256: str, *, exclude: str) -> list[str]:
+    """The ids of the user's failed books of this file content, other than `exclude`."""
+    with db.get_pool().connection() as conn:
+        rows = conn.run(
+            "SELECT id::text FROM books WHERE user_id = CAST(:u AS uuid) AND sha256 = :sha"
+            " AND state = :failed AND id <> CAST(:ex AS uuid)",
+            u=user_id,
+            sha=sha256,
+            ex=exclude,
+            failed=str(BookState.FAILED),
+        )
+    return [book_id for (book_id,) in rows]
+
+
+def record_failed_file(book_id: str, sha256: str) -> None:
+    """A failed book keeps its file's hash, so that uploading the file again replaces it (a
+    failed book is outside the one-book-per-file index: no conflict with a live copy)."""
+    with db.get_pool().transaction() as conn:
+        conn.run(
+            "UPDATE books SET sha256 = :sha WHERE id = CAST(:b AS uuid) AND state = :failed",
+            sha=sha256,
+            b=book_id,
+            failed=str(BookState.FAILED),
+        )
+
+
 def delete_book(user_id: str, book_id: str) -> BookRecord:
     """Delete the user's book and its rows; returns the deleted book (for its objects)."""
     book = get_book(user_id, book_id)

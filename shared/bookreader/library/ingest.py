@@ -21,7 +21,7 @@ from bookreader.db import get_pool
 from bookreader.errors import BookReaderError
 from bookreader.events import ObjectCreated
 from bookreader.kosync.document_id import partial_md5
-from bookreader.library import books, keys
+from bookreader.library import books, keys, removal
 from bookreader.library.lifecycle import BookState, move, parse_progress
 from bookreader.library.records import BookRecord, StoredFile
 from bookreader.library.thumbnails import cover_thumbnail
@@ -52,37 +52,46 @@ def ingest_upload(created: ObjectCreated) -> None:
     if not move(book_id, BookState.PARSING, startable, progress=parse_progress(0.05)):
         log_event(logger, "book already past parsing; redelivery ignored", book_id=book_id)
         return
+    file = None
     try:
-        _ingest(book, created)
+        data = _read(created)
+        file = stored_file(data)
+        _ingest(book, created, data, file)
     except BookReaderError as error:
         if error.status >= 500:
             raise  # the store or the database: let the event be retried
-        _fail(book_id, error)
+        _fail(book_id, error, file)
     except MemoryError:
-        _fail(book_id, BookReaderError("too_large", "The book is too large to process.", 422))
+        too_large = BookReaderError("too_large", "The book is too large to process.", 422)
+        _fail(book_id, too_large, file)
 
 
-def _fail(book_id: str, error: BookReaderError) -> None:
+def _fail(book_id: str, error: BookReaderError, file: StoredFile | None) -> None:
     # Only from `parsing`: a duplicate delivery failing late never fails a book another
     # delivery has parsed meanwhile.
     if move(book_id, BookState.FAILED, [BookState.PARSING], error=error):
         log_event(logger, "book failed", logging.INFO, book_id=book_id, code=error.code)
+        if file is not None:
+            books.record_failed_file(book_id, file.sha256)
 
 
-def _ingest(book: BookRecord, created: ObjectCreated) -> None:
-    settings = get_settings()
-    store = get_store()
+def _read(created: ObjectCreated) -> bytes:
+    """The uploaded file's bytes, within the size limit."""
+    limit = get_settings().max_upload_bytes
+    too_large = BookReaderError("file_too_large", f"The file exceeds {limit} bytes.", 422)
+    if created.size > limit:
+        raise too_large
+    data = get_store().get(created.bucket, created.key)
+    if len(data) > limit:
+        raise too_large
+    return data
+
+
+def _ingest(book: BookRecord, created: ObjectCreated, data: bytes, file: StoredFile) -> None:
     book_id, user_id = book.id, book.user_id
-    if created.size > settings.max_upload_bytes:
-        raise BookReaderError(
-            "file_too_large", f"The file exceeds {settings.max_upload_bytes} bytes.", 422
-        )
-    data = store.get(created.bucket, created.key)
-    if len(data) > settings.max_upload_bytes:
-        raise BookReaderError(
-            "file_too_large", f"The file exceeds {settings.max_upload_bytes} bytes.", 422
-        )
-    file = stored_file(data)
+    replaced = removal.remove_failed_copies(user_id, file.sha256, keep=book_id)
+    if replaced:
+        log_event(logger, "failed uploads of this file replaced", book_id=book_id, books=replaced)
     duplicate = books.find_by_sha256(user_id, file.sha256, exclude=book_id)
     if duplicate is not None:
         raise BookReaderError(
