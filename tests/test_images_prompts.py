@@ -594,6 +594,15 @@ def test_an_ambiguous_russian_word_is_read_by_its_neighbours() -> None:
         ("Он упирал локоть в коленку.", "knee", "cola"),
         # the sense is said in the plural of its head, before "of"
         ("На столе лежали бумажки.", "scraps of paper", "scrap of papers"),
+        # «толстый» is fat of a man and of his body, thick of a wallet or a wall
+        ("Он достал из кармана толстый старый бумажник.", "thick old wallet", "fat"),
+        ("Толстый купец сидел у самовара.", "fat merchant", "thick"),
+        ("Толстое тело старика лежало на широкой кровати.", "fat body", "thick"),
+        # «частый» is a dense forest, a steady rain; «мелкий» a fine one
+        ("Из частого леса текла вода узкими ручейками.", "dense forest", "frequent"),
+        ("Все утро шел частый, мелкий дождь над крышами.", "steady fine rain", "frequent"),
+        # butter with bread, oil in a lamp
+        ("На столе стояли хлеб, масло и сыр.", "butter", "oil"),
     ],
 )
 def test_a_word_is_said_in_the_sense_its_passage_paints(
@@ -876,6 +885,17 @@ def test_a_garment_is_worn_near_where_the_book_says_it_and_a_usual_one_everywher
     # a cast gathered before garments kept their chapters wears all it has
     stiva.worn_in = {}
     assert "(wearing dressing gown and hat and spectacles, in grey)" in figure(50), figure(50)
+    # a passage that says what is worn dresses the picture itself: Holmes "in a purple
+    # dressing-gown" was also "in black"
+    dressed = describe(
+        "character",
+        ["кабинет", "фрак"],
+        {"clothing": ["фрак"], "colour": ["черный"]},
+        characters=["Степан Аркадьич"],
+    )
+    text = "Степан Аркадьич в черном фраке вошел в кабинет."
+    prompt = ru_prompt(dressed, text, cast=[stiva]).prompt
+    assert "(wearing spectacles)" in prompt and "tailcoat" in prompt.lower(), prompt
 
 
 def test_a_character_the_book_calls_a_child_is_a_girl_or_a_boy() -> None:

@@ -177,18 +177,40 @@ def translate_phrase(phrase: str, language: str) -> str | None:
         if haired and not person:
             modifiers = [m.removesuffix(HAIRED) if m else m for m in modifiers]
         if language == "ru" and not person and words[-1] not in lexicon_ru.SAID_BY_ADJECTIVE:
-            # «невысокий» is short of a man and of his stature, low of a wave or a fence
-            high = _HIGH.get(head.split()[-1])
-            of_things = {**_OF_THINGS, "высокий": high} if high else _OF_THINGS
-            modifiers = [of_things.get(w, m) for w, m in zip(words[:-1], modifiers, strict=True)]
+            senses = _of_a_thing(words[-1], head.split()[-1])
+            modifiers = [senses.get(w, m) for w, m in zip(words[:-1], modifiers, strict=True)]
         english = " ".join(
             [*(m for m in modifiers if m and not set(m.lower().split()) <= said), head]
         )
     return pluralize(english) if plural else english
 
 
+def _of_a_thing(noun: str, english_head: str) -> dict[str, str]:
+    """The senses Russian adjectives take on a noun that is no person: «невысокий» is short
+    of a man and of his stature, low of a wave or a fence; «толстый» fat of a man, a dog or a
+    face, thick of a wallet or a wall; «высокий» and «частый» by the noun (`_BY_HEAD`)."""
+    senses = dict(_OF_THINGS)
+    lemma = noun.lower().replace("ё", "е")
+    if _inanimate(lemma) and ru_parse(lemma)[0] not in lexicon_ru.BODY | _FLESH:
+        senses.update(_OF_INANIMATE)
+    senses.update(
+        {adjective: by[english_head] for adjective, by in _BY_HEAD.items() if english_head in by}
+    )
+    return senses
+
+
+def _inanimate(word: str) -> bool:
+    from bookreader.nlp.morph_analyzer import parse_word
+
+    nouns = [p for p in parse_word(word) if p.tag.POS == "NOUN"]
+    return bool(nouns) and "inan" in nouns[0].tag
+
+
 # Russian adjectives said one way of people (the glossary's sense) and another of things
 _OF_THINGS = {"невысокий": "low"}
+_OF_INANIMATE = {"толстый": "thick"}
+# Parts of a body «толстый» is fat of, beside `lexicon_ru.BODY`'s («толстое тело»)
+_FLESH = frozenset(["тело", "туловище", "живот", "брюхо", "ляжка", "бедро", "зад", "шея"])
 # «высокий» is tall of a man, a tree or a tower; of these, high (or long: a glove)
 _HIGH = {
     "heel": "high",
@@ -205,6 +227,13 @@ _HIGH = {
     "brow": "high",
     "sky": "high",
     "glove": "long",
+}
+# «частый» is dense of a forest or a hedge (the glossary's sense), steady of rain; «мелкий» fine
+# of rain and snow
+_BY_HEAD = {
+    "высокий": _HIGH,
+    "частый": {"rain": "steady", "drizzle": "steady"},
+    "мелкий": {"rain": "fine", "drizzle": "fine", "snow": "fine"},
 }
 
 

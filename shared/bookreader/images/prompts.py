@@ -196,7 +196,12 @@ def _build_prompt(
     )
     people = _people_heads(summary.subjects, language)
     figures = _figures(
-        characters, text, language, chapter=description.chapter, monochrome=preset.monochrome
+        characters,
+        text,
+        language,
+        chapter=description.chapter,
+        dressed="clothing" in summary.attributes,
+        monochrome=preset.monochrome,
     )
     if not figures:  # named people outside the cast still show as a man or a woman
         figures = _named_people(summary.characters, text, language, description.type)
@@ -604,14 +609,18 @@ def _figures(
     language: str,
     *,
     chapter: int,
+    dressed: bool = False,
     monochrome: bool = False,
 ) -> list[str]:
     """ "a man (grey-haired, wearing greatcoat and cap, in grey)" for up to two characters; one
-    the story calls by what it is ("the Emperor", "the Duchess") is that: "an emperor (…)"."""
+    the story calls by what it is ("the Emperor", "the Duchess") is that: "an emperor (…)".
+    `dressed`: the passage says what is worn, and its clothes are the picture's."""
     figures = []
     for member in characters[:2]:
         noun = _member_noun(member, text, language)
-        figure = _figure(member, noun, language, chapter=chapter, monochrome=monochrome)
+        figure = _figure(
+            member, noun, language, chapter=chapter, dressed=dressed, monochrome=monochrome
+        )
         role = _role(member, text) if language == "en" else ""
         figures.append(_titled(figure, role) if role else figure)
     return figures
@@ -813,13 +822,22 @@ def _build_of(words: list[str], gender: str) -> list[str]:
     return found[:2]
 
 
-def _figure(member: CastMember, noun: str, language: str, *, chapter: int, monochrome: bool) -> str:
+def _figure(
+    member: CastMember,
+    noun: str,
+    language: str,
+    *,
+    chapter: int,
+    dressed: bool = False,
+    monochrome: bool = False,
+) -> str:
     """A recurring character's stable traits, most seen first: build, what they wear, then
     colours (none for a monochrome style). Sizes of other things ("long" hands, a "little"
     room), a garment's parts and a ring say nothing of the figure; a man wears no woman's dress,
     a woman no man's tailcoat (another person's, in the passages the traits were gathered from).
     Clothes are the scene's: a garment is worn near the chapters the book says it in, unless
-    the book says it often enough to be what the character usually wears."""
+    the book says it often enough to be what the character usually wears; none where the
+    passage says what is worn (Holmes "in a purple dressing-gown" is not "in black")."""
     lexicon = lexicon_ru if language == "ru" else lexicon_en
     looks = member.appearance
     colours = looks.get("colour", [])
@@ -832,7 +850,8 @@ def _figure(member: CastMember, noun: str, language: str, *, chapter: int, monoc
     garments = [
         word
         for word in looks.get("clothing", [])
-        if word not in unworn and (word in lexicon.EYEWEAR or _worn_here(member, word, chapter))
+        if word not in unworn
+        and (word in lexicon.EYEWEAR or (not dressed and _worn_here(member, word, chapter)))
     ]
     # one thing on the head, one on the body, one over it: "hat and cap", "dressing gown and
     # uniform" are two passages' clothes, not one figure's
@@ -843,7 +862,7 @@ def _figure(member: CastMember, noun: str, language: str, *, chapter: int, monoc
     colours = [
         colour
         for colour in colours
-        if colour not in lexicon.BUILD and _worn_here(member, colour, chapter)
+        if colour not in lexicon.BUILD and not dressed and _worn_here(member, colour, chapter)
     ]
     # "in green" is what a person wears; an animal's colours are as often its eyes' or another's
     tones = [] if "animal" in looks else translate_all(colours, language)[:2]
