@@ -108,6 +108,19 @@ def test_cast_is_ranked_by_mentions():
     assert cast[0].name == "Sherlock Holmes"
 
 
+def test_a_month_the_book_writes_before_a_name_is_part_of_it():
+    text = (
+        "The March Hare took the watch and looked at it gloomily. Alice sighed wearily. "
+        '"Have some wine," said the March Hare in an encouraging tone. Alice looked all '
+        'round the table. "Take some more tea," said the March Hare to Alice. "In March '
+        'the Hatter was ill," said the Dormouse. "Nonsense," said the Hatter.'
+    )
+    cast = _by_name(build_cast([(0, text)], "en", ner_words=0))
+    assert "March Hare" in cast and "March" not in cast, sorted(cast)
+    # a month once before a name is the date it is: "In March the Hatter"
+    assert "March Hatter" not in cast and "Hatter" in cast, sorted(cast)
+
+
 def test_english_falls_back_to_heuristics_without_the_model():
     cast = _by_name(build_cast(ENGLISH, "en", ner_words=0))
     assert {"Holmes", "Mr. Holmes"} <= set(cast["Sherlock Holmes"].aliases)

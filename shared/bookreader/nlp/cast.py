@@ -30,6 +30,7 @@ Appearance words of character descriptions go to the person they are written abo
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
@@ -335,12 +336,16 @@ def _collect_names(words: BookWords, lang: str) -> dict[tuple, _Name]:
     kept: dict[str, bool] = {}
     variants: dict[tuple[str, ...], NameVariant | None] = {}
     names: dict[tuple, _Name] = {}
+    leading = _calendar_leads(words.spans, lang)
     for span in words.spans:
         flags = []
         for token in span.tokens:
             if token not in kept:
                 kept[token] = keeps(token, words, forms)
             flags.append(kept[token])
+        for position, pair in enumerate(itertools.pairwise(span.tokens)):
+            if pair in leading and flags[position + 1]:
+                flags[position] = True  # "the March Hare"
         for first, last in _split(span, _runs(span, flags, lang), variants, variant_of):
             tokens = span.tokens[first:last]
             variant = variants[tokens]
@@ -357,6 +362,47 @@ def _collect_names(words: BookWords, lang: str) -> dict[tuple, _Name]:
                 _Mention(span.chapter, span.starts[first], span.ends[last - 1], surface, initial)
             )
     return names
+
+
+# English months and days, no names alone ("in March"), but part of a name the book writes
+# them in this often ("the March Hare", 31 times in Alice)
+_CALENDAR = frozenset(
+    [
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ]
+)
+_CALENDAR_NAME_SEEN = 3
+
+
+def _calendar_leads(spans: Sequence[NameSpan], lang: str) -> set[tuple[str, str]]:
+    """(month or day, word) pairs written together, capitalised, often enough to be a name."""
+    if lang != "en":
+        return set()
+    pairs = Counter(
+        pair
+        for span in spans
+        for pair in itertools.pairwise(span.tokens)
+        if pair[0].lower() in _CALENDAR and pair[1][:1].isupper()
+    )
+    return {pair for pair, count in pairs.items() if count >= _CALENDAR_NAME_SEEN}
 
 
 def _split(
