@@ -603,6 +603,11 @@ def test_an_ambiguous_russian_word_is_read_by_its_neighbours() -> None:
         ("Все утро шел частый, мелкий дождь над крышами.", "steady fine rain", "frequent"),
         # butter with bread, oil in a lamp
         ("На столе стояли хлеб, масло и сыр.", "butter", "oil"),
+        # «густой» is thick of hair and epaulettes, dense of a forest
+        ("Из-под густых бровей смотрели серые глаза.", "thick eyebrows", "dense"),
+        ("За рекой темнел густой лес.", "dense forest", "thick"),
+        # the Cossacks drink mead, not honey
+        ("Казаки пили мед и горелку из ковшей.", "mead", "honey"),
     ],
 )
 def test_a_word_is_said_in_the_sense_its_passage_paints(

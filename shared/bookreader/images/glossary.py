@@ -228,12 +228,30 @@ _HIGH = {
     "sky": "high",
     "glove": "long",
 }
+# «густой» is dense of a forest or fog (the glossary's sense), thick of what grows on a head
+# or hangs from a shoulder
+_GROWN_THICK = (
+    "hair",
+    "beard",
+    "moustache",
+    "eyebrow",
+    "eyelash",
+    "whiskers",
+    "sideburns",
+    "braid",
+    "plait",
+    "curls",
+    "mane",
+    "fringe",
+    "epaulette",
+)
 # «частый» is dense of a forest or a hedge (the glossary's sense), steady of rain; «мелкий» fine
 # of rain and snow
 _BY_HEAD = {
     "высокий": _HIGH,
     "частый": {"rain": "steady", "drizzle": "steady"},
     "мелкий": {"rain": "fine", "drizzle": "fine", "snow": "fine"},
+    "густой": dict.fromkeys(_GROWN_THICK, "thick"),
 }
 
 
