@@ -108,6 +108,21 @@ def test_cast_is_ranked_by_mentions():
     assert cast[0].name == "Sherlock Holmes"
 
 
+def test_a_surname_the_dictionary_reads_as_a_village_is_the_book_s_man():
+    # War and Peace: «Тушина», «Билибину» were the villages Тушино and Билибино, two more
+    # members beside Тушин and Билибин
+    text = (
+        "Капитан Тушин стоял у орудия. Тушин снял фуражку. Князь Андрей подошел к Тушину. "
+        "Солдаты Тушина стреляли. Лицо Тушина было грязно. Тушин улыбнулся."
+    )
+    cast = _by_name(build_cast([(0, text)], "ru", ner_words=0))
+    assert "Тушино" not in cast, sorted(cast)
+    assert {"Тушина", "Тушину"} <= set(cast["Тушин"].aliases), cast["Тушин"].aliases
+    # a village the book never writes as a man's name stays a village
+    village = "Они ехали из Тушина в Москву. В Тушине стояли войска. Дорога на Тушино была пуста."
+    assert "Тушин" not in _by_name(build_cast([(0, village)], "ru", ner_words=0))
+
+
 def test_a_month_the_book_writes_before_a_name_is_part_of_it():
     text = (
         "The March Hare took the watch and looked at it gloomily. Alice sighed wearily. "

@@ -445,6 +445,10 @@ def _single_russian(token: str, forms: BookForms | None) -> NameVariant:
         options,
         key=lambda p: (frequency(_title_case(_nominative(p))) if _slot_of(p) else 0, p.score),
     )
+    surname = _RU_SURNAME.match(token)
+    if _slot_of(best) == "place" and surname and frequency(surname.group(1)) >= _SURNAME_SEEN:
+        # «Тушина», «Билибину»: the dictionary's village (Тушино, Билибино), the book's man
+        return _single_russian(surname.group(1), forms)
     slot, value = _value(token, best, forms)
     if slot == "first" and forms and _book_knows_better(value, forms.canonical(token), forms):
         value, best = forms.canonical(token), options[0]
@@ -459,6 +463,8 @@ def _single_russian(token: str, forms: BookForms | None) -> NameVariant:
 
 
 _OBLIQUE_CASES = frozenset(["gent", "datv", "accs", "ablt", "loct"])
+# A surname the book writes in the nominative this often owns its other cases
+_SURNAME_SEEN = 2
 
 
 def _book_knows_better(value: str, canonical: str, forms: BookForms) -> bool:
