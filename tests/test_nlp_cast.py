@@ -123,6 +123,22 @@ def test_a_surname_the_dictionary_reads_as_a_village_is_the_book_s_man():
     assert "Тушин" not in _by_name(build_cast([(0, village)], "ru", ner_words=0))
 
 
+def test_a_full_first_name_is_not_the_person_called_by_its_diminutive_elsewhere():
+    # War and Peace: Prince Vasily («князь Василий») was an alias of Васька Денисов
+    salon = (
+        "Анна Павловна встретила гостя. Князь Василий говорил всегда лениво. "
+        "Князь Василий сел на диван. Анна Павловна улыбнулась, и князь Василий замолчал."
+    )
+    camp = (
+        "В эскадроне ждали ротмистра. Васька Денисов вернулся с фуражировки. Денисов был "
+        "маленький человек с красным лицом. Денисов закричал на денщика, и Денисов засмеялся."
+    )
+    cast = _by_name(build_cast([(0, salon), (1, camp)], "ru", ner_words=0))
+    denisov = next(member for name, member in cast.items() if "Денисов" in name)
+    assert not {"Василий", "Василия"} & set(denisov.aliases), denisov.aliases
+    assert "Василий" in cast, sorted(cast)
+
+
 def test_a_month_the_book_writes_before_a_name_is_part_of_it():
     text = (
         "The March Hare took the watch and looked at it gloomily. Alice sighed wearily. "

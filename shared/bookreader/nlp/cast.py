@@ -731,7 +731,7 @@ def _cluster(names: list[_Name], texts: dict[int, str]) -> list[_Cluster]:
         target = _dominant(fitting, name, texts) or _introduced(fitting, name)
         if (
             target is not None
-            and _is_diminutive(name)
+            and (_is_diminutive(name) or _full_name_of_a_diminutive(name, target))
             and (
                 _side_by_side(name, target, texts)
                 or _in_another_role(name, target, texts)
@@ -768,6 +768,21 @@ def _cluster(names: list[_Name], texts: dict[int, str]) -> list[_Cluster]:
 def _is_diminutive(name: _Name) -> bool:
     parts = name.variant.parts
     return len(parts) == 1 and parts[0][0] == "first" and parts[0][1] != name.variant.display
+
+
+def _full_name_of_a_diminutive(name: _Name, cluster: _Cluster) -> bool:
+    """A lone full first name meeting a person the book calls only by its diminutive: judged
+    as a diminutive is («Василий», Prince Vasily, is not «Васька Денисов»)."""
+    parts = name.variant.parts
+    if len(parts) != 1 or parts[0][0] != "first" or parts[0][1] != name.variant.display:
+        return False
+    first = parts[0][1]
+    said = [
+        other.variant.display.split()[list(dict(other.variant.parts)).index("first")]
+        for other in cluster.names
+        if dict(other.variant.parts).get("first") == first
+    ]
+    return bool(said) and all(word != first for word in said)
 
 
 def _side_by_side(name: _Name, cluster: _Cluster, texts: dict[int, str]) -> bool:
