@@ -70,6 +70,31 @@ PRESENT_SHARE = 0.34  # a diminutive whose person's other names are this rarely 
 SAME_COMPANY = 0.5  # … unless this share of the names around it are around the person too
 ALIAS_LIMIT = 20  # surface forms stored per member, most frequent first
 
+# English months and days, no names alone ("in March"), but part of a name the book writes
+# them in this often ("the March Hare", 31 times in Alice)
+_CALENDAR = frozenset(
+    [
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ]
+)
 _NOT_NAMES = frozenset(
     # pronouns, interjections, forms of address and words capitalised out of reverence
     [
@@ -159,25 +184,7 @@ _NOT_NAMES = frozenset(
         "heaven",
         "heavens",
         "christ",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
+        *_CALENDAR,
         "christmas",
         "easter",
         "english",
@@ -364,32 +371,7 @@ def _collect_names(words: BookWords, lang: str) -> dict[tuple, _Name]:
     return names
 
 
-# English months and days, no names alone ("in March"), but part of a name the book writes
-# them in this often ("the March Hare", 31 times in Alice)
-_CALENDAR = frozenset(
-    [
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ]
-)
-_CALENDAR_NAME_SEEN = 3
+_CALENDAR_NAME_SEEN = 3  # times a month or day is written before the same word, capitalised
 
 
 def _calendar_leads(spans: Sequence[NameSpan], lang: str) -> set[tuple[str, str]]:
