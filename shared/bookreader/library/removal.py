@@ -4,6 +4,7 @@ illustrations and exports — and the failed attempts a new upload of the same f
 from __future__ import annotations
 
 from bookreader.config import get_settings
+from bookreader.errors import BookReaderError
 from bookreader.library import books, keys
 from bookreader.storage import delete_book_objects, get_store
 
@@ -21,5 +22,10 @@ def remove_failed_copies(user_id: str, sha256: str, *, keep: str) -> list[str]:
     file again is a new attempt, not a second card saying the same failure. Their ids."""
     failed = books.failed_with_sha256(user_id, sha256, exclude=keep)
     for book_id in failed:
-        remove_book(user_id, book_id)
+        try:
+            remove_book(user_id, book_id)
+        except BookReaderError as error:
+            if error.code != "book_not_found":
+                raise
+            # the reader deleted it meanwhile: what this upload would have done
     return failed
