@@ -608,6 +608,9 @@ def test_an_ambiguous_russian_word_is_read_by_its_neighbours() -> None:
         ("За рекой темнел густой лес.", "dense forest", "thick"),
         # the Cossacks drink mead, not honey
         ("Казаки пили мед и горелку из ковшей.", "mead", "honey"),
+        # a Zaporozhian kuren is a troop that marches; its hut has a roof
+        ("Один за другим валили курени к воротам.", "cossack troops", "huts"),
+        ("Над куренем чернела соломенная крыша.", "cossack hut", "troop"),
     ],
 )
 def test_a_word_is_said_in_the_sense_its_passage_paints(
