@@ -191,7 +191,7 @@ def _of_a_thing(noun: str, english_head: str) -> dict[str, str]:
     face, thick of a wallet or a wall; «высокий» and «частый» by the noun (`_BY_HEAD`)."""
     senses = dict(_OF_THINGS)
     lemma = noun.lower().replace("ё", "е")
-    if _inanimate(lemma) and ru_parse(lemma)[0] not in lexicon_ru.BODY | _FLESH:
+    if _inanimate(lemma) and ru_parse(lemma)[0] not in _FAT_OF:
         senses.update(_OF_INANIMATE)
     senses.update(
         {adjective: by[english_head] for adjective, by in _BY_HEAD.items() if english_head in by}
@@ -209,8 +209,10 @@ def _inanimate(word: str) -> bool:
 # Russian adjectives said one way of people (the glossary's sense) and another of things
 _OF_THINGS = {"невысокий": "low"}
 _OF_INANIMATE = {"толстый": "thick"}
-# Parts of a body «толстый» is fat of, beside `lexicon_ru.BODY`'s («толстое тело»)
-_FLESH = frozenset(["тело", "туловище", "живот", "брюхо", "ляжка", "бедро", "зад", "шея"])
+# Parts of a body «толстый» is fat of: `lexicon_ru.BODY`'s and these («толстое тело»)
+_FAT_OF = lexicon_ru.BODY | frozenset(
+    ["тело", "туловище", "живот", "брюхо", "ляжка", "бедро", "зад", "шея"]
+)
 # «высокий» is tall of a man, a tree or a tower; of these, high (or long: a glove)
 _HIGH = {
     "heel": "high",

@@ -747,24 +747,29 @@ def _cluster(names: list[_Name], texts: dict[int, str]) -> list[_Cluster]:
     return _join_complements(clusters)
 
 
-def _is_diminutive(name: _Name) -> bool:
+def _lone_first(name: _Name) -> str | None:
+    """The full first name a name is made of alone («Василий» for «Васька»), else None."""
     parts = name.variant.parts
-    return len(parts) == 1 and parts[0][0] == "first" and parts[0][1] != name.variant.display
+    return parts[0][1] if len(parts) == 1 and parts[0][0] == "first" else None
+
+
+def _is_diminutive(name: _Name) -> bool:
+    first = _lone_first(name)
+    return first is not None and first != name.variant.display
 
 
 def _full_name_of_a_diminutive(name: _Name, cluster: _Cluster) -> bool:
     """A lone full first name meeting a person the book calls only by its diminutive: judged
     as a diminutive is («Василий», Prince Vasily, is not «Васька Денисов»)."""
-    parts = name.variant.parts
-    if len(parts) != 1 or parts[0][0] != "first" or parts[0][1] != name.variant.display:
+    first = _lone_first(name)
+    if first is None or first != name.variant.display:
         return False
-    first = parts[0][1]
-    said = [
-        other.variant.display.split()[list(dict(other.variant.parts)).index("first")]
+    namesakes = [
+        other.variant.display.split()
         for other in cluster.names
         if dict(other.variant.parts).get("first") == first
     ]
-    return bool(said) and all(word != first for word in said)
+    return bool(namesakes) and all(first not in words for words in namesakes)
 
 
 def _side_by_side(name: _Name, cluster: _Cluster, texts: dict[int, str]) -> bool:
