@@ -108,6 +108,29 @@ def test_cast_is_ranked_by_mentions():
     assert cast[0].name == "Sherlock Holmes"
 
 
+def test_a_name_the_book_declines_as_a_man_s_is_named_in_the_nominative():
+    # War and Peace: the cast showed «Мюрата» (a woman's name to pymorphy3), «Александра» (the
+    # emperor's genitive) and «Суворова» beside «Суворов» as members of their own
+    text = (
+        "Мюрат скакал впереди. Адъютант Мюрата подъехал к Мюрату. Конь Мюрата был бел, "
+        "шляпа Мюрата в перьях. Мюрат засмеялся. Государь Александр смотрел вдаль. Свита "
+        "Александра молчала. Кутузов поклонился Александру, и Александр кивнул. Рядом с "
+        "Александром стоял Долгоруков, он ждал Александра у коляски Александра. Суворов был "
+        "велик. Солдаты Суворова помнили Суворова и походы Суворова. Суворов не знал поражений."
+    )
+    cast = _by_name(build_cast([(0, text)], "ru", ner_words=0))
+    assert {"Мюрат", "Александр", "Суворов"} <= set(cast), sorted(cast)
+    assert not {"Мюрата", "Александра", "Суворова"} & set(cast), sorted(cast)
+    assert "Мюрата" in cast["Мюрат"].aliases and "Суворова" in cast["Суворов"].aliases
+    # Anna Karenina: «Картасова» is a lady where the book says so («эта Картасова»), though
+    # her husband Картасов is in the book too
+    lady = (
+        "Картасов стоял у ложи. Картасов поклонился. Эта Картасова была зла. Мадам Картасова "
+        "отвернулась. Брат Картасова молчал."
+    )
+    assert "Картасова" in _by_name(build_cast([(0, lady)], "ru", ner_words=0))
+
+
 def test_a_surname_the_dictionary_reads_as_a_village_is_the_book_s_man():
     # War and Peace: «Тушина», «Билибину» were the villages Тушино and Билибино, two more
     # members beside Тушин and Билибин

@@ -17,6 +17,25 @@ Sex = Literal["masc", "femn"]
 _WORD = re.compile(r"[^\W\d_]+")
 _DASH_BEFORE = re.compile(r"—\s*$")
 _LAST_WORD = re.compile(r"([^\W\d_]+)[,\s]*$")  # a word, then spaces and maybe a comma
+_WORD_RIGHT_BEFORE = re.compile(r"([^\W\d_]+)\s+$")
+# Titles only a woman bears; «жена», «дочь», «вдова» are left out: «жена Суворова» is his wife.
+_WOMENS_TITLES = frozenset(
+    [
+        "княгиня",
+        "графиня",
+        "княжна",
+        "баронесса",
+        "госпожа",
+        "барыня",
+        "фрейлина",
+        "мадам",
+        "madame",
+        "mme",
+        "mademoiselle",
+        "mlle",
+        "lady",
+    ]
+)
 # A book's vote decides when it has this many agreeing words and this share of them.
 BOOK_VOTES = 2
 BOOK_SHARE = 0.75
@@ -36,6 +55,22 @@ def agreeing_gender(text: str, start: int, end: int) -> str:
         if agrees and tag.gender in ("masc", "femn"):
             return str(tag.gender)
     return ""
+
+
+def said_of_a_woman(text: str, start: int, end: int) -> bool:
+    """The name text[start:end] is a woman's here: a feminine word agrees with it («Картасова
+    сделала»), or a woman's title or a feminine word in the nominative stands right before it
+    («княгиня Курагина», «эта Картасова») — where «Суворова» could be his genitive or her name."""
+    if agreeing_gender(text, start, end) == "femn":
+        return True
+    before = _WORD_RIGHT_BEFORE.search(text, max(0, start - 40), start)
+    if before is None:
+        return False
+    word = before.group(1).lower()
+    if word in _WOMENS_TITLES:
+        return True
+    tag = parse_word(word)[0].tag
+    return bool({"ADJF", "femn", "sing", "nomn"} <= tag.grammemes)
 
 
 def book_gender(votes: Iterable[str]) -> Sex | None:

@@ -38,12 +38,13 @@ from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from typing import Any, cast
 
-from bookreader.nlp.agreement import agreeing_gender, book_gender
+from bookreader.nlp.agreement import agreeing_gender, book_gender, said_of_a_woman
 from bookreader.nlp.animals import animal_kinds, animal_word, named_animal
 from bookreader.nlp.appearance import Person, gather_appearance
 from bookreader.nlp.cast_names import (
     EN_PLACE_WORDS,
     EN_TITLES,
+    RU_FEMININE_SURNAME,
     BookForms,
     BookWords,
     NameSpan,
@@ -267,7 +268,7 @@ def build_cast(
     if lang not in SUPPORTED_LANGUAGES:
         return []
     words = find_name_spans(chapters, lang)
-    names = _collect_names(words, lang)
+    names = _collect_names(words, lang, dict(chapters))
     budget = NER_WORDS_PER_BOOK[lang] if ner_words is None else ner_words
     votes = _ner_votes(names, dict(chapters), lang, budget)
     _decide_kinds(names, votes, dict(chapters), lang)
@@ -336,9 +337,10 @@ def _keeps_english(token: str, words: BookWords, forms: BookForms) -> bool:
     return inside >= 1 and seen_lower * 4 <= inside + words.capital_initial[token]
 
 
-def _collect_names(words: BookWords, lang: str) -> dict[tuple, _Name]:
+def _collect_names(words: BookWords, lang: str, texts: dict[int, str]) -> dict[tuple, _Name]:
     keeps = _keeps_english if lang == "en" else _keeps_russian
-    forms = BookForms(words.capital_inside + words.capital_initial, stems=lang == "ru")
+    counts = words.capital_inside + words.capital_initial
+    forms = BookForms(counts, stems=lang == "ru", women=_women(words, texts, lang))
     variant_of = english_variant if lang == "en" else partial(russian_variant, forms=forms)
     kept: dict[str, bool] = {}
     variants: dict[tuple[str, ...], NameVariant | None] = {}
@@ -369,6 +371,19 @@ def _collect_names(words: BookWords, lang: str) -> dict[tuple, _Name]:
                 _Mention(span.chapter, span.starts[first], span.ends[last - 1], surface, initial)
             )
     return names
+
+
+def _women(words: BookWords, texts: dict[int, str], lang: str) -> frozenset[str]:
+    """The Russian surname forms in -ова/-ина the book says of a woman at least once: elsewhere
+    the same word may be her husband's genitive, so it is hers only where the book says so."""
+    if lang != "ru":
+        return frozenset()
+    return frozenset(
+        token
+        for span in words.spans
+        for token, start, end in zip(span.tokens, span.starts, span.ends, strict=True)
+        if RU_FEMININE_SURNAME.match(token) and said_of_a_woman(texts[span.chapter], start, end)
+    )
 
 
 _CALENDAR_NAME_SEEN = 3  # times a month or day is written before the same word, capitalised

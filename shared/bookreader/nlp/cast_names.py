@@ -194,7 +194,7 @@ _RU_PARTICLE = re.compile(r"-(?:то|де|ка|с|либо|нибудь)$")  # �
 _RU_ENDINGS = ("ою", "ею", "ом", "ем", "ой", "ей", "ы", "и", "а", "я", "у", "ю", "е", "о", "ь", "й")
 _RU_NOMINATIVE_LIKE = re.compile(r"(?:[бвгджзклмнпрстфхцчшщ]|[аяйьо])$")
 _RU_PATRONYMIC_KEY = re.compile(r"(?:ьевич|евич|ович|ич|ыч|ьевна|евна|овна|инична|ична|ишна|на)$")
-_RU_FEMININE_SURNAME = re.compile(r"^(.+(?:ов|ев|ин|ын))а$")
+RU_FEMININE_SURNAME = re.compile(r"^(.+(?:ов|ев|ин|ын))а$")
 _RU_FEMININE_ADJECTIVAL = re.compile(r"^(.+(?:ск|цк))ая$")
 NAMES_TABLE = Path(__file__).with_name("ru_names.tsv")
 
@@ -254,8 +254,11 @@ def russian_stem(token: str) -> str:
 class BookForms:
     """How often the book capitalises each word, and its forms grouped by stem."""
 
-    def __init__(self, counts: Counter[str], stems: bool = True) -> None:
+    def __init__(
+        self, counts: Counter[str], stems: bool = True, women: frozenset[str] = frozenset()
+    ) -> None:
         self.counts = counts
+        self.women = women  # forms the book says of a woman somewhere («эта Картасова»)
         self._groups: dict[str, list[str]] = {}
         for token in counts if stems else ():
             self._groups.setdefault(russian_stem(token), []).append(token)
@@ -334,7 +337,7 @@ def _part_key(slot: str, value: str) -> str:
         root = _RU_PATRONYMIC_KEY.sub("", value.lower().replace("ё", "е")).replace("ь", "")
         return root.removesuffix("и") or value
     if slot == "last":
-        masculine = _RU_FEMININE_SURNAME.match(value) or _RU_FEMININE_ADJECTIVAL.match(value)
+        masculine = RU_FEMININE_SURNAME.match(value) or _RU_FEMININE_ADJECTIVAL.match(value)
         if masculine:
             return masculine.group(1) + ("ий" if value.endswith("ая") else "")
     return value
@@ -437,8 +440,75 @@ def _value(
     return slot, _title_case(_nominative(parse))
 
 
+# A man's name of the hard declension: the bare form, then the case endings after it
+_RU_CONSONANT_END = re.compile(r"[бвгджзклмнпрстфхцчшщ]$")
+_RU_MASCULINE_CASES = ("ом", "ем", "ым", "а", "у", "е")
+_RU_FEMININE_INSTRUMENTAL = ("ой", "ою")
+_RU_SURNAME_STEM = re.compile(r"(?:ов|ев|ёв|ин|ын)$")
+# Patronymics and adjectival stems decline otherwise
+_RU_NOT_A_BARE_NAME = re.compile(r"(?:ич|ыч|ск|цк)$")
+_BARE_SEEN = 2  # times the book writes the bare form for it to be the nominative
+
+
+def _declined_as_a_man(token: str, forms: BookForms) -> str | None:
+    """The nominative of a name the book declines as a man's — it writes the consonant-final
+    form itself and its cases, never a woman's instrumental: «Мюрат», «Мюрата», «Мюрату» are
+    Мюрат (pymorphy3 guesses «Мюрата», a woman), «Александра» beside «Александр», «Александром»
+    is his genitive. The bare form must be a name or a word the dictionary lacks: «Анн» is
+    Анна's plural genitive."""
+    if token in forms.women:
+        return None  # «Картасова» is a lady, though her husband «Картасов» is in the book too
+    stems = [token] + [token[: -len(e)] for e in _RU_MASCULINE_CASES if token.endswith(e)]
+    for bare in stems:
+        if not _RU_CONSONANT_END.search(bare) or forms.frequency(bare) < _BARE_SEEN:
+            continue
+        root = _RU_SURNAME_STEM.sub("", bare)
+        if (
+            _RU_NOT_A_BARE_NAME.search(bare)
+            or russian_stem(bare) != bare.lower().replace("ё", "е")
+            or (root != bare and first_name_entry(root))
+        ):
+            continue  # «Иваныч», «Свияжск», «Свияжском», and «Тарасов» (Тарас's, an adjective)
+        if not any(forms.frequency(bare + e) for e in _RU_MASCULINE_CASES):
+            continue  # nothing declined: nothing to decide
+        if any(forms.frequency(bare + e) for e in _RU_FEMININE_INSTRUMENTAL):
+            continue  # «Безуховой»: a woman of that name is in the book too
+        if morph().word_is_known(bare.lower()) and not any(
+            _slot_of(p) and {"nomn", "sing", "masc"} <= p.tag.grammemes for p in parse_word(bare)
+        ):
+            continue
+        return bare
+    return None
+
+
+def _bare_masculine(token: str, options: list) -> NameVariant:
+    """The variant of a man's bare name (`_declined_as_a_man`): the dictionary's reading of it
+    as a nominative, else a surname by its suffix, a first name when the dictionary has any name
+    reading for it, an unknown name otherwise."""
+    own = [p for p in options if _slot_of(p) and p.normal_form == token.lower().replace("ё", "е")]
+    if own:
+        best = max(own, key=lambda p: p.score)
+        slot, value = _value(token, best, None)
+    elif _RU_SURNAME_STEM.search(token):
+        slot, value = "last", token
+    else:
+        slot = "first" if any(_slot_of(p) == "first" for p in options) else "name"
+        value = token
+    kind = "unknown" if slot == "name" else "person"
+    gender = "masc" if kind == "person" else None
+    return NameVariant(kind, ((slot, _part_key(slot, value)),), gender, value)
+
+
 def _single_russian(token: str, forms: BookForms | None) -> NameVariant:
     """One word: of its readings, the one whose nominative the book uses most («Левину» → Левин)."""
+    variant = _read_russian(token, forms)
+    bare = _declined_as_a_man(clean_russian(token), forms) if forms else None
+    if bare and bare != variant.display and variant.kind != "place":
+        return _bare_masculine(bare, _name_parses(bare))
+    return variant
+
+
+def _read_russian(token: str, forms: BookForms | None) -> NameVariant:
     options = _name_parses(token)
     frequency = forms.frequency if forms else (lambda _: 0)
     best = max(
