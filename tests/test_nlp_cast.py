@@ -131,6 +131,40 @@ def test_a_name_the_book_declines_as_a_man_s_is_named_in_the_nominative():
     assert "Картасова" in _by_name(build_cast([(0, lady)], "ru", ner_words=0))
 
 
+def test_old_spellings_and_a_name_the_book_writes_only_in_its_cases():
+    # War and Peace: Tolstoy's «Василья», «Василью» (Василий's cases in the old spelling) were
+    # a member of their own; the empress, only ever «Екатерины», «Екатерине», was shown so
+    text = (
+        "Князь Василий вошел. Все ждали князя Василья. Анна Павловна подошла к князю Василью. "
+        "Князь Василий улыбнулся. Двор Екатерины был пышен. При Екатерине служили многие. "
+        "Портрет Екатерины висел в зале."
+    )
+    cast = _by_name(build_cast([(0, text)], "ru", ner_words=0))
+    assert "Василья" not in cast and {"Василья", "Василью"} <= set(cast["Василий"].aliases)
+    assert "Екатерина" in cast and "Екатерины" not in cast, sorted(cast)
+
+
+def test_a_lone_full_name_among_other_people_is_not_the_diminutive_s_person():
+    # War and Peace: the empress «Екатерина» (52 names around her) joined «Катерина Семеновна»
+    # (two scenes, with Pierre and Prince Vasily), as two of her four neighbours are near the
+    # empress too somewhere in the book
+    first_names = ["Иван", "Петр", "Николай", "Сергей", "Андрей", "Михаил", "Федор", "Алексей"]
+    first_names += ["Дмитрий", "Григорий", "Павел", "Степан"]
+    chapters = [
+        (
+            0,
+            "Катерина Семеновна сидела у постели. Пьер вошел, и Василий кивнул ему. Пьер сел. "
+            "Василий молчал. Катерина Семеновна встала.",
+        )
+    ]
+    for index, name in enumerate(first_names, start=1):
+        said = f"{name} вспоминал двор Екатерины. {name} служил при Екатерине. "
+        chapters.append((index, said + ("Пьер слушал. Пьер молчал." if index == 1 else "")))
+    cast = _by_name(build_cast(chapters, "ru", ner_words=0))
+    assert cast["Катерина Семеновна"].aliases == ["Катерина Семеновна"]
+    assert cast["Екатерина"].mentions == 2 * len(first_names)
+
+
 def test_a_surname_the_dictionary_reads_as_a_village_is_the_book_s_man():
     # War and Peace: «Тушина», «Билибину» were the villages Тушино and Билибино, two more
     # members beside Тушин and Билибин

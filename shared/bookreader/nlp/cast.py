@@ -69,6 +69,9 @@ DOMINANCE = 3.0  # a shared part goes to the person mentioned this many times mo
 SCENE_CHARS = 1500  # each side of a diminutive: the stretch of text its person's other names are in
 PRESENT_SHARE = 0.34  # a diminutive whose person's other names are this rarely around is another
 SAME_COMPANY = 0.5  # … unless this share of the names around it are around the person too
+# … and this share of the names around the commoner one: the empress «Екатерина» (52 names around
+# her) is not «Катерина Семеновна» (4, two of them Pierre and Prince Vasily)
+OWN_COMPANY = 0.1
 ALIAS_LIMIT = 20  # surface forms stored per member, most frequent first
 
 # English months and days, no names alone ("in March"), but part of a name the book writes
@@ -893,7 +896,8 @@ def _same_person_around(name: _Name, cluster: _Cluster, neighbours: _Neighbours)
     mine, theirs = neighbours.around([name]), neighbours.around(cluster.names)
     if rare is not name.mentions:
         mine, theirs = theirs, mine
-    return len(mine & theirs) >= SAME_COMPANY * len(mine)
+    shared = len(mine & theirs)
+    return shared >= SAME_COMPANY * len(mine) and shared >= OWN_COMPANY * len(theirs)
 
 
 def _near_share(rare: list[_Mention], common: list[_Mention]) -> float:

@@ -499,8 +499,28 @@ def _bare_masculine(token: str, options: list) -> NameVariant:
     return NameVariant(kind, ((slot, _part_key(slot, value)),), gender, value)
 
 
+_RU_OLD_SPELLING = re.compile(r"^(.+)ь(?:я|ю|е|ем)$")
+
+
+def _old_spelling(token: str, forms: BookForms) -> str | None:
+    """The nominative of a man's name in -ий the book writes in the old spelling of its cases:
+    Tolstoy's «Василья», «Василью», «Васильем» are Василий's (pymorphy3 reads «Василья» as a name
+    of its own)."""
+    match = _RU_OLD_SPELLING.match(token)
+    if match is None:
+        return None
+    name = match.group(1) + "ий"
+    entry = first_name_entry(name)
+    if entry and entry[1] == "masc" and forms.frequency(name) >= _BARE_SEEN:
+        return name
+    return None
+
+
 def _single_russian(token: str, forms: BookForms | None) -> NameVariant:
     """One word: of its readings, the one whose nominative the book uses most («Левину» → Левин)."""
+    old = _old_spelling(clean_russian(token), forms) if forms else None
+    if old:
+        return _single_russian(old, forms)
     variant = _read_russian(token, forms)
     bare = _declined_as_a_man(clean_russian(token), forms) if forms else None
     if bare and bare != variant.display and variant.kind != "place":
@@ -553,6 +573,15 @@ def _book_knows_better(value: str, canonical: str, forms: BookForms) -> bool:
         for p in readings
     ):
         return False  # «Акулины» is a case of «Акулина», which the book writes too
+    if any(
+        _slot_of(p) == "first"
+        and "sing" in p.tag
+        and p.tag.case in _OBLIQUE_CASES
+        and p.normal_form == value.lower()
+        and first_name_entry(value)
+        for p in readings
+    ):
+        return False  # «Екатерины»: a case of a name people bear, though the book never writes it
     return not any(_slot_of(p) == "first" and {"nomn", "sing"} <= p.tag.grammemes for p in readings)
 
 
