@@ -129,6 +129,15 @@ def test_a_name_the_book_declines_as_a_man_s_is_named_in_the_nominative():
         "отвернулась. Брат Картасова молчал."
     )
     assert "Картасова" in _by_name(build_cast([(0, lady)], "ru", ner_words=0))
+    # War and Peace: «графа Безухова» is the old count's genitive, though Hélène, «графиня
+    # Безуховой», is in the book too
+    count = (
+        "Граф Безухов умирал. Сын графа Безухова приехал. В доме графа Безухова было тихо. "
+        "Граф Безухов спал. Слуги графа Безухова молчали. Письмо графини Безуховой лежало "
+        "на столе."
+    )
+    cast = _by_name(build_cast([(0, count)], "ru", ner_words=0))
+    assert "Безухова" in cast["Безухов"].aliases and "Безухова" not in cast, sorted(cast)
 
 
 def test_old_spellings_and_a_name_the_book_writes_only_in_its_cases():

@@ -443,7 +443,6 @@ def _value(
 # A man's name of the hard declension: the bare form, then the case endings after it
 _RU_CONSONANT_END = re.compile(r"[бвгджзклмнпрстфхцчшщ]$")
 _RU_MASCULINE_CASES = ("ом", "ем", "ым", "а", "у", "е")
-_RU_FEMININE_INSTRUMENTAL = ("ой", "ою")
 _RU_SURNAME_STEM = re.compile(r"(?:ов|ев|ёв|ин|ын)$")
 # Patronymics and adjectival stems decline otherwise
 _RU_NOT_A_BARE_NAME = re.compile(r"(?:ич|ыч|ск|цк)$")
@@ -452,12 +451,10 @@ _BARE_SEEN = 2  # times the book writes the bare form for it to be the nominativ
 
 def _declined_as_a_man(token: str, forms: BookForms) -> str | None:
     """The nominative of a name the book declines as a man's — it writes the consonant-final
-    form itself and its cases, never a woman's instrumental: «Мюрат», «Мюрата», «Мюрату» are
-    Мюрат (pymorphy3 guesses «Мюрата», a woman), «Александра» beside «Александр», «Александром»
-    is his genitive. The bare form must be a name or a word the dictionary lacks: «Анн» is
-    Анна's plural genitive."""
-    if token in forms.women:
-        return None  # «Картасова» is a lady, though her husband «Картасов» is in the book too
+    form itself and its cases: «Мюрат», «Мюрата», «Мюрату» are Мюрат (pymorphy3 guesses
+    «Мюрата», a woman), «Александра» beside «Александр», «Александром» is his genitive. The bare
+    form must be a name or a word the dictionary lacks («Анн» is Анна's plural genitive), and a
+    surname's -а form is never said of a woman in the book (`BookForms.women`)."""
     stems = [token] + [token[: -len(e)] for e in _RU_MASCULINE_CASES if token.endswith(e)]
     for bare in stems:
         if not _RU_CONSONANT_END.search(bare) or forms.frequency(bare) < _BARE_SEEN:
@@ -471,8 +468,8 @@ def _declined_as_a_man(token: str, forms: BookForms) -> str | None:
             continue  # «Иваныч», «Свияжск», «Свияжском», and «Тарасов» (Тарас's, an adjective)
         if not any(forms.frequency(bare + e) for e in _RU_MASCULINE_CASES):
             continue  # nothing declined: nothing to decide
-        if any(forms.frequency(bare + e) for e in _RU_FEMININE_INSTRUMENTAL):
-            continue  # «Безуховой»: a woman of that name is in the book too
+        if bare + "а" in forms.women and token != bare:
+            continue  # «Картасова», «Каренину»: a lady's too, whose husband is in the book
         if morph().word_is_known(bare.lower()) and not any(
             _slot_of(p) and {"nomn", "sing", "masc"} <= p.tag.grammemes for p in parse_word(bare)
         ):
