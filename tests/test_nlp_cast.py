@@ -138,6 +138,16 @@ def test_a_name_the_book_declines_as_a_man_s_is_named_in_the_nominative():
     )
     cast = _by_name(build_cast([(0, count)], "ru", ner_words=0))
     assert "Безухова" in cast["Безухов"].aliases and "Безухова" not in cast, sorted(cast)
+    # a surname the dictionary lacks: «Жерков» was two members, the bare form (with Болконский,
+    # by «сказал Жерков Болконскому») and its cases
+    text = (
+        "Андрей Болконский вошел. Болконский сел. Жерков засмеялся. — Вот, — сказал Жерков "
+        "Болконскому. Жерков отъехал. Ростов посмотрел на Жеркова. Все слушали Жеркова. "
+        "Генерал кивнул Жеркову. Жерков поскакал. Болконский ушел."
+    )
+    cast = _by_name(build_cast([(0, text)], "ru", ner_words=0))
+    assert {"Жерков", "Жеркова", "Жеркову"} <= set(cast["Жерков"].aliases), sorted(cast)
+    assert "Болконский" not in cast["Жерков"].aliases
 
 
 def test_old_spellings_and_a_name_the_book_writes_only_in_its_cases():

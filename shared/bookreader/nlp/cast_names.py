@@ -520,7 +520,8 @@ def _single_russian(token: str, forms: BookForms | None) -> NameVariant:
         return _single_russian(old, forms)
     variant = _read_russian(token, forms)
     bare = _declined_as_a_man(clean_russian(token), forms) if forms else None
-    if bare and bare != variant.display and variant.kind != "place":
+    if bare and variant.kind != "place" and (bare != variant.display or variant.kind == "unknown"):
+        # «Жерков», «Телянина» too, which the dictionary lacks: the surname of its cases
         return _bare_masculine(bare, _name_parses(bare))
     return variant
 
