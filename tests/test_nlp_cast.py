@@ -148,6 +148,7 @@ def test_a_name_the_book_declines_as_a_man_s_is_named_in_the_nominative():
     cast = _by_name(build_cast([(0, text)], "ru", ner_words=0))
     assert {"Жерков", "Жеркова", "Жеркову"} <= set(cast["Жерков"].aliases), sorted(cast)
     assert "Болконский" not in cast["Жерков"].aliases
+    assert "Жерков Болконский" not in cast, sorted(cast)  # a nominative and a dative, two men
 
 
 def test_old_spellings_and_a_name_the_book_writes_only_in_its_cases():

@@ -618,6 +618,8 @@ def russian_variant(tokens: Sequence[str], forms: BookForms | None = None) -> Na
     if reading is None:
         return None
     gender, case = reading
+    if case != "nomn" and forms and any(_declined_as_a_man(t, forms) == t for t in tokens):
+        return None  # «сказал Жерков Болконскому»: a man's bare name is a nominative
     parts: list[tuple[Slot, str]] = []
     display: list[str] = []
     frequency = forms.frequency if forms else (lambda _: 0)
