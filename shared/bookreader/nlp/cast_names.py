@@ -618,8 +618,15 @@ def russian_variant(tokens: Sequence[str], forms: BookForms | None = None) -> Na
     if reading is None:
         return None
     gender, case = reading
-    if case != "nomn" and forms and any(_declined_as_a_man(t, forms) == t for t in tokens):
-        return None  # «сказал Жерков Болконскому»: a man's bare name is a nominative
+    if forms and any(_declined_as_a_man(t, forms) == t for t in tokens):
+        # a man's bare name is a nominative: so are the run's other names («Дмитро Товкач»),
+        # or the run is two names («сказал Жерков Болконскому»)
+        if any(
+            any(_slot_of(p) for p in options) and not any(p.tag.case == "nomn" for p in options)
+            for options in choices
+        ):
+            return None
+        case = "nomn"
     parts: list[tuple[Slot, str]] = []
     display: list[str] = []
     frequency = forms.frequency if forms else (lambda _: 0)
