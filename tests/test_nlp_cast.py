@@ -149,6 +149,13 @@ def test_a_name_the_book_declines_as_a_man_s_is_named_in_the_nominative():
     assert {"Жерков", "Жеркова", "Жеркову"} <= set(cast["Жерков"].aliases), sorted(cast)
     assert "Болконский" not in cast["Жерков"].aliases
     assert "Жерков Болконский" not in cast, sorted(cast)  # a nominative and a dative, two men
+    # Taras Bulba: an indeclinable first name before such a surname is one name with it
+    text = (
+        "Дмитро Товкач подъехал. Товкач молчал. Тарас поглядел на Товкача. Рядом с Товкачем "
+        "стоял конь."
+    )
+    cast = _by_name(build_cast([(0, text)], "ru", ner_words=0))
+    assert {"Дмитро Товкач", "Товкач"} <= set(cast["Дмитро Товкач"].aliases), sorted(cast)
 
 
 def test_old_spellings_and_a_name_the_book_writes_only_in_its_cases():
