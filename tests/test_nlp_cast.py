@@ -169,6 +169,13 @@ def test_old_spellings_and_a_name_the_book_writes_only_in_its_cases():
     cast = _by_name(build_cast([(0, text)], "ru", ner_words=0))
     assert "Василья" not in cast and {"Василья", "Василью"} <= set(cast["Василий"].aliases)
     assert "Екатерина" in cast and "Екатерины" not in cast, sorted(cast)
+    # a name the dictionary lacks, written in the dative most: «Николушке» was its name
+    text = (
+        "Николушка спал. Няня пела Николушке. Княжна дала Николушке игрушку. Отец подошел к "
+        "Николушке. Николушка проснулся. Игрушка Николушки упала."
+    )
+    cast = _by_name(build_cast([(0, text)], "ru", ner_words=0))
+    assert "Николушка" in cast and "Николушке" not in cast, sorted(cast)
 
 
 def test_a_lone_full_name_among_other_people_is_not_the_diminutive_s_person():

@@ -193,6 +193,7 @@ _RU_PARTICLE = re.compile(r"-(?:то|де|ка|с|либо|нибудь)$")  # �
 # Case endings stripped to group the forms of a name pymorphy3 does not know («Юлая», «Юлаю»).
 _RU_ENDINGS = ("ою", "ею", "ом", "ем", "ой", "ей", "ы", "и", "а", "я", "у", "ю", "е", "о", "ь", "й")
 _RU_NOMINATIVE_LIKE = re.compile(r"(?:[бвгджзклмнпрстфхцчшщ]|[аяйьо])$")
+_NOMINATIVE_SEEN = 2  # a nominative-like form written this often is the likeliest nominative
 _RU_PATRONYMIC_KEY = re.compile(r"(?:ьевич|евич|ович|ич|ыч|ьевна|евна|овна|инична|ична|ишна|на)$")
 RU_FEMININE_SURNAME = re.compile(r"^(.+(?:ов|ев|ин|ын))а$")
 _RU_FEMININE_ADJECTIVAL = re.compile(r"^(.+(?:ск|цк))ая$")
@@ -277,6 +278,8 @@ class BookForms:
         best = max(
             forms,
             key=lambda form: (
+                self.counts[form] >= _NOMINATIVE_SEEN
+                and bool(_RU_NOMINATIVE_LIKE.search(clean_russian(form))),
                 self.counts[form],
                 bool(_RU_NOMINATIVE_LIKE.search(clean_russian(form))),
                 -len(form),
