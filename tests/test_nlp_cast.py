@@ -199,6 +199,19 @@ def test_a_lone_full_name_among_other_people_is_not_the_diminutive_s_person():
     assert cast["Екатерина"].mentions == 2 * len(first_names)
 
 
+def test_a_first_name_goes_to_the_person_written_with_that_very_form():
+    # Anna Karenina: «Бетси» (106 mentions) joined «Лиза Меркалова», as both are Елизавета and
+    # Liza is named in full more often than «Бетси Тверская» (here a surname that is no street)
+    text = (
+        "Бетси Карнаухова принимала гостей. Лиза Меркалова приехала первой. Лиза Меркалова села. "
+        "Бетси улыбнулась. Лиза Меркалова засмеялась. Бетси позвонила. Лиза Меркалова встала. "
+        "Бетси проводила её. Бетси Карнаухова осталась одна."
+    )
+    cast = _by_name(build_cast([(0, text)], "ru", ner_words=0))
+    betsy = next(m for m in cast.values() if "Бетси Карнаухова" in m.aliases)
+    assert "Бетси" in betsy.aliases and "Бетси" not in cast["Лиза Меркалова"].aliases
+
+
 def test_a_surname_the_dictionary_reads_as_a_village_is_the_book_s_man():
     # War and Peace: «Тушина», «Билибину» were the villages Тушино and Билибино, two more
     # members beside Тушин and Билибин

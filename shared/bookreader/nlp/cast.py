@@ -1013,6 +1013,14 @@ def _dominant(
     if len(fitting) <= 1:
         return fitting[0] if fitting else None
     first_names = {value for slot, value in name.variant.parts if slot == "first"}
+    written = name.variant.display
+
+    def called_so(cluster: _Cluster) -> int:
+        return sum(
+            len(other.mentions)
+            for other in cluster.names
+            if written in other.variant.display.split()
+        )
 
     def support(cluster: _Cluster) -> int:
         if not first_names or _naming_parts(name) > 1:
@@ -1022,6 +1030,13 @@ def _dominant(
             for other in cluster.names
             if first_names <= {value for slot, value in other.variant.parts if slot == "first"}
         )
+
+    if _lone_first(name):
+        # a first name as the book writes it goes to the one person with that very form in a
+        # fuller name: «Бетси» to «Бетси Тверская», not to «Лиза Меркалова» (both Елизавета)
+        called = [c for c in fitting if called_so(c)]
+        if len(called) == 1:
+            return called[0]
 
     fitting.sort(key=lambda c: -support(c))
     if support(fitting[0]) >= DOMINANCE * support(fitting[1]):
