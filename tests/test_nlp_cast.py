@@ -212,6 +212,18 @@ def test_a_first_name_goes_to_the_person_written_with_that_very_form():
     assert "Бетси" in betsy.aliases and "Бетси" not in cast["Лиза Меркалова"].aliases
 
 
+def test_a_word_the_book_writes_after_a_title_is_that_person_not_a_place():
+    # Moby-Dick: Flask, the third mate (96 mentions, "to Flask", "at Flask"), was a place
+    # beside "Mr. Flask" (8); Bildad likewise beside "Captain Bildad"
+    text = (
+        "Mr. Flask came on deck. Stubb turned to Flask. The harpoon was handed to Flask. "
+        "Ahab looked at Flask. Stubb gave the oar to Flask. Mr. Flask laughed. Stubb sat near "
+        "Flask."
+    )
+    cast = build_cast([(0, text)], "en", ner_words=0)
+    assert [(m.kind, m.name, m.mentions) for m in cast] == [("character", "Mr. Flask", 7)]
+
+
 def test_a_surname_the_dictionary_reads_as_a_village_is_the_book_s_man():
     # War and Peace: «Тушина», «Билибину» were the villages Тушино and Билибино, two more
     # members beside Тушин and Билибин

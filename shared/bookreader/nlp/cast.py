@@ -536,6 +536,7 @@ def _decide_kinds(
     names: dict[tuple, _Name], votes: dict[tuple, Counter[str]], texts: dict[int, str], lang: str
 ) -> None:
     titled_surnames = _titled_surnames(names) if lang == "en" else set()
+    after_a_title = _titled_surnames(names, after_a_title=True) if lang == "en" else set()
     for key, name in names.items():
         vote = votes.get(key)
         guess = name.variant.kind
@@ -545,13 +546,19 @@ def _decide_kinds(
         if lang == "en" and _speaks_as_the(name, texts):
             name.kind, name.confirmed = "person", True  # "said the Hatter", "the Dodo said"
             continue
-        if lang == "en" and not name.variant.titled and _place_by_context(name, texts):
+        # a word the book also writes after a title is that person ("Mr. Flask", "Captain
+        # Bildad"), whatever the words around it or the NER model say
+        untitled = not name.variant.titled and _single_value(name) not in after_a_title
+        if lang == "en" and not untitled:
+            name.kind = "person"
+            continue
+        if lang == "en" and untitled and _place_by_context(name, texts):
             name.kind = "place"  # "of Surrey", "the Surrey side", "to Hampshire"
             continue
-        if lang == "en" and not name.variant.titled and _mostly_a_destination(name, texts):
+        if lang == "en" and untitled and _mostly_a_destination(name, texts):
             name.kind = "place"  # "to Waterloo", "from Pondicherry", "at Stoke Moran"
             continue
-        if lang == "en" and not name.variant.titled and _not_a_person_en(name, texts):
+        if lang == "en" and untitled and _not_a_person_en(name, texts):
             name.kind = "place" if _share_after(name, texts, _LOCATIVE) > 0.5 else None
             name.rejected = name.kind is None
             continue
@@ -620,14 +627,14 @@ def _single_value(name: _Name) -> str | None:
     return parts[0][1] if len(parts) == 1 and parts[0][0] == "name" else None
 
 
-def _titled_surnames(names: dict[tuple, _Name]) -> set[str]:
+def _titled_surnames(names: dict[tuple, _Name], *, after_a_title: bool = False) -> set[str]:
     """Surnames the book writes after a title ("Mr. Turner") or after a first name ("Hugh
-    Boone") more than once: the bare word is that person."""
+    Boone") more than once: the bare word is that person. `after_a_title`: after a title only."""
     return {
         value
         for name in names.values()
         if (name.variant.titled and name.variant.kind == "person")
-        or (_naming_parts(name) > 1 and len(name.mentions) >= 2)
+        or (not after_a_title and _naming_parts(name) > 1 and len(name.mentions) >= 2)
         for slot, value in name.variant.parts
         if slot == "last"
     }
