@@ -913,6 +913,20 @@ def test_a_word_of_build_on_a_thing_says_nothing_of_the_person_s_figure():
     assert cast["Вронский"].appearance["size"] == ["высокий"]
 
 
+def test_any_word_of_size_on_a_thing_or_a_part_of_the_body_is_not_the_figure_s():
+    # War and Peace's cast page: Тихон "size: thick" (his eyebrows), Count Bezukhov and Вера
+    # "long" (a coat, a face); a small man stays small.
+    text = (
+        "Тихон вошел. У Тихона были густые брови и длинный сюртук. Денисов был маленький "
+        "человек. Тихон ждал. Денисов кивнул."
+    )
+    cast = _cast_described_up_to(
+        text, "Тихон ждал.", "ru", clothing=["сюртук"], size=["густой", "длинный", "маленький"]
+    )
+    assert "size" not in cast["Тихон"].appearance, cast["Тихон"].appearance
+    assert cast["Денисов"].appearance["size"] == ["маленький"]
+
+
 def _cast_described_up_to(
     text: str, end: str, language: str, **attributes: list[str]
 ) -> dict[str, CastMember]:

@@ -368,12 +368,13 @@ def _en_noun(word: str) -> bool:
 
 
 def _build_of_a_thing(words: list[str], n: int, value: str, kind: str, lang: str) -> bool:
-    """Whether a word of build («высокий», «полный», "tall", «седой») qualifies a noun that is
-    not the person's figure: high heels, a tall hat, thin lips, a red horse say nothing of how
-    tall, stout or red-haired the person is. A person noun, a name, the whole figure («высокий
+    """Whether a word of build («высокий», «полный», "tall", «седой») or of size («густой»,
+    «длинный», "large") qualifies a noun that is not the person's figure: high heels, a tall hat,
+    thin lips, thick eyebrows, a long coat, a red horse say nothing of how tall, stout, big or
+    red-haired the person is. A person noun, a name, the whole figure («высокий
     рост») keep it; a colour of build («седые усы», «бледное лицо») also stays with the body."""
     lexicon = lexicon_ru if lang == "ru" else lexicon_en
-    if value not in lexicon.BUILD:
+    if value not in lexicon.BUILD and kind != "size":
         return False
     for following in words[n + 1 : n + 1 + _STRANGER_WORDS]:
         if following[:1].isupper():
