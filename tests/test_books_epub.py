@@ -354,6 +354,20 @@ def test_scripts_event_handlers_and_javascript_links_are_removed() -> None:
     assert_consistent(book)
 
 
+def test_character_references_escaped_twice_are_read_as_their_characters() -> None:
+    # War and Peace (corpus copy): «G&amp;#234;nes» showed the reader «G&#234;nes» 45 times
+    body = (
+        "<p>— Eh bien, mon prince. G&amp;#234;nes et Lucques, voil&amp;#xE0; tout.</p>"
+        "<p>Write <code>&amp;#233;</code> for é; &amp;#1; stays.</p>"
+    )
+    book = parse(make_epub({"c.xhtml": xhtml(body)}))
+    text = book.chapters[0].text
+    assert "— Eh bien, mon prince. Gênes et Lucques, voilà tout." in text
+    assert "Write &#233; for é; &#1; stays." in text  # code keeps it; no control character
+    assert "Gênes" in book.chapters[0].html
+    assert_consistent(book)
+
+
 def test_notes_by_epub_type_and_by_fn_pattern_become_footnotes() -> None:
     body = (
         '<p>Typed<a epub:type="noteref" href="#n1">1</a> and plain<a href="#fn2">[2]</a>.</p>'

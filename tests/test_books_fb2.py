@@ -203,6 +203,14 @@ def test_note_link_and_footnote() -> None:
 # --- generated books -------------------------------------------------------------------------
 
 
+def test_character_references_escaped_twice_are_read_as_their_characters() -> None:
+    book = parse(
+        fb2("<body><section><p>G&amp;#234;nes et Lucques, voil&amp;#224;.</p></section></body>")
+    )
+    assert "Gênes et Lucques, voilà." in book.chapters[0].text
+    assert_consistent(book)
+
+
 def test_nested_sections_become_chapters_with_levels_and_toc() -> None:
     book = parse(
         fb2(

@@ -14,6 +14,7 @@ from typing import Any
 import lxml.html
 from lxml import etree
 
+from bookreader.books.escaped_refs import decode_escaped_references
 from bookreader.books.limits import Deadline, ParseLimits
 from bookreader.books.paragraph_text import (
     SOFT_HYPHEN,
@@ -100,6 +101,7 @@ def load_document(archive: SafeZip, path: str, limits: ParseLimits) -> Document 
     body = next((e for e in root.iter("body")), None)
     if body is None:
         return None
+    decode_escaped_references(body)
     direction = (body.get("dir") or root.get("dir") or "").strip().lower()
     language = body.get("lang") or root.get("lang")
     sources = source_paths(body)

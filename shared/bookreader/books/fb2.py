@@ -16,6 +16,7 @@ from html import unescape
 
 from lxml import etree
 
+from bookreader.books.escaped_refs import decode_escaped_references
 from bookreader.books.fb2_html import Context, HtmlWriter
 from bookreader.books.fb2_meta import read_images, read_metadata
 from bookreader.books.limits import Deadline, ParseLimits, book_error
@@ -41,6 +42,7 @@ def parse_fb2(
 ) -> ParsedBook:
     """Parse FB2 bytes (any declared encoding) into a ParsedBook."""
     root = _parse(data, limits)
+    decode_escaped_references(root)
     namespace = etree.QName(root).namespace
     if etree.QName(root).localname != "FictionBook":
         raise book_error("unsupported_format", "the XML root is not FictionBook")
