@@ -215,7 +215,7 @@ GOLDEN = [
         1,
         "Часть первая. I —",
         False,
-        0,
+        365,  # «[1]» … «[365]» in the text, numbered paragraphs at the end (`epub_plain_notes`)
     ),
 ]
 needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is absent")
@@ -366,6 +366,40 @@ def test_character_references_escaped_twice_are_read_as_their_characters() -> No
     assert "Write &#233; for é; &#1; stays." in text  # code keeps it; no control character
     assert "Gênes" in book.chapters[0].html
     assert_consistent(book)
+
+
+def test_notes_written_as_plain_numbers_become_footnotes_linked_from_their_brackets() -> None:
+    # War and Peace (corpus copy): «— De beaux hommes![359] — сказал Наполеон» and, at the end of
+    # the last file, «359» then «Славный народ!»: the reader saw «[359]» and no translation
+    story = (
+        "<p>— Bonjour[1], — сказала она. — Adieu[2]!</p><p>Он ушел. — Merci[3].</p>"
+        "<p>Примечания</p><p>1</p><p>Здравствуйте.</p><p>2</p><p>Прощайте.</p>"
+        "<p>Письмо:</p><p>3</p><p>Спасибо.</p><p>Комментарии</p><p>1</p><p>Комментарий.</p>"
+    )
+    first = "<p>Он сказал: «Bonsoir»[2]. Было [4] часа.</p>"
+    book = parse(make_epub({"a.xhtml": xhtml(first), "text/b.xhtml": xhtml(story)}))
+    notes = {note.id: note.text for note in book.footnotes}
+    assert notes == {
+        "plain-note-1": "Здравствуйте.",
+        "plain-note-2": "Прощайте.\n\nПисьмо:",
+        "plain-note-3": "Спасибо.",
+    }
+    text = "\n\n".join(chapter.text for chapter in book.chapters)
+    assert text.startswith(
+        "Он сказал: «Bonsoir». Было [4] часа.\n\n"  # there is no note 4
+        "— Bonjour, — сказала она. — Adieu!\n\nОн ушел. — Merci."
+    )
+    assert "Здравствуйте" not in text and "Комментарий." in text  # the editor's comments stay
+    assert 'data-note="plain-note-2"' in "".join(chapter.html for chapter in book.chapters)
+    assert_consistent(book)
+
+
+def test_numbered_sections_of_a_story_are_not_notes() -> None:
+    sections = "".join(
+        f"<p>{n}</p><p>Глава {n} начинается здесь, и в ней много событий.</p>" for n in (1, 2, 3)
+    )
+    book = parse(make_epub({"c.xhtml": xhtml(sections + "<p>Смотри [2] выше.</p>")}))
+    assert book.footnotes == [] and "[2]" in book.chapters[0].text
 
 
 def test_notes_by_epub_type_and_by_fn_pattern_become_footnotes() -> None:

@@ -30,6 +30,7 @@ from bookreader.books.epub_content import (
 )
 from bookreader.books.epub_images import extract_images
 from bookreader.books.epub_package import Package, read_package, resolve
+from bookreader.books.epub_plain_notes import link_plain_notes
 from bookreader.books.epub_quotes import quote
 from bookreader.books.epub_toc import (
     RawEntry,
@@ -144,6 +145,7 @@ def parse_epub(
     raw_toc = raw_toc or _raw_toc(archive, package, limits)
     cover = _cover(archive, package, [d for d, _, _ in documents], image_ids, limits)
 
+    link_plain_notes([d for d, _, _ in documents])  # «[359]» … «359», «Вот прекрасная смерть.»
     notes = _find_notes([d for d, _, _ in documents])
     non_story |= {d.path for d, _, _ in documents if _marked_non_story(d)}  # before clean-up
     drafts = _drafts(
