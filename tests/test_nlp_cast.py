@@ -54,6 +54,11 @@ def _by_name(cast: list[CastMember]) -> dict[str, CastMember]:
     return {member.name: member for member in cast}
 
 
+def _russian_cast(text: str) -> dict[str, CastMember]:
+    """The cast of a one-chapter Russian text, by name, without the NER model."""
+    return _by_name(build_cast([(0, text)], "ru", ner_words=0))
+
+
 def test_inflected_russian_names_with_patronymics_are_one_character():
     cast = _by_name(build_cast(RUSSIAN, "ru"))
     ivan = cast["Иван Петрович"]
@@ -118,7 +123,7 @@ def test_a_name_the_book_declines_as_a_man_s_is_named_in_the_nominative():
         "Александром стоял Долгоруков, он ждал Александра у коляски Александра. Суворов был "
         "велик. Солдаты Суворова помнили Суворова и походы Суворова. Суворов не знал поражений."
     )
-    cast = _by_name(build_cast([(0, text)], "ru", ner_words=0))
+    cast = _russian_cast(text)
     assert {"Мюрат", "Александр", "Суворов"} <= set(cast), sorted(cast)
     assert not {"Мюрата", "Александра", "Суворова"} & set(cast), sorted(cast)
     assert "Мюрата" in cast["Мюрат"].aliases and "Суворова" in cast["Суворов"].aliases
@@ -128,7 +133,7 @@ def test_a_name_the_book_declines_as_a_man_s_is_named_in_the_nominative():
         "Картасов стоял у ложи. Картасов поклонился. Эта Картасова была зла. Мадам Картасова "
         "отвернулась. Брат Картасова молчал."
     )
-    assert "Картасова" in _by_name(build_cast([(0, lady)], "ru", ner_words=0))
+    assert "Картасова" in _russian_cast(lady)
     # War and Peace: «графа Безухова» is the old count's genitive, though Hélène, «графиня
     # Безуховой», is in the book too
     count = (
@@ -136,7 +141,7 @@ def test_a_name_the_book_declines_as_a_man_s_is_named_in_the_nominative():
         "Граф Безухов спал. Слуги графа Безухова молчали. Письмо графини Безуховой лежало "
         "на столе."
     )
-    cast = _by_name(build_cast([(0, count)], "ru", ner_words=0))
+    cast = _russian_cast(count)
     assert "Безухова" in cast["Безухов"].aliases and "Безухова" not in cast, sorted(cast)
     # a surname the dictionary lacks: «Жерков» was two members, the bare form (with Болконский,
     # by «сказал Жерков Болконскому») and its cases
@@ -145,7 +150,7 @@ def test_a_name_the_book_declines_as_a_man_s_is_named_in_the_nominative():
         "Болконскому. Жерков отъехал. Ростов посмотрел на Жеркова. Все слушали Жеркова. "
         "Генерал кивнул Жеркову. Жерков поскакал. Болконский ушел."
     )
-    cast = _by_name(build_cast([(0, text)], "ru", ner_words=0))
+    cast = _russian_cast(text)
     assert {"Жерков", "Жеркова", "Жеркову"} <= set(cast["Жерков"].aliases), sorted(cast)
     assert "Болконский" not in cast["Жерков"].aliases
     assert "Жерков Болконский" not in cast, sorted(cast)  # a nominative and a dative, two men
@@ -154,7 +159,7 @@ def test_a_name_the_book_declines_as_a_man_s_is_named_in_the_nominative():
         "Дмитро Товкач подъехал. Товкач молчал. Тарас поглядел на Товкача. Рядом с Товкачем "
         "стоял конь."
     )
-    cast = _by_name(build_cast([(0, text)], "ru", ner_words=0))
+    cast = _russian_cast(text)
     assert {"Дмитро Товкач", "Товкач"} <= set(cast["Дмитро Товкач"].aliases), sorted(cast)
 
 
@@ -166,7 +171,7 @@ def test_old_spellings_and_a_name_the_book_writes_only_in_its_cases():
         "Князь Василий улыбнулся. Двор Екатерины был пышен. При Екатерине служили многие. "
         "Портрет Екатерины висел в зале."
     )
-    cast = _by_name(build_cast([(0, text)], "ru", ner_words=0))
+    cast = _russian_cast(text)
     assert "Василья" not in cast and {"Василья", "Василью"} <= set(cast["Василий"].aliases)
     assert "Екатерина" in cast and "Екатерины" not in cast, sorted(cast)
     # a name the dictionary lacks, written in the dative most: «Николушке» was its name
@@ -174,7 +179,7 @@ def test_old_spellings_and_a_name_the_book_writes_only_in_its_cases():
         "Николушка спал. Няня пела Николушке. Княжна дала Николушке игрушку. Отец подошел к "
         "Николушке. Николушка проснулся. Игрушка Николушки упала."
     )
-    cast = _by_name(build_cast([(0, text)], "ru", ner_words=0))
+    cast = _russian_cast(text)
     assert "Николушка" in cast and "Николушке" not in cast, sorted(cast)
 
 
@@ -207,7 +212,7 @@ def test_a_first_name_goes_to_the_person_written_with_that_very_form():
         "Бетси улыбнулась. Лиза Меркалова засмеялась. Бетси позвонила. Лиза Меркалова встала. "
         "Бетси проводила её. Бетси Карнаухова осталась одна."
     )
-    cast = _by_name(build_cast([(0, text)], "ru", ner_words=0))
+    cast = _russian_cast(text)
     betsy = next(m for m in cast.values() if "Бетси Карнаухова" in m.aliases)
     assert "Бетси" in betsy.aliases and "Бетси" not in cast["Лиза Меркалова"].aliases
 
@@ -231,12 +236,12 @@ def test_a_surname_the_dictionary_reads_as_a_village_is_the_book_s_man():
         "Капитан Тушин стоял у орудия. Тушин снял фуражку. Князь Андрей подошел к Тушину. "
         "Солдаты Тушина стреляли. Лицо Тушина было грязно. Тушин улыбнулся."
     )
-    cast = _by_name(build_cast([(0, text)], "ru", ner_words=0))
+    cast = _russian_cast(text)
     assert "Тушино" not in cast, sorted(cast)
     assert {"Тушина", "Тушину"} <= set(cast["Тушин"].aliases), cast["Тушин"].aliases
     # a village the book never writes as a man's name stays a village
     village = "Они ехали из Тушина в Москву. В Тушине стояли войска. Дорога на Тушино была пуста."
-    assert "Тушин" not in _by_name(build_cast([(0, village)], "ru", ner_words=0))
+    assert "Тушин" not in _russian_cast(village)
 
 
 def test_a_full_first_name_is_not_the_person_called_by_its_diminutive_elsewhere():
