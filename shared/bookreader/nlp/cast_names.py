@@ -560,29 +560,21 @@ _SURNAME_SEEN = 2
 
 def _book_knows_better(value: str, canonical: str, forms: BookForms) -> bool:
     """The book's own commonest form is not what pymorphy3 calls the nominative and cannot be a
-    nominative of any name it knows, nor a case of this name where the book writes this name too:
-    the book has its own name («Регал», not the woman's name «Регала» whose plural genitive it
-    would be; «Стива», not «Стив»), but «Акулины» is Акулина's genitive."""
+    nominative of any name it knows, nor a case of this name where the book writes this name
+    too or people bear it: the book has its own name («Регал», not the woman's name «Регала»
+    whose plural genitive it would be; «Стива», not «Стив»), but «Акулины» is Акулина's genitive
+    and «Екатерины» Екатерина's, though the book never writes her nominative."""
     if canonical == value or forms.frequency(canonical) <= forms.frequency(value):
         return False
     readings = parse_word(canonical.lower())
-    if forms.frequency(value) and any(
+    if (forms.frequency(value) or first_name_entry(value)) and any(
         _slot_of(p) == "first"
         and "sing" in p.tag
         and p.tag.case in _OBLIQUE_CASES
         and p.normal_form == value.lower()
         for p in readings
     ):
-        return False  # «Акулины» is a case of «Акулина», which the book writes too
-    if any(
-        _slot_of(p) == "first"
-        and "sing" in p.tag
-        and p.tag.case in _OBLIQUE_CASES
-        and p.normal_form == value.lower()
-        and first_name_entry(value)
-        for p in readings
-    ):
-        return False  # «Екатерины»: a case of a name people bear, though the book never writes it
+        return False
     return not any(_slot_of(p) == "first" and {"nomn", "sing"} <= p.tag.grammemes for p in readings)
 
 
