@@ -548,17 +548,16 @@ def _decide_kinds(
             continue
         # a word the book also writes after a title is that person ("Mr. Flask", "Captain
         # Bildad"), whatever the words around it or the NER model say
-        untitled = not name.variant.titled and _single_value(name) not in after_a_title
-        if lang == "en" and not untitled:
+        if lang == "en" and (name.variant.titled or _single_value(name) in after_a_title):
             name.kind = "person"
             continue
-        if lang == "en" and untitled and _place_by_context(name, texts):
+        if lang == "en" and _place_by_context(name, texts):
             name.kind = "place"  # "of Surrey", "the Surrey side", "to Hampshire"
             continue
-        if lang == "en" and untitled and _mostly_a_destination(name, texts):
+        if lang == "en" and _mostly_a_destination(name, texts):
             name.kind = "place"  # "to Waterloo", "from Pondicherry", "at Stoke Moran"
             continue
-        if lang == "en" and untitled and _not_a_person_en(name, texts):
+        if lang == "en" and _not_a_person_en(name, texts):
             name.kind = "place" if _share_after(name, texts, _LOCATIVE) > 0.5 else None
             name.rejected = name.kind is None
             continue
