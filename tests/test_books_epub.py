@@ -394,6 +394,25 @@ def test_notes_written_as_plain_numbers_become_footnotes_linked_from_their_brack
     assert_consistent(book)
 
 
+def test_plain_notes_of_each_chapter_file_are_that_chapter_s() -> None:
+    chapters = {
+        f"c{n}.xhtml": xhtml(
+            f"<p>Глава {n}: oui[1], non[2], merci[3].</p><p>1</p><p>да {n}</p><p>2</p>"
+            f"<p>нет {n}</p><p>3</p><p>спасибо {n}</p>"
+        )
+        for n in (1, 2)
+    }
+    book = parse(make_epub(chapters))
+    notes = {note.id: note.text for note in book.footnotes}
+    assert sorted(notes.values()) == ["да 1", "да 2", "нет 1", "нет 2", "спасибо 1", "спасибо 2"]
+    html = "".join(chapter.html for chapter in book.chapters)
+    firsts = re.findall(r'data-note="([^"]+)"[^>]*>1<', html)
+    assert [notes[note] for note in firsts] == ["да 1", "да 2"]  # each file's «[1]» its own
+    text = "\n\n".join(chapter.text for chapter in book.chapters)
+    assert text == "Глава 1: oui, non, merci.\n\nГлава 2: oui, non, merci."
+    assert_consistent(book)
+
+
 def test_numbered_sections_of_a_story_are_not_notes() -> None:
     sections = "".join(
         f"<p>{n}</p><p>Глава {n} начинается здесь, и в ней много событий.</p>" for n in (1, 2, 3)

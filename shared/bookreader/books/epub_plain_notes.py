@@ -36,19 +36,18 @@ class _Run:
 
 def link_plain_notes(documents: list[Document]) -> None:
     """Turns each document's run of plain-text notes into footnotes and the bracketed
-    references to them anywhere in the book into note links, in place."""
+    references to them into note links, in place: anywhere in the book when one document has
+    such notes (a volume's notes at its end), else in each document to its own."""
     runs = [run for document in documents if (run := _first_run(document))]
-    if not runs:
-        return
-    referred = _bracketed_numbers(documents)
+    readers = {id(run): documents if len(runs) == 1 else [run.document] for run in runs}
     for run in runs:
+        referred = _bracketed_numbers(readers[id(run)])
         if len(referred & set(run.notes)) < _REFERRED_SHARE * len(run.notes):
             continue
         _wrap(run)
-        for document in documents:
+        for document in readers[id(run)]:
             href = _relative(document.path, run.document.path)
             _link_references(document.body, set(run.notes), href)
-        return  # one set of numbers per book: a second run (an editor's comments) keeps its own
 
 
 def _first_run(document: Document) -> _Run | None:
