@@ -217,6 +217,18 @@ def test_a_first_name_goes_to_the_person_written_with_that_very_form():
     assert "Бетси" in betsy.aliases and "Бетси" not in cast["Лиза Меркалова"].aliases
 
 
+def test_a_lone_first_name_is_the_person_last_named_with_it():
+    # War and Peace: «Николай» (36) and «Николенька» (8) were the old prince Bolkonsky's, named
+    # «Николай Андреевич» more often than Rostov is «Николай Ростов»; they are Rostov's
+    old_prince = " ".join(["Николай Андреевич встал. Николай Андреевич сел."] * 3)
+    rostov = "Николай Ростов вошел. Николай сел. Николай засмеялся. Николай ушел."
+    cast = build_cast([(0, old_prince), (1, rostov)], "ru", ner_words=0)
+    assert sorted((m.mentions, sorted(m.aliases)) for m in cast) == [
+        (4, ["Николай", "Николай Ростов"]),
+        (6, ["Николай Андреевич"]),
+    ]
+
+
 def test_a_word_the_book_writes_after_a_title_is_that_person_not_a_place():
     # Moby-Dick: Flask, the third mate (96 mentions, "to Flask", "at Flask"), was a place
     # beside "Mr. Flask" (8); Bildad likewise beside "Captain Bildad"

@@ -1043,6 +1043,11 @@ def _dominant(
         called = [c for c in fitting if called_so(c)]
         if len(called) == 1:
             return called[0]
+        # else to the person last named with it, before the one named so most: «Николай» after
+        # «Николай Ростов» is Rostov, though «Николай Андреевич» is written more often
+        pointed = _antecedent(name, fitting) if texts is not None else None
+        if pointed is not None:
+            return pointed
 
     fitting.sort(key=lambda c: -support(c))
     if support(fitting[0]) >= DOMINANCE * support(fitting[1]):
