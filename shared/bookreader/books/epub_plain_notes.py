@@ -17,7 +17,8 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from bookreader.books.epub_content import Document
+from bookreader.books.epub_content import Document, is_note_element
+from bookreader.books.paragraph_text import remove
 
 _NUMBER = re.compile(r"\d{1,4}")
 _REFERENCE = re.compile(r"\[(\d{1,4})\]")
@@ -25,7 +26,7 @@ _NOTES_IN_A_RUN = 3
 _PARAGRAPHS_PER_NOTE = 12  # a note's paragraphs at most (a letter translated), before the next
 _REFERRED_SHARE = 0.5  # of a run's numbers the story must refer to in brackets
 _SKIPPED = frozenset(["a", "code", "pre", "script", "style"])
-ID_PREFIX = "plain-note-"
+_ID_PREFIX = "plain-note-"
 
 
 @dataclass
@@ -100,10 +101,10 @@ def _bracketed_numbers(documents: list[Document]) -> set[int]:
 
 def _wrap(run: _Run) -> None:
     for number, (label, *body) in run.notes.items():
-        aside = etree.Element("aside", id=f"{ID_PREFIX}{number}")
+        aside = etree.Element("aside", id=f"{_ID_PREFIX}{number}")
         aside.set("epub-type", "footnote")
         label.addprevious(aside)
-        label.getparent().remove(label)
+        remove(label)
         for paragraph in body:
             paragraph.tail = None
             aside.append(paragraph)
@@ -117,15 +118,16 @@ def _relative(source: str, target: str) -> str:
 
 def _link_references(body: etree._Element, numbers: set[int], href: str) -> None:
     for element in list(body.iter()):
-        if not isinstance(element.tag, str) or _inside_skipped_or_note(element):
+        if not isinstance(element.tag, str):
             continue
-        if element.text and "[" in element.text:
+        if element.text and "[" in element.text and not _out_of_story(element):
             pieces = _split(element.text, numbers, href)
             if pieces:
                 element.text = pieces[0]
                 for offset, link in enumerate(pieces[1:]):
                     element.insert(offset, link)
-        if element.tail and "[" in element.tail and not _inside_skipped_or_note(element, True):
+        parent = element.getparent()
+        if element.tail and "[" in element.tail and not _out_of_story(parent):
             pieces = _split(element.tail, numbers, href)
             if pieces:
                 element.tail = pieces[0]
@@ -133,11 +135,10 @@ def _link_references(body: etree._Element, numbers: set[int], href: str) -> None
                     element.addnext(link)
 
 
-def _inside_skipped_or_note(element: etree._Element, parents_only: bool = False) -> bool:
-    chain = list(element.iterancestors())
-    if not parents_only:
-        chain.insert(0, element)
-    return any(e.tag in _SKIPPED or (e.get("id") or "").startswith(ID_PREFIX) for e in chain)
+def _out_of_story(element: etree._Element | None) -> bool:
+    """In a link, code, or a note (asked only where a bracket sits)."""
+    chain = (element, *element.iterancestors()) if element is not None else ()
+    return any(e.tag in _SKIPPED or is_note_element(e) for e in chain)
 
 
 def _split(text: str, numbers: set[int], href: str) -> list:
@@ -148,7 +149,7 @@ def _split(text: str, numbers: set[int], href: str) -> list:
         return []
     pieces: list = [text[: matches[0].start()]]
     for n, match in enumerate(matches):
-        link = etree.Element("a", href=f"{href}#{ID_PREFIX}{match.group(1)}")
+        link = etree.Element("a", href=f"{href}#{_ID_PREFIX}{match.group(1)}")
         link.set("epub-type", "noteref")
         link.text = match.group(1)  # the reader shows a note's mark raised, without brackets
         end = matches[n + 1].start() if n + 1 < len(matches) else len(text)

@@ -15,18 +15,20 @@ _VERBATIM = frozenset(["pre", "code", "kbd", "samp", "tt"])
 
 def decode_escaped_references(root: etree._Element) -> None:
     """Decodes, in place, the numeric character references left in the text of `root`'s tree."""
-    verbatim = {
-        inner
-        for element in root.iter()
-        if isinstance(element.tag, str) and etree.QName(element).localname in _VERBATIM
-        for inner in element.iter()
-    }
     for element in root.iter():
-        if element.text and element not in verbatim and "&#" in element.text:
+        if element.text and "&#" in element.text and not _verbatim(element):
             element.text = _decoded(element.text)
         parent = element.getparent()
-        if element.tail and parent not in verbatim and "&#" in element.tail:
+        if element.tail and "&#" in element.tail and not (parent is not None and _verbatim(parent)):
             element.tail = _decoded(element.tail)
+
+
+def _verbatim(element: etree._Element) -> bool:
+    """Inside code or preformatted text (asked only where a reference sits: rare)."""
+    return any(
+        isinstance(e.tag, str) and etree.QName(e).localname in _VERBATIM
+        for e in (element, *element.iterancestors())
+    )
 
 
 def _decoded(text: str) -> str:
