@@ -830,6 +830,18 @@ def test_an_english_county_used_as_a_place_is_not_a_character():
     assert kinds["Holmes"] == "character"
 
 
+def test_a_name_written_before_a_thing_is_a_kind_of_that_thing_not_a_member():
+    # Moby-Dick's "Leyden jar" made Leyden a member; Sherlock Holmes' "Albert chain" is the same
+    # kind of word.
+    text = (
+        "Watson came in. Watson said nothing. Holmes held up a Leyden jar. Holmes set the "
+        "Leyden jar on the table, and told Watson that a Leyden jar is no toy. Watson sat down."
+    )
+    cast = _by_name(build_cast([(0, text)], "en"))
+    assert "Leyden" not in cast
+    assert cast["Watson"].kind == "character"
+
+
 # The Captain's Daughter (abridged): the captain is «Иван Кузмич» to everyone, «Иван Миронов»
 # and «Миронов» now and then; the doctor «Василий Семеныч» beside «Весловский» (Anna Karenina)
 # is someone else.
@@ -942,6 +954,65 @@ def test_any_word_of_size_on_a_thing_or_a_part_of_the_body_is_not_the_figure_s()
     )
     assert "size" not in cast["Тихон"].appearance, cast["Тихон"].appearance
     assert cast["Денисов"].appearance["size"] == ["маленький"]
+
+
+def test_a_colour_on_a_thing_held_or_an_abstraction_is_not_the_person_s():
+    # War and Peace: Ланжерон's golden snuffbox, the old prince's "silver sleep" gave them
+    # golden and silver colours; what is worn keeps its colour, and so do whiskers "black as pitch".
+    text = (
+        "Ланжерон вошел. Ланжерон вертел золотую табакерку и говорил про серебряный сон. "
+        "Ланжерон был в синем мундире, усы черные как смоль. Ланжерон ждал."
+    )
+    cast = _cast_described_up_to(
+        text,
+        "Ланжерон ждал.",
+        "ru",
+        clothing=["мундир"],
+        colour=["золотой", "серебряный", "синий", "черный"],
+    )
+    assert cast["Ланжерон"].appearance == {"colour": ["синий", "черный"], "clothing": ["мундир"]}
+
+
+def test_a_name_that_only_places_another_person_does_not_take_their_dress():
+    # Anna Karenina: «Баронесса Шильтон, приятельница Вронского, блестя лиловым атласом платья»
+    # dressed Петрицкий in lilac satin. A title in the name's own case still names him.
+    text = (
+        "Вронский проснулся. Баронесса, приятельница Вронского, блестя лиловым атласом "
+        "платья, сидела у стола. Жена князя Василия была в желтой шали. На князе Василии был "
+        "серый фрак. Вронский ждал. Василий ждал."
+    )
+    cast = _cast_described_up_to(
+        text,
+        "Вронский ждал.",
+        "ru",
+        clothing=["платье", "шаль", "фрак"],
+        colour=["лиловый", "желтый", "серый"],
+        material=["атлас"],
+    )
+    assert cast["Вронский"].appearance == {}
+    assert cast["Василий"].appearance == {"clothing": ["фрак"], "colour": ["серый"]}
+
+
+def test_once_the_text_turns_to_someone_else_the_sentences_after_are_not_the_named_man_s():
+    # Anna Karenina: «у ней … было качество …» about the mare made Левин "thin"; Taras Bulba:
+    # the Poles' caftans after «показались ляхи» were Остап's; «засовывал все глубже» made
+    # Яшвин "deep".
+    text = (
+        "Левин вошел. Она сидела в серой шубе. Меховая шапка лежала рядом, черная и мягкая. "
+        "Остап стоял на валу. На валу показались казаки с изорванными епанчами. Кровь "
+        "запеклась на дорогих кафтанах. Остап засовывал все глубже в рот свой ус. Левин ждал. "
+        "Остап ждал."
+    )
+    cast = _cast_described_up_to(
+        text,
+        "Левин ждал.",
+        "ru",
+        clothing=["шуба", "шапка", "кафтан"],
+        colour=["серый", "черный"],
+        size=["глубокий"],
+    )
+    assert cast["Левин"].appearance == {}
+    assert cast["Остап"].appearance == {}
 
 
 def _cast_described_up_to(

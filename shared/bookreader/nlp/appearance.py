@@ -7,9 +7,12 @@ the word brings in someone else: the narrator's own («Надели на мен�
 clothes"), a person the text calls by what they are («увидел я высокого барина», "A lady dressed
 in black rose"), a name the cast does not keep («Кузьма»), or a pronoun of the other sex («Он
 смотрел на ее прическу с белым вуалем»). A name after the word owns it only when the sentence is
-about them, not in an aside («фигуры в мундире … напомнило Левину»). Only what a figure can show
-is gathered: what they wear, its colours and materials, build and size; light, weather and the
-time of day are the scene's.
+about them, not in an aside («фигуры в мундире … напомнило Левину»), and never when it only
+places someone else («приятельница Петрицкого»). Once the text turns to someone else (a pronoun
+of the other sex, a stranger in the foreground), the sentences after are not the last-named
+person's until a pronoun or a name brings them back. Only what a figure can show is gathered:
+what they wear, its colours and materials, build and size — not the colour of what they hold
+(a golden snuffbox); light, weather and the time of day are the scene's.
 """
 
 from __future__ import annotations
@@ -79,6 +82,14 @@ _COPULAS = {  # Russian by lemma
     "en": frozenset(["was", "is", "were", "are", "seemed", "looked", "became", "been"]),
 }
 _EN_PLURAL_ENDINGS = ("es", "s")  # a garment named in the plural ("boots", "dresses")
+# Garments the extraction vocabulary leaves out (adding them there would move the trained
+# model's features): a colour or a material on them is still what the figure wears.
+_MORE_GARMENTS = {
+    "ru": frozenset(["блуза", "салоп", "риза", "чехол", "мантилья", "венгерка", "поддевка"]),
+    "en": frozenset(["blouse", "mantle", "smock", "jerkin", "doublet", "livery"]),
+}
+# A comparison starts: what follows is what the word is likened to («черные как смоль»).
+_LIKENED = frozenset(["как", "словно", "будто", "like", "as"])
 
 
 @dataclass(frozen=True)
@@ -135,8 +146,9 @@ class Trait(NamedTuple):
     kind: str
     value: str
     member: CastMember
-    # False for a word of build on another thing («высоких каблуках»): the passage is still
-    # about the person (it counts among their sources), the word says nothing of them
+    # False for a word of build or colour on another thing («высоких каблуках», «золотую
+    # табакерку»): the passage is still about the person (it counts among their sources), the
+    # word says nothing of them
     shown: bool = True
 
 
@@ -163,6 +175,9 @@ def attributed(
     result: list[Trait] = []
     previous = [m for start, m in nearby if start < description.start]
     carried = previous[-1] if previous else None  # the person named just before the passage
+    # True once the text has turned to someone else («у ней…», «показались ляхи…»): the
+    # sentences after are still theirs, until a pronoun or a name brings the carried one back
+    turned_away = False
     for sentence in sentenize(span):
         s_start = description.start + sentence.start
         s_end = description.start + sentence.stop
@@ -173,6 +188,7 @@ def attributed(
             and pronoun is not None
             and genders.get(id(carried)) not in (None, pronoun)
         )
+        turned_away = turned_away and pronoun is None
         clauses = [
             match.span()
             for match in _SUBORDINATE[lang].finditer(span, sentence.start, sentence.stop)
@@ -204,6 +220,8 @@ def attributed(
                 k = offsets.get(named_at)
                 if k is not None and _after_preposition(texts, k, lang, aside_only=True):
                     continue  # «для Кити голубые глаза», «к Щербацким»: an aside, not the owner
+                if k is not None and _someone_of(texts, k, span, words[k], lang):
+                    continue  # «приятельница Петрицкого», "Holmes's client": the other one's
             elif after:
                 named_at, owner = after[0]
                 k = offsets.get(named_at)
@@ -212,7 +230,7 @@ def attributed(
                     texts, k, number, span, words[k], lang, gender
                 ):
                     continue  # «фигуры в мундире … напомнило Левину»: the uniform is not his
-            elif carried is not None and not (someone_else and not named):
+            elif carried is not None and not turned_away and not (someone_else and not named):
                 named_at, owner = s_start - 1, carried
             else:
                 continue
@@ -225,11 +243,19 @@ def attributed(
             between = [gender for start, gender in pronouns if named_at < start < at]
             if between and genders.get(id(owner)) not in (None, between[-1]):
                 continue  # «Он смотрел на ее прическу с белым вуалем»: hers, not his
-            shown = not _build_of_a_thing(texts, number, value, wanted[value], lang)
+            shown = not _of_another_thing(texts, number, value, wanted[value], lang)
             result.append(Trait(wanted[value], value, owner, shown))
         main = [m for start, m in named if not _inside(start - description.start, clauses)]
         if main:
             carried = main[-1]  # «…, как того хотела Кити, …»: the next sentence is still Анна's
+            turned_away = False
+        elif someone_else or (
+            lang == "ru"  # English calls the one just named "the man", "a gentleman" again
+            and any(
+                _in_the_foreground(texts, n, _following(span, words[n]), lang) for n in strangers
+            )
+        ):
+            turned_away = True
     return result
 
 
@@ -315,6 +341,30 @@ def _subject_after(
     return _in_the_foreground(words, name, "", lang, gender)
 
 
+def _someone_of(words: list[str], name: int, span: str, match: re.Match[str], lang: str) -> bool:
+    """Whether the name is said only to place another person: «приятельница Петрицкого» (a
+    person noun before a name in an oblique case), "the wife of Mr. Holmes", "Holmes's client"."""
+    if lang == "ru":
+        if not _ru_genitive(words[name]):
+            return False  # «к князю Василию»: a title, in the name's case
+        # a sentence's first word is capitalised anyway («Жена князя Василия»)
+        nouns = [_person_noun(word if n else word.lower(), lang) for n, word in enumerate(words)]
+        before = name - 1
+        while before >= 0 and nouns[before] and _ru_genitive(words[before]):
+            before -= 1  # «жена князя Василия»: past the title
+        return before >= 0 and nouns[before]
+    if name > 1 and words[name - 1].lower() == "of" and _person_noun(words[name - 2], lang):
+        return True
+    following = words[name + 1 : name + 3]
+    if following[:1] == ["s"]:
+        following = following[1:]
+    return (
+        _following(span, match)[:1] in ("'", "’")
+        and bool(following)
+        and _person_noun(following[0], lang)
+    )
+
+
 def _unlisted_name(word: str, lang: str) -> bool:
     """A Russian person's name the cast does not keep (a servant named once, «Кузьма»)."""
     if lang != "ru" or not word[:1].isupper():
@@ -367,24 +417,29 @@ def _en_noun(word: str) -> bool:
     return any(word in getattr(lexicon_en, vocabulary) for vocabulary in _EN_NOUNS)
 
 
-def _build_of_a_thing(words: list[str], n: int, value: str, kind: str, lang: str) -> bool:
-    """Whether a word of build («высокий», «полный», "tall", «седой») or of size («густой»,
-    «длинный», "large") qualifies a noun that is not the person's figure: high heels, a tall hat,
-    thin lips, thick eyebrows, a long coat, a red horse say nothing of how tall, stout, big or
-    red-haired the person is. A person noun, a name, the whole figure («высокий
-    рост») keep it; a colour of build («седые усы», «бледное лицо») also stays with the body."""
+def _of_another_thing(words: list[str], n: int, value: str, kind: str, lang: str) -> bool:
+    """Whether the word qualifies a noun that is not the person's figure. A word of build or
+    size («высокий», «густой», "tall", "large") on anything but the whole figure: high heels,
+    thin lips, thick eyebrows, a long coat, a red horse say nothing of how tall, stout or
+    red-haired the person is. A colour or a material on anything but what is worn or the body:
+    a golden snuffbox, «серебряный сон». A person noun or a name keeps the word («высокий
+    Левин»); a colour of build («седые усы», «бледное лицо») stays with the body."""
     lexicon = lexicon_ru if lang == "ru" else lexicon_en
-    if value not in lexicon.BUILD and kind != "size":
-        return False
+    of_build = value in lexicon.BUILD or kind == "size"
+    if not of_build and (kind not in ("colour", "material") or _a_noun(words[n].lower(), lang)):
+        return False  # a material named by its noun («кружева») is no word on another noun
+    worn = lexicon.CLOTHING | lexicon.MATERIAL | _MORE_GARMENTS[lang]
     for following in words[n + 1 : n + 1 + _STRANGER_WORDS]:
         if following[:1].isupper():
             return False  # a name («высокий Левин»)
         lower = following.lower().replace("ё", "е")
         lemma = ru_parse(lower)[0] if lang == "ru" else lower.rstrip("s")
-        if _person_noun(following, lang) or lemma in _WHOLE_FIGURE[lang]:
+        if _person_noun(following, lang) or lemma in _WHOLE_FIGURE[lang] or lower in _LIKENED:
             return False
         if lemma in lexicon.BODY:
-            return kind != "colour"
+            return of_build and kind != "colour"
+        if not of_build and {lower, lemma} & worn:
+            return False  # «лиловым атласом платья», "a black frock-coat"
         if _a_noun(lower, lang):
             return True
         if lang == "en" or not _russian_phrase_part(lower):
@@ -465,6 +520,19 @@ def _ru_direct(word: str, gender: str | None = None) -> bool:
 
 
 @lru_cache(maxsize=65536)
+def _ru_genitive(word: str) -> bool:
+    """Only a genitive reading among the nouns (a genitive that is no nominative)."""
+    nouns = [p for p in parse_word(word.lower().replace("ё", "е")) if p.tag.POS == "NOUN"]
+    return any(p.tag.case == "gent" for p in nouns) and not any(p.tag.case == "nomn" for p in nouns)
+
+
+@lru_cache(maxsize=65536)
+def _comparative(word: str) -> bool:
+    parses = parse_word(word)
+    return bool(parses) and parses[0].tag.POS in ("COMP", "ADVB")
+
+
+@lru_cache(maxsize=65536)
 def _ru_preposition(word: str) -> bool:
     parses = parse_word(word)
     return bool(parses) and parses[0].tag.POS == "PREP"
@@ -487,6 +555,8 @@ def _attribute_of(word: str, wanted: dict[str, str], lang: str) -> str | None:
     if lower in wanted:
         return lower
     if lang == "ru":
+        if _comparative(lower):
+            return None  # «засовывал все глубже»: a degree, not a trait
         for parse in parse_word(lower)[:2]:
             lemma = parse.normal_form.replace("ё", "е")
             if lemma in wanted:

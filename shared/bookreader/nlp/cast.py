@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from typing import Any, cast
 
+from bookreader.nlp import lexicon_en
 from bookreader.nlp.agreement import agreeing_gender, book_gender, said_of_a_woman
 from bookreader.nlp.animals import animal_kinds, animal_word, named_animal
 from bookreader.nlp.appearance import Person, gather_appearance
@@ -551,6 +552,9 @@ def _decide_kinds(
         if lang == "en" and (name.variant.titled or _single_value(name) in after_a_title):
             name.kind = "person"
             continue
+        if lang == "en" and _attribute_of_a_thing_en(name, texts):
+            name.rejected = True  # "a gold Albert chain": a kind of thing
+            continue
         if lang == "en" and _place_by_context(name, texts):
             name.kind = "place"  # "of Surrey", "the Surrey side", "to Hampshire"
             continue
@@ -669,6 +673,22 @@ def _not_a_person_en(name: _Name, texts: dict[int, str]) -> bool:
     if any(_EN_DEMONYM.search(word) or _EN_EPITHET.search(word) for word in words):
         return True
     return _share_after(name, texts, _ARTICLE) > 0.5 or _share_after(name, texts, _AT_PLACE) > 0.5
+
+
+_EN_NEXT_WORD = re.compile(r"[ -]([a-z]+)")
+_EN_THINGS = lexicon_en.ARTEFACT | lexicon_en.CLOTHING  # not a place: "the Barbary coast"
+
+
+def _attribute_of_a_thing_en(name: _Name, texts: dict[int, str]) -> bool:
+    """A one-word name that most of its mentions put right before a thing's noun ("Albert chain",
+    "Wellington boots") is a kind of that thing, not a person."""
+    if _single_value(name) is None:
+        return False
+    attached = 0
+    for mention in name.mentions:
+        following = _EN_NEXT_WORD.match(texts[mention.chapter], mention.end)
+        attached += following is not None and following.group(1) in _EN_THINGS
+    return attached * 2 > len(name.mentions)
 
 
 def _speaks_as_the(name: _Name, texts: dict[int, str]) -> bool:
