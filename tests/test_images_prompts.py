@@ -981,3 +981,21 @@ def test_a_character_the_story_calls_by_a_person_noun_is_drawn_as_that() -> None
     description = describe("location", ["large ship"], characters=["Rachel"])
     prompt = build_prompt(description, text, language="en", cast=[rachel], book=english).prompt
     assert "a rachel" not in prompt.lower(), prompt
+
+
+def test_peoples_and_proper_names_keep_their_capitals() -> None:
+    # War and Peace: "french army, russian troops" (the generated lexicon drops the capitals);
+    # an Austrian officer was just an "officer"; Moby-Dick's ship was "pequod".
+    russian = passage_prompt(
+        "Внизу, в тумане, двигались французские войска, а на холме стоял австрийский офицер"
+        " в белом мундире рядом с немецкими солдатами."
+    ).prompt
+    assert "French troops" in russian and "an Austrian officer" in russian, russian
+    assert "German soldiers" in russian, russian
+    english = passage_prompt(
+        "The dark hull of the Pequod rose against the grey sky, her tall masts hung with"
+        " lanterns, and the white sails of the Pequod shone in the moonlight.",
+        "en",
+    ).prompt
+    assert re.search(r"\bPequod\b", english.split('"')[0]), english
+    assert translate_phrase("немцы", "ru") == "Germans"  # not "Germen"

@@ -368,6 +368,7 @@ _IRREGULAR_PLURALS = {
     "half": "halves",
 }
 _COMPOUND_HEADS = ("woman", "man", "scarf", "wife")  # fisherman, headscarf, housewife
+_NOT_COMPOUNDS = frozenset(["german", "roman", "norman", "ottoman", "shaman", "talisman"])
 _SAME_IN_PLURAL = {
     *("sheep", "deer", "fish", "grass", "hay", "smoke", "snow", "cattle", "people", "hair"),
     *("furniture", "clothing", "luggage", "foliage", "military", "lightning"),
@@ -386,7 +387,9 @@ def pluralize(english: str) -> str:
         plural = last
     elif lower in _IRREGULAR_PLURALS:
         plural = _IRREGULAR_PLURALS[lower]
-    elif compound := next((w for w in _COMPOUND_HEADS if lower.endswith(w)), None):
+    elif lower not in _NOT_COMPOUNDS and (
+        compound := next((w for w in _COMPOUND_HEADS if lower.endswith(w)), None)
+    ):
         plural = last[: len(last) - len(compound)] + _IRREGULAR_PLURALS[compound]  # fishermen
     elif lower.endswith(("ch", "sh", "ss", "x", "us")):
         plural = last + "es"

@@ -188,7 +188,7 @@ def _build_prompt(
         and (english := translate_word(word, language))
     }
     subjects = _distinct(
-        english
+        _as_written(english, text) if language == "en" else english
         for phrase in summary.subjects
         if (english := translate_phrase(phrase, language))
         and _shown(english, language)
@@ -533,7 +533,7 @@ def _one(phrase: str) -> str:
 
 def _a(phrase: str) -> str:
     """The phrase after its indefinite article: "a thin man", "an old priest"."""
-    return ("an " if phrase[:1] in "aeiou" else "a ") + phrase
+    return ("an " if phrase[:1].lower() in "aeiou" else "a ") + phrase
 
 
 def _said_head(phrase: str) -> str:
@@ -1204,6 +1204,28 @@ def _ordered_kinds(attributes: dict[str, list[str]]) -> list[str]:
 
 def _mentions(lowered_text: str, form: str) -> bool:
     return re.search(rf"(?<!\w){re.escape(form)}(?!\w)", lowered_text) is not None
+
+
+def _as_written(phrase: str, text: str) -> str:
+    """The phrase with the capitals the passage gives its words inside sentences ("the
+    Pequod", "a Russian stove"): the summary says every word in lower case."""
+    return " ".join(_written_form(word, text) for word in phrase.split())
+
+
+def _written_form(word: str, text: str) -> str:
+    forms = [
+        match
+        for match in re.finditer(rf"(?<![\w'’-]){re.escape(word)}(?![\w-])", text, re.IGNORECASE)
+    ]
+    inside = [m.group() for m in forms if not _starts_a_sentence(text, m.start())]
+    if inside and all(form[:1].isupper() for form in inside) and word[:1].islower():
+        return word[:1].upper() + word[1:]
+    return word
+
+
+def _starts_a_sentence(text: str, start: int) -> bool:
+    before = text[:start].rstrip(" \"'“‘(")
+    return not before or before[-1] in ".!?\n:;—"
 
 
 def _capitalised(text: str) -> str:
