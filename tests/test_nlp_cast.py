@@ -59,6 +59,18 @@ def _russian_cast(text: str) -> dict[str, CastMember]:
     return _by_name(build_cast([(0, text)], "ru", ner_words=0))
 
 
+def test_a_family_named_in_the_plural_is_its_surname_not_a_village():
+    # Anna Karenina's cast listed «Свияжское» (the dictionary's village) for «к Свияжским», «у
+    # Свияжских»: the family of the book's Свияжский.
+    text = (
+        "Свияжский вышел на крыльцо. Левин поехал к Свияжским. Свияжский был рад гостю. "
+        "У Свияжских обедали рано. Свияжский сказал Левину, что у Свияжских всегда гости."
+    )
+    cast = _russian_cast(text)
+    assert "Свияжское" not in cast
+    assert {"Свияжских", "Свияжским"} <= set(cast["Свияжский"].aliases)
+
+
 def test_inflected_russian_names_with_patronymics_are_one_character():
     cast = _by_name(build_cast(RUSSIAN, "ru"))
     ivan = cast["Иван Петрович"]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -540,6 +540,10 @@ def _read_russian(token: str, forms: BookForms | None) -> NameVariant:
     if _slot_of(best) == "place" and surname and frequency(surname.group(1)) >= _SURNAME_SEEN:
         # «Тушина», «Билибину»: the dictionary's village (Тушино, Билибино), the book's man
         return _single_russian(surname.group(1), forms)
+    family = _adjectival_surname(token, frequency) if _slot_of(best) == "place" else None
+    if family and family != token:
+        # «у Свияжских»: the family of the book's «Свияжский», not the village «Свияжское»
+        return _single_russian(family, forms)
     slot, value = _value(token, best, forms)
     if slot == "first" and forms and _book_knows_better(value, forms.canonical(token), forms):
         value, best = forms.canonical(token), options[0]
@@ -551,6 +555,18 @@ def _read_russian(token: str, forms: BookForms | None) -> NameVariant:
     entry = first_name_entry(value) if slot == "first" else None
     gender = entry[1] if entry else gender  # «Емелька» is a man
     return NameVariant(kind, ((slot, _part_key(slot, value)),), gender, value)
+
+
+def _adjectival_surname(token: str, frequency: Callable[[str], int]) -> str | None:
+    """The masculine «-ский» surname the book writes often, of which the word is a case or the
+    plural («Свияжских», «Свияжским» of «Свияжский»); None when there is none."""
+    for parse in parse_word(token.lower()):
+        if parse.tag.POS != "ADJF":
+            continue
+        masculine = parse.inflect({"masc", "sing", "nomn"})
+        if masculine and frequency(_title_case(masculine.word)) >= _SURNAME_SEEN:
+            return _title_case(masculine.word)
+    return None
 
 
 _OBLIQUE_CASES = frozenset(["gent", "datv", "accs", "ablt", "loct"])
