@@ -1027,6 +1027,21 @@ def test_once_the_text_turns_to_someone_else_the_sentences_after_are_not_the_nam
     assert cast["Остап"].appearance == {}
 
 
+def test_a_stranger_the_sentence_is_about_keeps_what_he_wears_from_a_name_after_it():
+    # Anna Karenina at the ball: the beardless youth's open waistcoat was Кити's, named at the
+    # end of his sentence («…приглашая Кити на кадриль»); the shirt sent «к Щербацким» was not
+    # the Щербацкие's either.
+    text = (
+        "Кити вошла. Безбородый юноша, один из тех юношей, которых князь называл тютьками, в "
+        "открытом жилете, оправляя галстук, пригласил Кити на кадриль. Кузьма вошел. "
+        "Кузьма велел свезти все к Кити. Рубашка была измята. Кити ждала."
+    )
+    cast = _cast_described_up_to(
+        text, "Кити ждала.", "ru", clothing=["жилет", "рубашка", "галстук"]
+    )
+    assert cast["Кити"].appearance == {}
+
+
 def _cast_described_up_to(
     text: str, end: str, language: str, **attributes: list[str]
 ) -> dict[str, CastMember]:

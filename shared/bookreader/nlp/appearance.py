@@ -76,6 +76,7 @@ _PRESENTATIVES = {
 # Prepositions before a person that say who has, wears or is looked at («у Анны», «на нем»,
 # «в Кити»): what follows may be theirs.
 _HAVING_PREPOSITIONS = frozenset(["у", "на", "в", "во"])
+_DIRECTIONS = frozenset(["к", "ко", "от", "ото", "для", "из", "изо", "до", "без", "про"])
 _WEARING_PREPOSITIONS = {"ru": frozenset(["в", "во", "с", "со"]), "en": frozenset(["in", "with"])}
 _COPULAS = {  # Russian by lemma
     "ru": frozenset(["быть", "стать", "казаться", "являться"]),
@@ -230,6 +231,8 @@ def attributed(
                     texts, k, number, span, words[k], lang, gender
                 ):
                     continue  # «фигуры в мундире … напомнило Левину»: the uniform is not his
+                if any(s_start <= other < at for other in others):
+                    continue  # «Безбородый юноша … в жилете … приглашая Кити»: the youth's
             elif carried is not None and not turned_away and not (someone_else and not named):
                 named_at, owner = s_start - 1, carried
             else:
@@ -245,7 +248,12 @@ def attributed(
                 continue  # «Он смотрел на ее прическу с белым вуалем»: hers, not his
             shown = not _of_another_thing(texts, number, value, wanted[value], lang)
             result.append(Trait(wanted[value], value, owner, shown))
-        main = [m for start, m in named if not _inside(start - description.start, clauses)]
+        main = [
+            m
+            for start, m in named
+            if not _inside(start - description.start, clauses)
+            and not ((k := offsets.get(start)) is not None and _sent_to(texts, k, lang))
+        ]
         if main:
             carried = main[-1]  # «…, как того хотела Кити, …»: the next sentence is still Анна's
             turned_away = False
@@ -487,6 +495,16 @@ def _in_the_foreground(
         return not any(word.lower() in lexicon_en.PREPOSITIONS for word in words[max(0, n - 3) : n])
     return _ru_direct(words[n].lower().replace("ё", "е"), gender) and not _after_preposition(
         words, n, lang
+    )
+
+
+def _sent_to(words: list[str], n: int, lang: str) -> bool:
+    """Whether the Russian name words[n] is where something goes or comes from («свезти к
+    Щербацким», «письмо от Анны»): the sentence is not about them, nor the next."""
+    return (
+        lang == "ru"
+        and _after_preposition(words, n, lang)
+        and any(w.lower() in _DIRECTIONS for w in words[max(0, n - _STRANGER_WORDS) : n])
     )
 
 
