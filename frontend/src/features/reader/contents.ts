@@ -66,11 +66,32 @@ export function currentEntryKey(
   return found;
 }
 
-/** A chapter's title for the reader's header. */
+/**
+ * A chapter's title as a place in the book: with the part it belongs to when other chapters
+ * share its title (Anna Karenina has eight chapters "XIX": "Часть восьмая, XIX").
+ */
 export function chapterTitle(
-  book: Pick<BookDetail, "chapters">,
+  book: Pick<BookDetail, "chapters" | "toc">,
   index: number,
   untitled: (index: number) => string,
 ): string {
-  return book.chapters.find((chapter) => chapter.index === index)?.title || untitled(index);
+  const own = book.chapters.find((chapter) => chapter.index === index)?.title || untitled(index);
+  if (book.chapters.filter((chapter) => chapter.title === own).length < 2) return own;
+  const part = enclosingTitle(contentsOf(book, untitled), index, own);
+  return part ? `${part}, ${own}` : own;
+}
+
+/** The title of the entry holding the chapter's own entry (the one titled `own`). */
+function enclosingTitle(
+  entries: readonly ContentsEntry[],
+  index: number,
+  own: string,
+  parent: string | null = null,
+): string | null {
+  for (const entry of entries) {
+    if (entry.chapter === index && entry.title === own) return parent;
+    const found = enclosingTitle(entry.children, index, own, entry.title);
+    if (found) return found;
+  }
+  return null;
 }

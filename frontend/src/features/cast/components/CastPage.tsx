@@ -6,6 +6,7 @@ import { ErrorNotice } from "@/components/ErrorNotice";
 import { usePageTitle } from "@/components/usePageTitle";
 import { useBookIllustrations } from "@/features/gallery";
 import { readerPath, useBook } from "@/features/library";
+import { chapterTitle as titleOfChapter } from "@/features/reader/contents";
 import { castKeys, type CastMember, getCast } from "../api/cast";
 import { picturesOf } from "../castPictures";
 import { otherNames } from "../otherNames";
@@ -45,9 +46,9 @@ export default function CastPage() {
   const pictures = useBookIllustrations(bookId);
   const title = book.data?.title;
   usePageTitle(title ? t("pageTitle", { title }) : t("title"));
+  const untitled = (index: number) => t("chapterNumber", { number: index + 1 });
   const chapterTitle = (index: number) =>
-    book.data?.chapters.find((chapter) => chapter.index === index)?.title ||
-    t("chapterNumber", { number: index + 1 });
+    book.data ? titleOfChapter(book.data, index, untitled) : untitled(index);
   const members = cast.data?.items ?? [];
   const reached = cast.data?.reached_chapter ?? null;
   const groups = [

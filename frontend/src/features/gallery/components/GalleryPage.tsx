@@ -4,6 +4,7 @@ import { Link, useParams } from "react-router";
 import { ErrorNotice } from "@/components/ErrorNotice";
 import { usePageTitle } from "@/components/usePageTitle";
 import { readerPath, useBook } from "@/features/library";
+import { chapterTitle as titleOfChapter } from "@/features/reader/contents";
 import { galleryGroups, shortPassage, type Tile } from "../galleryGroups";
 import { useBookIllustrations } from "../hooks/useIllustrations";
 import "../gallery.css";
@@ -48,9 +49,9 @@ export default function GalleryPage() {
   const pictures = useBookIllustrations(bookId);
   const title = book.data?.title;
   usePageTitle(title ? t("pageTitle", { title }) : t("title"));
+  const untitled = (index: number) => t("chapterNumber", { number: index + 1 });
   const chapterTitle = (index: number) =>
-    book.data?.chapters.find((chapter) => chapter.index === index)?.title ||
-    t("chapterNumber", { number: index + 1 });
+    book.data ? titleOfChapter(book.data, index, untitled) : untitled(index);
   const sections = pictures.data ? galleryGroups(pictures.data) : [];
   const count = sections.reduce((sum, section) => sum + section.tiles.length, 0);
 
