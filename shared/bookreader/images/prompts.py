@@ -200,7 +200,7 @@ def _build_prompt(
         text,
         language,
         chapter=description.chapter,
-        dressed="clothing" in summary.attributes,
+        dressed="clothing" in summary.attributes or _unlisted_garment(summary.subjects, language),
         monochrome=preset.monochrome,
     )
     if not figures:  # named people outside the cast still show as a man or a woman
@@ -258,6 +258,18 @@ def _build_prompt(
         style=preset.name,
         kind=description.type,
         attributes=attributes,
+    )
+
+
+def _unlisted_garment(phrases: Sequence[str], language: str) -> bool:
+    """Whether the passage names a garment the attribute vocabulary lacks («в кофточке»: a
+    blouse): it says what is worn all the same."""
+    return language == "ru" and any(
+        phrase.split()[-1] not in lexicon_ru.CLOTHING
+        and (english := translate_phrase(phrase, language))
+        and _english_head(english) in lexicon_en.CLOTHING
+        for phrase in phrases
+        if phrase.split()
     )
 
 
