@@ -1006,3 +1006,22 @@ def test_peoples_and_proper_names_keep_their_capitals() -> None:
     ).prompt
     assert re.search(r"\bPequod\b", english.split('"')[0]), english
     assert translate_phrase("немцы", "ru") == "Germans"  # not "Germen"
+
+
+def test_of_two_figures_the_one_the_passage_titles_is_drawn_as_what_he_is() -> None:
+    # Anna Karenina: Стива and «камердинер Матвей» were "Portrait of two men, valet."
+    stiva = character("Степан Аркадьич", ["Стива", "Степан Аркадьич"])
+    matvey = character("Матвей", ["Матвей"])
+    text = (
+        "Степан Аркадьич надел серый халат и подошел к окну. На звонок тотчас же вошел старый "
+        "друг, камердинер Матвей, неся платье, сапоги и телеграмму."
+    )
+    description = describe(
+        "character",
+        ["камердинер", "серый халат", "окно", "сапоги"],
+        {"clothing": ["халат"], "colour": ["серый"]},
+        characters=["Степан Аркадьич", "Матвей"],
+    )
+    prompt = ru_prompt(description, text, cast=[stiva, matvey]).prompt
+    assert "a valet" in prompt and "a man" in prompt, prompt
+    assert "two men" not in prompt and prompt.count("valet") == 1, prompt

@@ -14,7 +14,7 @@ import itertools
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from functools import cache
 
 from bookreader.images.glossary import (
@@ -216,6 +216,15 @@ def _build_prompt(
         # князь» and «князь», the phrase that says most
         figures = [_titled(figures[0], max(titles, key=len))]
         subjects = [subject for subject in subjects if subject not in titles]
+    elif len(figures) == 2 and len(characters) == 2:
+        # «камердинер Матвей» beside Стива: "a man and a valet", not "two men, valet"
+        for number, member in enumerate(characters):
+            name_words = {
+                w.lower() for form in (member.name, *member.aliases) for w in form.split()
+            }
+            if titles := _title_of_name(summary.subjects, text, language, name_words):
+                figures[number] = _titled(figures[number], max(titles, key=len))
+                subjects = [subject for subject in subjects if subject not in titles]
     figures = _told_apart(figures)
     actions = _actions(text, language, summary.subjects) if description.type == "action" else []
     period = period_hint(book)
@@ -687,11 +696,13 @@ def _shown(english: str, language: str) -> bool:
     return all(drawable_english(form) for form in _singulars(head) if len(form) > 2)
 
 
-def _title_of_name(phrases: Sequence[str], text: str, language: str) -> list[str]:
+def _title_of_name(
+    phrases: Sequence[str], text: str, language: str, names: Collection[str] = ()
+) -> list[str]:
     """The English of the phrases whose head is a Russian person noun said right before a name
     written with a capital («Князь Андрей», «доктор Слюдин», «графини Ростовой»; a name is no
     common noun, so «Андрей Болконский» gives none): the title of the one named person, what
-    their portrait shows."""
+    their portrait shows. `names`: only before these words of a name (lower case)."""
     if language != "ru":
         return []
     found = list(re.finditer(r"[^\W\d_]+", text))
@@ -699,6 +710,7 @@ def _title_of_name(phrases: Sequence[str], text: str, language: str) -> list[str
         ru_parse(word.group().lower().replace("ё", "е"))[0]
         for word, name in itertools.pairwise(found)
         if name.group()[:1].isupper()
+        and (not names or name.group().lower() in names)
         and text[word.end() : name.start()] == " "
         and _same_case(word.group(), name.group())  # «мать Вронского»: his mother, no title
     }
