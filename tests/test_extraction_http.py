@@ -121,6 +121,10 @@ def test_cast_lists_the_main_characters(extracted) -> None:
     sexes = {member["name"]: member["gender"] for member in characters}
     assert sexes.get("Марья Ивановна") == "femn" and sexes.get("Пугачев") == "masc", sexes
     assert all(member["gender"] is None for member in cast if member["kind"] == "place")
+    # "also called": each other name once, in the nominative — «Маша», not «Марьи Ивановны»
+    masha = next(member for member in characters if member["name"] == "Марья Ивановна")
+    assert "Маша" in masha["names"] and "Марьи Ивановны" in masha["aliases"], masha
+    assert not {"Маши", "Марьи Ивановны", "Марья Ивановна"} & set(masha["names"]), masha
 
 
 def test_the_cast_keeps_the_chapters_each_garment_is_said_in(extracted, database) -> None:

@@ -203,15 +203,17 @@ def replace_cast(book_id: str, cast: list[CastMember]) -> None:
         conn.run("DELETE FROM cast_members WHERE book_id = CAST(:b AS uuid)", b=book_id)
         for position, member in enumerate(cast):
             conn.run(
-                "INSERT INTO cast_members (book_id, position, kind, name, aliases, first_chapter,"
-                " first_offset, mentions, appearance, gender, worn_in) VALUES (CAST(:b AS uuid),"
-                " :p, :kind, :name, CAST(:aliases AS jsonb), :fc, :fo, :m,"
-                " CAST(:appearance AS jsonb), :g, CAST(:worn_in AS jsonb))",
+                "INSERT INTO cast_members (book_id, position, kind, name, aliases, names,"
+                " first_chapter, first_offset, mentions, appearance, gender, worn_in) VALUES"
+                " (CAST(:b AS uuid), :p, :kind, :name, CAST(:aliases AS jsonb),"
+                " CAST(:names AS jsonb), :fc, :fo, :m, CAST(:appearance AS jsonb), :g,"
+                " CAST(:worn_in AS jsonb))",
                 b=book_id,
                 p=position,
                 kind=member.kind,
                 name=member.name,
                 aliases=json.dumps(member.aliases, ensure_ascii=False),
+                names=json.dumps(member.names, ensure_ascii=False),
                 fc=member.first_chapter,
                 fo=member.first_offset,
                 m=member.mentions,
@@ -346,8 +348,8 @@ def list_cast(book_id: str, *, up_to_chapter: int | None = None) -> tuple[list[C
     first met in that chapter or before it (the reader has not met the others yet)."""
     with db.get_pool().connection() as conn:
         rows = conn.run(
-            "SELECT kind, name, aliases, first_chapter, first_offset, mentions, appearance, gender,"
-            " worn_in FROM cast_members WHERE book_id = CAST(:b AS uuid) ORDER BY position",
+            "SELECT kind, name, aliases, names, first_chapter, first_offset, mentions, appearance,"
+            " gender, worn_in FROM cast_members WHERE book_id = CAST(:b AS uuid) ORDER BY position",
             b=book_id,
         )
         members = db.rows_as(conn, rows, CastMember)

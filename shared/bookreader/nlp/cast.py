@@ -1121,10 +1121,14 @@ def _member(cluster: _Cluster, alias_limit: int | None = ALIAS_LIMIT) -> CastMem
     group = max(common or groups, key=fullness)
     canonical = min(group, key=lambda name: (name.variant.titled, -len(name.mentions)))
     surfaces = Counter(m.surface for m in mentions)
+    displays = Counter({canonical.variant.display: total})  # the member's name, left out below
+    for name in cluster.names:
+        displays[name.variant.display] += len(name.mentions)
     return CastMember(
         kind="character" if cluster.kind == "person" else "place",
         name=canonical.variant.display,
         aliases=[surface for surface, _ in surfaces.most_common(alias_limit)],
+        names=[display for display, _ in displays.most_common(alias_limit)][1:],
         first_chapter=first.chapter,
         first_offset=first.start,
         mentions=total,

@@ -43,6 +43,11 @@ class CastMember(BaseModel):
     kind: Literal["character", "place"]
     name: str  # the canonical form: nominative, fullest common form ("Иван Петрович")
     aliases: list[str] = Field(default_factory=list)  # surface forms seen («Ивана Петровича»)
+    names: list[str] = Field(
+        default_factory=list,
+        description="The member's other names, each once as the book says it (a Russian one in"
+        " the nominative), most said first: «Костя», «Константин Дмитрич», not «Левину»",
+    )
     first_chapter: int
     first_offset: int
     mentions: int

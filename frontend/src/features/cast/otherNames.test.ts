@@ -18,4 +18,12 @@ describe("the names a cast card adds after the member's own", () => {
       "Каштанки",
     ]);
   });
+
+  it("shows the member's names, each once, rather than every inflected form", () => {
+    const aliases = ["Левин", "Левина", "Левину", "Костя", "Кости", "Константин Дмитрич"];
+    expect(otherNames("Левин", aliases, ["Костя", "Константин Дмитрич"])).toEqual([
+      "Костя",
+      "Константин Дмитрич",
+    ]);
+  });
 });

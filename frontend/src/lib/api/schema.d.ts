@@ -1637,6 +1637,11 @@ export interface components {
             name: string;
             /** Aliases */
             aliases: string[];
+            /**
+             * Names
+             * @description The member's other names, each once as the book says it (a Russian one in the nominative), most said first: «Костя», «Константин Дмитрич», not «Левину»
+             */
+            names: string[];
             /** First Chapter */
             first_chapter: number;
             /** First Offset */
