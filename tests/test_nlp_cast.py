@@ -71,6 +71,22 @@ def test_a_family_named_in_the_plural_is_its_surname_not_a_village():
     assert {"Свияжских", "Свияжским"} <= set(cast["Свияжский"].aliases)
 
 
+def test_a_member_s_other_names_are_each_said_once_in_the_nominative():
+    # The cast page listed «Левина, Левину, Левиным, …» after "also called"; and Кити's family
+    # in the plural («у Щербацких») as «Щербацкий», a man's name.
+    text = (
+        "Кити Щербацкая вошла. Кити улыбнулась. Левин ждал у Щербацких. Костя Левин пришел к "
+        "Щербацким. Кити сказала Левину, что Щербацкие уехали. Кити покраснела. Константин "
+        "Дмитрич Левин встал. Левина ждали. Левину было весело. Кити Щербацкая вышла."
+    )
+    cast = _russian_cast(text)
+    assert set(cast["Левин"].names) == {"Константин Дмитрич Левин", "Костя Левин"}
+    assert "Левину" in cast["Левин"].aliases
+    kitty = cast["Кити Щербацкая"]
+    assert kitty.gender == "femn" and "Щербацких" in kitty.aliases
+    assert "Щербацкий" not in kitty.names
+
+
 def test_inflected_russian_names_with_patronymics_are_one_character():
     cast = _by_name(build_cast(RUSSIAN, "ru"))
     ivan = cast["Иван Петрович"]

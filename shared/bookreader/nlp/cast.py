@@ -281,6 +281,9 @@ def build_cast(
     _mark_animals(pairs, dict(chapters), lang)
     _mark_children(pairs, dict(chapters), lang)
     _mark_genders(pairs, dict(chapters), lang)
+    for _, member in pairs:
+        if member.gender == "femn":
+            member.names = [name for name in member.names if not _her_familys(name, member)]
     people = [
         _person(cluster, member, lang) for cluster, member in pairs if member.kind == "character"
     ]
@@ -1136,6 +1139,19 @@ def _member(cluster: _Cluster, alias_limit: int | None = ALIAS_LIMIT) -> CastMem
 
 
 # --- appearance: what a character is, and traits from the character descriptions ----------
+
+
+_HER_SURNAME = {"ий": "ая", "ый": "ая", "ой": "ая", "ов": "ова", "ев": "ева", "ин": "ина"}
+
+
+def _her_familys(name: str, member: CastMember) -> bool:
+    """Whether a woman's name is her family's, said in the plural («у Щербацких»), read as the
+    masculine surname («Щербацкий») where the book also calls her «Щербацкая»."""
+    ending = name[-2:]
+    if " " in name or ending not in _HER_SURNAME:
+        return False
+    hers = name[:-2] + _HER_SURNAME[ending]
+    return any(hers in other.split() for other in (*member.names, *member.aliases))
 
 
 def _mark_genders(
