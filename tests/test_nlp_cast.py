@@ -1058,6 +1058,18 @@ def test_a_stranger_the_sentence_is_about_keeps_what_he_wears_from_a_name_after_
     assert cast["Кити"].appearance == {}
 
 
+def test_a_ring_a_sleeve_or_a_button_is_not_what_a_figure_is_known_by():
+    # The cast page said Левин "Одежда: кольцо" (the wedding ring) and Holmes "Clothing: sleeves"
+    text = (
+        "Левин вошел в черном сюртуке. Левин надел кольцо, поправил рукав и застегнул пуговицу. "
+        "Левин ждал."
+    )
+    cast = _cast_described_up_to(
+        text, "Левин ждал.", "ru", clothing=["сюртук", "кольцо", "рукав", "пуговица"]
+    )
+    assert cast["Левин"].appearance["clothing"] == ["сюртук"]
+
+
 def _cast_described_up_to(
     text: str, end: str, language: str, **attributes: list[str]
 ) -> dict[str, CastMember]:

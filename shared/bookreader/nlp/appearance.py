@@ -89,6 +89,7 @@ _MORE_GARMENTS = {
     "ru": frozenset(["блуза", "салоп", "риза", "чехол", "мантилья", "венгерка", "поддевка"]),
     "en": frozenset(["blouse", "mantle", "smock", "jerkin", "doublet", "livery"]),
 }
+_WORN_IN_THE_HAIR = frozenset(["лента", "бант", "ribbon", "bow"])
 # A comparison starts: what follows is what the word is likened to («черные как смоль»).
 _LIKENED = frozenset(["как", "словно", "будто", "like", "as"])
 
@@ -129,6 +130,9 @@ def gather_appearance(
                 votes[id(trait.member)][(trait.kind, trait.value)] += 1
                 if trait.kind in WORN_KINDS:
                     chapters[(id(trait.member), trait.value)].add(description.chapter)
+    # a ribbon or a bow is worn in the hair (Anna's black ribbon at the ball); the other parts are
+    # a garment's, or rings
+    parts = (lexicon_ru if lang == "ru" else lexicon_en).CLOTHING_PARTS - _WORN_IN_THE_HAIR
     for person in people:
         member = person.member
         # A trait seen once in many of a main character's passages is more likely another
@@ -137,6 +141,8 @@ def gather_appearance(
         for (kind, value), count in votes[id(member)].most_common():  # most first, ties as seen
             if kind == "clothing" and "animal" in member.appearance:
                 continue  # a dog's sentences are full of its master's coat
+            if kind == "clothing" and value in parts:
+                continue  # a sleeve, a button, a ring: not what a figure is known by
             if count >= floor:
                 member.appearance.setdefault(kind, []).append(value)
                 if kind in WORN_KINDS:
