@@ -85,6 +85,9 @@ def test_a_member_s_other_names_are_each_said_once_in_the_nominative():
     kitty = cast["Кити Щербацкая"]
     assert kitty.gender == "femn" and "Щербацких" in kitty.aliases
     assert "Щербацкий" not in kitty.names
+    # «у Ани» is Аня's genitive, not the man's indeclinable «Ани»
+    anna = _russian_cast("Анна вошла. Анна улыбнулась. Кити была у Ани. Анна села.")["Анна"]
+    assert "Аня" in anna.names and "Ани" not in anna.names, anna
 
 
 def test_inflected_russian_names_with_patronymics_are_one_character():

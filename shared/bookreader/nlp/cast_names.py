@@ -554,6 +554,13 @@ def _read_russian(token: str, forms: BookForms | None) -> NameVariant:
         gender = None  # «Кознышева», a surname pymorphy3 guesses: his genitive or her nominative
     entry = first_name_entry(value) if slot == "first" else None
     gender = entry[1] if entry else gender  # «Емелька» is a man
+    if entry and _slot_of(best) and best.tag.gender not in (None, gender):
+        # «Ани»: the man's indeclinable name read first; the names table's woman is «Аня»
+        agreeing = [
+            p for p in options if _slot_of(p) == "first" and p.tag.gender == gender and p.is_known
+        ]  # a guessed «Жюля» is no better than «Жюли»
+        if agreeing:
+            value = _title_case(_nominative(agreeing[0]))
     return NameVariant(kind, ((slot, _part_key(slot, value)),), gender, value)
 
 
