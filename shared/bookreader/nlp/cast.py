@@ -10,7 +10,7 @@ Two stages, so a whole novel takes about a second:
    sentences around each uncertain name, within a word budget, to confirm it and tell a person
    from a place. Without the English model a heuristic decides (titles, place words,
    prepositions).
-Variants are then merged on keys (cast_names): the full first name behind a diminutive
+Variants are then merged on keys (`russian_names`): the full first name behind a diminutive
 (ru_names.tsv: Костя → Константин), a patronymic's root (Аркадьич = Аркадьевич), a surname's
 masculine form. Fuller names absorb their parts («Петрович» → «Иван Петрович» when that is the
 only Петрович); a part shared by several people goes to the one the book names far more, or
@@ -45,21 +45,23 @@ from bookreader.nlp.appearance import Person, gather_appearance
 from bookreader.nlp.cast_names import (
     EN_PLACE_WORDS,
     EN_TITLES,
-    RU_FEMININE_SURNAME,
-    BookForms,
     BookWords,
     NameSpan,
     NameVariant,
-    clean_russian,
     english_variant,
     find_name_spans,
-    first_name_entry,
-    russian_variant,
-    russian_word,
 )
 from bookreader.nlp.language import primary_subtag
 from bookreader.nlp.model import SUPPORTED_LANGUAGES, CastMember, Description
 from bookreader.nlp.morph_analyzer import PERSON_NAME_TAGS, parse_word
+from bookreader.nlp.russian_names import (
+    RU_FEMININE_SURNAME,
+    BookForms,
+    clean_russian,
+    first_name_entry,
+    russian_variant,
+    russian_word,
+)
 
 NER_WORDS_PER_BOOK = {"ru": 15_000, "en": 8_000}  # ≈1 s of NER; the extractor shares the budget
 NER_SAMPLES_PER_NAME = 3
