@@ -187,12 +187,15 @@ def _build_prompt(
         if word.rstrip(".") not in EN_TITLES  # "Captain Ahab" is not every captain
         and (english := translate_word(word, language))
     }
-    subjects = _distinct(
-        _as_written(english, text) if language == "en" else english
+    translated = [
+        (phrase, english)
         for phrase in summary.subjects
         if (english := translate_phrase(phrase, language))
-        and _shown(english, language)
-        and _said_head(english) not in named
+    ]
+    subjects = _distinct(
+        _as_written(english, text) if language == "en" else english
+        for _, english in translated
+        if _shown(english, language) and _said_head(english) not in named
     )
     people = _people_heads(summary.subjects, language)
     figures = _figures(
@@ -200,7 +203,7 @@ def _build_prompt(
         text,
         language,
         chapter=description.chapter,
-        dressed="clothing" in summary.attributes or _unlisted_garment(summary.subjects, language),
+        dressed="clothing" in summary.attributes or _unlisted_garment(translated, language),
         monochrome=preset.monochrome,
     )
     if not figures:  # named people outside the cast still show as a man or a woman
@@ -270,15 +273,13 @@ def _build_prompt(
     )
 
 
-def _unlisted_garment(phrases: Sequence[str], language: str) -> bool:
+def _unlisted_garment(translated: Sequence[tuple[str, str]], language: str) -> bool:
     """Whether the passage names a garment the attribute vocabulary lacks («в кофточке»: a
-    blouse): it says what is worn all the same."""
+    blouse): it says what is worn all the same. `translated`: (subject, its English)."""
     return language == "ru" and any(
         phrase.split()[-1] not in lexicon_ru.CLOTHING
-        and (english := translate_phrase(phrase, language))
         and _english_head(english) in lexicon_en.CLOTHING
-        for phrase in phrases
-        if phrase.split()
+        for phrase, english in translated
     )
 
 
@@ -1237,10 +1238,7 @@ def _as_written(phrase: str, text: str) -> str:
 
 
 def _written_form(word: str, text: str) -> str:
-    forms = [
-        match
-        for match in re.finditer(rf"(?<![\w'’-]){re.escape(word)}(?![\w-])", text, re.IGNORECASE)
-    ]
+    forms = re.finditer(rf"(?<![\w'’-]){re.escape(word)}(?![\w-])", text, re.IGNORECASE)
     inside = [m.group() for m in forms if not _starts_a_sentence(text, m.start())]
     if inside and all(form[:1].isupper() for form in inside) and word[:1].islower():
         return word[:1].upper() + word[1:]

@@ -265,11 +265,9 @@ def attributed(
             turned_away = False
         elif someone_else or (
             lang == "ru"  # English calls the one just named "the man", "a gentleman" again
-            and any(
-                _in_the_foreground(texts, n, _following(span, words[n]), lang) for n in strangers
-            )
+            and any(description.start + words[n].start() in others for n in strangers)
         ):
-            turned_away = True
+            turned_away = True  # a stranger in the foreground is among `others`
     return result
 
 
@@ -361,12 +359,10 @@ def _someone_of(words: list[str], name: int, span: str, match: re.Match[str], la
     if lang == "ru":
         if not _ru_genitive(words[name]):
             return False  # «к князю Василию»: a title, in the name's case
-        # a sentence's first word is capitalised anyway («Жена князя Василия»)
-        nouns = [_person_noun(word if n else word.lower(), lang) for n, word in enumerate(words)]
         before = name - 1
-        while before >= 0 and nouns[before] and _ru_genitive(words[before]):
+        while before >= 0 and _stranger_noun(words, before, lang) and _ru_genitive(words[before]):
             before -= 1  # «жена князя Василия»: past the title
-        return before >= 0 and nouns[before]
+        return before >= 0 and _stranger_noun(words, before, lang)
     if name > 1 and words[name - 1].lower() == "of" and _person_noun(words[name - 2], lang):
         return True
     following = words[name + 1 : name + 3]
@@ -377,6 +373,12 @@ def _someone_of(words: list[str], name: int, span: str, match: re.Match[str], la
         and bool(following)
         and _person_noun(following[0], lang)
     )
+
+
+def _stranger_noun(words: list[str], n: int, lang: str) -> bool:
+    """Whether words[n] is a person noun; a sentence's first word is capitalised anyway
+    («Жена князя Василия»)."""
+    return _person_noun(words[n] if n else words[n].lower(), lang)
 
 
 def _unlisted_name(word: str, lang: str) -> bool:
@@ -391,7 +393,7 @@ def _stranger(words: list[str], n: int, lang: str) -> bool:
     """Whether words[n] calls a person by what they are, and not as what the person named is
     (after a copula whose subject is someone: «Это были: высокий мужчина…» brings a stranger
     in). A sentence's first word is capitalised anyway («Извозчик был в белом»)."""
-    if not _person_noun(words[n] if n else words[n].lower(), lang):
+    if not _stranger_noun(words, n, lang):
         return False
     start = max(0, n - _PREDICATE_WORDS)
     return not any(

@@ -59,6 +59,7 @@ from bookreader.nlp.russian_names import (
     BookForms,
     clean_russian,
     first_name_entry,
+    masculine_surname,
     russian_variant,
     russian_word,
 )
@@ -1126,14 +1127,15 @@ def _member(cluster: _Cluster, alias_limit: int | None = ALIAS_LIMIT) -> CastMem
     group = max(common or groups, key=fullness)
     canonical = min(group, key=lambda name: (name.variant.titled, -len(name.mentions)))
     surfaces = Counter(m.surface for m in mentions)
-    displays = Counter({canonical.variant.display: total})  # the member's name, left out below
+    displays: Counter[str] = Counter()
     for name in cluster.names:
-        displays[name.variant.display] += len(name.mentions)
+        if name.variant.display != canonical.variant.display:
+            displays[name.variant.display] += len(name.mentions)
     return CastMember(
         kind="character" if cluster.kind == "person" else "place",
         name=canonical.variant.display,
         aliases=[surface for surface, _ in surfaces.most_common(alias_limit)],
-        names=[display for display, _ in displays.most_common(alias_limit)][1:],
+        names=[display for display, _ in displays.most_common(alias_limit)],
         first_chapter=first.chapter,
         first_offset=first.start,
         mentions=total,
@@ -1143,17 +1145,14 @@ def _member(cluster: _Cluster, alias_limit: int | None = ALIAS_LIMIT) -> CastMem
 # --- appearance: what a character is, and traits from the character descriptions ----------
 
 
-_HER_SURNAME = {"ий": "ая", "ый": "ая", "ой": "ая", "ов": "ова", "ев": "ева", "ин": "ина"}
-
-
 def _her_familys(name: str, member: CastMember) -> bool:
     """Whether a woman's name is her family's, said in the plural («у Щербацких»), read as the
     masculine surname («Щербацкий») where the book also calls her «Щербацкая»."""
-    ending = name[-2:]
-    if " " in name or ending not in _HER_SURNAME:
-        return False
-    hers = name[:-2] + _HER_SURNAME[ending]
-    return any(hers in other.split() for other in (*member.names, *member.aliases))
+    return " " not in name and any(
+        masculine_surname(word) == name
+        for other in (*member.names, *member.aliases)
+        for word in other.split()
+    )
 
 
 def _mark_genders(

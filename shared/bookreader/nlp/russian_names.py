@@ -170,10 +170,15 @@ def _part_key(slot: str, value: str) -> str:
         root = _RU_PATRONYMIC_KEY.sub("", value.lower().replace("ё", "е")).replace("ь", "")
         return root.removesuffix("и") or value
     if slot == "last":
-        masculine = RU_FEMININE_SURNAME.match(value) or _RU_FEMININE_ADJECTIVAL.match(value)
-        if masculine:
-            return masculine.group(1) + ("ий" if value.endswith("ая") else "")
+        return masculine_surname(value) or value
     return value
+
+
+def masculine_surname(value: str) -> str | None:
+    """The masculine form of a woman's surname (Миронова → Миронов, Щербацкая → Щербацкий);
+    None for any other word."""
+    masculine = RU_FEMININE_SURNAME.match(value) or _RU_FEMININE_ADJECTIVAL.match(value)
+    return masculine.group(1) + ("ий" if value.endswith("ая") else "") if masculine else None
 
 
 def _slot_of(parse: object) -> str | None:
