@@ -1257,3 +1257,48 @@ def test_a_name_the_verbs_never_follow_is_left_without_a_sex():
     text = "Все ждали Кити. Кити, Кити! — звали все. Левин смотрел на Кити и на Кити."
     cast = _by_name(build_cast([(0, text)], "ru"))
     assert cast["Кити"].gender is None
+
+
+# Anna Karenina (abridged): a first name left undeclined before its patronymic in speech, a
+# particle between the two, a surname in -евич pymorphy3 guesses is a patronymic, and a
+# surname the NER model reads as a town where it follows «в» or «с».
+SPOKEN_NAMES = [
+    (
+        0,
+        "Сергей Иваныч приехал к брату. – Нет, да к чему ты говоришь о Сергей Иваныче? – "
+        "проговорил Левин. – Ну, а захотел бы ты сейчас променяться с Сергей Иванычем? – "
+        "сказала Кити. Дарья Александровна молчала. Дарья же Александровна знала, что само "
+        "собой не бывает. Алексей Александрович вошёл; это было чувство омерзения к Алексею "
+        "ли Александровичу.",
+    ),
+    (
+        1,
+        "– Вы не находите, что в Тушкевиче есть что-то от Louis XV? – сказал он. Говорили "
+        "об отношениях Тушкевича к хозяйке. Она знала ее скрытую для света связь с Тушкевичем. "
+        "Княгиня Тверская шла с Тушкевичем и родственницей-барышней. – А вы бы пошли, – "
+        "обратилась она к Тушкевичу. Когда встали от обеда и Тушкевич поехал, Анна молчала. "
+        "Весловский прежде Тушкевича подал руку княжне, так что Тушкевич остался один. "
+        "Старый служака Никитин и камер-юнкер Гриневич вышли. "
+        "– Мои товарищи: Михаил Станиславич Гриневич, – сказал он. Слова Гриневича понравились.",
+    ),
+]
+
+
+def test_a_spoken_first_name_a_particle_and_a_surname_in_evich_keep_the_person_whole():
+    cast = build_cast(SPOKEN_NAMES, "ru")
+    by_alias = {alias: member for member in cast for alias in member.aliases}
+    sergey = by_alias["Сергей Иваныч"]
+    assert by_alias["Сергей Иваныче"] is sergey
+    assert by_alias["Сергей Иванычем"] is sergey
+    # «Дарья же Александровна», «к Алексею ли Александровичу»: one name each, no lone
+    # patronymic among the names any of them is called by
+    assert by_alias["Алексею Александровичу"] is by_alias["Алексей Александрович"]
+    assert not {"Иваныче", "Иванычем", "Александровна", "Александровичу"} & set(by_alias)
+    for member in cast:
+        assert not {"Иваныч", "Александровна", "Александрович"} & {member.name, *member.names}
+    gr = by_alias["Гриневича"]
+    assert gr is by_alias["Михаил Станиславич Гриневич"] and gr.kind == "character"
+    tushkevich = by_alias["Тушкевич"]
+    assert tushkevich.kind == "character"
+    for form in ("Тушкевиче", "Тушкевичем", "Тушкевича", "Тушкевичу"):
+        assert by_alias[form] is tushkevich

@@ -279,6 +279,8 @@ def build_cast(
     budget = NER_WORDS_PER_BOOK[lang] if ner_words is None else ner_words
     votes = _ner_votes(names, dict(chapters), lang, budget)
     _decide_kinds(names, votes, dict(chapters), lang)
+    if lang == "ru":
+        _surnames_of_people(names)
     clusters = _cluster([name for name in names.values() if not name.rejected], dict(chapters))
     pairs = [(c, _member(c, alias_limit)) for c in clusters if _worth_keeping(c)]
     _mark_animals(pairs, dict(chapters), lang)
@@ -595,6 +597,29 @@ def _decide_kinds(
         elif len(name.mentions) >= 3 or _single_value(name) in titled_surnames:
             name.kind = "person"  # unconfirmed; kept only if it recurs
         name.confirmed = guess in ("person", "place") and lang == "ru"
+
+
+def _surnames_of_people(names: dict[tuple, _Name]) -> None:
+    """A surname the model takes for a place in some of its cases is still the person's where
+    the dictionary has no place of that name and the book's other forms of it are a person's:
+    «в Тушкевиче есть что-то» reads as a town, «Тушкевич» said alone is a man."""
+    people = {
+        part
+        for name in names.values()
+        if name.kind == "person"
+        for slot, part in name.variant.parts
+        if slot == "last"
+    }
+    for name in names.values():
+        parts = name.variant.parts
+        if (
+            name.kind == "place"
+            and name.variant.kind == "person"
+            and len(parts) == 1
+            and parts[0][0] == "last"
+            and parts[0][1] in people
+        ):
+            name.kind = "person"
 
 
 _NEXT_WORD = re.compile(r"\s([а-яё]+)")

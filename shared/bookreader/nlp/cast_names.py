@@ -20,6 +20,9 @@ Slot = str  # "first" | "patr" | "last" | "name" (could be any) | "place" | "mid
 
 _RU_TOKEN = re.compile(r"(?<![\w-])[А-ЯЁ][а-яё]+(?:-[А-ЯЁа-яё][а-яё]+)*(?![\w-])")
 _RU_LOWER = re.compile(r"(?<![\w-])[а-яё]+(?![\w-])")
+# A particle a name and its patronymic may hold between them: «Дарья же Александровна»
+_RU_PARTICLE_GAP = frozenset([" же ", " ли "])
+_RU_PATRONYMIC_FORM = re.compile(r"(?:ич|ыч|вн|чн)(?:а|у|ем|ом|е|ы|ой|ою)?$")
 _EN_TOKEN = re.compile(
     r"(?<![\w'’-])(?:(?:Mr|Mrs|Ms|Dr|St|Messrs)\.|(?:Mc|Mac|O['’])?[A-Z][a-z]+(?:-[A-Z]?[a-z]+)*)"
     r"(?:['’]s?(?!\w))?"
@@ -154,6 +157,12 @@ def find_name_spans(chapters: Sequence[tuple[int, str]], language: str) -> BookW
             if run:
                 gap = text[run[-1].end() : match.start()]
                 previous = run[-1].group()
+                if (
+                    not english
+                    and gap in _RU_PARTICLE_GAP
+                    and _RU_PATRONYMIC_FORM.search(match.group())
+                ):
+                    gap = " "
                 if gap != " " or (
                     (english and previous[-1] in "'’") or previous[-2:] in ("'s", "’s")
                 ):

@@ -230,6 +230,31 @@ def _colloquial_patronymic(token: str) -> str | None:
     return None
 
 
+_RU_PATRONYMIC_SUFFIX = re.compile(r"ь?(?:ович|евич|ич|ыч|овна|евна|инична|ична|ишна)$")
+
+
+def _names_a_father(patronymic: str) -> bool:
+    """The patronymic's root is a first name («Станиславич» of Станислав, «Кузьминична» of
+    Кузьма, «Аркадьевна» of Аркадий); «Гриневич», «Тушкевич» are surnames pymorphy3 guesses as
+    patronymics from their ending alone."""
+    root = _RU_PATRONYMIC_SUFFIX.sub("", patronymic)
+    if root == patronymic:
+        return False
+    # «Ильич» of Илья, «Львовна» of Лев, «Павлович» of Павел, «Кузмич» of Кузьма
+    stems = {root, root.rstrip("ь"), root + "ь", root.replace("ь", "е")}
+    stems |= {root[:-1] + vowel + root[-1:] for vowel in ("е", "ь")}
+    for stem in stems:
+        for ending in ("", "ий", "й", "а", "я", "о"):
+            name = stem + ending
+            entry = first_name_entry(name)
+            if (entry and entry[0] == name) or (
+                morph().word_is_known(name.lower())
+                and any(_slot_of(p) == "first" and "nomn" in p.tag for p in parse_word(name))
+            ):
+                return True  # a full name: no one's patronymic is made from «Гриня»
+    return False
+
+
 def _guessed(token: str) -> bool:
     """pymorphy3 does not know the word: its readings are guesses from the ending."""
     if morph().word_is_known(token.lower()) or first_name_entry(token):
@@ -272,6 +297,8 @@ def _value(
     if slot == "patr" or (slot is None and _RU_PATRONYMIC.search(token)):
         colloquial = _patronymic_nominative(token)
         if colloquial and (slot is None or "Patr" in parse.tag):  # type: ignore[attr-defined]
+            if _guessed(token) and not _names_a_father(colloquial):
+                return "last", colloquial  # «Тушкевиче»: a surname's case, not a patronymic
             return "patr", colloquial
     if slot is None:
         return _unknown_value(token, parse, forms)
@@ -460,6 +487,17 @@ def _agrees(parse: object, gender: str | None) -> bool:
     return gender is None or own in (gender, None) or not _slot_of(parse)
 
 
+def _undeclined_first_name(tokens: Sequence[str], choices: list[list]) -> bool:
+    """A man's first name left in the nominative before his declined patronymic, as speech has
+    it: «о Сергей Иваныче», «с Алексей Александровичем»."""
+    return (
+        len(tokens) > 1
+        and not _guessed(tokens[0])
+        and any(_slot_of(p) == "first" and {"masc", "nomn"} <= p.tag.grammemes for p in choices[0])
+        and any(_slot_of(p) == "patr" and p.tag.case in _OBLIQUE_CASES for p in choices[1])
+    )
+
+
 def russian_variant(tokens: Sequence[str], forms: BookForms | None = None) -> NameVariant | None:
     """The run's name, each part in the nominative, parts agreeing in gender and case; None
     when the words can't be one name (no common case, two surnames, a place among them)."""
@@ -468,6 +506,8 @@ def russian_variant(tokens: Sequence[str], forms: BookForms | None = None) -> Na
         return _single_russian(tokens[0], forms)
     choices = [_name_parses(token) for token in tokens]
     reading = _agreeing_reading(tokens, choices)
+    if reading is None and _undeclined_first_name(tokens, choices):
+        reading = _agreeing_reading(tokens[1:], choices[1:])
     if reading is None:
         return None
     gender, case = reading
