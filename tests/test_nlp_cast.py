@@ -1302,3 +1302,22 @@ def test_a_spoken_first_name_a_particle_and_a_surname_in_evich_keep_the_person_w
     assert tushkevich.kind == "character"
     for form in ("Тушкевиче", "Тушкевичем", "Тушкевича", "Тушкевичу"):
         assert by_alias[form] is tushkevich
+
+
+def test_a_queen_who_speaks_is_a_character_and_a_rank_nobody_bears_is_no_one():
+    """Alice's cast had no Queen and no King: a title alone named no one. A rank a story gives
+    its one bearer is a character where it speaks; a title the story says in passing is not."""
+    chapters = [
+        (
+            0,
+            'Alice looked up, and there stood the Queen in front of them. "Off with her head!" '
+            'said the Queen. The King laid his hand upon her arm. "Consider, my dear," said the '
+            'King. "Who is this?" the Queen asked. The Knave bowed. "Let the jury consider," '
+            "said the King. The tale was told of a Prince long ago, and of the Count of Monte "
+            "Cristo. Alice was not afraid of the Queen.",
+        )
+    ]
+    cast = _by_name(build_cast(chapters, "en"))
+    assert cast["Queen"].kind == "character"
+    assert cast["King"].kind == "character"
+    assert "Prince" not in cast and "Count" not in cast

@@ -555,6 +555,9 @@ def _decide_kinds(
         if lang == "en" and _speaks_as_the(name, texts):
             name.kind, name.confirmed = "person", True  # "said the Hatter", "the Dodo said"
             continue
+        if name.variant.rank:
+            name.rejected = True  # "the Captain" who never speaks as one: no one in particular
+            continue
         # a word the book also writes after a title is that person ("Mr. Flask", "Captain
         # Bildad"), whatever the words around it or the NER model say
         if lang == "en" and (name.variant.titled or _single_value(name) in after_a_title):

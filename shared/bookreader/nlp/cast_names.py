@@ -129,6 +129,7 @@ class NameVariant:
     gender: str | None
     display: str  # the normalised name in reading order ("Иван Петрович")
     titled: bool = False  # English: a title came with it ("Mr. Holmes")
+    rank: bool = False  # English: a rank alone ("the Queen"), a character only where it speaks
 
 
 def _is_initial(text: str, start: int) -> bool:
@@ -206,6 +207,19 @@ def _saints_joined(tokens: Sequence[str]) -> list[str]:
     return joined
 
 
+# Titles a story may call its one bearer by alone ("the Queen", "the King"); not a form of
+# address ("Sir", "Miss") nor a rank many share ("the Captain" of Moby-Dick is several men).
+_EN_RANKS = frozenset(["king", "queen", "prince", "princess", "count", "countess"])
+
+
+def _lone_rank(tokens: Sequence[str], gender: str | None) -> NameVariant | None:
+    """A rank written alone ("the Queen") as a name whose kind the book decides: a character
+    where it speaks ("said the Queen", `cast._speaks_as_the`), nothing otherwise."""
+    if len(tokens) != 1 or tokens[0].lower() not in _EN_RANKS:
+        return None
+    return NameVariant("unknown", (("name", tokens[0]),), gender, tokens[0], rank=True)
+
+
 def english_variant(tokens: Sequence[str]) -> NameVariant | None:
     """The run's name without titles; a title makes a lone word a surname ("Mr. Holmes")."""
     gender: str | None = None
@@ -223,7 +237,7 @@ def english_variant(tokens: Sequence[str]) -> NameVariant | None:
             continue
         rest.append(token)
     if not rest:
-        return None
+        return _lone_rank(tokens, gender)
     if rest[-1].lower() in EN_PLACE_WORDS and len(rest) > 1:
         return NameVariant("place", (("place", " ".join(rest)),), None, " ".join(rest), titled)
     if len(rest) == 1:
