@@ -1321,3 +1321,20 @@ def test_a_queen_who_speaks_is_a_character_and_a_rank_nobody_bears_is_no_one():
     assert cast["Queen"].kind == "character"
     assert cast["King"].kind == "character"
     assert "Prince" not in cast and "Count" not in cast
+
+
+def test_a_role_that_speaks_is_a_character_though_the_book_writes_its_word_in_lower_case():
+    """Alice's Mouse and Cat were missing: the book says "a mouse", "cats" more often than it
+    capitalises them, which otherwise marks a common word, not a name."""
+    chapters = [
+        (
+            0,
+            "Alice thought a mouse might know the way; she had seen a mouse once, and a mouse "
+            'in a pool is still a mouse, and mice are mice. "Not like cats!" cried the Mouse, in '
+            'a shrill voice. "Ahem!" said the Mouse with an important air. The Mouse swam away '
+            "from her, and Alice thought of every mouse she had known.",
+        )
+    ]
+    cast = _by_name(build_cast(chapters, "en"))
+    assert cast["Mouse"].kind == "character"
+    assert cast["Mouse"].appearance == {"animal": ["mouse"]}

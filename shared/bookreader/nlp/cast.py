@@ -354,7 +354,9 @@ def _collect_names(words: BookWords, lang: str, texts: dict[int, str]) -> dict[t
     counts = words.capital_inside + words.capital_initial
     forms = BookForms(counts, stems=lang == "ru", women=_women(words, texts, lang))
     variant_of = english_variant if lang == "en" else partial(russian_variant, forms=forms)
-    kept: dict[str, bool] = {}
+    kept: dict[str, bool] = dict.fromkeys(
+        _speaking_roles(words, texts) if lang == "en" else (), True
+    )
     variants: dict[tuple[str, ...], NameVariant | None] = {}
     names: dict[tuple, _Name] = {}
     leading = _calendar_leads(words.spans, lang)
@@ -728,16 +730,29 @@ def _attribute_of_a_thing_en(name: _Name, texts: dict[int, str]) -> bool:
 def _speaks_as_the(name: _Name, texts: dict[int, str]) -> bool:
     """A capitalised common noun that talks ("said the Mock Turtle", "the Hatter replied") is a
     character called by what it is, as in fables and Alice — though mostly after "the"."""
-    speaking = 0
-    for mention in name.mentions:
-        text = texts[mention.chapter]
-        before = text[max(0, mention.start - 30) : mention.start]
-        after = text[mention.end : mention.end + 25]
-        speaking += bool(
-            _SPEECH_BEFORE_THE.search(before)
-            or (_ARTICLE.search(before) and _SPEECH_AFTER.search(after))
-        )
+    speaking = sum(_speaks_at(texts[m.chapter], m.start, m.end) for m in name.mentions)
     return speaking >= _SPEAKING_MENTIONS
+
+
+def _speaks_at(text: str, start: int, end: int) -> bool:
+    """The word at text[start:end] speaks as "the X": "said the Mouse", "the Mouse replied"."""
+    before = text[max(0, start - 30) : start]
+    after = text[end : end + 25]
+    return bool(
+        _SPEECH_BEFORE_THE.search(before)
+        or (_ARTICLE.search(before) and _SPEECH_AFTER.search(after))
+    )
+
+
+def _speaking_roles(words: BookWords, texts: dict[int, str]) -> frozenset[str]:
+    """English words that speak as "the X" often enough to be a role (`_speaks_as_the`), though
+    the book writes them in lower case too: Alice's Mouse and Cat ("a mouse", "cats")."""
+    speaking: Counter[str] = Counter(
+        span.tokens[0]
+        for span in words.spans
+        if len(span.tokens) == 1 and _speaks_at(texts[span.chapter], span.start, span.end)
+    )
+    return frozenset(word for word, count in speaking.items() if count >= _SPEAKING_MENTIONS)
 
 
 def _share_after(name: _Name, texts: dict[int, str], before: re.Pattern[str]) -> float:
