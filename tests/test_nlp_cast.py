@@ -1338,3 +1338,20 @@ def test_a_role_that_speaks_is_a_character_though_the_book_writes_its_word_in_lo
     cast = _by_name(build_cast(chapters, "en"))
     assert cast["Mouse"].kind == "character"
     assert cast["Mouse"].appearance == {"animal": ["mouse"]}
+
+
+def test_a_people_said_of_things_is_not_a_place_and_a_county_still_is():
+    """Moby-Dick's places listed "Dutch", "Greek", "Persian", "Egyptians": a people's word
+    before a noun looks like "the Surrey lanes"."""
+    chapters = [
+        (
+            0,
+            "The Dutch ship lay at anchor, and the Dutch sailors slept. A Persian rug and a "
+            "Persian cat lay in the cabin, where the Greek fire of old was spoken of, and the "
+            "Greek books stood on a shelf. We drove through the Surrey lanes to the Surrey side "
+            "of the river, and the Surrey hills were green.",
+        )
+    ]
+    cast = _by_name(build_cast(chapters, "en"))
+    assert cast["Surrey"].kind == "place"
+    assert not {"Dutch", "Persian", "Greek"} & set(cast)

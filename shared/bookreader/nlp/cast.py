@@ -569,7 +569,10 @@ def _decide_kinds(
             name.rejected = True  # "a gold Albert chain": a kind of thing
             continue
         if lang == "en" and _place_by_context(name, texts):
-            name.kind = "place"  # "of Surrey", "the Surrey side", "to Hampshire"
+            if _a_people_en(name):
+                name.rejected = True  # "the Greek fire", "a Persian cat": a people, no place
+            else:
+                name.kind = "place"  # "of Surrey", "the Surrey side", "to Hampshire"
             continue
         if lang == "en" and _mostly_a_destination(name, texts):
             name.kind = "place"  # "to Waterloo", "from Pondicherry", "at Stoke Moran"
@@ -700,6 +703,24 @@ def _place_by_context(name: _Name, texts: dict[int, str]) -> bool:
         modifier = _MODIFIER_BEFORE.search(before) and _MODIFIER_AFTER.search(after)
         placed += bool(_LOCATIVE.search(before[-12:]) or modifier)
     return placed >= 0.5 * len(name.mentions)
+
+
+# How English names a people or its language: "Persian", "Chinese", "Danish", "Greeks"; and the
+# names that do not say it by their ending
+_EN_PEOPLE_ENDING = re.compile(r"(?:ians?|eans?|ese|ish)$")
+_EN_PEOPLES = frozenset({
+    "greek", "greeks", "dutch", "latin", "french", "english", "swiss", "turk", "turks", "arab",
+    "arabs", "dane", "danes", "swede", "swedes", "scot", "scots", "jew", "jews", "moor", "moors",
+    "saxon", "saxons", "romans", "yankee", "yankees", "esquimaux",
+})  # fmt: skip
+
+
+def _a_people_en(name: _Name) -> bool:
+    """A word that names a people or its language, said of things ("the Greek fire", "a Persian
+    cat", "the Dutch ship"): the modifier that makes "the Surrey lanes" a county makes these
+    look like places too."""
+    value = _single_value(name) or ""
+    return bool(_EN_PEOPLE_ENDING.search(value)) or value.lower() in _EN_PEOPLES
 
 
 def _not_a_person_en(name: _Name, texts: dict[int, str]) -> bool:
