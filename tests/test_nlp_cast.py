@@ -1355,3 +1355,18 @@ def test_a_people_said_of_things_is_not_a_place_and_a_county_still_is():
     cast = _by_name(build_cast(chapters, "en"))
     assert cast["Surrey"].kind == "place"
     assert not {"Dutch", "Persian", "Greek"} & set(cast)
+
+
+def test_a_princess_whose_surname_is_also_a_street_is_one_woman_not_a_place():
+    """Anna Karenina listed «Тверская» (9 mentions) among the places: the dictionary knows the
+    street; the book writes «княгиня Тверская», Бетси Тверская."""
+    text = (
+        "Бетси Тверская приехала к обеду. – Вот и краса Петергофа, княгиня Тверская, – "
+        "прибавил он. Княгиня Тверская не выходила из экипажа. Бетси Тверская смеялась. – Не "
+        "поверхностное, – сказала княгиня Тверская. Бетси встала."
+    )
+    cast = build_cast([(0, text)], "ru")
+    assert not [m for m in cast if m.kind == "place"]
+    by_alias = {alias: member for member in cast for alias in member.aliases}
+    assert by_alias["Тверская"] is by_alias["Бетси Тверская"]
+    assert by_alias["Бетси Тверская"].gender == "femn"

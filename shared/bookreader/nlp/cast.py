@@ -30,6 +30,7 @@ Appearance words of character descriptions go to the person they are written abo
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import itertools
 import re
 from collections import Counter, defaultdict
@@ -281,6 +282,7 @@ def build_cast(
     _decide_kinds(names, votes, dict(chapters), lang)
     if lang == "ru":
         _surnames_of_people(names)
+        _titled_places_ru(names, dict(chapters))
     clusters = _cluster([name for name in names.values() if not name.rejected], dict(chapters))
     pairs = [(c, _member(c, alias_limit)) for c in clusters if _worth_keeping(c)]
     _mark_animals(pairs, dict(chapters), lang)
@@ -627,6 +629,34 @@ def _surnames_of_people(names: dict[tuple, _Name]) -> None:
             and parts[0][0] == "last"
             and parts[0][1] in people
         ):
+            name.kind = "person"
+
+
+# A title only a person bears, in any case, right before a word: «княгиня Тверская», «у графа»
+_RU_TITLE_BEFORE = re.compile(
+    r"(?<![а-яё])(?:княз|княгин|княжн|граф|барон|генерал|полковник|капитан|майор|поручик"
+    r"|ротмистр|госпож|господин|мадам)[а-яё]*\s+$",
+    re.IGNORECASE,
+)
+
+
+def _titled_places_ru(names: dict[tuple, _Name], texts: dict[int, str]) -> None:
+    """A word the dictionary knows as a place that the book writes after a person's title most
+    of the time is that person's surname: «княгиня Тверская» is Бетси Тверская, not the street."""
+    for name in names.values():
+        parts = name.variant.parts
+        if name.kind not in ("place", "person") or len(parts) != 1 or parts[0][0] != "place":
+            continue  # the model may call it either; the dictionary's reading stays a place
+        titled = sum(
+            bool(_RU_TITLE_BEFORE.search(texts[m.chapter], max(0, m.start - 20), m.start))
+            for m in name.mentions
+        )
+        if titled * 2 >= len(name.mentions) and titled >= 2:
+            value = name.variant.display
+            surname = masculine_surname(value) or value
+            name.variant = dataclasses.replace(
+                name.variant, kind="person", parts=(("last", surname),)
+            )
             name.kind = "person"
 
 

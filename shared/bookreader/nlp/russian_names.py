@@ -198,6 +198,7 @@ def _title_case(word: str) -> str:
 
 
 _SLOT_ORDER = {"first": 0, "patr": 1, "last": 2}
+_RU_ADJECTIVAL_SURNAME = re.compile(r"(?:ск|цк)(?:ий|ой|ая)$")
 _RU_PATRONYMIC = re.compile(r"(?:ич|вн)(?:а|у|ем|е|ы|ой|ою)?$")
 _RU_PATRONYMIC_MASC = re.compile(r"^(.+(?:ич|ыч))(?:а|у|ем|ом|е)?$")
 _RU_PATRONYMIC_FEM = re.compile(r"^(.+(?:вн|чн))(?:а|ы|е|у|ой|ою)$")
@@ -543,6 +544,13 @@ def russian_variant(tokens: Sequence[str], forms: BookForms | None = None) -> Na
             slot = "first" if first_name_entry(value) else "name"
         if slot == "name":  # an unknown word: a first name before a surname, else the surname
             slot = "first" if not parts and not named_first else "last"
+        if (
+            slot == "place"
+            and parts
+            and parts[-1][0] in ("first", "patr")
+            and (_RU_ADJECTIVAL_SURNAME.search(value))
+        ):
+            slot = "last"  # «Бетси Тверская»: a first name's adjectival surname, not the street
         entry = first_name_entry(value) if slot == "first" else None
         gender = entry[1] if entry else gender
         parts.append((slot, _part_key(slot, value)))
