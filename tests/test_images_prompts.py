@@ -1025,3 +1025,22 @@ def test_of_two_figures_the_one_the_passage_titles_is_drawn_as_what_he_is() -> N
     prompt = ru_prompt(description, text, cast=[stiva, matvey]).prompt
     assert "a valet" in prompt and "a man" in prompt, prompt
     assert "two men" not in prompt and prompt.count("valet") == 1, prompt
+
+
+def test_a_deadline_a_month_or_a_direction_is_not_what_a_picture_shows() -> None:
+    """Anna Karenina's prompts opened with "Term." («срок») and "September.", and listed "east",
+    "fast" («пост»), "injureds" and "passerbies": read off four Russian books' prompts."""
+    porch = passage_prompt(
+        "Наутро, однако, все устроилось, и к девяти часам – срок, до которого просили батюшку "
+        "подождать с обедней, – сияющие радостью, разодетые дети стояли у крыльца пред коляской, "
+        "дожидаясь матери."
+    ).prompt
+    assert not porch.lower().startswith("term") and "porch" in porch.lower()
+    month = ru_prompt(describe("location", ["сентябрь", "лес", "восток", "пост"])).prompt
+    assert month.lower().startswith("forest")
+    assert not {"september", "east", "fast"} & set(re.findall(r"[a-z]+", month.lower()))
+    assert [pluralize(w) for w in ("injured", "passerby", "greenery")] == [
+        "injured",
+        "passers-by",
+        "greenery",
+    ]

@@ -352,6 +352,7 @@ _IRREGULAR_PLURALS = {
     "goose": "geese",
     "mouse": "mice",
     "ox": "oxen",
+    "passerby": "passers-by",
     "knife": "knives",
     "leaf": "leaves",
     "wolf": "wolves",
@@ -372,6 +373,9 @@ _NOT_COMPOUNDS = frozenset(["german", "roman", "norman", "ottoman", "shaman", "t
 _SAME_IN_PLURAL = {
     *("sheep", "deer", "fish", "grass", "hay", "smoke", "snow", "cattle", "people", "hair"),
     *("furniture", "clothing", "luggage", "foliage", "military", "lightning"),
+    # collectives and adjectives said as nouns: «зелень», «раненые», «пехота»
+    *("greenery", "injured", "wounded", "infantry", "cavalry", "artillery", "nobility"),
+    *("gentry", "clergy", "crockery", "linen", "vegetation"),
 }
 
 

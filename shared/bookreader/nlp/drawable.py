@@ -55,6 +55,12 @@ _EN_NOT_DRAWN = frozenset(
             "search aye strain contrast breath sleep scream shriek laugh laughter spite fro",
             "fantasy example toilet",  # "the rest of his toilet": his dressing, no WC
             "sir madam",  # "If you please, sir": whom one speaks to, not a third figure
+            # read off the English of four Russian books' prompts: a time, a direction, a
+            # faculty or an adjective the dictionary gives as a noun («срок», «пост», «малый»)
+            "term period fast old small east west north south weight faith plan outcome fuss",
+            "supply run running walking stop jolt january february april june july august",
+            "september october november december monday tuesday wednesday thursday friday",
+            "saturday sunday easter christmas",
         )
     ).split()
 )
