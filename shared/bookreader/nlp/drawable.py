@@ -61,6 +61,9 @@ _EN_NOT_DRAWN = frozenset(
             "supply run running walking stop jolt january february april june july august",
             "september october november december monday tuesday wednesday thursday friday",
             "saturday sunday easter christmas",
+            # and of four English books'
+            "name rush angle chapter woe peril play outs reach size bearing midst wit commerce",
+            "mankind latitude longitude",
         )
     ).split()
 )
