@@ -1370,3 +1370,21 @@ def test_a_princess_whose_surname_is_also_a_street_is_one_woman_not_a_place():
     by_alias = {alias: member for member in cast for alias in member.aliases}
     assert by_alias["Тверская"] is by_alias["Бетси Тверская"]
     assert by_alias["Бетси Тверская"].gender == "femn"
+
+
+def test_a_name_the_speakers_call_out_to_is_someone_and_a_list_of_countries_is_not():
+    """Alice's cat Dinah was a place, and Moby-Dick had no Pip, Daggoo or Ishmael: the NER model
+    misreads a lone unfamiliar name; a name spoken to ("Now, Dinah, tell me") is someone's."""
+    chapters = [
+        (
+            0,
+            "“Dinah’ll miss me very much to-night!” (Dinah was the cat.) “Dinah my dear! I wish "
+            "you were down here with me!” She dreamt she was walking with Dinah, and saying to "
+            "her, “Now, Dinah, tell me the truth: did you ever eat a bat?” They had sailed to "
+            "France, Holland and Spain; in France, and in Spain, the ships lay idle. France, "
+            "Spain, Holland: all were far.",
+        )
+    ]
+    cast = _by_name(build_cast(chapters, "en"))
+    assert cast["Dinah"].kind == "character"
+    assert all(cast[country].kind == "place" for country in ("France", "Spain") if country in cast)

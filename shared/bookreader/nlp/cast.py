@@ -570,6 +570,9 @@ def _decide_kinds(
         if lang == "en" and _attribute_of_a_thing_en(name, texts):
             name.rejected = True  # "a gold Albert chain": a kind of thing
             continue
+        if lang == "en" and _addressed_en(name, texts):
+            name.kind = "person"  # "Now, Dinah, tell me": someone spoken to, not a place
+            continue
         if lang == "en" and _place_by_context(name, texts):
             if _a_people_en(name):
                 name.rejected = True  # "the Greek fire", "a Persian cat": a people, no place
@@ -783,6 +786,27 @@ def _speaks_as_the(name: _Name, texts: dict[int, str]) -> bool:
     character called by what it is, as in fables and Alice — though mostly after "the"."""
     speaking = sum(_speaks_at(texts[m.chapter], m.start, m.end) for m in name.mentions)
     return speaking >= _SPEAKING_MENTIONS
+
+
+# Someone spoken to: "Now, Dinah, tell me", "“Watson, come here”", "at tea-time. Dinah my dear!"
+_ADDRESS_BEFORE = re.compile(r"(?:[“\"‘]|,\s|[.!?]\s)$")
+_ADDRESS_AFTER = re.compile(r"^(?:,(?!\s+(?:and|or|nor)\b|\s+[A-Z])|\s+my\s+dear\b)")
+_ADDRESSED_MENTIONS = 2
+
+
+def _addressed_en(name: _Name, texts: dict[int, str]) -> bool:
+    """A one-word name the book's speakers call out to, twice or more: a person or an animal
+    one talks to, whatever the NER model makes of "Dinah"."""
+    if _single_value(name) is None:
+        return False
+    addressed = sum(
+        bool(
+            _ADDRESS_BEFORE.search(texts[m.chapter][max(0, m.start - 3) : m.start])
+            and _ADDRESS_AFTER.search(texts[m.chapter][m.end : m.end + 12])
+        )
+        for m in name.mentions
+    )
+    return addressed >= _ADDRESSED_MENTIONS
 
 
 def _speaks_at(text: str, start: int, end: int) -> bool:
