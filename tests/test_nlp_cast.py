@@ -1388,3 +1388,23 @@ def test_a_name_the_speakers_call_out_to_is_someone_and_a_list_of_countries_is_n
     cast = _by_name(build_cast(chapters, "en"))
     assert cast["Dinah"].kind == "character"
     assert all(cast[country].kind == "place" for country in ("France", "Spain") if country in cast)
+
+
+# Moby-Dick, "The Town-Ho's Story" (abridged): the NER model reads Steelkilt as no one.
+STEELKILT = [
+    (
+        0,
+        "Radney, the mate, a Vineyarder, and the bitterly provoked vengeance of Steelkilt, a "
+        "Lakeman and desperado from Buffalo. Thus, gentlemen, though an inlander, Steelkilt was "
+        "wild-ocean born, and wild-ocean nurtured. Thus treated, this Steelkilt had long been "
+        "retained harmless and docile. Radney was doomed and made mad, and Steelkilt—but, "
+        "gentlemen, you shall hear. At all events Steelkilt was a tall and noble animal with a "
+        "head like a Roman. He did not love Steelkilt, and Steelkilt knew it. Steelkilt said "
+        "nothing. The mate stood near, and Steelkilt turned away.",
+    )
+]
+
+
+def test_a_name_that_is_the_subject_of_a_person_s_verbs_is_someone_the_model_missed():
+    cast = _by_name(build_cast(STEELKILT, "en"))
+    assert cast["Steelkilt"].kind == "character"
