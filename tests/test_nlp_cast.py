@@ -1408,3 +1408,22 @@ STEELKILT = [
 def test_a_name_that_is_the_subject_of_a_person_s_verbs_is_someone_the_model_missed():
     cast = _by_name(build_cast(STEELKILT, "en"))
     assert cast["Steelkilt"].kind == "character"
+
+
+# Taras Bulba (abridged): the NER model reads «Мардохай» as no one.
+MARDOCHAI = [
+    (
+        0,
+        "Он слышал только часто произносимое слово «Мардохай», и больше ничего. Он слышал опять "
+        "повторяемое: «Мардохай, Мардохай». «А, Мардохай! Мардохай!» — закричал Янкель. Все жиды "
+        "наперерыв спешили рассказывать ему, причем Мардохай несколько раз ударил себя рукой. "
+        "Мардохай размахивал руками. Минуты две спустя жиды вместе вошли в его комнату. Мардохай "
+        "приблизился к Тарасу. Мардохай ушел вместе с товарищами.",
+    )
+]
+
+
+def test_a_russian_name_the_verbs_agree_with_as_their_subject_is_someone_the_model_missed():
+    cast = _by_name(build_cast(MARDOCHAI, "ru"))
+    assert cast["Мардохай"].kind == "character"
+    assert cast["Мардохай"].gender == "masc"

@@ -602,7 +602,7 @@ def _decide_kinds(
                 surname = dict(name.variant.parts).get("last")
                 if name.rejected and surname in titled_surnames:
                     name.rejected = False  # "Neville St. Clair" of "Mr. St. Clair": may join
-                elif name.rejected and lang == "en" and _acts_en(name, texts):
+                elif name.rejected and _acts(name, texts, lang):
                     name.rejected, name.kind = False, "person"  # "Steelkilt knew it"
             continue
         if guess == "person" or name.variant.titled:
@@ -821,16 +821,23 @@ _ACTING_SHARE = 0.25
 _EN_KIN = frozenset(["pa", "ma", "papa", "mama", "mamma", "granny", "grandpa", "grandma"])
 
 
-def _acts_en(name: _Name, texts: dict[int, str]) -> bool:
-    """A one-word name never written after an article and the subject of a person's verb in a
-    quarter of its mentions is someone the NER model did not recognise (Moby-Dick's Steelkilt,
-    Alice's Seven): a place or a thing takes "the" now and then ("the Pequod was")."""
+def _acts(name: _Name, texts: dict[int, str], lang: str) -> bool:
+    """A one-word name that is the subject of a person's verb in a quarter of its mentions is
+    someone the NER model did not recognise: Moby-Dick's Steelkilt, Alice's Seven, Taras Bulba's
+    «Мардохай», Kashtanka's «Тетка» («Тетка вышла»). In English never after an article: a place
+    or a thing takes "the" now and then ("the Pequod was")."""
     value = _single_value(name)
-    if value is None or value.lower() in _EN_KIN or _share_after(name, texts, _ARTICLE) > 0:
-        return False  # "Pa was working a claim": whose father, the book's names do not say
-    acting = sum(
-        bool(_EN_PERSON_VERB.search(texts[m.chapter][m.end : m.end + 15])) for m in name.mentions
-    )
+    if value is None:
+        return False
+    if lang == "en":
+        if value.lower() in _EN_KIN or _share_after(name, texts, _ARTICLE) > 0:
+            return False  # "Pa was working a claim": whose father, the book's names do not say
+        acting = sum(
+            bool(_EN_PERSON_VERB.search(texts[m.chapter][m.end : m.end + 15]))
+            for m in name.mentions
+        )
+    else:  # the past-tense verb agreeing with it as a subject (`nlp.agreement`)
+        acting = sum(bool(agreeing_gender(texts[m.chapter], m.start, m.end)) for m in name.mentions)
     return acting >= _ACTING_SHARE * len(name.mentions) and acting >= 2
 
 
