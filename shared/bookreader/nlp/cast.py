@@ -30,7 +30,6 @@ Appearance words of character descriptions go to the person they are written abo
 from __future__ import annotations
 
 import bisect
-import dataclasses
 import itertools
 import re
 from collections import Counter, defaultdict
@@ -58,6 +57,7 @@ from bookreader.nlp.morph_analyzer import PERSON_NAME_TAGS, parse_word
 from bookreader.nlp.russian_names import (
     RU_FEMININE_SURNAME,
     BookForms,
+    as_surname,
     clean_russian,
     first_name_entry,
     masculine_surname,
@@ -657,12 +657,7 @@ def _titled_places_ru(names: dict[tuple, _Name], texts: dict[int, str]) -> None:
             for m in name.mentions
         )
         if titled * 2 >= len(name.mentions) and titled >= 2:
-            value = name.variant.display
-            surname = masculine_surname(value) or value
-            name.variant = dataclasses.replace(
-                name.variant, kind="person", parts=(("last", surname),)
-            )
-            name.kind = "person"
+            name.variant, name.kind = as_surname(name.variant), "person"
 
 
 _NEXT_WORD = re.compile(r"\s([а-яё]+)")

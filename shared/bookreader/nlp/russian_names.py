@@ -174,6 +174,13 @@ def _part_key(slot: str, value: str) -> str:
     return value
 
 
+def as_surname(variant: NameVariant) -> NameVariant:
+    """The same one-word name read as a person's surname, keyed as every surname is."""
+    return NameVariant(
+        "person", (("last", _part_key("last", variant.display)),), variant.gender, variant.display
+    )
+
+
 def masculine_surname(value: str) -> str | None:
     """The masculine form of a woman's surname (Миронова → Миронов, Щербацкая → Щербацкий);
     None for any other word."""
@@ -231,15 +238,13 @@ def _colloquial_patronymic(token: str) -> str | None:
     return None
 
 
-_RU_PATRONYMIC_SUFFIX = re.compile(r"ь?(?:ович|евич|ич|ыч|овна|евна|инична|ична|ишна)$")
-
-
 def _names_a_father(patronymic: str) -> bool:
     """The patronymic's root is a first name («Станиславич» of Станислав, «Кузьминична» of
     Кузьма, «Аркадьевна» of Аркадий); «Гриневич», «Тушкевич» are surnames pymorphy3 guesses as
     patronymics from their ending alone."""
-    root = _RU_PATRONYMIC_SUFFIX.sub("", patronymic)
-    if root == patronymic:
+    lowered = patronymic.lower().replace("ё", "е")
+    root = _RU_PATRONYMIC_KEY.sub("", lowered)
+    if root == lowered:
         return False
     # «Ильич» of Илья, «Львовна» of Лев, «Павлович» of Павел, «Кузмич» of Кузьма
     stems = {root, root.rstrip("ь"), root + "ь", root.replace("ь", "е")}
@@ -248,8 +253,8 @@ def _names_a_father(patronymic: str) -> bool:
         for ending in ("", "ий", "й", "а", "я", "о"):
             name = stem + ending
             entry = first_name_entry(name)
-            if (entry and entry[0] == name) or (
-                morph().word_is_known(name.lower())
+            if (entry and entry[0].lower() == name) or (
+                morph().word_is_known(name)
                 and any(_slot_of(p) == "first" and "nomn" in p.tag for p in parse_word(name))
             ):
                 return True  # a full name: no one's patronymic is made from «Гриня»
