@@ -1,21 +1,17 @@
 /**
  * The names to show after "Also called:": the member's other names, each once as the book says
- * it (`names`: «Костя», not «Левину», «Левиным»). A cast built before members had them has only
- * the aliases, every surface form the book used, its shown name among them (so a card read «Глид
- * — Также: Глид»); that one, and forms differing from it only in letter case, are left out.
+ * it (`names`: «Костя», not «Левину», «Левиным»), without the shown name and forms differing from
+ * it only in letter case or spacing. Never the aliases, every surface form the book used: a
+ * member with no other name showed its own cases («Вареньке, Вареньку, Варенькой»).
  */
-export function otherNames(
-  name: string,
-  aliases: readonly string[],
-  names: readonly string[] = [],
-): string[] {
+export function otherNames(name: string, names: readonly string[]): string[] {
   const seen = new Set([comparable(name)]);
   const others: string[] = [];
-  for (const alias of names.length > 0 ? names : aliases) {
-    const key = comparable(alias);
+  for (const other of names) {
+    const key = comparable(other);
     if (seen.has(key)) continue;
     seen.add(key);
-    others.push(alias);
+    others.push(other);
   }
   return others;
 }

@@ -37,7 +37,14 @@ beforeAll(async () => {
         items: [
           {
             ...member("character", "Каштанка"),
+            aliases: ["Каштанка", "Каштанки", "Каштанкой"],
+            names: [],
             appearance: { colour: ["рыжий"], animal: ["собака"] },
+          },
+          {
+            ...member("character", "Федор Тимофеич"),
+            aliases: ["Федор Тимофеич", "Федора Тимофеича", "Кот"],
+            names: ["Кот"],
           },
           member("place", "Москва"),
         ],
@@ -77,6 +84,15 @@ async function renderCast(language: string): Promise<HTMLElement> {
 }
 
 describe("the cast page", () => {
+  it("adds the member's other names, never the cases of its own", async () => {
+    await renderCast("ru");
+    const card = (name: string) =>
+      screen.getByRole("heading", { level: 3, name }).closest("li") as HTMLElement;
+    expect(within(card("Каштанка")).queryByText("Также:")).toBeNull();
+    expect(within(card("Каштанка")).queryByText(/Каштанки/)).toBeNull();
+    expect(card("Федор Тимофеич").querySelector(".cast-aliases")?.textContent).toBe("Также: Кот");
+  });
+
   it.each([
     ["ru", "Персонажи", "Действующие лица", "Места"],
     ["en", "Cast", "Characters", "Places"],

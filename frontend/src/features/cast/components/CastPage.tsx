@@ -97,7 +97,7 @@ export default function CastPage() {
             {group.items.map((member) => {
               const shown = picturesOf(member, pictures.data ?? [], reached);
               const headingId = `cast-${group.kind}-${member.name}`;
-              const also = otherNames(member.name, member.aliases, member.names ?? []);
+              const also = otherNames(member.name, member.names ?? []);
               return (
                 <li key={`${member.kind}-${member.name}`} className="card cast-member">
                   <article aria-labelledby={headingId}>
